@@ -1,0 +1,24 @@
+package dev.postoffice.event;
+
+/**
+ * Observes a running pipeline, for metrics and alerts. Every method has a no-op default; implement what you
+ * need. Called on engine threads: return quickly and do not throw (exceptions are logged and ignored).
+ */
+public interface PipelineListener {
+  /** A listener that does nothing. */
+  PipelineListener EMPTY = new PipelineListener() {};
+
+  /**
+   * A stage finished a batch.
+   *
+   * @param event the batch's figures
+   */
+  default void onStageFinished(StageFinished event) {}
+
+  /**
+   * A stage failed on an entry.
+   *
+   * @param event the failure
+   */
+  default void onEntryFailed(EntryFailed event) {}
+}

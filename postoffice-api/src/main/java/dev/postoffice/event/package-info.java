@@ -1,0 +1,2 @@
+/** Listener SPI and typed events for metrics and alerting. */
+package dev.postoffice.event;

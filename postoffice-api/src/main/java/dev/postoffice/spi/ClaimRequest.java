@@ -1,0 +1,40 @@
+package dev.postoffice.spi;
+
+import dev.postoffice.model.Layer;
+import dev.postoffice.model.RouteId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Asks a store for due entries of one route and layer.
+ *
+ * @param route the route
+ * @param layer the layer whose entries to claim
+ * @param limit the most entries to return, at least 1
+ * @param owner the claiming node's id
+ * @param leaseDuration how long the claim holds
+ * @param now the engine's current time; stores never read their own clock for due times and leases
+ */
+public record ClaimRequest(
+    RouteId route, Layer layer, int limit, String owner, Duration leaseDuration, Instant now) {
+  /**
+   * Checks the arguments.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if limit is below 1 or the lease is not positive
+   */
+  public ClaimRequest {
+    Objects.requireNonNull(route, "route cannot be null");
+    Objects.requireNonNull(layer, "layer cannot be null");
+    Objects.requireNonNull(owner, "owner cannot be null");
+    Objects.requireNonNull(leaseDuration, "leaseDuration cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, but was " + limit);
+    }
+    if (leaseDuration.isNegative() || leaseDuration.isZero()) {
+      throw new IllegalArgumentException("leaseDuration must be positive, but was " + leaseDuration);
+    }
+  }
+}

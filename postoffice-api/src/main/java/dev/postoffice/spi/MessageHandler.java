@@ -1,0 +1,17 @@
+package dev.postoffice.spi;
+
+/**
+ * Handles messages a {@link Transport} delivers. The transport settles the message with the broker only
+ * after this returns, as the returned {@link Disposition} says. An exception thrown here counts as
+ * {@link Disposition#requeue}.
+ */
+@FunctionalInterface
+public interface MessageHandler {
+  /**
+   * Handles one message.
+   *
+   * @param message the message
+   * @return what to do with it
+   */
+  Disposition handle(InboundMessage message);
+}

@@ -1,0 +1,200 @@
+package dev.postoffice.spi;
+
+import dev.postoffice.IllegalStatusTransitionException;
+import dev.postoffice.NoSuchEntryException;
+import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.HistoryRecord;
+import dev.postoffice.model.RouteId;
+import dev.postoffice.model.Status;
+import dev.postoffice.model.TraceId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where every entry, its status and its history live. The store is the source of truth: the engine keeps no
+ * state that a crash could lose. Every method here is one atomic operation.
+ *
+ * <p>Time: stores never read a clock of their own for statuses, due times or leases; the engine passes
+ * {@code now}. Every status change, including creation, appends a {@link HistoryRecord} in the same
+ * transaction. Every method may throw {@link StoreUnavailableException} when the database cannot be reached;
+ * nothing was changed then.
+ *
+ * <p>Implementations are thread-safe. Do not mock this interface in tests: use the in-memory store, which
+ * is the reference implementation, and run {@code StatusStoreContract} from {@code postoffice-testkit}
+ * against any new implementation.
+ */
+public interface StatusStore extends AutoCloseable {
+  /**
+   * Returns what this store can promise.
+   *
+   * @return the capabilities
+   */
+  StoreCapabilities capabilities();
+
+  /**
+   * Inserts root entries in one transaction: all of them or none. Each is stored as {@code JUST_IN}, unless
+   * another entry of the same route already has its (non-null) dedup key: then it is stored as
+   * {@code DUPLICATE}, with a history detail naming the original, and its result names the original. Two
+   * entries with the same dedup key in one call: the first is new, the second a duplicate. An entry whose id
+   * already exists is not inserted again; its result is the existing one's (idempotent retry of intake).
+   *
+   * @param entries the entries
+   * @param now the time of receipt
+   * @return one result per entry, in order
+   */
+  List<IntakeResult> intake(List<NewEntry> entries, Instant now);
+
+  /**
+   * Inserts root entries and moves a polling cursor in one transaction, as {@link #intake(List, Instant)}.
+   *
+   * @param entries the page's entries (may be empty: the cursor still moves)
+   * @param cursor the cursor move
+   * @param now the time of receipt
+   * @return one result per entry, in order
+   * @throws StaleCursorException if the cursor is not at {@code cursor.expected()}; nothing is stored
+   */
+  List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now);
+
+  /**
+   * Reads a polling cursor.
+   *
+   * @param route the route
+   * @param name the cursor's name
+   * @return its value, or empty if it was never set
+   */
+  Optional<String> cursor(RouteId route, String name);
+
+  /**
+   * Claims due entries of a route and layer for one owner. An entry is due when its status is claimable
+   * ({@code JUST_IN}, or {@code RETRYING} with {@code nextAttemptAt <= now}) and it has no lease or its lease
+   * expired ({@code expiresAt <= now}). Each claimed entry gets a lease {@code (owner, now + leaseDuration)}
+   * and its {@code attempts} incremented by one; the returned entries show both and include payloads.
+   * Oldest first (by creation time). Concurrent claimers, in this process or another, never receive the same
+   * entry while its lease holds.
+   *
+   * @param request what to claim
+   * @return up to {@code request.limit()} entries; empty if none is due
+   */
+  List<Entry> claim(ClaimRequest request);
+
+  /**
+   * Applies completions in one transaction. A completion applies only if its entry still has a claimable
+   * status, a lease owned by {@code owner} and {@code attempts == leaseToken}; otherwise it is refused and
+   * nothing of it is written (the fencing that keeps a node presumed dead from overwriting newer state).
+   * Applying means: move the entry to {@code newStatus} (clearing the lease, setting {@code lastError} and
+   * {@code nextAttemptAt}), append a history row with {@code detail}, and insert the outputs as
+   * {@link NewEntry} describes, skipping any whose id exists.
+   *
+   * @param completions the completions
+   * @param now the time of the commit
+   * @return which completions were applied and which refused
+   * @throws IllegalStatusTransitionException if a completion's move is not allowed (nothing is written)
+   */
+  CommitResult commit(List<Completion> completions, Instant now);
+
+  /**
+   * Moves an entry whose status is one of {@code from} to {@code to}, outside any claim (an acknowledgement
+   * from the Core App, a republish after a timeout). Clears the lease and the next attempt time, appends a
+   * history row.
+   *
+   * @param id the entry
+   * @param from the statuses it may be in
+   * @param to the new status
+   * @param detail why, for the history row; may be null
+   * @param now the time of the change
+   * @return the changed entry, or empty if its status was not in {@code from} (nothing changed)
+   * @throws NoSuchEntryException if there is no such entry
+   * @throws IllegalStatusTransitionException if the entry is in a status of {@code from} that cannot move
+   *     to {@code to}
+   */
+  Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now);
+
+  /**
+   * Replays an entry for an operator: it becomes {@code JUST_IN} again with its generation incremented,
+   * attempts, lease, error and next attempt time cleared; in the same transaction, each of its outputs that
+   * is not {@code DUPLICATE} or {@code SUPERSEDED} becomes {@code SUPERSEDED}. The outputs of the new run get
+   * new ids (they derive from the new generation), so the old ones stay for the record.
+   *
+   * @param id the entry
+   * @param detail why, for the history rows
+   * @param now the time of the replay
+   * @return the replayed entry
+   * @throws NoSuchEntryException if there is no such entry
+   * @throws IllegalStatusTransitionException if its status cannot move to {@code JUST_IN}
+   */
+  Entry replay(EntryId id, String detail, Instant now);
+
+  /**
+   * Releases the leases an owner holds on claimable entries, for a graceful shutdown: they become claimable
+   * at once, and the attempt the claim counted is given back. No history row (the status does not change).
+   *
+   * @param owner the node id
+   * @param now the current time
+   * @return how many leases were released
+   */
+  int release(String owner, Instant now);
+
+  /**
+   * Finds an entry, with its payload.
+   *
+   * @param id the entry
+   * @return the entry, or empty
+   */
+  Optional<Entry> find(EntryId id);
+
+  /**
+   * Returns an entry's status changes, oldest first; for an entry that does not exist, an empty list.
+   *
+   * @param id the entry
+   * @return the history
+   */
+  List<HistoryRecord> history(EntryId id);
+
+  /**
+   * Returns every entry of a trace without payloads, ordered by creation time then id.
+   *
+   * @param traceId the trace
+   * @return the entries
+   */
+  List<Entry> findByTrace(TraceId traceId);
+
+  /**
+   * Returns the outputs of an entry (entries whose source it is) without payloads, ordered by creation
+   * time then id.
+   *
+   * @param sourceId the source entry
+   * @return the entries
+   */
+  List<Entry> findBySource(EntryId sourceId);
+
+  /**
+   * Finds entries for operators and housekeeping.
+   *
+   * @param query the criteria
+   * @return matching entries, ordered as {@link EntryQuery} says
+   */
+  List<Entry> query(EntryQuery query);
+
+  /**
+   * Counts entries per route, layer and status; combinations with no entries are left out.
+   *
+   * @return the counts
+   */
+  List<StatusCount> countByStatus();
+
+  /**
+   * Counts a route's entries waiting for work: status {@code JUST_IN} or {@code RETRYING}, any layer.
+   *
+   * @param route the route
+   * @return the backlog
+   */
+  long backlog(RouteId route);
+
+  /** Releases the store's resources (not the host's {@code DataSource}). */
+  @Override
+  void close();
+}
