@@ -1,0 +1,263 @@
+package dev.postoffice.rabbit.internal;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.postoffice.spi.Disposition;
+import dev.postoffice.spi.InboundMessage;
+import dev.postoffice.spi.MessageHandler;
+import dev.postoffice.spi.Subscription;
+import dev.postoffice.spi.Transport;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes one queue on a channel of its own with manual acknowledgements. Deliveries run on a small pool
+ * (at most {@code prefetch} of them are ever queued), and each is settled after its handler returns.
+ *
+ * <p>Every delivery remembers the channel generation it arrived on; the generation moves on whenever the
+ * channel shuts down. A delivery from an earlier generation is never acknowledged: its tag would mean another
+ * message, or nothing, on the recovered channel. The broker redelivers it instead and receivers deduplicate.
+ */
+public final class RabbitSubscription implements Subscription {
+  private static final Logger LOG = LoggerFactory.getLogger(RabbitSubscription.class);
+
+  private final Connection connection;
+  private final String queue;
+  private final String deadLetterQueue;
+  private final MessageHandler handler;
+  private final ConfirmingPublisher deadLetters;
+  private final int prefetch;
+  private final int maxDeliveries;
+  private final Duration confirmTimeout;
+  private final ThreadPoolExecutor workers;
+  private final DeliveryCounter counter = new DeliveryCounter();
+  private final AtomicLong generation = new AtomicLong();
+  private final AtomicLong staleSettlementsSkipped = new AtomicLong();
+  private final Queue<String> channelErrors = new ConcurrentLinkedQueue<>();
+  private final Object lock = new Object();
+  private Channel channel; // guarded by lock
+  private String consumerTag; // guarded by lock
+  private volatile boolean closing;
+
+  /**
+   * Creates a subscription; {@link #start()} begins consuming.
+   *
+   * @param connection the consuming connection
+   * @param queue the queue to consume
+   * @param deadLetterQueue its dead-letter queue (the routing key on the dead-letter exchange)
+   * @param handler the handler
+   * @param deadLetters the publisher for the dead-letter exchange
+   * @param prefetch the most unacknowledged deliveries
+   * @param threads the number of handler threads
+   * @param maxDeliveries deliveries before a requeued message is dead-lettered
+   * @param confirmTimeout how long to wait for a dead letter's confirm
+   */
+  public RabbitSubscription(Connection connection, String queue, String deadLetterQueue, MessageHandler handler,
+      ConfirmingPublisher deadLetters, int prefetch, int threads, int maxDeliveries, Duration confirmTimeout) {
+    this.connection = connection;
+    this.queue = queue;
+    this.deadLetterQueue = deadLetterQueue;
+    this.handler = handler;
+    this.deadLetters = deadLetters;
+    this.prefetch = prefetch;
+    this.maxDeliveries = maxDeliveries;
+    this.confirmTimeout = confirmTimeout;
+    AtomicInteger n = new AtomicInteger();
+    this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "postoffice-rabbit-" + queue + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /**
+   * Opens the channel and starts consuming.
+   *
+   * @throws IOException if the broker refuses (no such queue, say)
+   */
+  public void start() throws IOException {
+    synchronized (lock) {
+      Channel ch = connection.createChannel();
+      ch.basicQos(prefetch);
+      ch.addShutdownListener(this::channelShutDown);
+      channel = ch;
+      consumerTag = ch.basicConsume(queue, false, new DefaultConsumer(ch) {
+        @Override
+        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+          long gen = generation.get();
+          workers.execute(() -> deliver(gen, envelope, props, body));
+        }
+      });
+    }
+  }
+
+  /** @return how many settlements were skipped because their channel had died since the delivery */
+  public long staleSettlementsSkipped() {
+    return staleSettlementsSkipped.get();
+  }
+
+  /** @return the channel-level errors this subscription's channel was closed with (normally none) */
+  public Queue<String> channelErrors() {
+    return channelErrors;
+  }
+
+  private void channelShutDown(ShutdownSignalException cause) {
+    generation.incrementAndGet();
+    if (!cause.isHardError() && !cause.isInitiatedByApplication()) {
+      channelErrors.add(String.valueOf(cause.getReason()));
+      LOG.error("consumer channel of {} closed by the broker: {}", queue, cause.getMessage());
+    } else if (!cause.isInitiatedByApplication()) {
+      LOG.warn("consumer of {} lost its connection; it resumes after recovery", queue);
+    }
+  }
+
+  private void deliver(long gen, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+    if (closing) {
+      return; // not settled: the broker redelivers it once the channel closes
+    }
+    String messageId = Messages.messageId(props);
+    int count = counter.count(messageId, Messages.brokerRedeliveries(props), envelope.isRedeliver());
+    if (count > maxDeliveries) {
+      deadLetter(gen, envelope, props, body, messageId, "delivered " + count + " times, more than maxDeliveries ("
+          + maxDeliveries + "); the consumer stopped before settling it");
+      return;
+    }
+    InboundMessage message = Messages.inbound(messageId, envelope, props, body, count);
+    Disposition disposition;
+    try {
+      disposition = handler.handle(message);
+      if (disposition == null) {
+        disposition = Disposition.requeue("the handler returned no disposition");
+      }
+    } catch (Throwable e) { // an exception counts as requeue, as MessageHandler says
+      LOG.debug("handler for {} threw on message {}", queue, messageId, e);
+      disposition = Disposition.requeue("the handler threw " + e);
+    }
+    switch (disposition.kind()) {
+      case ACK -> settle(gen, envelope.getDeliveryTag(), messageId, true, false);
+      case DEAD_LETTER -> deadLetter(gen, envelope, props, body, messageId, disposition.reason());
+      case REQUEUE -> {
+        if (count >= maxDeliveries) {
+          deadLetter(gen, envelope, props, body, messageId, "requeued on delivery " + count + " of maxDeliveries ("
+              + maxDeliveries + "): " + disposition.reason());
+        } else {
+          counter.requeued(messageId, count);
+          settle(gen, envelope.getDeliveryTag(), messageId, false, true);
+        }
+      }
+    }
+  }
+
+  private void deadLetter(
+      long gen, Envelope envelope, AMQP.BasicProperties props, byte[] body, String messageId, String reason) {
+    AMQP.BasicProperties dead =
+        Messages.deadLetter(props, messageId, Transport.HEADER_DEAD_LETTER_REASON, reason, queue);
+    try {
+      deadLetters.publish(deadLetterQueue, messageId, dead, body)
+          .get(confirmTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      LOG.warn("could not dead-letter message {} of {} ({}); requeueing it", messageId, queue, e.toString());
+      settle(gen, envelope.getDeliveryTag(), messageId, false, true);
+      return;
+    }
+    LOG.info("dead-lettered message {} of {} to {}: {}", messageId, queue, deadLetterQueue, reason);
+    settle(gen, envelope.getDeliveryTag(), messageId, true, false);
+  }
+
+  private void settle(long gen, long tag, String messageId, boolean ack, boolean requeue) {
+    if (ack) {
+      counter.settled(messageId);
+    }
+    synchronized (lock) {
+      if (gen != generation.get() || !channel.isOpen()) {
+        staleSettlementsSkipped.incrementAndGet();
+        LOG.debug("not settling message {} of {}: its channel died since delivery; the broker redelivers it",
+            messageId, queue);
+        return;
+      }
+      try {
+        if (ack) {
+          channel.basicAck(tag, false);
+        } else {
+          channel.basicNack(tag, false, requeue);
+        }
+      } catch (IOException | ShutdownSignalException e) {
+        staleSettlementsSkipped.incrementAndGet();
+        LOG.debug("settling message {} of {} failed; the broker redelivers it", messageId, queue, e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    synchronized (lock) {
+      try {
+        if (channel != null && channel.isOpen() && consumerTag != null) {
+          channel.basicCancel(consumerTag);
+        }
+      } catch (IOException | ShutdownSignalException e) {
+        LOG.debug("cancelling consumer of {} failed", queue, e);
+      }
+    }
+    workers.shutdown();
+    if (Thread.currentThread().getName().startsWith("postoffice-rabbit-" + queue + "-")) {
+      // Closed from inside a handler: it cannot wait for itself; close the channel once the others finish.
+      Thread closer = new Thread(this::awaitAndCloseChannel, "postoffice-rabbit-close-" + queue);
+      closer.setDaemon(true);
+      closer.start();
+    } else {
+      awaitAndCloseChannel();
+    }
+  }
+
+  private void awaitAndCloseChannel() {
+    awaitTermination(workers);
+    synchronized (lock) {
+      try {
+        if (channel != null && channel.isOpen()) {
+          channel.close();
+        }
+      } catch (IOException | ShutdownSignalException | java.util.concurrent.TimeoutException e) {
+        LOG.debug("closing consumer channel of {} failed", queue, e);
+      }
+    }
+  }
+
+  private static void awaitTermination(ExecutorService executor) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (executor.awaitTermination(1, TimeUnit.MINUTES)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
