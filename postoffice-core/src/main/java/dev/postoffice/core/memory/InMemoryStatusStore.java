@@ -1,0 +1,592 @@
+package dev.postoffice.core.memory;
+
+import dev.postoffice.NoSuchEntryException;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.HistoryRecord;
+import dev.postoffice.model.Layer;
+import dev.postoffice.model.Lease;
+import dev.postoffice.model.RouteId;
+import dev.postoffice.model.Status;
+import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.ClaimRequest;
+import dev.postoffice.spi.CommitResult;
+import dev.postoffice.spi.Completion;
+import dev.postoffice.spi.CursorUpdate;
+import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.IntakeResult;
+import dev.postoffice.spi.NewEntry;
+import dev.postoffice.spi.StaleCursorException;
+import dev.postoffice.spi.StatusCount;
+import dev.postoffice.spi.StatusStore;
+import dev.postoffice.spi.StoreCapabilities;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The reference {@link StatusStore}: every entry, its history and the polling cursors held in this JVM's
+ * heap. The engine's own tests run on it, and hosts use it to test their routes; it passes the same
+ * {@code StatusStoreContract} as the database stores.
+ *
+ * <p>What it is not: durable (the data is gone when the JVM stops) or shared between processes
+ * ({@code capabilities()} says {@code durable=false, sharedAcrossNodes=false}); the engine refuses to run
+ * several nodes on it. Concurrent claimers in this JVM never get the same entry while its lease holds.
+ *
+ * <p>Memory: it holds what you put in, and nothing is dropped by itself. A long-running host calls
+ * {@link #purgeFinishedBefore(Instant)} now and then to drop finished entries and their history.
+ *
+ * <p>Speed: claims and commits use per-route-and-layer indexes of claimable entries (by creation time, next
+ * attempt time and lease expiry), so they cost O(batch &middot; log n) whatever the backlog; operator queries
+ * ({@link #query}, {@link #countByStatus} aside) scan.
+ *
+ * <p>Thread-safe: every method is one atomic step under one lock.
+ *
+ * <pre>{@code
+ * StatusStore store = InMemoryStatusStore.create();
+ * }</pre>
+ */
+public final class InMemoryStatusStore implements StatusStore {
+  private static final StoreCapabilities CAPABILITIES = new StoreCapabilities(false, false, true);
+  private static final Comparator<Entry> BY_CREATION =
+      Comparator.comparing(Entry::createdAt).thenComparing(e -> e.id().value());
+  private static final Comparator<Entry> BY_UPDATE =
+      Comparator.comparing(Entry::updatedAt).thenComparing(e -> e.id().value());
+
+  private record LaneKey(RouteId route, Layer layer) {}
+
+  private record DedupKey(RouteId route, String key) {}
+
+  private record CursorKey(RouteId route, String name) {}
+
+  private record CountKey(RouteId route, Layer layer, Status status) {}
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Map<EntryId, StoredEntry> byId = new HashMap<>();
+  private final Map<EntryId, List<HistoryRecord>> histories = new HashMap<>();
+  private final Map<EntryId, Set<EntryId>> bySource = new HashMap<>();
+  private final Map<TraceId, Set<EntryId>> byTrace = new HashMap<>();
+  private final Map<DedupKey, EntryId> dedup = new HashMap<>();
+  private final Map<CursorKey, String> cursors = new HashMap<>();
+  private final Map<LaneKey, Lane> lanes = new HashMap<>();
+  private final Map<CountKey, Long> counts = new HashMap<>();
+  private long nextSeq;
+
+  private InMemoryStatusStore() {}
+
+  /**
+   * Returns a new, empty store.
+   *
+   * @return the store
+   */
+  public static InMemoryStatusStore create() {
+    return new InMemoryStatusStore();
+  }
+
+  @Override
+  public StoreCapabilities capabilities() {
+    return CAPABILITIES;
+  }
+
+  @Override
+  public List<IntakeResult> intake(List<NewEntry> entries, Instant now) {
+    Check.notNull(entries, "entries");
+    Check.notNull(now, "now");
+    lock.lock();
+    try {
+      return doIntake(entries, now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
+    Check.notNull(entries, "entries");
+    Check.notNull(cursor, "cursor");
+    Check.notNull(now, "now");
+    lock.lock();
+    try {
+      CursorKey key = new CursorKey(cursor.route(), cursor.name());
+      String actual = cursors.get(key);
+      if (!Objects.equals(actual, cursor.expected())) {
+        throw new StaleCursorException(cursor.route(), cursor.name(), cursor.expected(), actual);
+      }
+      List<IntakeResult> results = doIntake(entries, now);
+      cursors.put(key, cursor.next());
+      return results;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<IntakeResult> doIntake(List<NewEntry> entries, Instant now) {
+    // Decide everything first, so that a bad argument leaves the store untouched: all or nothing.
+    List<IntakeResult> results = new ArrayList<>(entries.size());
+    Map<EntryId, IntakeResult> newInCall = new LinkedHashMap<>();
+    Map<EntryId, NewEntry> toInsert = new LinkedHashMap<>();
+    Map<DedupKey, EntryId> keysInCall = new HashMap<>();
+    for (NewEntry n : entries) {
+      Check.notNull(n, "entries[" + results.size() + "]");
+      StoredEntry existing = byId.get(n.id());
+      IntakeResult earlier = newInCall.get(n.id());
+      if (existing != null) {
+        results.add(new IntakeResult(n.id(), existing.duplicateOf));
+      } else if (earlier != null) {
+        results.add(earlier);
+      } else {
+        EntryId original = null;
+        if (n.dedupKey() != null) {
+          DedupKey key = new DedupKey(n.route(), n.dedupKey());
+          original = dedup.get(key);
+          if (original == null) {
+            original = keysInCall.putIfAbsent(key, n.id());
+          }
+        }
+        IntakeResult result = new IntakeResult(n.id(), original);
+        newInCall.put(n.id(), result);
+        toInsert.put(n.id(), n);
+        results.add(result);
+      }
+    }
+    for (NewEntry n : toInsert.values()) {
+      insert(n, newInCall.get(n.id()).duplicateOf(), now);
+    }
+    dedup.putAll(keysInCall);
+    return results;
+  }
+
+  private void insert(NewEntry n, EntryId duplicateOf, Instant now) {
+    Status status = duplicateOf == null ? Status.JUST_IN : Status.DUPLICATE;
+    Lease lease = status == Status.JUST_IN ? n.lease() : null;
+    Entry entry = Entry.builder()
+        .id(n.id())
+        .route(n.route())
+        .direction(n.direction())
+        .layer(n.layer())
+        .status(status)
+        .payload(n.payload())
+        .headers(n.headers())
+        .sourceId(n.sourceId())
+        .traceId(n.traceId())
+        .dedupKey(n.dedupKey())
+        .attempts(lease == null ? 0 : 1)
+        .producedBy(n.producedBy())
+        .lease(lease)
+        .createdAt(now)
+        .updatedAt(now)
+        .build();
+    StoredEntry rec = new StoredEntry(nextSeq++, entry, duplicateOf);
+    byId.put(entry.id(), rec);
+    List<HistoryRecord> history = new ArrayList<>(4);
+    history.add(new HistoryRecord(entry.id(), null, status, now,
+        duplicateOf == null ? null : "duplicate of " + duplicateOf));
+    histories.put(entry.id(), history);
+    if (entry.sourceId() != null) {
+      bySource.computeIfAbsent(entry.sourceId(), k -> new LinkedHashSet<>()).add(entry.id());
+    }
+    byTrace.computeIfAbsent(entry.traceId(), k -> new LinkedHashSet<>()).add(entry.id());
+    count(entry, 1);
+    lane(entry).place(rec, now);
+  }
+
+  @Override
+  public Optional<String> cursor(RouteId route, String name) {
+    Check.notNull(route, "route");
+    Check.notNull(name, "name");
+    lock.lock();
+    try {
+      return Optional.ofNullable(cursors.get(new CursorKey(route, name)));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<Entry> claim(ClaimRequest request) {
+    Check.notNull(request, "request");
+    Instant now = request.now();
+    Lease lease = new Lease(request.owner(), now.plus(request.leaseDuration()));
+    lock.lock();
+    try {
+      Lane lane = lanes.get(new LaneKey(request.route(), request.layer()));
+      if (lane == null) {
+        return List.of();
+      }
+      List<StoredEntry> due = lane.takeDue(request.limit(), now);
+      List<Entry> claimed = new ArrayList<>(due.size());
+      for (StoredEntry rec : due) {
+        Entry e = rec.entry.toBuilder()
+            .lease(lease)
+            .attempts(rec.entry.attempts() + 1)
+            .updatedAt(now)
+            .build();
+        rec.entry = e;
+        lane.place(rec, now);
+        claimed.add(e);
+      }
+      return claimed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public CommitResult commit(List<Completion> completions, Instant now) {
+    Check.notNull(completions, "completions");
+    Check.notNull(now, "now");
+    lock.lock();
+    try {
+      // Check every move before writing anything: an illegal one fails the whole call.
+      for (Completion c : completions) {
+        Check.notNull(c, "completions[i]");
+        StoredEntry rec = byId.get(c.entryId());
+        if (holds(rec, c)) {
+          Status.checkMove(c.entryId(), rec.entry.status(), c.newStatus());
+        }
+      }
+      List<EntryId> applied = new ArrayList<>();
+      List<EntryId> refused = new ArrayList<>();
+      for (Completion c : completions) {
+        StoredEntry rec = byId.get(c.entryId());
+        if (!holds(rec, c)) {
+          refused.add(c.entryId());
+          continue;
+        }
+        Entry e = rec.entry;
+        update(rec, e.toBuilder()
+            .status(c.newStatus())
+            .lease(null)
+            .lastError(c.lastError())
+            .nextAttemptAt(c.nextAttemptAt())
+            .updatedAt(now)
+            .build(), now);
+        histories.get(e.id()).add(new HistoryRecord(e.id(), e.status(), c.newStatus(), now, c.detail()));
+        for (NewEntry output : c.outputs()) {
+          if (!byId.containsKey(output.id())) {
+            insert(output, null, now);
+          }
+        }
+        applied.add(c.entryId());
+      }
+      return new CommitResult(applied, refused);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static boolean holds(StoredEntry rec, Completion c) {
+    if (rec == null) {
+      return false;
+    }
+    Entry e = rec.entry;
+    return e.status().isClaimable()
+        && e.lease() != null
+        && e.lease().owner().equals(c.owner())
+        && e.attempts() == c.leaseToken();
+  }
+
+  @Override
+  public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
+    Check.notNull(id, "id");
+    Check.notNull(from, "from");
+    Check.notNull(to, "to");
+    Check.notNull(now, "now");
+    lock.lock();
+    try {
+      StoredEntry rec = existing(id);
+      Entry e = rec.entry;
+      if (!from.contains(e.status())) {
+        return Optional.empty();
+      }
+      Status.checkMove(id, e.status(), to);
+      Entry changed = e.toBuilder().status(to).lease(null).nextAttemptAt(null).updatedAt(now).build();
+      update(rec, changed, now);
+      histories.get(id).add(new HistoryRecord(id, e.status(), to, now, detail));
+      return Optional.of(changed);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Entry replay(EntryId id, String detail, Instant now) {
+    Check.notNull(id, "id");
+    Check.notNull(now, "now");
+    lock.lock();
+    try {
+      StoredEntry rec = existing(id);
+      Entry e = rec.entry;
+      Status.checkMove(id, e.status(), Status.JUST_IN);
+      Entry replayed = e.toBuilder()
+          .status(Status.JUST_IN)
+          .generation(e.generation() + 1)
+          .attempts(0)
+          .lease(null)
+          .lastError(null)
+          .nextAttemptAt(null)
+          .updatedAt(now)
+          .build();
+      update(rec, replayed, now);
+      histories.get(id).add(new HistoryRecord(id, e.status(), Status.JUST_IN, now, detail));
+      for (EntryId childId : bySource.getOrDefault(id, Set.of())) {
+        StoredEntry child = byId.get(childId);
+        Status s = child.entry.status();
+        if (s != Status.DUPLICATE && s != Status.SUPERSEDED) {
+          update(child, child.entry.toBuilder()
+              .status(Status.SUPERSEDED).lease(null).nextAttemptAt(null).updatedAt(now).build(), now);
+          histories.get(childId).add(new HistoryRecord(childId, s, Status.SUPERSEDED, now, detail));
+        }
+      }
+      return replayed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int release(String owner, Instant now) {
+    Check.notNull(owner, "owner");
+    Check.notNull(now, "now");
+    lock.lock();
+    try {
+      int released = 0;
+      for (Lane lane : lanes.values()) {
+        for (StoredEntry rec : lane.withLease()) {
+          Entry e = rec.entry;
+          if (e.lease().owner().equals(owner)) {
+            update(rec, e.toBuilder()
+                .lease(null).attempts(Math.max(0, e.attempts() - 1)).updatedAt(now).build(), now);
+            released++;
+          }
+        }
+      }
+      return released;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<Entry> find(EntryId id) {
+    Check.notNull(id, "id");
+    lock.lock();
+    try {
+      StoredEntry rec = byId.get(id);
+      return rec == null ? Optional.empty() : Optional.of(rec.entry);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<HistoryRecord> history(EntryId id) {
+    Check.notNull(id, "id");
+    lock.lock();
+    try {
+      return List.copyOf(histories.getOrDefault(id, List.of()));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<Entry> findByTrace(TraceId traceId) {
+    Check.notNull(traceId, "traceId");
+    lock.lock();
+    try {
+      return listing(byTrace.getOrDefault(traceId, Set.of()));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<Entry> findBySource(EntryId sourceId) {
+    Check.notNull(sourceId, "sourceId");
+    lock.lock();
+    try {
+      return listing(bySource.getOrDefault(sourceId, Set.of()));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<Entry> listing(Collection<EntryId> ids) {
+    List<Entry> out = new ArrayList<>(ids.size());
+    for (EntryId id : ids) {
+      out.add(withoutPayload(byId.get(id).entry));
+    }
+    out.sort(BY_CREATION);
+    return out;
+  }
+
+  @Override
+  public List<Entry> query(EntryQuery query) {
+    Check.notNull(query, "query");
+    lock.lock();
+    try {
+      List<Entry> out = new ArrayList<>();
+      for (StoredEntry rec : byId.values()) {
+        Entry e = rec.entry;
+        if ((query.route() == null || query.route().equals(e.route()))
+            && (query.layer() == null || query.layer() == e.layer())
+            && (query.statuses().isEmpty() || query.statuses().contains(e.status()))
+            && (query.updatedBefore() == null || e.updatedAt().isBefore(query.updatedBefore()))) {
+          out.add(e);
+        }
+      }
+      out.sort(BY_UPDATE);
+      List<Entry> page = new ArrayList<>(Math.min(out.size(), query.limit()));
+      for (Entry e : out.subList(0, Math.min(out.size(), query.limit()))) {
+        page.add(query.withPayload() ? e : withoutPayload(e));
+      }
+      return page;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<StatusCount> countByStatus() {
+    lock.lock();
+    try {
+      List<StatusCount> out = new ArrayList<>(counts.size());
+      counts.forEach((k, n) -> out.add(new StatusCount(k.route(), k.layer(), k.status(), n)));
+      out.sort(Comparator.comparing(StatusCount::route)
+          .thenComparing(StatusCount::layer).thenComparing(StatusCount::status));
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long backlog(RouteId route) {
+    Check.notNull(route, "route");
+    lock.lock();
+    try {
+      long n = 0;
+      for (Layer layer : Layer.values()) {
+        n += counts.getOrDefault(new CountKey(route, layer, Status.JUST_IN), 0L);
+        n += counts.getOrDefault(new CountKey(route, layer, Status.RETRYING), 0L);
+      }
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Drops finished entries (status {@linkplain Status#isTerminal() terminal}) last updated strictly before a
+   * time, with their history, so a long-running host's memory stays flat. Their dedup keys are forgotten
+   * too: a partner message arriving again after its entry was purged is taken as new, so keep finished
+   * entries longer than partners may resend. Lineage queries no longer show purged entries.
+   *
+   * @param cutoff entries updated before this time go
+   * @return how many entries were dropped
+   * @throws NullPointerException if cutoff is null
+   */
+  public int purgeFinishedBefore(Instant cutoff) {
+    Check.notNull(cutoff, "cutoff");
+    lock.lock();
+    try {
+      List<StoredEntry> doomed = new ArrayList<>();
+      for (StoredEntry rec : byId.values()) {
+        if (rec.entry.status().isTerminal() && rec.entry.updatedAt().isBefore(cutoff)) {
+          doomed.add(rec);
+        }
+      }
+      for (StoredEntry rec : doomed) {
+        Entry e = rec.entry;
+        Lane.remove(rec);
+        byId.remove(e.id());
+        histories.remove(e.id());
+        count(e, -1);
+        if (e.sourceId() != null) {
+          removeFrom(bySource, e.sourceId(), e.id());
+        }
+        removeFrom(byTrace, e.traceId(), e.id());
+        if (e.dedupKey() != null) {
+          dedup.remove(new DedupKey(e.route(), e.dedupKey()), e.id());
+        }
+      }
+      return doomed.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Does nothing: the data stays readable, so tests can inspect it after the engine closed. */
+  @Override
+  public void close() {
+    // Nothing to release: the entries are ordinary heap objects.
+  }
+
+  @Override
+  public String toString() {
+    lock.lock();
+    try {
+      return "InMemoryStatusStore[" + byId.size() + " entries]";
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private StoredEntry existing(EntryId id) {
+    StoredEntry rec = byId.get(id);
+    if (rec == null) {
+      throw new NoSuchEntryException(id);
+    }
+    return rec;
+  }
+
+  private void update(StoredEntry rec, Entry changed, Instant now) {
+    Entry before = rec.entry;
+    if (before.status() != changed.status()) {
+      count(before, -1);
+      count(changed, 1);
+    }
+    rec.entry = changed;
+    lane(changed).place(rec, now);
+  }
+
+  private Lane lane(Entry e) {
+    return lanes.computeIfAbsent(new LaneKey(e.route(), e.layer()), k -> new Lane());
+  }
+
+  private void count(Entry e, long delta) {
+    counts.merge(new CountKey(e.route(), e.layer(), e.status()), delta, (a, b) -> a + b == 0 ? null : a + b);
+  }
+
+  private static <K> void removeFrom(Map<K, Set<EntryId>> index, K key, EntryId id) {
+    Set<EntryId> ids = index.get(key);
+    if (ids != null && ids.remove(id) && ids.isEmpty()) {
+      index.remove(key);
+    }
+  }
+
+  private static Entry withoutPayload(Entry e) {
+    return e.payload() == null ? e : e.toBuilder().payload(null).build();
+  }
+
+  /** Only for tests in this package: the number of stored entries. */
+  int size() {
+    lock.lock();
+    try {
+      return byId.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+}
