@@ -1,0 +1,84 @@
+package dev.postoffice.core;
+
+import dev.postoffice.Intake;
+import dev.postoffice.NoSuchRouteException;
+import dev.postoffice.core.ops.Operations;
+import dev.postoffice.model.RouteId;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A built set of routes running on one node. Build it with {@link PostOffice#builder()}, then
+ * {@link #start()} it; {@link #close()} stops it gracefully. Thread-safe.
+ *
+ * <pre>{@code
+ * try (Pipeline pipeline = PostOffice.builder().store(store).transport(transport).route(orders).build()) {
+ *   pipeline.start();
+ *   pipeline.intake("acme-orders").submit(RawMessage.json(body, deliveryId));
+ * }
+ * }</pre>
+ */
+public interface Pipeline extends AutoCloseable {
+  /**
+   * Declares the transport's queues, starts the stages, the Core App acknowledgement listener, the
+   * downstream consumers and the ingestors, in that order.
+   *
+   * @return this pipeline
+   * @throws IllegalStateException if it was started before
+   */
+  Pipeline start();
+
+  /**
+   * Returns the intake of an upstream route, to store partner messages.
+   *
+   * @param route the route's name
+   * @return its intake
+   * @throws NoSuchRouteException if the pipeline has no such route
+   * @throws IllegalArgumentException if the route is downstream
+   */
+  Intake intake(String route);
+
+  /**
+   * Returns the operator API: traces, lineage, failed entries, replay, counts.
+   *
+   * @return the operations
+   */
+  Operations operations();
+
+  /**
+   * With manual scheduling (tests), runs every stage of every route once, on the calling thread, and the
+   * housekeeping (republishing unacknowledged entries).
+   *
+   * @return how many entries were worked on; 0 when nothing was due
+   * @throws IllegalStateException if the pipeline runs its own threads, or is not started
+   */
+  int runOnce();
+
+  /**
+   * Stops gracefully: ingestors and consumers first, then the stages finish the batch in hand, then the
+   * leases this node still holds are released so other nodes can take the entries at once.
+   *
+   * @param timeout how long to wait for in-flight batches
+   * @return true if every worker finished in time (the others were interrupted; their entries become
+   *     claimable again when their leases expire)
+   */
+  boolean stop(Duration timeout);
+
+  /** Stops with the pipeline's shutdown timeout. */
+  @Override
+  void close();
+
+  /**
+   * Returns this node's id, the owner of its leases.
+   *
+   * @return the node id
+   */
+  String nodeId();
+
+  /**
+   * Returns the routes, in the order they were added.
+   *
+   * @return the route ids
+   */
+  List<RouteId> routes();
+}

@@ -1,0 +1,242 @@
+package dev.postoffice.core.exchange;
+
+import dev.postoffice.RejectedInputException;
+import dev.postoffice.core.PipelineBuilder;
+import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.core.internal.Require;
+import dev.postoffice.model.Payload;
+import dev.postoffice.spi.Codec;
+import dev.postoffice.spi.Disposition;
+import dev.postoffice.spi.InboundMessage;
+import dev.postoffice.spi.OutboundMessage;
+import dev.postoffice.spi.ReceiptLog;
+import dev.postoffice.spi.Subscription;
+import dev.postoffice.spi.Transport;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Core App's side of layer 4 upstream, embedded in the core: consumes a queue PostOffice publishes to,
+ * skips message ids its {@link ReceiptLog} has seen, runs the core's handler, records the id, sends the
+ * acknowledgement back to PostOffice (which marks the entry {@code ACKNOWLEDGED}), and only then
+ * acknowledges the broker. A crash anywhere in between makes the broker deliver again; the log absorbs it.
+ * A message already handled is acknowledged as a success again, never retried into a dead letter.
+ *
+ * <pre>{@code
+ * CoreAppReceiver<OrderPlaced> receiver = CoreAppReceiver.builder(transport, receiptLog, OrderPlaced.class)
+ *     .from("core.orders")
+ *     .handler((order, context) -> orders.place(order))
+ *     .build();
+ * receiver.start();
+ * }</pre>
+ *
+ * @param <T> the core message type
+ */
+public final class CoreAppReceiver<T> implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CoreAppReceiver.class);
+
+  /** How long sending an acknowledgement waits for the broker, unless set. */
+  public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Transport transport;
+  private final ReceiptLog receipts;
+  private final Class<T> type;
+  private final String source;
+  private final String name;
+  private final String ackDestination;
+  private final CoreMessageHandler<? super T> handler;
+  private final Codec codec;
+  private final Clock clock;
+  private final Duration ackTimeout;
+  private Subscription subscription;
+
+  private CoreAppReceiver(Builder<T> b) {
+    this.transport = b.transport;
+    this.receipts = b.receipts;
+    this.type = b.type;
+    this.source = b.source;
+    this.name = b.name == null ? b.source : b.name;
+    this.ackDestination = b.ackDestination;
+    this.handler = b.handler;
+    this.codec = b.codec;
+    this.clock = b.clock;
+    this.ackTimeout = b.ackTimeout;
+  }
+
+  /**
+   * Starts describing a receiver.
+   *
+   * @param transport the transport PostOffice publishes on
+   * @param receipts the log of handled message ids
+   * @param type the core message type
+   * @param <T> the type
+   * @return a new builder
+   */
+  public static <T> Builder<T> builder(Transport transport, ReceiptLog receipts, Class<T> type) {
+    return new Builder<>(transport, receipts, type);
+  }
+
+  /**
+   * Declares the queues and starts consuming.
+   *
+   * @return this receiver
+   */
+  public synchronized CoreAppReceiver<T> start() {
+    if (subscription != null) {
+      throw new IllegalStateException("receiver " + name + " is already started");
+    }
+    transport.declare(source);
+    transport.declare(ackDestination);
+    subscription = transport.subscribe(source, this::receive);
+    return this;
+  }
+
+  /** Stops consuming; a message being handled finishes first. */
+  @Override
+  public synchronized void close() {
+    if (subscription != null) {
+      subscription.close();
+      subscription = null;
+    }
+  }
+
+  Disposition receive(InboundMessage message) {
+    String id = message.messageId();
+    if (receipts.isHandled(name, id)) {
+      log.debug("receiver {}: message {} already handled; acknowledging again", name, id);
+      return acknowledge(message);
+    }
+    T value;
+    try {
+      value = codec.decode(Payload.of(message.body(), message.contentType()), type);
+    } catch (RejectedInputException e) {
+      log.warn("receiver {}: message {} dead-lettered: {}", name, id, e.getMessage());
+      return Disposition.deadLetter(e.getMessage());
+    }
+    CoreMessageContext context = new CoreMessageContext(id, message.headers().get(Transport.HEADER_TRACE_ID),
+        message.headers().get(Transport.HEADER_ROUTE), message.headers());
+    try {
+      handler.handle(value, context);
+    } catch (RejectedInputException e) {
+      log.warn("receiver {}: handler rejected message {}: {}", name, id, e.getMessage());
+      return Disposition.deadLetter("rejected by the Core App: " + e.getMessage());
+    } catch (Exception e) {
+      log.warn("receiver {}: handler failed on message {}; it will be delivered again", name, id, e);
+      return Disposition.requeue("handler failed: " + e);
+    }
+    receipts.markHandled(name, id, clock.instant());
+    return acknowledge(message);
+  }
+
+  private Disposition acknowledge(InboundMessage message) {
+    Map<String, String> headers = new java.util.HashMap<>();
+    headers.put(Transport.HEADER_ACK_FOR, message.messageId());
+    copy(message, headers, Transport.HEADER_TRACE_ID);
+    copy(message, headers, Transport.HEADER_ROUTE);
+    byte[] body = ("{\"ackFor\":\"" + message.messageId().replace("\"", "") + "\"}")
+        .getBytes(StandardCharsets.UTF_8);
+    try {
+      transport.publish(ackDestination, new OutboundMessage("ack-" + message.messageId(), headers, body,
+          Payload.JSON)).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return Disposition.ack();
+    } catch (ExecutionException | TimeoutException e) {
+      // Handled but not acknowledged: deliver again; the receipt log skips the handler next time.
+      return Disposition.requeue("acknowledgement not confirmed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Disposition.requeue("interrupted while acknowledging");
+    }
+  }
+
+  private static void copy(InboundMessage message, Map<String, String> headers, String name) {
+    String value = message.headers().get(name);
+    if (value != null) {
+      headers.put(name, value);
+    }
+  }
+
+  /**
+   * Builds a {@link CoreAppReceiver}. Not thread-safe.
+   *
+   * @param <T> the core message type
+   */
+  public static final class Builder<T> {
+    private final Transport transport;
+    private final ReceiptLog receipts;
+    private final Class<T> type;
+    private String source;
+    private String name;
+    private String ackDestination = PipelineBuilder.DEFAULT_ACK_DESTINATION;
+    private CoreMessageHandler<? super T> handler;
+    private Codec codec = JacksonCodec.create();
+    private Clock clock = Clock.systemUTC();
+    private Duration ackTimeout = DEFAULT_ACK_TIMEOUT;
+
+    private Builder(Transport transport, ReceiptLog receipts, Class<T> type) {
+      this.transport = Require.nonNull(transport, "transport");
+      this.receipts = Require.nonNull(receipts, "receipts");
+      this.type = Require.nonNull(type, "type");
+    }
+
+    /** @param queue the queue PostOffice's route publishes to (required) @return this builder */
+    public Builder<T> from(String queue) {
+      this.source = Require.nonBlank(queue, "queue");
+      return this;
+    }
+
+    /** @param value the receiver's name in the receipt log; default: the queue name @return this builder */
+    public Builder<T> name(String value) {
+      this.name = Require.nonBlank(value, "name");
+      return this;
+    }
+
+    /** @param value where acknowledgements go; default {@value PipelineBuilder#DEFAULT_ACK_DESTINATION} @return this builder */
+    public Builder<T> ackDestination(String value) {
+      this.ackDestination = Require.nonBlank(value, "ackDestination");
+      return this;
+    }
+
+    /** @param value the core's handler (required) @return this builder */
+    public Builder<T> handler(CoreMessageHandler<? super T> value) {
+      this.handler = Require.nonNull(value, "handler");
+      return this;
+    }
+
+    /** @param value the codec; default {@link JacksonCodec#create()} @return this builder */
+    public Builder<T> codec(Codec value) {
+      this.codec = Require.nonNull(value, "codec");
+      return this;
+    }
+
+    /** @param value the clock for receipt times; default UTC system clock @return this builder */
+    public Builder<T> clock(Clock value) {
+      this.clock = Require.nonNull(value, "clock");
+      return this;
+    }
+
+    /** @param value how long an acknowledgement waits for the broker; default 10 s @return this builder */
+    public Builder<T> ackTimeout(Duration value) {
+      this.ackTimeout = Require.between(value, Duration.ofMillis(1), Duration.ofMinutes(10), "ackTimeout");
+      return this;
+    }
+
+    /**
+     * Builds the receiver (not started).
+     *
+     * @return the receiver
+     * @throws NullPointerException if the queue or the handler is missing
+     */
+    public CoreAppReceiver<T> build() {
+      Require.nonNull(source, "queue (call from(...))");
+      Require.nonNull(handler, "handler");
+      return new CoreAppReceiver<>(this);
+    }
+  }
+}

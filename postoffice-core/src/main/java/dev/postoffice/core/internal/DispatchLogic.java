@@ -1,0 +1,43 @@
+package dev.postoffice.core.internal;
+
+import dev.postoffice.DispatchContext;
+import dev.postoffice.DispatchResult;
+import dev.postoffice.Dispatcher;
+import dev.postoffice.PartnerRequest;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.Status;
+import dev.postoffice.spi.Codec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Layer 1 downstream: sends each request to the partner through the host's dispatcher, with the entry id as
+ * idempotency key, and keeps the partner's answer in the history.
+ */
+final class DispatchLogic implements StageLogic {
+  private final Dispatcher dispatcher;
+  private final Codec codec;
+
+  DispatchLogic(Dispatcher dispatcher, Codec codec) {
+    this.dispatcher = dispatcher;
+    this.codec = codec;
+  }
+
+  @Override
+  public List<Outcome> work(List<Entry> batch) {
+    List<Outcome> outcomes = new ArrayList<>(batch.size());
+    for (Entry entry : batch) {
+      try (Mdc ignored = Mdc.of(entry)) {
+        PartnerRequest request = StoredRequest.decode(entry.payload(), codec);
+        DispatchResult result = dispatcher.dispatch(request,
+            new DispatchContext(entry.route(), entry.id(), entry.traceId(), entry.attempts()));
+        String answer = result == null ? "no answer" : "status " + result.statusCode()
+            + (result.excerpt().isEmpty() ? "" : ": " + result.excerpt());
+        outcomes.add(Outcome.finished(entry, Status.DISPATCHED, answer));
+      } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+        outcomes.add(Outcome.failed(entry, e));
+      }
+    }
+    return outcomes;
+  }
+}

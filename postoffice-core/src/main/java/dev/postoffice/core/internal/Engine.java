@@ -1,0 +1,186 @@
+package dev.postoffice.core.internal;
+
+import dev.postoffice.Ingestor;
+import dev.postoffice.Intake;
+import dev.postoffice.NoSuchRouteException;
+import dev.postoffice.core.Pipeline;
+import dev.postoffice.core.ops.Operations;
+import dev.postoffice.model.Direction;
+import dev.postoffice.model.RouteId;
+import dev.postoffice.spi.Subscription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running pipeline: routes, the acknowledgement listener, housekeeping and the lifecycle. */
+public final class Engine implements Pipeline {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+  private final EngineContext ctx;
+  private final Map<RouteId, RouteRuntime> routes = new LinkedHashMap<>();
+  private final Map<RouteId, List<Ingestor>> ingestors;
+  private final Operations operations;
+  private Subscription ackSubscription;
+  private ScheduledExecutorService housekeeping;
+  private State state = State.NEW;
+
+  private enum State { NEW, RUNNING, STOPPED }
+
+  /**
+   * Creates the engine; nothing runs until {@link #start()}.
+   *
+   * @param ctx what the parts share
+   * @param definitions the routes
+   * @param ingestors ingestors per upstream route
+   */
+  public Engine(EngineContext ctx, List<RouteDefinition> definitions, Map<RouteId, List<Ingestor>> ingestors) {
+    this.ctx = ctx;
+    for (RouteDefinition definition : definitions) {
+      routes.put(definition.id(), new RouteRuntime(definition, ctx));
+    }
+    this.ingestors = Map.copyOf(ingestors);
+    this.operations = Operations.create(ctx.store(), ctx.clock());
+  }
+
+  @Override
+  public synchronized Pipeline start() {
+    if (state != State.NEW) {
+      throw new IllegalStateException("pipeline " + ctx.nodeId() + " was already started; build a new one");
+    }
+    routes.values().forEach(RouteRuntime::declareDestinations);
+    boolean anyUpstream = routes.values().stream()
+        .anyMatch(r -> r.definition().direction() == Direction.UPSTREAM);
+    if (anyUpstream) {
+      ctx.transport().declare(ctx.ackDestination());
+      ackSubscription = ctx.transport().subscribe(ctx.ackDestination(), new AckListener(ctx));
+    }
+    routes.values().forEach(RouteRuntime::start);
+    if (!ctx.manual()) {
+      housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "postoffice-housekeeping");
+        thread.setDaemon(true);
+        return thread;
+      });
+      housekeeping.scheduleWithFixedDelay(this::housekeep, 1, 1, TimeUnit.SECONDS);
+    }
+    ingestors.forEach((route, list) -> list.forEach(ingestor -> ingestor.start(intake(route.value()))));
+    state = State.RUNNING;
+    log.info("PostOffice node {} started with routes {}", ctx.nodeId(), routes.keySet());
+    return this;
+  }
+
+  private void housekeep() {
+    for (RouteRuntime route : routes.values()) {
+      try {
+        route.housekeeping();
+      } catch (RuntimeException e) {
+        log.warn("route {}: housekeeping failed: {}", route.definition().id(), e.toString());
+      }
+    }
+  }
+
+  @Override
+  public Intake intake(String route) {
+    RouteRuntime runtime = routes.get(parse(route));
+    if (runtime == null) {
+      throw new NoSuchRouteException(route, routes.keySet());
+    }
+    Intake intake = runtime.intake();
+    if (intake == null) {
+      throw new IllegalArgumentException("route " + route + " is downstream: its messages come from the Core App"
+          + " queue " + runtime.definition().sourceDestination() + ", not from an intake");
+    }
+    return intake;
+  }
+
+  private RouteId parse(String route) {
+    try {
+      return RouteId.of(route);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new NoSuchRouteException(String.valueOf(route), routes.keySet());
+    }
+  }
+
+  @Override
+  public Operations operations() {
+    return operations;
+  }
+
+  @Override
+  public int runOnce() {
+    if (!ctx.manual()) {
+      throw new IllegalStateException("runOnce() needs manual scheduling: build the pipeline with"
+          + " .manualScheduling(); this one runs its own worker threads");
+    }
+    synchronized (this) {
+      if (state != State.RUNNING) {
+        throw new IllegalStateException("pipeline is not running; call start() first");
+      }
+    }
+    int worked = 0;
+    for (RouteRuntime route : routes.values()) {
+      worked += route.runOnce();
+    }
+    return worked;
+  }
+
+  @Override
+  public synchronized boolean stop(Duration timeout) {
+    if (state != State.RUNNING) {
+      state = State.STOPPED;
+      return true;
+    }
+    state = State.STOPPED;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (List<Ingestor> list : ingestors.values()) {
+      for (Ingestor ingestor : list) {
+        try {
+          ingestor.close();
+        } catch (Exception e) {
+          log.warn("ingestor {} failed to close", ingestor, e);
+        }
+      }
+    }
+    routes.values().forEach(RouteRuntime::stopIntake);
+    if (ackSubscription != null) {
+      ackSubscription.close();
+    }
+    if (housekeeping != null) {
+      housekeeping.shutdownNow();
+    }
+    boolean clean = true;
+    for (RouteRuntime route : routes.values()) {
+      clean &= route.stopWorkers(deadline);
+    }
+    try {
+      int released = ctx.store().release(ctx.nodeId(), ctx.clock().instant());
+      log.info("PostOffice node {} stopped{}; released {} lease(s)", ctx.nodeId(),
+          clean ? "" : " (some workers did not finish in " + timeout + ")", released);
+    } catch (RuntimeException e) {
+      log.warn("PostOffice node {} could not release its leases; they expire on their own", ctx.nodeId(), e);
+    }
+    return clean;
+  }
+
+  @Override
+  public void close() {
+    stop(ctx.shutdownTimeout());
+  }
+
+  @Override
+  public String nodeId() {
+    return ctx.nodeId();
+  }
+
+  @Override
+  public List<RouteId> routes() {
+    return new ArrayList<>(routes.keySet());
+  }
+}

@@ -1,0 +1,65 @@
+package dev.postoffice.core.internal;
+
+import dev.postoffice.PermanentFailureException;
+import dev.postoffice.PostOfficeException;
+import dev.postoffice.RejectedInputException;
+import dev.postoffice.TransientFailureException;
+import dev.postoffice.core.RetrySettings;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.Status;
+import io.github.resilience4j.core.IntervalFunction;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Decides what a failure makes of an entry: bad input is rejected at once, a permanent failure fails at
+ * once, anything else is retried with exponential backoff and jitter until the route's attempts are used.
+ */
+final class FailurePolicy {
+  /** The longest error text kept on an entry. */
+  static final int MAX_ERROR_LENGTH = 2000;
+
+  private final RetrySettings retry;
+  private final IntervalFunction backoff;
+
+  FailurePolicy(RetrySettings retry) {
+    this.retry = retry;
+    this.backoff = IntervalFunction.ofExponentialRandomBackoff(
+        retry.initialBackoff(), retry.multiplier(), retry.jitter(), retry.maxBackoff());
+  }
+
+  /** A decided failure. */
+  record Decision(Status status, String error, Instant nextAttemptAt) {}
+
+  Decision decide(Entry entry, Throwable failure, Instant now) {
+    String error = describe(failure);
+    if (failure instanceof RejectedInputException) {
+      return new Decision(Status.REJECTED, error, null);
+    }
+    if (failure instanceof PermanentFailureException) {
+      return new Decision(Status.FAILED, error, null);
+    }
+    if (entry.attempts() >= retry.maxAttempts()) {
+      return new Decision(Status.FAILED,
+          truncate("gave up after " + entry.attempts() + " attempt(s): " + error), null);
+    }
+    Duration delay = Duration.ofMillis(backoff.apply(Math.max(1, entry.attempts())));
+    if (failure instanceof TransientFailureException t && t.retryAfter().isPresent()
+        && t.retryAfter().get().compareTo(delay) > 0) {
+      delay = t.retryAfter().get();
+    }
+    return new Decision(Status.RETRYING, error, now.plus(delay));
+  }
+
+  /** Describes a failure for people: PostOffice exceptions by their message, others with their type. */
+  static String describe(Throwable failure) {
+    String message = failure.getMessage() == null ? "" : failure.getMessage();
+    String text = failure instanceof PostOfficeException ? message
+        : failure.getClass().getName() + (message.isEmpty() ? "" : ": " + message);
+    return truncate(text);
+  }
+
+  static String truncate(String text) {
+    return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH) + "...";
+  }
+}

@@ -1,0 +1,46 @@
+package dev.postoffice.core.internal;
+
+import dev.postoffice.model.Direction;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.Layer;
+import dev.postoffice.model.Payload;
+import dev.postoffice.model.Status;
+import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.NewEntry;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Records a message over its route's size limit as a {@code REJECTED} entry without its body (which is the
+ * problem), so the refusal is traceable and nothing oversized reaches the store or the heap twice.
+ */
+final class OversizeRecorder {
+  static final String HEADER_ORIGINAL_SIZE = "postoffice-original-size";
+
+  private final RouteDefinition route;
+  private final EngineContext ctx;
+
+  OversizeRecorder(RouteDefinition route, EngineContext ctx) {
+    this.route = route;
+    this.ctx = ctx;
+  }
+
+  /** Stores the rejection and returns its reason. */
+  String record(Payload payload, Map<String, String> headers, String dedupKey, TraceId traceId, Layer layer,
+      Direction direction) {
+    String reason = "payload of " + payload.size() + " bytes is over route " + route.id() + "'s limit of "
+        + route.settings().maxPayloadBytes() + " bytes (maxPayloadBytes)";
+    Map<String, String> kept = new HashMap<>(headers);
+    kept.put(HEADER_ORIGINAL_SIZE, Integer.toString(payload.size()));
+    EntryId id = EntryId.random();
+    // No dedup key: a rejected oversized message must not make a later, fixed one look like a duplicate.
+    ctx.store().intake(List.of(new NewEntry(id, route.id(), direction, layer,
+        Payload.of(new byte[0], payload.contentType()), kept, null, traceId, null, UpstreamIntake.PRODUCED_BY,
+        null)), ctx.clock().instant());
+    ctx.store().transition(id, EnumSet.of(Status.JUST_IN), Status.REJECTED,
+        reason + (dedupKey == null ? "" : " (dedup key " + dedupKey + ")"), ctx.clock().instant());
+    return reason;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.postoffice.core.internal;
+
+import dev.postoffice.TransientFailureException;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.Status;
+import dev.postoffice.spi.OutboundMessage;
+import dev.postoffice.spi.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Layer 4 upstream: publishes a batch of core messages with the entry id as message id and the trace id as
+ * a header, then waits for the broker's confirmations (all in flight at once, not one wait per message). A
+ * confirmed entry becomes {@code QUEUED}; a refused or unconfirmed one is retried with the same id.
+ */
+final class PublishLogic implements StageLogic {
+  private final Transport transport;
+  private final String destination;
+  private final Duration confirmTimeout;
+
+  PublishLogic(Transport transport, String destination, Duration confirmTimeout) {
+    this.transport = transport;
+    this.destination = destination;
+    this.confirmTimeout = confirmTimeout;
+  }
+
+  @Override
+  public List<Outcome> work(List<Entry> batch) {
+    List<OutboundMessage> messages = new ArrayList<>(batch.size());
+    for (Entry entry : batch) {
+      Map<String, String> headers = new HashMap<>(entry.headers());
+      headers.put(Transport.HEADER_TRACE_ID, entry.traceId().value());
+      headers.put(Transport.HEADER_ROUTE, entry.route().value());
+      messages.add(new OutboundMessage(entry.id().value(), headers, entry.payload().bytes(),
+          entry.payload().contentType()));
+    }
+    List<CompletableFuture<Void>> confirms;
+    try {
+      confirms = transport.publishAll(destination, messages);
+    } catch (RuntimeException e) {
+      List<Outcome> failed = new ArrayList<>(batch.size());
+      batch.forEach(entry -> failed.add(Outcome.failed(entry, e)));
+      return failed;
+    }
+    long deadline = System.nanoTime() + confirmTimeout.toNanos();
+    List<Outcome> outcomes = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Entry entry = batch.get(i);
+      try {
+        confirms.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        outcomes.add(Outcome.finished(entry, Status.QUEUED, "confirmed by the broker on " + destination));
+      } catch (TimeoutException e) {
+        outcomes.add(Outcome.failed(entry, new TransientFailureException(
+            "no broker confirmation within " + confirmTimeout.toMillis() + " ms for " + destination)));
+      } catch (ExecutionException e) {
+        outcomes.add(Outcome.failed(entry, new TransientFailureException(
+            "publish to " + destination + " failed: " + e.getCause().getMessage(), null, e.getCause())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        outcomes.add(Outcome.failed(entry, new TransientFailureException("interrupted waiting for confirm")));
+      }
+    }
+    return outcomes;
+  }
+}

@@ -1,0 +1,283 @@
+package dev.postoffice.core.internal;
+
+import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.core.RouteSettings;
+import dev.postoffice.event.EntryFailed;
+import dev.postoffice.event.StageFinished;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.Lease;
+import dev.postoffice.model.Status;
+import dev.postoffice.spi.ClaimRequest;
+import dev.postoffice.spi.CommitResult;
+import dev.postoffice.spi.Completion;
+import dev.postoffice.spi.NewEntry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one stage of one route: takes a batch (from the in-memory hand-off queue, else claimed from the
+ * store), works on it, and commits every entry's new status with its outputs in one store call. Outputs
+ * that the next stage of this node will work on are stored already leased to this node and handed over in
+ * memory (the fast path); everything else is found by polling the store (the durable path).
+ */
+final class StageRunner {
+  private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
+
+  private final RouteDefinition route;
+  private final StageSpec spec;
+  private final StageLogic logic;
+  private final EngineContext ctx;
+  private final RouteSettings settings;
+  private final FailurePolicy failures;
+  private final Retry commitRetry;
+  private final LinkedBlockingQueue<Entry> handOffs = new LinkedBlockingQueue<>();
+  private final Semaphore handOffCapacity;
+  private volatile StageRunner next;
+  private volatile boolean running;
+  private long lastStorePoll;
+
+  StageRunner(RouteDefinition route, StageSpec spec, StageLogic logic, EngineContext ctx) {
+    this.route = route;
+    this.spec = spec;
+    this.logic = logic;
+    this.ctx = ctx;
+    this.settings = route.settings();
+    this.failures = new FailurePolicy(settings.retry());
+    // Memory stays bounded: at most a few batches wait in memory; the rest of the backlog stays in the store.
+    this.handOffCapacity = new Semaphore(settings.batchSize() * 4);
+    this.commitRetry = Retry.of("commit-" + route.id() + "-" + spec.name(), RetryConfig.custom()
+        .maxAttempts(5)
+        .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(50), 2.0))
+        .retryExceptions(StoreUnavailableException.class)
+        .build());
+  }
+
+  void next(StageRunner value) {
+    this.next = value;
+  }
+
+  StageSpec spec() {
+    return spec;
+  }
+
+  /** Reserves room for entries this node will hand over in memory; false when the queue is full. */
+  boolean reserve(int count) {
+    return running && handOffCapacity.tryAcquire(count);
+  }
+
+  void unreserve(int count) {
+    handOffCapacity.release(count);
+  }
+
+  /** Hands over an entry stored leased to this node; call only after {@link #reserve}. */
+  void handOff(Entry entry) {
+    handOffs.add(entry);
+  }
+
+  void running(boolean value) {
+    running = value;
+  }
+
+  /** Entries waiting in memory; their leases are released by the engine on shutdown. */
+  int queued() {
+    return handOffs.size();
+  }
+
+  /**
+   * Works on one batch: handed-over entries if any, otherwise entries claimed from the store.
+   *
+   * @return the number of entries worked on
+   */
+  int step() {
+    List<Entry> batch = new ArrayList<>(settings.batchSize());
+    handOffs.drainTo(batch, settings.batchSize());
+    handOffCapacity.release(batch.size());
+    if (batch.isEmpty()) {
+      batch.addAll(claim(settings.batchSize()));
+    }
+    if (!batch.isEmpty()) {
+      process(batch);
+    }
+    return batch.size();
+  }
+
+  /** The loop of a worker thread, until {@link #running(boolean)} is false. */
+  void runLoop() {
+    long failurePause = settings.pollInterval().toMillis();
+    while (running) {
+      try {
+        List<Entry> batch = nextBatch();
+        if (!batch.isEmpty()) {
+          process(batch);
+        }
+        failurePause = settings.pollInterval().toMillis();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (StoreUnavailableException e) {
+        log.warn("route {} stage {}: store unavailable, pausing {} ms: {}", route.id(), spec.name(),
+            failurePause, e.getMessage());
+        failurePause = pause(failurePause);
+      } catch (RuntimeException e) {
+        log.error("route {} stage {}: unexpected failure, pausing {} ms", route.id(), spec.name(), failurePause,
+            e);
+        failurePause = pause(failurePause);
+      }
+    }
+  }
+
+  private long pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Math.min(millis * 2, 30_000);
+  }
+
+  private List<Entry> nextBatch() throws InterruptedException {
+    int size = settings.batchSize();
+    List<Entry> batch = new ArrayList<>(size);
+    long pollNanos = settings.pollInterval().toNanos();
+    long sinceStore = System.nanoTime() - lastStorePoll;
+    if (sinceStore < pollNanos) {
+      Entry first = handOffs.poll(pollNanos - sinceStore, TimeUnit.NANOSECONDS);
+      if (first != null) {
+        batch.add(first);
+        handOffs.drainTo(batch, size - 1);
+        long deadline = System.nanoTime() + settings.linger().toNanos();
+        long remaining;
+        while (batch.size() < size && (remaining = deadline - System.nanoTime()) > 0) {
+          Entry more = handOffs.poll(remaining, TimeUnit.NANOSECONDS);
+          if (more == null) {
+            break;
+          }
+          batch.add(more);
+          handOffs.drainTo(batch, size - batch.size());
+        }
+        handOffCapacity.release(batch.size());
+        return batch;
+      }
+    }
+    lastStorePoll = System.nanoTime();
+    handOffs.drainTo(batch, size);
+    handOffCapacity.release(batch.size());
+    if (batch.size() < size && running) {
+      List<Entry> claimed = claim(size - batch.size());
+      if (claimed.size() == size - batch.size()) {
+        lastStorePoll = 0; // a full claim means more is waiting: claim again at once
+      }
+      batch.addAll(claimed);
+    }
+    return batch;
+  }
+
+  private List<Entry> claim(int limit) {
+    return ctx.store().claim(new ClaimRequest(route.id(), spec.input(), limit, ctx.nodeId(),
+        settings.leaseDuration(), ctx.clock().instant()));
+  }
+
+  private void process(List<Entry> batch) {
+    long started = System.nanoTime();
+    List<Outcome> outcomes = logic.work(batch);
+    Instant now = ctx.clock().instant();
+    StageRunner nextStage = next;
+    int outputCount = 0;
+    for (Outcome outcome : outcomes) {
+      outputCount += outcome.outputs().size();
+    }
+    boolean fast = nextStage != null && outputCount > 0 && nextStage.reserve(outputCount);
+    Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(nextStage.settings.leaseDuration())) : null;
+    List<Completion> completions = new ArrayList<>(outcomes.size());
+    Map<EntryId, List<NewEntry>> outputsBySource = new HashMap<>();
+    int failed = 0;
+    for (Outcome outcome : outcomes) {
+      Entry entry = outcome.entry();
+      if (outcome.failure() != null) {
+        failed++;
+        completions.add(failure(entry, outcome.failure(), now));
+        continue;
+      }
+      List<NewEntry> outputs = new ArrayList<>(outcome.outputs().size());
+      for (int i = 0; i < outcome.outputs().size(); i++) {
+        Output output = outcome.outputs().get(i);
+        outputs.add(new NewEntry(EntryId.derive(entry.id(), entry.generation(), i), route.id(),
+            route.direction(), spec.output(), output.payload(), output.headers(), entry.id(), entry.traceId(),
+            null, spec.producedBy(), lease));
+      }
+      outputsBySource.put(entry.id(), outputs);
+      completions.add(new Completion(entry.id(), ctx.nodeId(), entry.attempts(), outcome.status(),
+          outcome.detail(), null, null, outputs));
+    }
+    CommitResult result;
+    try {
+      result = Retry.decorateSupplier(commitRetry, () -> ctx.store().commit(completions, now)).get();
+    } catch (RuntimeException e) {
+      if (fast) {
+        nextStage.unreserve(outputCount);
+      }
+      throw e;
+    }
+    int handedOver = 0;
+    if (fast) {
+      for (EntryId applied : result.applied()) {
+        for (NewEntry output : outputsBySource.getOrDefault(applied, List.of())) {
+          nextStage.handOff(Entries.preClaimed(output, now));
+          handedOver++;
+        }
+      }
+      nextStage.unreserve(outputCount - handedOver);
+    }
+    for (EntryId refused : result.refused()) {
+      log.warn("route {} stage {}: commit for entry {} refused: its lease was lost (expired and claimed again,"
+          + " or its status changed); the newer work stands", route.id(), spec.name(), refused);
+    }
+    notifyFinished(batch.size(), failed, System.nanoTime() - started);
+  }
+
+  private Completion failure(Entry entry, Throwable cause, Instant now) {
+    FailurePolicy.Decision decision = failures.decide(entry, cause, now);
+    try (Mdc ignored = Mdc.of(entry)) {
+      if (decision.status() == Status.RETRYING) {
+        log.warn("route {} stage {}: entry {} attempt {} failed, retrying at {}: {}", route.id(), spec.name(),
+            entry.id(), entry.attempts(), decision.nextAttemptAt(), decision.error());
+      } else if (decision.status() == Status.REJECTED) {
+        log.warn("route {} stage {}: entry {} rejected: {}", route.id(), spec.name(), entry.id(),
+            decision.error());
+      } else {
+        log.error("route {} stage {}: entry {} failed for good: {}", route.id(), spec.name(), entry.id(),
+            decision.error(), cause);
+      }
+    }
+    try {
+      ctx.listener().onEntryFailed(
+          new EntryFailed(route.id(), entry.id(), spec.name(), decision.status(), decision.error()));
+    } catch (RuntimeException e) {
+      log.warn("listener failed on onEntryFailed", e);
+    }
+    return new Completion(entry.id(), ctx.nodeId(), entry.attempts(), decision.status(), decision.error(),
+        decision.error(), decision.nextAttemptAt(), List.of());
+  }
+
+  private void notifyFinished(int entries, int failed, long nanos) {
+    try {
+      ctx.listener().onStageFinished(new StageFinished(route.id(), spec.input(), spec.name(), entries, failed,
+          Duration.ofNanos(nanos)));
+    } catch (RuntimeException e) {
+      log.warn("listener failed on onStageFinished", e);
+    }
+  }
+}

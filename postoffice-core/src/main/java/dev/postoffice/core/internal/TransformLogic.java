@@ -1,0 +1,28 @@
+package dev.postoffice.core.internal;
+
+import dev.postoffice.model.Entry;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs a host transform (normalizer, translator) on each entry of a batch, one at a time, under its MDC. */
+final class TransformLogic implements StageLogic {
+  private final Transform transform;
+
+  TransformLogic(Transform transform) {
+    this.transform = transform;
+  }
+
+  @Override
+  public List<Outcome> work(List<Entry> batch) {
+    List<Outcome> outcomes = new ArrayList<>(batch.size());
+    for (Entry entry : batch) {
+      try (Mdc ignored = Mdc.of(entry)) {
+        outcomes.add(Outcome.produced(entry, transform.apply(entry)));
+      } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+        // A stack overflow from a pathological input is that input's failure, not the node's.
+        outcomes.add(Outcome.failed(entry, e));
+      }
+    }
+    return outcomes;
+  }
+}
