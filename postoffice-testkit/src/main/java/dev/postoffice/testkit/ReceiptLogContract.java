@@ -1,0 +1,116 @@
+package dev.postoffice.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postoffice.spi.ReceiptLog;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link ReceiptLog} passes. An implementation's test extends it and gives a factory:
+ *
+ * <pre>{@code
+ * class InMemoryReceiptLogContractTest extends ReceiptLogContract {
+ *   @Override
+ *   protected ReceiptLog createLog() {
+ *     return InMemoryReceiptLog.create();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Every test uses consumer names of its own, so a log on a shared database does not leak between tests.
+ */
+public abstract class ReceiptLogContract {
+  private static final Instant AT = Instant.parse("2030-01-01T00:00:00Z");
+
+  /** The log under test, fresh for each test. */
+  protected ReceiptLog log;
+
+  private String consumer;
+
+  /**
+   * Returns a new log to test. Called once per test.
+   *
+   * @return the log
+   */
+  protected abstract ReceiptLog createLog();
+
+  @BeforeEach
+  void createTheLog() {
+    consumer = "consumer-" + UUID.randomUUID();
+    log = createLog();
+  }
+
+  @Test
+  @DisplayName("a message id is not handled until it is marked")
+  void notHandledUntilMarked() {
+    assertThat(log.isHandled(consumer, "m-1")).isFalse();
+    log.markHandled(consumer, "m-1", AT);
+    assertThat(log.isHandled(consumer, "m-1")).isTrue();
+    assertThat(log.isHandled(consumer, "m-2")).isFalse();
+  }
+
+  @Test
+  @DisplayName("marking twice is harmless")
+  void idempotent() {
+    log.markHandled(consumer, "m-1", AT);
+    log.markHandled(consumer, "m-1", AT.plusSeconds(5));
+    assertThat(log.isHandled(consumer, "m-1")).isTrue();
+  }
+
+  @Test
+  @DisplayName("consumers do not see each other's marks")
+  void consumersIsolated() {
+    String other = consumer + "-other";
+    log.markHandled(consumer, "m-1", AT);
+    assertThat(log.isHandled(other, "m-1")).isFalse();
+    log.markHandled(other, "m-2", AT);
+    assertThat(log.isHandled(consumer, "m-2")).isFalse();
+  }
+
+  @Test
+  @DisplayName("concurrent marks from several threads are all kept")
+  void concurrent() throws Exception {
+    int threads = 4;
+    int perThread = 250;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < perThread; i++) {
+            // Every thread marks its own ids and one id all threads share.
+            log.markHandled(consumer, "m-" + thread + "-" + i, AT);
+            log.markHandled(consumer, "shared-" + i, AT);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < perThread; i++) {
+        assertThat(log.isHandled(consumer, "m-" + t + "-" + i)).isTrue();
+        assertThat(log.isHandled(consumer, "shared-" + i)).isTrue();
+      }
+    }
+  }
+}

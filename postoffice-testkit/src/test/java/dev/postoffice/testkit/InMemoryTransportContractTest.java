@@ -1,0 +1,12 @@
+package dev.postoffice.testkit;
+
+import dev.postoffice.core.memory.InMemoryTransport;
+import dev.postoffice.spi.Transport;
+
+/** Runs the {@link TransportContract} against the reference {@link InMemoryTransport}. */
+class InMemoryTransportContractTest extends TransportContract {
+  @Override
+  protected Transport createTransport() {
+    return InMemoryTransport.builder().maxDeliveries(maxDeliveries()).maxMessageBytes(64 * 1024).build();
+  }
+}
