@@ -208,6 +208,17 @@ public final class RabbitTransport implements Transport {
     closeQuietly(publishConnection);
   }
 
+  /** Package-private, for tests: the running subscriptions. */
+  Set<RabbitSubscription> runningSubscriptions() {
+    return subscriptions;
+  }
+
+  /** Package-private, for tests: the unconfirmed publishes of a destination. */
+  int outstandingPublishes(String destination) {
+    ConfirmingPublisher p = publishers.get(destination);
+    return p == null ? 0 : p.outstanding();
+  }
+
   private ConfirmingPublisher newPublisher(String exchange, String role) {
     return new ConfirmingPublisher(
         publishConnection, exchange, role, settings.maxOutstandingPublishes(), settings.confirmTimeout());

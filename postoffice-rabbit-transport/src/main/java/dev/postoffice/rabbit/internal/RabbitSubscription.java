@@ -99,6 +99,12 @@ public final class RabbitSubscription implements Subscription {
       consumerTag = ch.basicConsume(queue, false, new DefaultConsumer(ch) {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+          if (!getChannel().isOpen()) {
+            // Dispatched after its channel died: the broker has requeued it already. (Should one slip through
+            // after recovery, the client drops acks of tags from before the recovery: belt and braces.)
+            staleSettlementsSkipped.incrementAndGet();
+            return;
+          }
           long gen = generation.get();
           workers.execute(() -> deliver(gen, envelope, props, body));
         }
