@@ -1,0 +1,81 @@
+package dev.postoffice.jdbc;
+
+import dev.postoffice.jdbc.internal.Migrator;
+import dev.postoffice.jdbc.internal.ReceiptOps;
+import dev.postoffice.jdbc.internal.Transactions;
+import dev.postoffice.spi.ReceiptLog;
+import java.time.Instant;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * A durable {@link ReceiptLog} in the same database and under the same table prefix as
+ * {@link JdbcStatusStore} (table {@code <prefix>receipt}, created by the same migration), for the Core App
+ * receiver's dedup by message id.
+ *
+ * <pre>{@code
+ * JdbcReceiptLog receipts = JdbcReceiptLog.builder(dataSource).build();
+ * receipts.migrate(); // or JdbcStatusStore#migrate(), which creates the same tables
+ * }</pre>
+ *
+ * <p>This class is thread-safe.
+ */
+public final class JdbcReceiptLog implements ReceiptLog {
+  private final Migrator migrator;
+  private final ReceiptOps ops;
+
+  private JdbcReceiptLog(JdbcStatusStore.Config config) {
+    Transactions tx = new Transactions(config.jdbi(), config.tables().dialect());
+    this.migrator = new Migrator(config.tables(), tx);
+    this.ops = new ReceiptOps(config.tables(), tx);
+  }
+
+  /**
+   * Starts a builder on the host's {@code DataSource}.
+   *
+   * @param dataSource the database
+   * @return a new builder
+   * @throws NullPointerException if dataSource is null
+   */
+  public static JdbcStoreBuilder<JdbcReceiptLog> builder(DataSource dataSource) {
+    Objects.requireNonNull(dataSource, "dataSource cannot be null");
+    return new JdbcStoreBuilder<>(Jdbi.create(dataSource), JdbcReceiptLog::new);
+  }
+
+  /**
+   * Starts a builder on a {@link Jdbi} the host already configured.
+   *
+   * @param jdbi the database
+   * @return a new builder
+   * @throws NullPointerException if jdbi is null
+   */
+  public static JdbcStoreBuilder<JdbcReceiptLog> builder(Jdbi jdbi) {
+    Objects.requireNonNull(jdbi, "jdbi cannot be null");
+    return new JdbcStoreBuilder<>(jdbi, JdbcReceiptLog::new);
+  }
+
+  /**
+   * Creates or upgrades the tables, exactly as {@link JdbcStatusStore#migrate()}.
+   *
+   * @return how many schema versions were applied
+   */
+  public int migrate() {
+    return migrator.migrate(Instant.now());
+  }
+
+  @Override
+  public boolean isHandled(String consumer, String messageId) {
+    Objects.requireNonNull(consumer, "consumer cannot be null");
+    Objects.requireNonNull(messageId, "messageId cannot be null");
+    return ops.isHandled(consumer, messageId);
+  }
+
+  @Override
+  public void markHandled(String consumer, String messageId, Instant at) {
+    Objects.requireNonNull(consumer, "consumer cannot be null");
+    Objects.requireNonNull(messageId, "messageId cannot be null");
+    Objects.requireNonNull(at, "at cannot be null");
+    ops.markHandled(consumer, messageId, at);
+  }
+}

@@ -1,0 +1,286 @@
+package dev.postoffice.jdbc;
+
+import dev.postoffice.jdbc.internal.Migrator;
+import dev.postoffice.jdbc.internal.StoreOperations;
+import dev.postoffice.jdbc.internal.Tables;
+import dev.postoffice.jdbc.internal.Transactions;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.HistoryRecord;
+import dev.postoffice.model.RouteId;
+import dev.postoffice.model.Status;
+import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.ClaimRequest;
+import dev.postoffice.spi.CommitResult;
+import dev.postoffice.spi.Completion;
+import dev.postoffice.spi.CursorUpdate;
+import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.IntakeResult;
+import dev.postoffice.spi.NewEntry;
+import dev.postoffice.spi.StatusCount;
+import dev.postoffice.spi.StatusStore;
+import dev.postoffice.spi.StoreCapabilities;
+import java.io.IOException;
+import java.io.Writer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * A {@link StatusStore} on a relational database: PostgreSQL (the primary target), MariaDB/MySQL or H2.
+ * Several nodes can share one database: due entries are claimed with {@code FOR UPDATE SKIP LOCKED} under a
+ * lease, and every commit is a conditional update fenced by the lease's attempt number, so a node presumed
+ * dead cannot overwrite newer work. Claims, outputs, status changes and history are written in batches, one
+ * transaction per call. Deadlocks and serialization failures are retried; an unreachable database surfaces as
+ * {@link dev.postoffice.StoreUnavailableException}.
+ *
+ * <pre>{@code
+ * HikariDataSource dataSource = new HikariDataSource(config); // the host's pool
+ * JdbcStatusStore store = JdbcStatusStore.builder(dataSource)
+ *     .tablePrefix("po_")   // the default
+ *     .build();             // the dialect is detected from the connection
+ * store.migrate();          // or hand store.writeSchema(writer) to Flyway or Liquibase
+ * }</pre>
+ *
+ * <p>This class is thread-safe. It never closes the host's {@code DataSource}.
+ */
+public final class JdbcStatusStore implements StatusStore {
+  private final Config config;
+  private final Migrator migrator;
+  private final StoreOperations ops;
+
+  private JdbcStatusStore(Config config) {
+    this.config = config;
+    Transactions tx = new Transactions(config.jdbi(), config.tables().dialect());
+    this.migrator = new Migrator(config.tables(), tx);
+    this.ops = new StoreOperations(config.tables(), tx);
+  }
+
+  /**
+   * Starts a builder on the host's {@code DataSource} (a pool such as HikariCP is recommended).
+   *
+   * @param dataSource the database
+   * @return a new builder
+   * @throws NullPointerException if dataSource is null
+   */
+  public static JdbcStoreBuilder<JdbcStatusStore> builder(DataSource dataSource) {
+    Objects.requireNonNull(dataSource, "dataSource cannot be null");
+    return new JdbcStoreBuilder<>(Jdbi.create(dataSource), JdbcStatusStore::new);
+  }
+
+  /**
+   * Starts a builder on a {@link Jdbi} the host already configured.
+   *
+   * @param jdbi the database
+   * @return a new builder
+   * @throws NullPointerException if jdbi is null
+   */
+  public static JdbcStoreBuilder<JdbcStatusStore> builder(Jdbi jdbi) {
+    Objects.requireNonNull(jdbi, "jdbi cannot be null");
+    return new JdbcStoreBuilder<>(jdbi, JdbcStatusStore::new);
+  }
+
+  /**
+   * Creates or upgrades the store's tables by applying the versioned SQL files shipped in this jar, and
+   * records them in the {@code <prefix>schema_version} table. Safe to call from several nodes at once: they
+   * wait on a database lock (PostgreSQL advisory lock, MariaDB {@code GET_LOCK}) and the second finds nothing
+   * to do.
+   *
+   * @return how many schema versions were applied (0 if the schema was up to date)
+   * @throws dev.postoffice.StoreUnavailableException if the database cannot be reached
+   */
+  public int migrate() {
+    return migrator.migrate(Instant.now());
+  }
+
+  /**
+   * Writes the SQL that {@link #migrate()} would apply, with the table prefix filled in, for hosts that run
+   * migrations with Flyway, Liquibase or a DBA. (The versioned files themselves are in this jar under
+   * {@code dev/postoffice/jdbc/schema/<dialect>/}, with a {@code ${prefix}} placeholder.)
+   *
+   * @param out where to write
+   * @throws IOException if writing fails
+   */
+  public void writeSchema(Writer out) throws IOException {
+    Objects.requireNonNull(out, "out cannot be null").write(migrator.schemaSql());
+    out.flush();
+  }
+
+  /**
+   * Returns the schema version recorded by {@link #migrate()}.
+   *
+   * @return the version, 0 if never migrated
+   */
+  public int schemaVersion() {
+    return migrator.currentVersion();
+  }
+
+  /**
+   * Returns the dialect in use (set on the builder or detected).
+   *
+   * @return the dialect
+   */
+  public JdbcDialect dialect() {
+    return config.tables().dialect();
+  }
+
+  /**
+   * Returns the table prefix in use.
+   *
+   * @return the prefix
+   */
+  public String tablePrefix() {
+    return config.tables().prefix();
+  }
+
+  /**
+   * Deletes the payloads of finished entries (any status but {@code JUST_IN}, {@code RETRYING} and
+   * {@code QUEUED}) last updated before a time, keeping their statuses and history. Works in batches of
+   * {@code batchSize}, one short transaction each, until none is left.
+   *
+   * @param before purge entries last updated strictly before this time
+   * @param batchSize entries per transaction, 1 to 10000
+   * @return how many payloads were purged
+   * @throws IllegalArgumentException if batchSize is out of range
+   */
+  public long purgePayloadsBefore(Instant before, int batchSize) {
+    Objects.requireNonNull(before, "before cannot be null");
+    return ops.purgePayloads(before, checkBatchSize(batchSize));
+  }
+
+  /**
+   * Deletes whole traces (entries, history, dedup keys) none of whose entries is waiting ({@code JUST_IN},
+   * {@code RETRYING}, {@code QUEUED}) and whose newest change is before a time. Works in batches of
+   * {@code batchSize} traces, one short transaction each, until none is left. A message re-sent with a dedup
+   * key of a purged trace is new again.
+   *
+   * @param before purge traces whose every entry was last updated strictly before this time
+   * @param batchSize traces per transaction, 1 to 10000
+   * @return how many traces were purged
+   * @throws IllegalArgumentException if batchSize is out of range
+   */
+  public long purgeFinishedTracesBefore(Instant before, int batchSize) {
+    Objects.requireNonNull(before, "before cannot be null");
+    return ops.purgeTraces(before, checkBatchSize(batchSize));
+  }
+
+  private static int checkBatchSize(int batchSize) {
+    if (batchSize < 1 || batchSize > 10_000) {
+      throw new IllegalArgumentException("batchSize must be between 1 and 10000, but was " + batchSize);
+    }
+    return batchSize;
+  }
+
+  @Override
+  public StoreCapabilities capabilities() {
+    return config.capabilities();
+  }
+
+  @Override
+  public List<IntakeResult> intake(List<NewEntry> entries, Instant now) {
+    Objects.requireNonNull(entries, "entries cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    return ops.intake(entries, null, now);
+  }
+
+  @Override
+  public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
+    Objects.requireNonNull(entries, "entries cannot be null");
+    Objects.requireNonNull(cursor, "cursor cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    return ops.intake(entries, cursor, now);
+  }
+
+  @Override
+  public Optional<String> cursor(RouteId route, String name) {
+    Objects.requireNonNull(route, "route cannot be null");
+    Objects.requireNonNull(name, "name cannot be null");
+    return ops.cursor(route, name);
+  }
+
+  @Override
+  public List<Entry> claim(ClaimRequest request) {
+    return ops.claim(Objects.requireNonNull(request, "request cannot be null"));
+  }
+
+  @Override
+  public CommitResult commit(List<Completion> completions, Instant now) {
+    Objects.requireNonNull(completions, "completions cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    return ops.commit(completions, now);
+  }
+
+  @Override
+  public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
+    Objects.requireNonNull(id, "id cannot be null");
+    Objects.requireNonNull(from, "from cannot be null");
+    Objects.requireNonNull(to, "to cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    return ops.transition(id, from, to, detail, now);
+  }
+
+  @Override
+  public Entry replay(EntryId id, String detail, Instant now) {
+    Objects.requireNonNull(id, "id cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    return ops.replay(id, detail, now);
+  }
+
+  @Override
+  public int release(String owner, Instant now) {
+    Objects.requireNonNull(owner, "owner cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    return ops.release(owner, now);
+  }
+
+  @Override
+  public Optional<Entry> find(EntryId id) {
+    return ops.find(Objects.requireNonNull(id, "id cannot be null"));
+  }
+
+  @Override
+  public List<HistoryRecord> history(EntryId id) {
+    return ops.history(Objects.requireNonNull(id, "id cannot be null"));
+  }
+
+  @Override
+  public List<Entry> findByTrace(TraceId traceId) {
+    return ops.findByTrace(Objects.requireNonNull(traceId, "traceId cannot be null"));
+  }
+
+  @Override
+  public List<Entry> findBySource(EntryId sourceId) {
+    return ops.findBySource(Objects.requireNonNull(sourceId, "sourceId cannot be null"));
+  }
+
+  @Override
+  public List<Entry> query(EntryQuery query) {
+    return ops.query(Objects.requireNonNull(query, "query cannot be null"));
+  }
+
+  @Override
+  public List<StatusCount> countByStatus() {
+    return ops.countByStatus();
+  }
+
+  @Override
+  public long backlog(RouteId route) {
+    return ops.backlog(Objects.requireNonNull(route, "route cannot be null"));
+  }
+
+  /** Does nothing: the store holds no resources of its own, and the host owns its {@code DataSource}. */
+  @Override
+  public void close() {}
+
+  @Override
+  public String toString() {
+    return "JdbcStatusStore[" + dialect() + ", prefix=" + tablePrefix() + "]";
+  }
+
+  /** The fixed configuration a builder produced. */
+  record Config(Jdbi jdbi, Tables tables, StoreCapabilities capabilities) {}
+}

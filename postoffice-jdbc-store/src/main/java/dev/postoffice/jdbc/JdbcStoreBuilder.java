@@ -1,0 +1,90 @@
+package dev.postoffice.jdbc;
+
+import dev.postoffice.jdbc.internal.Tables;
+import dev.postoffice.jdbc.internal.Transactions;
+import dev.postoffice.spi.StoreCapabilities;
+import java.sql.DatabaseMetaData;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Builds a {@link JdbcStatusStore} or a {@link JdbcReceiptLog}: the dialect and the table prefix. Not
+ * thread-safe; {@link #build()} copies the settings into the immutable store.
+ *
+ * @param <T> what it builds
+ */
+public final class JdbcStoreBuilder<T> {
+  /** The default table prefix. */
+  public static final String DEFAULT_TABLE_PREFIX = "po_";
+
+  /** The longest table prefix accepted (index names must stay under every database's identifier limit). */
+  public static final int MAX_PREFIX_LENGTH = 30;
+
+  private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]*");
+
+  private final Jdbi jdbi;
+  private final Function<JdbcStatusStore.Config, T> factory;
+  private JdbcDialect dialect;
+  private String tablePrefix = DEFAULT_TABLE_PREFIX;
+
+  JdbcStoreBuilder(Jdbi jdbi, Function<JdbcStatusStore.Config, T> factory) {
+    this.jdbi = jdbi;
+    this.factory = factory;
+  }
+
+  /**
+   * Sets the database dialect. Defaults to the one detected from the connection's metadata at
+   * {@link #build()}.
+   *
+   * @param dialect the dialect
+   * @return this builder
+   * @throws NullPointerException if dialect is null
+   */
+  public JdbcStoreBuilder<T> dialect(JdbcDialect dialect) {
+    this.dialect = Objects.requireNonNull(dialect, "dialect cannot be null");
+    return this;
+  }
+
+  /**
+   * Sets the prefix of every table and index name, so several stores (or tests) can share one schema.
+   * Defaults to {@value #DEFAULT_TABLE_PREFIX}.
+   *
+   * @param tablePrefix lower-case letters, digits and underscores, not starting with a digit, at most
+   *     {@value #MAX_PREFIX_LENGTH} characters
+   * @return this builder
+   * @throws IllegalArgumentException if the prefix is not valid
+   */
+  public JdbcStoreBuilder<T> tablePrefix(String tablePrefix) {
+    Objects.requireNonNull(tablePrefix, "tablePrefix cannot be null");
+    if (tablePrefix.length() > MAX_PREFIX_LENGTH || !PREFIX.matcher(tablePrefix).matches()) {
+      throw new IllegalArgumentException("tablePrefix must match [a-z_][a-z0-9_]* and be at most "
+          + MAX_PREFIX_LENGTH + " characters, but was '" + tablePrefix + "'");
+    }
+    this.tablePrefix = tablePrefix;
+    return this;
+  }
+
+  /**
+   * Builds it. Opens one connection to detect the dialect and the capabilities.
+   *
+   * @return the store
+   * @throws dev.postoffice.StoreUnavailableException if the database cannot be reached
+   * @throws IllegalArgumentException if the database is not supported
+   */
+  public T build() {
+    String[] meta = new Transactions(jdbi, dialect == null ? JdbcDialect.H2 : dialect)
+        .withHandle("detect the database", h -> {
+          DatabaseMetaData md = h.getConnection().getMetaData();
+          return new String[] {md.getDatabaseProductName(), md.getURL()};
+        });
+    JdbcDialect chosen = dialect != null ? dialect : JdbcDialect.fromProductName(meta[0]);
+    String url = meta[1] == null ? "" : meta[1];
+    boolean embeddedH2 = chosen == JdbcDialect.H2 && !url.startsWith("jdbc:h2:tcp:")
+        && !url.startsWith("jdbc:h2:ssl:");
+    boolean inMemory = chosen == JdbcDialect.H2 && url.startsWith("jdbc:h2:mem:");
+    StoreCapabilities caps = new StoreCapabilities(!inMemory, !embeddedH2, chosen.skipLocked());
+    return factory.apply(new JdbcStatusStore.Config(jdbi, new Tables(chosen, tablePrefix), caps));
+  }
+}

@@ -1,0 +1,130 @@
+package dev.postoffice.jdbc.internal;
+
+import dev.postoffice.jdbc.JdbcDialect;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.Lease;
+import dev.postoffice.spi.ClaimRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Claims due entries with {@code FOR UPDATE SKIP LOCKED}: concurrent claimers skip rows another transaction
+ * is claiming, and rows whose lease holds are not due. PostgreSQL does it in one statement; the others select
+ * then update, each update guarded by the attempt count it read.
+ */
+final class ClaimOps {
+  private static final Comparator<Due> OLDEST_FIRST =
+      Comparator.comparing((Due d) -> d.entry().createdAt()).thenComparingLong(Due::seq);
+
+  /** A due entry and its insertion number, which breaks ties between entries created at once. */
+  private record Due(Entry entry, long seq) {}
+
+  private final Tables tables;
+  private final String due;
+
+  ClaimOps(Tables tables) {
+    this.tables = tables;
+    this.due = " FROM " + tables.entry() + " WHERE route = ? AND layer = ?"
+        + " AND (lease_expires_at IS NULL OR lease_expires_at <= ?)";
+  }
+
+  List<Entry> claim(Connection c, ClaimRequest r) throws SQLException {
+    return tables.dialect() == JdbcDialect.POSTGRESQL ? claimReturning(c, r) : claimSelectUpdate(c, r);
+  }
+
+  private List<Entry> claimReturning(Connection c, ClaimRequest r) throws SQLException {
+    long now = Rows.nanos(r.now());
+    String sql = "UPDATE " + tables.entry() + " SET lease_owner = ?, lease_expires_at = ?,"
+        + " attempts = attempts + 1, updated_at = ? WHERE id IN (SELECT id" + due
+        + " AND status IN ('JUST_IN', 'RETRYING') AND (status = 'JUST_IN' OR next_attempt_at <= ?)"
+        + " ORDER BY created_at, seq LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING seq, " + Rows.ALL_COLUMNS;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, r.owner());
+      ps.setLong(2, Rows.nanos(r.now().plus(r.leaseDuration())));
+      ps.setLong(3, now);
+      bindDue(ps, 4, r);
+      ps.setLong(7, now);
+      ps.setInt(8, r.limit());
+      List<Due> claimed = read(ps);
+      claimed.sort(OLDEST_FIRST);
+      return claimed.stream().map(Due::entry).toList();
+    }
+  }
+
+  private List<Entry> claimSelectUpdate(Connection c, ClaimRequest r) throws SQLException {
+    // One query per status, so each one walks the (route, layer, status, created_at) index in order and
+    // locks at most `limit` rows instead of sorting (and locking) the whole backlog.
+    List<Due> candidates = new ArrayList<>(selectDue(c, r, "JUST_IN"));
+    candidates.addAll(selectDue(c, r, "RETRYING"));
+    candidates.sort(OLDEST_FIRST);
+    List<Entry> picked = candidates.subList(0, Math.min(r.limit(), candidates.size())).stream()
+        .map(Due::entry).toList();
+    Instant expires = r.now().plus(r.leaseDuration());
+    String sql = "UPDATE " + tables.entry() + " SET lease_owner = ?, lease_expires_at = ?,"
+        + " attempts = attempts + 1, updated_at = ? WHERE id = ? AND attempts = ?"
+        + " AND status IN ('JUST_IN', 'RETRYING') AND (lease_expires_at IS NULL OR lease_expires_at <= ?)";
+    List<Entry> claimed = new ArrayList<>(picked.size());
+    if (picked.isEmpty()) {
+      return claimed;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (Entry e : picked) {
+        ps.setString(1, r.owner());
+        ps.setLong(2, Rows.nanos(expires));
+        ps.setLong(3, Rows.nanos(r.now()));
+        ps.setString(4, e.id().value());
+        ps.setInt(5, e.attempts());
+        ps.setLong(6, Rows.nanos(r.now()));
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      for (int i = 0; i < picked.size(); i++) {
+        if (Batches.applied(counts, i)) {
+          Entry e = picked.get(i);
+          claimed.add(e.toBuilder().attempts(e.attempts() + 1).lease(new Lease(r.owner(), expires))
+              .updatedAt(r.now()).build());
+        }
+      }
+    }
+    return claimed;
+  }
+
+  private List<Due> selectDue(Connection c, ClaimRequest r, String status) throws SQLException {
+    boolean retrying = "RETRYING".equals(status);
+    String sql = "SELECT seq, " + Rows.ALL_COLUMNS + due + " AND status = ?"
+        + (retrying ? " AND next_attempt_at <= ?" : "")
+        + " ORDER BY created_at, seq LIMIT ? FOR UPDATE SKIP LOCKED";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bindDue(ps, 1, r);
+      ps.setString(4, status);
+      int next = 5;
+      if (retrying) {
+        ps.setLong(next++, Rows.nanos(r.now()));
+      }
+      ps.setInt(next, r.limit());
+      return read(ps);
+    }
+  }
+
+  private static List<Due> read(PreparedStatement ps) throws SQLException {
+    List<Due> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(new Due(Rows.entry(rs, true), rs.getLong("seq")));
+      }
+    }
+    return out;
+  }
+
+  private static void bindDue(PreparedStatement ps, int first, ClaimRequest r) throws SQLException {
+    ps.setString(first, r.route().value());
+    ps.setInt(first + 1, r.layer().number());
+    ps.setLong(first + 2, Rows.nanos(r.now()));
+  }
+}

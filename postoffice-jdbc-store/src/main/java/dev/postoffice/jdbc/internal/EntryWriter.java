@@ -1,0 +1,109 @@
+package dev.postoffice.jdbc.internal;
+
+import dev.postoffice.model.HistoryRecord;
+import dev.postoffice.model.Status;
+import dev.postoffice.spi.NewEntry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Inserts entries and history rows with JDBC batching. */
+final class EntryWriter {
+  private final Tables tables;
+  private final String insertEntry;
+  private final String insertHistory;
+
+  EntryWriter(Tables tables) {
+    this.tables = tables;
+    this.insertEntry = "INSERT INTO " + tables.entry() + " (id, route, direction, layer, status, content_type,"
+        + " payload, headers, source_id, trace_id, dedup_key, duplicate_of, attempts, next_attempt_at,"
+        + " last_error, generation, produced_by, lease_owner, lease_expires_at, created_at, updated_at)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    this.insertHistory = "INSERT INTO " + tables.history() + " (entry_id, from_status, to_status, changed_at,"
+        + " detail) VALUES (?, ?, ?, ?, ?)";
+  }
+
+  /** One entry to insert: what to store and with which status. */
+  record NewRow(NewEntry entry, Status status, String duplicateOf) {}
+
+  /** Returns which of these ids exist already. */
+  Set<String> existingIds(Connection c, Collection<String> ids) throws SQLException {
+    Set<String> found = new HashSet<>();
+    if (ids.isEmpty()) {
+      return found;
+    }
+    String sql = "SELECT id FROM " + tables.entry() + " WHERE id IN (" + Tables.placeholders(ids.size()) + ")";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      for (String id : ids) {
+        ps.setString(i++, id);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getString(1));
+        }
+      }
+    }
+    return found;
+  }
+
+  void insert(Connection c, List<NewRow> rows, Instant now) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    long at = Rows.nanos(now);
+    try (PreparedStatement ps = c.prepareStatement(insertEntry)) {
+      for (NewRow row : rows) {
+        NewEntry e = row.entry();
+        ps.setString(1, e.id().value());
+        ps.setString(2, e.route().value());
+        ps.setString(3, e.direction().name());
+        ps.setInt(4, e.layer().number());
+        ps.setString(5, row.status().name());
+        ps.setString(6, e.payload().contentType());
+        ps.setBytes(7, e.payload().bytes());
+        Rows.setString(ps, 8, Rows.headersJson(e.headers()));
+        Rows.setString(ps, 9, e.sourceId() == null ? null : e.sourceId().value());
+        ps.setString(10, e.traceId().value());
+        Rows.setString(ps, 11, e.dedupKey());
+        Rows.setString(ps, 12, row.duplicateOf());
+        boolean leased = e.lease() != null && row.status() == Status.JUST_IN;
+        ps.setInt(13, leased ? 1 : 0);
+        ps.setNull(14, Types.BIGINT);
+        ps.setNull(15, Types.VARCHAR);
+        ps.setInt(16, 0);
+        Rows.setString(ps, 17, e.producedBy());
+        Rows.setString(ps, 18, leased ? e.lease().owner() : null);
+        Rows.setNanos(ps, 19, leased ? e.lease().expiresAt() : null);
+        ps.setLong(20, at);
+        ps.setLong(21, at);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  void appendHistory(Connection c, List<HistoryRecord> records) throws SQLException {
+    if (records.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(insertHistory)) {
+      for (HistoryRecord h : records) {
+        ps.setString(1, h.entryId().value());
+        Rows.setString(ps, 2, h.from() == null ? null : h.from().name());
+        ps.setString(3, h.to().name());
+        ps.setLong(4, Rows.nanos(h.at()));
+        Rows.setString(ps, 5, h.detail());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+}

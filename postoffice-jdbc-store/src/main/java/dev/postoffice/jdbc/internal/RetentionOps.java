@@ -1,0 +1,76 @@
+package dev.postoffice.jdbc.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Retention in small batches: each batch is its own short transaction, so purging never holds many locks.
+ * Only finished entries lose payloads ({@code JUST_IN}, {@code RETRYING} and {@code QUEUED} still need them).
+ */
+final class RetentionOps {
+  private static final String UNFINISHED = "('JUST_IN', 'RETRYING', 'QUEUED')";
+
+  private final Tables tables;
+
+  RetentionOps(Tables tables) {
+    this.tables = tables;
+  }
+
+  /** Clears the payloads of one batch; returns how many. */
+  int purgePayloads(Connection c, Instant before, int batchSize) throws SQLException {
+    List<String> ids = select(c, "SELECT id FROM " + tables.entry() + " WHERE updated_at < ?"
+        + " AND payload IS NOT NULL AND status NOT IN " + UNFINISHED + " ORDER BY updated_at LIMIT ?",
+        before, batchSize);
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    String sql = "UPDATE " + tables.entry() + " SET payload = NULL WHERE id IN ("
+        + Tables.placeholders(ids.size()) + ") AND status NOT IN " + UNFINISHED;
+    return update(c, sql, ids);
+  }
+
+  /** Deletes one batch of finished traces (entries, history, dedup keys); returns how many traces. */
+  int purgeTraces(Connection c, Instant before, int batchSize) throws SQLException {
+    // A trace is finished when none of its entries is waiting, and old when its newest change is old.
+    List<String> traces = select(c, "SELECT trace_id FROM " + tables.entry() + " GROUP BY trace_id"
+        + " HAVING MAX(updated_at) < ? AND SUM(CASE WHEN status IN " + UNFINISHED + " THEN 1 ELSE 0 END) = 0"
+        + " LIMIT ?", before, batchSize);
+    if (traces.isEmpty()) {
+      return 0;
+    }
+    String in = Tables.placeholders(traces.size());
+    String ids = "SELECT id FROM " + tables.entry() + " WHERE trace_id IN (" + in + ")";
+    update(c, "DELETE FROM " + tables.history() + " WHERE entry_id IN (" + ids + ")", traces);
+    update(c, "DELETE FROM " + tables.dedup() + " WHERE entry_id IN (" + ids + ")", traces);
+    update(c, "DELETE FROM " + tables.entry() + " WHERE trace_id IN (" + in + ")", traces);
+    return traces.size();
+  }
+
+  private static List<String> select(Connection c, String sql, Instant before, int limit) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, Rows.nanos(before));
+      ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<String> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+        return out;
+      }
+    }
+  }
+
+  private static int update(Connection c, String sql, List<String> args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.size(); i++) {
+        ps.setString(i + 1, args.get(i));
+      }
+      return ps.executeUpdate();
+    }
+  }
+}

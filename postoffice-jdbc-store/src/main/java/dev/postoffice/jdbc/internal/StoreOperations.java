@@ -1,0 +1,159 @@
+package dev.postoffice.jdbc.internal;
+
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.HistoryRecord;
+import dev.postoffice.model.RouteId;
+import dev.postoffice.model.Status;
+import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.ClaimRequest;
+import dev.postoffice.spi.CommitResult;
+import dev.postoffice.spi.Completion;
+import dev.postoffice.spi.CursorUpdate;
+import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.IntakeResult;
+import dev.postoffice.spi.NewEntry;
+import dev.postoffice.spi.StatusCount;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The store's operations, each in its own transaction with retries; {@code JdbcStatusStore} is a thin facade
+ * over this class.
+ */
+public final class StoreOperations {
+  private final Transactions tx;
+  private final IntakeOps intake;
+  private final ClaimOps claims;
+  private final CommitOps commits;
+  private final ChangeOps changes;
+  private final QueryOps queries;
+  private final RetentionOps retention;
+
+  /**
+   * Creates the operations.
+   *
+   * @param tables the tables
+   * @param tx the transaction runner
+   */
+  public StoreOperations(Tables tables, Transactions tx) {
+    this.tx = tx;
+    EntryWriter writer = new EntryWriter(tables);
+    this.intake = new IntakeOps(tables, writer);
+    this.claims = new ClaimOps(tables);
+    this.commits = new CommitOps(tables, writer);
+    this.changes = new ChangeOps(tables, writer);
+    this.queries = new QueryOps(tables);
+    this.retention = new RetentionOps(tables);
+  }
+
+  /** See {@code StatusStore#intake}. @param entries the entries @param cursor the cursor move or null
+   * @param now the time @return the results */
+  public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
+    return tx.inTransaction("intake", true, h -> {
+      if (cursor != null) {
+        intake.moveCursor(h.getConnection(), cursor, now);
+      }
+      return entries.isEmpty() ? List.of() : intake.intake(h.getConnection(), entries, now);
+    });
+  }
+
+  /** See {@code StatusStore#cursor}. @param route the route @param name the name @return the value */
+  public Optional<String> cursor(RouteId route, String name) {
+    return tx.withHandle("read a cursor", h -> queries.cursor(h.getConnection(), route, name));
+  }
+
+  /** See {@code StatusStore#claim}. @param request the request @return the claimed entries */
+  public List<Entry> claim(ClaimRequest request) {
+    return tx.inTransaction("claim", false, h -> claims.claim(h.getConnection(), request));
+  }
+
+  /** See {@code StatusStore#commit}. @param completions the completions @param now the time @return what
+   * applied */
+  public CommitResult commit(List<Completion> completions, Instant now) {
+    if (completions.isEmpty()) {
+      return new CommitResult(List.of(), List.of());
+    }
+    return tx.inTransaction("commit", true, h -> commits.commit(h.getConnection(), completions, now));
+  }
+
+  /** See {@code StatusStore#transition}. @param id the entry @param from the statuses @param to the status
+   * @param detail why @param now the time @return the changed entry */
+  public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
+    return tx.inTransaction("transition", false,
+        h -> changes.transition(h.getConnection(), id, from, to, detail, now));
+  }
+
+  /** See {@code StatusStore#replay}. @param id the entry @param detail why @param now the time
+   * @return the replayed entry */
+  public Entry replay(EntryId id, String detail, Instant now) {
+    return tx.inTransaction("replay", false, h -> changes.replay(h.getConnection(), id, detail, now));
+  }
+
+  /** See {@code StatusStore#release}. @param owner the node @param now the time @return how many */
+  public int release(String owner, Instant now) {
+    return tx.inTransaction("release", false, h -> changes.release(h.getConnection(), owner, now));
+  }
+
+  /** See {@code StatusStore#find}. @param id the entry @return the entry */
+  public Optional<Entry> find(EntryId id) {
+    return tx.withHandle("find", h -> queries.find(h.getConnection(), id));
+  }
+
+  /** See {@code StatusStore#history}. @param id the entry @return the history */
+  public List<HistoryRecord> history(EntryId id) {
+    return tx.withHandle("history", h -> queries.history(h.getConnection(), id));
+  }
+
+  /** See {@code StatusStore#findByTrace}. @param id the trace @return the entries */
+  public List<Entry> findByTrace(TraceId id) {
+    return tx.withHandle("findByTrace", h -> queries.byColumn(h.getConnection(), "trace_id", id.value()));
+  }
+
+  /** See {@code StatusStore#findBySource}. @param id the source @return the entries */
+  public List<Entry> findBySource(EntryId id) {
+    return tx.withHandle("findBySource", h -> queries.byColumn(h.getConnection(), "source_id", id.value()));
+  }
+
+  /** See {@code StatusStore#query}. @param query the query @return the entries */
+  public List<Entry> query(EntryQuery query) {
+    return tx.withHandle("query", h -> queries.query(h.getConnection(), query));
+  }
+
+  /** See {@code StatusStore#countByStatus}. @return the counts */
+  public List<StatusCount> countByStatus() {
+    return tx.withHandle("countByStatus", h -> queries.countByStatus(h.getConnection()));
+  }
+
+  /** See {@code StatusStore#backlog}. @param route the route @return the backlog */
+  public long backlog(RouteId route) {
+    return tx.withHandle("backlog", h -> queries.backlog(h.getConnection(), route));
+  }
+
+  /** Purges payloads batch by batch. @param before the age @param batchSize per batch @return how many */
+  public long purgePayloads(Instant before, int batchSize) {
+    long total = 0;
+    int n;
+    do {
+      n = tx.inTransaction("purgePayloadsBefore", false,
+          h -> retention.purgePayloads(h.getConnection(), before, batchSize));
+      total += n;
+    } while (n == batchSize);
+    return total;
+  }
+
+  /** Purges finished traces batch by batch. @param before the age @param batchSize per batch
+   * @return how many traces */
+  public long purgeTraces(Instant before, int batchSize) {
+    long total = 0;
+    int n;
+    do {
+      n = tx.inTransaction("purgeFinishedTracesBefore", false,
+          h -> retention.purgeTraces(h.getConnection(), before, batchSize));
+      total += n;
+    } while (n == batchSize);
+    return total;
+  }
+}

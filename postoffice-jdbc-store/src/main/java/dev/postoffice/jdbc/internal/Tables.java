@@ -1,0 +1,52 @@
+package dev.postoffice.jdbc.internal;
+
+import dev.postoffice.jdbc.JdbcDialect;
+import java.util.Collections;
+
+/**
+ * The store's table names under one prefix, and the dialect they live in.
+ *
+ * @param dialect the database's dialect
+ * @param prefix the table prefix, already validated
+ */
+public record Tables(JdbcDialect dialect, String prefix) {
+  /** @return the entries table */
+  public String entry() {
+    return prefix + "entry";
+  }
+
+  /** @return the status history table */
+  public String history() {
+    return prefix + "history";
+  }
+
+  /** @return the dedup key table */
+  public String dedup() {
+    return prefix + "dedup";
+  }
+
+  /** @return the polling cursor table */
+  public String cursor() {
+    return prefix + "poll_cursor";
+  }
+
+  /** @return the receipt log table */
+  public String receipt() {
+    return prefix + "receipt";
+  }
+
+  /** @return the migrator's own table */
+  public String schemaVersion() {
+    return prefix + "schema_version";
+  }
+
+  /**
+   * Returns {@code n} comma-separated placeholders for an IN list.
+   *
+   * @param n how many, at least 1
+   * @return such as {@code "?, ?, ?"}
+   */
+  public static String placeholders(int n) {
+    return String.join(", ", Collections.nCopies(n, "?"));
+  }
+}

@@ -1,0 +1,197 @@
+package dev.postoffice.jdbc.internal;
+
+import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.jdbc.JdbcDialect;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * Runs store operations in transactions, retries the ones the database aborted for a reason that passes
+ * (deadlock, serialization failure, a lost insert race) and turns an unreachable database into
+ * {@link StoreUnavailableException}.
+ */
+public final class Transactions {
+  /** How many times one operation runs at most before a retryable failure is given up. */
+  public static final int MAX_ATTEMPTS = 6;
+
+  private static final long BASE_BACKOFF_MILLIS = 5;
+
+  private final Jdbi jdbi;
+  private final JdbcDialect dialect;
+
+  /**
+   * Creates the runner.
+   *
+   * @param jdbi the database
+   * @param dialect its dialect
+   */
+  public Transactions(Jdbi jdbi, JdbcDialect dialect) {
+    this.jdbi = jdbi;
+    this.dialect = dialect;
+  }
+
+  /** Work done in one transaction. */
+  @FunctionalInterface
+  public interface Work<T> {
+    /**
+     * Does the work.
+     *
+     * @param handle the transaction's handle
+     * @return the result
+     * @throws SQLException on a database error (the transaction is rolled back)
+     */
+    T run(Handle handle) throws SQLException;
+  }
+
+  /**
+   * Runs work in one READ COMMITTED transaction, retrying deadlocks and serialization failures.
+   *
+   * @param operation the operation's name, for messages
+   * @param retryOnUniqueViolation whether a unique-key violation means a lost race worth a retry
+   * @param work the work
+   * @param <T> the result type
+   * @return the result
+   * @throws StoreUnavailableException if the database is unreachable or retries ran out
+   */
+  public <T> T inTransaction(String operation, boolean retryOnUniqueViolation, Work<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return dialect == JdbcDialect.POSTGRESQL
+            // PostgreSQL's default is READ COMMITTED: setting it would cost two round trips per transaction.
+            ? jdbi.inTransaction(work::run)
+            : jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::run);
+      } catch (SQLException | JdbiException e) {
+        // Domain exceptions thrown by the work (stale cursor, illegal move) pass through: already rolled back.
+        Failure failure = Failure.classify(e);
+        boolean retry = failure == Failure.TRANSIENT
+            || (retryOnUniqueViolation && failure == Failure.UNIQUE_VIOLATION);
+        if (retry && attempt < MAX_ATTEMPTS) {
+          backoff(attempt);
+          continue;
+        }
+        throw translate(operation, failure, attempt, e);
+      }
+    }
+  }
+
+  /**
+   * Runs work on a handle without a transaction of the store's own (autocommit), translating errors.
+   *
+   * @param operation the operation's name, for messages
+   * @param work the work
+   * @param <T> the result type
+   * @return the result
+   */
+  public <T> T withHandle(String operation, Work<T> work) {
+    try {
+      return jdbi.withHandle(work::run);
+    } catch (SQLException | JdbiException e) {
+      throw translate(operation, Failure.classify(e), 1, e);
+    }
+  }
+
+  private static RuntimeException translate(String operation, Failure failure, int attempts, Exception e) {
+    switch (failure) {
+      case UNAVAILABLE:
+        return new StoreUnavailableException("JDBC store: " + operation + " failed, the database is not"
+            + " reachable (" + rootMessage(e) + "); nothing was changed, try again later", e);
+      case TRANSIENT:
+      case UNIQUE_VIOLATION:
+        return new StoreUnavailableException("JDBC store: " + operation + " gave up after " + attempts
+            + " attempts aborted by the database (" + rootMessage(e) + "); nothing was changed", e);
+      case MISSING_SCHEMA:
+        return new StoreUnavailableException("JDBC store: " + operation + " failed, the store's tables do not"
+            + " exist (" + rootMessage(e) + ") [Hint: call JdbcStatusStore.migrate() once at startup, or apply"
+            + " the SQL of JdbcStatusStore.writeSchema(...) with your own migration tool]", e);
+      default:
+        return e instanceof RuntimeException re ? re
+            : new JdbcStoreFailure("JDBC store: " + operation + " failed: " + rootMessage(e), e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    SQLException sql = Failure.findSql(e);
+    Throwable t = sql != null ? sql : e;
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  private static void backoff(int attempt) {
+    long max = BASE_BACKOFF_MILLIS << Math.min(attempt, 5);
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(BASE_BACKOFF_MILLIS, max + 1));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("JDBC store: interrupted while backing off a retry", ie);
+    }
+  }
+
+  /** What kind of failure a database error is. */
+  enum Failure {
+    UNAVAILABLE,
+    TRANSIENT,
+    UNIQUE_VIOLATION,
+    MISSING_SCHEMA,
+    OTHER;
+
+    static Failure classify(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof ConnectionException
+            || t instanceof SQLTransientConnectionException
+            || t instanceof SQLNonTransientConnectionException
+            || t instanceof SQLRecoverableException) {
+          return UNAVAILABLE;
+        }
+        if (t instanceof SQLException sql) {
+          Failure f = classify(sql);
+          if (f != OTHER) {
+            return f;
+          }
+          SQLException next = sql.getNextException();
+          if (next != null && next != sql && classify(next) != OTHER) {
+            return classify(next);
+          }
+        }
+        if (t.getCause() == t) {
+          break;
+        }
+      }
+      return OTHER;
+    }
+
+    private static Failure classify(SQLException sql) {
+      String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+      int code = sql.getErrorCode();
+      if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+          || state.equals("53300") || code == 2006 || code == 2013 || code == 90067 || code == 90098) {
+        return UNAVAILABLE; // connection exceptions, admin shutdown, too many connections, H2 closed
+      }
+      if (state.equals("40001") || state.equals("40P01") || code == 1213 || code == 1205 || code == 50200) {
+        return TRANSIENT; // serialization failure, deadlock, lock wait timeout
+      }
+      if (state.equals("23505") || (state.equals("23000") && code == 1062)) {
+        return UNIQUE_VIOLATION;
+      }
+      if (state.equals("42P01") || state.equals("42S02") || state.equals("42102") || code == 1146) {
+        return MISSING_SCHEMA;
+      }
+      return OTHER;
+    }
+
+    static SQLException findSql(Throwable e) {
+      for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+        if (t instanceof SQLException sql) {
+          return sql;
+        }
+      }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.postoffice.jdbc;
+
+import dev.postoffice.spi.StatusStore;
+import dev.postoffice.testkit.StatusStoreContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** Runs the {@link StatusStoreContract} against {@link JdbcStatusStore} on embedded, in-memory H2. */
+class H2StatusStoreContractTest extends StatusStoreContract {
+  private static TestDatabase db;
+
+  @BeforeAll
+  static void migrate() {
+    db = TestDatabase.h2();
+    db.migratedStore();
+  }
+
+  @AfterAll
+  static void drop() throws Exception {
+    db.close();
+  }
+
+  @Override
+  protected StatusStore createStore() {
+    return db.store();
+  }
+
+  @Override
+  protected void closeStore(StatusStore s) {
+    s.close();
+    db.clear();
+  }
+}
