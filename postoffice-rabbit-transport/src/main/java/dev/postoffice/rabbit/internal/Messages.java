@@ -91,8 +91,8 @@ public final class Messages {
   }
 
   /**
-   * Builds the message handed to a handler. Headers become strings; headers whose name starts with
-   * {@code x-} belong to the broker and are left out.
+   * Builds the message handed to a handler. Headers become strings; those the broker adds
+   * ({@code x-delivery-count}, {@code x-death}, {@code x-first-death-*}, {@code x-last-death-*}) are left out.
    *
    * @param messageId the message id
    * @param envelope the delivery's envelope
@@ -106,7 +106,7 @@ public final class Messages {
     Map<String, String> headers = new LinkedHashMap<>();
     if (properties.getHeaders() != null) {
       properties.getHeaders().forEach((name, value) -> {
-        if (!name.startsWith("x-") && value != null) {
+        if (value != null && !isBrokerHeader(name)) {
           headers.put(name, text(value));
         }
       });
@@ -115,6 +115,12 @@ public final class Messages {
     return new InboundMessage(messageId, headers, body,
         contentType == null || contentType.isEmpty() ? DEFAULT_CONTENT_TYPE : contentType,
         deliveryCount, envelope.isRedeliver() || deliveryCount > 1);
+  }
+
+  /** Headers the broker adds on redelivery and dead-lettering; they are not the sender's. */
+  private static boolean isBrokerHeader(String name) {
+    return name.equals(X_DELIVERY_COUNT) || name.equals("x-death") || name.startsWith("x-first-death-")
+        || name.startsWith("x-last-death-");
   }
 
   private static String text(Object value) {
