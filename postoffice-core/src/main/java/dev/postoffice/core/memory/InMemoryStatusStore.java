@@ -22,11 +22,9 @@ import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.StoreCapabilities;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,9 +71,7 @@ public final class InMemoryStatusStore implements StatusStore {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<EntryId, StoredEntry> byId = new HashMap<>();
-  private final Map<EntryId, List<HistoryRecord>> histories = new HashMap<>();
-  private final Map<EntryId, Set<EntryId>> bySource = new HashMap<>();
-  private final Map<TraceId, Set<EntryId>> byTrace = new HashMap<>();
+  private final Map<TraceId, List<StoredEntry>> byTrace = new HashMap<>();
   private final Map<DedupKey, EntryId> dedup = new HashMap<>();
   private final Map<CursorKey, String> cursors = new HashMap<>();
   private final Map<LaneKey, Lane> lanes = new HashMap<>();
@@ -188,14 +184,16 @@ public final class InMemoryStatusStore implements StatusStore {
         .build();
     StoredEntry rec = new StoredEntry(nextSeq++, entry, duplicateOf);
     byId.put(entry.id(), rec);
-    List<HistoryRecord> history = new ArrayList<>(4);
-    history.add(new HistoryRecord(entry.id(), null, status, now,
+    rec.history.add(new HistoryRecord(entry.id(), null, status, now,
         duplicateOf == null ? null : "duplicate of " + duplicateOf));
-    histories.put(entry.id(), history);
-    if (entry.sourceId() != null) {
-      bySource.computeIfAbsent(entry.sourceId(), k -> new LinkedHashSet<>()).add(entry.id());
+    StoredEntry source = entry.sourceId() == null ? null : byId.get(entry.sourceId());
+    if (source != null) {
+      if (source.children == null) {
+        source.children = new ArrayList<>(2);
+      }
+      source.children.add(rec);
     }
-    byTrace.computeIfAbsent(entry.traceId(), k -> new LinkedHashSet<>()).add(entry.id());
+    byTrace.computeIfAbsent(entry.traceId(), k -> new ArrayList<>(4)).add(rec);
     count(entry, 1);
     lane(entry).place(rec, now);
   }
@@ -271,7 +269,7 @@ public final class InMemoryStatusStore implements StatusStore {
             .nextAttemptAt(c.nextAttemptAt())
             .updatedAt(now)
             .build(), now);
-        histories.get(e.id()).add(new HistoryRecord(e.id(), e.status(), c.newStatus(), now, c.detail()));
+        rec.history.add(new HistoryRecord(e.id(), e.status(), c.newStatus(), now, c.detail()));
         for (NewEntry output : c.outputs()) {
           if (!byId.containsKey(output.id())) {
             insert(output, null, now);
@@ -312,7 +310,7 @@ public final class InMemoryStatusStore implements StatusStore {
       Status.checkMove(id, e.status(), to);
       Entry changed = e.toBuilder().status(to).lease(null).nextAttemptAt(null).updatedAt(now).build();
       update(rec, changed, now);
-      histories.get(id).add(new HistoryRecord(id, e.status(), to, now, detail));
+      rec.history.add(new HistoryRecord(id, e.status(), to, now, detail));
       return Optional.of(changed);
     } finally {
       lock.unlock();
@@ -338,14 +336,14 @@ public final class InMemoryStatusStore implements StatusStore {
           .updatedAt(now)
           .build();
       update(rec, replayed, now);
-      histories.get(id).add(new HistoryRecord(id, e.status(), Status.JUST_IN, now, detail));
-      for (EntryId childId : bySource.getOrDefault(id, Set.of())) {
-        StoredEntry child = byId.get(childId);
+      rec.history.add(new HistoryRecord(id, e.status(), Status.JUST_IN, now, detail));
+      for (StoredEntry child : rec.children == null ? List.<StoredEntry>of() : rec.children) {
+        EntryId childId = child.entry.id();
         Status s = child.entry.status();
         if (s != Status.DUPLICATE && s != Status.SUPERSEDED) {
           update(child, child.entry.toBuilder()
               .status(Status.SUPERSEDED).lease(null).nextAttemptAt(null).updatedAt(now).build(), now);
-          histories.get(childId).add(new HistoryRecord(childId, s, Status.SUPERSEDED, now, detail));
+          child.history.add(new HistoryRecord(childId, s, Status.SUPERSEDED, now, detail));
         }
       }
       return replayed;
@@ -394,7 +392,8 @@ public final class InMemoryStatusStore implements StatusStore {
     Check.notNull(id, "id");
     lock.lock();
     try {
-      return List.copyOf(histories.getOrDefault(id, List.of()));
+      StoredEntry rec = byId.get(id);
+      return rec == null ? List.of() : List.copyOf(rec.history);
     } finally {
       lock.unlock();
     }
@@ -405,7 +404,7 @@ public final class InMemoryStatusStore implements StatusStore {
     Check.notNull(traceId, "traceId");
     lock.lock();
     try {
-      return listing(byTrace.getOrDefault(traceId, Set.of()));
+      return listing(byTrace.getOrDefault(traceId, List.of()));
     } finally {
       lock.unlock();
     }
@@ -416,16 +415,17 @@ public final class InMemoryStatusStore implements StatusStore {
     Check.notNull(sourceId, "sourceId");
     lock.lock();
     try {
-      return listing(bySource.getOrDefault(sourceId, Set.of()));
+      StoredEntry source = byId.get(sourceId);
+      return source == null || source.children == null ? List.of() : listing(source.children);
     } finally {
       lock.unlock();
     }
   }
 
-  private List<Entry> listing(Collection<EntryId> ids) {
-    List<Entry> out = new ArrayList<>(ids.size());
-    for (EntryId id : ids) {
-      out.add(withoutPayload(byId.get(id).entry));
+  private static List<Entry> listing(List<StoredEntry> recs) {
+    List<Entry> out = new ArrayList<>(recs.size());
+    for (StoredEntry rec : recs) {
+      out.add(withoutPayload(rec.entry));
     }
     out.sort(BY_CREATION);
     return out;
@@ -511,12 +511,15 @@ public final class InMemoryStatusStore implements StatusStore {
         Entry e = rec.entry;
         Lane.remove(rec);
         byId.remove(e.id());
-        histories.remove(e.id());
         count(e, -1);
-        if (e.sourceId() != null) {
-          removeFrom(bySource, e.sourceId(), e.id());
+        StoredEntry source = e.sourceId() == null ? null : byId.get(e.sourceId());
+        if (source != null && source.children != null) {
+          source.children.remove(rec);
         }
-        removeFrom(byTrace, e.traceId(), e.id());
+        List<StoredEntry> trace = byTrace.get(e.traceId());
+        if (trace != null && trace.remove(rec) && trace.isEmpty()) {
+          byTrace.remove(e.traceId());
+        }
         if (e.dedupKey() != null) {
           dedup.remove(new DedupKey(e.route(), e.dedupKey()), e.id());
         }
@@ -567,13 +570,6 @@ public final class InMemoryStatusStore implements StatusStore {
 
   private void count(Entry e, long delta) {
     counts.merge(new CountKey(e.route(), e.layer(), e.status()), delta, (a, b) -> a + b == 0 ? null : a + b);
-  }
-
-  private static <K> void removeFrom(Map<K, Set<EntryId>> index, K key, EntryId id) {
-    Set<EntryId> ids = index.get(key);
-    if (ids != null && ids.remove(id) && ids.isEmpty()) {
-      index.remove(key);
-    }
   }
 
   private static Entry withoutPayload(Entry e) {

@@ -2,6 +2,9 @@ package dev.postoffice.core.memory;
 
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
+import dev.postoffice.model.HistoryRecord;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -12,6 +15,10 @@ final class StoredEntry {
   final long seq;
   final EntryId duplicateOf;
   Entry entry;
+  /** Its status changes, oldest first; kept here rather than in a map to spare a lookup per change. */
+  final List<HistoryRecord> history = new ArrayList<>(4);
+  /** The entries whose source it is, or null while it has none. */
+  List<StoredEntry> children;
   /** The index map holding this entry, or null when it is not claimable. */
   TreeMap<Lane.Slot, StoredEntry> indexedIn;
   Lane.Slot slot;
