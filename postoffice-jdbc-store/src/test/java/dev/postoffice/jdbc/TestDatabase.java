@@ -29,9 +29,23 @@ final class TestDatabase implements AutoCloseable {
   private final List<HikariDataSource> pools = new ArrayList<>();
 
   private TestDatabase(JdbcDialect dialect, DataSource dataSource) {
+    this(dialect, dataSource, "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_");
+  }
+
+  /** A view of the same database under another prefix; closing it is not needed, see {@link #dropTables}. */
+  TestDatabase(JdbcDialect dialect, DataSource dataSource, String prefix) {
     this.dialect = dialect;
-    this.prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+    this.prefix = prefix;
     this.dataSource = dataSource;
+  }
+
+  /** Drops this prefix's tables. */
+  void dropTables() throws SQLException {
+    try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+      for (String table : TABLES) {
+        st.execute("DROP TABLE IF EXISTS " + prefix + table);
+      }
+    }
   }
 
   /** An in-memory H2 database of its own. */
@@ -101,9 +115,7 @@ final class TestDatabase implements AutoCloseable {
       if (dialect == JdbcDialect.H2) {
         st.execute("SHUTDOWN");
       } else {
-        for (String table : TABLES) {
-          st.execute("DROP TABLE IF EXISTS " + prefix + table);
-        }
+        dropTables();
       }
     } finally {
       pools.forEach(HikariDataSource::close);

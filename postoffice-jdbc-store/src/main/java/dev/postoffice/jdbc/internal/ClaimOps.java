@@ -58,6 +58,8 @@ final class ClaimOps {
   }
 
   private List<Entry> claimSelectUpdate(Connection c, ClaimRequest r) throws SQLException {
+    // Without SKIP LOCKED (H2) the select takes no locks: the update below is a compare-and-set on the attempts
+    // it read, so a claimer that loses a race to another one simply gets fewer entries.
     // One query per status, so each one walks the (route, layer, status, created_at) index in order and
     // locks at most `limit` rows instead of sorting (and locking) the whole backlog.
     List<Due> candidates = new ArrayList<>(selectDue(c, r, "JUST_IN"));
@@ -99,7 +101,7 @@ final class ClaimOps {
     boolean retrying = "RETRYING".equals(status);
     String sql = "SELECT seq, " + Rows.ALL_COLUMNS + due + " AND status = ?"
         + (retrying ? " AND next_attempt_at <= ?" : "")
-        + " ORDER BY created_at, seq LIMIT ? FOR UPDATE SKIP LOCKED";
+        + " ORDER BY created_at, seq LIMIT ?" + (tables.dialect().skipLocked() ? " FOR UPDATE SKIP LOCKED" : "");
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bindDue(ps, 1, r);
       ps.setString(4, status);

@@ -64,10 +64,11 @@ public final class Transactions {
   public <T> T inTransaction(String operation, boolean retryOnUniqueViolation, Work<T> work) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return dialect == JdbcDialect.POSTGRESQL
-            // PostgreSQL's default is READ COMMITTED: setting it would cost two round trips per transaction.
-            ? jdbi.inTransaction(work::run)
-            : jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::run);
+        return dialect == JdbcDialect.MARIADB
+            // InnoDB defaults to REPEATABLE READ, whose gap locks make concurrent claimers block each other.
+            // PostgreSQL and H2 default to READ COMMITTED: setting it would cost round trips per transaction.
+            ? jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::run)
+            : jdbi.inTransaction(work::run);
       } catch (SQLException | JdbiException e) {
         // Domain exceptions thrown by the work (stale cursor, illegal move) pass through: already rolled back.
         Failure failure = Failure.classify(e);
@@ -159,6 +160,12 @@ public final class Transactions {
             return classify(next);
           }
         }
+        for (Throwable suppressed : t.getSuppressed()) {
+          Failure f = classify(suppressed);
+          if (f != OTHER) {
+            return f;
+          }
+        }
         if (t.getCause() == t) {
           break;
         }
@@ -170,11 +177,13 @@ public final class Transactions {
       String state = sql.getSQLState() == null ? "" : sql.getSQLState();
       int code = sql.getErrorCode();
       if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
-          || state.equals("53300") || code == 2006 || code == 2013 || code == 90067 || code == 90098) {
+          || state.equals("53300") || code == 2006 || code == 2013 || code == 90067 || code == 90098
+          || code == 90007 || code == 90121) {
         return UNAVAILABLE; // connection exceptions, admin shutdown, too many connections, H2 closed
       }
-      if (state.equals("40001") || state.equals("40P01") || code == 1213 || code == 1205 || code == 50200) {
-        return TRANSIENT; // serialization failure, deadlock, lock wait timeout
+      if (state.equals("40001") || state.equals("40P01") || code == 1213 || code == 1205 || code == 50200
+          || code == 90131) {
+        return TRANSIENT; // serialization failure, deadlock, lock wait timeout, H2 concurrent update
       }
       if (state.equals("23505") || (state.equals("23000") && code == 1062)) {
         return UNIQUE_VIOLATION;

@@ -1,0 +1,345 @@
+package dev.postoffice.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.model.Direction;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.HistoryRecord;
+import dev.postoffice.model.Layer;
+import dev.postoffice.model.Payload;
+import dev.postoffice.model.RouteId;
+import dev.postoffice.model.Status;
+import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.ClaimRequest;
+import dev.postoffice.spi.Completion;
+import dev.postoffice.spi.IntakeResult;
+import dev.postoffice.spi.NewEntry;
+import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What the JDBC store promises beyond the StatusStore contract: migrations, SKIP LOCKED, dedup across
+ * nodes, retention and outages. Run against each database by a small subclass.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class JdbcStoreBehaviour {
+  static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+  static final Duration LEASE = Duration.ofSeconds(30);
+
+  TestDatabase db;
+  JdbcStatusStore store;
+  RouteId route;
+
+  /** @return the database to test on, for the whole class */
+  abstract TestDatabase openDatabase();
+
+  @BeforeAll
+  void open() {
+    db = openDatabase();
+    store = db.migratedStore();
+  }
+
+  @AfterAll
+  void drop() throws Exception {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @BeforeEach
+  void newRoute() {
+    route = RouteId.of("behaviour-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  NewEntry root(String dedupKey) {
+    return new NewEntry(EntryId.random(), route, Direction.UPSTREAM, Layer.L1, Payload.json("{\"a\":1}"),
+        Map.of(), null, TraceId.random(), dedupKey, "test@1", null);
+  }
+
+  List<Entry> claim(JdbcStatusStore s, int limit, Instant now) {
+    return s.claim(new ClaimRequest(route, Layer.L1, limit, "node-a", LEASE, now));
+  }
+
+  static Completion processed(Entry e, NewEntry... outputs) {
+    return new Completion(e.id(), e.lease().owner(), e.attempts(), Status.PROCESSED, null, null, null,
+        List.of(outputs));
+  }
+
+  static NewEntry outputOf(Entry e) {
+    return new NewEntry(EntryId.derive(e.id(), e.generation(), 0), e.route(), e.direction(), Layer.L2,
+        Payload.json("{\"b\":2}"), Map.of(), e.id(), e.traceId(), null, "test@1", null);
+  }
+
+  @Nested
+  @DisplayName("migrations")
+  class Migrations {
+    @Test
+    @DisplayName("apply once, then find nothing to do, and record the version")
+    void idempotent() {
+      assertThat(store.migrate()).isZero();
+      assertThat(store.schemaVersion()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("run from several nodes at once create the schema exactly once")
+    void concurrent() throws Exception {
+      String prefix = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+      ExecutorService pool = Executors.newFixedThreadPool(3);
+      try {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          results.add(pool.submit(() -> {
+            JdbcStatusStore s = JdbcStatusStore.builder(db.dataSource).tablePrefix(prefix).build();
+            start.await();
+            return s.migrate();
+          }));
+        }
+        start.countDown();
+        int applied = 0;
+        for (Future<Integer> f : results) {
+          applied += f.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(applied).isEqualTo(1);
+      } finally {
+        pool.shutdownNow();
+        new TestDatabase(db.dialect, db.dataSource, prefix).dropTables();
+      }
+    }
+
+    @Test
+    @DisplayName("write the schema with the prefix filled in, for Flyway or Liquibase")
+    void writeSchema() throws Exception {
+      StringWriter out = new StringWriter();
+      store.writeSchema(out);
+      assertThat(out.toString())
+          .contains("CREATE TABLE IF NOT EXISTS " + db.prefix + "entry")
+          .contains(db.prefix + "entry_claim_idx")
+          .doesNotContain("${prefix}");
+    }
+
+    @Test
+    @DisplayName("a store whose tables do not exist fails with a hint to migrate")
+    void missingSchema() {
+      JdbcStatusStore none = JdbcStatusStore.builder(db.dataSource).tablePrefix("nothing_here_").build();
+      assertThatThrownBy(() -> none.find(EntryId.random()))
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("migrate()");
+    }
+  }
+
+  @Test
+  @DisplayName("the dialect is detected from the connection")
+  void detectsDialect() {
+    assertThat(store.dialect()).isEqualTo(db.dialect);
+    assertThat(store.capabilities().skipLocked()).isEqualTo(db.dialect != JdbcDialect.H2);
+    assertThat(store.capabilities().sharedAcrossNodes()).isEqualTo(db.dialect != JdbcDialect.H2);
+  }
+
+  @Test
+  @DisplayName("a claim skips rows another transaction has locked instead of waiting for them")
+  void skipLocked() throws Exception {
+    Assumptions.assumeTrue(store.capabilities().skipLocked(), store.dialect() + " claims without SKIP LOCKED");
+    List<NewEntry> entries = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      entries.add(root(null));
+    }
+    store.intake(entries, T0);
+    List<String> locked = entries.subList(0, 3).stream().map(n -> n.id().value()).toList();
+    try (Connection c = db.dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      // Lock row by row on the primary key: on InnoDB a range (even an IN list) locks more than it returns.
+      for (String id : locked) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + db.prefix + "entry WHERE id = ?"
+            + " FOR UPDATE")) {
+          ps.setString(1, id);
+          try (ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+          }
+        }
+      }
+      List<Entry> got = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> claim(store, 10, T0));
+      assertThat(got).hasSize(7).extracting(e -> e.id().value()).doesNotContainAnyElementsOf(locked);
+      c.rollback();
+    }
+    assertThat(claim(store, 10, T0)).hasSize(3);
+  }
+
+  @Test
+  @DisplayName("concurrent intakes of one dedup key from several nodes store exactly one JUST_IN entry")
+  void dedupRace() throws Exception {
+    int nodes = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(nodes);
+    try {
+      for (int k = 0; k < 10; k++) {
+        String key = "key-" + k;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<IntakeResult>> results = new ArrayList<>();
+        for (int n = 0; n < nodes; n++) {
+          JdbcStatusStore node = db.store();
+          results.add(pool.submit(() -> {
+            start.await();
+            return node.intake(List.of(root(key)), T0).get(0);
+          }));
+        }
+        start.countDown();
+        List<IntakeResult> all = new ArrayList<>();
+        for (Future<IntakeResult> f : results) {
+          all.add(f.get(60, TimeUnit.SECONDS));
+        }
+        List<IntakeResult> originals = all.stream().filter(r -> !r.isDuplicate()).toList();
+        assertThat(originals).hasSize(1);
+        assertThat(all).filteredOn(IntakeResult::isDuplicate).hasSize(nodes - 1)
+            .allSatisfy(r -> assertThat(r.duplicateOf()).isEqualTo(originals.get(0).entryId()));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Nested
+  @DisplayName("retention")
+  class Retention {
+    private Entry finished(Instant at) {
+      NewEntry n = root(null);
+      store.intake(List.of(n), at);
+      Entry e = claim(store, 1, at).get(0);
+      store.commit(List.of(processed(e)), at);
+      return e;
+    }
+
+    @Test
+    @DisplayName("purges payloads of old finished entries only, keeping statuses and history")
+    void payloads() {
+      Entry old = finished(T0);
+      NewEntry waiting = root(null);
+      store.intake(List.of(waiting), T0);
+      Entry recent = finished(T0.plusSeconds(3600));
+
+      assertThat(store.purgePayloadsBefore(T0.plusSeconds(60), 1)).isGreaterThanOrEqualTo(1);
+
+      Entry purged = store.find(old.id()).orElseThrow();
+      assertThat(purged.payload()).isNull();
+      assertThat(purged.status()).isEqualTo(Status.PROCESSED);
+      assertThat(store.history(old.id())).extracting(HistoryRecord::to)
+          .containsExactly(Status.JUST_IN, Status.PROCESSED);
+      assertThat(store.find(waiting.id()).orElseThrow().payload()).isNotNull();
+      assertThat(store.find(recent.id()).orElseThrow().payload()).isNotNull();
+    }
+
+    @Test
+    @DisplayName("purges whole finished traces in batches, leaving traces with waiting or recent entries")
+    void traces() {
+      Entry a = finished(T0);
+      Entry b = finished(T0);
+      NewEntry waiting = root("dedup-waiting");
+      store.intake(List.of(waiting), T0);
+      Entry recent = finished(T0.plusSeconds(3600));
+
+      assertThat(store.purgeFinishedTracesBefore(T0.plusSeconds(60), 1)).isGreaterThanOrEqualTo(2);
+
+      assertThat(store.find(a.id())).isEmpty();
+      assertThat(store.find(b.id())).isEmpty();
+      assertThat(store.history(a.id())).isEmpty();
+      assertThat(store.find(waiting.id())).isPresent();
+      assertThat(store.find(recent.id())).isPresent();
+    }
+
+    @Test
+    @DisplayName("rejects a batch size out of range with the rule and the value")
+    void batchSize() {
+      assertThatThrownBy(() -> store.purgePayloadsBefore(T0, 0))
+          .hasMessage("batchSize must be between 1 and 10000, but was 0");
+    }
+  }
+
+  @Nested
+  @DisplayName("when the database drops out")
+  class Outage {
+    private FlakyDataSource flaky;
+    private JdbcStatusStore flakyStore;
+
+    @BeforeEach
+    void wrap() {
+      flaky = new FlakyDataSource(db.dataSource, db.dialect);
+      flakyStore = JdbcStatusStore.builder(flaky).tablePrefix(db.prefix).build();
+    }
+
+    @Test
+    @DisplayName("no connection: a retryable StoreUnavailableException, and work resumes when it returns")
+    void down() {
+      NewEntry n = root(null);
+      flakyStore.intake(List.of(n), T0);
+      flaky.down = true;
+      assertThatThrownBy(() -> claim(flakyStore, 10, T0))
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("not reachable");
+      flaky.down = false;
+      assertThat(claim(flakyStore, 10, T0)).extracting(Entry::id).containsExactly(n.id());
+    }
+
+    @Test
+    @DisplayName("connection killed while a commit batch commits: nothing of it is visible, and it applies later")
+    void dropDuringCommit() {
+      List<NewEntry> roots = List.of(root(null), root(null), root(null));
+      flakyStore.intake(roots, T0);
+      List<Entry> claimed = claim(flakyStore, 10, T0);
+      List<Completion> batch = claimed.stream().map(e -> processed(e, outputOf(e))).toList();
+
+      flaky.dropOnCommit = true;
+      assertThatThrownBy(() -> flakyStore.commit(batch, T0)).isInstanceOf(StoreUnavailableException.class);
+      flaky.dropOnCommit = false;
+
+      for (Entry e : claimed) {
+        Entry now = store.find(e.id()).orElseThrow();
+        assertThat(now.status()).isEqualTo(Status.JUST_IN);
+        assertThat(now.lease()).isEqualTo(e.lease());
+        assertThat(store.find(outputOf(e).id())).isEmpty();
+        assertThat(store.history(e.id())).hasSize(1);
+      }
+      assertThat(flakyStore.commit(batch, T0).applied()).hasSize(3);
+      assertThat(store.findBySource(claimed.get(0).id())).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("connection killed while an intake batch commits: none of it is stored, and a retry stores all")
+    void dropDuringIntake() {
+      List<NewEntry> roots = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        roots.add(root("k" + i));
+      }
+      flaky.dropOnCommit = true;
+      assertThatThrownBy(() -> flakyStore.intake(roots, T0)).isInstanceOf(StoreUnavailableException.class);
+      flaky.dropOnCommit = false;
+      assertThat(store.backlog(route)).isZero();
+      assertThat(flakyStore.intake(roots, T0)).noneMatch(IntakeResult::isDuplicate);
+      assertThat(store.backlog(route)).isEqualTo(50);
+    }
+  }
+}
