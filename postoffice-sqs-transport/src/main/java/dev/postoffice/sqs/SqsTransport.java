@@ -112,6 +112,15 @@ public final class SqsTransport implements Transport {
   }
 
   /**
+   * Returns the settings this transport runs with.
+   *
+   * @return the settings
+   */
+  public SqsTransportSettings settings() {
+    return settings;
+  }
+
+  /**
    * Returns durable, confirmed publishes, delivery counts (SQS {@code ApproximateReceiveCount}) and
    * {@link SqsTransportSettings#maxBodyBytes()} as the largest body: 190,464 bytes with the defaults.
    */

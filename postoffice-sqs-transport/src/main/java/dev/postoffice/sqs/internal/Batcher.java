@@ -23,6 +23,7 @@ import java.util.function.ToIntFunction;
 public final class Batcher<T> {
   private final int maxCount;
   private final int maxBytes;
+  private final int maxInFlight;
   private final ToIntFunction<T> size;
   private final Duration linger;
   private final ScheduledExecutorService scheduler;
@@ -38,16 +39,18 @@ public final class Batcher<T> {
    *
    * @param maxCount the most items per batch
    * @param maxBytes the most bytes per batch (an item bigger than this still goes, alone)
+   * @param maxInFlight the most batches running at once; 1 keeps the order of items (FIFO queues)
    * @param size the size of an item in bytes
    * @param linger how long a partial batch waits
    * @param scheduler runs the linger timers
    * @param executor runs the batches
    * @param sink sends one batch; it must handle its own failures
    */
-  public Batcher(int maxCount, int maxBytes, ToIntFunction<T> size, Duration linger,
+  public Batcher(int maxCount, int maxBytes, int maxInFlight, ToIntFunction<T> size, Duration linger,
       ScheduledExecutorService scheduler, Executor executor, Consumer<List<T>> sink) {
     this.maxCount = maxCount;
     this.maxBytes = maxBytes;
+    this.maxInFlight = maxInFlight;
     this.size = size;
     this.linger = linger;
     this.scheduler = scheduler;
@@ -116,7 +119,8 @@ public final class Batcher<T> {
   }
 
   private void dispatch(boolean all) {
-    while (!pending.isEmpty()) {
+    // When maxInFlight batches run, the rest waits; the batch that finishes sends it.
+    while (!pending.isEmpty() && inFlight < maxInFlight) {
       int count = 0;
       int bytes = 0;
       Iterator<T> it = pending.iterator();
@@ -143,7 +147,7 @@ public final class Batcher<T> {
       }
       submit(batch);
     }
-    if (!pending.isEmpty() && timer == null) {
+    if (!pending.isEmpty() && timer == null && inFlight < maxInFlight) {
       timer = scheduler.schedule(this::lingerOver, linger.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
@@ -163,6 +167,9 @@ public final class Batcher<T> {
           synchronized (this) {
             inFlight--;
             notifyAll();
+            if (!pending.isEmpty()) {
+              dispatch(true);
+            }
           }
         }
       });

@@ -94,8 +94,9 @@ public final class Publisher {
       unconfirmed.add(p);
       p.future.whenComplete((ok, error) -> unconfirmed.remove(p));
     }
+    // On FIFO queues one batch at a time per queue, so messages reach SQS in the order they were published.
     Batcher<Pending> batcher = batchers.computeIfAbsent(destination, d -> new Batcher<>(MAX_BATCH,
-        settings.messageSizeLimit(), p -> p.message.size(), settings.batchLinger(), scheduler, senders,
+        settings.messageSizeLimit(), settings.fifo() ? 1 : Integer.MAX_VALUE, p -> p.message.size(), settings.batchLinger(), scheduler, senders,
         batch -> send(d, batch)));
     try {
       if (flushNow) {

@@ -43,9 +43,9 @@ final class Settler {
     this.queueUrl = queueUrl;
     this.deadLetterUrl = deadLetterUrl;
     this.codec = new MessageCodec(settings);
-    this.deletes = new Batcher<>(Publisher.MAX_BATCH, Integer.MAX_VALUE, h -> 0, settings.batchLinger(),
+    this.deletes = new Batcher<>(Publisher.MAX_BATCH, Integer.MAX_VALUE, Integer.MAX_VALUE, h -> 0, settings.batchLinger(),
         scheduler, senders, this::delete);
-    this.releases = new Batcher<>(Publisher.MAX_BATCH, Integer.MAX_VALUE, h -> 0, settings.batchLinger(),
+    this.releases = new Batcher<>(Publisher.MAX_BATCH, Integer.MAX_VALUE, Integer.MAX_VALUE, h -> 0, settings.batchLinger(),
         scheduler, senders, batch -> changeVisibility(batch, 0));
   }
 

@@ -144,8 +144,7 @@ public final class SqsSubscription implements Subscription {
     Map<String, List<Delivery>> tasks = new LinkedHashMap<>();
     Instant now = settings.clock().instant();
     for (Message m : messages) {
-      String group = settings.fifo() ? m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID) : null;
-      String key = group == null ? m.receiptHandle() : group;
+      String key = settings.fifo() ? groupOf(m) : m.receiptHandle();
       tasks.computeIfAbsent(key, k -> new ArrayList<>()).add(new Delivery(m, now));
     }
     List<String> refused = new ArrayList<>();
@@ -163,6 +162,20 @@ public final class SqsSubscription implements Subscription {
     if (!refused.isEmpty()) {
       // Received while closing: put them back at once rather than after the visibility timeout.
       settler.changeVisibility(refused, 0);
+    }
+  }
+
+  /** The FIFO group: as SQS reports it, or else (some SQS look-alikes do not) as the sender derived it. */
+  private String groupOf(Message m) {
+    String group = m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
+    if (group != null) {
+      return group;
+    }
+    try {
+      String key = MessageCodec.decode(m).headers().get(settings.orderingKeyHeader());
+      return key == null || key.isEmpty() ? settings.defaultMessageGroupId() : MessageCodec.sqsId(key);
+    } catch (RuntimeException e) {
+      return settings.defaultMessageGroupId();
     }
   }
 
