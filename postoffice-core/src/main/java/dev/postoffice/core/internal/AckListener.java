@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AckListener implements MessageHandler {
   private static final Logger log = LoggerFactory.getLogger(AckListener.class);
-  private static final Set<Status> ACKABLE = EnumSet.of(Status.QUEUED, Status.JUST_IN, Status.RETRYING);
+  private static final Set<Status> UNCONFIRMED = EnumSet.of(Status.JUST_IN, Status.RETRYING);
 
   private final EngineContext ctx;
 
@@ -37,7 +37,12 @@ final class AckListener implements MessageHandler {
           + Transport.HEADER_ACK_FOR + " header");
     }
     try {
-      boolean moved = ctx.store().transition(EntryId.of(ackFor), ACKABLE, Status.ACKNOWLEDGED,
+      EntryId id = EntryId.of(ackFor);
+      // The Core App can answer before the publisher has recorded the broker's confirmation; the answer
+      // proves the broker had the message, so record Queued first and keep the history complete.
+      ctx.store().transition(id, UNCONFIRMED, Status.QUEUED,
+          "the Core App acknowledged before the broker confirmation was recorded", ctx.clock().instant());
+      boolean moved = ctx.store().transition(id, EnumSet.of(Status.QUEUED), Status.ACKNOWLEDGED,
           "acknowledged by the Core App", ctx.clock().instant()).isPresent();
       if (!moved) {
         log.debug("acknowledgement for {} changed nothing (already acknowledged or finished)", ackFor);

@@ -31,17 +31,24 @@ final class BacklogGauge {
   void check(int count) {
     long backlog = current();
     if (backlog + count > settings.highWaterMark()) {
+      // Refusing on a stale count would turn a drained route away for up to a refresh period: count again.
+      // A refusing node is not busy taking work in, so the extra query is cheap where it happens.
+      backlog = recount();
+    }
+    if (backlog + count > settings.highWaterMark()) {
       throw new BacklogFullException(route, backlog, settings.highWaterMark(), settings.retryAfter());
     }
   }
 
-  /** Tells whether intake is refused now. */
-  boolean full() {
-    return current() >= settings.highWaterMark();
-  }
-
   void added(int count) {
     sinceRefresh.addAndGet(count);
+  }
+
+  private synchronized long recount() {
+    counted = store.backlog(route);
+    sinceRefresh.set(0);
+    countedAt = System.nanoTime();
+    return counted;
   }
 
   private long current() {

@@ -242,10 +242,18 @@ final class StageRunner {
       nextStage.unreserve(outputCount - handedOver);
     }
     for (EntryId refused : result.refused()) {
+      if (spec.destination() != null && acknowledgedMeanwhile(refused)) {
+        continue; // the Core App's acknowledgement overtook the confirmation: expected, nothing lost
+      }
       log.warn("route {} stage {}: commit for entry {} refused: its lease was lost (expired and claimed again,"
           + " or its status changed); the newer work stands", route.id(), spec.name(), refused);
     }
     notifyFinished(batch.size(), failed, System.nanoTime() - started);
+  }
+
+  private boolean acknowledgedMeanwhile(EntryId id) {
+    return ctx.store().find(id).map(e -> e.status() == Status.ACKNOWLEDGED || e.status() == Status.QUEUED)
+        .orElse(false);
   }
 
   private Completion failure(Entry entry, Throwable cause, Instant now) {

@@ -1,0 +1,190 @@
+package dev.postoffice.core.functional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postoffice.IntakeReceipt;
+import dev.postoffice.PermanentFailureException;
+import dev.postoffice.RawMessage;
+import dev.postoffice.TransientFailureException;
+import dev.postoffice.core.Pipeline;
+import dev.postoffice.core.RetrySettings;
+import dev.postoffice.core.RouteSettings;
+import dev.postoffice.core.support.Drain;
+import dev.postoffice.core.support.Harness;
+import dev.postoffice.core.support.Models;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.HistoryRecord;
+import dev.postoffice.model.Layer;
+import dev.postoffice.model.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Failures")
+class PoisonAndRetryTest {
+  private final Harness h = new Harness();
+  private final List<Pipeline> pipelines = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() {
+    pipelines.forEach(Pipeline::close);
+    h.close();
+  }
+
+  private Pipeline start(String node, dev.postoffice.Translator<Models.AcmeOrder, Models.LineOrdered> translator,
+      RouteSettings settings) {
+    Pipeline p = h.pipeline(node).route(h.ordersRoute(translator, settings)).build().start();
+    pipelines.add(p);
+    return p;
+  }
+
+  private Entry l2Of(Pipeline p, IntakeReceipt receipt) {
+    return p.operations().lineage(receipt.entryId()).descendants().stream()
+        .filter(e -> e.layer() == Layer.L2).findFirst().orElseThrow();
+  }
+
+  @Nested
+  @DisplayName("Bad input")
+  class BadInput {
+    @Test
+    @DisplayName("is rejected at once with a reason naming what was wrong, and the rest of the route carries on")
+    void poisonDoesNotBlock() {
+      Pipeline p = start("node-a", Harness::perLine, h.settings());
+      h.startReceiver();
+      List<IntakeReceipt> good = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        good.add(p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-" + i, 1), null)));
+        if (i == 10) {
+          p.intake(Harness.ORDERS).submit(RawMessage.json("{\"orderId\": \"broken\", \"lines\": [", null));
+        }
+        if (i == 20) {
+          p.intake(Harness.ORDERS).submit(RawMessage.json("{\"customer\": \"no id\", \"lines\": []}", null));
+        }
+      }
+      Drain.untilIdle(p, h.transport);
+
+      assertThat(h.coreSaw).hasSize(30);
+      List<Entry> rejected = p.operations().failed(Harness.ORDERS, 10);
+      assertThat(rejected).hasSize(2).allSatisfy(e -> {
+        assertThat(e.status()).isEqualTo(Status.REJECTED);
+        assertThat(e.attempts()).isEqualTo(1);
+      });
+      assertThat(rejected).extracting(Entry::lastError).anySatisfy(error ->
+          assertThat(error).startsWith("cannot decode AcmeOrder at line 1"));
+      assertThat(rejected).extracting(Entry::lastError)
+          .contains("orderId is required, but was null");
+    }
+
+    @Test
+    @DisplayName("is never retried automatically, however much time passes")
+    void rejectedIsNotRetried() {
+      Pipeline p = start("node-a", Harness::perLine, h.settings());
+      IntakeReceipt bad = p.intake(Harness.ORDERS).submit(RawMessage.json("not json", null));
+      Drain.untilIdle(p, h.transport);
+      h.clock.advance(Duration.ofDays(2));
+      Drain.untilIdle(p, h.transport);
+
+      assertThat(h.store.history(bad.entryId())).extracting(HistoryRecord::to)
+          .containsExactly(Status.JUST_IN, Status.REJECTED);
+    }
+  }
+
+  @Nested
+  @DisplayName("Transient failures")
+  class Transient {
+    @Test
+    @DisplayName("are retried at a persisted next attempt time, not before")
+    void retriedWhenDue() {
+      AtomicInteger calls = new AtomicInteger();
+      Pipeline p = start("node-a", order -> {
+        if (calls.incrementAndGet() <= 2) {
+          throw new IllegalStateException("partner lookup timed out");
+        }
+        return Harness.perLine(order);
+      }, h.settings());
+      h.startReceiver();
+      IntakeReceipt receipt = p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-r", 1), null));
+      Drain.untilIdle(p, h.transport);
+
+      Entry l2 = l2Of(p, receipt);
+      assertThat(l2.status()).isEqualTo(Status.RETRYING);
+      assertThat(l2.nextAttemptAt()).isAfter(h.clock.instant());
+      assertThat(l2.lastError()).isEqualTo("java.lang.IllegalStateException: partner lookup timed out");
+      Drain.untilIdle(p, h.transport);
+      assertThat(calls).hasValue(1);
+
+      h.clock.advance(Duration.ofMinutes(5));
+      Drain.untilIdle(p, h.transport);
+      h.clock.advance(Duration.ofMinutes(5));
+      Drain.untilIdle(p, h.transport);
+
+      assertThat(h.store.history(l2.id())).extracting(HistoryRecord::to)
+          .containsExactly(Status.JUST_IN, Status.RETRYING, Status.RETRYING, Status.PROCESSED);
+      assertThat(h.coreSaw).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("keep their retry schedule across an engine restart")
+    void scheduleSurvivesRestart() {
+      Pipeline first = start("node-a", order -> {
+        throw new TransientFailureException("core lookup down", Duration.ofMinutes(30), null);
+      }, h.settings());
+      IntakeReceipt receipt = first.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-s", 1), null));
+      Drain.untilIdle(first, h.transport);
+      Entry waiting = l2Of(first, receipt);
+      assertThat(waiting.nextAttemptAt()).isAfterOrEqualTo(h.clock.instant().plus(Duration.ofMinutes(30)));
+      first.close();
+
+      Pipeline second = start("node-b", Harness::perLine, h.settings());
+      h.startReceiver();
+      h.clock.advance(Duration.ofMinutes(29));
+      Drain.untilIdle(second, h.transport);
+      assertThat(h.store.find(waiting.id()).orElseThrow().status()).isEqualTo(Status.RETRYING);
+
+      h.clock.advance(Duration.ofMinutes(2));
+      Drain.untilIdle(second, h.transport);
+      assertThat(h.store.find(waiting.id()).orElseThrow().status()).isEqualTo(Status.PROCESSED);
+      assertThat(h.coreSaw).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("end Failed after the route's maximum attempts, with the last error")
+    void failAfterMaxAttempts() {
+      RouteSettings settings = h.settings().toBuilder()
+          .retry(RetrySettings.ofDefaults().withMaxAttempts(3).withJitter(0)).build();
+      Pipeline p = start("node-a", order -> {
+        throw new IllegalStateException("always down");
+      }, settings);
+      IntakeReceipt receipt = p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-f", 1), null));
+      for (int i = 0; i < 6; i++) {
+        Drain.untilIdle(p, h.transport);
+        h.clock.advance(Duration.ofHours(1));
+      }
+
+      Entry l2 = l2Of(p, receipt);
+      assertThat(l2.status()).isEqualTo(Status.FAILED);
+      assertThat(l2.attempts()).isEqualTo(3);
+      assertThat(l2.lastError()).isEqualTo("gave up after 3 attempt(s): java.lang.IllegalStateException: always down");
+      assertThat(p.operations().failed(Harness.ORDERS, 10)).extracting(Entry::id).containsExactly(l2.id());
+    }
+
+    @Test
+    @DisplayName("that cannot pass by waiting fail at once")
+    void permanentFailsAtOnce() {
+      Pipeline p = start("node-a", order -> {
+        throw new PermanentFailureException("core has no customer c-1");
+      }, h.settings());
+      IntakeReceipt receipt = p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-p", 1), null));
+      Drain.untilIdle(p, h.transport);
+
+      Entry l2 = l2Of(p, receipt);
+      assertThat(l2.status()).isEqualTo(Status.FAILED);
+      assertThat(l2.attempts()).isEqualTo(1);
+    }
+  }
+}
