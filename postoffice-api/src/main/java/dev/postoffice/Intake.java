@@ -1,7 +1,9 @@
 package dev.postoffice;
 
 import dev.postoffice.model.RouteId;
+import dev.postoffice.spi.StaleCursorException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The door of an upstream route: stores partner messages as {@code JUST_IN} entries. When a call returns,
@@ -39,4 +41,27 @@ public interface Intake {
    * @throws StoreUnavailableException if the store is down (nothing stored; try again)
    */
   List<IntakeReceipt> submitAll(List<RawMessage> messages);
+
+  /**
+   * Reads a polling cursor of this route: where the last stored page ended.
+   *
+   * @param name the cursor's name (most routes have one, such as {@code "default"})
+   * @return its value, or empty before the first page
+   */
+  Optional<String> cursor(String name);
+
+  /**
+   * Stores one page of a polled partner API and moves the route's cursor in the same store transaction, so
+   * a crash between the two can neither skip nor repeat a page.
+   *
+   * @param messages the page's messages (may be empty: the cursor still moves)
+   * @param cursorName the cursor's name
+   * @param expected the value the cursor must still have (what {@link #cursor} returned), or null before the
+   *     first page
+   * @param next the cursor after this page
+   * @return one receipt per message, in order
+   * @throws StaleCursorException if another poller moved the cursor first (nothing stored)
+   * @throws BacklogFullException if the route's backlog is over its high-water mark (nothing stored)
+   */
+  List<IntakeReceipt> submitPage(List<RawMessage> messages, String cursorName, String expected, String next);
 }

@@ -10,12 +10,14 @@ import dev.postoffice.model.Layer;
 import dev.postoffice.model.Lease;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.CursorUpdate;
 import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The intake of an upstream route: checks backpressure and size, stores the raw messages as {@code JUST_IN}
@@ -49,12 +51,30 @@ final class UpstreamIntake implements Intake {
   }
 
   @Override
+  public Optional<String> cursor(String name) {
+    return ctx.store().cursor(route.id(), Objects.requireNonNull(name, "name cannot be null"));
+  }
+
+  @Override
+  public List<IntakeReceipt> submitPage(List<RawMessage> messages, String cursorName, String expected,
+      String next) {
+    CursorUpdate update = new CursorUpdate(route.id(), cursorName, expected, next);
+    return store(messages, update);
+  }
+
+  @Override
   public List<IntakeReceipt> submitAll(List<RawMessage> messages) {
+    return store(messages, null);
+  }
+
+  private List<IntakeReceipt> store(List<RawMessage> messages, CursorUpdate cursor) {
     Objects.requireNonNull(messages, "messages cannot be null");
-    if (messages.isEmpty()) {
+    if (messages.isEmpty() && cursor == null) {
       return List.of();
     }
-    backlog.check(messages.size());
+    if (!messages.isEmpty()) {
+      backlog.check(messages.size());
+    }
     int max = route.settings().maxPayloadBytes();
     for (int i = 0; i < messages.size(); i++) {
       RawMessage message = Objects.requireNonNull(messages.get(i), "messages[" + i + "] cannot be null");
@@ -65,7 +85,7 @@ final class UpstreamIntake implements Intake {
       }
     }
     Instant now = ctx.clock().instant();
-    boolean fast = first.reserve(messages.size());
+    boolean fast = !messages.isEmpty() && first.reserve(messages.size());
     Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(route.settings().leaseDuration())) : null;
     List<NewEntry> entries = new ArrayList<>(messages.size());
     for (RawMessage message : messages) {
@@ -74,7 +94,7 @@ final class UpstreamIntake implements Intake {
     }
     List<IntakeResult> results;
     try {
-      results = ctx.store().intake(entries, now);
+      results = cursor == null ? ctx.store().intake(entries, now) : ctx.store().intake(entries, cursor, now);
     } catch (RuntimeException e) {
       if (fast) {
         first.unreserve(messages.size());
