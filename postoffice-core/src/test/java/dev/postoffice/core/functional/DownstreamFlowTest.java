@@ -1,0 +1,148 @@
+package dev.postoffice.core.functional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postoffice.DispatchResult;
+import dev.postoffice.PartnerRequest;
+import dev.postoffice.PermanentFailureException;
+import dev.postoffice.core.Pipeline;
+import dev.postoffice.core.Route;
+import dev.postoffice.core.exchange.CoreAppSender;
+import dev.postoffice.core.support.Drain;
+import dev.postoffice.core.support.Harness;
+import dev.postoffice.core.support.Models.AcmeShipment;
+import dev.postoffice.core.support.Models.ShipOrder;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.HistoryRecord;
+import dev.postoffice.model.Layer;
+import dev.postoffice.model.Status;
+import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.OutboundMessage;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("A downstream route")
+class DownstreamFlowTest {
+  private final Harness h = new Harness();
+  private Pipeline pipeline;
+
+  @AfterEach
+  void tearDown() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+    h.close();
+  }
+
+  private List<Entry> layer(Layer layer) {
+    return h.store.query(new EntryQuery(null, layer, Set.of(), null, 1000, false));
+  }
+
+  @Test
+  @DisplayName("stores a Core App message first, then dispatches it to the partner with its idempotency key")
+  void dispatches() {
+    pipeline = h.pipeline("node-a").route(h.shipmentsRoute(h.settings())).build().start();
+    CoreAppSender sender = CoreAppSender.create(h.transport);
+    for (int i = 0; i < 10; i++) {
+      sender.send(Harness.SHIPMENTS_QUEUE, "ship-" + i, new ShipOrder("o-" + i, "1 Main St")).join();
+    }
+    Drain.untilIdle(pipeline, h.transport);
+
+    assertThat(layer(Layer.L4)).hasSize(10).allSatisfy(e -> {
+      assertThat(e.status()).isEqualTo(Status.PROCESSED);
+      assertThat(e.dedupKey()).startsWith("ship-");
+    });
+    List<Entry> dispatched = layer(Layer.L1);
+    assertThat(dispatched).hasSize(10).allSatisfy(e -> assertThat(e.status()).isEqualTo(Status.DISPATCHED));
+    assertThat(h.partnerSaw).containsExactlyInAnyOrderElementsOf(
+        dispatched.stream().map(e -> e.id().value()).toList());
+    assertThat(h.store.history(dispatched.get(0).id())).last()
+        .extracting(HistoryRecord::detail).isEqualTo("status 201: {\"accepted\":true}");
+  }
+
+  @Test
+  @DisplayName("records a message the Core App sent twice as Duplicate and dispatches it once")
+  void dedupByMessageId() {
+    pipeline = h.pipeline("node-a").route(h.shipmentsRoute(h.settings())).build().start();
+    CoreAppSender sender = CoreAppSender.create(h.transport);
+    sender.send(Harness.SHIPMENTS_QUEUE, "ship-1", new ShipOrder("o-1", "x")).join();
+    sender.send(Harness.SHIPMENTS_QUEUE, "ship-1", new ShipOrder("o-1", "x")).join();
+    Drain.untilIdle(pipeline, h.transport);
+
+    assertThat(layer(Layer.L4)).extracting(Entry::status)
+        .containsExactlyInAnyOrder(Status.PROCESSED, Status.DUPLICATE);
+    assertThat(h.partnerSaw).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("rejects a Core App message it cannot read, without blocking the next ones")
+  void malformedCoreMessage() {
+    pipeline = h.pipeline("node-a").route(h.shipmentsRoute(h.settings())).build().start();
+    h.transport.publish(Harness.SHIPMENTS_QUEUE, new OutboundMessage("bad-1", Map.of(),
+        "<xml/>".getBytes(StandardCharsets.UTF_8), "application/xml")).join();
+    CoreAppSender.create(h.transport).send(Harness.SHIPMENTS_QUEUE, "ship-2", new ShipOrder("o-2", "y")).join();
+    Drain.untilIdle(pipeline, h.transport);
+
+    assertThat(pipeline.operations().failed(Harness.SHIPMENTS, 10)).singleElement().satisfies(e -> {
+      assertThat(e.status()).isEqualTo(Status.REJECTED);
+      assertThat(e.lastError()).isEqualTo("cannot decode content type 'application/xml' as ShipOrder:"
+          + " expected application/json");
+    });
+    assertThat(h.partnerSaw).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("fails at once on a partner's permanent refusal, keeping the reason")
+  void partnerRefuses() {
+    Route route = Route.downstream("refusing")
+        .consumeFrom("core.refusing", ShipOrder.class)
+        .translate(AcmeShipment.class, s -> List.of(new AcmeShipment(s.orderId(), s.address())))
+        .normalize(s -> PartnerRequest.post(URI.create("https://acme.example/x"), h.codec.encode(s)))
+        .dispatchWith((request, context) -> {
+          throw new PermanentFailureException("partner answered 422: address unknown");
+        })
+        .settings(h.settings())
+        .build();
+    pipeline = h.pipeline("node-a").route(route).build().start();
+    CoreAppSender.create(h.transport).send("core.refusing", "m-1", new ShipOrder("o-1", "nowhere")).join();
+    Drain.untilIdle(pipeline, h.transport);
+
+    assertThat(layer(Layer.L1)).singleElement().satisfies(e -> {
+      assertThat(e.status()).isEqualTo(Status.FAILED);
+      assertThat(e.lastError()).isEqualTo("partner answered 422: address unknown");
+    });
+  }
+
+  @Test
+  @DisplayName("keeps the request's method, address, headers and body intact through the store")
+  void requestSurvivesStore() {
+    List<PartnerRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Route route = Route.downstream("echo")
+        .consumeFrom("core.echo", ShipOrder.class)
+        .translate(AcmeShipment.class, s -> List.of(new AcmeShipment(s.orderId(), s.address())))
+        .normalize(s -> new PartnerRequest("PUT", URI.create("https://acme.example/s/" + s.reference()),
+            Map.of("X-Tenant", "t1"), h.codec.encode(s)))
+        .dispatchWith((request, context) -> {
+          seen.add(request);
+          return DispatchResult.of(204);
+        })
+        .settings(h.settings())
+        .build();
+    pipeline = h.pipeline("node-a").route(route).build().start();
+    CoreAppSender.create(h.transport).send("core.echo", "m-1", new ShipOrder("o-9", "here")).join();
+    Drain.untilIdle(pipeline, h.transport);
+
+    assertThat(seen).singleElement().satisfies(r -> {
+      assertThat(r.method()).isEqualTo("PUT");
+      assertThat(r.uri()).hasToString("https://acme.example/s/o-9");
+      assertThat(r.headers()).containsEntry("X-Tenant", "t1");
+      assertThat(h.codec.decode(r.body(), AcmeShipment.class)).isEqualTo(new AcmeShipment("o-9", "here"));
+    });
+  }
+}
