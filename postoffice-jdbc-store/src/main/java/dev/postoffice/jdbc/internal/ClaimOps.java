@@ -39,11 +39,13 @@ final class ClaimOps {
   }
 
   private List<Entry> claimReturning(Connection c, ClaimRequest r) throws SQLException {
+    // PostgreSQL: "id = ANY(ARRAY(subquery))" keeps the update on the primary key; "id IN (subquery)" is
+    // planned as a hash semi-join over the whole table.
     long now = Rows.nanos(r.now());
     String sql = "UPDATE " + tables.entry() + " SET lease_owner = ?, lease_expires_at = ?,"
-        + " attempts = attempts + 1, updated_at = ? WHERE id IN (SELECT id" + due
+        + " attempts = attempts + 1, updated_at = ? WHERE id = ANY(ARRAY(SELECT id" + due
         + " AND status IN ('JUST_IN', 'RETRYING') AND (status = 'JUST_IN' OR next_attempt_at <= ?)"
-        + " ORDER BY created_at, seq LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING seq, " + Rows.ALL_COLUMNS;
+        + " ORDER BY created_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING seq, " + Rows.ALL_COLUMNS;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, r.owner());
       ps.setLong(2, Rows.nanos(r.now().plus(r.leaseDuration())));
