@@ -1,0 +1,50 @@
+package dev.postoffice.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Ids")
+class IdsTest {
+  @Test
+  @DisplayName("derive the same output id from the same source, generation and index, on any node")
+  void derivedIdsAreDeterministic() {
+    EntryId source = EntryId.of("source-1");
+    assertThat(EntryId.derive(source, 0, 0)).isEqualTo(EntryId.derive(EntryId.of("source-1"), 0, 0));
+    assertThat(EntryId.derive(source, 0, 0)).isNotEqualTo(EntryId.derive(source, 0, 1));
+    assertThat(EntryId.derive(source, 0, 0)).isNotEqualTo(EntryId.derive(source, 1, 0));
+  }
+
+  @Test
+  @DisplayName("refuse route names that are not safe as queue names and keys, saying why")
+  void routeNames() {
+    assertThat(RouteId.of("acme-orders.v2_eu").value()).isEqualTo("acme-orders.v2_eu");
+    assertThatThrownBy(() -> RouteId.of("Acme Orders"))
+        .hasMessage("route must be 1 to 100 characters of [a-z0-9._-] starting with a letter or digit,"
+            + " but was 'Acme Orders'");
+    assertThatThrownBy(() -> RouteId.of(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("route cannot be null");
+  }
+
+  @Test
+  @DisplayName("number the layers 1 to 4 and know which layer comes next in each direction")
+  void layers() {
+    assertThat(Layer.of(1)).isEqualTo(Layer.L1);
+    assertThat(Layer.L1.next(Direction.UPSTREAM)).isEqualTo(Layer.L2);
+    assertThat(Layer.L4.next(Direction.DOWNSTREAM)).isEqualTo(Layer.L3);
+    assertThatThrownBy(() -> Layer.of(5)).hasMessage("layer must be between 1 and 4, but was 5");
+  }
+
+  @Test
+  @DisplayName("keep payload bytes immutable")
+  void payloadCopies() {
+    byte[] bytes = {1, 2, 3};
+    Payload payload = Payload.of(bytes, Payload.OCTET_STREAM);
+    bytes[0] = 9;
+    payload.bytes()[1] = 9;
+    assertThat(payload.bytes()).containsExactly(1, 2, 3);
+    assertThat(payload).isEqualTo(Payload.of(new byte[] {1, 2, 3}, Payload.OCTET_STREAM));
+  }
+}
