@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An entry to insert: at intake (no source) or as a stage's output (with a source). It is stored as
+ * An entry to insert: at intake (usually without a source; one with a source is accepted and keeps it) or as
+ * a stage's output (with a source). It is stored as
  * {@code JUST_IN} (or {@code DUPLICATE} at intake when its dedup key was seen), with 0 attempts, or with 1
  * attempt and the given lease when {@code lease} is set: the engine's in-memory fast path pre-claims outputs
  * it will work on next, and if the node dies the lease expires like any other.

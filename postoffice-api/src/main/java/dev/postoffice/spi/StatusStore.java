@@ -73,8 +73,8 @@ public interface StatusStore extends AutoCloseable {
    * ({@code JUST_IN}, or {@code RETRYING} with {@code nextAttemptAt <= now}) and it has no lease or its lease
    * expired ({@code expiresAt <= now}). Each claimed entry gets a lease {@code (owner, now + leaseDuration)}
    * and its {@code attempts} incremented by one; the returned entries show both and include payloads.
-   * Oldest first (by creation time). Concurrent claimers, in this process or another, never receive the same
-   * entry while its lease holds.
+   * Oldest first (by creation time, then insertion order); the claim also sets {@code updatedAt}. Concurrent
+   * claimers, in this process or another, never receive the same entry while its lease holds.
    *
    * @param request what to claim
    * @return up to {@code request.limit()} entries; empty if none is due
@@ -87,7 +87,12 @@ public interface StatusStore extends AutoCloseable {
    * nothing of it is written (the fencing that keeps a node presumed dead from overwriting newer state).
    * Applying means: move the entry to {@code newStatus} (clearing the lease, setting {@code lastError} and
    * {@code nextAttemptAt}), append a history row with {@code detail}, and insert the outputs as
-   * {@link NewEntry} describes, skipping any whose id exists.
+   * {@link NewEntry} describes, skipping any whose id exists. If the same entry appears twice in one call,
+   * the first completion applies and the second is refused.
+   *
+   * <p>If the connection fails after the database committed, the caller sees
+   * {@link StoreUnavailableException} although the batch applied; retrying the same completions is then
+   * harmless: they are refused, because the fencing no longer matches.
    *
    * @param completions the completions
    * @param now the time of the commit
@@ -129,8 +134,9 @@ public interface StatusStore extends AutoCloseable {
   Entry replay(EntryId id, String detail, Instant now);
 
   /**
-   * Releases the leases an owner holds on claimable entries, for a graceful shutdown: they become claimable
-   * at once, and the attempt the claim counted is given back. No history row (the status does not change).
+   * Releases the leases an owner holds on claimable entries of every route, for a graceful shutdown: they
+   * become claimable at once, and the attempt the claim counted is given back. No history row (the status
+   * does not change).
    *
    * @param owner the node id
    * @param now the current time

@@ -40,13 +40,15 @@ public interface Transport extends AutoCloseable {
    * the host manages the topology). Idempotent.
    *
    * @param destination the queue name
+   * @throws IllegalStateException if the transport is closed
    */
   void declare(String destination);
 
   /**
    * Returns the name of the queue that receives a destination's dead letters; it can be subscribed to like
-   * any destination. Dead letters keep their message id and headers, plus
-   * {@link #HEADER_DEAD_LETTER_REASON}.
+   * any destination and needs no {@link #declare} of its own ({@code declare(d)} creates it). Dead letters
+   * keep their message id and headers, plus {@link #HEADER_DEAD_LETTER_REASON} where the transport moved
+   * them itself (a broker's own redrive, such as SQS's, may carry no reason).
    *
    * @param destination the queue name
    * @return the dead-letter queue's name
@@ -57,7 +59,11 @@ public interface Transport extends AutoCloseable {
    * Publishes one message to a declared destination. The future completes when the broker has the
    * message (confirmed, where {@link TransportCapabilities#confirmsPublishes()}), and fails if the broker
    * refused it, could not route it, or did not confirm in time: then the message may or may not have
-   * arrived, and publishing it again with the same id is the safe answer.
+   * arrived, and publishing it again with the same id is the safe answer. The future fails with
+   * {@link dev.postoffice.RejectedInputException} when the message itself can never be accepted (over
+   * {@link TransportCapabilities#maxMessageBytes()}), and with {@link dev.postoffice.PermanentFailureException}
+   * when the broker refuses it for a reason retrying cannot fix by itself; any other failure is transient. On a
+   * closed transport the future fails with {@link IllegalStateException}.
    *
    * @param destination the queue name
    * @param message the message
@@ -84,12 +90,13 @@ public interface Transport extends AutoCloseable {
   /**
    * Starts consuming a declared destination. Each message is handed to the handler and settled with the
    * broker only after the handler returns: acknowledged, requeued for redelivery, or moved to the dead-letter
-   * queue with the reason. A message that was requeued more than the transport's configured maximum
-   * deliveries is dead-lettered instead of delivered again.
+   * queue with the reason. A message requeued on its last allowed delivery (the transport's configured
+   * maximum deliveries) is dead-lettered instead of delivered again.
    *
    * @param destination the queue name
    * @param handler the handler; it may be called from several threads at once
    * @return the running subscription
+   * @throws IllegalStateException if the transport is closed
    */
   Subscription subscribe(String destination, MessageHandler handler);
 

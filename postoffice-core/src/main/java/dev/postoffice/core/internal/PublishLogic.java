@@ -1,5 +1,7 @@
 package dev.postoffice.core.internal;
 
+import dev.postoffice.PermanentFailureException;
+import dev.postoffice.RejectedInputException;
 import dev.postoffice.TransientFailureException;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Status;
@@ -60,8 +62,11 @@ final class PublishLogic implements StageLogic {
         outcomes.add(Outcome.failed(entry, new TransientFailureException(
             "no broker confirmation within " + confirmTimeout.toMillis() + " ms for " + destination)));
       } catch (ExecutionException e) {
-        outcomes.add(Outcome.failed(entry, new TransientFailureException(
-            "publish to " + destination + " failed: " + e.getCause().getMessage(), null, e.getCause())));
+        Throwable cause = e.getCause();
+        // The transport says when retrying cannot help (a message too big for the broker): pass that on.
+        outcomes.add(Outcome.failed(entry, cause instanceof RejectedInputException
+            || cause instanceof PermanentFailureException ? cause : new TransientFailureException(
+                "publish to " + destination + " failed: " + cause.getMessage(), null, cause)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         outcomes.add(Outcome.failed(entry, new TransientFailureException("interrupted waiting for confirm")));
