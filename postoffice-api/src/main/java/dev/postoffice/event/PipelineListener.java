@@ -9,6 +9,13 @@ public interface PipelineListener {
   PipelineListener EMPTY = new PipelineListener() {};
 
   /**
+   * A stage started a batch.
+   *
+   * @param event the batch's size
+   */
+  default void onStageStarted(StageStarted event) {}
+
+  /**
    * A stage finished a batch.
    *
    * @param event the batch's figures

@@ -4,6 +4,7 @@ import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.event.EntryFailed;
 import dev.postoffice.event.StageFinished;
+import dev.postoffice.event.StageStarted;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Lease;
@@ -192,6 +193,11 @@ final class StageRunner {
 
   private void process(List<Entry> batch) {
     long started = System.nanoTime();
+    try {
+      ctx.listener().onStageStarted(new StageStarted(route.id(), spec.input(), spec.name(), batch.size()));
+    } catch (RuntimeException e) {
+      log.warn("listener failed on onStageStarted", e);
+    }
     List<Outcome> outcomes = logic.work(batch);
     Instant now = ctx.clock().instant();
     StageRunner nextStage = next;
