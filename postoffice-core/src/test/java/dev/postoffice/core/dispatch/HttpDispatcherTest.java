@@ -1,0 +1,300 @@
+package dev.postoffice.core.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.postoffice.DispatchContext;
+import dev.postoffice.DispatchResult;
+import dev.postoffice.PartnerRequest;
+import dev.postoffice.PermanentFailureException;
+import dev.postoffice.TransientFailureException;
+import dev.postoffice.core.dispatch.PartnerStub.Reply;
+import dev.postoffice.core.dispatch.internal.RetryAfter;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.Payload;
+import dev.postoffice.model.RouteId;
+import dev.postoffice.model.TraceId;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("HttpDispatcher")
+class HttpDispatcherTest {
+  private PartnerStub partner;
+
+  @AfterEach
+  void tearDown() {
+    if (partner != null) {
+      partner.close();
+    }
+  }
+
+  static DispatchContext context() {
+    return new DispatchContext(RouteId.of("shipments-to-acme"), EntryId.random(), TraceId.random(), 1);
+  }
+
+  private PartnerRequest post(String json) {
+    return new PartnerRequest("POST", partner.uri("/shipments?key=query-secret"), Map.of("X-Api-Version", "3"),
+        Payload.json(json));
+  }
+
+  @Nested
+  @DisplayName("answers")
+  class Answers {
+    @Test
+    @DisplayName("2xx is a result with the status and a bounded excerpt, sent with the entry id as Idempotency-Key")
+    void success() {
+      partner = PartnerStub.start(r -> Reply.of(201, "{\"id\":\"s-1\"}" + "x".repeat(5000)));
+      DispatchContext ctx = context();
+      DispatchResult result = HttpDispatcher.ofDefaults().dispatch(post("{\"a\":1}"), ctx);
+
+      assertThat(result.statusCode()).isEqualTo(201);
+      assertThat(result.excerpt()).startsWith("{\"id\":\"s-1\"}").hasSize(DispatchResult.MAX_EXCERPT);
+      PartnerStub.Seen seen = partner.seen.get(0);
+      assertThat(seen.method()).isEqualTo("POST");
+      assertThat(seen.body()).isEqualTo("{\"a\":1}");
+      assertThat(seen.headers()).containsEntry("idempotency-key", ctx.entryId().value())
+          .containsEntry("content-type", "application/json").containsEntry("x-api-version", "3");
+    }
+
+    @Test
+    @DisplayName("other 4xx fail permanently with the status and the partner's answer as reason")
+    void permanent() {
+      partner = PartnerStub.start(r -> Reply.of(400, "{\"error\":\"address missing\"}"));
+      assertThatThrownBy(() -> HttpDispatcher.ofDefaults().dispatch(post("{}"), context()))
+          .isInstanceOf(PermanentFailureException.class)
+          .hasMessageContaining("400").hasMessageContaining("address missing")
+          .hasMessageNotContaining("query-secret");
+    }
+
+    @Test
+    @DisplayName("503 is transient and carries Retry-After in seconds")
+    void unavailable() {
+      partner = PartnerStub.start(r -> new Reply(503, Map.of("Retry-After", "7"), "busy"));
+      assertThatThrownBy(() -> HttpDispatcher.ofDefaults().dispatch(post("{}"), context()))
+          .isInstanceOfSatisfying(TransientFailureException.class,
+              e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(7)))
+          .hasMessageContaining("503");
+    }
+
+    @Test
+    @DisplayName("429 is transient and carries Retry-After given as an HTTP date")
+    void tooMany() {
+      Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+      partner = PartnerStub.start(r -> new Reply(429, Map.of("Retry-After", "Thu, 01 Jan 2026 00:00:30 GMT"), ""));
+      HttpDispatcher dispatcher = HttpDispatcher.builder().clock(clock).build();
+      assertThatThrownBy(() -> dispatcher.dispatch(post("{}"), context()))
+          .isInstanceOfSatisfying(TransientFailureException.class,
+              e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    @DisplayName("408 and 500 are transient without a hint")
+    void otherTransient() {
+      AtomicInteger n = new AtomicInteger();
+      partner = PartnerStub.start(r -> Reply.of(n.getAndIncrement() == 0 ? 408 : 500, ""));
+      HttpDispatcher dispatcher = HttpDispatcher.ofDefaults();
+      for (int i = 0; i < 2; i++) {
+        assertThatThrownBy(() -> dispatcher.dispatch(post("{}"), context()))
+            .isInstanceOfSatisfying(TransientFailureException.class, e -> assertThat(e.retryAfter()).isEmpty());
+      }
+    }
+
+    @Test
+    @DisplayName("a partner slower than the request timeout is a transient failure")
+    void timeout() throws Exception {
+      CountDownLatch release = new CountDownLatch(1);
+      partner = PartnerStub.start(r -> {
+        await(release);
+        return Reply.of(200, "");
+      });
+      HttpDispatcher dispatcher = HttpDispatcher.builder().requestTimeout(Duration.ofMillis(200)).build();
+      try {
+        assertThatThrownBy(() -> dispatcher.dispatch(post("{}"), context()))
+            .isInstanceOf(TransientFailureException.class)
+            .hasCauseInstanceOf(HttpTimeoutException.class)
+            .hasMessageContaining("request timeout");
+      } finally {
+        release.countDown();
+      }
+    }
+
+    @Test
+    @DisplayName("a refused connection is retried in the call, then transient")
+    void refused() throws Exception {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      HttpDispatcher dispatcher = HttpDispatcher.builder().connectRetries(2, Duration.ofMillis(1)).build();
+      PartnerRequest request = PartnerRequest.post(URI.create("http://127.0.0.1:" + port + "/x"), Payload.json("{}"));
+      assertThatThrownBy(() -> dispatcher.dispatch(request, context()))
+          .isInstanceOf(TransientFailureException.class).hasMessageContaining("failed");
+    }
+  }
+
+  @Nested
+  @DisplayName("credentials")
+  class Credentials {
+    @Test
+    @DisplayName("are sent from the auth provider and never logged, also when the partner refuses")
+    void authNotLogged() {
+      partner = PartnerStub.start(r -> Reply.of(r.path().endsWith("bad") ? 401 : 200, "nope"));
+      HttpDispatcher dispatcher = HttpDispatcher.builder().auth(AuthProvider.bearer(() -> "tok-SECRET-42")).build();
+      PrintStream err = System.err;
+      ByteArrayOutputStream captured = new ByteArrayOutputStream();
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      try {
+        dispatcher.dispatch(post("{}"), context());
+        PartnerRequest bad = new PartnerRequest("POST", partner.uri("/bad"), Map.of(), null);
+        assertThatThrownBy(() -> dispatcher.dispatch(bad, context())).hasMessageNotContaining("tok-SECRET-42");
+      } finally {
+        System.setErr(err);
+      }
+      assertThat(partner.seen.get(0).headers()).containsEntry("authorization", "Bearer tok-SECRET-42");
+      assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("tok-SECRET-42");
+      assertThat(dispatcher.toString()).doesNotContain("tok-SECRET-42");
+    }
+  }
+
+  @Nested
+  @DisplayName("limits")
+  class Limits {
+    @Test
+    @DisplayName("never has more requests in flight to one partner than maxConcurrentRequests, under load")
+    void concurrencyUnderLoad() throws Exception {
+      AtomicInteger inFlight = new AtomicInteger();
+      AtomicInteger max = new AtomicInteger();
+      CountDownLatch twoIn = new CountDownLatch(2);
+      CountDownLatch release = new CountDownLatch(1);
+      partner = PartnerStub.start(r -> {
+        max.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        twoIn.countDown();
+        await(release);
+        inFlight.decrementAndGet();
+        return Reply.of(200, "ok");
+      });
+      HttpDispatcher dispatcher = HttpDispatcher.builder().maxConcurrentRequests(2).build();
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<DispatchResult>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          results.add(pool.submit(() -> dispatcher.dispatch(post("{}"), context())));
+        }
+        assertThat(twoIn.await(10, TimeUnit.SECONDS)).isTrue();
+        // Two are held by the partner; the six others wait for a slot and are not sent yet.
+        assertThat(partner.seen).hasSize(2);
+        release.countDown();
+        for (Future<DispatchResult> result : results) {
+          assertThat(result.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+      } finally {
+        release.countDown();
+        pool.shutdownNow();
+      }
+      assertThat(max.get()).isEqualTo(2);
+      assertThat(partner.seen).hasSize(8);
+    }
+
+    @Test
+    @DisplayName("refuses a request that cannot get a slot within permitWait, without sending it")
+    void permitWait() throws Exception {
+      CountDownLatch in = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      partner = PartnerStub.start(r -> {
+        in.countDown();
+        await(release);
+        return Reply.of(200, "");
+      });
+      HttpDispatcher dispatcher = HttpDispatcher.builder().maxConcurrentRequests(1).permitWait(Duration.ZERO).build();
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<DispatchResult> first = pool.submit(() -> dispatcher.dispatch(post("{}"), context()));
+        assertThat(in.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> dispatcher.dispatch(post("{}"), context()))
+            .isInstanceOf(TransientFailureException.class).hasMessageContaining("maxConcurrentRequests");
+        release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      } finally {
+        release.countDown();
+        pool.shutdownNow();
+      }
+      assertThat(partner.seen).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("lets requestsPerSecond through and refuses the next with the wait as Retry-After")
+    void rate() {
+      partner = PartnerStub.start(r -> Reply.of(200, ""));
+      AtomicLong nanos = new AtomicLong();
+      HttpDispatcher dispatcher = HttpDispatcher.builder().requestsPerSecond(2).maxRateWait(Duration.ZERO)
+          .nanoTime(nanos::get).build();
+      dispatcher.dispatch(post("{}"), context());
+      dispatcher.dispatch(post("{}"), context());
+      assertThatThrownBy(() -> dispatcher.dispatch(post("{}"), context()))
+          .isInstanceOfSatisfying(TransientFailureException.class,
+              e -> assertThat(e.retryAfter()).contains(Duration.ofMillis(500)));
+      nanos.addAndGet(Duration.ofMillis(500).toNanos());
+      assertThat(dispatcher.dispatch(post("{}"), context()).statusCode()).isEqualTo(200);
+      assertThat(partner.seen).hasSize(3);
+    }
+  }
+
+  @Nested
+  @DisplayName("Retry-After")
+  class RetryAfterHeader {
+    private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+    @Test
+    @DisplayName("reads seconds, HTTP dates (past ones as zero) and ignores garbage")
+    void parse() {
+      assertThat(RetryAfter.parse("120", clock)).contains(Duration.ofMinutes(2));
+      assertThat(RetryAfter.parse("Thu, 01 Jan 2026 00:01:00 GMT", clock)).contains(Duration.ofMinutes(1));
+      assertThat(RetryAfter.parse("Wed, 31 Dec 2025 00:00:00 GMT", clock)).contains(Duration.ZERO);
+      assertThat(RetryAfter.parse("soon", clock)).isEmpty();
+      assertThat(RetryAfter.parse(null, clock)).isEmpty();
+    }
+  }
+
+  @Nested
+  @DisplayName("settings")
+  class Settings {
+    @Test
+    @DisplayName("refuse values out of bounds with the rule and the value")
+    void bounds() {
+      assertThatThrownBy(() -> HttpDispatcher.builder().maxConcurrentRequests(0))
+          .hasMessage("maxConcurrentRequests must be between 1 and 10000, but was 0");
+      assertThatThrownBy(() -> HttpDispatcher.builder().requestTimeout(Duration.ZERO))
+          .hasMessage("requestTimeout must be between PT0.001S and PT1H, but was PT0S");
+    }
+  }
+
+  static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
