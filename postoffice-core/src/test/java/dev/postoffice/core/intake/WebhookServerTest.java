@@ -241,6 +241,17 @@ class WebhookServerTest {
     }
 
     @Test
+    @DisplayName("answers 413 to a body within its limit but over the route's maxPayloadBytes, recorded as Rejected")
+    void overRoutePayloadLimit() throws Exception {
+      start(WebhookRoute.builder(Harness.ORDERS).build(), h.settings().toBuilder().maxPayloadBytes(50).build());
+      HttpResponse<String> response = post("/webhooks/acme-orders", Models.orderJson("o-1", 3),
+          Map.of("Content-Type", "application/json"));
+      assertThat(response.statusCode()).isEqualTo(413);
+      assertThat(entries()).extracting(Entry::status).containsExactly(Status.REJECTED);
+      assertThat(entries().get(0).payload().size()).isZero();
+    }
+
+    @Test
     @DisplayName("answers 503 while the route's pipeline is not started")
     void notStarted() throws Exception {
       WebhookHandler handler = WebhookHandler.builder().route(WebhookRoute.builder(Harness.ORDERS).build()).build();
