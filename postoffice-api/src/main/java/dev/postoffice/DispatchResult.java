@@ -1,7 +1,9 @@
 package dev.postoffice;
 
 /**
- * A partner's answer to a dispatched request.
+ * A partner's answer to a dispatched request. A status code of 400 or more means the request was not
+ * delivered: the entry is retried for 408, 425, 429 and 5xx, and fails at once for any other; prefer
+ * throwing {@link TransientFailureException} or {@link PermanentFailureException} with a reason.
  *
  * @param statusCode the partner's status code (HTTP or equivalent); 0 if the protocol has none
  * @param excerpt a bounded excerpt of the answer to keep on the entry; never null

@@ -38,6 +38,8 @@ public interface Intake {
    * @param messages the messages
    * @return one receipt per message, in order
    * @throws BacklogFullException if the route's backlog is over its high-water mark (nothing stored)
+   * @throws RejectedInputException if a message is over the route's size limit: that one is recorded as
+   *     rejected, none of the others is stored (send them again without it)
    * @throws StoreUnavailableException if the store is down (nothing stored; try again)
    */
   List<IntakeReceipt> submitAll(List<RawMessage> messages);

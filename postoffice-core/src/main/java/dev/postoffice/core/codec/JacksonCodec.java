@@ -102,7 +102,7 @@ public final class JacksonCodec implements Codec {
       String where = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
       throw new RejectedInputException(
-          "cannot decode " + type.getSimpleName() + where + ": " + e.getOriginalMessage(), e);
+          "cannot decode " + type.getSimpleName() + where + ": " + withoutSource(e.getOriginalMessage()), e);
     } catch (IOException e) {
       throw new RejectedInputException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
@@ -115,6 +115,15 @@ public final class JacksonCodec implements Codec {
    */
   public ObjectMapper mapper() {
     return mapper;
+  }
+
+  /** Drops Jackson's "[Source: ...]" locations: the position is already given, and the source is redacted. */
+  private static String withoutSource(String message) {
+    return message == null ? "" : message
+        .replaceAll(" ?\\(start marker at \\[Source: [^\\]]*\\]\\)", "")
+        .replaceAll(" ?at \\[Source: [^\\]]*\\]", "")
+        .replaceAll(" ?\\[Source: [^\\]]*\\]", "")
+        .trim();
   }
 
   private static boolean isJson(String contentType) {

@@ -4,6 +4,8 @@ import dev.postoffice.DispatchContext;
 import dev.postoffice.DispatchResult;
 import dev.postoffice.Dispatcher;
 import dev.postoffice.PartnerRequest;
+import dev.postoffice.PermanentFailureException;
+import dev.postoffice.TransientFailureException;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.Codec;
@@ -15,6 +17,11 @@ import java.util.List;
  * idempotency key, and keeps the partner's answer in the history.
  */
 final class DispatchLogic implements StageLogic {
+  /** Timeouts, throttling and server errors pass; any other 4xx will not. */
+  static boolean isTransient(int status) {
+    return status == 408 || status == 425 || status == 429 || status >= 500;
+  }
+
   private final Dispatcher dispatcher;
   private final Codec codec;
 
@@ -33,7 +40,15 @@ final class DispatchLogic implements StageLogic {
             new DispatchContext(entry.route(), entry.id(), entry.traceId(), entry.attempts()));
         String answer = result == null ? "no answer" : "status " + result.statusCode()
             + (result.excerpt().isEmpty() ? "" : ": " + result.excerpt());
-        outcomes.add(Outcome.finished(entry, Status.DISPATCHED, answer));
+        int status = result == null ? 0 : result.statusCode();
+        if (status >= 400) {
+          // A dispatcher that reports an error status instead of throwing has not delivered the request.
+          outcomes.add(Outcome.failed(entry, isTransient(status)
+              ? new TransientFailureException("partner answered " + answer)
+              : new PermanentFailureException("partner answered " + answer)));
+        } else {
+          outcomes.add(Outcome.finished(entry, Status.DISPATCHED, answer));
+        }
       } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
         outcomes.add(Outcome.failed(entry, e));
       }

@@ -3,6 +3,7 @@ package dev.postoffice.core.internal;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Layer;
+import dev.postoffice.model.Lease;
 import dev.postoffice.model.Payload;
 import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
@@ -35,10 +36,12 @@ final class OversizeRecorder {
     Map<String, String> kept = new HashMap<>(headers);
     kept.put(HEADER_ORIGINAL_SIZE, Integer.toString(payload.size()));
     EntryId id = EntryId.random();
-    // No dedup key: a rejected oversized message must not make a later, fixed one look like a duplicate.
+    // Stored leased to this node, so no stage claims the empty entry before it is marked rejected. No dedup
+    // key: a rejected oversized message must not make a later, fixed one look like a duplicate.
+    Lease lease = new Lease(ctx.nodeId(), ctx.clock().instant().plus(route.settings().leaseDuration()));
     ctx.store().intake(List.of(new NewEntry(id, route.id(), direction, layer,
         Payload.of(new byte[0], payload.contentType()), kept, null, traceId, null, UpstreamIntake.PRODUCED_BY,
-        null)), ctx.clock().instant());
+        lease)), ctx.clock().instant());
     ctx.store().transition(id, EnumSet.of(Status.JUST_IN), Status.REJECTED,
         reason + (dedupKey == null ? "" : " (dedup key " + dedupKey + ")"), ctx.clock().instant());
     return reason;

@@ -1,5 +1,6 @@
 package dev.postoffice.core.internal;
 
+import dev.postoffice.PostOfficeException;
 import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.event.EntryFailed;
@@ -48,7 +49,7 @@ final class StageRunner {
   private final Semaphore handOffCapacity;
   private volatile StageRunner next;
   private volatile boolean running;
-  private long lastStorePoll;
+  private volatile long lastStorePoll;
 
   StageRunner(RouteDefinition route, StageSpec spec, StageLogic logic, EngineContext ctx) {
     this.route = route;
@@ -272,8 +273,14 @@ final class StageRunner {
         log.warn("route {} stage {}: entry {} rejected: {}", route.id(), spec.name(), entry.id(),
             decision.error());
       } else {
-        log.error("route {} stage {}: entry {} failed for good: {}", route.id(), spec.name(), entry.id(),
-            decision.error(), cause);
+        // Classified failures are expected outcomes: their message says it all. Others get their stack trace.
+        if (cause instanceof PostOfficeException) {
+          log.error("route {} stage {}: entry {} failed for good: {}", route.id(), spec.name(), entry.id(),
+              decision.error());
+        } else {
+          log.error("route {} stage {}: entry {} failed for good: {}", route.id(), spec.name(), entry.id(),
+              decision.error(), cause);
+        }
       }
     }
     try {

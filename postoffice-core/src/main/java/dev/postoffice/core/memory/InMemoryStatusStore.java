@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,9 @@ public final class InMemoryStatusStore implements StatusStore {
   private final Map<CursorKey, String> cursors = new HashMap<>();
   private final Map<LaneKey, Lane> lanes = new HashMap<>();
   private final Map<CountKey, Long> counts = new HashMap<>();
+  // Entries per route, layer and status, so a query by status (failed entries, overdue Queued ones) reads
+  // only the matching entries instead of scanning the store under the lock.
+  private final Map<CountKey, Set<EntryId>> byStatus = new HashMap<>();
   private long nextSeq;
 
   private InMemoryStatusStore() {}
@@ -437,7 +441,7 @@ public final class InMemoryStatusStore implements StatusStore {
     lock.lock();
     try {
       List<Entry> out = new ArrayList<>();
-      for (StoredEntry rec : byId.values()) {
+      for (StoredEntry rec : candidates(query)) {
         Entry e = rec.entry;
         if ((query.route() == null || query.route().equals(e.route()))
             && (query.layer() == null || query.layer() == e.layer())
@@ -569,7 +573,31 @@ public final class InMemoryStatusStore implements StatusStore {
   }
 
   private void count(Entry e, long delta) {
-    counts.merge(new CountKey(e.route(), e.layer(), e.status()), delta, (a, b) -> a + b == 0 ? null : a + b);
+    CountKey key = new CountKey(e.route(), e.layer(), e.status());
+    counts.merge(key, delta, (a, b) -> a + b == 0 ? null : a + b);
+    if (delta > 0) {
+      byStatus.computeIfAbsent(key, k -> new HashSet<>()).add(e.id());
+    } else {
+      Set<EntryId> ids = byStatus.get(key);
+      if (ids != null && ids.remove(e.id()) && ids.isEmpty()) {
+        byStatus.remove(key);
+      }
+    }
+  }
+
+  private Iterable<StoredEntry> candidates(EntryQuery query) {
+    if (query.statuses().isEmpty()) {
+      return byId.values();
+    }
+    List<StoredEntry> out = new ArrayList<>();
+    byStatus.forEach((key, ids) -> {
+      if ((query.route() == null || query.route().equals(key.route()))
+          && (query.layer() == null || query.layer() == key.layer())
+          && query.statuses().contains(key.status())) {
+        ids.forEach(id -> out.add(byId.get(id)));
+      }
+    });
+    return out;
   }
 
   private static Entry withoutPayload(Entry e) {

@@ -6,6 +6,7 @@ import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
+import dev.postoffice.model.TraceId;
 import dev.postoffice.spi.EntryQuery;
 import dev.postoffice.spi.StatusCount;
 import dev.postoffice.spi.StatusStore;
@@ -59,12 +60,21 @@ public final class Operations {
    * @throws NoSuchEntryException if there is no such entry
    */
   public TraceView trace(EntryId id) {
-    Entry entry = find(id);
+    return trace(find(id).traceId());
+  }
+
+  /**
+   * Returns a trace by its id, as the Core App sees it in the {@code postoffice-trace-id} header.
+   *
+   * @param traceId the trace
+   * @return the trace; empty if no entry has that trace id
+   */
+  public TraceView trace(TraceId traceId) {
     List<TracedEntry> traced = new ArrayList<>();
-    for (Entry e : store.findByTrace(entry.traceId())) {
+    for (Entry e : store.findByTrace(Require.nonNull(traceId, "traceId"))) {
       traced.add(new TracedEntry(e, store.history(e.id())));
     }
-    return new TraceView(entry.traceId(), traced);
+    return new TraceView(traceId, traced);
   }
 
   /**

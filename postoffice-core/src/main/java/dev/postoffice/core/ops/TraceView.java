@@ -3,6 +3,7 @@ package dev.postoffice.core.ops;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.HistoryRecord;
 import dev.postoffice.model.TraceId;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -34,7 +35,7 @@ public record TraceView(TraceId traceId, List<TracedEntry> entries) {
         out.append("      error: ").append(e.lastError()).append('\n');
       }
       for (HistoryRecord h : traced.history()) {
-        out.append(String.format("      %s  %s -> %s%s%n", h.at(),
+        out.append(String.format("      %s  %s -> %s%s%n", h.at().truncatedTo(ChronoUnit.MILLIS),
             h.from() == null ? "(new)" : h.from().displayName(), h.to().displayName(),
             h.detail() == null ? "" : "  (" + h.detail() + ")"));
       }

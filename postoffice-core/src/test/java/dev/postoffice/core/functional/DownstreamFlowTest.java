@@ -120,6 +120,30 @@ class DownstreamFlowTest {
   }
 
   @Test
+  @DisplayName("treats an error status returned by a dispatcher as a failure, not as dispatched")
+  void errorStatusIsNoSuccess() {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    Route route = Route.downstream("statuses")
+        .consumeFrom("core.statuses", ShipOrder.class)
+        .translate(AcmeShipment.class, s -> List.of(new AcmeShipment(s.orderId(), s.address())))
+        .normalize(s -> PartnerRequest.post(URI.create("https://acme.example/x"), h.codec.encode(s)))
+        .dispatchWith((request, context) -> calls.incrementAndGet() == 1
+            ? new DispatchResult(503, "busy") : new DispatchResult(404, "no such customer"))
+        .settings(h.settings())
+        .build();
+    pipeline = h.pipeline("node-a").route(route).build().start();
+    CoreAppSender.create(h.transport).send("core.statuses", "m-1", new ShipOrder("o-1", "x")).join();
+    Drain.untilIdle(pipeline, h.transport);
+    h.clock.advance(java.time.Duration.ofHours(1));
+    Drain.untilIdle(pipeline, h.transport);
+
+    Entry l1 = layer(Layer.L1).get(0);
+    assertThat(h.store.history(l1.id())).extracting(HistoryRecord::to)
+        .containsExactly(Status.JUST_IN, Status.RETRYING, Status.FAILED);
+    assertThat(l1.lastError()).isEqualTo("partner answered status 404: no such customer");
+  }
+
+  @Test
   @DisplayName("keeps the request's method, address, headers and body intact through the store")
   void requestSurvivesStore() {
     List<PartnerRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
