@@ -1,0 +1,74 @@
+package dev.postoffice.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The house rule "no module reads another module's internal": every {@code dev.postoffice.X.internal}
+ * import must come from the module that owns {@code dev.postoffice.X}. Internal packages carry no
+ * compatibility promise, so a store or transport that used core's internals would break on any release.
+ */
+@DisplayName("Module boundaries")
+class ModuleBoundariesTest {
+  /** Each module and the root package whose internals it may use; others may use none. */
+  private static final Map<String, String> OWNERS = Map.of(
+      "postoffice-api", "dev.postoffice",
+      "postoffice-core", "dev.postoffice.core",
+      "postoffice-testkit", "dev.postoffice.testkit",
+      "postoffice-jdbc-store", "dev.postoffice.jdbc",
+      "postoffice-rabbit-transport", "dev.postoffice.rabbit",
+      "postoffice-sqs-transport", "dev.postoffice.sqs",
+      // Microbenchmarks measure engine internals on purpose; the module is not an API and is not deployed.
+      "postoffice-benchmarks", "dev.postoffice.core");
+
+  private static final Pattern INTERNAL_IMPORT =
+      Pattern.compile("^import (?:static )?(dev\\.postoffice\\.[a-z.]*?)\\.internal\\b", Pattern.MULTILINE);
+
+  @Test
+  @DisplayName("no module imports another module's internal packages")
+  void noForeignInternals() throws IOException {
+    Path root = Path.of("").toAbsolutePath().getParent();
+    List<String> violations = new ArrayList<>();
+    try (Stream<Path> modules = Files.list(root)) {
+      for (Path module : modules.filter(p -> Files.isRegularFile(p.resolve("pom.xml"))).toList()) {
+        String owner = OWNERS.get(module.getFileName().toString());
+        Path src = module.resolve("src");
+        if (!Files.isDirectory(src)) {
+          continue;
+        }
+        try (Stream<Path> files = Files.walk(src)) {
+          files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
+            Matcher m = INTERNAL_IMPORT.matcher(read(f));
+            while (m.find()) {
+              String pkg = m.group(1);
+              if (owner == null || !(pkg.equals(owner) || pkg.startsWith(owner + "."))) {
+                violations.add(root.relativize(f) + " imports " + pkg + ".internal");
+              }
+            }
+          });
+        }
+      }
+    }
+    assertThat(violations).as("imports of another module's internals").isEmpty();
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
