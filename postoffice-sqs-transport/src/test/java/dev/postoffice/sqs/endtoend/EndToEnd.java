@@ -1,0 +1,187 @@
+package dev.postoffice.sqs.endtoend;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.postoffice.DispatchResult;
+import dev.postoffice.Dispatcher;
+import dev.postoffice.PartnerRequest;
+import dev.postoffice.RejectedInputException;
+import dev.postoffice.core.Pipeline;
+import dev.postoffice.core.Route;
+import dev.postoffice.core.RouteSettings;
+import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.model.Layer;
+import dev.postoffice.model.RouteId;
+import dev.postoffice.model.Status;
+import dev.postoffice.spi.StatusCount;
+import dev.postoffice.testkit.RequiredService;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * What the end-to-end tests share: the local PostgreSQL (a pool and a table prefix per test class), the
+ * partner and core models, the two routes, a partner stand-in, and waits on observable state.
+ */
+final class EndToEnd {
+  static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true";
+
+  private static final JacksonCodec CODEC = JacksonCodec.create();
+
+  private EndToEnd() {}
+
+  /** A partner's order (upstream L2 model). */
+  record PartnerOrder(String orderId, int quantity) {}
+
+  /** The core's message for an order (upstream L3/L4 model). */
+  record OrderPlaced(String orderId, int quantity) {}
+
+  /** A core command to ship (downstream L4 model). */
+  record ShipOrder(String orderId, String address) {}
+
+  /** The partner's shipment request (downstream L3 model). */
+  record PartnerShipment(String reference, String deliverTo) {}
+
+  /** Skips (or fails under the CI switch) unless PostgreSQL is reachable. */
+  static void assumePostgres() {
+    RequiredService.assumeReachable("PostgreSQL", "127.0.0.1", 5432);
+  }
+
+  /** A small pool on the local PostgreSQL. */
+  static HikariDataSource postgres(int size) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(POSTGRES_URL);
+    config.setUsername("postgres");
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(5000);
+    return new HikariDataSource(config);
+  }
+
+  /** @return a table prefix no other run uses */
+  static String tablePrefix() {
+    return "e2e" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+  }
+
+  /** Drops every table whose name starts with the prefix (whatever tables the store's migrations made). */
+  static void dropTables(DataSource dataSource, String prefix) throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT tablename FROM pg_tables"
+          + " WHERE schemaname = current_schema() AND left(tablename, length(?)) = ?")) {
+        ps.setString(1, prefix);
+        ps.setString(2, prefix);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            tables.add(rs.getString(1));
+          }
+        }
+      }
+      try (Statement st = c.createStatement()) {
+        for (String table : tables) {
+          st.execute("DROP TABLE IF EXISTS " + table + " CASCADE");
+        }
+      }
+    }
+  }
+
+  /** A raw partner order. */
+  static String orderJson(String id, int quantity) {
+    return "{\"orderId\":\"" + id + "\",\"quantity\":" + quantity + "}";
+  }
+
+  /** Settings for tests: small batches, no linger wait, a short poll so the recovery path runs often. */
+  static RouteSettings.Builder settings() {
+    return RouteSettings.builder().batchSize(100).linger(Duration.ofMillis(2)).pollInterval(Duration.ofMillis(20));
+  }
+
+  /** Upstream: raw JSON order (L1) → validated partner order (L2) → one OrderPlaced (L3) → published (L4). */
+  static Route ordersRoute(String name, String queue, RouteSettings settings) {
+    return Route.upstream(name)
+        .normalize(PartnerOrder.class, raw -> {
+          PartnerOrder order = CODEC.decode(raw.payload(), PartnerOrder.class);
+          if (order.orderId() == null || order.orderId().isBlank()) {
+            throw new RejectedInputException("orderId is required, but was " + order.orderId());
+          }
+          return order;
+        })
+        .translate(OrderPlaced.class, order -> List.of(new OrderPlaced(order.orderId(), order.quantity())))
+        .publishTo(queue)
+        .settings(settings)
+        .build();
+  }
+
+  /** Downstream: ShipOrder from the core (L4) → partner shipment (L3) → HTTP-like request (L2) → dispatched. */
+  static Route shipmentsRoute(String name, String queue, RouteSettings settings, Dispatcher dispatcher) {
+    return Route.downstream(name)
+        .consumeFrom(queue, ShipOrder.class)
+        .translate(PartnerShipment.class, s -> List.of(new PartnerShipment("ACME-" + s.orderId(), s.address())))
+        .normalize(s -> PartnerRequest.post(URI.create("https://acme.example/shipments"), CODEC.encode(s)))
+        .dispatchWith(dispatcher)
+        .settings(settings)
+        .build();
+  }
+
+  /** A partner stand-in: records each request's idempotency key and the shipment reference it carried. */
+  static final class Partner implements Dispatcher {
+    final Map<String, AtomicInteger> keys = new ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> references = new ConcurrentHashMap<>();
+
+    @Override
+    public DispatchResult dispatch(PartnerRequest request, dev.postoffice.DispatchContext context) {
+      keys.computeIfAbsent(context.idempotencyKey(), k -> new AtomicInteger()).incrementAndGet();
+      String reference = CODEC.decode(request.body(), PartnerShipment.class).reference();
+      references.computeIfAbsent(reference, k -> new AtomicInteger()).incrementAndGet();
+      return new DispatchResult(201, "{\"accepted\":true}");
+    }
+  }
+
+  /** Counts one route's entries in one layer and status. */
+  static long count(Pipeline pipeline, String route, Layer layer, Status status) {
+    RouteId id = RouteId.of(route);
+    return pipeline.operations().stats().stream()
+        .filter(c -> c.route().equals(id) && c.layer() == layer && c.status() == status)
+        .mapToLong(StatusCount::count).sum();
+  }
+
+  /** Waits for a condition other threads make true, failing with the last state after the timeout. */
+  static void await(Duration timeout, String what, BooleanSupplier condition, Supplier<String> state)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Object monitor = new Object();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("timed out after " + timeout + " waiting until " + what + "; state: "
+            + state.get());
+      }
+      synchronized (monitor) {
+        TimeUnit.MILLISECONDS.timedWait(monitor, 25);
+      }
+    }
+  }
+
+  /** @return the ids seen more than once, with their counts */
+  static Map<String, Integer> repeated(Map<String, AtomicInteger> counts) {
+    Map<String, Integer> more = new java.util.TreeMap<>();
+    counts.forEach((id, n) -> {
+      if (n.get() != 1) {
+        more.put(id, n.get());
+      }
+    });
+    return more;
+  }
+}
