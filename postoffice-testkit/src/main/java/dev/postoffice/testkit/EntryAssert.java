@@ -100,6 +100,61 @@ public final class EntryAssert extends AbstractAssert<EntryAssert, Entry> {
     return this;
   }
 
+  /**
+   * Checks the stage and version that produced the entry, such as {@code "translate@2"}.
+   *
+   * @param expected the producer
+   * @return this
+   */
+  public EntryAssert wasProducedBy(String expected) {
+    Assertions.assertThat(actual.producedBy()).as("producer of entry %s", actual.id()).isEqualTo(expected);
+    return this;
+  }
+
+  /**
+   * Checks the dedup key.
+   *
+   * @param expected the key
+   * @return this
+   */
+  public EntryAssert hasDedupKey(String expected) {
+    Assertions.assertThat(actual.dedupKey()).as("dedup key of entry %s", actual.id()).isEqualTo(expected);
+    return this;
+  }
+
+  /**
+   * Checks that a retrying entry is not due before a time.
+   *
+   * @param instant the time
+   * @return this
+   */
+  public EntryAssert isNotDueBefore(java.time.Instant instant) {
+    Assertions.assertThat(actual.nextAttemptAt()).as("next attempt of entry %s", actual.id())
+        .isNotNull().isAfterOrEqualTo(instant);
+    return this;
+  }
+
+  /**
+   * Returns the entry's descendants in a layer (its outputs, their outputs, ...), breadth first, for further
+   * assertions.
+   *
+   * @param layer the layer
+   * @return the entries, without payloads
+   */
+  public List<Entry> descendantsIn(Layer layer) {
+    List<Entry> found = new java.util.ArrayList<>();
+    java.util.ArrayDeque<Entry> frontier = new java.util.ArrayDeque<>(List.of(actual));
+    while (!frontier.isEmpty()) {
+      for (Entry child : store.findBySource(frontier.poll().id())) {
+        frontier.add(child);
+        if (child.layer() == layer) {
+          found.add(child);
+        }
+      }
+    }
+    return found;
+  }
+
   private List<Status> statuses() {
     return store.history(actual.id()).stream().map(HistoryRecord::to).toList();
   }

@@ -14,9 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Thread-safe: the engine's threads may read it while the test moves it.
  *
+ * <p>Give the same clock to everything that reads time: the pipeline ({@code PostOffice.builder().clock(..)})
+ * and, if the test runs one, the {@code CoreAppReceiver} ({@code .clock(..)}).
+ *
  * <pre>{@code
  * MutableClock clock = MutableClock.at(Instant.parse("2030-01-01T00:00:00Z"));
- * PostOffice office = PostOffice.builder().clock(clock)...build();
+ * Pipeline pipeline = PostOffice.builder().clock(clock)...build();
  * clock.advance(Duration.ofMinutes(5)); // the retry is due now
  * }</pre>
  */
