@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
@@ -14,7 +15,8 @@ import javax.sql.DataSource;
 /**
  * A DataSource that can go down (no connections) or drop a connection for real at the moment a transaction
  * commits: the server kills the session (PostgreSQL {@code pg_terminate_backend}, MariaDB {@code KILL}), so
- * the commit fails with a genuine I/O error and the server rolls the transaction back.
+ * the commit fails with a genuine I/O error and the server rolls the transaction back. In autocommit (the
+ * one-statement operations on PostgreSQL), the session is killed as the data-changing statement executes.
  */
 final class FlakyDataSource implements DataSource {
   private final DataSource delegate;
@@ -38,12 +40,33 @@ final class FlakyDataSource implements DataSource {
           if (method.getName().equals("commit") && dropOnCommit) {
             kill(real);
           }
+          if (method.getName().equals("prepareStatement") && dropOnCommit && real.getAutoCommit()
+              && isWrite((String) args[0])) {
+            // Autocommit (PostgreSQL's one-statement operations): executing the statement is the commit.
+            PreparedStatement ps = (PreparedStatement) method.invoke(real, args);
+            return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {PreparedStatement.class},
+                (p, m, a) -> {
+                  if (m.getName().startsWith("execute")) {
+                    kill(real);
+                  }
+                  try {
+                    return m.invoke(ps, a);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+          }
           try {
             return method.invoke(real, args);
           } catch (InvocationTargetException e) {
             throw e.getCause();
           }
         });
+  }
+
+  private static boolean isWrite(String sql) {
+    String s = sql.stripLeading().toUpperCase(java.util.Locale.ROOT);
+    return s.startsWith("WITH") || s.startsWith("UPDATE") || s.startsWith("INSERT") || s.startsWith("DELETE");
   }
 
   private void kill(Connection victim) throws SQLException {

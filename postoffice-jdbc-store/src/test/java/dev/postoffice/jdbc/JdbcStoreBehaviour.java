@@ -341,5 +341,22 @@ abstract class JdbcStoreBehaviour {
       assertThat(flakyStore.intake(roots, T0)).noneMatch(IntakeResult::isDuplicate);
       assertThat(store.backlog(route)).isEqualTo(50);
     }
+
+    @Test
+    @DisplayName("connection killed while an intake batch without dedup keys commits: none of it is stored,"
+        + " and a retry stores all")
+    void dropDuringPlainIntake() {
+      List<NewEntry> roots = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        roots.add(root(null));
+      }
+      flaky.dropOnCommit = true;
+      assertThatThrownBy(() -> flakyStore.intake(roots, T0)).isInstanceOf(StoreUnavailableException.class);
+      flaky.dropOnCommit = false;
+      assertThat(store.backlog(route)).isZero();
+      assertThat(store.history(roots.get(0).id())).isEmpty();
+      assertThat(flakyStore.intake(roots, T0)).noneMatch(IntakeResult::isDuplicate);
+      assertThat(store.backlog(route)).isEqualTo(50);
+    }
   }
 }

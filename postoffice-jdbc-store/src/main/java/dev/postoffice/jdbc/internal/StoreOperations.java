@@ -1,5 +1,7 @@
 package dev.postoffice.jdbc.internal;
 
+import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.jdbc.JdbcDialect;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.HistoryRecord;
@@ -31,6 +33,8 @@ public final class StoreOperations {
   private final ChangeOps changes;
   private final QueryOps queries;
   private final RetentionOps retention;
+  /** PostgreSQL's one-statement operations; null on the other databases. */
+  private final PgOps pg;
 
   /**
    * Creates the operations.
@@ -47,11 +51,16 @@ public final class StoreOperations {
     this.changes = new ChangeOps(tables, writer);
     this.queries = new QueryOps(tables);
     this.retention = new RetentionOps(tables);
+    this.pg = tables.dialect() == JdbcDialect.POSTGRESQL ? new PgOps(tables) : null;
   }
 
   /** See {@code StatusStore#intake}. @param entries the entries @param cursor the cursor move or null
    * @param now the time @return the results */
   public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
+    if (pg != null && cursor == null && !entries.isEmpty()
+        && entries.stream().allMatch(e -> e.dedupKey() == null)) {
+      return tx.statement("intake", h -> pg.intake(h.getConnection(), entries, now));
+    }
     return tx.inTransaction("intake", true, h -> {
       if (cursor != null) {
         intake.moveCursor(h.getConnection(), cursor, now);
@@ -67,6 +76,9 @@ public final class StoreOperations {
 
   /** See {@code StatusStore#claim}. @param request the request @return the claimed entries */
   public List<Entry> claim(ClaimRequest request) {
+    if (pg != null) {
+      return tx.statement("claim", h -> claims.claim(h.getConnection(), request));
+    }
     return tx.inTransaction("claim", false, h -> claims.claim(h.getConnection(), request));
   }
 
@@ -76,12 +88,28 @@ public final class StoreOperations {
     if (completions.isEmpty()) {
       return new CommitResult(List.of(), List.of());
     }
+    if (pg != null) {
+      return tx.statement("commit", h -> pg.commit(h.getConnection(), completions, now));
+    }
     return tx.inTransaction("commit", true, h -> commits.commit(h.getConnection(), completions, now));
   }
 
   /** See {@code StatusStore#transition}. @param id the entry @param from the statuses @param to the status
    * @param detail why @param now the time @return the changed entry */
   public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
+    if (pg != null) {
+      for (int attempt = 1; ; attempt++) {
+        Optional<Entry> moved = tx.statement("transition",
+            h -> pg.transition(h.getConnection(), id, from, to, detail, now));
+        if (moved != null) {
+          return moved;
+        }
+        if (attempt == Transactions.MAX_ATTEMPTS) {
+          throw new StoreUnavailableException("JDBC store: transition of " + id + " gave up after " + attempt
+              + " attempts, its status kept changing; nothing was changed", null);
+        }
+      }
+    }
     return tx.inTransaction("transition", false,
         h -> changes.transition(h.getConnection(), id, from, to, detail, now));
   }

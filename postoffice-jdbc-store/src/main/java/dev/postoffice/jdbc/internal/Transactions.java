@@ -2,6 +2,7 @@ package dev.postoffice.jdbc.internal;
 
 import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.jdbc.JdbcDialect;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -62,13 +63,51 @@ public final class Transactions {
    * @throws StoreUnavailableException if the database is unreachable or retries ran out
    */
   public <T> T inTransaction(String operation, boolean retryOnUniqueViolation, Work<T> work) {
+    return retrying(operation, retryOnUniqueViolation, () -> dialect == JdbcDialect.MARIADB
+        // InnoDB defaults to REPEATABLE READ, whose gap locks make concurrent claimers block each other.
+        // PostgreSQL and H2 default to READ COMMITTED: setting it would cost round trips per transaction.
+        ? jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::run)
+        : jdbi.inTransaction(work::run));
+  }
+
+  /**
+   * Runs work that is ONE data-changing statement (atomic on its own) in autocommit, with the retries of
+   * {@link #inTransaction}: no BEGIN and no COMMIT round trip. If the host's pool hands out connections with
+   * autocommit off, the work is committed explicitly.
+   *
+   * @param operation the operation's name, for messages
+   * @param work the work: one data-changing statement, plus reads
+   * @param <T> the result type
+   * @return the result
+   * @throws StoreUnavailableException if the database is unreachable or retries ran out
+   */
+  public <T> T statement(String operation, Work<T> work) {
+    return retrying(operation, false, () -> jdbi.withHandle(h -> {
+      Connection c = h.getConnection();
+      if (c.getAutoCommit()) {
+        return work.run(h);
+      }
+      try {
+        T result = work.run(h);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }));
+  }
+
+  /** One try of an operation. */
+  @FunctionalInterface
+  private interface Attempt<T> {
+    T run() throws SQLException;
+  }
+
+  private <T> T retrying(String operation, boolean retryOnUniqueViolation, Attempt<T> attemptOnce) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return dialect == JdbcDialect.MARIADB
-            // InnoDB defaults to REPEATABLE READ, whose gap locks make concurrent claimers block each other.
-            // PostgreSQL and H2 default to READ COMMITTED: setting it would cost round trips per transaction.
-            ? jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::run)
-            : jdbi.inTransaction(work::run);
+        return attemptOnce.run();
       } catch (SQLException | JdbiException e) {
         // Domain exceptions thrown by the work (stale cursor, illegal move) pass through: already rolled back.
         Failure failure = Failure.classify(e);

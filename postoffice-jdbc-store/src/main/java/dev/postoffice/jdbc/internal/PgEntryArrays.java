@@ -1,0 +1,111 @@
+package dev.postoffice.jdbc.internal;
+
+import dev.postoffice.jdbc.internal.EntryWriter.NewRow;
+import dev.postoffice.model.Status;
+import dev.postoffice.spi.NewEntry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * PostgreSQL: new entry rows as one set of column arrays, so any number of rows is one statement with a fixed
+ * text ({@code unnest}), prepared once by the server, instead of one statement per row or a text that changes
+ * with the batch size.
+ */
+final class PgEntryArrays {
+  private PgEntryArrays() {}
+
+  /** The entry columns that {@link #rows()} yields, in insert order. */
+  static final String COLUMNS = "id, route, direction, layer, status, content_type, payload, headers,"
+      + " source_id, trace_id, dedup_key, duplicate_of, attempts, next_attempt_at, last_error, generation,"
+      + " produced_by, lease_owner, lease_expires_at, created_at, updated_at";
+
+  /**
+   * The {@code SELECT} that yields the rows to insert: {@link #COLUMNS}, plus {@code parent} (the completion
+   * the row belongs to; null at intake) and {@code ord} (its position). Its parameters are {@code now} twice,
+   * then the arrays, as {@link #bind} sets them.
+   */
+  static String rows() {
+    return "SELECT r.id, r.route, r.direction, r.layer, r.status, r.content_type, r.payload, r.headers,"
+        + " r.source_id, r.trace_id, r.dedup_key, r.duplicate_of, r.attempts, NULL::BIGINT AS next_attempt_at,"
+        + " NULL::TEXT AS last_error, 0 AS generation, r.produced_by, r.lease_owner, r.lease_expires_at,"
+        + " ?::BIGINT AS created_at, ?::BIGINT AS updated_at, r.parent, r.ord"
+        + " FROM unnest(?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::SMALLINT[], ?::VARCHAR[], ?::VARCHAR[],"
+        + " ?::BYTEA[], ?::TEXT[], ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::INTEGER[],"
+        + " ?::VARCHAR[], ?::VARCHAR[], ?::BIGINT[], ?::VARCHAR[]) WITH ORDINALITY AS r(id, route, direction,"
+        + " layer, status, content_type, payload, headers, source_id, trace_id, dedup_key, duplicate_of,"
+        + " attempts, produced_by, lease_owner, lease_expires_at, parent, ord)";
+  }
+
+  /**
+   * Binds {@code now} twice and then the arrays, from parameter {@code first} on.
+   *
+   * @param parents the completion each row belongs to, or null (all null)
+   * @return the next parameter index
+   */
+  static int bind(Connection c, PreparedStatement ps, int first, List<NewRow> rows, List<String> parents,
+      long now) throws SQLException {
+    int n = rows.size();
+    String[] id = new String[n];
+    String[] route = new String[n];
+    String[] direction = new String[n];
+    Short[] layer = new Short[n];
+    String[] status = new String[n];
+    String[] contentType = new String[n];
+    byte[][] payload = new byte[n][];
+    String[] headers = new String[n];
+    String[] source = new String[n];
+    String[] trace = new String[n];
+    String[] dedup = new String[n];
+    String[] duplicateOf = new String[n];
+    Integer[] attempts = new Integer[n];
+    String[] producedBy = new String[n];
+    String[] owner = new String[n];
+    Long[] expires = new Long[n];
+    String[] parent = new String[n];
+    for (int i = 0; i < n; i++) {
+      NewRow row = rows.get(i);
+      NewEntry e = row.entry();
+      boolean leased = e.lease() != null && row.status() == Status.JUST_IN;
+      id[i] = e.id().value();
+      route[i] = e.route().value();
+      direction[i] = e.direction().name();
+      layer[i] = (short) e.layer().number();
+      status[i] = row.status().name();
+      contentType[i] = e.payload().contentType();
+      payload[i] = e.payload().bytes();
+      headers[i] = Rows.headersJson(e.headers());
+      source[i] = e.sourceId() == null ? null : e.sourceId().value();
+      trace[i] = e.traceId().value();
+      dedup[i] = e.dedupKey();
+      duplicateOf[i] = row.duplicateOf();
+      attempts[i] = leased ? 1 : 0;
+      producedBy[i] = e.producedBy();
+      owner[i] = leased ? e.lease().owner() : null;
+      expires[i] = leased ? Rows.nanos(e.lease().expiresAt()) : null;
+      parent[i] = parents == null ? null : parents.get(i);
+    }
+    int p = first;
+    ps.setLong(p++, now);
+    ps.setLong(p++, now);
+    ps.setArray(p++, c.createArrayOf("varchar", id));
+    ps.setArray(p++, c.createArrayOf("varchar", route));
+    ps.setArray(p++, c.createArrayOf("varchar", direction));
+    ps.setArray(p++, c.createArrayOf("int2", layer));
+    ps.setArray(p++, c.createArrayOf("varchar", status));
+    ps.setArray(p++, c.createArrayOf("varchar", contentType));
+    ps.setArray(p++, c.createArrayOf("bytea", payload));
+    ps.setArray(p++, c.createArrayOf("text", headers));
+    ps.setArray(p++, c.createArrayOf("varchar", source));
+    ps.setArray(p++, c.createArrayOf("varchar", trace));
+    ps.setArray(p++, c.createArrayOf("varchar", dedup));
+    ps.setArray(p++, c.createArrayOf("varchar", duplicateOf));
+    ps.setArray(p++, c.createArrayOf("int4", attempts));
+    ps.setArray(p++, c.createArrayOf("varchar", producedBy));
+    ps.setArray(p++, c.createArrayOf("varchar", owner));
+    ps.setArray(p++, c.createArrayOf("int8", expires));
+    ps.setArray(p++, c.createArrayOf("varchar", parent));
+    return p;
+  }
+}

@@ -1,0 +1,217 @@
+package dev.postoffice.jdbc.internal;
+
+import dev.postoffice.IllegalStatusTransitionException;
+import dev.postoffice.NoSuchEntryException;
+import dev.postoffice.jdbc.internal.EntryWriter.NewRow;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.Status;
+import dev.postoffice.spi.CommitResult;
+import dev.postoffice.spi.Completion;
+import dev.postoffice.spi.IntakeResult;
+import dev.postoffice.spi.NewEntry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * PostgreSQL's fast path: a commit, a transition and a plain intake are each ONE statement (data-modifying
+ * {@code WITH} clauses), run in autocommit, so each is one round trip and one atomic transaction. The guards
+ * are the same as the portable path's: a completion's UPDATE matches only on its owner, its attempts (the
+ * fencing token) and a claimable status, and the history and outputs are written only for the rows that
+ * UPDATE returned, in the same statement.
+ */
+final class PgOps {
+  /** Both claimable statuses, joined to each completion: the one that matches tells the status it came from. */
+  private static final String CLAIMABLE = "(VALUES ('JUST_IN'), ('RETRYING')) AS f(from_status)";
+
+  private final String commit;
+  private final String transition;
+  private final String intake;
+  private final String existing;
+
+  PgOps(Tables t) {
+    String history = "INSERT INTO " + t.history() + " (entry_id, from_status, to_status, changed_at, detail)";
+    String newRows = "SELECT " + PgEntryArrays.COLUMNS + ", parent, ord FROM (" + PgEntryArrays.rows() + ") nr";
+    this.commit = "WITH v AS (SELECT * FROM unnest(?::VARCHAR[], ?::VARCHAR[], ?::INTEGER[], ?::VARCHAR[],"
+        + " ?::TEXT[], ?::BIGINT[], ?::TEXT[]) AS c(id, owner, token, to_status, last_error, next_at, detail)"
+        + " CROSS JOIN " + CLAIMABLE + "),"
+        + " upd AS (UPDATE " + t.entry() + " e SET status = v.to_status, lease_owner = NULL,"
+        + " lease_expires_at = NULL, last_error = v.last_error, next_attempt_at = v.next_at, updated_at = ?"
+        + " FROM v WHERE e.id = v.id AND e.lease_owner = v.owner AND e.attempts = v.token"
+        + " AND e.status = v.from_status RETURNING e.id, v.from_status, v.to_status, v.detail),"
+        + " hist AS (" + history + " SELECT id, from_status, to_status, ?, detail FROM upd),"
+        + " outs AS (INSERT INTO " + t.entry() + " (" + PgEntryArrays.COLUMNS + ") SELECT "
+        + PgEntryArrays.COLUMNS + " FROM (" + newRows + ") o WHERE o.parent IN (SELECT id FROM upd)"
+        + " ORDER BY o.ord ON CONFLICT (id) DO NOTHING RETURNING id),"
+        + " ohist AS (" + history + " SELECT id, NULL, 'JUST_IN', ?, NULL FROM outs)"
+        + " SELECT id, from_status FROM upd";
+    this.transition = "WITH upd AS (UPDATE " + t.entry() + " e SET status = ?, lease_owner = NULL,"
+        + " lease_expires_at = NULL, next_attempt_at = NULL, updated_at = ?"
+        + " FROM (SELECT unnest(?::VARCHAR[]) AS from_status) f WHERE e.id = ? AND e.status = f.from_status"
+        + " RETURNING f.from_status, " + prefixed("e.", Rows.ALL_COLUMNS) + "),"
+        + " hist AS (" + history + " SELECT id, from_status, ?, ?, ? FROM upd)"
+        + " SELECT cur.status AS current_status, upd.* FROM (SELECT status FROM " + t.entry()
+        + " WHERE id = ?) cur LEFT JOIN upd ON TRUE";
+    this.intake = "WITH ins AS (INSERT INTO " + t.entry() + " (" + PgEntryArrays.COLUMNS + ") SELECT "
+        + PgEntryArrays.COLUMNS + " FROM (" + newRows + ") o ORDER BY o.ord ON CONFLICT (id) DO NOTHING"
+        + " RETURNING id, status),"
+        + " hist AS (" + history + " SELECT id, NULL, status, ?, NULL FROM ins)"
+        + " SELECT id FROM ins";
+    this.existing = "SELECT id, duplicate_of FROM " + t.entry() + " WHERE id = ANY(?::VARCHAR[])";
+  }
+
+  private static String prefixed(String prefix, String columns) {
+    return prefix + columns.replace(", ", ", " + prefix);
+  }
+
+  CommitResult commit(Connection c, List<Completion> completions, Instant now) throws SQLException {
+    for (Completion done : completions) {
+      // Both claimable statuses allow the same moves, so this check needs no read of the row.
+      Status.checkMove(done.entryId(), Status.JUST_IN, done.newStatus());
+    }
+    int n = completions.size();
+    String[] id = new String[n];
+    String[] owner = new String[n];
+    Integer[] token = new Integer[n];
+    String[] to = new String[n];
+    String[] error = new String[n];
+    Long[] nextAt = new Long[n];
+    String[] detail = new String[n];
+    Map<String, NewEntry> outputs = new LinkedHashMap<>();
+    Map<String, String> parentOf = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      Completion done = completions.get(i);
+      id[i] = done.entryId().value();
+      owner[i] = done.owner();
+      token[i] = done.leaseToken();
+      to[i] = done.newStatus().name();
+      error[i] = done.lastError();
+      nextAt[i] = done.newStatus() == Status.RETRYING ? Rows.nanos(done.nextAttemptAt()) : null;
+      detail[i] = done.detail();
+      for (NewEntry out : done.outputs()) {
+        if (outputs.putIfAbsent(out.id().value(), out) == null) {
+          parentOf.put(out.id().value(), id[i]);
+        }
+      }
+    }
+    List<NewRow> rows = new ArrayList<>(outputs.size());
+    List<String> parents = new ArrayList<>(outputs.size());
+    for (NewEntry out : outputs.values()) {
+      rows.add(new NewRow(out, Status.JUST_IN, null));
+      parents.add(parentOf.get(out.id().value()));
+    }
+    long at = Rows.nanos(now);
+    Set<String> applied = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(commit)) {
+      int p = 1;
+      ps.setArray(p++, c.createArrayOf("varchar", id));
+      ps.setArray(p++, c.createArrayOf("varchar", owner));
+      ps.setArray(p++, c.createArrayOf("int4", token));
+      ps.setArray(p++, c.createArrayOf("varchar", to));
+      ps.setArray(p++, c.createArrayOf("text", error));
+      ps.setArray(p++, c.createArrayOf("int8", nextAt));
+      ps.setArray(p++, c.createArrayOf("text", detail));
+      ps.setLong(p++, at);
+      ps.setLong(p++, at);
+      p = PgEntryArrays.bind(c, ps, p, rows, parents, at);
+      ps.setLong(p, at);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          applied.add(rs.getString(1));
+        }
+      }
+    }
+    List<EntryId> yes = new ArrayList<>();
+    List<EntryId> no = new ArrayList<>();
+    for (Completion done : completions) {
+      // A second completion of the same entry in one batch finds it already moved: refused.
+      (applied.remove(done.entryId().value()) ? yes : no).add(done.entryId());
+    }
+    return new CommitResult(yes, no);
+  }
+
+  /** Returns the changed entry; empty if its status is not in {@code from}; null if it raced (run again). */
+  Optional<Entry> transition(Connection c, EntryId id, Set<Status> from, Status to, String detail, Instant now)
+      throws SQLException {
+    List<String> movable = new ArrayList<>();
+    for (Status s : from) {
+      if (s.canMoveTo(to)) {
+        movable.add(s.name());
+      }
+    }
+    long at = Rows.nanos(now);
+    try (PreparedStatement ps = c.prepareStatement(transition)) {
+      ps.setString(1, to.name());
+      ps.setLong(2, at);
+      ps.setArray(3, c.createArrayOf("varchar", movable.toArray(new String[0])));
+      ps.setString(4, id.value());
+      ps.setString(5, to.name());
+      ps.setLong(6, at);
+      Rows.setString(ps, 7, detail);
+      ps.setString(8, id.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new NoSuchEntryException(id);
+        }
+        if (rs.getString("id") != null) {
+          return Optional.of(Rows.entry(rs, true));
+        }
+        Status current = Status.valueOf(rs.getString("current_status"));
+        if (!from.contains(current)) {
+          return Optional.empty();
+        }
+        Status.checkMove(id, current, to); // throws: the status is one of from, but cannot move to `to`
+        return null; // it was movable and changed under us: the caller runs this again
+      }
+    }
+  }
+
+  /** Intake of entries that have no dedup key: one statement, then a read only for ids that existed. */
+  List<IntakeResult> intake(Connection c, List<NewEntry> entries, Instant now) throws SQLException {
+    Map<String, NewEntry> unique = new LinkedHashMap<>();
+    entries.forEach(e -> unique.putIfAbsent(e.id().value(), e));
+    List<NewRow> rows = new ArrayList<>(unique.size());
+    unique.values().forEach(e -> rows.add(new NewRow(e, Status.JUST_IN, null)));
+    Set<String> inserted = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(intake)) {
+      int p = PgEntryArrays.bind(c, ps, 1, rows, null, Rows.nanos(now));
+      ps.setLong(p, Rows.nanos(now));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          inserted.add(rs.getString(1));
+        }
+      }
+    }
+    Map<String, IntakeResult> known = new HashMap<>();
+    if (inserted.size() < unique.size()) {
+      List<String> old = unique.keySet().stream().filter(i -> !inserted.contains(i)).toList();
+      try (PreparedStatement ps = c.prepareStatement(existing)) {
+        ps.setArray(1, c.createArrayOf("varchar", old.toArray(new String[0])));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String dup = rs.getString(2);
+            known.put(rs.getString(1),
+                new IntakeResult(EntryId.of(rs.getString(1)), dup == null ? null : EntryId.of(dup)));
+          }
+        }
+      }
+    }
+    List<IntakeResult> results = new ArrayList<>(entries.size());
+    for (NewEntry e : entries) {
+      IntakeResult r = known.get(e.id().value());
+      results.add(r != null ? r : new IntakeResult(e.id(), null));
+    }
+    return results;
+  }
+}
