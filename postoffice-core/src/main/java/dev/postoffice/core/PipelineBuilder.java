@@ -30,8 +30,11 @@ import java.util.UUID;
  * {@link PostOffice#builder()}.
  */
 public final class PipelineBuilder {
-  /** The queue Core App acknowledgements arrive on, unless set. */
-  public static final String DEFAULT_ACK_DESTINATION = "postoffice.acks";
+  /**
+   * The queue Core App acknowledgements arrive on, unless set. Letters, digits and dashes only, so it is a
+   * valid name on every transport (SQS refuses dots).
+   */
+  public static final String DEFAULT_ACK_DESTINATION = "postoffice-acks";
 
   /** How long {@link Pipeline#close()} waits for in-flight work, unless set. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);

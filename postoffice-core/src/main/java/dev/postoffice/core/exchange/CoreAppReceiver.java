@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * acknowledgement back to PostOffice (which marks the entry {@code ACKNOWLEDGED}), and only then
  * acknowledges the broker. A crash anywhere in between makes the broker deliver again; the log absorbs it.
  * A message already handled is acknowledged as a success again, never retried into a dead letter.
+ *
+ * <p>Within one receiver, a copy of a message that arrives while the first is still being handled waits for
+ * it. Across several receiver instances (several Core App nodes), two copies delivered at the same moment
+ * can both run the handler, because the receipt log is checked before and written after the handler: make
+ * the handler idempotent on {@link CoreMessageContext#messageId()}, or implement {@link ReceiptLog} on the
+ * core's own database and write the receipt in the handler's transaction.
  *
  * <pre>{@code
  * CoreAppReceiver<OrderPlaced> receiver = CoreAppReceiver.builder(transport, receiptLog, OrderPlaced.class)
@@ -55,6 +62,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   private final Codec codec;
   private final Clock clock;
   private final Duration ackTimeout;
+  private final ConcurrentHashMap<String, Object> inFlight = new ConcurrentHashMap<>();
   private Subscription subscription;
 
   private CoreAppReceiver(Builder<T> b) {
@@ -108,6 +116,20 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   }
 
   Disposition receive(InboundMessage message) {
+    // A broker may hand the same message to this receiver again while its first delivery is still being
+    // handled (an expired SQS visibility timeout, a redelivery after a dropped connection). The copy waits
+    // for the first one, then finds it in the receipt log, so the core's handler never runs twice at once.
+    Object gate = inFlight.computeIfAbsent(message.messageId(), k -> new Object());
+    synchronized (gate) {
+      try {
+        return receiveAlone(message);
+      } finally {
+        inFlight.remove(message.messageId(), gate);
+      }
+    }
+  }
+
+  private Disposition receiveAlone(InboundMessage message) {
     String id = message.messageId();
     if (receipts.isHandled(name, id)) {
       log.debug("receiver {}: message {} already handled; acknowledging again", name, id);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.RawMessage;
 import dev.postoffice.core.Pipeline;
+import dev.postoffice.core.PipelineBuilder;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.exchange.CoreAppReceiver;
 import dev.postoffice.core.exchange.CoreAppSender;
@@ -33,7 +34,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -47,11 +47,8 @@ class SqsPostgresEndToEndIT {
   private static final Duration PATIENCE = Duration.ofSeconds(45);
   private static final String ORDERS = "acme-orders";
   private static final String ORDERS_QUEUE = "core-orders";
-  /**
-   * The acknowledgement queue. The default, {@code PipelineBuilder.DEFAULT_ACK_DESTINATION} =
-   * {@code "postoffice.acks"}, is not a valid SQS queue name ('.' is refused), so SQS pipelines must set one.
-   */
-  private static final String ACKS = "postoffice-acks";
+  /** The acknowledgement queue: the default, which must be a valid SQS name. */
+  private static final String ACKS = PipelineBuilder.DEFAULT_ACK_DESTINATION;
   private static HikariDataSource db;
   private static String tables;
   private static JdbcStatusStore store;
@@ -244,8 +241,6 @@ class SqsPostgresEndToEndIT {
      * second time. See the end-to-end notes in docs/transports.md.
      */
     @Test
-    @Disabled("engine gap: CoreAppReceiver runs the handler again for a redelivery that arrives while the first"
-        + " delivery's handler still runs (check-then-mark, no in-flight claim); enable once it waits or claims")
     @DisplayName("inside its handler, the message comes back, the late first run and the redelivery make one"
         + " effect, and nothing is lost")
     void stuckInHandler() throws Exception {
