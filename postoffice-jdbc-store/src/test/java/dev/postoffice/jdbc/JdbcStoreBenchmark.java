@@ -25,7 +25,7 @@ import java.util.UUID;
  *
  * <pre>
  * ./mvnw -q -o -pl postoffice-jdbc-store test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=dev.postoffice.jdbc.JdbcStoreBenchmark -Dexec.args="postgresql 20000 1,10,100"
+ *   -Dexec.mainClass=dev.postoffice.jdbc.JdbcStoreBenchmark -Dexec.args="postgresql 20000 1,10,100 1000000"
  * </pre>
  */
 public final class JdbcStoreBenchmark {
@@ -36,13 +36,15 @@ public final class JdbcStoreBenchmark {
   /**
    * Runs the benchmark.
    *
-   * @param args database ({@code postgresql}, {@code mariadb} or {@code h2}), messages, batch sizes
+   * @param args database ({@code postgresql}, {@code mariadb} or {@code h2}), messages, batch sizes, and how many
+ *     finished entries the tables hold before the run (default 0)
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
     String database = args.length > 0 ? args[0] : "postgresql";
     int messages = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     String[] batches = (args.length > 2 ? args[2] : "1,10,100").split(",");
+    long prefill = args.length > 3 ? Long.parseLong(args[3]) : 0;
     for (String b : batches) {
       int batch = Integer.parseInt(b.trim());
       TestDatabase db = switch (database) {
@@ -55,14 +57,39 @@ public final class JdbcStoreBenchmark {
       try {
         db.dropTables();
         JdbcStatusStore store = db.migratedStore();
+        if (prefill > 0) {
+          prefill(db, prefill);
+        }
         run(store, Math.min(messages, batch == 1 ? messages / 4 : messages), batch); // warm-up
         long start = System.nanoTime();
         run(store, messages, batch);
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("%s batch=%d messages=%d seconds=%.2f msgs/s=%.0f%n",
-            store.dialect(), batch, messages, seconds, messages / seconds);
+        System.out.printf("%s batch=%d messages=%d pre-existing=%d seconds=%.2f msgs/s=%.0f%n",
+            store.dialect(), batch, messages, prefill, seconds, messages / seconds);
       } finally {
         db.close();
+      }
+    }
+  }
+
+  /** Fills the tables with finished entries of another route (four per trace) and their history, as SQL. */
+  private static void prefill(TestDatabase db, long entries) throws java.sql.SQLException {
+    String series = db.dialect == JdbcDialect.POSTGRESQL ? "generate_series(1, " + entries + ") g(x)"
+        : "system_range(1, " + entries + ") g(x)";
+    try (java.sql.Connection c = db.dataSource.getConnection(); java.sql.Statement st = c.createStatement()) {
+      st.execute("INSERT INTO " + db.prefix + "entry (id, route, direction, layer, status, content_type, payload,"
+          + " headers, source_id, trace_id, attempts, generation, produced_by, created_at, updated_at)"
+          + " SELECT 'old-' || x, 'old-route', 'UPSTREAM', 1 + MOD(x, 4), CASE WHEN MOD(x, 4) = 3"
+          + " THEN 'ACKNOWLEDGED' ELSE 'PROCESSED' END, 'application/json', " + (db.dialect == JdbcDialect.POSTGRESQL
+              ? "convert_to(repeat('x', 500), 'UTF8')" : "CAST(REPEAT('x', 500) AS VARBINARY)")
+          + ", NULL, 'old-' || (x - 1), 'trace-' || (x / 4), 1, 0, 'old', x, x FROM " + series);
+      st.execute("INSERT INTO " + db.prefix + "history (entry_id, from_status, to_status, changed_at)"
+          + " SELECT 'old-' || x, NULL, 'JUST_IN', x FROM " + series);
+      st.execute("INSERT INTO " + db.prefix + "history (entry_id, from_status, to_status, changed_at)"
+          + " SELECT 'old-' || x, 'JUST_IN', 'PROCESSED', x FROM " + series);
+      if (db.dialect == JdbcDialect.POSTGRESQL) {
+        st.execute("VACUUM ANALYZE " + db.prefix + "entry");
+        st.execute("VACUUM ANALYZE " + db.prefix + "history");
       }
     }
   }
