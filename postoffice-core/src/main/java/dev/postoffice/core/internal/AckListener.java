@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
 final class AckListener implements MessageHandler {
   private static final Logger log = LoggerFactory.getLogger(AckListener.class);
   private static final Set<Status> UNCONFIRMED = EnumSet.of(Status.JUST_IN, Status.RETRYING);
+  private static final Set<Status> QUEUED = EnumSet.of(Status.QUEUED);
+  private static final String ACKNOWLEDGED = "acknowledged by the Core App";
+  private static final String OVERTAKEN = "the Core App acknowledged before the broker confirmation was recorded";
 
   private final EngineContext ctx;
 
@@ -38,12 +41,16 @@ final class AckListener implements MessageHandler {
     }
     try {
       EntryId id = EntryId.of(ackFor);
-      // The Core App can answer before the publisher has recorded the broker's confirmation; the answer
-      // proves the broker had the message, so record Queued first and keep the history complete.
-      ctx.store().transition(id, UNCONFIRMED, Status.QUEUED,
-          "the Core App acknowledged before the broker confirmation was recorded", ctx.clock().instant());
-      boolean moved = ctx.store().transition(id, EnumSet.of(Status.QUEUED), Status.ACKNOWLEDGED,
-          "acknowledged by the Core App", ctx.clock().instant()).isPresent();
+      // Usually the publisher has recorded the broker's confirmation already: one store call.
+      boolean moved = ctx.store().transition(id, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED,
+          ctx.clock().instant()).isPresent();
+      if (!moved) {
+        // The Core App can answer before the publisher has recorded the broker's confirmation; the answer
+        // proves the broker had the message, so record Queued first and keep the history complete.
+        ctx.store().transition(id, UNCONFIRMED, Status.QUEUED, OVERTAKEN, ctx.clock().instant());
+        moved = ctx.store().transition(id, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED, ctx.clock().instant())
+            .isPresent();
+      }
       if (!moved) {
         log.debug("acknowledgement for {} changed nothing (already acknowledged or finished)", ackFor);
       }

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,18 +67,14 @@ public final class InMemoryStatusStore implements StatusStore {
 
   private record CursorKey(RouteId route, String name) {}
 
-  private record CountKey(RouteId route, Layer layer, Status status) {}
-
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<EntryId, StoredEntry> byId = new HashMap<>();
   private final Map<TraceId, List<StoredEntry>> byTrace = new HashMap<>();
   private final Map<DedupKey, EntryId> dedup = new HashMap<>();
   private final Map<CursorKey, String> cursors = new HashMap<>();
+  // Each lane also lists its entries by status, so a query by status (failed entries, overdue Queued ones)
+  // reads only the matching entries instead of scanning the store under the lock.
   private final Map<LaneKey, Lane> lanes = new HashMap<>();
-  private final Map<CountKey, Long> counts = new HashMap<>();
-  // Entries per route, layer and status, so a query by status (failed entries, overdue Queued ones) reads
-  // only the matching entries instead of scanning the store under the lock.
-  private final Map<CountKey, Set<EntryId>> byStatus = new HashMap<>();
   private long nextSeq;
 
   private InMemoryStatusStore() {}
@@ -131,6 +126,9 @@ public final class InMemoryStatusStore implements StatusStore {
   }
 
   private List<IntakeResult> doIntake(List<NewEntry> entries, Instant now) {
+    if (entries.size() == 1) {
+      return List.of(intakeOne(Check.notNull(entries.get(0), "entries[0]"), now));
+    }
     // Decide everything first, so that a bad argument leaves the store untouched: all or nothing.
     List<IntakeResult> results = new ArrayList<>(entries.size());
     Map<EntryId, IntakeResult> newInCall = new LinkedHashMap<>();
@@ -166,7 +164,31 @@ public final class InMemoryStatusStore implements StatusStore {
     return results;
   }
 
+  /** The common case of one message per call, without the bookkeeping a batch needs. */
+  private IntakeResult intakeOne(NewEntry n, Instant now) {
+    StoredEntry existing = byId.get(n.id());
+    if (existing != null) {
+      return new IntakeResult(n.id(), existing.duplicateOf);
+    }
+    EntryId original = null;
+    if (n.dedupKey() != null) {
+      DedupKey key = new DedupKey(n.route(), n.dedupKey());
+      original = dedup.putIfAbsent(key, n.id());
+    }
+    insert(n, original, now);
+    return new IntakeResult(n.id(), original);
+  }
+
   private void insert(NewEntry n, EntryId duplicateOf, Instant now) {
+    insert(n, duplicateOf, now, null);
+  }
+
+  /**
+   * Stores a new entry unless one with its id exists (then returns false and changes nothing).
+   * {@code knownSource} is the entry being committed when it is the new entry's source, which spares a
+   * lookup; null to look the source up.
+   */
+  private boolean insert(NewEntry n, EntryId duplicateOf, Instant now, StoredEntry knownSource) {
     Status status = duplicateOf == null ? Status.JUST_IN : Status.DUPLICATE;
     Lease lease = status == Status.JUST_IN ? n.lease() : null;
     Entry entry = Entry.builder()
@@ -186,20 +208,35 @@ public final class InMemoryStatusStore implements StatusStore {
         .createdAt(now)
         .updatedAt(now)
         .build();
-    StoredEntry rec = new StoredEntry(nextSeq++, entry, duplicateOf);
-    byId.put(entry.id(), rec);
+    StoredEntry rec = new StoredEntry(nextSeq, entry, duplicateOf, lane(entry));
+    if (byId.putIfAbsent(entry.id(), rec) != null) {
+      return false;
+    }
+    nextSeq++;
     rec.history.add(new HistoryRecord(entry.id(), null, status, now,
         duplicateOf == null ? null : "duplicate of " + duplicateOf));
-    StoredEntry source = entry.sourceId() == null ? null : byId.get(entry.sourceId());
+    StoredEntry source = entry.sourceId() == null ? null
+        : knownSource != null && knownSource.entry.id().equals(entry.sourceId()) ? knownSource
+        : byId.get(entry.sourceId());
     if (source != null) {
       if (source.children == null) {
         source.children = new ArrayList<>(2);
       }
       source.children.add(rec);
     }
-    byTrace.computeIfAbsent(entry.traceId(), k -> new ArrayList<>(4)).add(rec);
-    count(entry, 1);
-    lane(entry).place(rec, now);
+    // An entry whose source is in the same trace is found from that source (findByTrace walks down the
+    // lineage); only the others are indexed by trace, which spares a map update per derived entry.
+    if (source == null || !source.entry.traceId().equals(entry.traceId())) {
+      traceRoot(rec);
+    }
+    rec.lane.list(rec);
+    rec.lane.place(rec, now);
+    return true;
+  }
+
+  private void traceRoot(StoredEntry rec) {
+    rec.traceRoot = true;
+    byTrace.computeIfAbsent(rec.entry.traceId(), k -> new ArrayList<>(1)).add(rec);
   }
 
   @Override
@@ -234,6 +271,7 @@ public final class InMemoryStatusStore implements StatusStore {
             .updatedAt(now)
             .build();
         rec.entry = e;
+        lane.list(rec);
         lane.place(rec, now);
         claimed.add(e);
       }
@@ -250,18 +288,22 @@ public final class InMemoryStatusStore implements StatusStore {
     lock.lock();
     try {
       // Check every move before writing anything: an illegal one fails the whole call.
-      for (Completion c : completions) {
+      StoredEntry[] recs = new StoredEntry[completions.size()];
+      for (int i = 0; i < recs.length; i++) {
+        Completion c = completions.get(i);
         Check.notNull(c, "completions[i]");
         StoredEntry rec = byId.get(c.entryId());
         if (holds(rec, c)) {
           Status.checkMove(c.entryId(), rec.entry.status(), c.newStatus());
+          recs[i] = rec;
         }
       }
-      List<EntryId> applied = new ArrayList<>();
-      List<EntryId> refused = new ArrayList<>();
-      for (Completion c : completions) {
-        StoredEntry rec = byId.get(c.entryId());
-        if (!holds(rec, c)) {
+      List<EntryId> applied = new ArrayList<>(recs.length);
+      List<EntryId> refused = new ArrayList<>(0);
+      for (int i = 0; i < recs.length; i++) {
+        Completion c = completions.get(i);
+        StoredEntry rec = recs[i];
+        if (rec == null) {
           refused.add(c.entryId());
           continue;
         }
@@ -275,9 +317,7 @@ public final class InMemoryStatusStore implements StatusStore {
             .build(), now);
         rec.history.add(new HistoryRecord(e.id(), e.status(), c.newStatus(), now, c.detail()));
         for (NewEntry output : c.outputs()) {
-          if (!byId.containsKey(output.id())) {
-            insert(output, null, now);
-          }
+          insert(output, null, now, rec); // an output already stored (a rerun) is left as it is
         }
         applied.add(c.entryId());
       }
@@ -408,7 +448,11 @@ public final class InMemoryStatusStore implements StatusStore {
     Check.notNull(traceId, "traceId");
     lock.lock();
     try {
-      return listing(byTrace.getOrDefault(traceId, List.of()));
+      List<StoredEntry> found = new ArrayList<>();
+      for (StoredEntry root : byTrace.getOrDefault(traceId, List.of())) {
+        descendants(root, traceId, found);
+      }
+      return listing(found);
     } finally {
       lock.unlock();
     }
@@ -423,6 +467,18 @@ public final class InMemoryStatusStore implements StatusStore {
       return source == null || source.children == null ? List.of() : listing(source.children);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Adds an entry and, depth first, the entries of the same trace derived from it. */
+  private static void descendants(StoredEntry rec, TraceId traceId, List<StoredEntry> out) {
+    out.add(rec);
+    if (rec.children != null) {
+      for (StoredEntry child : rec.children) {
+        if (!child.traceRoot && child.entry.traceId().equals(traceId)) {
+          descendants(child, traceId, out);
+        }
+      }
     }
   }
 
@@ -465,8 +521,15 @@ public final class InMemoryStatusStore implements StatusStore {
   public List<StatusCount> countByStatus() {
     lock.lock();
     try {
-      List<StatusCount> out = new ArrayList<>(counts.size());
-      counts.forEach((k, n) -> out.add(new StatusCount(k.route(), k.layer(), k.status(), n)));
+      List<StatusCount> out = new ArrayList<>();
+      for (Lane lane : lanes.values()) {
+        for (Status status : Status.values()) {
+          long n = lane.count(status);
+          if (n > 0) {
+            out.add(new StatusCount(lane.route, lane.layer, status, n));
+          }
+        }
+      }
       out.sort(Comparator.comparing(StatusCount::route)
           .thenComparing(StatusCount::layer).thenComparing(StatusCount::status));
       return out;
@@ -482,8 +545,10 @@ public final class InMemoryStatusStore implements StatusStore {
     try {
       long n = 0;
       for (Layer layer : Layer.values()) {
-        n += counts.getOrDefault(new CountKey(route, layer, Status.JUST_IN), 0L);
-        n += counts.getOrDefault(new CountKey(route, layer, Status.RETRYING), 0L);
+        Lane lane = lanes.get(new LaneKey(route, layer));
+        if (lane != null) {
+          n += lane.count(Status.JUST_IN) + lane.count(Status.RETRYING);
+        }
       }
       return n;
     } finally {
@@ -515,14 +580,24 @@ public final class InMemoryStatusStore implements StatusStore {
         Entry e = rec.entry;
         Lane.remove(rec);
         byId.remove(e.id());
-        count(e, -1);
+        rec.lane.unlist(rec);
         StoredEntry source = e.sourceId() == null ? null : byId.get(e.sourceId());
         if (source != null && source.children != null) {
           source.children.remove(rec);
         }
-        List<StoredEntry> trace = byTrace.get(e.traceId());
-        if (trace != null && trace.remove(rec) && trace.isEmpty()) {
-          byTrace.remove(e.traceId());
+        if (rec.traceRoot) {
+          List<StoredEntry> trace = byTrace.get(e.traceId());
+          if (trace != null && trace.remove(rec) && trace.isEmpty()) {
+            byTrace.remove(e.traceId());
+          }
+        }
+        // Entries found through this one by trace are indexed by trace themselves from now on.
+        if (rec.children != null) {
+          for (StoredEntry child : rec.children) {
+            if (!child.traceRoot && byId.get(child.entry.id()) == child) {
+              traceRoot(child);
+            }
+          }
         }
         if (e.dedupKey() != null) {
           dedup.remove(new DedupKey(e.route(), e.dedupKey()), e.id());
@@ -559,30 +634,13 @@ public final class InMemoryStatusStore implements StatusStore {
   }
 
   private void update(StoredEntry rec, Entry changed, Instant now) {
-    Entry before = rec.entry;
-    if (before.status() != changed.status()) {
-      count(before, -1);
-      count(changed, 1);
-    }
     rec.entry = changed;
-    lane(changed).place(rec, now);
+    rec.lane.list(rec);
+    rec.lane.place(rec, now);
   }
 
   private Lane lane(Entry e) {
-    return lanes.computeIfAbsent(new LaneKey(e.route(), e.layer()), k -> new Lane());
-  }
-
-  private void count(Entry e, long delta) {
-    CountKey key = new CountKey(e.route(), e.layer(), e.status());
-    counts.merge(key, delta, (a, b) -> a + b == 0 ? null : a + b);
-    if (delta > 0) {
-      byStatus.computeIfAbsent(key, k -> new HashSet<>()).add(e.id());
-    } else {
-      Set<EntryId> ids = byStatus.get(key);
-      if (ids != null && ids.remove(e.id()) && ids.isEmpty()) {
-        byStatus.remove(key);
-      }
-    }
+    return lanes.computeIfAbsent(new LaneKey(e.route(), e.layer()), k -> new Lane(k.route(), k.layer()));
   }
 
   private Iterable<StoredEntry> candidates(EntryQuery query) {
@@ -590,13 +648,14 @@ public final class InMemoryStatusStore implements StatusStore {
       return byId.values();
     }
     List<StoredEntry> out = new ArrayList<>();
-    byStatus.forEach((key, ids) -> {
-      if ((query.route() == null || query.route().equals(key.route()))
-          && (query.layer() == null || query.layer() == key.layer())
-          && query.statuses().contains(key.status())) {
-        ids.forEach(id -> out.add(byId.get(id)));
+    for (Lane lane : lanes.values()) {
+      if ((query.route() == null || query.route().equals(lane.route))
+          && (query.layer() == null || query.layer() == lane.layer)) {
+        for (Status status : query.statuses()) {
+          lane.collect(status, query.updatedBefore(), query.limit(), out);
+        }
       }
-    });
+    }
     return out;
   }
 

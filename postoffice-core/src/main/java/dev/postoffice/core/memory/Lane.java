@@ -1,6 +1,8 @@
 package dev.postoffice.core.memory;
 
 import dev.postoffice.model.Entry;
+import dev.postoffice.model.Layer;
+import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +21,10 @@ import java.util.TreeMap;
  *   <li>{@code leased}: entries under a lease, ordered by lease expiry.
  * </ul>
  *
+ * <p>It also lists its entries by status (an intrusive doubly linked list per status, threaded through the
+ * entries themselves) with a count per status, so counting, the backlog and queries by status cost no hashing
+ * and no allocation per status change.
+ *
  * <p>Placement is relative to a {@code now} the engine passed. Since callers may pass an earlier {@code now}
  * later on, a claim re-checks every ready entry before taking it and moves those not due back.
  */
@@ -32,9 +38,101 @@ final class Lane {
     }
   }
 
+  private static final Status[] STATUSES = Status.values();
+
+  final RouteId route;
+  final Layer layer;
+  private final StoredEntry[] heads = new StoredEntry[STATUSES.length];
+  private final StoredEntry[] tails = new StoredEntry[STATUSES.length];
+  /** Per status: whether its list is in {@code updatedAt} order (true unless a caller's clock went back). */
+  private final boolean[] sorted = new boolean[STATUSES.length];
+  private final long[] counts = new long[STATUSES.length];
   private final TreeMap<Slot, StoredEntry> ready = new TreeMap<>();
   private final TreeMap<Slot, StoredEntry> waiting = new TreeMap<>();
   private final TreeMap<Slot, StoredEntry> leased = new TreeMap<>();
+
+  Lane(RouteId route, Layer layer) {
+    this.route = route;
+    this.layer = layer;
+    java.util.Arrays.fill(sorted, true);
+  }
+
+  /**
+   * Lists an entry under its current status at the end (the latest change), taking it off the list it was
+   * on; call after every change of the entry, so each list stays in the order of the changes.
+   */
+  void list(StoredEntry rec) {
+    Status status = rec.entry.status();
+    if (rec.listedAs == status && tails[status.ordinal()] == rec) {
+      return;
+    }
+    unlist(rec);
+    int i = status.ordinal();
+    StoredEntry tail = tails[i];
+    rec.statusPrev = tail;
+    rec.statusNext = null;
+    if (tail != null) {
+      tail.statusNext = rec;
+      if (rec.entry.updatedAt().isBefore(tail.entry.updatedAt())) {
+        sorted[i] = false;
+      }
+    } else {
+      heads[i] = rec;
+    }
+    tails[i] = rec;
+    counts[i]++;
+    rec.listedAs = status;
+  }
+
+  /** Takes an entry off its status list (when it is purged). */
+  void unlist(StoredEntry rec) {
+    Status was = rec.listedAs;
+    if (was == null) {
+      return;
+    }
+    int i = was.ordinal();
+    if (rec.statusPrev != null) {
+      rec.statusPrev.statusNext = rec.statusNext;
+    } else {
+      heads[i] = rec.statusNext;
+    }
+    if (rec.statusNext != null) {
+      rec.statusNext.statusPrev = rec.statusPrev;
+    } else {
+      tails[i] = rec.statusPrev;
+    }
+    rec.statusPrev = null;
+    rec.statusNext = null;
+    rec.listedAs = null;
+    if (--counts[i] == 0) {
+      sorted[i] = true;
+    }
+  }
+
+  /** The number of entries of this lane in a status. */
+  long count(Status status) {
+    return counts[status.ordinal()];
+  }
+
+  /**
+   * Adds the entries of this lane in a status to {@code out}, oldest status change first: all of them, or,
+   * while the list is in {@code updatedAt} order, only the first {@code limit} updated before
+   * {@code updatedBefore} (null: no bound). The caller still filters, sorts and cuts; this only spares it
+   * reading entries that cannot make the page (the Republisher's scan of a long Queued list, say).
+   */
+  void collect(Status status, Instant updatedBefore, int limit, List<StoredEntry> out) {
+    int i = status.ordinal();
+    boolean inOrder = sorted[i];
+    int taken = 0;
+    for (StoredEntry rec = heads[i]; rec != null; rec = rec.statusNext) {
+      if (inOrder && (taken >= limit
+          || (updatedBefore != null && !rec.entry.updatedAt().isBefore(updatedBefore)))) {
+        return;
+      }
+      out.add(rec);
+      taken++;
+    }
+  }
 
   /** Puts a claimable entry into the index that fits it at {@code now}; others are left out. */
   void place(StoredEntry rec, Instant now) {

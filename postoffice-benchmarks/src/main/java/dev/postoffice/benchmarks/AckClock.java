@@ -1,0 +1,167 @@
+package dev.postoffice.benchmarks;
+
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.HistoryRecord;
+import dev.postoffice.model.RouteId;
+import dev.postoffice.model.Status;
+import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.ClaimRequest;
+import dev.postoffice.spi.CommitResult;
+import dev.postoffice.spi.Completion;
+import dev.postoffice.spi.CursorUpdate;
+import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.IntakeResult;
+import dev.postoffice.spi.NewEntry;
+import dev.postoffice.spi.StatusCount;
+import dev.postoffice.spi.StatusStore;
+import dev.postoffice.spi.StoreCapabilities;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A store that passes every call on and watches for entries becoming {@code ACKNOWLEDGED}: it counts them
+ * (the harness's finish line) and, for a sample of traces, records when, so latency is intake to the final
+ * status as the store recorded it, whichever path the engine took.
+ */
+final class AckClock implements StatusStore {
+  /** One trace in {@code SAMPLE_MASK + 1} is timed. */
+  static final int SAMPLE_MASK = 15;
+
+  private final StatusStore delegate;
+  private final AtomicLong acknowledged = new AtomicLong();
+  private final Map<TraceId, Long> submittedAt = new ConcurrentHashMap<>();
+  private final Map<TraceId, Long> acknowledgedAt = new ConcurrentHashMap<>();
+
+  AckClock(StatusStore delegate) {
+    this.delegate = delegate;
+  }
+
+  static boolean sampled(TraceId trace) {
+    return (trace.hashCode() & SAMPLE_MASK) == 0;
+  }
+
+  /** Records when intake started for a sampled trace. */
+  void submitted(TraceId trace, long nanos) {
+    if (sampled(trace)) {
+      submittedAt.put(trace, nanos);
+    }
+  }
+
+  long acknowledged() {
+    return acknowledged.get();
+  }
+
+  /** Latencies in microseconds of the sampled traces, sorted. */
+  long[] latenciesMicros() {
+    long[] out = submittedAt.entrySet().stream()
+        .filter(e -> acknowledgedAt.containsKey(e.getKey()))
+        .mapToLong(e -> (acknowledgedAt.get(e.getKey()) - e.getValue()) / 1000)
+        .toArray();
+    Arrays.sort(out);
+    return out;
+  }
+
+  private void observe(Optional<Entry> result, Status to) {
+    if (to == Status.ACKNOWLEDGED && result.isPresent()) {
+      acknowledged.incrementAndGet();
+      TraceId trace = result.get().traceId();
+      if (sampled(trace)) {
+        acknowledgedAt.put(trace, System.nanoTime());
+      }
+    }
+  }
+
+  @Override
+  public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
+    Optional<Entry> result = delegate.transition(id, from, to, detail, now);
+    observe(result, to);
+    return result;
+  }
+
+  @Override
+  public StoreCapabilities capabilities() {
+    return delegate.capabilities();
+  }
+
+  @Override
+  public List<IntakeResult> intake(List<NewEntry> entries, Instant now) {
+    return delegate.intake(entries, now);
+  }
+
+  @Override
+  public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
+    return delegate.intake(entries, cursor, now);
+  }
+
+  @Override
+  public Optional<String> cursor(RouteId route, String name) {
+    return delegate.cursor(route, name);
+  }
+
+  @Override
+  public List<Entry> claim(ClaimRequest request) {
+    return delegate.claim(request);
+  }
+
+  @Override
+  public CommitResult commit(List<Completion> completions, Instant now) {
+    return delegate.commit(completions, now);
+  }
+
+  @Override
+  public Entry replay(EntryId id, String detail, Instant now) {
+    return delegate.replay(id, detail, now);
+  }
+
+  @Override
+  public int release(String owner, Instant now) {
+    return delegate.release(owner, now);
+  }
+
+  @Override
+  public Optional<Entry> find(EntryId id) {
+    return delegate.find(id);
+  }
+
+  @Override
+  public List<HistoryRecord> history(EntryId id) {
+    return delegate.history(id);
+  }
+
+  @Override
+  public List<Entry> findByTrace(TraceId traceId) {
+    return delegate.findByTrace(traceId);
+  }
+
+  @Override
+  public List<Entry> findBySource(EntryId sourceId) {
+    return delegate.findBySource(sourceId);
+  }
+
+  @Override
+  public List<Entry> query(EntryQuery query) {
+    return delegate.query(query);
+  }
+
+  @Override
+  public List<StatusCount> countByStatus() {
+    return delegate.countByStatus();
+  }
+
+  @Override
+  public long backlog(RouteId route) {
+    return delegate.backlog(route);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}

@@ -1,0 +1,73 @@
+package dev.postoffice.benchmarks;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** Small helpers for the figures the harness prints. */
+final class Stats {
+  private Stats() {}
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  static long percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return -1;
+    }
+    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  static long heapUsedBytes() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** The load average as {@code uptime} shows it, so figures can be read against the machine's load. */
+  static String load() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
+  }
+
+  /** Samples the heap every few milliseconds and keeps the peak. */
+  static final class HeapPeak implements AutoCloseable {
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long peak;
+
+    HeapPeak() {
+      thread = new Thread(() -> {
+        while (running) {
+          peak = Math.max(peak, heapUsedBytes());
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "heap-peak");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    long peakMegabytes() {
+      return Math.max(peak, heapUsedBytes()) / (1024 * 1024);
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      thread.interrupt();
+    }
+  }
+}
