@@ -1,7 +1,6 @@
 package dev.postoffice.model;
 
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * The id shared by every entry that descends from one original receipt (a partner message upstream, a Core
@@ -35,12 +34,12 @@ public record TraceId(String value) {
   }
 
   /**
-   * Returns a new random trace id.
+   * Returns a new random trace id, time-ordered like {@link EntryId#random()}.
    *
    * @return a random trace id
    */
   public static TraceId random() {
-    return new TraceId(UUID.randomUUID().toString());
+    return new TraceId(TimeOrderedIds.next().toString());
   }
 
   @Override

@@ -18,6 +18,22 @@ class IdsTest {
   }
 
   @Test
+  @DisplayName("are time-ordered, and outputs share their source's time prefix so they sit beside it in indexes")
+  void timeOrdered() {
+    EntryId first = EntryId.random();
+    java.util.UUID uuid = java.util.UUID.fromString(first.value());
+    assertThat(uuid.version()).isEqualTo(7);
+    assertThat(uuid.variant()).isEqualTo(2);
+    long millis = uuid.getMostSignificantBits() >>> 16;
+    assertThat(millis).isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis() + 1);
+    EntryId child = EntryId.derive(first, 0, 3);
+    assertThat(child.value().substring(0, 13)).isEqualTo(first.value().substring(0, 13));
+    assertThat(java.util.UUID.fromString(child.value()).version()).isEqualTo(7);
+    assertThat(EntryId.derive(EntryId.of("host-id-1"), 0, 0).value()).hasSize(36);
+    assertThat(TraceId.random().value()).isNotEqualTo(TraceId.random().value());
+  }
+
+  @Test
   @DisplayName("refuse route names that are not safe as queue names and keys, saying why")
   void routeNames() {
     assertThat(RouteId.of("acme-orders.v2_eu").value()).isEqualTo("acme-orders.v2_eu");
