@@ -99,26 +99,31 @@ public final class EndToEnd {
         jdbc.migrate();
       }
       double[] rates = new double[o.runs()];
+      double[] cpus = new double[o.runs()];
       UpstreamRun.Result last = null;
       for (int r = -o.warmups(); r < o.runs(); r++) {
         StatusStore store = jdbc != null ? jdbc : InMemoryStatusStore.create();
         System.gc();
         UpstreamRun.Result result = UpstreamRun.run(store, "bench-" + (r + o.warmups()), messages, o);
-        out.printf(Locale.ROOT, "  %s %d: %,.0f msgs/s (%.2f s), p50 %.1f ms, p99 %.1f ms, heap peak %,d MB%n",
-            r < 0 ? "warm-up" : "run", r < 0 ? r + o.warmups() + 1 : r + 1, result.rate(), result.seconds(),
-            result.p50Micros() / 1000.0, result.p99Micros() / 1000.0, result.heapPeakMegabytes());
+        out.printf(Locale.ROOT, "  %s %d: %,.0f msgs/s (%.2f s), CPU %.1f µs/msg, p50 %.1f ms, p99 %.1f ms,"
+                + " heap peak %,d MB, GC %,d ms%n", r < 0 ? "warm-up" : "run", r < 0 ? r + o.warmups() + 1 : r + 1,
+            result.rate(), result.seconds(), result.cpuMicrosPerMessage(), result.p50Micros() / 1000.0,
+            result.p99Micros() / 1000.0, result.heapPeakMegabytes(), result.gcMillis());
         if (r >= 0) {
           rates[r] = result.rate();
+          cpus[r] = result.cpuMicrosPerMessage();
           last = result;
         }
       }
       double median = Stats.median(rates);
-      double baseline = o.baseline() ? baseline(o, messages, dataSource) : Double.NaN;
-      out.printf(Locale.ROOT, "RESULT %s: %,.0f msgs/s median, p50 %.1f ms, p99 %.1f ms (last run), heap peak %,d MB;"
-              + " baseline %s %,.0f msgs/s, ratio %.2f; load %s%n", o.scenario(), median,
+      double cpu = Stats.median(cpus);
+      double[] baseline = o.baseline() ? baseline(o, messages, dataSource) : new double[] {Double.NaN, Double.NaN};
+      out.printf(Locale.ROOT, "RESULT %s: %,.0f msgs/s median, CPU %.1f µs/msg, p50 %.1f ms, p99 %.1f ms (last run),"
+              + " heap peak %,d MB; baseline %s %,.0f msgs/s, CPU %.1f µs/msg; ratio %.2f (CPU ratio %.2f);"
+              + " load %s%n", o.scenario(), median, cpu,
           last.p50Micros() / 1000.0, last.p99Micros() / 1000.0, last.heapPeakMegabytes(),
           dataSource == null ? "(bare 2-thread pool, same Jackson stages)" : "(plain JDBC, same rows, batch "
-              + o.batchSize() + ")", baseline, median / baseline, Stats.load());
+              + o.batchSize() + ")", baseline[0], baseline[1], median / baseline[0], baseline[1] / cpu, Stats.load());
       return median;
     } finally {
       if (dataSource != null) {
@@ -130,16 +135,19 @@ public final class EndToEnd {
     }
   }
 
-  private static double baseline(Options o, List<RawMessage> messages, DataSource dataSource) throws Exception {
+  /** The baseline's median rate and CPU per message, after one warm-up round. */
+  private static double[] baseline(Options o, List<RawMessage> messages, DataSource dataSource) throws Exception {
     double[] rates = new double[Math.max(1, o.runs())];
+    double[] cpus = new double[rates.length];
     for (int r = -1; r < rates.length; r++) {
-      double seconds = dataSource == null ? JacksonBaseline.run(messages)
+      double[] measured = dataSource == null ? JacksonBaseline.run(messages)
           : JdbcBaseline.run(dataSource, messages.size(), o.batchSize());
       if (r >= 0) {
-        rates[r] = messages.size() / seconds;
+        rates[r] = messages.size() / measured[0];
+        cpus[r] = measured[1];
       }
     }
-    return Stats.median(rates);
+    return new double[] {Stats.median(rates), Stats.median(cpus)};
   }
 
   private static boolean reachable(String host, int port) {

@@ -17,8 +17,8 @@ import javax.sql.DataSource;
 final class JdbcBaseline {
   private JdbcBaseline() {}
 
-  /** Returns the seconds it took. */
-  static double run(DataSource dataSource, int messages, int batch) throws SQLException {
+  /** Returns the seconds it took, and the process CPU per message in µs. */
+  static double[] run(DataSource dataSource, int messages, int batch) throws SQLException {
     String table = "bench_raw_" + UUID.randomUUID().toString().substring(0, 8);
     byte[] payload = Workload.json(0);
     try (Connection c = dataSource.getConnection()) {
@@ -30,6 +30,7 @@ final class JdbcBaseline {
             + " at TIMESTAMP)");
       }
       c.setAutoCommit(false);
+      long cpuBefore = Stats.processCpuNanos();
       long started = System.nanoTime();
       try (PreparedStatement entry = c.prepareStatement("INSERT INTO " + table + "_entry VALUES (?, ?, ?, ?)");
           PreparedStatement history = c.prepareStatement("INSERT INTO " + table + "_history VALUES (?, ?, ?)")) {
@@ -58,12 +59,13 @@ final class JdbcBaseline {
         }
       }
       double seconds = (System.nanoTime() - started) / 1e9;
+      double cpu = (Stats.processCpuNanos() - cpuBefore) / 1000.0 / messages;
       c.setAutoCommit(true);
       try (Statement st = c.createStatement()) {
         st.execute("DROP TABLE " + table + "_entry");
         st.execute("DROP TABLE " + table + "_history");
       }
-      return seconds;
+      return new double[] {seconds, cpu};
     }
   }
 }

@@ -31,7 +31,8 @@ final class UpstreamRun {
   static final String QUEUE = "core.bench";
 
   /** What one run measured. */
-  record Result(int messages, double seconds, long p50Micros, long p99Micros, long heapPeakMegabytes) {
+  record Result(int messages, double seconds, long p50Micros, long p99Micros, long heapPeakMegabytes,
+      double cpuMicrosPerMessage, long gcMillis) {
     double rate() {
       return messages / seconds;
     }
@@ -69,6 +70,8 @@ final class UpstreamRun {
       receiver.start();
       pipeline.start();
       Intake intake = pipeline.intake(routeName);
+      long cpuBefore = Stats.processCpuNanos();
+      long gcBefore = Stats.gcMillis();
       long started = System.nanoTime();
       List<Thread> producers = new ArrayList<>();
       for (int p = 0; p < o.producers(); p++) {
@@ -86,12 +89,13 @@ final class UpstreamRun {
         LockSupport.parkNanos(200_000);
       }
       double seconds = (System.nanoTime() - started) / 1e9;
+      double cpu = (Stats.processCpuNanos() - cpuBefore) / 1000.0 / messages.size();
       for (Thread t : producers) {
         t.join();
       }
       long[] latencies = store.latenciesMicros();
       return new Result(messages.size(), seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
-          heap.peakMegabytes());
+          heap.peakMegabytes(), cpu, Stats.gcMillis() - gcBefore);
     } finally {
       receiver.close();
       transport.close();

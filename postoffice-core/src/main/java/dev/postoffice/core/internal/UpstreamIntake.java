@@ -31,6 +31,7 @@ final class UpstreamIntake implements Intake {
   private final BacklogGauge backlog;
   private final StageRunner first;
   private final OversizeRecorder oversize;
+  private final IntakeBatcher batcher;
 
   UpstreamIntake(RouteDefinition route, EngineContext ctx, BacklogGauge backlog, StageRunner first) {
     this.route = route;
@@ -38,6 +39,7 @@ final class UpstreamIntake implements Intake {
     this.backlog = backlog;
     this.first = first;
     this.oversize = new OversizeRecorder(route, ctx);
+    this.batcher = new IntakeBatcher(ctx.store(), ctx.clock());
   }
 
   @Override
@@ -94,7 +96,8 @@ final class UpstreamIntake implements Intake {
     }
     List<IntakeResult> results;
     try {
-      results = cursor == null ? ctx.store().intake(entries, now) : ctx.store().intake(entries, cursor, now);
+      // Concurrent submits (webhook threads) share one store call; a page with its cursor goes alone.
+      results = cursor == null ? batcher.intake(entries) : ctx.store().intake(entries, cursor, now);
     } catch (RuntimeException e) {
       if (fast) {
         first.unreserve(messages.size());
