@@ -19,7 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The reference {@link Transport}: bounded queues in this JVM's heap, consumed by one daemon thread per
- * subscription (named {@code postoffice-inmemory-<destination>}). The engine's tests and hosts' route tests
+ * subscription (named {@code postoffice-inmemory-<destination>}), which takes up to
+ * {@value #PREFETCH} waiting messages at a time (like a broker's prefetch) and hands them to the handler one
+ * after the other. The engine's tests and hosts' route tests
  * use it; it passes the same {@code TransportContract} as the broker transports.
  *
  * <p>Behaviour: a publish completes as soon as the message is in the queue ({@code confirmsPublishes}); it
@@ -50,6 +52,9 @@ public final class InMemoryTransport implements Transport {
 
   /** Default largest body accepted: 4 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+  /** The most messages a subscription takes from its queue at once. */
+  public static final int PREFETCH = 32;
 
   /** Appended to a destination's name to name its dead-letter queue. */
   public static final String DEAD_LETTER_SUFFIX = ".dlq";
@@ -154,6 +159,23 @@ public final class InMemoryTransport implements Transport {
   }
 
   @Override
+  public List<CompletableFuture<Void>> publishAll(String destination, List<OutboundMessage> messages) {
+    Check.notNull(destination, "destination");
+    Check.notNull(messages, "messages");
+    List<CompletableFuture<Void>> futures = new ArrayList<>(messages.size());
+    lock.lock();
+    try {
+      // One lock for the batch; each message gets exactly the outcome a publish of its own would give.
+      for (OutboundMessage message : messages) {
+        futures.add(publish(destination, message));
+      }
+    } finally {
+      lock.unlock();
+    }
+    return futures;
+  }
+
+  @Override
   public Subscription subscribe(String destination, MessageHandler handler) {
     Check.notNull(destination, "destination");
     Check.notNull(handler, "handler");
@@ -253,8 +275,11 @@ public final class InMemoryTransport implements Transport {
         + capacityPerDestination + ", maxMessageBytes=" + capabilities.maxMessageBytes() + "]";
   }
 
-  /** Blocks until a message is there for the subscription; null once it is closed. */
-  MemoryQueue.Held take(MemoryQueue q, MemorySubscription s) {
+  /**
+   * Blocks until a message is there for the subscription, then takes up to {@code max} waiting ones; null once
+   * the subscription is closed.
+   */
+  List<MemoryQueue.Held> take(MemoryQueue q, MemorySubscription s, int max) {
     lock.lock();
     try {
       while (!s.isClosed() && q.messages.isEmpty()) {
@@ -265,36 +290,61 @@ public final class InMemoryTransport implements Transport {
         q.available.signal();
         return null;
       }
-      q.inFlight++;
-      return q.messages.pollFirst();
+      List<MemoryQueue.Held> taken = new ArrayList<>(Math.min(max, q.messages.size()));
+      while (taken.size() < max && !q.messages.isEmpty()) {
+        taken.add(q.messages.pollFirst());
+      }
+      q.inFlight += taken.size();
+      if (!q.messages.isEmpty()) {
+        q.available.signal(); // another subscription of this queue may take the rest
+      }
+      return taken;
     } finally {
       lock.unlock();
     }
   }
 
-  /** Applies a handler's disposition. */
-  void settle(MemoryQueue q, MemoryQueue.Held held, Disposition d) {
+  /**
+   * Applies the handler's dispositions to the first {@code dispositions.size()} messages taken, and puts the
+   * others (not handled because the subscription closed) back at the head of the queue, in order, their
+   * delivery count unchanged.
+   */
+  void settle(MemoryQueue q, List<MemoryQueue.Held> taken, List<Disposition> dispositions) {
     lock.lock();
     try {
-      q.inFlight--;
-      int deliveries = held.deliveries() + 1;
-      switch (d.kind()) {
-        case ACK -> { }
-        case REQUEUE -> {
-          if (deliveries >= maxDeliveries) {
-            deadLetter(q, held.message(), "delivered " + deliveries + " times, the maxDeliveries limit; last"
-                + " requeued because: " + d.reason());
-          } else {
-            q.messages.addLast(new MemoryQueue.Held(held.message(), deliveries));
-            q.available.signal();
-          }
-        }
-        case DEAD_LETTER -> deadLetter(q, held.message(), d.reason());
-        default -> throw new IllegalStateException("unknown disposition " + d.kind());
+      for (int i = 0; i < dispositions.size(); i++) {
+        apply(q, taken.get(i), dispositions.get(i));
+      }
+      for (int i = taken.size() - 1; i >= dispositions.size(); i--) {
+        q.inFlight--;
+        q.messages.addFirst(taken.get(i));
+      }
+      if (taken.size() > dispositions.size()) {
+        q.available.signal();
       }
       settled.signalAll();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Applies one disposition; called under the lock. */
+  private void apply(MemoryQueue q, MemoryQueue.Held held, Disposition d) {
+    q.inFlight--;
+    int deliveries = held.deliveries() + 1;
+    switch (d.kind()) {
+      case ACK -> { }
+      case REQUEUE -> {
+        if (deliveries >= maxDeliveries) {
+          deadLetter(q, held.message(), "delivered " + deliveries + " times, the maxDeliveries limit; last"
+              + " requeued because: " + d.reason());
+        } else {
+          q.messages.addLast(new MemoryQueue.Held(held.message(), deliveries));
+          q.available.signal();
+        }
+      }
+      case DEAD_LETTER -> deadLetter(q, held.message(), d.reason());
+      default -> throw new IllegalStateException("unknown disposition " + d.kind());
     }
   }
 

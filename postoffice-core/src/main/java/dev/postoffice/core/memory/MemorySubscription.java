@@ -4,12 +4,14 @@ import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.MessageHandler;
 import dev.postoffice.spi.Subscription;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consumer of one {@link MemoryQueue}: one daemon thread that takes a message, calls the handler
- * synchronously and settles the message after it returns.
+ * A consumer of one {@link MemoryQueue}: one daemon thread that takes the waiting messages (up to the
+ * prefetch), calls the handler on each in turn, and settles them after the handler returned for each.
  */
 final class MemorySubscription implements Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(MemorySubscription.class);
@@ -18,8 +20,8 @@ final class MemorySubscription implements Subscription {
   private final MemoryQueue queue;
   private final MessageHandler handler;
   private final Thread thread;
-  /** Guarded by the transport's lock. */
-  private boolean closed;
+  /** Written under the transport's lock; read without it between messages of a batch. */
+  private volatile boolean closed;
 
   MemorySubscription(InMemoryTransport transport, MemoryQueue queue, MessageHandler handler) {
     this.transport = transport;
@@ -35,27 +37,34 @@ final class MemorySubscription implements Subscription {
 
   private void run() {
     while (true) {
-      MemoryQueue.Held held = transport.take(queue, this);
-      if (held == null) {
+      List<MemoryQueue.Held> taken = transport.take(queue, this, InMemoryTransport.PREFETCH);
+      if (taken == null) {
         return;
       }
-      Disposition disposition;
-      try {
-        disposition = handler.handle(new InboundMessage(
-            held.message().messageId(),
-            held.message().headers(),
-            held.message().body().clone(),
-            held.message().contentType(),
-            held.deliveries() + 1,
-            held.deliveries() > 0));
-        if (disposition == null) {
-          disposition = Disposition.requeue("the handler returned no disposition");
+      List<Disposition> dispositions = new ArrayList<>(taken.size());
+      for (MemoryQueue.Held held : taken) {
+        if (!dispositions.isEmpty() && closed) {
+          break; // closing: the rest go back to the queue undelivered
         }
-      } catch (Throwable e) { // even an AssertionError must not lose the message or kill the consumer
-        LOG.warn("Handler for {} failed on message {}; requeueing it", queue.name, held.message().messageId(), e);
-        disposition = Disposition.requeue("handler failed: " + e);
+        dispositions.add(handle(held));
       }
-      transport.settle(queue, held, disposition);
+      transport.settle(queue, taken, dispositions);
+    }
+  }
+
+  private Disposition handle(MemoryQueue.Held held) {
+    try {
+      Disposition disposition = handler.handle(new InboundMessage(
+          held.message().messageId(),
+          held.message().headers(),
+          held.message().body().clone(),
+          held.message().contentType(),
+          held.deliveries() + 1,
+          held.deliveries() > 0));
+      return disposition != null ? disposition : Disposition.requeue("the handler returned no disposition");
+    } catch (Throwable e) { // even an AssertionError must not lose the message or kill the consumer
+      LOG.warn("Handler for {} failed on message {}; requeueing it", queue.name, held.message().messageId(), e);
+      return Disposition.requeue("handler failed: " + e);
     }
   }
 
