@@ -3,6 +3,7 @@ package dev.postoffice.core.codec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -53,6 +54,8 @@ public final class JacksonCodec implements Codec {
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        // "{...}}" or two documents in a row is malformed input, not the first document.
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
     mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
         .maxNestingDepth(DEFAULT_MAX_NESTING_DEPTH)
@@ -99,10 +102,11 @@ public final class JacksonCodec implements Codec {
       }
       return value;
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      String where = (e.getLocation() == null ? ""
+          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr())
+          + fieldOf(e);
       throw new RejectedInputException(
-          "cannot decode " + type.getSimpleName() + where + ": " + withoutSource(e.getOriginalMessage()), e);
+          "cannot decode " + type.getSimpleName() + where + ": " + withoutValues(e.getOriginalMessage()), e);
     } catch (IOException e) {
       throw new RejectedInputException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
@@ -117,12 +121,34 @@ public final class JacksonCodec implements Codec {
     return mapper;
   }
 
-  /** Drops Jackson's "[Source: ...]" locations: the position is already given, and the source is redacted. */
-  private static String withoutSource(String message) {
+  /** Names the field a mapping error is about, such as {@code " (field lines[0].quantity)"}. */
+  private static String fieldOf(JsonProcessingException e) {
+    if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
+      return "";
+    }
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : mapping.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.length() == 0 ? "" : " (field " + path + ")";
+  }
+
+  /**
+   * Makes a parser message safe to store and log: drops Jackson's "[Source: ...]" locations (the position is
+   * already given) and hides quoted input values, which may be card numbers or personal data. Field names in
+   * reference chains ({@code ["quantity"]}) and type names stay, so the reason still names what was wrong.
+   */
+  static String withoutValues(String message) {
     return message == null ? "" : message
         .replaceAll(" ?\\(start marker at \\[Source: [^\\]]*\\]\\)", "")
         .replaceAll(" ?at \\[Source: [^\\]]*\\]", "")
         .replaceAll(" ?\\[Source: [^\\]]*\\]", "")
+        .replaceAll("(?<!\\[)\"[^\"]*\"(?!\\])", "(value hidden)")
+        .replaceAll("'[^']{2,}'", "(token hidden)")
         .trim();
   }
 

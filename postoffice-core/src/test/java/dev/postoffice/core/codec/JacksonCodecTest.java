@@ -64,6 +64,28 @@ class JacksonCodecTest {
   }
 
   @Test
+  @DisplayName("rejects trailing content after the document")
+  void trailingContent() {
+    assertThatThrownBy(() -> codec.decode(Payload.json("{\"sensor\":\"s\",\"value\":1}}"), Reading.class))
+        .isInstanceOf(RejectedInputException.class).hasMessageContaining("close marker '}'");
+    assertThatThrownBy(() -> codec.decode(Payload.json("{\"sensor\":\"a\",\"value\":1} {\"sensor\":\"b\"}"),
+        Reading.class)).isInstanceOf(RejectedInputException.class);
+  }
+
+  @Test
+  @DisplayName("keeps input values out of its reasons, which are stored and logged, but names the field")
+  void noValuesInReasons() {
+    String card = "4111-1111-1111-1111";
+    assertThatThrownBy(() -> codec.decode(Payload.json("{\"sensor\":\"s\",\"value\":\"" + card + "\"}"),
+        Reading.class))
+        .isInstanceOf(RejectedInputException.class)
+        .hasMessageNotContaining(card)
+        .hasMessageContaining("(field value)");
+    assertThatThrownBy(() -> codec.decode(Payload.json("secret-token-123"), Reading.class))
+        .hasMessageNotContaining("secret-token");
+  }
+
+  @Test
   @DisplayName("rejects a missing primitive instead of inventing a zero")
   void missingPrimitive() {
     assertThatThrownBy(() -> codec.decode(Payload.json("{\"sensor\":\"s\",\"value\":null}"), Reading.class))

@@ -117,7 +117,10 @@ class IntakeTest {
       List<Entry> rejected = pipeline.operations().failed(Harness.ORDERS, 10);
       assertThat(rejected).singleElement().satisfies(e -> {
         assertThat(e.status()).isEqualTo(Status.REJECTED);
-        assertThat(e.headers()).containsEntry("postoffice-original-size", "537");
+        assertThat(e.headers()).containsEntry("postoffice-original-size", "537")
+            .containsEntry("postoffice-original-dedup-key", "d-big");
+        assertThat(e.lastError()).isEqualTo("payload of 537 bytes is over route acme-orders's limit of 200 bytes"
+            + " (maxPayloadBytes)");
         assertThat(h.store.find(e.id()).orElseThrow().payload().size()).isZero();
       });
       assertThat(h.coreSaw).hasSize(1);
