@@ -28,7 +28,9 @@ public interface Intake {
    * @throws BacklogFullException if the route's backlog is over its high-water mark (nothing stored)
    * @throws RejectedInputException if the message is over the route's size limit (recorded, not stored
    *     as work)
-   * @throws StoreUnavailableException if the store is down (nothing stored; try again)
+   * @throws StoreUnavailableException if the store cannot be reached: nothing was stored, or, when the
+   *     connection broke while the store committed, it was; give messages a dedup key, so that trying again
+   *     is always safe (the retry is then recorded as a duplicate)
    */
   IntakeReceipt submit(RawMessage message);
 

@@ -149,6 +149,7 @@ public final class JacksonCodec implements Codec {
         .replaceAll(" ?\\[Source: [^\\]]*\\]", "")
         .replaceAll("(?<!\\[)\"[^\"]*\"(?!\\])", "(value hidden)")
         .replaceAll("'[^']{2,}'", "(token hidden)")
+        .replaceAll("(?i)(numeric value) \\([^)]*\\)", "$1 (value hidden)")
         .trim();
   }
 

@@ -9,6 +9,8 @@ import dev.postoffice.TransientFailureException;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.Codec;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,16 +26,27 @@ final class DispatchLogic implements StageLogic {
 
   private final Dispatcher dispatcher;
   private final Codec codec;
+  private final Clock clock;
+  private final Duration margin;
 
-  DispatchLogic(Dispatcher dispatcher, Codec codec) {
+  DispatchLogic(Dispatcher dispatcher, Codec codec, Clock clock, Duration leaseDuration) {
     this.dispatcher = dispatcher;
     this.codec = codec;
+    this.clock = clock;
+    // Partner calls are slow and a batch runs them one after another: do not start a call whose claim is
+    // about to run out, or the node that claims the entry next would send the same request again.
+    this.margin = leaseDuration.dividedBy(10);
   }
 
   @Override
   public List<Outcome> work(List<Entry> batch) {
     List<Outcome> outcomes = new ArrayList<>(batch.size());
     for (Entry entry : batch) {
+      if (entry.lease() != null && !clock.instant().isBefore(entry.lease().expiresAt().minus(margin))) {
+        outcomes.add(Outcome.failed(entry, new TransientFailureException(
+            "not dispatched: this node's claim was about to expire; the entry is left to whoever claims it next")));
+        continue;
+      }
       try (Mdc ignored = Mdc.of(entry)) {
         PartnerRequest request = StoredRequest.decode(entry.payload(), codec);
         DispatchResult result = dispatcher.dispatch(request,

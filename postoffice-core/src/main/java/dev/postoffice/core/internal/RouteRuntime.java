@@ -45,7 +45,7 @@ final class RouteRuntime {
     if (spec.destination() != null) {
       return new PublishLogic(ctx.transport(), spec.destination(), route.settings().confirmTimeout());
     }
-    return new DispatchLogic(spec.dispatcher(), ctx.codec());
+    return new DispatchLogic(spec.dispatcher(), ctx.codec(), ctx.clock(), route.settings().leaseDuration());
   }
 
   RouteDefinition definition() {

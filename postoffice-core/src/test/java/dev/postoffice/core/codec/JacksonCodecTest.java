@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 class JacksonCodecTest {
   record Reading(String sensor, double value, Instant at, List<String> tags) {}
 
+  record Counter(int count) {}
+
   private final JacksonCodec codec = JacksonCodec.create();
 
   @Test
@@ -83,6 +85,8 @@ class JacksonCodecTest {
         .hasMessageContaining("(field value)");
     assertThatThrownBy(() -> codec.decode(Payload.json("secret-token-123"), Reading.class))
         .hasMessageNotContaining("secret-token");
+    assertThatThrownBy(() -> codec.decode(Payload.json("{\"count\":4111111111111111}"), Counter.class))
+        .hasMessageNotContaining("4111111111111111").hasMessageContaining("(field count)");
   }
 
   @Test

@@ -144,6 +144,35 @@ class DownstreamFlowTest {
   }
 
   @Test
+  @DisplayName("does not start a partner call whose claim is about to expire, so no other node repeats it")
+  void noCallOnAnExpiringClaim() {
+    List<String> keys = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Route route = Route.downstream("slow-partner")
+        .consumeFrom("core.slow", ShipOrder.class)
+        .translate(AcmeShipment.class, s -> List.of(new AcmeShipment(s.orderId(), s.address())))
+        .normalize(s -> PartnerRequest.post(URI.create("https://acme.example/x"), h.codec.encode(s)))
+        .dispatchWith((request, context) -> {
+          keys.add(context.idempotencyKey());
+          h.clock.advance(java.time.Duration.ofSeconds(55)); // each call takes most of the one-minute claim
+          return DispatchResult.of(201);
+        })
+        .settings(h.settings().toBuilder().leaseDuration(java.time.Duration.ofMinutes(1)).build())
+        .build();
+    pipeline = h.pipeline("node-a").route(route).build().start();
+    CoreAppSender sender = CoreAppSender.create(h.transport);
+    for (int i = 0; i < 3; i++) {
+      sender.send("core.slow", "m-" + i, new ShipOrder("o-" + i, "x")).join();
+    }
+    for (int i = 0; i < 10; i++) {
+      Drain.untilIdle(pipeline, h.transport);
+      h.clock.advance(java.time.Duration.ofMinutes(5));
+    }
+
+    assertThat(layer(Layer.L1)).hasSize(3).allSatisfy(e -> assertThat(e.status()).isEqualTo(Status.DISPATCHED));
+    assertThat(keys).as("each request sent once").hasSize(3).doesNotHaveDuplicates();
+  }
+
+  @Test
   @DisplayName("keeps the request's method, address, headers and body intact through the store")
   void requestSurvivesStore() {
     List<PartnerRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
