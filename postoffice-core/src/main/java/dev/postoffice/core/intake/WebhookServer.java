@@ -35,6 +35,9 @@ public final class WebhookServer implements AutoCloseable {
   public static final int DEFAULT_PORT = 8080;
   /** The threads answering requests, unless set. */
   public static final int DEFAULT_THREADS = 8;
+  /** The most bytes of a refused request's body read and dropped so that the client sees the answer. */
+  public static final long MAX_DISCARD_BYTES = 16L << 20;
+
   /** How long {@link #close()} lets requests in progress finish, unless set. */
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(2);
 
@@ -103,12 +106,37 @@ public final class WebhookServer implements AutoCloseable {
       exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
+        out.flush();
+        if (!response.isSuccess() && declared >= 0 && declared <= MAX_DISCARD_BYTES) {
+          discardUnread(exchange);
+        }
       }
     } catch (IOException | UncheckedIOException e) {
       log.debug("webhook connection failed while answering: {}", e.toString());
     } catch (RuntimeException e) {
       log.error("webhook handler failed", e);
       throw e;
+    }
+  }
+
+  /**
+   * Reads and drops what is left of a refused request's body, up to {@link #MAX_DISCARD_BYTES}: closing with
+   * unread bytes makes the kernel reset the connection, and a client still sending would then see a reset
+   * instead of the answer (413, 401). Only for bodies of a declared length within the bound: beyond it, or
+   * for a chunked body that may never end, the connection is closed at once (an answer is not worth reading
+   * gigabytes for, or holding a thread for a client that stalls).
+   */
+  private static void discardUnread(HttpExchange exchange) {
+    byte[] sink = new byte[8192];
+    long left = MAX_DISCARD_BYTES;
+    try {
+      java.io.InputStream in = exchange.getRequestBody();
+      int n;
+      while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+        left -= n;
+      }
+    } catch (IOException e) {
+      log.debug("webhook client went away while its refused body was discarded: {}", e.toString());
     }
   }
 
