@@ -14,9 +14,11 @@ import java.util.Map;
  * @param concurrency worker threads per stage
  * @param producers threads calling {@code intake.submit}, one message per call
  * @param baseline whether to measure the baseline too
+ * @param purge whether the in-memory store drops entries finished over a second ago, twice a second, as a
+ *     long-running host does (steady state: the heap stays flat)
  */
 record Options(String scenario, int messages, int runs, int warmups, int batchSize, int concurrency,
-    int producers, boolean baseline) {
+    int producers, boolean baseline, boolean purge) {
 
   static Options parse(String[] args) {
     if (args.length == 0) {
@@ -36,12 +38,14 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
     }
     Options o = new Options(scenario, messages,
         Integer.parseInt(named.getOrDefault("runs", "3")),
-        Integer.parseInt(named.getOrDefault("warmups", "1")),
+        Integer.parseInt(named.getOrDefault("warmups", scenario.equals("inmemory") ? "2" : "1")),
         Integer.parseInt(named.getOrDefault("batch", "100")),
         Integer.parseInt(named.getOrDefault("concurrency", "1")),
         Integer.parseInt(named.getOrDefault("producers", "2")),
-        Boolean.parseBoolean(named.getOrDefault("baseline", "true")));
-    named.keySet().removeAll(java.util.Set.of("runs", "warmups", "batch", "concurrency", "producers", "baseline"));
+        Boolean.parseBoolean(named.getOrDefault("baseline", "true")),
+        Boolean.parseBoolean(named.getOrDefault("purge", "true")));
+    named.keySet().removeAll(java.util.Set.of("runs", "warmups", "batch", "concurrency", "producers", "baseline",
+        "purge"));
     if (!named.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + named.keySet() + "\n" + usage());
     }
@@ -49,7 +53,7 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
   }
 
   static String usage() {
-    return "usage: EndToEnd inmemory|h2|postgresql [messages] [runs=3] [warmups=1] [batch=100] [concurrency=1]"
-        + " [producers=2] [baseline=true]";
+    return "usage: EndToEnd inmemory|h2|postgresql [messages] [runs=3] [warmups=2 in memory, else 1] [batch=100] [concurrency=1]"
+        + " [producers=2] [baseline=true] [purge=true]";
   }
 }

@@ -13,9 +13,11 @@ import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.codec.JacksonCodec;
 import dev.postoffice.core.exchange.CoreAppReceiver;
 import dev.postoffice.core.memory.InMemoryReceiptLog;
+import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.spi.StatusStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +34,7 @@ final class UpstreamRun {
 
   /** What one run measured. */
   record Result(int messages, double seconds, long p50Micros, long p99Micros, long heapPeakMegabytes,
-      double cpuMicrosPerMessage, long gcMillis) {
+      double cpuMicrosPerMessage, long gcMillis, long liveHeapMegabytes) {
     double rate() {
       return messages / seconds;
     }
@@ -69,6 +71,17 @@ final class UpstreamRun {
         Stats.HeapPeak heap = new Stats.HeapPeak()) {
       receiver.start();
       pipeline.start();
+      Thread purger = null;
+      if (o.purge() && backing instanceof InMemoryStatusStore memory) {
+        purger = new Thread(() -> {
+          while (!Thread.currentThread().isInterrupted()) {
+            memory.purgeFinishedBefore(Instant.now().minusSeconds(1));
+            LockSupport.parkNanos(500_000_000L);
+          }
+        }, "purger");
+        purger.setDaemon(true);
+        purger.start();
+      }
       Intake intake = pipeline.intake(routeName);
       long cpuBefore = Stats.processCpuNanos();
       long gcBefore = Stats.gcMillis();
@@ -90,12 +103,18 @@ final class UpstreamRun {
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       double cpu = (Stats.processCpuNanos() - cpuBefore) / 1000.0 / messages.size();
+      long gcMillisDuringRun = Stats.gcMillis() - gcBefore;
       for (Thread t : producers) {
         t.join();
       }
+      if (purger != null) {
+        purger.interrupt();
+      }
       long[] latencies = store.latenciesMicros();
+      System.gc(); // after the clock stopped: what the pipeline and its store hold, without garbage
+      long live = Stats.heapUsedBytes() / (1024 * 1024);
       return new Result(messages.size(), seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
-          heap.peakMegabytes(), cpu, Stats.gcMillis() - gcBefore);
+          heap.peakMegabytes(), cpu, gcMillisDuringRun, live);
     } finally {
       receiver.close();
       transport.close();

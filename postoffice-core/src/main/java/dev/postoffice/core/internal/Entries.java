@@ -10,22 +10,8 @@ final class Entries {
   private Entries() {}
 
   static Entry preClaimed(NewEntry created, Instant now) {
-    return Entry.builder()
-        .id(created.id())
-        .route(created.route())
-        .direction(created.direction())
-        .layer(created.layer())
-        .status(Status.JUST_IN)
-        .payload(created.payload())
-        .headers(created.headers())
-        .sourceId(created.sourceId())
-        .traceId(created.traceId())
-        .dedupKey(created.dedupKey())
-        .attempts(1)
-        .producedBy(created.producedBy())
-        .lease(created.lease())
-        .createdAt(now)
-        .updatedAt(now)
-        .build();
+    return new Entry(created.id(), created.route(), created.direction(), created.layer(), Status.JUST_IN,
+        created.payload(), created.headers(), created.sourceId(), created.traceId(), created.dedupKey(), 1, null,
+        null, 0, created.producedBy(), created.lease(), now, now);
   }
 }

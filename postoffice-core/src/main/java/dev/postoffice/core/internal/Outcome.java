@@ -15,10 +15,21 @@ import java.util.List;
  * @param failure the failure, or null
  */
 record Outcome(Entry entry, Status status, String detail, List<Output> outputs, Throwable failure) {
+  /** The usual details, made once rather than per entry. */
+  private static final String[] OUTPUT_COUNTS = new String[17];
+
+  static {
+    for (int i = 1; i < OUTPUT_COUNTS.length; i++) {
+      OUTPUT_COUNTS[i] = i + " output(s)";
+    }
+  }
+
   static Outcome produced(Entry entry, List<Output> outputs) {
-    return outputs.isEmpty()
+    int n = outputs.size();
+    return n == 0
         ? new Outcome(entry, Status.FILTERED, "the stage produced no output", List.of(), null)
-        : new Outcome(entry, Status.PROCESSED, outputs.size() + " output(s)", outputs, null);
+        : new Outcome(entry, Status.PROCESSED, n < OUTPUT_COUNTS.length ? OUTPUT_COUNTS[n] : n + " output(s)",
+            outputs, null);
   }
 
   static Outcome finished(Entry entry, Status status, String detail) {

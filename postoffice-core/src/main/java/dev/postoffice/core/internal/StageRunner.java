@@ -51,6 +51,7 @@ final class StageRunner {
   private final RouteSettings settings;
   private final FailurePolicy failures;
   private final Retry commitRetry;
+  private final String producedBy;
   private final LinkedBlockingQueue<Entry> handOffs = new LinkedBlockingQueue<>();
   private final Semaphore handOffCapacity;
   private volatile StageRunner next;
@@ -64,6 +65,7 @@ final class StageRunner {
     this.ctx = ctx;
     this.settings = route.settings();
     this.failures = new FailurePolicy(settings.retry());
+    this.producedBy = spec.producedBy();
     // Memory stays bounded: at most a few batches wait in memory; the rest of the backlog stays in the store.
     this.handOffCapacity = new Semaphore(settings.batchSize() * 4);
     this.commitRetry = Retry.of("commit-" + route.id() + "-" + spec.name(), RetryConfig.custom()
@@ -231,7 +233,7 @@ final class StageRunner {
         Output output = outcome.outputs().get(i);
         outputs.add(new NewEntry(EntryId.derive(entry.id(), entry.generation(), i), route.id(),
             route.direction(), spec.output(), output.payload(), output.headers(), entry.id(), entry.traceId(),
-            null, spec.producedBy(), lease));
+            null, producedBy, lease));
       }
       outputsBySource.put(entry.id(), outputs);
       completions.add(new Completion(entry.id(), ctx.nodeId(), entry.attempts(), outcome.status(),

@@ -135,7 +135,9 @@ public final class InMemoryStatusStore implements StatusStore {
     Map<EntryId, NewEntry> toInsert = new LinkedHashMap<>();
     Map<DedupKey, EntryId> keysInCall = new HashMap<>();
     for (NewEntry n : entries) {
-      Check.notNull(n, "entries[" + results.size() + "]");
+      if (n == null) {
+        throw new NullPointerException("entries[" + results.size() + "] cannot be null");
+      }
       StoredEntry existing = byId.get(n.id());
       IntakeResult earlier = newInCall.get(n.id());
       if (existing != null) {
@@ -191,23 +193,10 @@ public final class InMemoryStatusStore implements StatusStore {
   private boolean insert(NewEntry n, EntryId duplicateOf, Instant now, StoredEntry knownSource) {
     Status status = duplicateOf == null ? Status.JUST_IN : Status.DUPLICATE;
     Lease lease = status == Status.JUST_IN ? n.lease() : null;
-    Entry entry = Entry.builder()
-        .id(n.id())
-        .route(n.route())
-        .direction(n.direction())
-        .layer(n.layer())
-        .status(status)
-        .payload(n.payload())
-        .headers(n.headers())
-        .sourceId(n.sourceId())
-        .traceId(n.traceId())
-        .dedupKey(n.dedupKey())
-        .attempts(lease == null ? 0 : 1)
-        .producedBy(n.producedBy())
-        .lease(lease)
-        .createdAt(now)
-        .updatedAt(now)
-        .build();
+    // The canonical constructor rather than a builder: this runs for every entry, and so do the ones below.
+    Entry entry = new Entry(n.id(), n.route(), n.direction(), n.layer(), status, n.payload(), n.headers(),
+        n.sourceId(), n.traceId(), n.dedupKey(), lease == null ? 0 : 1, null, null, 0, n.producedBy(), lease, now,
+        now);
     StoredEntry rec = new StoredEntry(nextSeq, entry, duplicateOf, lane(entry));
     if (byId.putIfAbsent(entry.id(), rec) != null) {
       return false;
@@ -265,11 +254,10 @@ public final class InMemoryStatusStore implements StatusStore {
       List<StoredEntry> due = lane.takeDue(request.limit(), now);
       List<Entry> claimed = new ArrayList<>(due.size());
       for (StoredEntry rec : due) {
-        Entry e = rec.entry.toBuilder()
-            .lease(lease)
-            .attempts(rec.entry.attempts() + 1)
-            .updatedAt(now)
-            .build();
+        Entry p = rec.entry;
+        Entry e = new Entry(p.id(), p.route(), p.direction(), p.layer(), p.status(), p.payload(), p.headers(),
+            p.sourceId(), p.traceId(), p.dedupKey(), p.attempts() + 1, p.nextAttemptAt(), p.lastError(),
+            p.generation(), p.producedBy(), lease, p.createdAt(), now);
         rec.entry = e;
         lane.list(rec);
         lane.place(rec, now);
@@ -308,13 +296,9 @@ public final class InMemoryStatusStore implements StatusStore {
           continue;
         }
         Entry e = rec.entry;
-        update(rec, e.toBuilder()
-            .status(c.newStatus())
-            .lease(null)
-            .lastError(c.lastError())
-            .nextAttemptAt(c.nextAttemptAt())
-            .updatedAt(now)
-            .build(), now);
+        update(rec, new Entry(e.id(), e.route(), e.direction(), e.layer(), c.newStatus(), e.payload(), e.headers(),
+            e.sourceId(), e.traceId(), e.dedupKey(), e.attempts(), c.nextAttemptAt(), c.lastError(),
+            e.generation(), e.producedBy(), null, e.createdAt(), now), now);
         rec.history.add(new HistoryRecord(e.id(), e.status(), c.newStatus(), now, c.detail()));
         for (NewEntry output : c.outputs()) {
           insert(output, null, now, rec); // an output already stored (a rerun) is left as it is
@@ -352,7 +336,9 @@ public final class InMemoryStatusStore implements StatusStore {
         return Optional.empty();
       }
       Status.checkMove(id, e.status(), to);
-      Entry changed = e.toBuilder().status(to).lease(null).nextAttemptAt(null).updatedAt(now).build();
+      Entry changed = new Entry(e.id(), e.route(), e.direction(), e.layer(), to, e.payload(), e.headers(),
+          e.sourceId(), e.traceId(), e.dedupKey(), e.attempts(), null, e.lastError(), e.generation(),
+          e.producedBy(), null, e.createdAt(), now);
       update(rec, changed, now);
       rec.history.add(new HistoryRecord(id, e.status(), to, now, detail));
       return Optional.of(changed);
