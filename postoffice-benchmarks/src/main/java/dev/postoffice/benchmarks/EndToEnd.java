@@ -63,8 +63,9 @@ public final class EndToEnd {
   static double run(Options o, PrintStream out) throws Exception {
     List<RawMessage> messages = Workload.messages(o.messages());
     out.printf(Locale.ROOT, "scenario %s: %,d messages of ~%d bytes, batch %d, concurrency %d, %d producer(s),"
-            + " %d warm-up + %d measured run(s); load %s%n", o.scenario(), o.messages(), Workload.json(0).length,
-        o.batchSize(), o.concurrency(), o.producers(), o.warmups(), o.runs(), Stats.load());
+            + " window %,d, %d warm-up + %d measured run(s); load %s%n", o.scenario(), o.messages(),
+        Workload.json(0).length, o.batchSize(), o.concurrency(), o.producers(), o.window(), o.warmups(), o.runs(),
+        Stats.load());
     DataSource dataSource = null;
     HikariDataSource pool = null;
     String prefix = "bench_" + UUID.randomUUID().toString().substring(0, 8) + "_";

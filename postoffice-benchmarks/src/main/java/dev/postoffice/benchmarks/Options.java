@@ -14,11 +14,13 @@ import java.util.Map;
  * @param concurrency worker threads per stage
  * @param producers threads calling {@code intake.submit}, one message per call
  * @param baseline whether to measure the baseline too
+ * @param window the most messages in flight (submitted, not yet acknowledged): producers wait beyond it, so the
+ *     run measures the pipeline's rate rather than how fast a backlog piles up; 0 for no limit
  * @param purge whether the in-memory store drops entries finished over a second ago, twice a second, as a
  *     long-running host does (steady state: the heap stays flat)
  */
 record Options(String scenario, int messages, int runs, int warmups, int batchSize, int concurrency,
-    int producers, boolean baseline, boolean purge) {
+    int producers, boolean baseline, int window, boolean purge) {
 
   static Options parse(String[] args) {
     if (args.length == 0) {
@@ -43,9 +45,10 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
         Integer.parseInt(named.getOrDefault("concurrency", "1")),
         Integer.parseInt(named.getOrDefault("producers", "2")),
         Boolean.parseBoolean(named.getOrDefault("baseline", "true")),
+        Integer.parseInt(named.getOrDefault("window", "10000")),
         Boolean.parseBoolean(named.getOrDefault("purge", "true")));
     named.keySet().removeAll(java.util.Set.of("runs", "warmups", "batch", "concurrency", "producers", "baseline",
-        "purge"));
+        "window", "purge"));
     if (!named.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + named.keySet() + "\n" + usage());
     }
@@ -54,6 +57,6 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
 
   static String usage() {
     return "usage: EndToEnd inmemory|h2|postgresql [messages] [runs=3] [warmups=2 in memory, else 1] [batch=100] [concurrency=1]"
-        + " [producers=2] [baseline=true] [purge=true]";
+        + " [producers=2] [baseline=true] [window=10000] [purge=true]";
   }
 }

@@ -87,9 +87,11 @@ final class UpstreamRun {
       long gcBefore = Stats.gcMillis();
       long started = System.nanoTime();
       List<Thread> producers = new ArrayList<>();
+      AtomicLong submitted = new AtomicLong();
       for (int p = 0; p < o.producers(); p++) {
         int first = p;
-        Thread t = new Thread(() -> produce(intake, store, messages, first, o.producers()), "producer-" + p);
+        Thread t = new Thread(() -> produce(intake, store, messages, first, o.producers(), o.window(), submitted),
+            "producer-" + p);
         producers.add(t);
         t.start();
       }
@@ -121,10 +123,18 @@ final class UpstreamRun {
     }
   }
 
-  /** Submits every {@code step}-th message from {@code first}, one per call, as webhooks would. */
-  private static void produce(Intake intake, AckClock store, List<RawMessage> messages, int first, int step) {
+  /**
+   * Submits every {@code step}-th message from {@code first}, one per call, as webhooks would, keeping at most
+   * {@code window} messages in flight over all producers.
+   */
+  private static void produce(Intake intake, AckClock store, List<RawMessage> messages, int first, int step,
+      int window, AtomicLong submitted) {
     for (int i = first; i < messages.size(); i += step) {
       RawMessage message = messages.get(i);
+      while (window > 0 && submitted.get() - store.acknowledged() >= window) {
+        LockSupport.parkNanos(100_000);
+      }
+      submitted.incrementAndGet();
       while (true) {
         long at = System.nanoTime();
         try {

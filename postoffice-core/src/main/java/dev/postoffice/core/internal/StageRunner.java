@@ -183,7 +183,9 @@ final class StageRunner {
       }
     }
     lastStorePoll = System.nanoTime();
-    handOffs.drainTo(batch, size);
+    // Keep half the batch for the store, so entries that missed the fast path (stored while the hand-off
+    // queue was full, or by another node) are not starved while hand-offs keep coming.
+    handOffs.drainTo(batch, size - Math.max(1, size / 2));
     handOffCapacity.release(batch.size());
     if (batch.size() < size && running) {
       List<Entry> claimed = claim(size - batch.size());

@@ -556,12 +556,17 @@ public final class InMemoryStatusStore implements StatusStore {
     Check.notNull(cutoff, "cutoff");
     lock.lock();
     try {
+      // Read the terminal statuses' lists, oldest change first, rather than every entry: a host purging
+      // often reads little more than what it drops.
       List<StoredEntry> doomed = new ArrayList<>();
-      for (StoredEntry rec : byId.values()) {
-        if (rec.entry.status().isTerminal() && rec.entry.updatedAt().isBefore(cutoff)) {
-          doomed.add(rec);
+      for (Lane lane : lanes.values()) {
+        for (Status status : Status.values()) {
+          if (status.isTerminal()) {
+            lane.collect(status, cutoff, Integer.MAX_VALUE, doomed);
+          }
         }
       }
+      doomed.removeIf(rec -> !rec.entry.updatedAt().isBefore(cutoff));
       for (StoredEntry rec : doomed) {
         Entry e = rec.entry;
         Lane.remove(rec);
