@@ -31,6 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class UpstreamRun {
   static final String QUEUE = "core.bench";
+  /** How long the in-memory store keeps finished entries when purging (system property bench.retainMillis). */
+  static final long RETAIN_MILLIS = Long.getLong("bench.retainMillis", 1000);
 
   /** What one run measured. */
   record Result(int messages, double seconds, long p50Micros, long p99Micros, long heapPeakMegabytes,
@@ -75,8 +77,8 @@ final class UpstreamRun {
       if (o.purge() && backing instanceof InMemoryStatusStore memory) {
         purger = new Thread(() -> {
           while (!Thread.currentThread().isInterrupted()) {
-            memory.purgeFinishedBefore(Instant.now().minusSeconds(1));
-            LockSupport.parkNanos(500_000_000L);
+            memory.purgeFinishedBefore(Instant.now().minusMillis(RETAIN_MILLIS));
+            LockSupport.parkNanos(RETAIN_MILLIS * 500_000L);
           }
         }, "purger");
         purger.setDaemon(true);
