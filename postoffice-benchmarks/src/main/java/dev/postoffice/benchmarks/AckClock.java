@@ -36,6 +36,7 @@ final class AckClock implements StatusStore {
 
   private final StatusStore delegate;
   private final AtomicLong acknowledged = new AtomicLong();
+  private final AtomicLong overtaken = new AtomicLong();
   private final Map<TraceId, Long> submittedAt = new ConcurrentHashMap<>();
   private final Map<TraceId, Long> acknowledgedAt = new ConcurrentHashMap<>();
 
@@ -68,7 +69,15 @@ final class AckClock implements StatusStore {
     return out;
   }
 
+  /** Acknowledgements that arrived before the publisher recorded the broker's confirmation. */
+  long overtaken() {
+    return overtaken.get();
+  }
+
   private void observe(Optional<Entry> result, Status to) {
+    if (to == Status.QUEUED && result.isPresent()) {
+      overtaken.incrementAndGet();
+    }
     if (to == Status.ACKNOWLEDGED && result.isPresent()) {
       acknowledged.incrementAndGet();
       TraceId trace = result.get().traceId();

@@ -107,10 +107,10 @@ public final class EndToEnd {
         System.gc();
         UpstreamRun.Result result = UpstreamRun.run(store, "bench-" + (r + o.warmups()), messages, o);
         out.printf(Locale.ROOT, "  %s %d: %,.0f msgs/s (%.2f s), CPU %.1f µs/msg, p50 %.1f ms, p99 %.1f ms,"
-                + " heap peak %,d MB (live after the run %,d MB), GC %,d ms%n", r < 0 ? "warm-up" : "run",
-            r < 0 ? r + o.warmups() + 1 : r + 1, result.rate(), result.seconds(), result.cpuMicrosPerMessage(),
-            result.p50Micros() / 1000.0, result.p99Micros() / 1000.0, result.heapPeakMegabytes(),
-            result.liveHeapMegabytes(), result.gcMillis());
+                + " heap peak %,d MB (live after the run %,d MB), GC %,d ms, acks ahead of the confirm record %,d%n",
+            r < 0 ? "warm-up" : "run", r < 0 ? r + o.warmups() + 1 : r + 1, result.rate(), result.seconds(),
+            result.cpuMicrosPerMessage(), result.p50Micros() / 1000.0, result.p99Micros() / 1000.0,
+            result.heapPeakMegabytes(), result.liveHeapMegabytes(), result.gcMillis(), result.overtaken());
         if (r >= 0) {
           rates[r] = result.rate();
           cpus[r] = result.cpuMicrosPerMessage();

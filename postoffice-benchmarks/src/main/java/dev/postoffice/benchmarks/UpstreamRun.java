@@ -36,7 +36,7 @@ final class UpstreamRun {
 
   /** What one run measured. */
   record Result(int messages, double seconds, long p50Micros, long p99Micros, long heapPeakMegabytes,
-      double cpuMicrosPerMessage, long gcMillis, long liveHeapMegabytes) {
+      double cpuMicrosPerMessage, long gcMillis, long liveHeapMegabytes, long overtaken) {
     double rate() {
       return messages / seconds;
     }
@@ -118,7 +118,7 @@ final class UpstreamRun {
       System.gc(); // after the clock stopped: what the pipeline and its store hold, without garbage
       long live = Stats.heapUsedBytes() / (1024 * 1024);
       return new Result(messages.size(), seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
-          heap.peakMegabytes(), cpu, gcMillisDuringRun, live);
+          heap.peakMegabytes(), cpu, gcMillisDuringRun, live, store.overtaken());
     } finally {
       receiver.close();
       transport.close();
