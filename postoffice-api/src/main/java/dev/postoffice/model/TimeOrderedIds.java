@@ -1,7 +1,7 @@
 package dev.postoffice.model;
 
-import java.security.SecureRandom;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Makes UUIDs in the version 7 layout (48 bits of Unix milliseconds, version, random bits, variant), which
@@ -9,14 +9,15 @@ import java.util.UUID;
  * which keeps a database store's cost per message flat as the tables grow.
  */
 final class TimeOrderedIds {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private TimeOrderedIds() {}
 
   static UUID next() {
     long millis = System.currentTimeMillis();
-    long randA = RANDOM.nextLong();
-    long randB = RANDOM.nextLong();
+    // Ids need to be unique, not unguessable: 74 random bits per millisecond from a thread-local generator
+    // (no contention, unlike SecureRandom) make a collision practically impossible.
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long randA = random.nextLong();
+    long randB = random.nextLong();
     long msb = (millis << 16) | 0x7000L | (randA & 0x0FFFL);
     long lsb = (randB & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(msb, lsb);

@@ -154,6 +154,9 @@ public final class JacksonCodec implements Codec {
   }
 
   private static boolean isJson(String contentType) {
+    if (contentType.equals(Payload.JSON)) {
+      return true; // the common case, without parsing
+    }
     String base = contentType.toLowerCase(java.util.Locale.ROOT).split(";", 2)[0].trim();
     return base.equals("application/json") || base.endsWith("+json") || base.equals("text/json");
   }
