@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -132,12 +134,8 @@ class EngineMultiNodeIT {
         .mapToLong(StatusCount::count).sum();
   }
 
-  private static void await(String what, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!done.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("timed out waiting until " + what).isLessThan(deadline);
-      Thread.sleep(100);
-    }
+  private static void await(String what, BooleanSupplier done) {
+    Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(done::getAsBoolean);
   }
 
   /** Entry ids per layer, from the database. */
@@ -231,10 +229,16 @@ class EngineMultiNodeIT {
         victim.crash();
         engines.remove(2); // its intake is gone with it
         try {
-          // A statement the victim sent just before it died may still commit on the server; let it land.
-          Thread.sleep(1000);
+          // A statement the victim sent just before it died may still commit on the server: wait until the
+          // set of entries leased to it stops changing.
+          AtomicReference<Object> last = new AtomicReference<>();
+          Awaitility.await("the victim's last statements have landed").atMost(Duration.ofSeconds(10))
+              .pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(500)).until(() -> {
+                Object current = leasedBy("victim");
+                return current.equals(last.getAndSet(current));
+              });
           held.addAll(leasedBy("victim"));
-        } catch (SQLException | InterruptedException e) {
+        } catch (SQLException e) {
           throw new IllegalStateException(e);
         }
       }

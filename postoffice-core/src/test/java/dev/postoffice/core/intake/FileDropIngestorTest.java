@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -216,12 +217,9 @@ class FileDropIngestorTest {
       write("order.json.tmp", "{\"orderId\":\"o-1\"}");
       Files.move(dir.resolve("order.json.tmp"), dir.resolve("order.json"), StandardCopyOption.ATOMIC_MOVE);
       Path done = dir.resolve("done/order.json");
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!Files.exists(done) && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-        Thread.sleep(5); // waiting on the file system: no latch to wait on
-      }
-      assertThat(done).exists();
+      // Waiting on the file system: there is no latch to wait on, so poll for the outcome.
+      Awaitility.await("the file is moved to done/").atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(5)).until(() -> Files.exists(done));
       assertThat(entries()).hasSize(1);
     }
   }
