@@ -10,6 +10,9 @@ import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -117,6 +120,56 @@ public interface StatusStore extends AutoCloseable {
    *     to {@code to}
    */
   Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now);
+
+  /**
+   * Moves several entries, each as {@link #transition} would, with one history row each: all in one
+   * transaction where the store can (the JDBC store does; the default here calls {@code transition} once per
+   * entry). This is how acknowledgements that arrive together are applied in one database round trip instead
+   * of one per message.
+   *
+   * <p>An id given twice moves once. An id with no entry, or whose entry's status is not in {@code from}, is
+   * left out of the result; nothing else about it changes and it is no error (the caller can look it up).
+   *
+   * @param ids the entries
+   * @param from the statuses they may be in; every one of them must be allowed to move to {@code to}
+   * @param to the new status
+   * @param detail why, for the history rows; may be null
+   * @param now the time of the change
+   * @return the ids of the entries that moved, in no particular order
+   * @throws IllegalArgumentException if a status of {@code from} can never move to {@code to} (nothing is
+   *     written)
+   */
+  default Set<EntryId> transitionAll(
+      Collection<EntryId> ids, Set<Status> from, Status to, String detail, Instant now) {
+    checkMovable(from, to);
+    Set<EntryId> moved = new HashSet<>();
+    for (EntryId id : new LinkedHashSet<>(ids)) {
+      try {
+        if (transition(id, from, to, detail, now).isPresent()) {
+          moved.add(id);
+        }
+      } catch (NoSuchEntryException e) {
+        // left out of the result, as documented
+      }
+    }
+    return moved;
+  }
+
+  /**
+   * Checks the precondition of {@link #transitionAll}: every status of {@code from} can move to {@code to}.
+   *
+   * @param from the statuses entries may be in
+   * @param to the new status
+   * @throws IllegalArgumentException naming the first move that is not allowed
+   */
+  static void checkMovable(Set<Status> from, Status to) {
+    for (Status s : from) {
+      if (!s.canMoveTo(to)) {
+        throw new IllegalArgumentException("transitionAll: an entry in " + s.name() + " can never move to " + to.name()
+            + "; pass only statuses that can");
+      }
+    }
+  }
 
   /**
    * Replays an entry for an operator: it becomes {@code JUST_IN} again with its generation incremented,

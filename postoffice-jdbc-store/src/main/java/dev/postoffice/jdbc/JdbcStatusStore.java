@@ -23,6 +23,7 @@ import dev.postoffice.spi.StoreCapabilities;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -221,6 +222,18 @@ public final class JdbcStatusStore implements StatusStore {
     Objects.requireNonNull(to, "to cannot be null");
     Objects.requireNonNull(now, "now cannot be null");
     return ops.transition(id, from, to, detail, now);
+  }
+
+  @Override
+  public Set<EntryId> transitionAll(
+      Collection<EntryId> ids, Set<Status> from, Status to, String detail, Instant now) {
+    Objects.requireNonNull(ids, "ids cannot be null");
+    Objects.requireNonNull(from, "from cannot be null");
+    Objects.requireNonNull(to, "to cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    ids.forEach(id -> Objects.requireNonNull(id, "ids cannot contain null"));
+    StatusStore.checkMovable(from, to);
+    return ops.transitionAll(ids, from, to, detail, now);
   }
 
   @Override

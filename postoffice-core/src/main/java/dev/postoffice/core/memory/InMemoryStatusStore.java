@@ -22,8 +22,10 @@ import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.StoreCapabilities;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -342,6 +344,36 @@ public final class InMemoryStatusStore implements StatusStore {
       update(rec, changed, now);
       rec.history.add(new HistoryRecord(id, e.status(), to, now, detail));
       return Optional.of(changed);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Set<EntryId> transitionAll(
+      Collection<EntryId> ids, Set<Status> from, Status to, String detail, Instant now) {
+    Check.notNull(ids, "ids");
+    Check.notNull(from, "from");
+    Check.notNull(to, "to");
+    Check.notNull(now, "now");
+    StatusStore.checkMovable(from, to);
+    Set<EntryId> moved = new HashSet<>();
+    lock.lock();
+    try {
+      for (EntryId id : ids) {
+        StoredEntry rec = byId.get(Check.notNull(id, "ids[]"));
+        if (rec == null || !from.contains(rec.entry.status()) || moved.contains(id)) {
+          continue;
+        }
+        Entry e = rec.entry;
+        Entry changed = new Entry(e.id(), e.route(), e.direction(), e.layer(), to, e.payload(), e.headers(),
+            e.sourceId(), e.traceId(), e.dedupKey(), e.attempts(), null, e.lastError(), e.generation(),
+            e.producedBy(), null, e.createdAt(), now);
+        update(rec, changed, now);
+        rec.history.add(new HistoryRecord(id, e.status(), to, now, detail));
+        moved.add(id);
+      }
+      return moved;
     } finally {
       lock.unlock();
     }

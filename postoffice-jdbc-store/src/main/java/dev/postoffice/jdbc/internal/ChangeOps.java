@@ -11,15 +11,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Changes outside a claim: transitions (acknowledgements, republishing), operator replays and lease releases.
  * Each locks the row it reads ({@code FOR UPDATE}) and guards its update on the status it read.
  */
 final class ChangeOps {
+  /** Ids per locking SELECT: well under every database's limit on bound parameters. */
+  private static final int LOCK_CHUNK = 500;
+
   private final Tables tables;
   private final EntryWriter writer;
 
@@ -40,6 +47,59 @@ final class ChangeOps {
     guarded(c, sql, id, current.status(), to.name(), Rows.nanos(now));
     writer.appendHistory(c, List.of(new HistoryRecord(id, current.status(), to, now, detail)));
     return Optional.of(current.toBuilder().status(to).lease(null).nextAttemptAt(null).updatedAt(now).build());
+  }
+
+  /**
+   * Moves those of the entries whose status is in {@code from}: locks them in id order (so two concurrent
+   * calls cannot deadlock on each other), then one batched guarded update and one batched history insert.
+   */
+  Set<EntryId> transitionAll(Connection c, Collection<EntryId> ids, Set<Status> from, Status to, String detail,
+      Instant now) throws SQLException {
+    TreeMap<String, Status> current = new TreeMap<>();
+    List<String> sorted = ids.stream().map(EntryId::value).distinct().sorted().toList();
+    for (int start = 0; start < sorted.size(); start += LOCK_CHUNK) {
+      List<String> chunk = sorted.subList(start, Math.min(sorted.size(), start + LOCK_CHUNK));
+      String sql = "SELECT id, status FROM " + tables.entry() + " WHERE id IN ("
+          + Tables.placeholders(chunk.size()) + ") ORDER BY id FOR UPDATE";
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < chunk.size(); i++) {
+          ps.setString(i + 1, chunk.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            current.put(rs.getString(1), Status.valueOf(rs.getString(2)));
+          }
+        }
+      }
+    }
+    current.values().removeIf(s -> !from.contains(s));
+    if (current.isEmpty()) {
+      return Set.of();
+    }
+    String sql = "UPDATE " + tables.entry() + " SET status = ?, lease_owner = NULL, lease_expires_at = NULL,"
+        + " next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = ?";
+    List<HistoryRecord> history = new ArrayList<>(current.size());
+    Set<EntryId> moved = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (Map.Entry<String, Status> row : current.entrySet()) {
+        ps.setString(1, to.name());
+        ps.setLong(2, Rows.nanos(now));
+        ps.setString(3, row.getKey());
+        ps.setString(4, row.getValue().name());
+        ps.addBatch();
+        EntryId id = EntryId.of(row.getKey());
+        history.add(new HistoryRecord(id, row.getValue(), to, now, detail));
+        moved.add(id);
+      }
+      for (int count : ps.executeBatch()) {
+        if (count == 0) {
+          // Cannot happen while the rows are locked; if a database ever lets it, retry the whole transaction.
+          throw new SQLException("an entry changed while locked", "40001");
+        }
+      }
+    }
+    writer.appendHistory(c, history);
+    return moved;
   }
 
   Entry replay(Connection c, EntryId id, String detail, Instant now) throws SQLException {

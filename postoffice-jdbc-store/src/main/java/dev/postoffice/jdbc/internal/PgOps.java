@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ final class PgOps {
 
   private final String commit;
   private final String transition;
+  private final String transitionAll;
   private final String intake;
   private final String existing;
 
@@ -63,6 +65,15 @@ final class PgOps {
         + " hist AS (" + history + " SELECT id, from_status, ?, ?, ? FROM upd)"
         + " SELECT cur.status AS current_status, upd.* FROM (SELECT status FROM " + t.entry()
         + " WHERE id = ?) cur LEFT JOIN upd ON TRUE";
+    // The outer SELECT reads the statuses as they were when the statement started: an id whose status was in
+    // `from` but that the UPDATE skipped was changed by a concurrent transaction meanwhile (run it again).
+    this.transitionAll = "WITH v AS (SELECT DISTINCT unnest(?::VARCHAR[]) AS id),"
+        + " upd AS (UPDATE " + t.entry() + " e SET status = ?, lease_owner = NULL, lease_expires_at = NULL,"
+        + " next_attempt_at = NULL, updated_at = ? FROM v CROSS JOIN (SELECT unnest(?::VARCHAR[]) AS from_status) f"
+        + " WHERE e.id = v.id AND e.status = f.from_status RETURNING e.id, f.from_status),"
+        + " hist AS (" + history + " SELECT id, from_status, ?, ?, ? FROM upd)"
+        + " SELECT cur.id, cur.status, upd.id IS NOT NULL AS moved FROM " + t.entry() + " cur"
+        + " JOIN v ON cur.id = v.id LEFT JOIN upd ON upd.id = cur.id";
     this.intake = "WITH ins AS (INSERT INTO " + t.entry() + " (" + PgEntryArrays.COLUMNS + ") SELECT "
         + PgEntryArrays.COLUMNS + " FROM (" + newRows + ") o ORDER BY o.ord ON CONFLICT (id) DO NOTHING"
         + " RETURNING id, status),"
@@ -175,6 +186,37 @@ final class PgOps {
         return null; // it was movable and changed under us: the caller runs this again
       }
     }
+  }
+
+  /**
+   * Moves those of the entries whose status is in {@code from}, in one statement; adds to {@code moved} the
+   * ids it moved and returns the ids that raced (in {@code from} when the statement started, changed by
+   * another transaction before it could move them: run again for those).
+   */
+  List<EntryId> transitionAll(Connection c, Collection<EntryId> ids, Set<Status> from, Status to, String detail,
+      Instant now, Set<EntryId> moved) throws SQLException {
+    long at = Rows.nanos(now);
+    List<EntryId> raced = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(transitionAll)) {
+      ps.setArray(1, c.createArrayOf("varchar", ids.stream().map(EntryId::value).toArray()));
+      ps.setString(2, to.name());
+      ps.setLong(3, at);
+      ps.setArray(4, c.createArrayOf("varchar", from.stream().map(Status::name).toArray()));
+      ps.setString(5, to.name());
+      ps.setLong(6, at);
+      Rows.setString(ps, 7, detail);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          EntryId id = EntryId.of(rs.getString(1));
+          if (rs.getBoolean(3)) {
+            moved.add(id);
+          } else if (from.contains(Status.valueOf(rs.getString(2)))) {
+            raced.add(id);
+          }
+        }
+      }
+    }
+    return raced;
   }
 
   /** Intake of entries that have no dedup key: one statement, then a read only for ids that existed. */

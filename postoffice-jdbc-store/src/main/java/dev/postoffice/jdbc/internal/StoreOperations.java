@@ -17,6 +17,8 @@ import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
 import dev.postoffice.spi.StatusCount;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -112,6 +114,32 @@ public final class StoreOperations {
     }
     return tx.inTransaction("transition", false,
         h -> changes.transition(h.getConnection(), id, from, to, detail, now));
+  }
+
+  /** See {@code StatusStore#transitionAll}. @param ids the entries @param from the statuses @param to the
+   * status @param detail why @param now the time @return the ids moved */
+  public Set<EntryId> transitionAll(Collection<EntryId> ids, Set<Status> from, Status to, String detail,
+      Instant now) {
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
+    if (pg == null) {
+      return tx.inTransaction("transitionAll", false,
+          h -> changes.transitionAll(h.getConnection(), ids, from, to, detail, now));
+    }
+    Set<EntryId> moved = new HashSet<>();
+    Collection<EntryId> pending = ids;
+    for (int attempt = 1; !pending.isEmpty(); attempt++) {
+      if (attempt > Transactions.MAX_ATTEMPTS) {
+        throw new StoreUnavailableException("JDBC store: transitionAll gave up after " + Transactions.MAX_ATTEMPTS
+            + " attempts on " + pending.size() + " entries whose status kept changing; " + moved.size()
+            + " others were moved", null);
+      }
+      Collection<EntryId> batch = pending;
+      pending = tx.statement("transitionAll",
+          h -> pg.transitionAll(h.getConnection(), batch, from, to, detail, now, moved));
+    }
+    return moved;
   }
 
   /** See {@code StatusStore#replay}. @param id the entry @param detail why @param now the time
