@@ -3,7 +3,8 @@ package dev.postoffice.spi;
 /**
  * Handles messages a {@link Transport} delivers. The transport settles the message with the broker only
  * after this returns, as the returned {@link Disposition} says. An exception thrown here counts as
- * {@link Disposition#requeue}.
+ * {@link Disposition#requeue}. A handler that can settle several messages in one step implements
+ * {@link BatchMessageHandler}.
  */
 @FunctionalInterface
 public interface MessageHandler {

@@ -94,7 +94,8 @@ public interface Transport extends AutoCloseable {
    * maximum deliveries) is dead-lettered instead of delivered again.
    *
    * @param destination the queue name
-   * @param handler the handler; it may be called from several threads at once
+   * @param handler the handler; it may be called from several threads at once; a
+   *     {@link BatchMessageHandler} gets the messages taken from the broker together in one call
    * @return the running subscription
    * @throws IllegalStateException if the transport is closed
    */

@@ -3,6 +3,7 @@ package dev.postoffice.benchmarks;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.HistoryRecord;
+import dev.postoffice.model.Layer;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
@@ -18,6 +19,7 @@ import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.StoreCapabilities;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,8 @@ final class AckClock implements StatusStore {
   private final AtomicLong overtaken = new AtomicLong();
   private final Map<TraceId, Long> submittedAt = new ConcurrentHashMap<>();
   private final Map<TraceId, Long> acknowledgedAt = new ConcurrentHashMap<>();
+  /** The layer-4 entries of the sampled traces, noted as the hand-off commits them. */
+  private final Map<EntryId, TraceId> sampledLayer4 = new ConcurrentHashMap<>();
 
   AckClock(StatusStore delegate) {
     this.delegate = delegate;
@@ -121,7 +125,34 @@ final class AckClock implements StatusStore {
 
   @Override
   public CommitResult commit(List<Completion> completions, Instant now) {
+    for (Completion c : completions) {
+      for (NewEntry out : c.outputs()) {
+        if (out.layer() == Layer.L4 && sampled(out.traceId())) {
+          sampledLayer4.put(out.id(), out.traceId());
+        }
+      }
+    }
     return delegate.commit(completions, now);
+  }
+
+  @Override
+  public Set<EntryId> transitionAll(
+      Collection<EntryId> ids, Set<Status> from, Status to, String detail, Instant now) {
+    Set<EntryId> moved = delegate.transitionAll(ids, from, to, detail, now);
+    if (to == Status.QUEUED) {
+      overtaken.addAndGet(moved.size());
+    }
+    if (to == Status.ACKNOWLEDGED) {
+      long at = System.nanoTime();
+      for (EntryId id : moved) {
+        TraceId trace = sampledLayer4.remove(id);
+        if (trace != null) {
+          acknowledgedAt.put(trace, at);
+        }
+      }
+      acknowledged.addAndGet(moved.size());
+    }
+    return moved;
   }
 
   @Override

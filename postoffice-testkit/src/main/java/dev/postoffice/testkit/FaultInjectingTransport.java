@@ -1,11 +1,15 @@
 package dev.postoffice.testkit;
 
+import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Disposition;
+import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.MessageHandler;
 import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.Subscription;
 import dev.postoffice.spi.Transport;
 import dev.postoffice.spi.TransportCapabilities;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -136,15 +140,27 @@ public final class FaultInjectingTransport implements Transport {
   @Override
   public Subscription subscribe(String destination, MessageHandler handler) {
     Objects.requireNonNull(handler, "handler cannot be null");
-    return delegate.subscribe(destination, message -> {
-      Disposition d = handler.handle(message);
-      if (d != null && d.kind() == Disposition.Kind.ACK && roll(redeliveryRate)) {
-        redeliveries.incrementAndGet();
-        return Disposition.requeue("injected redelivery: the acknowledgement of " + message.messageId()
-            + " was lost");
-      }
-      return d;
-    });
+    if (handler instanceof BatchMessageHandler batch) {
+      // Stays a batch handler, so the wrapped transport hands it batches as it would without the faults.
+      return delegate.subscribe(destination, (BatchMessageHandler) messages -> {
+        List<Disposition> answered = batch.handleAll(messages);
+        List<Disposition> out = new ArrayList<>(answered.size());
+        for (int i = 0; i < answered.size(); i++) {
+          out.add(maybeLoseAck(messages.get(i), answered.get(i)));
+        }
+        return out;
+      });
+    }
+    return delegate.subscribe(destination, message -> maybeLoseAck(message, handler.handle(message)));
+  }
+
+  private Disposition maybeLoseAck(InboundMessage message, Disposition d) {
+    if (d != null && d.kind() == Disposition.Kind.ACK && roll(redeliveryRate)) {
+      redeliveries.incrementAndGet();
+      return Disposition.requeue("injected redelivery: the acknowledgement of " + message.messageId()
+          + " was lost");
+    }
+    return d;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.postoffice.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.MessageHandler;
@@ -24,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -117,6 +119,17 @@ public abstract class TransportContract {
     if (transport != null) {
       closeTransport(transport);
     }
+  }
+
+  /**
+   * Whether the transport hands a {@link BatchMessageHandler} several waiting messages in one call. Override
+   * to return false for a transport that keeps calling it one message at a time (an SQS FIFO queue, to keep
+   * each group's order); the batch tests then check only that every message is handled and settled.
+   *
+   * @return true by default
+   */
+  protected boolean batchesDeliveries() {
+    return true;
   }
 
   // ---- fixtures -------------------------------------------------------------------------------------------
@@ -452,6 +465,87 @@ public abstract class TransportContract {
       publish(d, marker);
       assertThat(r.until(marker.messageId())).extracting(InboundMessage::messageId)
           .containsExactly(poison.messageId(), marker.messageId());
+    }
+  }
+
+  /** A batch handler that records each call's size and answers per message as told. */
+  private final class BatchRecorder implements BatchMessageHandler {
+    final Recorder inner;
+    final List<Integer> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final AtomicBoolean failNextCall = new AtomicBoolean();
+
+    BatchRecorder(Function<InboundMessage, Disposition> decide) {
+      this.inner = new Recorder(decide);
+    }
+
+    @Override
+    public List<Disposition> handleAll(List<InboundMessage> messages) {
+      calls.add(messages.size());
+      List<Disposition> out = new ArrayList<>();
+      messages.forEach(m -> out.add(inner.handle(m)));
+      if (failNextCall.getAndSet(false)) {
+        throw new IllegalStateException("batch handler broke");
+      }
+      return out;
+    }
+  }
+
+  @Nested
+  @DisplayName("batch handlers")
+  class BatchHandlers {
+    @Test
+    @DisplayName("get every message once, each settled as its own disposition says")
+    void settlesEachAsTold() throws Exception {
+      String d = declared();
+      BatchRecorder r = new BatchRecorder(m -> m.messageId().startsWith("poison")
+          ? Disposition.deadLetter("cannot parse")
+          : m.messageId().startsWith("again") && !m.redelivered() ? Disposition.requeue("later")
+          : Disposition.ack());
+      Recorder dead = acking(transport.deadLetterDestination(d));
+      List<OutboundMessage> messages = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        messages.add(message((i % 10 == 3 ? "poison-" : i % 10 == 7 ? "again-" : "ok-") + UUID.randomUUID()));
+      }
+      for (CompletableFuture<Void> f : transport.publishAll(d, messages)) {
+        await(f);
+      }
+      subscribe(d, r);
+
+      Set<String> done = new HashSet<>();
+      Set<String> expected = new HashSet<>();
+      messages.stream().filter(m -> !m.messageId().startsWith("poison"))
+          .forEach(m -> expected.add(m.messageId()));
+      while (!done.containsAll(expected)) {
+        InboundMessage m = r.inner.next();
+        if (!m.messageId().startsWith("poison") && (!m.messageId().startsWith("again") || m.redelivered())) {
+          assertThat(done.add(m.messageId())).as("%s acknowledged once", m.messageId()).isTrue();
+        }
+      }
+      Set<String> deadIds = new HashSet<>();
+      for (int i = 0; i < 6; i++) {
+        deadIds.add(dead.next().messageId());
+      }
+      assertThat(deadIds).allMatch(id -> id.startsWith("poison")).hasSize(6);
+      assertThat(r.calls).as("sizes of the handleAll calls").allMatch(n -> n >= 1);
+      if (batchesDeliveries()) {
+        assertThat(r.calls).as("sizes of the handleAll calls: messages waiting are handed over together")
+            .anyMatch(n -> n > 1);
+      }
+    }
+
+    @Test
+    @DisplayName("a handleAll that throws gets its messages again")
+    void throwingBatchRequeues() throws Exception {
+      String d = declared();
+      BatchRecorder r = new BatchRecorder(m -> Disposition.ack());
+      r.failNextCall.set(true);
+      OutboundMessage m = message();
+      publish(d, m);
+      subscribe(d, r);
+      assertThat(r.inner.next().messageId()).isEqualTo(m.messageId());
+      InboundMessage again = r.inner.next();
+      assertThat(again.messageId()).isEqualTo(m.messageId());
+      assertThat(again.redelivered()).isTrue();
     }
   }
 

@@ -5,6 +5,7 @@ import dev.postoffice.core.PipelineBuilder;
 import dev.postoffice.core.codec.JacksonCodec;
 import dev.postoffice.core.internal.Require;
 import dev.postoffice.model.Payload;
+import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Codec;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
@@ -15,7 +16,11 @@ import dev.postoffice.spi.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -102,7 +107,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
     transport.declare(source);
     transport.declare(ackDestination);
-    subscription = transport.subscribe(source, this::receive);
+    subscription = transport.subscribe(source, (BatchMessageHandler) this::receiveAll);
     return this;
   }
 
@@ -116,24 +121,61 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   }
 
   Disposition receive(InboundMessage message) {
+    return receiveAll(List.of(message)).get(0);
+  }
+
+  /**
+   * Handles messages delivered together: each through the receipt log and the core's handler in turn, then
+   * their acknowledgements are published together and awaited together (one wait for the broker's
+   * confirmations instead of one per message).
+   */
+  List<Disposition> receiveAll(List<InboundMessage> messages) {
+    List<Disposition> out = new ArrayList<>(messages.size());
+    List<Integer> toAcknowledge = new ArrayList<>();
+    for (InboundMessage message : messages) {
+      Disposition handled = handleOnce(message);
+      if (handled == null) {
+        toAcknowledge.add(out.size());
+      }
+      out.add(handled);
+    }
+    if (toAcknowledge.isEmpty()) {
+      return out;
+    }
+    List<OutboundMessage> acks = new ArrayList<>(toAcknowledge.size());
+    toAcknowledge.forEach(i -> acks.add(acknowledgement(messages.get(i))));
+    List<CompletableFuture<Void>> confirmed = transport.publishAll(ackDestination, acks);
+    long deadline = System.nanoTime() + ackTimeout.toNanos();
+    for (int k = 0; k < toAcknowledge.size(); k++) {
+      out.set(toAcknowledge.get(k), awaitConfirm(confirmed.get(k), deadline));
+    }
+    return out;
+  }
+
+  /**
+   * Runs the core's handler for a message unless the receipt log has it. Returns null when the message is
+   * handled (now or before) and needs its acknowledgement sent, else the disposition to settle it with.
+   */
+  private Disposition handleOnce(InboundMessage message) {
     // A broker may hand the same message to this receiver again while its first delivery is still being
     // handled (an expired SQS visibility timeout, a redelivery after a dropped connection). The copy waits
     // for the first one, then finds it in the receipt log, so the core's handler never runs twice at once.
+    // The gate is released before the acknowledgement is sent: sending it twice is harmless.
     Object gate = inFlight.computeIfAbsent(message.messageId(), k -> new Object());
     synchronized (gate) {
       try {
-        return receiveAlone(message);
+        return handleAlone(message);
       } finally {
         inFlight.remove(message.messageId(), gate);
       }
     }
   }
 
-  private Disposition receiveAlone(InboundMessage message) {
+  private Disposition handleAlone(InboundMessage message) {
     String id = message.messageId();
     if (receipts.isHandled(name, id)) {
       log.debug("receiver {}: message {} already handled; acknowledging again", name, id);
-      return acknowledge(message);
+      return null;
     }
     T value;
     try {
@@ -154,19 +196,22 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       return Disposition.requeue("handler failed: " + e);
     }
     receipts.markHandled(name, id, clock.instant());
-    return acknowledge(message);
+    return null;
   }
 
-  private Disposition acknowledge(InboundMessage message) {
-    Map<String, String> headers = new java.util.HashMap<>();
+  private static OutboundMessage acknowledgement(InboundMessage message) {
+    Map<String, String> headers = new HashMap<>();
     headers.put(Transport.HEADER_ACK_FOR, message.messageId());
     copy(message, headers, Transport.HEADER_TRACE_ID);
     copy(message, headers, Transport.HEADER_ROUTE);
     byte[] body = ("{\"ackFor\":\"" + message.messageId().replace("\"", "") + "\"}")
         .getBytes(StandardCharsets.UTF_8);
+    return new OutboundMessage("ack-" + message.messageId(), headers, body, Payload.JSON);
+  }
+
+  private static Disposition awaitConfirm(CompletableFuture<Void> confirmed, long deadline) {
     try {
-      transport.publish(ackDestination, new OutboundMessage("ack-" + message.messageId(), headers, body,
-          Payload.JSON)).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      confirmed.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       return Disposition.ack();
     } catch (ExecutionException | TimeoutException e) {
       // Handled but not acknowledged: deliver again; the receipt log skips the handler next time.

@@ -1,5 +1,6 @@
 package dev.postoffice.core.memory;
 
+import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.MessageHandler;
@@ -41,6 +42,10 @@ final class MemorySubscription implements Subscription {
       if (taken == null) {
         return;
       }
+      if (handler instanceof BatchMessageHandler batch) {
+        transport.settle(queue, taken, handleAll(batch, taken));
+        continue;
+      }
       List<Disposition> dispositions = new ArrayList<>(taken.size());
       for (MemoryQueue.Held held : taken) {
         if (!dispositions.isEmpty() && closed) {
@@ -52,15 +57,40 @@ final class MemorySubscription implements Subscription {
     }
   }
 
+  private List<Disposition> handleAll(BatchMessageHandler batch, List<MemoryQueue.Held> taken) {
+    List<InboundMessage> messages = new ArrayList<>(taken.size());
+    taken.forEach(held -> messages.add(inbound(held)));
+    List<Disposition> dispositions = new ArrayList<>(taken.size());
+    try {
+      List<Disposition> answered = batch.handleAll(messages);
+      if (answered == null || answered.size() != taken.size()) {
+        throw new IllegalStateException("handleAll returned " + (answered == null ? "null" : answered.size()
+            + " dispositions") + " for " + taken.size() + " messages");
+      }
+      for (Disposition d : answered) {
+        dispositions.add(d != null ? d : Disposition.requeue("the handler returned no disposition"));
+      }
+    } catch (Throwable e) { // as in handle(): requeue the whole batch, keep consuming
+      LOG.warn("Handler for {} failed on a batch of {} messages; requeueing them", queue.name, taken.size(), e);
+      dispositions.clear();
+      taken.forEach(held -> dispositions.add(Disposition.requeue("handler failed: " + e)));
+    }
+    return dispositions;
+  }
+
+  private static InboundMessage inbound(MemoryQueue.Held held) {
+    return new InboundMessage(
+        held.message().messageId(),
+        held.message().headers(),
+        held.message().body().clone(),
+        held.message().contentType(),
+        held.deliveries() + 1,
+        held.deliveries() > 0);
+  }
+
   private Disposition handle(MemoryQueue.Held held) {
     try {
-      Disposition disposition = handler.handle(new InboundMessage(
-          held.message().messageId(),
-          held.message().headers(),
-          held.message().body().clone(),
-          held.message().contentType(),
-          held.deliveries() + 1,
-          held.deliveries() > 0));
+      Disposition disposition = handler.handle(inbound(held));
       return disposition != null ? disposition : Disposition.requeue("the handler returned no disposition");
     } catch (Throwable e) { // even an AssertionError must not lose the message or kill the consumer
       LOG.warn("Handler for {} failed on message {}; requeueing it", queue.name, held.message().messageId(), e);

@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.MessageHandler;
@@ -13,6 +14,9 @@ import dev.postoffice.spi.Subscription;
 import dev.postoffice.spi.Transport;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -26,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes one queue on a channel of its own with manual acknowledgements. Deliveries run on a small pool
- * (at most {@code prefetch} of them are ever queued), and each is settled after its handler returns.
+ * (at most {@code prefetch} of them are ever queued), and each is settled after its handler returns. A
+ * {@link BatchMessageHandler} gets every delivery waiting when a worker becomes free in one call.
  *
  * <p>Every delivery remembers the channel generation it arrived on; the generation moves on whenever the
  * channel shuts down. A delivery from an earlier generation is never acknowledged: its tag would mean another
@@ -48,6 +53,8 @@ public final class RabbitSubscription implements Subscription {
   private final AtomicLong generation = new AtomicLong();
   private final AtomicLong staleSettlementsSkipped = new AtomicLong();
   private final Queue<String> channelErrors = new ConcurrentLinkedQueue<>();
+  /** Deliveries waiting for a worker, for batch handlers only. */
+  private final Queue<Delivery> pending = new ConcurrentLinkedQueue<>();
   private final Object lock = new Object();
   private Channel channel; // guarded by lock
   private String consumerTag; // guarded by lock
@@ -106,7 +113,14 @@ public final class RabbitSubscription implements Subscription {
             return;
           }
           long gen = generation.get();
-          workers.execute(() -> deliver(gen, envelope, props, body));
+          if (handler instanceof BatchMessageHandler) {
+            // Queued for whichever worker drains next: a worker takes everything waiting (up to the
+            // prefetch) into one handleAll call, so batches grow with the load and no delivery waits for one.
+            pending.add(new Delivery(gen, envelope, props, body));
+            workers.execute(RabbitSubscription.this::drainBatch);
+          } else {
+            workers.execute(() -> deliver(gen, envelope, props, body));
+          }
         }
       });
     }
@@ -136,14 +150,11 @@ public final class RabbitSubscription implements Subscription {
     if (closing) {
       return; // not settled: the broker redelivers it once the channel closes
     }
-    String messageId = Messages.messageId(props);
-    int count = counter.count(messageId, Messages.brokerRedeliveries(props), envelope.isRedeliver());
-    if (count > maxDeliveries) {
-      deadLetter(gen, envelope, props, body, messageId, "delivered " + count + " times, more than maxDeliveries ("
-          + maxDeliveries + "); the consumer stopped before settling it");
+    Delivery d = new Delivery(gen, envelope, props, body);
+    InboundMessage message = admit(d);
+    if (message == null) {
       return;
     }
-    InboundMessage message = Messages.inbound(messageId, envelope, props, body, count);
     Disposition disposition;
     try {
       disposition = handler.handle(message);
@@ -151,23 +162,81 @@ public final class RabbitSubscription implements Subscription {
         disposition = Disposition.requeue("the handler returned no disposition");
       }
     } catch (Throwable e) { // an exception counts as requeue, as MessageHandler says
-      LOG.debug("handler for {} threw on message {}", queue, messageId, e);
+      LOG.debug("handler for {} threw on message {}", queue, message.messageId(), e);
       disposition = Disposition.requeue("the handler threw " + e);
     }
+    settleAs(d, message, disposition);
+  }
+
+  /** Takes the deliveries waiting (up to the prefetch) and hands them to the batch handler in one call. */
+  private void drainBatch() {
+    List<Delivery> taken = new ArrayList<>();
+    List<InboundMessage> messages = new ArrayList<>();
+    Delivery d;
+    while (messages.size() < prefetch && (d = pending.poll()) != null) {
+      if (closing) {
+        continue; // not settled: the broker redelivers it once the channel closes
+      }
+      InboundMessage message = admit(d);
+      if (message != null) {
+        taken.add(d);
+        messages.add(message);
+      }
+    }
+    if (messages.isEmpty()) {
+      return;
+    }
+    List<Disposition> dispositions;
+    try {
+      dispositions = ((BatchMessageHandler) handler).handleAll(messages);
+      if (dispositions == null || dispositions.size() != messages.size()) {
+        throw new IllegalStateException("handleAll returned " + (dispositions == null ? "null"
+            : dispositions.size() + " dispositions") + " for " + messages.size() + " messages");
+      }
+    } catch (Throwable e) { // as in deliver(): every message of the batch counts as requeue
+      LOG.debug("batch handler for {} threw on {} messages", queue, messages.size(), e);
+      Disposition requeue = Disposition.requeue("the handler threw " + e);
+      dispositions = Collections.nCopies(messages.size(), requeue);
+    }
+    for (int i = 0; i < messages.size(); i++) {
+      Disposition disposition = dispositions.get(i);
+      settleAs(taken.get(i), messages.get(i),
+          disposition != null ? disposition : Disposition.requeue("the handler returned no disposition"));
+    }
+  }
+
+  /** Counts the delivery; returns the message for the handler, or null if it was dead-lettered instead. */
+  private InboundMessage admit(Delivery d) {
+    String messageId = Messages.messageId(d.props());
+    int count = counter.count(messageId, Messages.brokerRedeliveries(d.props()), d.envelope().isRedeliver());
+    if (count > maxDeliveries) {
+      deadLetter(d.gen(), d.envelope(), d.props(), d.body(), messageId, "delivered " + count
+          + " times, more than maxDeliveries (" + maxDeliveries + "); the consumer stopped before settling it");
+      return null;
+    }
+    return Messages.inbound(messageId, d.envelope(), d.props(), d.body(), count);
+  }
+
+  private void settleAs(Delivery d, InboundMessage message, Disposition disposition) {
+    String messageId = message.messageId();
+    int count = message.deliveryCount();
     switch (disposition.kind()) {
-      case ACK -> settle(gen, envelope.getDeliveryTag(), messageId, true, false);
-      case DEAD_LETTER -> deadLetter(gen, envelope, props, body, messageId, disposition.reason());
+      case ACK -> settle(d.gen(), d.envelope().getDeliveryTag(), messageId, true, false);
+      case DEAD_LETTER -> deadLetter(d.gen(), d.envelope(), d.props(), d.body(), messageId, disposition.reason());
       case REQUEUE -> {
         if (count >= maxDeliveries) {
-          deadLetter(gen, envelope, props, body, messageId, "requeued on delivery " + count + " of maxDeliveries ("
-              + maxDeliveries + "): " + disposition.reason());
+          deadLetter(d.gen(), d.envelope(), d.props(), d.body(), messageId, "requeued on delivery " + count
+              + " of maxDeliveries (" + maxDeliveries + "): " + disposition.reason());
         } else {
           counter.requeued(messageId, count);
-          settle(gen, envelope.getDeliveryTag(), messageId, false, true);
+          settle(d.gen(), d.envelope().getDeliveryTag(), messageId, false, true);
         }
       }
     }
   }
+
+  /** A delivery with the channel generation it arrived on. */
+  private record Delivery(long gen, Envelope envelope, AMQP.BasicProperties props, byte[] body) {}
 
   private void deadLetter(
       long gen, Envelope envelope, AMQP.BasicProperties props, byte[] body, String messageId, String reason) {

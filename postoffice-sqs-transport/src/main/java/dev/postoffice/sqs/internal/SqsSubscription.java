@@ -1,5 +1,6 @@
 package dev.postoffice.sqs.internal;
 
+import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.MessageHandler;
@@ -8,6 +9,7 @@ import dev.postoffice.sqs.SqsTransportSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 /**
  * Consumes one queue: a poller thread long-polls for as many messages as there are free handler threads (at
  * most ten per call), handlers run on their own threads, visibility is extended while a handler runs, and the
- * {@link Settler} settles each message after its handler returned.
+ * {@link Settler} settles each message after its handler returned. On a standard queue a
+ * {@link BatchMessageHandler} gets each receive's messages in one call.
  */
 public final class SqsSubscription implements Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(SqsSubscription.class);
@@ -40,6 +43,8 @@ public final class SqsSubscription implements Subscription {
   private final String queue;
   private final String queueUrl;
   private final MessageHandler handler;
+  /** Whether the handler takes batches. */
+  private final boolean batched;
   private final SqsTransportSettings settings;
   private final Settler settler;
   private final Semaphore permits;
@@ -83,6 +88,7 @@ public final class SqsSubscription implements Subscription {
     this.queue = queue;
     this.queueUrl = queueUrl;
     this.handler = handler;
+    this.batched = handler instanceof BatchMessageHandler;
     this.settings = settings;
     this.settler = new Settler(client, queue, queueUrl, deadLetterUrl, settings, scheduler, senders);
     this.permits = new Semaphore(settings.consumerThreads());
@@ -144,7 +150,9 @@ public final class SqsSubscription implements Subscription {
     Map<String, List<Delivery>> tasks = new LinkedHashMap<>();
     Instant now = settings.clock().instant();
     for (Message m : messages) {
-      String key = settings.fifo() ? groupOf(m) : m.receiptHandle();
+      // A batch handler on a standard queue takes the whole receive in one call; FIFO groups stay one message
+      // at a time, so a requeue holds back the rest of its group.
+      String key = settings.fifo() ? groupOf(m) : batched ? "batch" : m.receiptHandle();
       tasks.computeIfAbsent(key, k -> new ArrayList<>()).add(new Delivery(m, now));
     }
     List<String> refused = new ArrayList<>();
@@ -156,7 +164,13 @@ public final class SqsSubscription implements Subscription {
           continue;
         }
         task.forEach(d -> inFlight.put(d.message.receiptHandle(), d));
-        handlers.execute(() -> run(task));
+        handlers.execute(() -> {
+          if (batched && !settings.fifo()) {
+            runBatch(task);
+          } else {
+            run(task);
+          }
+        });
       }
     }
     if (!refused.isEmpty()) {
@@ -191,6 +205,55 @@ public final class SqsSubscription implements Subscription {
           inFlight.remove(handle);
           settler.requeue(handle);
         }
+      } finally {
+        permits.release();
+      }
+    }
+  }
+
+  /** Hands a standard queue's receive to the batch handler in one call, then settles each message. */
+  private void runBatch(List<Delivery> task) {
+    List<Delivery> taken = new ArrayList<>(task.size());
+    List<InboundMessage> messages = new ArrayList<>(task.size());
+    for (Delivery d : task) {
+      String handle = d.message.receiptHandle();
+      if (isClosed()) {
+        inFlight.remove(handle);
+        settler.requeue(handle);
+        permits.release();
+        continue;
+      }
+      try {
+        messages.add(MessageCodec.decode(d.message));
+        taken.add(d);
+      } catch (RuntimeException e) {
+        inFlight.remove(handle);
+        settler.requeue(handle);
+        permits.release();
+        LOG.warn("Cannot decode SQS message {} of queue '{}': {}; the redrive policy dead-letters it after {}"
+            + " deliveries", d.message.messageId(), queue, e.toString(), settings.maxDeliveries());
+      }
+    }
+    if (messages.isEmpty()) {
+      return;
+    }
+    List<Disposition> dispositions;
+    try {
+      dispositions = ((BatchMessageHandler) handler).handleAll(messages);
+      if (dispositions == null || dispositions.size() != messages.size()) {
+        throw new IllegalStateException("handleAll returned " + (dispositions == null ? "null"
+            : dispositions.size() + " dispositions") + " for " + messages.size() + " messages");
+      }
+    } catch (RuntimeException | Error e) { // every message of the batch counts as requeue
+      dispositions = Collections.nCopies(messages.size(), Disposition.requeue("the handler threw " + e));
+    }
+    for (int i = 0; i < messages.size(); i++) {
+      String handle = taken.get(i).message.receiptHandle();
+      Disposition disposition = dispositions.get(i);
+      try {
+        inFlight.remove(handle);
+        settle(handle, messages.get(i),
+            disposition != null ? disposition : Disposition.requeue("the handler returned no disposition"));
       } finally {
         permits.release();
       }

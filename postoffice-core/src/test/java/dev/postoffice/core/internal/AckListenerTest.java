@@ -1,0 +1,167 @@
+package dev.postoffice.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.core.memory.InMemoryStatusStore;
+import dev.postoffice.model.Direction;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.HistoryRecord;
+import dev.postoffice.model.Layer;
+import dev.postoffice.model.Payload;
+import dev.postoffice.model.RouteId;
+import dev.postoffice.model.Status;
+import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.ClaimRequest;
+import dev.postoffice.spi.Completion;
+import dev.postoffice.spi.Disposition;
+import dev.postoffice.spi.InboundMessage;
+import dev.postoffice.spi.NewEntry;
+import dev.postoffice.spi.StatusStore;
+import dev.postoffice.spi.Transport;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** How Core App acknowledgements handed over together become {@code ACKNOWLEDGED}, including the races. */
+class AckListenerTest {
+  private static final RouteId ROUTE = RouteId.of("orders");
+  private static final String PUBLISHER = "node-publisher";
+  private final Clock clock = Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC);
+  private final InMemoryStatusStore memory = InMemoryStatusStore.create();
+  private final List<String> calls = new ArrayList<>();
+  private final AtomicBoolean storeDown = new AtomicBoolean();
+  /** Runs after the first transitionAll call, as another thread committing at that moment would. */
+  private Consumer<Set<EntryId>> afterFirstCall = ids -> { };
+
+  private AckListener listener() {
+    StatusStore store = (StatusStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {StatusStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("transitionAll")) {
+            if (storeDown.get()) {
+              throw new StoreUnavailableException("database down", null);
+            }
+            calls.add(method.getName());
+          }
+          Object result;
+          try {
+            result = method.invoke(memory, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (method.getName().equals("transitionAll") && calls.size() == 1) {
+            @SuppressWarnings("unchecked")
+            Set<EntryId> ids = Set.copyOf((java.util.Collection<EntryId>) args[0]);
+            afterFirstCall.accept(ids);
+          }
+          return result;
+        });
+    return new AckListener(new EngineContext("node-acks", store, null, null, clock, null, "acks", true,
+        Duration.ofSeconds(1)));
+  }
+
+  /** A layer-4 entry leased to the publisher, not yet confirmed: JUST_IN. */
+  private Entry publishing() {
+    NewEntry e = new NewEntry(EntryId.random(), ROUTE, Direction.UPSTREAM, Layer.L4, Payload.json("{}"), Map.of(),
+        null, TraceId.random(), null, "handOff", null);
+    memory.intake(List.of(e), clock.instant());
+    return memory.claim(new ClaimRequest(ROUTE, Layer.L4, 1, PUBLISHER, Duration.ofMinutes(1), clock.instant()))
+        .get(0);
+  }
+
+  private Entry queued() {
+    Entry claimed = publishing();
+    memory.commit(List.of(new Completion(claimed.id(), PUBLISHER, claimed.attempts(), Status.QUEUED,
+        "confirmed", null, null, List.of())), clock.instant());
+    return memory.find(claimed.id()).orElseThrow();
+  }
+
+  private static InboundMessage ack(EntryId forEntry) {
+    return new InboundMessage("ack-" + forEntry, Map.of(Transport.HEADER_ACK_FOR, forEntry.value()),
+        new byte[0], "application/json", 1, false);
+  }
+
+  private Status status(Entry e) {
+    return memory.find(e.id()).orElseThrow().status();
+  }
+
+  @Test
+  @DisplayName("acknowledgements handed over together are applied in one store call")
+  void oneStoreCallForMany() {
+    List<Entry> entries = List.of(queued(), queued(), queued());
+
+    List<Disposition> out = listener().handleAll(entries.stream().map(e -> ack(e.id())).toList());
+
+    assertThat(out).containsOnly(Disposition.ack()).hasSize(3);
+    assertThat(entries).allMatch(e -> status(e) == Status.ACKNOWLEDGED);
+    assertThat(calls).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("an acknowledgement that overtakes the publisher's record of the confirm records Queued first")
+  void overtakesTheConfirm() {
+    Entry confirmedAlready = queued();
+    Entry stillPublishing = publishing();
+
+    listener().handleAll(List.of(ack(confirmedAlready.id()), ack(stillPublishing.id())));
+
+    assertThat(status(confirmedAlready)).isEqualTo(Status.ACKNOWLEDGED);
+    assertThat(memory.history(stillPublishing.id())).extracting(HistoryRecord::to)
+        .containsExactly(Status.JUST_IN, Status.QUEUED, Status.ACKNOWLEDGED);
+  }
+
+  @Test
+  @DisplayName("an entry the publisher records as Queued between the listener's store calls is still acknowledged")
+  void publisherCommitsInBetween() {
+    Entry e = publishing();
+    afterFirstCall = ids -> memory.commit(List.of(new Completion(e.id(), PUBLISHER, e.attempts(), Status.QUEUED,
+        "confirmed", null, null, List.of())), clock.instant());
+
+    listener().handleAll(List.of(ack(e.id())));
+
+    assertThat(status(e)).isEqualTo(Status.ACKNOWLEDGED);
+    assertThat(memory.history(e.id())).extracting(HistoryRecord::detail).contains("confirmed");
+  }
+
+  @Test
+  @DisplayName("a message without the header is dead-lettered, an unknown entry dropped, the rest applied")
+  void badAcknowledgementsLoseNothingElse() {
+    Entry good = queued();
+    InboundMessage noHeader = new InboundMessage("ack-x", Map.of(), new byte[0], "application/json", 1, false);
+
+    List<Disposition> out = listener().handleAll(List.of(noHeader, ack(EntryId.random()), ack(good.id())));
+
+    assertThat(out.get(0).kind()).isEqualTo(Disposition.Kind.DEAD_LETTER);
+    assertThat(out.get(0).reason()).contains(Transport.HEADER_ACK_FOR);
+    assertThat(out.get(1)).isEqualTo(Disposition.ack());
+    assertThat(out.get(2)).isEqualTo(Disposition.ack());
+    assertThat(status(good)).isEqualTo(Status.ACKNOWLEDGED);
+  }
+
+  @Test
+  @DisplayName("while the store is down every acknowledgement is requeued, none lost")
+  void storeDownRequeues() {
+    Entry e = queued();
+    storeDown.set(true);
+
+    List<Disposition> out = listener().handleAll(List.of(ack(e.id()), ack(e.id())));
+
+    assertThat(out).allMatch(d -> d.kind() == Disposition.Kind.REQUEUE);
+    assertThat(status(e)).isEqualTo(Status.QUEUED);
+    storeDown.set(false);
+    assertThat(listener().handleAll(List.of(ack(e.id())))).containsExactly(Disposition.ack());
+    assertThat(status(e)).isEqualTo(Status.ACKNOWLEDGED);
+  }
+}
