@@ -1,34 +1,33 @@
 package dev.postoffice.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.RawMessage;
-import dev.postoffice.core.memory.InMemoryStatusStore;
-import dev.postoffice.jdbc.JdbcDialect;
-import dev.postoffice.jdbc.JdbcStatusStore;
-import dev.postoffice.spi.StatusStore;
-import java.io.IOException;
+import dev.postoffice.core.codec.JacksonCodec;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
-import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 
 /**
  * The end-to-end harness: one command per scenario, printing msgs/s (median of the measured runs after the
- * warm-up), p50/p99 latency from intake to {@code ACKNOWLEDGED}, the heap's peak, and an in-run baseline
- * with the ratio. Scenarios: {@code inmemory} (in-memory store and transport), {@code h2} (H2 in memory, the
- * embedded default) and {@code postgresql} (127.0.0.1:5432, database test, user postgres; skipped with a
- * message when unreachable), the last two with the in-memory transport.
+ * warm-up), p50/p99 latency from intake (downstream: from the Core App's send) to the final status, the heap's
+ * peak, and an in-run baseline with the ratio. Scenarios:
+ *
+ * <ul>
+ *   <li>{@code inmemory}: in-memory store and transport; baseline, the same Jackson stages on a bare pool;</li>
+ *   <li>{@code h2}, {@code postgresql}: that store, in-memory transport; baseline, the same rows in plain JDBC;</li>
+ *   <li>{@code rabbit}: PostgreSQL (or {@code store=h2}) and RabbitMQ at 127.0.0.1:5672, Core App receiver with
+ *       a JDBC receipt log; baseline, the plain RabbitMQ client's confirmed round trip ({@link RabbitBaseline});</li>
+ *   <li>{@code sqs}: PostgreSQL (or {@code store=h2}) and SQS on an embedded ElasticMQ; baseline, the plain
+ *       SqsClient's send, receive and delete ({@link SqsBaseline});</li>
+ *   <li>{@code downstream}: CoreAppSender, downstream route, HttpDispatcher to a loopback partner, on PostgreSQL
+ *       (or {@code store=h2}); baseline, the same POSTs with a plain HttpClient ({@link HttpBaseline}).</li>
+ * </ul>
+ *
+ * <p>A scenario whose service (PostgreSQL at 127.0.0.1:5432, RabbitMQ) is unreachable prints
+ * {@code SKIPPED: ...} and ends.
  *
  * <pre>
  * ./mvnw -q -pl postoffice-benchmarks -am package -DskipTests -Pbench -Dbench.args="inmemory 200000"
+ * ./mvnw -q -pl postoffice-benchmarks -am package -DskipTests -Pbench -Dbench.args="rabbit 10000 nodes=2"
  * </pre>
  */
 public final class EndToEnd {
@@ -38,9 +37,8 @@ public final class EndToEnd {
    * Runs a scenario.
    *
    * @param args {@code <scenario> [messages] [name=value ...]}, see {@link Options#usage()}
-   * @throws Exception on failure
    */
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     Options o;
     try {
       o = Options.parse(args);
@@ -49,7 +47,15 @@ public final class EndToEnd {
       System.exit(2);
       return;
     }
-    run(o, System.out);
+    int status = 0;
+    try {
+      run(o, System.out);
+    } catch (Exception e) {
+      e.printStackTrace();
+      status = 1;
+    }
+    // Client libraries (ElasticMQ's actors, HTTP and AMQP clients) may leave non-daemon threads behind.
+    System.exit(status);
   }
 
   /**
@@ -62,55 +68,34 @@ public final class EndToEnd {
    */
   static double run(Options o, PrintStream out) throws Exception {
     List<RawMessage> messages = Workload.messages(o.messages());
-    out.printf(Locale.ROOT, "scenario %s: %,d messages of ~%d bytes, batch %d, concurrency %d, %d producer(s),"
-            + " window %,d, %d warm-up + %d measured run(s); load %s%n", o.scenario(), o.messages(),
-        Workload.json(0).length, o.batchSize(), o.concurrency(), o.producers(), o.window(), o.warmups(), o.runs(),
-        Stats.load());
-    DataSource dataSource = null;
-    HikariDataSource pool = null;
-    String prefix = "bench_" + UUID.randomUUID().toString().substring(0, 8) + "_";
-    switch (o.scenario()) {
-      case "inmemory" -> { }
-      case "h2" -> {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        dataSource = h2;
-      }
-      case "postgresql" -> {
-        if (!reachable("127.0.0.1", 5432)) {
-          out.println("SKIPPED: PostgreSQL is not reachable at 127.0.0.1:5432 (database test, user postgres)");
-          return -1;
-        }
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true");
-        config.setUsername("postgres");
-        config.setMaximumPoolSize(8);
-        pool = new HikariDataSource(config);
-        dataSource = pool;
-      }
-      default -> throw new IllegalArgumentException("unknown scenario " + o.scenario() + "\n" + Options.usage());
+    out.printf(Locale.ROOT, "scenario %s: %,d messages of ~%d bytes, store %s, %d node(s), %,d pre-filled"
+            + " entries, batch %d, concurrency %d, %d producer(s), window %,d, %d warm-up + %d measured run(s);"
+            + " load %s%n", o.scenario(), o.messages(), Workload.json(0).length, o.store(), o.nodes(), o.prefill(),
+        o.batchSize(), o.concurrency(), o.producers(), o.window(), o.warmups(), o.runs(), Stats.load());
+    if (o.scenario().equals("rabbit") && !RabbitScenario.reachable()) {
+      out.println("SKIPPED: RabbitMQ is not reachable at " + RabbitScenario.HOST + ":" + RabbitScenario.PORT);
+      return -1;
     }
-    try {
-      JdbcStatusStore jdbc = null;
-      if (dataSource != null) {
-        jdbc = JdbcStatusStore.builder(dataSource)
-            .dialect(o.scenario().equals("h2") ? JdbcDialect.H2 : JdbcDialect.POSTGRESQL)
-            .tablePrefix(prefix)
-            .build();
-        jdbc.migrate();
+    // Null resources are allowed here: a scenario opens only what it uses.
+    try (StoreSetup store = StoreSetup.open(o, out);
+        SqsScenario sqs = store != null && o.scenario().equals("sqs") ? new SqsScenario() : null;
+        PartnerServer partner = store != null && o.scenario().equals("downstream") ? new PartnerServer() : null) {
+      if (store == null) {
+        return -1;
       }
       double[] rates = new double[o.runs()];
       double[] cpus = new double[o.runs()];
-      UpstreamRun.Result last = null;
+      RunResult last = null;
       for (int r = -o.warmups(); r < o.runs(); r++) {
-        StatusStore store = jdbc != null ? jdbc : InMemoryStatusStore.create();
         System.gc();
-        UpstreamRun.Result result = UpstreamRun.run(store, "bench-" + (r + o.warmups()), messages, o);
+        RunResult result = runOnce(o, store, sqs, partner, "bench-" + (r + o.warmups()), messages);
         out.printf(Locale.ROOT, "  %s %d: %,.0f msgs/s (%.2f s), CPU %.1f µs/msg, p50 %.1f ms, p99 %.1f ms,"
-                + " heap peak %,d MB (live after the run %,d MB), GC %,d ms, acks ahead of the confirm record %,d%n",
+                + " heap peak %,d MB (live after the run %,d MB), GC %,d ms%s%n",
             r < 0 ? "warm-up" : "run", r < 0 ? r + o.warmups() + 1 : r + 1, result.rate(), result.seconds(),
             result.cpuMicrosPerMessage(), result.p50Micros() / 1000.0, result.p99Micros() / 1000.0,
-            result.heapPeakMegabytes(), result.liveHeapMegabytes(), result.gcMillis(), result.overtaken());
+            result.heapPeakMegabytes(), result.liveHeapMegabytes(), result.gcMillis(),
+            o.scenario().equals("downstream") ? ""
+                : String.format(Locale.ROOT, ", acks ahead of the confirm record %,d", result.overtaken()));
         if (r >= 0) {
           rates[r] = result.rate();
           cpus[r] = result.cpuMicrosPerMessage();
@@ -119,55 +104,64 @@ public final class EndToEnd {
       }
       double median = Stats.median(rates);
       double cpu = Stats.median(cpus);
-      double[] baseline = o.baseline() ? baseline(o, messages, dataSource) : new double[] {Double.NaN, Double.NaN};
-      out.printf(Locale.ROOT, "RESULT %s: %,.0f msgs/s median, CPU %.1f µs/msg, p50 %.1f ms, p99 %.1f ms (last run),"
-              + " heap peak %,d MB; baseline %s %,.0f msgs/s, CPU %.1f µs/msg; ratio %.2f (CPU ratio %.2f);"
-              + " load %s%n", o.scenario(), median, cpu,
-          last.p50Micros() / 1000.0, last.p99Micros() / 1000.0, last.heapPeakMegabytes(),
-          dataSource == null ? "(bare 2-thread pool, same Jackson stages)" : "(plain JDBC, same rows, batch "
-              + o.batchSize() + ")", baseline[0], baseline[1], median / baseline[0], baseline[1] / cpu, Stats.load());
+      double[] baseline = o.baseline() ? baseline(o, messages, store, sqs, partner)
+          : new double[] {Double.NaN, Double.NaN};
+      out.printf(Locale.ROOT, "RESULT %s: %,d msgs, %d node(s), %,d pre-filled; %,.0f msgs/s median, CPU %.1f"
+              + " µs/msg, p50 %.1f ms, p99 %.1f ms (last run), heap peak %,d MB, live after the last run %,d MB;"
+              + " baseline %s %,.0f msgs/s, CPU %.1f µs/msg; ratio %.2f (CPU ratio %.2f); load %s%n",
+          o.scenario(), o.messages(), o.nodes(), o.prefill(), median, cpu, last.p50Micros() / 1000.0,
+          last.p99Micros() / 1000.0, last.heapPeakMegabytes(), last.liveHeapMegabytes(), baselineName(o),
+          baseline[0], baseline[1], median / baseline[0], baseline[1] / cpu, Stats.load());
       return median;
-    } finally {
-      if (dataSource != null) {
-        drop(dataSource, prefix);
-      }
-      if (pool != null) {
-        pool.close();
-      }
     }
   }
 
+  private static RunResult runOnce(Options o, StoreSetup store, SqsScenario sqs, PartnerServer partner,
+      String route, List<RawMessage> messages) throws Exception {
+    if (partner != null) {
+      return DownstreamRun.run(store.storesForRun(), partner, route, messages.size(), o);
+    }
+    try (RunBroker broker = switch (o.scenario()) {
+      case "rabbit" -> RabbitScenario.broker(o.nodes());
+      case "sqs" -> sqs.broker(o.nodes());
+      default -> RunBroker.inMemory(messages.size());
+    }) {
+      boolean realBroker = o.scenario().equals("rabbit") || o.scenario().equals("sqs");
+      return UpstreamRun.run(store.storesForRun(), broker, store.receiptLog(realBroker), route, messages, o);
+    }
+  }
+
+  private static String baselineName(Options o) {
+    return switch (o.scenario()) {
+      case "inmemory" -> "(bare 2-thread pool, same Jackson stages)";
+      case "rabbit" -> "(plain RabbitMQ client: confirmed publish, consume, ack published back, consumed)";
+      case "sqs" -> "(plain SqsClient, one leg: sendMessageBatch, receive, deleteMessageBatch)";
+      case "downstream" -> "(plain HttpClient, same POSTs, " + o.concurrency() * o.nodes() + " thread(s))";
+      default -> "(plain JDBC, same rows, batch " + o.batchSize() + ")";
+    };
+  }
+
   /** The baseline's median rate and CPU per message, after one warm-up round. */
-  private static double[] baseline(Options o, List<RawMessage> messages, DataSource dataSource) throws Exception {
-    double[] rates = new double[Math.max(1, o.runs())];
+  private static double[] baseline(Options o, List<RawMessage> messages, StoreSetup store, SqsScenario sqs,
+      PartnerServer partner) throws Exception {
+    JacksonCodec codec = JacksonCodec.create();
+    // What the pipeline publishes at layer 4, so the brokers' baselines carry messages of the same size.
+    byte[] coreMessage = codec.encode(Workload.translate(Workload.normalize(codec, messages.get(0)))).bytes();
+    double[] rates = new double[o.runs()];
     double[] cpus = new double[rates.length];
     for (int r = -1; r < rates.length; r++) {
-      double[] measured = dataSource == null ? JacksonBaseline.run(messages)
-          : JdbcBaseline.run(dataSource, messages.size(), o.batchSize());
+      double[] measured = switch (o.scenario()) {
+        case "inmemory" -> JacksonBaseline.run(messages);
+        case "rabbit" -> RabbitBaseline.run(messages.size(), coreMessage);
+        case "sqs" -> SqsBaseline.run(sqs, messages.size(), coreMessage);
+        case "downstream" -> HttpBaseline.run(partner, messages.size(), o.concurrency() * o.nodes());
+        default -> JdbcBaseline.run(store.dataSource(), messages.size(), o.batchSize());
+      };
       if (r >= 0) {
         rates[r] = messages.size() / measured[0];
         cpus[r] = measured[1];
       }
     }
     return new double[] {Stats.median(rates), Stats.median(cpus)};
-  }
-
-  private static boolean reachable(String host, int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), 1000);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static void drop(DataSource dataSource, String prefix) {
-    try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-      for (String table : List.of("entry", "history", "dedup", "poll_cursor", "receipt", "schema_version")) {
-        st.execute("DROP TABLE IF EXISTS " + prefix + table);
-      }
-    } catch (SQLException e) {
-      System.err.println("could not drop the benchmark tables " + prefix + "*: " + e.getMessage());
-    }
   }
 }

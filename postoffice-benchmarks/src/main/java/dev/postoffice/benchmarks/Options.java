@@ -1,32 +1,53 @@
 package dev.postoffice.benchmarks;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The harness's command line: {@code <scenario> [messages] [name=value ...]}.
  *
- * @param scenario inmemory, h2 or postgresql
+ * @param scenario inmemory, h2, postgresql, rabbit, sqs or downstream
  * @param messages messages per measured run
  * @param runs measured runs (the median is reported)
  * @param warmups warm-up runs before them
  * @param batchSize the route's batch size
- * @param concurrency worker threads per stage
- * @param producers threads calling {@code intake.submit}, one message per call
+ * @param concurrency worker threads per stage (and, downstream, the baseline's HTTP threads per node)
+ * @param producers threads calling {@code intake.submit} (downstream: {@code CoreAppSender.send}), one message
+ *     per call
  * @param baseline whether to measure the baseline too
- * @param window the most messages in flight (submitted, not yet acknowledged): producers wait beyond it, so the
+ * @param window the most messages in flight (submitted, not yet finished): producers wait beyond it, so the
  *     run measures the pipeline's rate rather than how fast a backlog piles up; 0 for no limit
  * @param purge whether the in-memory store drops entries finished over a second ago, twice a second, as a
  *     long-running host does (steady state: the heap stays flat)
+ * @param nodes engines sharing the store (and the broker), each with its own node id and, on a database, its
+ *     own connection pool; submits are spread over them
+ * @param prefill finished entries of another route written to the store before the runs, to see whether a
+ *     large table slows the pipeline (JDBC stores only)
+ * @param store the store under the scenarios that take one: {@code postgresql} or {@code h2}
  */
 record Options(String scenario, int messages, int runs, int warmups, int batchSize, int concurrency,
-    int producers, boolean baseline, int window, boolean purge) {
+    int producers, boolean baseline, int window, boolean purge, int nodes, long prefill, String store) {
+
+  /** Every scenario, in the order the usage lists them. */
+  static final List<String> SCENARIOS = List.of("inmemory", "h2", "postgresql", "rabbit", "sqs", "downstream");
+
+  /** The scenarios that run on a store chosen with {@code store=}; the others name their store. */
+  static final Set<String> STORE_CHOICE = Set.of("rabbit", "sqs", "downstream");
+
+  private static final Set<String> NAMES = Set.of("runs", "warmups", "batch", "concurrency", "producers",
+      "baseline", "window", "purge", "nodes", "prefill", "store");
 
   static Options parse(String[] args) {
     if (args.length == 0) {
       throw new IllegalArgumentException(usage());
     }
     String scenario = args[0];
+    if (!SCENARIOS.contains(scenario)) {
+      throw new IllegalArgumentException("unknown scenario " + scenario + "\n" + usage());
+    }
+    // Defaults sized so that one run takes seconds on a laptop: the in-memory path is two orders faster.
     int defaultMessages = scenario.equals("inmemory") ? 200_000 : scenario.equals("h2") ? 20_000 : 10_000;
     int messages = defaultMessages;
     Map<String, String> named = new HashMap<>();
@@ -38,6 +59,18 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
         named.put(args[i].substring(0, eq), args[i].substring(eq + 1));
       }
     }
+    Map<String, String> unknown = new HashMap<>(named);
+    unknown.keySet().removeAll(NAMES);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("unknown options " + unknown.keySet() + "\n" + usage());
+    }
+    String store = named.getOrDefault("store", STORE_CHOICE.contains(scenario) ? "postgresql"
+        : scenario.equals("inmemory") ? "inmemory" : scenario);
+    if (named.containsKey("store") && (!STORE_CHOICE.contains(scenario) || !Set.of("postgresql", "h2")
+        .contains(store))) {
+      throw new IllegalArgumentException("store=postgresql|h2 applies to rabbit, sqs and downstream only\n"
+          + usage());
+    }
     Options o = new Options(scenario, messages,
         Integer.parseInt(named.getOrDefault("runs", "3")),
         Integer.parseInt(named.getOrDefault("warmups", scenario.equals("inmemory") ? "2" : "1")),
@@ -46,17 +79,33 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
         Integer.parseInt(named.getOrDefault("producers", "2")),
         Boolean.parseBoolean(named.getOrDefault("baseline", "true")),
         Integer.parseInt(named.getOrDefault("window", "10000")),
-        Boolean.parseBoolean(named.getOrDefault("purge", "true")));
-    named.keySet().removeAll(java.util.Set.of("runs", "warmups", "batch", "concurrency", "producers", "baseline",
-        "window", "purge"));
-    if (!named.isEmpty()) {
-      throw new IllegalArgumentException("unknown options " + named.keySet() + "\n" + usage());
+        Boolean.parseBoolean(named.getOrDefault("purge", "true")),
+        Integer.parseInt(named.getOrDefault("nodes", "1")),
+        Long.parseLong(named.getOrDefault("prefill", "0")),
+        store);
+    if (o.nodes() < 1 || o.runs() < 1 || o.warmups() < 0 || o.producers() < 1 || o.prefill() < 0) {
+      throw new IllegalArgumentException("nodes, runs and producers must be >= 1, warmups and prefill >= 0\n"
+          + usage());
+    }
+    if (o.prefill() > 0 && o.store().equals("inmemory")) {
+      throw new IllegalArgumentException("prefill needs a JDBC store (h2, postgresql or store=...)\n" + usage());
     }
     return o;
   }
 
+  /** Whether the store is a database (so nodes get their own pools and entries can be pre-filled). */
+  boolean jdbc() {
+    return !store.equals("inmemory");
+  }
+
   static String usage() {
-    return "usage: EndToEnd inmemory|h2|postgresql [messages] [runs=3] [warmups=2 in memory, else 1] [batch=100] [concurrency=1]"
-        + " [producers=2] [baseline=true] [window=10000] [purge=true]";
+    return "usage: EndToEnd inmemory|h2|postgresql|rabbit|sqs|downstream [messages]\n"
+        + "  [runs=3] [warmups=2 in memory, else 1] [batch=100] [concurrency=1] [producers=2] [baseline=true]\n"
+        + "  [window=10000] [purge=true] [nodes=1] [prefill=0] [store=postgresql|h2 (rabbit, sqs, downstream)]\n"
+        + "scenarios: inmemory = in-memory store and transport; h2, postgresql = that store, in-memory transport;\n"
+        + "  rabbit = store + RabbitMQ at 127.0.0.1:5672 (guest/guest); sqs = store + SQS on an embedded ElasticMQ;\n"
+        + "  downstream = CoreAppSender -> downstream route -> HttpDispatcher -> a loopback HTTP partner.\n"
+        + "nodes=N runs N engines on one store (each its own node id and pool) and one broker; prefill=N writes N\n"
+        + "  finished entries first. PostgreSQL: 127.0.0.1:5432, database test, user postgres.";
   }
 }

@@ -12,9 +12,8 @@ import dev.postoffice.core.Route;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.codec.JacksonCodec;
 import dev.postoffice.core.exchange.CoreAppReceiver;
-import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryStatusStore;
-import dev.postoffice.core.memory.InMemoryTransport;
+import dev.postoffice.spi.ReceiptLog;
 import dev.postoffice.spi.StatusStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,35 +21,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import java.util.stream.LongStream;
 
 /**
- * One measured run of the upstream path: producers submit {@code messages} raw orders one per call; the route
- * normalizes (L1 to L2), translates (L2 to L3), hands off (L3 to L4) and publishes (L4); a Core App receiver
- * decodes each core order and acknowledges it; the run ends when the store has recorded every layer-4 entry
- * {@code ACKNOWLEDGED}.
+ * One measured run of the upstream path: producers submit {@code messages} raw orders one per call, spread over
+ * the nodes; the route normalizes (L1 to L2), translates (L2 to L3), hands off (L3 to L4) and publishes (L4);
+ * a Core App receiver decodes each core order and acknowledges it; the run ends when the store has recorded
+ * every layer-4 entry {@code ACKNOWLEDGED}. The store and broker come from the scenario.
  */
 final class UpstreamRun {
   static final String QUEUE = "core.bench";
   /** How long the in-memory store keeps finished entries when purging (system property bench.retainMillis). */
   static final long RETAIN_MILLIS = Long.getLong("bench.retainMillis", 1000);
 
-  /** What one run measured. */
-  record Result(int messages, double seconds, long p50Micros, long p99Micros, long heapPeakMegabytes,
-      double cpuMicrosPerMessage, long gcMillis, long liveHeapMegabytes, long overtaken) {
-    double rate() {
-      return messages / seconds;
-    }
-  }
-
   private UpstreamRun() {}
 
-  static Result run(StatusStore backing, String routeName, List<RawMessage> messages, Options o)
-      throws InterruptedException {
-    AckClock store = new AckClock(backing);
+  /**
+   * Runs once.
+   *
+   * @param stores one store per node (the same instance for all nodes in memory)
+   * @param broker the run's transports
+   * @param receipts the Core App receiver's receipt log
+   */
+  static RunResult run(List<StatusStore> stores, RunBroker broker, ReceiptLog receipts, String routeName,
+      List<RawMessage> messages, Options o) throws InterruptedException {
+    // One clock per node: every node may record an acknowledgement (the ack queue is shared), and each clock
+    // is told of every submit so that it can time the acknowledgements it sees.
+    List<AckClock> clocks = new ArrayList<>();
+    for (StatusStore store : stores) {
+      clocks.add(new AckClock(store));
+    }
     JacksonCodec codec = JacksonCodec.create();
-    InMemoryTransport transport = InMemoryTransport.builder()
-        .capacityPerDestination(Math.max(InMemoryTransport.DEFAULT_CAPACITY_PER_DESTINATION, messages.size() + 1))
-        .build();
     RouteSettings settings = RouteSettings.builder()
         .batchSize(o.batchSize())
         .concurrency(o.concurrency())
@@ -58,23 +60,25 @@ final class UpstreamRun {
     Route route = Route.upstream(routeName)
         .normalize(PartnerOrder.class, raw -> Workload.normalize(codec, raw))
         .translate(CoreOrder.class, order -> List.of(Workload.translate(order)))
-        .publishTo(QUEUE)
+        .publishTo(broker.queue())
         .settings(settings)
         .build();
     AtomicLong handled = new AtomicLong();
-    CoreAppReceiver<CoreOrder> receiver = CoreAppReceiver.builder(transport, InMemoryReceiptLog.create(),
-            CoreOrder.class)
-        .from(QUEUE)
+    CoreAppReceiver<CoreOrder> receiver = CoreAppReceiver.builder(broker.core(), receipts, CoreOrder.class)
+        .from(broker.queue())
         .codec(codec)
         .handler((order, context) -> handled.incrementAndGet())
         .build();
-    try (Pipeline pipeline = PostOffice.builder().store(store).transport(transport).codec(codec).route(route)
-        .build();
-        Stats.HeapPeak heap = new Stats.HeapPeak()) {
+    List<Pipeline> pipelines = new ArrayList<>();
+    try (Stats.HeapPeak heap = new Stats.HeapPeak()) {
+      for (int n = 0; n < stores.size(); n++) {
+        pipelines.add(PostOffice.builder().nodeId("bench-node-" + n).store(clocks.get(n))
+            .transport(broker.node(n)).codec(codec).route(route).build());
+      }
       receiver.start();
-      pipeline.start();
+      pipelines.forEach(Pipeline::start);
       Thread purger = null;
-      if (o.purge() && backing instanceof InMemoryStatusStore memory) {
+      if (o.purge() && stores.get(0) instanceof InMemoryStatusStore memory) {
         purger = new Thread(() -> {
           while (!Thread.currentThread().isInterrupted()) {
             memory.purgeFinishedBefore(Instant.now().minusMillis(RETAIN_MILLIS));
@@ -84,7 +88,8 @@ final class UpstreamRun {
         purger.setDaemon(true);
         purger.start();
       }
-      Intake intake = pipeline.intake(routeName);
+      List<Intake> intakes = pipelines.stream().map(p -> p.intake(routeName)).toList();
+      LongSupplier acknowledged = () -> clocks.stream().mapToLong(AckClock::acknowledged).sum();
       long cpuBefore = Stats.processCpuNanos();
       long gcBefore = Stats.gcMillis();
       long started = System.nanoTime();
@@ -92,15 +97,15 @@ final class UpstreamRun {
       AtomicLong submitted = new AtomicLong();
       for (int p = 0; p < o.producers(); p++) {
         int first = p;
-        Thread t = new Thread(() -> produce(intake, store, messages, first, o.producers(), o.window(), submitted),
-            "producer-" + p);
+        Thread t = new Thread(() -> produce(intakes, clocks, acknowledged, messages, first, o.producers(),
+            o.window(), submitted), "producer-" + p);
         producers.add(t);
         t.start();
       }
       long deadline = started + Duration.ofMinutes(10).toNanos();
-      while (store.acknowledged() < messages.size()) {
+      while (acknowledged.getAsLong() < messages.size()) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("run did not finish in 10 minutes: " + store.acknowledged() + " of "
+          throw new IllegalStateException("run did not finish in 10 minutes: " + acknowledged.getAsLong() + " of "
               + messages.size() + " acknowledged, " + handled.get() + " handled by the Core App");
         }
         LockSupport.parkNanos(200_000);
@@ -114,34 +119,39 @@ final class UpstreamRun {
       if (purger != null) {
         purger.interrupt();
       }
-      long[] latencies = store.latenciesMicros();
+      long[] latencies = clocks.stream().flatMapToLong(c -> LongStream.of(c.latenciesMicros())).sorted()
+          .toArray();
       System.gc(); // after the clock stopped: what the pipeline and its store hold, without garbage
       long live = Stats.heapUsedBytes() / (1024 * 1024);
-      return new Result(messages.size(), seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
-          heap.peakMegabytes(), cpu, gcMillisDuringRun, live, store.overtaken());
+      return new RunResult(messages.size(), seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
+          heap.peakMegabytes(), cpu, gcMillisDuringRun, live,
+          clocks.stream().mapToLong(AckClock::overtaken).sum());
     } finally {
       receiver.close();
-      transport.close();
+      pipelines.forEach(Pipeline::close);
     }
   }
 
   /**
-   * Submits every {@code step}-th message from {@code first}, one per call, as webhooks would, keeping at most
-   * {@code window} messages in flight over all producers.
+   * Submits every {@code step}-th message from {@code first}, one per call, as webhooks would, to the nodes in
+   * turn, keeping at most {@code window} messages in flight over all producers.
    */
-  private static void produce(Intake intake, AckClock store, List<RawMessage> messages, int first, int step,
-      int window, AtomicLong submitted) {
+  private static void produce(List<Intake> intakes, List<AckClock> clocks, LongSupplier acknowledged,
+      List<RawMessage> messages, int first, int step, int window, AtomicLong submitted) {
     for (int i = first; i < messages.size(); i += step) {
       RawMessage message = messages.get(i);
-      while (window > 0 && submitted.get() - store.acknowledged() >= window) {
+      while (window > 0 && submitted.get() - acknowledged.getAsLong() >= window) {
         LockSupport.parkNanos(100_000);
       }
       submitted.incrementAndGet();
+      Intake intake = intakes.get(i % intakes.size());
       while (true) {
         long at = System.nanoTime();
         try {
           IntakeReceipt receipt = intake.submit(message);
-          store.submitted(receipt.traceId(), at);
+          for (AckClock clock : clocks) {
+            clock.submitted(receipt.traceId(), at);
+          }
           break;
         } catch (BacklogFullException e) {
           LockSupport.parkNanos(1_000_000); // a webhook would answer 503 with Retry-After

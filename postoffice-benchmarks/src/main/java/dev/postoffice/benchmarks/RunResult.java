@@ -1,0 +1,21 @@
+package dev.postoffice.benchmarks;
+
+/**
+ * What one measured run saw.
+ *
+ * @param messages messages carried to the finish line
+ * @param seconds from the first submit to the last message's final status
+ * @param p50Micros median latency of the sampled messages, submit to final status, in µs
+ * @param p99Micros 99th percentile of the same
+ * @param heapPeakMegabytes the highest heap use sampled during the run
+ * @param cpuMicrosPerMessage process CPU time per message
+ * @param gcMillis time the collectors took during the run
+ * @param liveHeapMegabytes heap in use after the run and a full GC: what the pipeline and its store hold
+ * @param overtaken upstream only: acknowledgements recorded before the publisher's confirmation record
+ */
+record RunResult(int messages, double seconds, long p50Micros, long p99Micros, long heapPeakMegabytes,
+    double cpuMicrosPerMessage, long gcMillis, long liveHeapMegabytes, long overtaken) {
+  double rate() {
+    return messages / seconds;
+  }
+}
