@@ -1,26 +1,50 @@
 package dev.postoffice.benchmarks;
 
+import static dev.postoffice.benchmarks.EndToEndSmokeTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postoffice.testkit.RequiredService;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Runs the PostgreSQL scenario of the harness with a few messages, so a harness that broke is noticed. No timing is asserted. */
+/**
+ * Runs the harness's PostgreSQL scenarios with a few hundred messages, so a harness that broke is noticed. No
+ * timing is asserted. Skips (or fails under POSTOFFICE_REQUIRE_SERVICES=true) without PostgreSQL.
+ */
 @DisplayName("The end-to-end harness on PostgreSQL")
 class EndToEndPostgresIT {
 
+  @BeforeEach
+  void postgres() {
+    RequiredService.assumeReachable("PostgreSQL", "127.0.0.1", 5432);
+  }
+
   @Test
   @DisplayName("runs every message to Acknowledged and prints its figure beside the plain JDBC baseline")
-  void postgres() throws Exception {
-    RequiredService.assumeReachable("PostgreSQL", "127.0.0.1", 5432);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      EndToEnd.run(Options.parse(new String[] {"postgresql", "100", "runs=1", "warmups=0", "batch=20"}), out);
-    }
-    assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("RESULT postgresql:", "plain JDBC", "ratio");
+  void upstream() throws Exception {
+    assertThat(run("postgresql", "100", "runs=1", "warmups=0", "batch=20"))
+        .contains("RESULT postgresql:", "plain JDBC", "ratio");
+  }
+
+  @Test
+  @DisplayName("runs on two nodes, each with its own pool, over a pre-filled table")
+  void twoNodesPrefilled() throws Exception {
+    assertThat(run("postgresql", "300", "runs=1", "warmups=0", "nodes=2", "prefill=5000"))
+        .contains("RESULT postgresql: 300 msgs, 2 node(s), 5,000 pre-filled", "plain JDBC", "ratio");
+  }
+
+  @Test
+  @DisplayName("runs SQS (embedded ElasticMQ) on PostgreSQL until every entry is Acknowledged")
+  void sqs() throws Exception {
+    assertThat(run("sqs", "200", "runs=1", "warmups=0"))
+        .contains("store postgresql", "RESULT sqs: 200 msgs", "plain SqsClient", "ratio");
+  }
+
+  @Test
+  @DisplayName("runs the downstream path on PostgreSQL until every request is Dispatched")
+  void downstream() throws Exception {
+    assertThat(run("downstream", "300", "runs=1", "warmups=0", "nodes=2"))
+        .contains("store postgresql", "RESULT downstream: 300 msgs, 2 node(s)", "plain HttpClient", "ratio");
   }
 }

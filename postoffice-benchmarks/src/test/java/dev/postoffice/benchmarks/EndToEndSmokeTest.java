@@ -1,6 +1,7 @@
 package dev.postoffice.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -9,11 +10,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** Runs each scenario of the harness with a tiny number of messages, so a harness that broke is noticed. No timing is asserted. */
+/**
+ * Runs each scenario of the harness that needs no outside service with a few hundred messages (the SQS one on
+ * its embedded ElasticMQ, SQS and downstream on H2), so a harness that broke is noticed. No timing is asserted.
+ */
 @DisplayName("The end-to-end harness")
 class EndToEndSmokeTest {
 
-  private static String run(String... args) throws Exception {
+  static String run(String... args) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
       EndToEnd.run(Options.parse(args), out);
@@ -22,7 +26,7 @@ class EndToEndSmokeTest {
   }
 
   @Nested
-  @DisplayName("runs every message to Acknowledged and prints its figures beside the baseline")
+  @DisplayName("runs every message to its final status and prints its figures beside the baseline")
   class Scenarios {
     @Test
     @DisplayName("in memory")
@@ -32,19 +36,77 @@ class EndToEndSmokeTest {
     }
 
     @Test
+    @DisplayName("in memory, on two nodes sharing the store and transport")
+    void inMemoryTwoNodes() throws Exception {
+      assertThat(run("inmemory", "300", "runs=1", "warmups=0", "nodes=2"))
+          .contains("RESULT inmemory: 300 msgs, 2 node(s)", "ratio");
+    }
+
+    @Test
     @DisplayName("on H2")
     void h2() throws Exception {
       assertThat(run("h2", "100", "runs=1", "warmups=0", "batch=20"))
           .contains("RESULT h2:", "plain JDBC", "ratio");
     }
+
+    @Test
+    @DisplayName("on H2, two nodes, with finished entries written to the tables first")
+    void h2TwoNodesPrefilled() throws Exception {
+      assertThat(run("h2", "200", "runs=1", "warmups=0", "batch=20", "nodes=2", "prefill=2000"))
+          .contains("pre-filled 2,000 finished entries", "RESULT h2: 200 msgs, 2 node(s), 2,000 pre-filled",
+              "plain JDBC", "ratio");
+    }
+
+    @Test
+    @DisplayName("SQS on an embedded ElasticMQ, H2 store, until every entry is Acknowledged")
+    void sqs() throws Exception {
+      assertThat(run("sqs", "200", "runs=1", "warmups=0", "store=h2"))
+          .contains("RESULT sqs: 200 msgs", "plain SqsClient", "ratio");
+    }
+
+    @Test
+    @DisplayName("downstream over loopback HTTP, H2 store, until every request is Dispatched")
+    void downstream() throws Exception {
+      assertThat(run("downstream", "300", "runs=1", "warmups=0", "store=h2"))
+          .contains("RESULT downstream: 300 msgs", "plain HttpClient", "ratio");
+    }
   }
 
-  @Test
-  @DisplayName("refuses an unknown option with its usage")
-  void unknownOption() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse(new String[] {"inmemory", "runz=2"}))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown options [runz]")
-        .hasMessageContaining("usage: EndToEnd");
+  @Nested
+  @DisplayName("refuses, with its usage,")
+  class Refuses {
+    @Test
+    @DisplayName("an unknown option")
+    void unknownOption() {
+      assertThatThrownBy(() -> Options.parse(new String[] {"inmemory", "runz=2"}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("unknown options [runz]")
+          .hasMessageContaining("usage: EndToEnd");
+    }
+
+    @Test
+    @DisplayName("an unknown scenario")
+    void unknownScenario() {
+      assertThatThrownBy(() -> Options.parse(new String[] {"kafka"}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("unknown scenario kafka")
+          .hasMessageContaining("rabbit|sqs|downstream");
+    }
+
+    @Test
+    @DisplayName("a store choice where the scenario names its store")
+    void storeChoice() {
+      assertThatThrownBy(() -> Options.parse(new String[] {"h2", "store=postgresql"}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("applies to rabbit, sqs and downstream only");
+    }
+
+    @Test
+    @DisplayName("pre-filling the in-memory store")
+    void prefillInMemory() {
+      assertThatThrownBy(() -> Options.parse(new String[] {"inmemory", "prefill=10"}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("prefill needs a JDBC store");
+    }
   }
 }
