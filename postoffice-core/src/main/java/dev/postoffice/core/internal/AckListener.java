@@ -32,9 +32,11 @@ final class AckListener implements BatchMessageHandler {
   private static final String OVERTAKEN = "the Core App acknowledged before the broker confirmation was recorded";
 
   private final EngineContext ctx;
+  private final OvertakenAcks overtaken;
 
-  AckListener(EngineContext ctx) {
+  AckListener(EngineContext ctx, OvertakenAcks overtaken) {
     this.ctx = ctx;
+    this.overtaken = overtaken;
   }
 
   @Override
@@ -73,7 +75,8 @@ final class AckListener implements BatchMessageHandler {
     // The Core App can answer before the publisher has recorded the broker's confirmation; the answer proves
     // the broker had the message, so record Queued first and keep the history complete.
     List<EntryId> rest = ids.stream().filter(id -> !moved.contains(id)).toList();
-    ctx.store().transitionAll(rest, UNCONFIRMED, Status.QUEUED, OVERTAKEN, ctx.clock().instant());
+    overtaken.addAll(ctx.store().transitionAll(rest, UNCONFIRMED, Status.QUEUED, OVERTAKEN,
+        ctx.clock().instant()));
     // All of them again, not only those this call confirmed: the publisher may have recorded Queued itself
     // between the first call and the one above.
     Set<EntryId> late = ctx.store().transitionAll(rest, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED,

@@ -48,6 +48,7 @@ final class StageRunner {
   private final StageSpec spec;
   private final StageLogic logic;
   private final EngineContext ctx;
+  private final OvertakenAcks overtaken;
   private final RouteSettings settings;
   private final FailurePolicy failures;
   private final Retry commitRetry;
@@ -58,8 +59,10 @@ final class StageRunner {
   private volatile boolean running;
   private volatile long lastStorePoll;
 
-  StageRunner(RouteDefinition route, StageSpec spec, StageLogic logic, EngineContext ctx) {
+  StageRunner(RouteDefinition route, StageSpec spec, StageLogic logic, EngineContext ctx,
+      OvertakenAcks overtaken) {
     this.route = route;
+    this.overtaken = overtaken;
     this.spec = spec;
     this.logic = logic;
     this.ctx = ctx;
@@ -303,6 +306,9 @@ final class StageRunner {
   }
 
   private boolean acknowledgedMeanwhile(EntryId id) {
+    if (overtaken.consume(id)) {
+      return true; // this node's AckListener recorded it: no need to read it back
+    }
     return ctx.store().find(id).map(e -> e.status() == Status.ACKNOWLEDGED || e.status() == Status.QUEUED)
         .orElse(false);
   }

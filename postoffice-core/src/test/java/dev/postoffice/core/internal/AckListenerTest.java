@@ -69,7 +69,7 @@ class AckListenerTest {
           return result;
         });
     return new AckListener(new EngineContext("node-acks", store, null, null, clock, null, "acks", true,
-        Duration.ofSeconds(1)));
+        Duration.ofSeconds(1)), new OvertakenAcks());
   }
 
   /** A layer-4 entry leased to the publisher, not yet confirmed: JUST_IN. */
