@@ -185,6 +185,7 @@ public final class JdbcStatusStore implements StatusStore {
   public List<IntakeResult> intake(List<NewEntry> entries, Instant now) {
     Objects.requireNonNull(entries, "entries cannot be null");
     Objects.requireNonNull(now, "now cannot be null");
+    notFinished(entries);
     return ops.intake(entries, null, now);
   }
 
@@ -193,7 +194,17 @@ public final class JdbcStatusStore implements StatusStore {
     Objects.requireNonNull(entries, "entries cannot be null");
     Objects.requireNonNull(cursor, "cursor cannot be null");
     Objects.requireNonNull(now, "now cannot be null");
+    notFinished(entries);
     return ops.intake(entries, cursor, now);
+  }
+
+  private static void notFinished(List<NewEntry> entries) {
+    for (NewEntry e : entries) {
+      if (e != null && e.finishedAs() != null) {
+        throw new IllegalArgumentException("intake: entry " + e.id() + " has finishedAs " + e.finishedAs().name()
+            + "; only a completion's outputs can be stored finished");
+      }
+    }
   }
 
   @Override

@@ -128,6 +128,12 @@ public final class InMemoryStatusStore implements StatusStore {
   }
 
   private List<IntakeResult> doIntake(List<NewEntry> entries, Instant now) {
+    for (NewEntry e : entries) {
+      if (e != null && e.finishedAs() != null) {
+        throw new IllegalArgumentException("intake: entry " + e.id() + " has finishedAs " + e.finishedAs().name()
+            + "; only a completion's outputs can be stored finished");
+      }
+    }
     if (entries.size() == 1) {
       return List.of(intakeOne(Check.notNull(entries.get(0), "entries[0]"), now));
     }
@@ -193,19 +199,25 @@ public final class InMemoryStatusStore implements StatusStore {
    * lookup; null to look the source up.
    */
   private boolean insert(NewEntry n, EntryId duplicateOf, Instant now, StoredEntry knownSource) {
-    Status status = duplicateOf == null ? Status.JUST_IN : Status.DUPLICATE;
+    boolean finished = n.finishedAs() != null && duplicateOf == null;
+    Status status = duplicateOf != null ? Status.DUPLICATE : finished ? n.finishedAs() : Status.JUST_IN;
     Lease lease = status == Status.JUST_IN ? n.lease() : null;
     // The canonical constructor rather than a builder: this runs for every entry, and so do the ones below.
     Entry entry = new Entry(n.id(), n.route(), n.direction(), n.layer(), status, n.payload(), n.headers(),
-        n.sourceId(), n.traceId(), n.dedupKey(), lease == null ? 0 : 1, null, null, 0, n.producedBy(), lease, now,
-        now);
+        n.sourceId(), n.traceId(), n.dedupKey(), lease == null && !finished ? 0 : 1, null, null, 0,
+        n.producedBy(), lease, now, now);
     StoredEntry rec = new StoredEntry(nextSeq, entry, duplicateOf, lane(entry));
     if (byId.putIfAbsent(entry.id(), rec) != null) {
       return false;
     }
     nextSeq++;
-    rec.history.add(new HistoryRecord(entry.id(), null, status, now,
-        duplicateOf == null ? null : "duplicate of " + duplicateOf));
+    if (finished) {
+      rec.history.add(new HistoryRecord(entry.id(), null, Status.JUST_IN, now, null));
+      rec.history.add(new HistoryRecord(entry.id(), Status.JUST_IN, status, now, n.finishedDetail()));
+    } else {
+      rec.history.add(new HistoryRecord(entry.id(), null, status, now,
+          duplicateOf == null ? null : "duplicate of " + duplicateOf));
+    }
     StoredEntry source = entry.sourceId() == null ? null
         : knownSource != null && knownSource.entry.id().equals(entry.sourceId()) ? knownSource
         : byId.get(entry.sourceId());

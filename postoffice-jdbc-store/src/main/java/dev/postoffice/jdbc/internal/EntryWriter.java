@@ -75,7 +75,7 @@ final class EntryWriter {
         Rows.setString(ps, 11, e.dedupKey());
         Rows.setString(ps, 12, row.duplicateOf());
         boolean leased = e.lease() != null && row.status() == Status.JUST_IN;
-        ps.setInt(13, leased ? 1 : 0);
+        ps.setInt(13, leased || row.status() == e.finishedAs() && e.finishedAs() != null ? 1 : 0);
         ps.setNull(14, Types.BIGINT);
         ps.setNull(15, Types.VARCHAR);
         ps.setInt(16, 0);

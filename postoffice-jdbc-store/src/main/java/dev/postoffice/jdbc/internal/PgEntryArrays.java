@@ -80,7 +80,7 @@ final class PgEntryArrays {
       trace[i] = e.traceId().value();
       dedup[i] = e.dedupKey();
       duplicateOf[i] = row.duplicateOf();
-      attempts[i] = leased ? 1 : 0;
+      attempts[i] = leased || e.finishedAs() != null && row.status() == e.finishedAs() ? 1 : 0;
       producedBy[i] = e.producedBy();
       owner[i] = leased ? e.lease().owner() : null;
       expires[i] = leased ? Rows.nanos(e.lease().expiresAt()) : null;

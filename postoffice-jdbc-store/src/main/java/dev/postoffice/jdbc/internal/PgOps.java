@@ -55,8 +55,12 @@ final class PgOps {
         + " hist AS (" + history + " SELECT id, from_status, to_status, ?, detail FROM upd),"
         + " outs AS (INSERT INTO " + t.entry() + " (" + PgEntryArrays.COLUMNS + ") SELECT "
         + PgEntryArrays.COLUMNS + " FROM (" + newRows + ") o WHERE o.parent IN (SELECT id FROM upd)"
-        + " ORDER BY o.ord ON CONFLICT (id) DO NOTHING RETURNING id),"
-        + " ohist AS (" + history + " SELECT id, NULL, 'JUST_IN', ?, NULL FROM outs)"
+        + " ORDER BY o.ord ON CONFLICT (id) DO NOTHING RETURNING id, status),"
+        // An output stored finished gets two history rows, created then finished, in that order (by seq).
+        + " ohist AS (" + history + " SELECT h.id, h.from_status, h.to_status, ?, h.detail FROM ("
+        + " SELECT id, NULL AS from_status, 'JUST_IN' AS to_status, NULL AS detail, 0 AS k FROM outs"
+        + " UNION ALL SELECT outs.id, 'JUST_IN', outs.status, fd.detail, 1 FROM outs"
+        + " JOIN unnest(?::VARCHAR[], ?::TEXT[]) AS fd(id, detail) ON fd.id = outs.id) h ORDER BY h.k)"
         + " SELECT id, from_status FROM upd";
     this.transition = "WITH upd AS (UPDATE " + t.entry() + " e SET status = ?, lease_owner = NULL,"
         + " lease_expires_at = NULL, next_attempt_at = NULL, updated_at = ?"
@@ -118,9 +122,15 @@ final class PgOps {
     }
     List<NewRow> rows = new ArrayList<>(outputs.size());
     List<String> parents = new ArrayList<>(outputs.size());
+    List<String> finishedIds = new ArrayList<>();
+    List<String> finishedDetails = new ArrayList<>();
     for (NewEntry out : outputs.values()) {
-      rows.add(new NewRow(out, Status.JUST_IN, null));
+      rows.add(new NewRow(out, out.finishedAs() != null ? out.finishedAs() : Status.JUST_IN, null));
       parents.add(parentOf.get(out.id().value()));
+      if (out.finishedAs() != null) {
+        finishedIds.add(out.id().value());
+        finishedDetails.add(out.finishedDetail());
+      }
     }
     long at = Rows.nanos(now);
     Set<String> applied = new HashSet<>();
@@ -136,7 +146,9 @@ final class PgOps {
       ps.setLong(p++, at);
       ps.setLong(p++, at);
       p = PgEntryArrays.bind(c, ps, p, rows, parents, at);
-      ps.setLong(p, at);
+      ps.setLong(p++, at);
+      ps.setArray(p++, c.createArrayOf("varchar", finishedIds.toArray()));
+      ps.setArray(p, c.createArrayOf("text", finishedDetails.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           applied.add(rs.getString(1));
