@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * use), whatever methods the SPI gains later.
  */
 final class DispatchClock {
+  /** One message in {@code SAMPLE_MASK + 1} is timed, as upstream. */
+  static final int SAMPLE_MASK = 15;
+
   private final AtomicLong dispatched = new AtomicLong();
   private final Map<TraceId, Long> sentAt = new ConcurrentHashMap<>();
   private final Map<EntryId, Long> answered = new ConcurrentHashMap<>();

@@ -100,8 +100,8 @@ final class DownstreamRun {
             }
             sent.incrementAndGet();
             String id = routeName + "-" + i;
-            // One message in AckClock.SAMPLE_MASK + 1 carries a trace id of ours, so that it can be timed.
-            Map<String, String> headers = (i & AckClock.SAMPLE_MASK) == 0
+            // One message in DispatchClock.SAMPLE_MASK + 1 carries a trace id of ours, so that it can be timed.
+            Map<String, String> headers = (i & DispatchClock.SAMPLE_MASK) == 0
                 ? Map.of(Transport.HEADER_TRACE_ID, id) : Map.of();
             if (!headers.isEmpty()) {
               clock.sent(TraceId.of(id), System.nanoTime());
