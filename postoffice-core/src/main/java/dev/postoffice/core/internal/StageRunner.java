@@ -21,8 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -206,6 +208,16 @@ final class StageRunner {
   }
 
   private void process(List<Entry> batch) {
+    process(batch, null);
+  }
+
+  /**
+   * Works on a batch and commits it, or, on the fast path between two transform stages, hands its outputs to
+   * the next stage before committing anything, so that one commit stores the work of several stages.
+   *
+   * @param pending the earlier stages' uncommitted work whose outputs {@code batch} is, or null
+   */
+  private void process(List<Entry> batch, FusedBatch pending) {
     long started = System.nanoTime();
     try {
       ctx.listener().onStageStarted(new StageStarted(route.id(), spec.input(), spec.name(), batch.size()));
@@ -244,20 +256,46 @@ final class StageRunner {
       completions.add(new Completion(entry.id(), ctx.nodeId(), entry.attempts(), outcome.status(),
           outcome.detail(), null, null, outputs));
     }
+    FusedBatch work;
+    if (pending != null && failed == 0) {
+      // Every output of the earlier stages was worked on: store them finished, with this stage's outputs.
+      for (Completion c : completions) {
+        pending.finish(c.entryId(), c.newStatus(), c.detail(), c.outputs());
+      }
+      work = pending;
+    } else {
+      if (pending != null) {
+        // Some failed: store the earlier stages' work as it was (outputs Just In, leased to this node), then
+        // this stage's completions against it, as if the stages had never been fused.
+        commitAndReport(pending.completions(), now);
+      }
+      work = new FusedBatch(completions);
+    }
+    if (inline && fast && failed == 0 && spec.transform() != null && nextStage.spec.transform() != null) {
+      List<Entry> forNext = new ArrayList<>(outputCount);
+      outputsBySource.values().forEach(outs -> outs.forEach(o -> forNext.add(Entries.preClaimed(o, now))));
+      notifyFinished(batch.size(), 0, System.nanoTime() - started);
+      nextStage.runFused(forNext, work);
+      return;
+    }
     CommitResult result;
     try {
-      result = Retry.decorateSupplier(commitRetry, () -> ctx.store().commit(completions, now)).get();
+      result = commitAndReport(work.completions(), now);
     } catch (RuntimeException e) {
       if (fast && !inline) {
         nextStage.unreserve(outputCount);
       }
       throw e;
     }
-    List<Entry> forNext = inline && fast ? new ArrayList<>(outputCount) : null;
+    List<Entry> forNext = inline ? new ArrayList<>(outputCount) : null;
     int handedOver = 0;
     if (fast) {
-      for (EntryId applied : result.applied()) {
-        for (NewEntry output : outputsBySource.getOrDefault(applied, List.of())) {
+      Set<EntryId> applied = new HashSet<>(result.applied());
+      for (List<NewEntry> outs : outputsBySource.values()) {
+        for (NewEntry output : outs) {
+          if (!applied.contains(work.rootOf(output.id()))) {
+            continue;
+          }
           Entry preClaimed = Entries.preClaimed(output, now);
           if (inline) {
             forNext.add(preClaimed);
@@ -271,6 +309,15 @@ final class StageRunner {
         nextStage.unreserve(outputCount - handedOver);
       }
     }
+    notifyFinished(batch.size(), failed, System.nanoTime() - started);
+    if (forNext != null && !forNext.isEmpty()) {
+      nextStage.runInline(forNext);
+    }
+  }
+
+  /** Commits with retries and logs the refused completions. */
+  private CommitResult commitAndReport(List<Completion> completions, Instant now) {
+    CommitResult result = Retry.decorateSupplier(commitRetry, () -> ctx.store().commit(completions, now)).get();
     for (EntryId refused : result.refused()) {
       if (spec.destination() != null && acknowledgedMeanwhile(refused)) {
         continue; // the Core App's acknowledgement overtook the confirmation: expected, nothing lost
@@ -278,9 +325,22 @@ final class StageRunner {
       log.warn("route {} stage {}: commit for entry {} refused: its lease was lost (expired and claimed again,"
           + " or its status changed); the newer work stands", route.id(), spec.name(), refused);
     }
-    notifyFinished(batch.size(), failed, System.nanoTime() - started);
-    if (forNext != null && !forNext.isEmpty()) {
-      nextStage.runInline(forNext);
+    return result;
+  }
+
+  /**
+   * Works on outputs the previous stage has not committed yet, on the calling thread; as {@link #runInline},
+   * a failure leaves the claimed entries to their lease's expiry, and nothing of the run is stored.
+   */
+  private void runFused(List<Entry> entries, FusedBatch pending) {
+    try {
+      process(entries, pending);
+    } catch (StoreUnavailableException e) {
+      log.warn("route {} stage {}: store unavailable; {} entries wait for their lease to expire: {}", route.id(),
+          spec.name(), entries.size(), e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("route {} stage {}: unexpected failure; {} entries wait for their lease to expire", route.id(),
+          spec.name(), entries.size(), e);
     }
   }
 

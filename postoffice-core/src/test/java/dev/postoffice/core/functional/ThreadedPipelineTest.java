@@ -3,6 +3,7 @@ package dev.postoffice.core.functional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postoffice.RawMessage;
+import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.Route;
@@ -11,13 +12,25 @@ import dev.postoffice.core.support.Harness;
 import dev.postoffice.core.support.Models;
 import dev.postoffice.core.support.Models.AcmeOrder;
 import dev.postoffice.core.support.Models.LineOrdered;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.HistoryRecord;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
+import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.StatusCount;
+import dev.postoffice.spi.StatusStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -72,6 +85,93 @@ class ThreadedPipelineTest {
     assertThat(count(p, Harness.ORDERS, Layer.L1, Status.REJECTED)).isEqualTo(4);
     assertThat(h.coreSaw).hasSize(2000);
     assertThat(p.stop(Duration.ofSeconds(10))).isTrue();
+  }
+
+  /**
+   * The harness's store with every applied commit recorded; a commit that stores finished outputs throws
+   * while {@code failures} is above zero (counting down), as a database that drops the connection would.
+   */
+  private StatusStore recording(List<List<Completion>> commits, AtomicInteger failures) {
+    return (StatusStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {StatusStore.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("commit")) {
+            @SuppressWarnings("unchecked")
+            List<Completion> completions = (List<Completion>) args[0];
+            boolean fused = completions.stream().flatMap(c -> c.outputs().stream())
+                .anyMatch(o -> o.finishedAs() != null);
+            if (fused && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+              throw new StoreUnavailableException("injected: connection lost during the commit", null);
+            }
+            commits.add(completions);
+          }
+          try {
+            return method.invoke(h.store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  private Route fastRoute(String name, String queue) {
+    return Route.upstream(name)
+        .normalize(AcmeOrder.class, raw -> Models.validated(h.codec.decode(raw.payload(), AcmeOrder.class)))
+        .translate(LineOrdered.class, Harness::perLine)
+        .publishTo(queue)
+        .settings(RouteSettings.builder().pollInterval(Duration.ofMillis(20)).leaseDuration(Duration.ofSeconds(1))
+            .confirmTimeout(Duration.ofMillis(500)).build())
+        .build();
+  }
+
+  @Test
+  @DisplayName("a worker carrying a batch through the transform stages commits once, the middle layers stored"
+      + " already Processed")
+  void transformStagesCommitOnce() {
+    List<List<Completion>> commits = new CopyOnWriteArrayList<>();
+    Pipeline p = PostOffice.builder().store(recording(commits, new AtomicInteger())).transport(h.transport)
+        .route(fastRoute(Harness.ORDERS, Harness.ORDERS_QUEUE)).build().start();
+    h.startReceiver();
+    List<RawMessage> messages = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      messages.add(RawMessage.json(Models.orderJson("o-" + i, 1), null));
+    }
+    p.intake(Harness.ORDERS).submitAll(messages);
+    await("500 acknowledged", () -> count(p, Harness.ORDERS, Layer.L4, Status.ACKNOWLEDGED) == 500);
+
+    Set<Layer> committedLayers = new HashSet<>();
+    commits.forEach(cs -> cs.forEach(c -> committedLayers.add(h.store.find(c.entryId()).orElseThrow().layer())));
+    assertThat(committedLayers).as("layers whose entries were completed by a commit").containsOnly(Layer.L1,
+        Layer.L4);
+    for (Layer middle : List.of(Layer.L2, Layer.L3)) {
+      assertThat(count(p, Harness.ORDERS, middle, Status.PROCESSED)).isEqualTo(500);
+    }
+    Entry l2 = h.store.findBySource(commits.get(0).get(0).entryId()).get(0);
+    assertThat(l2.attempts()).isEqualTo(1);
+    assertThat(h.store.history(l2.id())).extracting(HistoryRecord::to)
+        .containsExactly(Status.JUST_IN, Status.PROCESSED);
+    assertThat(h.coreSaw).hasSize(500);
+  }
+
+  @Test
+  @DisplayName("when the one commit of a fused run fails, nothing of it is stored; the run is done again once"
+      + " the leases expire, each message reaching the core once")
+  void failedFusedCommitIsRedone() {
+    AtomicInteger failures = new AtomicInteger(20);
+    Pipeline p = PostOffice.builder().store(recording(new CopyOnWriteArrayList<>(), failures))
+        .transport(h.transport).route(fastRoute(Harness.ORDERS, Harness.ORDERS_QUEUE)).build().start();
+    h.startReceiver();
+    List<RawMessage> messages = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      messages.add(RawMessage.json(Models.orderJson("o-" + i, 1), null));
+    }
+    List<EntryId> roots = p.intake(Harness.ORDERS).submitAll(messages).stream().map(r -> r.entryId()).toList();
+    await("200 acknowledged", () -> count(p, Harness.ORDERS, Layer.L4, Status.ACKNOWLEDGED) == 200);
+
+    assertThat(failures.get()).as("injected failures left").isZero();
+    assertThat(h.coreSaw).hasSize(200).allSatisfy((id, n) -> assertThat(n.get()).isEqualTo(1));
+    for (EntryId root : roots) {
+      assertThat(h.store.findBySource(root)).as("outputs of %s", root).hasSize(1);
+    }
+    assertThat(roots).anyMatch(id -> h.store.find(id).orElseThrow().attempts() > 1);
   }
 
   @Test
