@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,8 @@ final class CommitOps {
     if (pending.isEmpty()) {
       return;
     }
+    // Updated in id order, the order transitionAll locks in, so the two wait for each other, never deadlock.
+    pending.sort(Comparator.comparing(i -> completions.get(i).entryId().value()));
     try (PreparedStatement ps = c.prepareStatement(guardedUpdate)) {
       for (int i : pending) {
         Completion done = completions.get(i);

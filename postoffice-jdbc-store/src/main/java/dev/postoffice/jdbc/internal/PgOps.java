@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,6 +36,8 @@ import java.util.Set;
 final class PgOps {
   /** Both claimable statuses, joined to each completion: the one that matches tells the status it came from. */
   private static final String CLAIMABLE = "(VALUES ('JUST_IN'), ('RETRYING')) AS f(from_status)";
+
+  private static final Comparator<Completion> BY_ID = Comparator.comparing(done -> done.entryId().value());
 
   private final String commit;
   private final String transition;
@@ -71,7 +74,7 @@ final class PgOps {
         + " WHERE id = ?) cur LEFT JOIN upd ON TRUE";
     // The outer SELECT reads the statuses as they were when the statement started: an id whose status was in
     // `from` but that the UPDATE skipped was changed by a concurrent transaction meanwhile (run it again).
-    this.transitionAll = "WITH v AS (SELECT DISTINCT unnest(?::VARCHAR[]) AS id),"
+    this.transitionAll = "WITH v AS (SELECT unnest(?::VARCHAR[]) AS id),"
         + " upd AS (UPDATE " + t.entry() + " e SET status = ?, lease_owner = NULL, lease_expires_at = NULL,"
         + " next_attempt_at = NULL, updated_at = ? FROM v CROSS JOIN (SELECT unnest(?::VARCHAR[]) AS from_status) f"
         + " WHERE e.id = v.id AND e.status = f.from_status RETURNING e.id, f.from_status),"
@@ -105,8 +108,13 @@ final class PgOps {
     String[] detail = new String[n];
     Map<String, NewEntry> outputs = new LinkedHashMap<>();
     Map<String, String> parentOf = new HashMap<>();
+    // Rows are updated in id order, the same order transitionAll locks them in: two statements touching the
+    // same entries (a publisher's commit and an acknowledgement) then wait for each other instead of
+    // deadlocking (which PostgreSQL only breaks after deadlock_timeout, a second by default).
+    List<Completion> ordered = new ArrayList<>(completions);
+    ordered.sort(BY_ID);
     for (int i = 0; i < n; i++) {
-      Completion done = completions.get(i);
+      Completion done = ordered.get(i);
       id[i] = done.entryId().value();
       owner[i] = done.owner();
       token[i] = done.leaseToken();
@@ -210,7 +218,8 @@ final class PgOps {
     long at = Rows.nanos(now);
     List<EntryId> raced = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(transitionAll)) {
-      ps.setArray(1, c.createArrayOf("varchar", ids.stream().map(EntryId::value).toArray()));
+      // Distinct and sorted: rows are locked in id order, as commit does (see there).
+      ps.setArray(1, c.createArrayOf("varchar", ids.stream().map(EntryId::value).distinct().sorted().toArray()));
       ps.setString(2, to.name());
       ps.setLong(3, at);
       ps.setArray(4, c.createArrayOf("varchar", from.stream().map(Status::name).toArray()));
