@@ -7,6 +7,7 @@ import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.Transport;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -29,14 +30,16 @@ final class AckListener implements BatchMessageHandler {
   private static final Set<Status> UNCONFIRMED = EnumSet.of(Status.JUST_IN, Status.RETRYING);
   private static final Set<Status> QUEUED = EnumSet.of(Status.QUEUED);
   private static final String ACKNOWLEDGED = "acknowledged by the Core App";
+  /** How long an acknowledgement waits for this node's publisher to record the confirmation. */
+  private static final Duration PUBLISHER_PATIENCE = Duration.ofSeconds(2);
   private static final String OVERTAKEN = "the Core App acknowledged before the broker confirmation was recorded";
 
   private final EngineContext ctx;
-  private final OvertakenAcks overtaken;
+  private final AckRace race;
 
-  AckListener(EngineContext ctx, OvertakenAcks overtaken) {
+  AckListener(EngineContext ctx, AckRace race) {
     this.ctx = ctx;
-    this.overtaken = overtaken;
+    this.race = race;
   }
 
   @Override
@@ -72,10 +75,19 @@ final class AckListener implements BatchMessageHandler {
     if (moved.size() == ids.size()) {
       return;
     }
-    // The Core App can answer before the publisher has recorded the broker's confirmation; the answer proves
-    // the broker had the message, so record Queued first and keep the history complete.
     List<EntryId> rest = ids.stream().filter(id -> !moved.contains(id)).toList();
-    overtaken.addAll(ctx.store().transitionAll(rest, UNCONFIRMED, Status.QUEUED, OVERTAKEN,
+    // The Core App can answer before the publisher has recorded the broker's confirmation. If the publisher is
+    // this node's and still at it, let it finish: its commit is a few milliseconds away.
+    if (race.awaitPublisher(rest, PUBLISHER_PATIENCE)) {
+      Set<EntryId> now = ctx.store().transitionAll(rest, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED,
+          ctx.clock().instant());
+      rest = rest.stream().filter(id -> !now.contains(id)).toList();
+      if (rest.isEmpty()) {
+        return;
+      }
+    }
+    // Otherwise the answer proves the broker had the message: record Queued first, keep the history complete.
+    race.overtook(ctx.store().transitionAll(rest, UNCONFIRMED, Status.QUEUED, OVERTAKEN,
         ctx.clock().instant()));
     // All of them again, not only those this call confirmed: the publisher may have recorded Queued itself
     // between the first call and the one above.

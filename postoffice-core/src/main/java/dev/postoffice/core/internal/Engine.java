@@ -24,7 +24,7 @@ public final class Engine implements Pipeline {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   private final EngineContext ctx;
-  private final OvertakenAcks overtaken = new OvertakenAcks();
+  private final AckRace race = new AckRace();
   private final Map<RouteId, RouteRuntime> routes = new LinkedHashMap<>();
   private final Map<RouteId, List<Ingestor>> ingestors;
   private final Operations operations;
@@ -44,7 +44,7 @@ public final class Engine implements Pipeline {
   public Engine(EngineContext ctx, List<RouteDefinition> definitions, Map<RouteId, List<Ingestor>> ingestors) {
     this.ctx = ctx;
     for (RouteDefinition definition : definitions) {
-      routes.put(definition.id(), new RouteRuntime(definition, ctx, overtaken));
+      routes.put(definition.id(), new RouteRuntime(definition, ctx, race));
     }
     this.ingestors = Map.copyOf(ingestors);
     this.operations = Operations.create(ctx.store(), ctx.clock());
@@ -60,7 +60,7 @@ public final class Engine implements Pipeline {
         .anyMatch(r -> r.definition().direction() == Direction.UPSTREAM);
     if (anyUpstream) {
       ctx.transport().declare(ctx.ackDestination());
-      ackSubscription = ctx.transport().subscribe(ctx.ackDestination(), new AckListener(ctx, overtaken));
+      ackSubscription = ctx.transport().subscribe(ctx.ackDestination(), new AckListener(ctx, race));
     }
     routes.values().forEach(RouteRuntime::start);
     if (!ctx.manual()) {

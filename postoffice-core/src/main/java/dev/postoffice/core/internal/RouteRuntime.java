@@ -22,11 +22,11 @@ final class RouteRuntime {
   private final List<Thread> threads = new ArrayList<>();
   private Subscription subscription;
 
-  RouteRuntime(RouteDefinition route, EngineContext ctx, OvertakenAcks overtaken) {
+  RouteRuntime(RouteDefinition route, EngineContext ctx, AckRace race) {
     this.route = route;
     this.ctx = ctx;
     for (StageSpec spec : route.stages()) {
-      runners.add(new StageRunner(route, spec, logicFor(spec), ctx, overtaken));
+      runners.add(new StageRunner(route, spec, logicFor(spec), ctx, race));
     }
     for (int i = 0; i + 1 < runners.size(); i++) {
       runners.get(i).next(runners.get(i + 1));

@@ -50,7 +50,7 @@ final class StageRunner {
   private final StageSpec spec;
   private final StageLogic logic;
   private final EngineContext ctx;
-  private final OvertakenAcks overtaken;
+  private final AckRace race;
   private final RouteSettings settings;
   private final FailurePolicy failures;
   private final Retry commitRetry;
@@ -62,9 +62,9 @@ final class StageRunner {
   private volatile long lastStorePoll;
 
   StageRunner(RouteDefinition route, StageSpec spec, StageLogic logic, EngineContext ctx,
-      OvertakenAcks overtaken) {
+      AckRace race) {
     this.route = route;
-    this.overtaken = overtaken;
+    this.race = race;
     this.spec = spec;
     this.logic = logic;
     this.ctx = ctx;
@@ -224,6 +224,17 @@ final class StageRunner {
     } catch (RuntimeException e) {
       log.warn("listener failed on onStageStarted", e);
     }
+    if (spec.destination() != null) {
+      // Acknowledgements for this batch that arrive before its commit wait for it (see AckRace).
+      try (AckRace.Publishing publishing = race.publishing(batch.stream().map(Entry::id).toList())) {
+        work(batch, pending, started);
+      }
+    } else {
+      work(batch, pending, started);
+    }
+  }
+
+  private void work(List<Entry> batch, FusedBatch pending, long started) {
     List<Outcome> outcomes = logic.work(batch);
     Instant now = ctx.clock().instant();
     StageRunner nextStage = next;
@@ -366,7 +377,7 @@ final class StageRunner {
   }
 
   private boolean acknowledgedMeanwhile(EntryId id) {
-    if (overtaken.consume(id)) {
+    if (race.consumeOvertaken(id)) {
       return true; // this node's AckListener recorded it: no need to read it back
     }
     return ctx.store().find(id).map(e -> e.status() == Status.ACKNOWLEDGED || e.status() == Status.QUEUED)

@@ -46,6 +46,8 @@ class AckListenerTest {
   /** Runs after the first transitionAll call, as another thread committing at that moment would. */
   private Consumer<Set<EntryId>> afterFirstCall = ids -> { };
 
+  private final AckRace race = new AckRace();
+
   private AckListener listener() {
     StatusStore store = (StatusStore) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {StatusStore.class}, (proxy, method, args) -> {
@@ -69,7 +71,7 @@ class AckListenerTest {
           return result;
         });
     return new AckListener(new EngineContext("node-acks", store, null, null, clock, null, "acks", true,
-        Duration.ofSeconds(1)), new OvertakenAcks());
+        Duration.ofSeconds(1)), race);
   }
 
   /** A layer-4 entry leased to the publisher, not yet confirmed: JUST_IN. */
@@ -133,6 +135,31 @@ class AckListenerTest {
 
     assertThat(status(e)).isEqualTo(Status.ACKNOWLEDGED);
     assertThat(memory.history(e.id())).extracting(HistoryRecord::detail).contains("confirmed");
+  }
+
+  @Test
+  @DisplayName("an acknowledgement for an entry this node is still publishing waits for the publisher's commit")
+  void waitsForThisNodesPublisher() throws Exception {
+    Entry e = publishing();
+    AckRace.Publishing batch = race.publishing(List.of(e.id()));
+    Thread publisher = new Thread(() -> {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      memory.commit(List.of(new Completion(e.id(), PUBLISHER, e.attempts(), Status.QUEUED, "confirmed", null,
+          null, List.of())), clock.instant());
+      batch.close();
+    });
+    publisher.start();
+
+    assertThat(listener().handleAll(List.of(ack(e.id())))).containsExactly(Disposition.ack());
+    publisher.join();
+
+    assertThat(memory.history(e.id())).extracting(HistoryRecord::detail)
+        .containsExactly(null, "confirmed", "acknowledged by the Core App");
+    assertThat(race.consumeOvertaken(e.id())).as("the publisher's commit applied; nothing overtook it").isFalse();
   }
 
   @Test
