@@ -26,9 +26,12 @@ import java.util.Set;
  * @param prefill finished entries of another route written to the store before the runs, to see whether a
  *     large table slows the pipeline (JDBC stores only)
  * @param store the store under the scenarios that take one: {@code postgresql} or {@code h2}
+ * @param rate upstream messages per second the producers submit at most, all together (0: as fast as they can):
+ *     for the latency at a given load rather than at saturation
  */
 record Options(String scenario, int messages, int runs, int warmups, int batchSize, int concurrency,
-    int producers, boolean baseline, int window, boolean purge, int nodes, long prefill, String store) {
+    int producers, boolean baseline, int window, boolean purge, int nodes, long prefill, String store,
+    int rate) {
 
   /** Every scenario, in the order the usage lists them. */
   static final List<String> SCENARIOS = List.of("inmemory", "h2", "postgresql", "rabbit", "sqs", "downstream");
@@ -37,7 +40,7 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
   static final Set<String> STORE_CHOICE = Set.of("rabbit", "sqs", "downstream");
 
   private static final Set<String> NAMES = Set.of("runs", "warmups", "batch", "concurrency", "producers",
-      "baseline", "window", "purge", "nodes", "prefill", "store");
+      "baseline", "window", "purge", "nodes", "prefill", "store", "rate");
 
   static Options parse(String[] args) {
     if (args.length == 0) {
@@ -82,9 +85,11 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
         Boolean.parseBoolean(named.getOrDefault("purge", "true")),
         Integer.parseInt(named.getOrDefault("nodes", "1")),
         Long.parseLong(named.getOrDefault("prefill", "0")),
-        store);
-    if (o.nodes() < 1 || o.runs() < 1 || o.warmups() < 0 || o.producers() < 1 || o.prefill() < 0) {
-      throw new IllegalArgumentException("nodes, runs and producers must be >= 1, warmups and prefill >= 0\n"
+        store,
+        Integer.parseInt(named.getOrDefault("rate", "0")));
+    if (o.nodes() < 1 || o.runs() < 1 || o.warmups() < 0 || o.producers() < 1 || o.prefill() < 0
+        || o.rate() < 0) {
+      throw new IllegalArgumentException("nodes, runs and producers must be >= 1, warmups, prefill and rate >= 0\n"
           + usage());
     }
     if (o.prefill() > 0 && o.store().equals("inmemory")) {
@@ -102,6 +107,7 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
     return "usage: EndToEnd inmemory|h2|postgresql|rabbit|sqs|downstream [messages]\n"
         + "  [runs=3] [warmups=2 in memory, else 1] [batch=100] [concurrency=1] [producers=2] [baseline=true]\n"
         + "  [window=10000] [purge=true] [nodes=1] [prefill=0] [store=postgresql|h2 (rabbit, sqs, downstream)]\n"
+        + "  [rate=0 (upstream msgs/s over all producers; 0 = no limit)]\n"
         + "scenarios: inmemory = in-memory store and transport; h2, postgresql = that store, in-memory transport;\n"
         + "  rabbit = store + RabbitMQ at 127.0.0.1:5672 (guest/guest); sqs = store + SQS on an embedded ElasticMQ;\n"
         + "  downstream = CoreAppSender -> downstream route -> HttpDispatcher -> a loopback HTTP partner.\n"

@@ -97,8 +97,9 @@ final class UpstreamRun {
       AtomicLong submitted = new AtomicLong();
       for (int p = 0; p < o.producers(); p++) {
         int first = p;
+        long nanosPerMessage = o.rate() > 0 ? 1_000_000_000L / o.rate() : 0;
         Thread t = new Thread(() -> produce(intakes, clocks, acknowledged, messages, first, o.producers(),
-            o.window(), submitted), "producer-" + p);
+            o.window(), submitted, started, nanosPerMessage), "producer-" + p);
         producers.add(t);
         t.start();
       }
@@ -134,12 +135,18 @@ final class UpstreamRun {
 
   /**
    * Submits every {@code step}-th message from {@code first}, one per call, as webhooks would, to the nodes in
-   * turn, keeping at most {@code window} messages in flight over all producers.
+   * turn, keeping at most {@code window} messages in flight over all producers; with a rate, message {@code i}
+   * is not submitted before {@code started + i * nanosPerMessage}.
    */
   private static void produce(List<Intake> intakes, List<AckClock> clocks, LongSupplier acknowledged,
-      List<RawMessage> messages, int first, int step, int window, AtomicLong submitted) {
+      List<RawMessage> messages, int first, int step, int window, AtomicLong submitted, long started,
+      long nanosPerMessage) {
     for (int i = first; i < messages.size(); i += step) {
       RawMessage message = messages.get(i);
+      long wait;
+      while (nanosPerMessage > 0 && (wait = started + i * nanosPerMessage - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(wait);
+      }
       while (window > 0 && submitted.get() - acknowledged.getAsLong() >= window) {
         LockSupport.parkNanos(100_000);
       }

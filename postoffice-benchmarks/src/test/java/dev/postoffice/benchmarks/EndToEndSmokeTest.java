@@ -43,6 +43,15 @@ class EndToEndSmokeTest {
     }
 
     @Test
+    @DisplayName("in memory, producers held to a rate (the run takes at least messages / rate)")
+    void inMemoryAtARate() throws Exception {
+      long started = System.nanoTime();
+      assertThat(run("inmemory", "200", "runs=1", "warmups=0", "baseline=false", "rate=400"))
+          .contains("RESULT inmemory: 200 msgs");
+      assertThat(System.nanoTime() - started).as("200 messages at 400/s").isGreaterThan(450_000_000L);
+    }
+
+    @Test
     @DisplayName("on H2")
     void h2() throws Exception {
       assertThat(run("h2", "100", "runs=1", "warmups=0", "batch=20"))
@@ -99,6 +108,14 @@ class EndToEndSmokeTest {
       assertThatThrownBy(() -> Options.parse(new String[] {"h2", "store=postgresql"}))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("applies to rabbit, sqs and downstream only");
+    }
+
+    @Test
+    @DisplayName("a negative rate")
+    void negativeRate() {
+      assertThatThrownBy(() -> Options.parse(new String[] {"inmemory", "rate=-1"}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("rate >= 0");
     }
 
     @Test
