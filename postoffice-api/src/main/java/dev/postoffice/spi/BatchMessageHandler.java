@@ -1,5 +1,7 @@
 package dev.postoffice.spi;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -20,6 +22,34 @@ public interface BatchMessageHandler extends MessageHandler {
    * @return one disposition per message, in the same order
    */
   List<Disposition> handleAll(List<InboundMessage> messages);
+
+  /**
+   * Calls {@link #handleAll} the way a transport must: an exception (or error), a null result or one of the
+   * wrong size counts as {@link Disposition#requeue} for every message, with the reason saying what went wrong;
+   * a null disposition as a requeue of its message.
+   *
+   * @param handler the handler
+   * @param messages the messages, at least one
+   * @return one disposition per message, in the same order, none null
+   */
+  static List<Disposition> dispositions(BatchMessageHandler handler, List<InboundMessage> messages) {
+    List<Disposition> answered;
+    try {
+      answered = handler.handleAll(messages);
+    } catch (RuntimeException | Error e) { // even an AssertionError must not lose the batch
+      return Collections.nCopies(messages.size(), Disposition.requeue("the handler threw " + e));
+    }
+    if (answered == null || answered.size() != messages.size()) {
+      return Collections.nCopies(messages.size(), Disposition.requeue("handleAll returned "
+          + (answered == null ? "null" : answered.size() + " dispositions") + " for " + messages.size()
+          + " messages"));
+    }
+    List<Disposition> out = new ArrayList<>(answered.size());
+    for (Disposition d : answered) {
+      out.add(d != null ? d : Disposition.requeue("the handler returned no disposition"));
+    }
+    return out;
+  }
 
   /** Handles one message as a batch of one. */
   @Override

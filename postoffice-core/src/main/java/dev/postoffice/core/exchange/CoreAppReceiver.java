@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * skips message ids its {@link ReceiptLog} has seen, runs the core's handler, records the id, sends the
  * acknowledgement back to PostOffice (which marks the entry {@code ACKNOWLEDGED}), and only then
  * acknowledges the broker. A crash anywhere in between makes the broker deliver again; the log absorbs it.
- * A message already handled is acknowledged as a success again, never retried into a dead letter.
+ * A message already handled is acknowledged as a success again, never retried into a dead letter. Messages the
+ * transport delivers together go through the log and the handler one by one, then their acknowledgements are
+ * published together and awaited together.
  *
  * <p>Within one receiver, a copy of a message that arrives while the first is still being handled waits for
  * it. Across several receiver instances (several Core App nodes), two copies delivered at the same moment

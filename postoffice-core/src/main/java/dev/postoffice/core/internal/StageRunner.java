@@ -286,7 +286,7 @@ final class StageRunner {
       List<Entry> forNext = new ArrayList<>(outputCount);
       outputsBySource.values().forEach(outs -> outs.forEach(o -> forNext.add(Entries.preClaimed(o, now))));
       notifyFinished(batch.size(), 0, System.nanoTime() - started);
-      nextStage.runFused(forNext, work);
+      nextStage.runGuarded(forNext, work);
       return;
     }
     CommitResult result;
@@ -340,22 +340,6 @@ final class StageRunner {
   }
 
   /**
-   * Works on outputs the previous stage has not committed yet, on the calling thread; as {@link #runInline},
-   * a failure leaves the claimed entries to their lease's expiry, and nothing of the run is stored.
-   */
-  private void runFused(List<Entry> entries, FusedBatch pending) {
-    try {
-      process(entries, pending);
-    } catch (StoreUnavailableException e) {
-      log.warn("route {} stage {}: store unavailable; {} entries wait for their lease to expire: {}", route.id(),
-          spec.name(), entries.size(), e.getMessage());
-    } catch (RuntimeException e) {
-      log.error("route {} stage {}: unexpected failure; {} entries wait for their lease to expire", route.id(),
-          spec.name(), entries.size(), e);
-    }
-  }
-
-  /**
    * Works on entries this node just stored leased to itself, on the calling thread, in batches of this
    * stage's size. A failure is logged and leaves the entries to their lease's expiry (or to the release at
    * shutdown), exactly as when a worker fails on a batch taken from its queue.
@@ -363,16 +347,24 @@ final class StageRunner {
   private void runInline(List<Entry> entries) {
     int size = settings.batchSize();
     for (int from = 0; from < entries.size(); from += size) {
-      List<Entry> batch = entries.subList(from, Math.min(entries.size(), from + size));
-      try {
-        process(batch);
-      } catch (StoreUnavailableException e) {
-        log.warn("route {} stage {}: store unavailable; {} entries wait for their lease to expire: {}", route.id(),
-            spec.name(), batch.size(), e.getMessage());
-      } catch (RuntimeException e) {
-        log.error("route {} stage {}: unexpected failure; {} entries wait for their lease to expire", route.id(),
-            spec.name(), batch.size(), e);
-      }
+      runGuarded(entries.subList(from, Math.min(entries.size(), from + size)), null);
+    }
+  }
+
+  /**
+   * Works on a batch on the calling thread, logging a failure instead of throwing it. With {@code pending}
+   * (outputs the previous stages have not committed yet) the batch is all of that run's outputs, whatever
+   * this stage's batch size: they are committed together. A failure then stores nothing of the run.
+   */
+  private void runGuarded(List<Entry> batch, FusedBatch pending) {
+    try {
+      process(batch, pending);
+    } catch (StoreUnavailableException e) {
+      log.warn("route {} stage {}: store unavailable; {} entries wait for their lease to expire: {}", route.id(),
+          spec.name(), batch.size(), e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("route {} stage {}: unexpected failure; {} entries wait for their lease to expire", route.id(),
+          spec.name(), batch.size(), e);
     }
   }
 

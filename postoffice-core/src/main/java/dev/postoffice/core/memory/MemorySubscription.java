@@ -60,22 +60,7 @@ final class MemorySubscription implements Subscription {
   private List<Disposition> handleAll(BatchMessageHandler batch, List<MemoryQueue.Held> taken) {
     List<InboundMessage> messages = new ArrayList<>(taken.size());
     taken.forEach(held -> messages.add(inbound(held)));
-    List<Disposition> dispositions = new ArrayList<>(taken.size());
-    try {
-      List<Disposition> answered = batch.handleAll(messages);
-      if (answered == null || answered.size() != taken.size()) {
-        throw new IllegalStateException("handleAll returned " + (answered == null ? "null" : answered.size()
-            + " dispositions") + " for " + taken.size() + " messages");
-      }
-      for (Disposition d : answered) {
-        dispositions.add(d != null ? d : Disposition.requeue("the handler returned no disposition"));
-      }
-    } catch (Throwable e) { // as in handle(): requeue the whole batch, keep consuming
-      LOG.warn("Handler for {} failed on a batch of {} messages; requeueing them", queue.name, taken.size(), e);
-      dispositions.clear();
-      taken.forEach(held -> dispositions.add(Disposition.requeue("handler failed: " + e)));
-    }
-    return dispositions;
+    return BatchMessageHandler.dispositions(batch, messages);
   }
 
   private static InboundMessage inbound(MemoryQueue.Held held) {

@@ -15,7 +15,6 @@ import dev.postoffice.spi.Transport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -186,22 +185,9 @@ public final class RabbitSubscription implements Subscription {
     if (messages.isEmpty()) {
       return;
     }
-    List<Disposition> dispositions;
-    try {
-      dispositions = ((BatchMessageHandler) handler).handleAll(messages);
-      if (dispositions == null || dispositions.size() != messages.size()) {
-        throw new IllegalStateException("handleAll returned " + (dispositions == null ? "null"
-            : dispositions.size() + " dispositions") + " for " + messages.size() + " messages");
-      }
-    } catch (Throwable e) { // as in deliver(): every message of the batch counts as requeue
-      LOG.debug("batch handler for {} threw on {} messages", queue, messages.size(), e);
-      Disposition requeue = Disposition.requeue("the handler threw " + e);
-      dispositions = Collections.nCopies(messages.size(), requeue);
-    }
+    List<Disposition> dispositions = BatchMessageHandler.dispositions((BatchMessageHandler) handler, messages);
     for (int i = 0; i < messages.size(); i++) {
-      Disposition disposition = dispositions.get(i);
-      settleAs(taken.get(i), messages.get(i),
-          disposition != null ? disposition : Disposition.requeue("the handler returned no disposition"));
+      settleAs(taken.get(i), messages.get(i), dispositions.get(i));
     }
   }
 

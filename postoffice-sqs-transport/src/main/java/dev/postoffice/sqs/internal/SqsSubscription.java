@@ -9,7 +9,6 @@ import dev.postoffice.sqs.SqsTransportSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -237,23 +236,12 @@ public final class SqsSubscription implements Subscription {
     if (messages.isEmpty()) {
       return;
     }
-    List<Disposition> dispositions;
-    try {
-      dispositions = ((BatchMessageHandler) handler).handleAll(messages);
-      if (dispositions == null || dispositions.size() != messages.size()) {
-        throw new IllegalStateException("handleAll returned " + (dispositions == null ? "null"
-            : dispositions.size() + " dispositions") + " for " + messages.size() + " messages");
-      }
-    } catch (RuntimeException | Error e) { // every message of the batch counts as requeue
-      dispositions = Collections.nCopies(messages.size(), Disposition.requeue("the handler threw " + e));
-    }
+    List<Disposition> dispositions = BatchMessageHandler.dispositions((BatchMessageHandler) handler, messages);
     for (int i = 0; i < messages.size(); i++) {
       String handle = taken.get(i).message.receiptHandle();
-      Disposition disposition = dispositions.get(i);
       try {
         inFlight.remove(handle);
-        settle(handle, messages.get(i),
-            disposition != null ? disposition : Disposition.requeue("the handler returned no disposition"));
+        settle(handle, messages.get(i), dispositions.get(i));
       } finally {
         permits.release();
       }
