@@ -18,11 +18,17 @@ import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.EntryQuery;
 import dev.postoffice.spi.OutboundMessage;
+import dev.postoffice.spi.StatusStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -48,6 +54,7 @@ class DownstreamFlowTest {
   @DisplayName("stores a Core App message first, then dispatches it to the partner with its idempotency key")
   void dispatches() {
     pipeline = h.pipeline("node-a").route(h.shipmentsRoute(h.settings())).build().start();
+    h.transport.declare(Harness.SHIPMENTS_QUEUE); // sent before the pipeline starts, so they arrive together
     CoreAppSender sender = CoreAppSender.create(h.transport);
     for (int i = 0; i < 10; i++) {
       sender.send(Harness.SHIPMENTS_QUEUE, "ship-" + i, new ShipOrder("o-" + i, "1 Main St")).join();
@@ -78,6 +85,64 @@ class DownstreamFlowTest {
     assertThat(layer(Layer.L4)).extracting(Entry::status)
         .containsExactlyInAnyOrder(Status.PROCESSED, Status.DUPLICATE);
     assertThat(h.partnerSaw).hasSize(1);
+  }
+
+  /** The harness's store, recording the size of each intake call. */
+  private StatusStore recordingIntakes(List<Integer> intakes) {
+    return (StatusStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {StatusStore.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("intake")) {
+            intakes.add(((List<?>) args[0]).size());
+          }
+          try {
+            return method.invoke(h.store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  @Test
+  @DisplayName("stores Core App messages delivered together in one store call, dead-lettering an oversized one")
+  void storesADeliveryBatchAtOnce() {
+    h.transport.declare(Harness.SHIPMENTS_QUEUE); // sent before the pipeline starts, so they arrive together
+    CoreAppSender sender = CoreAppSender.create(h.transport);
+    for (int i = 0; i < 10; i++) {
+      String address = i == 4 ? "x".repeat(2_000) : "1 Main St";
+      sender.send(Harness.SHIPMENTS_QUEUE, "ship-" + i, new ShipOrder("o-" + i, address)).join();
+    }
+    List<Integer> intakes = new CopyOnWriteArrayList<>(); // written on the transport's thread
+    pipeline = h.pipeline("node-a").store(recordingIntakes(intakes))
+        .route(h.shipmentsRoute(h.settings().toBuilder().maxPayloadBytes(1_000).build())).build().start();
+    Drain.untilIdle(pipeline, h.transport);
+
+    // One call for the nine, one for the record of the oversized one (stored without its body).
+    assertThat(intakes).as("sizes of the intake calls").containsExactlyInAnyOrder(9, 1);
+    assertThat(h.partnerSaw).hasSize(9);
+    assertThat(layer(Layer.L4)).filteredOn(e -> e.status() == Status.REJECTED).singleElement()
+        .satisfies(e -> assertThat(h.store.history(e.id())).last().extracting(HistoryRecord::detail)
+            .asString().contains("over route " + Harness.SHIPMENTS + "'s limit"));
+  }
+
+  @Test
+  @DisplayName("takes a delivery batch over the backlog limit one message at a time, holding each until the"
+      + " route drains, losing none")
+  void batchOverTheBacklogLimit() {
+    h.transport.declare(Harness.SHIPMENTS_QUEUE);
+    CoreAppSender sender = CoreAppSender.create(h.transport);
+    for (int i = 0; i < 12; i++) {
+      sender.send(Harness.SHIPMENTS_QUEUE, "ship-" + i, new ShipOrder("o-" + i, "1 Main St")).join();
+    }
+    pipeline = h.pipeline("node-a").route(h.shipmentsRoute(h.settings().toBuilder().highWaterMark(5).build()))
+        .build().start();
+    Awaitility.await("all 12 dispatched").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          pipeline.runOnce();
+          return h.partnerSaw.size() == 12;
+        });
+
+    assertThat(h.partnerSaw).doesNotHaveDuplicates();
+    assertThat(layer(Layer.L4)).hasSize(12).allSatisfy(e -> assertThat(e.status()).isEqualTo(Status.PROCESSED));
   }
 
   @Test
