@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes one queue on a channel of its own with manual acknowledgements. Deliveries run on a small pool
  * (at most {@code prefetch} of them are ever queued), and each is settled after its handler returns. A
- * {@link BatchMessageHandler} gets every delivery waiting when a worker becomes free in one call.
+ * {@link BatchMessageHandler} gets the deliveries waiting when a worker becomes free in one call, up to
+ * {@code prefetch / threads} of them, so that a backlog still spreads over the handler threads.
  *
  * <p>Every delivery remembers the channel generation it arrived on; the generation moves on whenever the
  * channel shuts down. A delivery from an earlier generation is never acknowledged: its tag would mean another
@@ -45,6 +46,7 @@ public final class RabbitSubscription implements Subscription {
   private final MessageHandler handler;
   private final ConfirmingPublisher deadLetters;
   private final int prefetch;
+  private final int maxBatch;
   private final int maxDeliveries;
   private final Duration confirmTimeout;
   private final ThreadPoolExecutor workers;
@@ -80,6 +82,9 @@ public final class RabbitSubscription implements Subscription {
     this.handler = handler;
     this.deadLetters = deadLetters;
     this.prefetch = prefetch;
+    // A worker takes at most its share of the prefetch, so a backlog is spread over all the handler threads
+    // (a handler that works message by message, like the Core App receiver, keeps its parallelism).
+    this.maxBatch = Math.max(1, prefetch / threads);
     this.maxDeliveries = maxDeliveries;
     this.confirmTimeout = confirmTimeout;
     AtomicInteger n = new AtomicInteger();
@@ -167,12 +172,12 @@ public final class RabbitSubscription implements Subscription {
     settleAs(d, message, disposition);
   }
 
-  /** Takes the deliveries waiting (up to the prefetch) and hands them to the batch handler in one call. */
+  /** Takes the deliveries waiting (up to its share of the prefetch) and hands them to the batch handler at once. */
   private void drainBatch() {
     List<Delivery> taken = new ArrayList<>();
     List<InboundMessage> messages = new ArrayList<>();
     Delivery d;
-    while (messages.size() < prefetch && (d = pending.poll()) != null) {
+    while (messages.size() < maxBatch && (d = pending.poll()) != null) {
       if (closing) {
         continue; // not settled: the broker redelivers it once the channel closes
       }
