@@ -14,8 +14,10 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -71,10 +73,52 @@ public final class Operations {
    */
   public TraceView trace(TraceId traceId) {
     List<TracedEntry> traced = new ArrayList<>();
-    for (Entry e : store.findByTrace(Require.nonNull(traceId, "traceId"))) {
+    for (Entry e : sourcesFirst(store.findByTrace(Require.nonNull(traceId, "traceId")))) {
       traced.add(new TracedEntry(e, store.history(e.id())));
     }
     return new TraceView(traceId, traced);
+  }
+
+  /**
+   * Orders a trace's entries so that each comes right after its source's subtree starts (depth first), keeping
+   * the store's order (creation time) among siblings. Creation time alone cannot: the entries a worker stores
+   * in one commit (several layers of one message) share it.
+   */
+  private static List<Entry> sourcesFirst(List<Entry> entries) {
+    Map<EntryId, List<Entry>> children = new HashMap<>();
+    Set<EntryId> ids = new HashSet<>();
+    entries.forEach(e -> ids.add(e.id()));
+    List<Entry> roots = new ArrayList<>();
+    for (Entry e : entries) {
+      if (e.sourceId() != null && ids.contains(e.sourceId()) && !e.sourceId().equals(e.id())) {
+        children.computeIfAbsent(e.sourceId(), k -> new ArrayList<>()).add(e);
+      } else {
+        roots.add(e);
+      }
+    }
+    List<Entry> ordered = new ArrayList<>(entries.size());
+    Set<EntryId> placed = new HashSet<>();
+    Deque<Entry> stack = new ArrayDeque<>();
+    for (Entry root : roots) {
+      stack.push(root);
+      while (!stack.isEmpty()) {
+        Entry e = stack.pop();
+        if (!placed.add(e.id())) {
+          continue;
+        }
+        ordered.add(e);
+        List<Entry> below = children.getOrDefault(e.id(), List.of());
+        for (int i = below.size() - 1; i >= 0; i--) {
+          stack.push(below.get(i));
+        }
+      }
+    }
+    for (Entry e : entries) { // a source cycle (never written by the engine) leaves entries unplaced
+      if (placed.add(e.id())) {
+        ordered.add(e);
+      }
+    }
+    return ordered;
   }
 
   /**

@@ -11,7 +11,8 @@ import java.util.List;
  * history and last error.
  *
  * @param traceId the trace
- * @param entries its entries, ordered by creation time
+ * @param entries its entries, each after its source (depth first: a message's layers in lineage order),
+ *     siblings by creation time
  */
 public record TraceView(TraceId traceId, List<TracedEntry> entries) {
   /** Copies the entries. */

@@ -2,6 +2,7 @@ package dev.postoffice.core.functional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postoffice.IntakeReceipt;
 import dev.postoffice.RawMessage;
 import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.Pipeline;
@@ -134,8 +135,14 @@ class ThreadedPipelineTest {
     for (int i = 0; i < 500; i++) {
       messages.add(RawMessage.json(Models.orderJson("o-" + i, 1), null));
     }
-    p.intake(Harness.ORDERS).submitAll(messages);
+    List<IntakeReceipt> receipts = p.intake(Harness.ORDERS).submitAll(messages);
     await("500 acknowledged", () -> count(p, Harness.ORDERS, Layer.L4, Status.ACKNOWLEDGED) == 500);
+    // Three layers were stored by one commit, at one instant, with ids in no particular order: the trace still
+    // lists them in lineage order (ten traces, so a lucky id order cannot pass this).
+    for (IntakeReceipt receipt : receipts.subList(0, 10)) {
+      assertThat(p.operations().trace(receipt.entryId()).entries()).extracting(t -> t.entry().layer())
+          .containsExactly(Layer.L1, Layer.L2, Layer.L3, Layer.L4);
+    }
 
     Set<Layer> committedLayers = new HashSet<>();
     commits.forEach(cs -> cs.forEach(c -> committedLayers.add(h.store.find(c.entryId()).orElseThrow().layer())));
