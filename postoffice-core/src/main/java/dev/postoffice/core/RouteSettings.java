@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param batchSize entries a stage claims and commits together
  * @param linger how long a stage waits for a batch to fill before working on a partial one
  * @param concurrency worker threads per stage of this route (its bulkhead)
- * @param leaseDuration how long a claim holds before other nodes may take the entry again
+ * @param leaseDuration how long a claim holds before other nodes may take the entry again; with worker threads
+ *     it must cover a batch's run through all the transform stages, which commit once (fused)
  * @param pollInterval how often an idle stage looks in the store for work (the recovery and multi-node path)
  * @param retry the retry policy
  * @param highWaterMark backlog (entries waiting for work) above which intake refuses
