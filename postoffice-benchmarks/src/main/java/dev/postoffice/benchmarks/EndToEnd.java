@@ -127,7 +127,8 @@ public final class EndToEnd {
       default -> RunBroker.inMemory(messages.size());
     }) {
       boolean realBroker = o.scenario().equals("rabbit") || o.scenario().equals("sqs");
-      return UpstreamRun.run(store.storesForRun(), broker, store.receiptLog(realBroker), route, messages, o);
+      return UpstreamRun.run(store.storesForRun(), broker, store.receiptLog(realBroker && !o.memoryReceipts()),
+          route, messages, o);
     }
   }
 

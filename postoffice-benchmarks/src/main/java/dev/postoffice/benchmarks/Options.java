@@ -26,12 +26,15 @@ import java.util.Set;
  * @param prefill finished entries of another route written to the store before the runs, to see whether a
  *     large table slows the pipeline (JDBC stores only)
  * @param store the store under the scenarios that take one: {@code postgresql} or {@code h2}
+ * @param memoryReceipts whether the Core App receiver of {@code rabbit} and {@code sqs} keeps its receipt log in
+ *     memory ({@code receipts=memory}: a Core App recording receipts in its own handler's transaction) rather
+ *     than in the database with {@code JdbcReceiptLog} ({@code receipts=jdbc}, the default)
  * @param rate upstream messages per second the producers submit at most, all together (0: as fast as they can):
  *     for the latency at a given load rather than at saturation
  */
 record Options(String scenario, int messages, int runs, int warmups, int batchSize, int concurrency,
     int producers, boolean baseline, int window, boolean purge, int nodes, long prefill, String store,
-    int rate) {
+    boolean memoryReceipts, int rate) {
 
   /** Every scenario, in the order the usage lists them. */
   static final List<String> SCENARIOS = List.of("inmemory", "h2", "postgresql", "rabbit", "sqs", "downstream");
@@ -40,7 +43,7 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
   static final Set<String> STORE_CHOICE = Set.of("rabbit", "sqs", "downstream");
 
   private static final Set<String> NAMES = Set.of("runs", "warmups", "batch", "concurrency", "producers",
-      "baseline", "window", "purge", "nodes", "prefill", "store", "rate");
+      "baseline", "window", "purge", "nodes", "prefill", "store", "receipts", "rate");
 
   static Options parse(String[] args) {
     if (args.length == 0) {
@@ -86,6 +89,7 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
         Integer.parseInt(named.getOrDefault("nodes", "1")),
         Long.parseLong(named.getOrDefault("prefill", "0")),
         store,
+        receipts(named.getOrDefault("receipts", "jdbc")),
         Integer.parseInt(named.getOrDefault("rate", "0")));
     if (o.nodes() < 1 || o.runs() < 1 || o.warmups() < 0 || o.producers() < 1 || o.prefill() < 0
         || o.rate() < 0) {
@@ -103,11 +107,19 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
     return !store.equals("inmemory");
   }
 
+  private static boolean receipts(String value) {
+    return switch (value) {
+      case "jdbc" -> false;
+      case "memory" -> true;
+      default -> throw new IllegalArgumentException("receipts=jdbc|memory, not " + value + "\n" + usage());
+    };
+  }
+
   static String usage() {
     return "usage: EndToEnd inmemory|h2|postgresql|rabbit|sqs|downstream [messages]\n"
         + "  [runs=3] [warmups=2 in memory, else 1] [batch=100] [concurrency=1] [producers=2] [baseline=true]\n"
         + "  [window=10000] [purge=true] [nodes=1] [prefill=0] [store=postgresql|h2 (rabbit, sqs, downstream)]\n"
-        + "  [rate=0 (upstream msgs/s over all producers; 0 = no limit)]\n"
+        + "  [rate=0 (upstream msgs/s over all producers; 0 = no limit)] [receipts=jdbc|memory (rabbit, sqs)]\n"
         + "scenarios: inmemory = in-memory store and transport; h2, postgresql = that store, in-memory transport;\n"
         + "  rabbit = store + RabbitMQ at 127.0.0.1:5672 (guest/guest); sqs = store + SQS on an embedded ElasticMQ;\n"
         + "  downstream = CoreAppSender -> downstream route -> HttpDispatcher -> a loopback HTTP partner.\n"

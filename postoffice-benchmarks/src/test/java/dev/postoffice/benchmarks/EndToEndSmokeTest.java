@@ -111,6 +111,14 @@ class EndToEndSmokeTest {
     }
 
     @Test
+    @DisplayName("a receipt log other than jdbc or memory")
+    void unknownReceipts() {
+      assertThatThrownBy(() -> Options.parse(new String[] {"rabbit", "receipts=redis"}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("receipts=jdbc|memory");
+    }
+
+    @Test
     @DisplayName("a negative rate")
     void negativeRate() {
       assertThatThrownBy(() -> Options.parse(new String[] {"inmemory", "rate=-1"}))
