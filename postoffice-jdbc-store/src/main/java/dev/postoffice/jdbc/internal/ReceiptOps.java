@@ -42,6 +42,20 @@ public final class ReceiptOps {
    * @param at when
    */
   public void markHandled(String consumer, String messageId, Instant at) {
+    if (tables.dialect() == dev.postoffice.jdbc.JdbcDialect.POSTGRESQL) {
+      // One statement in autocommit: one round trip, and ON CONFLICT absorbs a concurrent mark of the same id.
+      String upsert = "INSERT INTO " + tables.receipt() + " (consumer, message_id, handled_at) VALUES (?, ?, ?)"
+          + " ON CONFLICT (consumer, message_id) DO NOTHING";
+      tx.statement("markHandled", h -> {
+        try (PreparedStatement ps = h.getConnection().prepareStatement(upsert)) {
+          ps.setString(1, consumer);
+          ps.setString(2, messageId);
+          ps.setLong(3, Rows.nanos(at));
+          return ps.executeUpdate();
+        }
+      });
+      return;
+    }
     // Insert if absent; a concurrent insert of the same key loses with a unique violation, the retried
     // transaction then finds the row.
     String sql = "INSERT INTO " + tables.receipt() + " (consumer, message_id, handled_at) SELECT ?, ?, ?"
