@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -142,20 +143,22 @@ class AckListenerTest {
   void waitsForThisNodesPublisher() throws Exception {
     Entry e = publishing();
     AckRace.Publishing batch = race.publishing(List.of(e.id()));
-    Thread publisher = new Thread(() -> {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-      }
-      memory.commit(List.of(new Completion(e.id(), PUBLISHER, e.attempts(), Status.QUEUED, "confirmed", null,
-          null, List.of())), clock.instant());
-      batch.close();
-    });
-    publisher.start();
+    Thread[] publisher = new Thread[1];
+    // The publisher commits only once the listener, having found the entry not yet Queued, waits for it.
+    afterFirstCall = ids -> {
+      Thread listenerThread = Thread.currentThread();
+      publisher[0] = new Thread(() -> {
+        Awaitility.await("the listener waits for the publisher").atMost(Duration.ofSeconds(10))
+            .until(() -> listenerThread.getState() == Thread.State.TIMED_WAITING);
+        memory.commit(List.of(new Completion(e.id(), PUBLISHER, e.attempts(), Status.QUEUED, "confirmed", null,
+            null, List.of())), clock.instant());
+        batch.close();
+      });
+      publisher[0].start();
+    };
 
     assertThat(listener().handleAll(List.of(ack(e.id())))).containsExactly(Disposition.ack());
-    publisher.join();
+    publisher[0].join();
 
     assertThat(memory.history(e.id())).extracting(HistoryRecord::detail)
         .containsExactly(null, "confirmed", "acknowledged by the Core App");
