@@ -62,7 +62,9 @@ public record EntryId(String value) {
   public static EntryId derive(EntryId source, int generation, int index) {
     Objects.requireNonNull(source, "source cannot be null");
     String name = source.value + "/" + generation + "/" + index;
-    UUID hashed = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+    // The same as UUID.nameUUIDFromBytes (version 3, MD5), on a per-thread digest: ids derived by earlier
+    // versions stay the same, without a provider lookup per id.
+    UUID hashed = TimeOrderedIds.nameBased(name.getBytes(StandardCharsets.UTF_8));
     // Keep the source's time prefix where it has one, so outputs sit beside their source in indexes.
     return new EntryId(TimeOrderedIds.withTimeOf(source.value, hashed).toString());
   }

@@ -1,11 +1,18 @@
 package dev.postoffice.model;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The bytes of a message and their content type. Immutable: the bytes are copied in and out.
+ * The bytes of a message and their content type. Immutable: {@link #of} and {@link #bytes()} copy the bytes
+ * in and out; {@link #wrap}, {@link #asInputStream()} and {@link #writeTo} are the copy-free ways for code that
+ * handles every message (codecs, transports, stores), where a copy per call is what the pipeline spends most
+ * of its allocations on.
  */
 public final class Payload {
   /** Content type of JSON payloads. */
@@ -34,6 +41,22 @@ public final class Payload {
     Objects.requireNonNull(bytes, "bytes cannot be null");
     Objects.requireNonNull(contentType, "contentType cannot be null");
     return new Payload(bytes.clone(), contentType);
+  }
+
+  /**
+   * Returns a payload that takes ownership of the bytes instead of copying them: the caller must not change
+   * the array afterwards (as with {@link java.nio.ByteBuffer#wrap(byte[])}). For arrays that were made for
+   * this payload and are handed over, such as a serializer's output or a body just read off the wire.
+   *
+   * @param bytes the bytes, no longer the caller's to change
+   * @param contentType their media type, such as {@code application/json}
+   * @return the payload
+   * @throws NullPointerException if an argument is null
+   */
+  public static Payload wrap(byte[] bytes, String contentType) {
+    Objects.requireNonNull(bytes, "bytes cannot be null");
+    Objects.requireNonNull(contentType, "contentType cannot be null");
+    return new Payload(bytes, contentType);
   }
 
   /**
@@ -66,6 +89,25 @@ public final class Payload {
    */
   public byte[] bytes() {
     return bytes.clone();
+  }
+
+  /**
+   * Returns a stream over the bytes, without copying them.
+   *
+   * @return a new stream positioned at the first byte
+   */
+  public InputStream asInputStream() {
+    return new ByteArrayInputStream(bytes);
+  }
+
+  /**
+   * Writes the bytes to a stream, without copying them first.
+   *
+   * @param out the stream
+   * @throws IOException if the stream does
+   */
+  public void writeTo(OutputStream out) throws IOException {
+    out.write(bytes);
   }
 
   /**

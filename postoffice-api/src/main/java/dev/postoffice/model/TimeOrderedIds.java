@@ -1,5 +1,7 @@
 package dev.postoffice.model;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -27,6 +29,32 @@ final class TimeOrderedIds {
    * Returns {@code hashed} with the time prefix of {@code source} when source is a version 7 UUID; otherwise
    * {@code hashed} unchanged. Deterministic: the same arguments give the same id on any node.
    */
+  private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new InternalError("MD5 is required of every Java platform", e);
+    }
+  });
+
+  /** What {@link UUID#nameUUIDFromBytes(byte[])} returns, computed on this thread's digest. */
+  static UUID nameBased(byte[] name) {
+    byte[] md5 = MD5.get().digest(name);
+    md5[6] &= 0x0f; // version 3
+    md5[6] |= 0x30;
+    md5[8] &= 0x3f; // IETF variant
+    md5[8] |= (byte) 0x80;
+    long msb = 0;
+    long lsb = 0;
+    for (int i = 0; i < 8; i++) {
+      msb = (msb << 8) | (md5[i] & 0xff);
+    }
+    for (int i = 8; i < 16; i++) {
+      lsb = (lsb << 8) | (md5[i] & 0xff);
+    }
+    return new UUID(msb, lsb);
+  }
+
   static UUID withTimeOf(String source, UUID hashed) {
     UUID parsed = parse(source);
     if (parsed == null || parsed.version() != 7) {
@@ -39,7 +67,7 @@ final class TimeOrderedIds {
   }
 
   private static UUID parse(String value) {
-    if (value.length() != 36) {
+    if (value.length() != 36 || value.charAt(14) != '7') { // only a version 7 UUID keeps its time prefix
       return null;
     }
     try {

@@ -18,6 +18,21 @@ class IdsTest {
   }
 
   @Test
+  @DisplayName("derive the ids earlier versions derived, so a rerun after an upgrade still finds its outputs")
+  void derivedIdsAreStableAcrossVersions() {
+    EntryId timeOrdered = EntryId.of("0190a4f2-7c3e-7a11-8e2f-5b6c7d8e9f00");
+    assertThat(EntryId.derive(timeOrdered, 0, 0).value()).isEqualTo("0190a4f2-7c3e-74c6-b55a-4170b5141be9");
+    assertThat(EntryId.derive(timeOrdered, 2, 5).value()).isEqualTo("0190a4f2-7c3e-720f-834c-fbc20122f4af");
+    assertThat(EntryId.derive(EntryId.of("host-id-1"), 0, 0).value())
+        .isEqualTo("ca8a6d73-5752-3cee-8d6d-53cce7540870");
+    for (int i = 0; i < 100; i++) { // other sources: the JDK's name-based UUID, as before
+      EntryId source = EntryId.of("host-" + i);
+      assertThat(EntryId.derive(source, 1, i).value()).isEqualTo(java.util.UUID.nameUUIDFromBytes(
+          ("host-" + i + "/1/" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+    }
+  }
+
+  @Test
   @DisplayName("are time-ordered, and outputs share their source's time prefix so they sit beside it in indexes")
   void timeOrdered() {
     EntryId first = EntryId.random();
@@ -51,6 +66,19 @@ class IdsTest {
     assertThat(Layer.L1.next(Direction.UPSTREAM)).isEqualTo(Layer.L2);
     assertThat(Layer.L4.next(Direction.DOWNSTREAM)).isEqualTo(Layer.L3);
     assertThatThrownBy(() -> Layer.of(5)).hasMessage("layer must be between 1 and 4, but was 5");
+  }
+
+  @Test
+  @DisplayName("read and write payload bytes without copying them, and take over arrays handed to wrap")
+  void payloadWithoutCopies() throws java.io.IOException {
+    byte[] bytes = {1, 2, 3};
+    Payload wrapped = Payload.wrap(bytes, Payload.OCTET_STREAM);
+    assertThat(wrapped.asInputStream().readAllBytes()).containsExactly(1, 2, 3);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    wrapped.writeTo(out);
+    assertThat(out.toByteArray()).containsExactly(1, 2, 3);
+    assertThatThrownBy(() -> Payload.wrap(null, Payload.JSON)).isInstanceOf(NullPointerException.class)
+        .hasMessage("bytes cannot be null");
   }
 
   @Test

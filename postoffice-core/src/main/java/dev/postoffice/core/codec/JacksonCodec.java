@@ -80,7 +80,7 @@ public final class JacksonCodec implements Codec {
   public Payload encode(Object value) {
     Objects.requireNonNull(value, "value cannot be null");
     try {
-      return Payload.of(mapper.writeValueAsBytes(value), Payload.JSON);
+      return Payload.wrap(mapper.writeValueAsBytes(value), Payload.JSON); // a fresh array: no copy
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "cannot encode " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
@@ -96,7 +96,7 @@ public final class JacksonCodec implements Codec {
           + type.getSimpleName() + ": expected application/json");
     }
     try {
-      T value = mapper.readValue(payload.bytes(), type);
+      T value = mapper.readValue(payload.asInputStream(), type); // no copy of the bytes
       if (value == null) {
         throw new RejectedInputException("cannot decode " + type.getSimpleName() + ": the document is null");
       }

@@ -39,12 +39,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With worker threads, the fast path runs the next stage on the same thread right after the commit, so
  * one worker carries a batch through all the stages of its route (fewer thread hand-offs and warmer caches:
- * on few cores this is much faster than one thread per stage). Each stage keeps its own threads for the
+ * on few cores this is much faster than one thread per stage), except the partner dispatch, which waits on
+ * the partner and so runs on the dispatch stage's own workers. Each stage keeps its own threads for the
  * durable path. Under manual scheduling the outputs wait in the next stage's queue, so each
  * {@code runOnce()} moves a batch by one stage, as deterministic tests expect.
  */
 final class StageRunner {
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
+
+  /** The smallest hand-off queue, in entries, whatever the batch size. */
+  static final int MIN_HAND_OFF = 256;
 
   private final RouteDefinition route;
   private final StageSpec spec;
@@ -72,12 +76,19 @@ final class StageRunner {
     this.failures = new FailurePolicy(settings.retry());
     this.producedBy = spec.producedBy();
     // Memory stays bounded: at most a few batches wait in memory; the rest of the backlog stays in the store.
-    this.handOffCapacity = new Semaphore(settings.batchSize() * 4);
+    // Small batches still get a queue of a useful size: with four entries (batch 1), nearly every entry missed
+    // the fast path and cost a claim query per stage.
+    this.handOffCapacity = new Semaphore(handOffCapacity(settings.batchSize()));
     this.commitRetry = Retry.of("commit-" + route.id() + "-" + spec.name(), RetryConfig.custom()
         .maxAttempts(5)
         .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(50), 2.0))
         .retryExceptions(StoreUnavailableException.class)
         .build());
+  }
+
+  /** Entries that may wait in memory for a stage: four batches, and at least {@value #MIN_HAND_OFF}. */
+  static int handOffCapacity(int batchSize) {
+    return Math.max(batchSize * 4, MIN_HAND_OFF);
   }
 
   void next(StageRunner value) {
@@ -242,7 +253,11 @@ final class StageRunner {
     for (Outcome outcome : outcomes) {
       outputCount += outcome.outputs().size();
     }
-    boolean inline = nextStage != null && !ctx.manual();
+    // A partner call takes as long as the partner makes it (a hanging or slow API), so the dispatch stage runs
+    // on its own workers: the worker that carried this batch goes back to the route's backlog, and the dispatch
+    // stage's concurrency is what bounds the calls in flight. Run inline, a hanging partner held the route's
+    // only carrier and left everything behind it Just In.
+    boolean inline = nextStage != null && !ctx.manual() && nextStage.spec.dispatcher() == null;
     boolean fast = nextStage != null && outputCount > 0 && (inline ? nextStage.running
         : nextStage.reserve(outputCount));
     Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(nextStage.settings.leaseDuration())) : null;

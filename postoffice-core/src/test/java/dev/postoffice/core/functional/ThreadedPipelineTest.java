@@ -212,4 +212,42 @@ class ThreadedPipelineTest {
     release.countDown();
     p.close();
   }
+
+  @Test
+  @DisplayName("a downstream route keeps taking its backlog through the earlier layers while its partner hangs")
+  void hangingPartnerHoldsOnlyItsDispatchStage() throws Exception {
+    AtomicInteger partnerCalls = new AtomicInteger();
+    Route shipments = Route.downstream(Harness.SHIPMENTS)
+        .consumeFrom(Harness.SHIPMENTS_QUEUE, Models.ShipOrder.class)
+        .translate(Models.AcmeShipment.class, ship -> List.of(new Models.AcmeShipment("ACME-" + ship.orderId(),
+            ship.address())))
+        .normalize(s -> new dev.postoffice.PartnerRequest("POST", java.net.URI.create("https://acme.example/s"),
+            java.util.Map.of(), h.codec.encode(s)))
+        .dispatchWith((request, context) -> {
+          partnerCalls.incrementAndGet();
+          try {
+            release.await(); // the partner never answers while the test runs
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return new dev.postoffice.DispatchResult(201, "{}");
+        })
+        .settings(RouteSettings.builder().batchSize(10).pollInterval(Duration.ofMillis(20)).build())
+        .build();
+    Pipeline p = PostOffice.builder().store(h.store).transport(h.transport).route(shipments).build().start();
+    dev.postoffice.core.exchange.CoreAppSender sender = dev.postoffice.core.exchange.CoreAppSender.create(h.transport);
+    for (int i = 0; i < 200; i++) {
+      sender.send(Harness.SHIPMENTS_QUEUE, "ship-" + i, new Models.ShipOrder("o-" + i, "1 Main St")).join();
+    }
+    // Every shipment reaches the dispatch layer, though the first call to the partner never returns: the call
+    // holds a worker of the dispatch stage, not the worker that carried its batch through the earlier layers.
+    await("every shipment has its layer-1 entry", () -> count(p, Harness.SHIPMENTS, Layer.L1, Status.JUST_IN)
+        + count(p, Harness.SHIPMENTS, Layer.L1, Status.RETRYING) == 200);
+    assertThat(count(p, Harness.SHIPMENTS, Layer.L4, Status.PROCESSED)).isEqualTo(200);
+    assertThat(partnerCalls).as("one dispatch worker (concurrency 1), waiting on its first call").hasValue(1);
+    release.countDown();
+    await("all dispatched once the partner answers", () -> count(p, Harness.SHIPMENTS, Layer.L1,
+        Status.DISPATCHED) == 200);
+    p.close();
+  }
 }

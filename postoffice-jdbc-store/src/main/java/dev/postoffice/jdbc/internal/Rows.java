@@ -117,7 +117,7 @@ public final class Rows {
     Payload payload = null;
     if (withPayload) {
       byte[] bytes = rs.getBytes("payload");
-      payload = bytes == null ? null : Payload.of(bytes, rs.getString("content_type"));
+      payload = bytes == null ? null : Payload.wrap(bytes, rs.getString("content_type")); // getBytes: a fresh array
     }
     String owner = rs.getString("lease_owner");
     Instant expires = instantOrNull(rs, "lease_expires_at");
