@@ -11,6 +11,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * which keeps a database store's cost per message flat as the tables grow.
  */
 final class TimeOrderedIds {
+  /** One MD5 digest per thread: MessageDigest is not thread-safe, and looking one up per id is slow. */
+  private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new InternalError("MD5 is required of every Java platform", e);
+    }
+  });
+
   private TimeOrderedIds() {}
 
   static UUID next() {
@@ -24,18 +33,6 @@ final class TimeOrderedIds {
     long lsb = (randB & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(msb, lsb);
   }
-
-  /**
-   * Returns {@code hashed} with the time prefix of {@code source} when source is a version 7 UUID; otherwise
-   * {@code hashed} unchanged. Deterministic: the same arguments give the same id on any node.
-   */
-  private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new InternalError("MD5 is required of every Java platform", e);
-    }
-  });
 
   /** What {@link UUID#nameUUIDFromBytes(byte[])} returns, computed on this thread's digest. */
   static UUID nameBased(byte[] name) {
@@ -55,6 +52,10 @@ final class TimeOrderedIds {
     return new UUID(msb, lsb);
   }
 
+  /**
+   * Returns {@code hashed} with the time prefix of {@code source} when source is a version 7 UUID; otherwise
+   * {@code hashed} unchanged. Deterministic: the same arguments give the same id on any node.
+   */
   static UUID withTimeOf(String source, UUID hashed) {
     UUID parsed = parse(source);
     if (parsed == null || parsed.version() != 7) {
