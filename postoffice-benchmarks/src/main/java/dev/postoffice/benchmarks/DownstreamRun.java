@@ -68,7 +68,7 @@ final class DownstreamRun {
         .translate(Shipment.class, order -> List.of(ship(order)))
         .normalize(shipment -> PartnerRequest.post(uri, codec.encode(shipment)))
         .dispatchWith(clock.dispatcher(http))
-        .settings(RouteSettings.builder().batchSize(o.batchSize()).concurrency(o.concurrency()).build())
+        .settings(settings(o))
         .build();
     // The Core App's messages, made once: the run measures PostOffice, not the core building its orders.
     CoreOrder[] orders = new CoreOrder[Math.min(messages, Workload.DISTINCT)];
@@ -135,5 +135,13 @@ final class DownstreamRun {
       pipelines.forEach(Pipeline::close);
       transport.close();
     }
+  }
+
+  private static RouteSettings settings(Options o) {
+    RouteSettings.Builder builder = RouteSettings.builder().batchSize(o.batchSize()).concurrency(o.concurrency());
+    if (o.lingerMillis() >= 0) {
+      builder.linger(java.time.Duration.ofMillis(o.lingerMillis()));
+    }
+    return builder.build();
   }
 }

@@ -31,10 +31,12 @@ import java.util.Set;
  *     than in the database with {@code JdbcReceiptLog} ({@code receipts=jdbc}, the default)
  * @param rate upstream messages per second the producers submit at most, all together (0: as fast as they can):
  *     for the latency at a given load rather than at saturation
+ * @param lingerMillis how long a stage waits for a batch to fill ({@code RouteSettings.linger}), in ms; -1 for the
+ *     library's default
  */
 record Options(String scenario, int messages, int runs, int warmups, int batchSize, int concurrency,
     int producers, boolean baseline, int window, boolean purge, int nodes, long prefill, String store,
-    boolean memoryReceipts, int rate) {
+    boolean memoryReceipts, int rate, int lingerMillis) {
 
   /** Every scenario, in the order the usage lists them. */
   static final List<String> SCENARIOS = List.of("inmemory", "h2", "postgresql", "rabbit", "sqs", "downstream");
@@ -43,7 +45,8 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
   static final Set<String> STORE_CHOICE = Set.of("rabbit", "sqs", "downstream");
 
   private static final Set<String> NAMES = Set.of("runs", "warmups", "batch", "concurrency", "producers",
-      "baseline", "window", "purge", "nodes", "prefill", "store", "receipts", "rate");
+      "baseline", "window", "purge", "nodes", "prefill", "store", "receipts", "rate",
+      "linger");
 
   static Options parse(String[] args) {
     if (args.length == 0) {
@@ -90,7 +93,8 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
         Long.parseLong(named.getOrDefault("prefill", "0")),
         store,
         receipts(named.getOrDefault("receipts", "jdbc")),
-        Integer.parseInt(named.getOrDefault("rate", "0")));
+        Integer.parseInt(named.getOrDefault("rate", "0")),
+        Integer.parseInt(named.getOrDefault("linger", "-1")));
     if (o.nodes() < 1 || o.runs() < 1 || o.warmups() < 0 || o.producers() < 1 || o.prefill() < 0
         || o.rate() < 0) {
       throw new IllegalArgumentException("nodes, runs and producers must be >= 1, warmups, prefill and rate >= 0\n"
@@ -120,6 +124,7 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
         + "  [runs=3] [warmups=2 in memory, else 1] [batch=100] [concurrency=1] [producers=2] [baseline=true]\n"
         + "  [window=10000] [purge=true] [nodes=1] [prefill=0] [store=postgresql|h2 (rabbit, sqs, downstream)]\n"
         + "  [rate=0 (upstream msgs/s over all producers; 0 = no limit)] [receipts=jdbc|memory (rabbit, sqs)]\n"
+        + "  [linger=ms (a stage's wait for its batch to fill; default the library's)]\n"
         + "scenarios: inmemory = in-memory store and transport; h2, postgresql = that store, in-memory transport;\n"
         + "  rabbit = store + RabbitMQ at 127.0.0.1:5672 (guest/guest); sqs = store + SQS on an embedded ElasticMQ;\n"
         + "  downstream = CoreAppSender -> downstream route -> HttpDispatcher -> a loopback HTTP partner.\n"

@@ -53,10 +53,13 @@ final class UpstreamRun {
       clocks.add(new AckClock(store));
     }
     JacksonCodec codec = JacksonCodec.create();
-    RouteSettings settings = RouteSettings.builder()
+    RouteSettings.Builder builder = RouteSettings.builder()
         .batchSize(o.batchSize())
-        .concurrency(o.concurrency())
-        .build();
+        .concurrency(o.concurrency());
+    if (o.lingerMillis() >= 0) {
+      builder.linger(Duration.ofMillis(o.lingerMillis()));
+    }
+    RouteSettings settings = builder.build();
     Route route = Route.upstream(routeName)
         .normalize(PartnerOrder.class, raw -> Workload.normalize(codec, raw))
         .translate(CoreOrder.class, order -> List.of(Workload.translate(order)))
