@@ -57,6 +57,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  */
 public final class InMemoryStatusStore implements StatusStore {
+  /** The most entries one lock hold of {@link #purgeFinishedBefore} drops. */
+  static final int PURGE_CHUNK = 1_000;
+
   private static final StoreCapabilities CAPABILITIES = new StoreCapabilities(false, false, true);
   private static final Comparator<Entry> BY_CREATION =
       Comparator.comparing(Entry::createdAt).thenComparing(e -> e.id().value());
@@ -592,56 +595,75 @@ public final class InMemoryStatusStore implements StatusStore {
    * too: a partner message arriving again after its entry was purged is taken as new, so keep finished
    * entries longer than partners may resend. Lineage queries no longer show purged entries.
    *
+   * <p>Works in chunks of {@value #PURGE_CHUNK} entries, taking the store's lock once per chunk, so that a
+   * large purge lets the pipeline's claims and commits in between instead of stalling them for its length.
+   *
    * @param cutoff entries updated before this time go
    * @return how many entries were dropped
    * @throws NullPointerException if cutoff is null
    */
   public int purgeFinishedBefore(Instant cutoff) {
     Check.notNull(cutoff, "cutoff");
-    lock.lock();
-    try {
-      // Read the terminal statuses' lists, oldest change first, rather than every entry: a host purging
-      // often reads little more than what it drops.
-      List<StoredEntry> doomed = new ArrayList<>();
-      for (Lane lane : lanes.values()) {
-        for (Status status : Status.values()) {
-          if (status.isTerminal()) {
-            lane.collect(status, cutoff, Integer.MAX_VALUE, doomed);
-          }
-        }
+    int dropped = 0;
+    while (true) {
+      int chunk;
+      lock.lock();
+      try {
+        chunk = purgeChunk(cutoff);
+      } finally {
+        lock.unlock();
       }
-      doomed.removeIf(rec -> !rec.entry.updatedAt().isBefore(cutoff));
-      for (StoredEntry rec : doomed) {
-        Entry e = rec.entry;
-        Lane.remove(rec);
-        byId.remove(e.id());
-        rec.lane.unlist(rec);
-        StoredEntry source = e.sourceId() == null ? null : byId.get(e.sourceId());
-        if (source != null && source.children != null) {
-          source.children.remove(rec);
-        }
-        if (rec.traceRoot) {
-          List<StoredEntry> trace = byTrace.get(e.traceId());
-          if (trace != null && trace.remove(rec) && trace.isEmpty()) {
-            byTrace.remove(e.traceId());
-          }
-        }
-        // Entries found through this one by trace are indexed by trace themselves from now on.
-        if (rec.children != null) {
-          for (StoredEntry child : rec.children) {
-            if (!child.traceRoot && byId.get(child.entry.id()) == child) {
-              traceRoot(child);
-            }
-          }
-        }
-        if (e.dedupKey() != null) {
-          dedup.remove(new DedupKey(e.route(), e.dedupKey()), e.id());
-        }
+      dropped += chunk;
+      if (chunk < PURGE_CHUNK) {
+        return dropped;
       }
-      return doomed.size();
-    } finally {
-      lock.unlock();
     }
+  }
+
+  /** Drops up to {@value #PURGE_CHUNK} finished entries updated before the cutoff; call under the lock. */
+  private int purgeChunk(Instant cutoff) {
+    // Read the terminal statuses' lists, oldest change first, rather than every entry: a host purging
+    // often reads little more than what it drops.
+    List<StoredEntry> doomed = new ArrayList<>();
+    for (Lane lane : lanes.values()) {
+      for (Status status : Status.values()) {
+        if (status.isTerminal()) {
+          lane.collect(status, cutoff, PURGE_CHUNK, doomed);
+        }
+      }
+    }
+    doomed.removeIf(rec -> !rec.entry.updatedAt().isBefore(cutoff));
+    if (doomed.size() > PURGE_CHUNK) {
+      doomed = doomed.subList(0, PURGE_CHUNK);
+    }
+    for (StoredEntry rec : doomed) {
+      Entry e = rec.entry;
+      Lane.remove(rec);
+      byId.remove(e.id());
+      rec.lane.unlist(rec);
+      StoredEntry source = e.sourceId() == null ? null : byId.get(e.sourceId());
+      if (source != null && source.children != null) {
+        source.children.remove(rec);
+      }
+      if (rec.traceRoot) {
+        List<StoredEntry> trace = byTrace.get(e.traceId());
+        if (trace != null && trace.remove(rec) && trace.isEmpty()) {
+          byTrace.remove(e.traceId());
+        }
+      }
+      // Entries found through this one by trace are indexed by trace themselves from now on.
+      if (rec.children != null) {
+        for (StoredEntry child : rec.children) {
+          if (!child.traceRoot && byId.get(child.entry.id()) == child) {
+            traceRoot(child);
+          }
+        }
+      }
+      if (e.dedupKey() != null) {
+        dedup.remove(new DedupKey(e.route(), e.dedupKey()), e.id());
+      }
+    }
+    return doomed.size();
   }
 
   /** Does nothing: the data stays readable, so tests can inspect it after the engine closed. */

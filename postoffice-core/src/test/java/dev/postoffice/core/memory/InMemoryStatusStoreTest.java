@@ -79,6 +79,25 @@ class InMemoryStatusStoreTest {
   }
 
   @Test
+  @DisplayName("purgeFinishedBefore drops a purge larger than one chunk completely, in several lock holds")
+  void purgeInChunks() {
+    int finished = InMemoryStatusStore.PURGE_CHUNK * 2 + 345;
+    List<NewEntry> entries = new ArrayList<>();
+    for (int i = 0; i < finished + 10; i++) {
+      entries.add(entry(null));
+    }
+    store.intake(entries, T0);
+    List<Entry> claimed = claim(finished, T0);
+    store.commit(claimed.stream().map(e -> new Completion(e.id(), "node", e.attempts(), Status.PROCESSED, null,
+        null, null, List.of())).toList(), T0.plusSeconds(1));
+
+    assertThat(store.purgeFinishedBefore(T0.plusSeconds(2))).isEqualTo(finished);
+    assertThat(store.size()).as("the ten still waiting stay").isEqualTo(10);
+    assertThat(store.purgeFinishedBefore(T0.plusSeconds(2))).isZero();
+    assertThat(claim(100, T0.plusSeconds(3))).hasSize(10);
+  }
+
+  @Test
   @DisplayName("a claim with an earlier now than before hands out nothing that is not due at that time")
   void clockGoingBack() {
     store.intake(List.of(entry(null)), T0);
