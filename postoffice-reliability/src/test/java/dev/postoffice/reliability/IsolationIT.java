@@ -205,9 +205,10 @@ class IsolationIT {
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
         submit(pipeline, throwing, THROWING, "t");
         // Measure once the bad routes are in their bad state, not while they still take in their messages:
-        // every shipment stored and requests hanging at the partner (the route's workers are then all waiting
-        // on it), every order past its first failed translation.
-        Await.until(Duration.ofSeconds(60), "the bad routes are in their bad state", () -> partner.requests.get() > 0
+        // every shipment stored and the partner holding the dispatch stage's calls, every order past its first
+        // failed translation.
+        Await.until(Duration.ofSeconds(60), "the bad routes are in their bad state",
+            () -> partner.requests.get() > 0
                 && NetworkFaultIT.count(store, hanging, Layer.L4, null) == HANGING
                 && NetworkFaultIT.count(store, throwing, Layer.L2, Status.RETRYING) == THROWING,
             () -> "partner requests " + partner.requests.get() + "; " + NetworkFaultIT.stats(store));

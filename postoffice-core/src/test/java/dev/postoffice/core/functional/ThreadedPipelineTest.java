@@ -2,17 +2,22 @@ package dev.postoffice.core.functional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postoffice.DispatchResult;
 import dev.postoffice.IntakeReceipt;
+import dev.postoffice.PartnerRequest;
 import dev.postoffice.RawMessage;
 import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.Route;
 import dev.postoffice.core.RouteSettings;
+import dev.postoffice.core.exchange.CoreAppSender;
 import dev.postoffice.core.support.Harness;
 import dev.postoffice.core.support.Models;
 import dev.postoffice.core.support.Models.AcmeOrder;
+import dev.postoffice.core.support.Models.AcmeShipment;
 import dev.postoffice.core.support.Models.LineOrdered;
+import dev.postoffice.core.support.Models.ShipOrder;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.HistoryRecord;
@@ -24,10 +29,12 @@ import dev.postoffice.spi.StatusCount;
 import dev.postoffice.spi.StatusStore;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -218,11 +225,9 @@ class ThreadedPipelineTest {
   void hangingPartnerHoldsOnlyItsDispatchStage() throws Exception {
     AtomicInteger partnerCalls = new AtomicInteger();
     Route shipments = Route.downstream(Harness.SHIPMENTS)
-        .consumeFrom(Harness.SHIPMENTS_QUEUE, Models.ShipOrder.class)
-        .translate(Models.AcmeShipment.class, ship -> List.of(new Models.AcmeShipment("ACME-" + ship.orderId(),
-            ship.address())))
-        .normalize(s -> new dev.postoffice.PartnerRequest("POST", java.net.URI.create("https://acme.example/s"),
-            java.util.Map.of(), h.codec.encode(s)))
+        .consumeFrom(Harness.SHIPMENTS_QUEUE, ShipOrder.class)
+        .translate(AcmeShipment.class, ship -> List.of(new AcmeShipment("ACME-" + ship.orderId(), ship.address())))
+        .normalize(s -> new PartnerRequest("POST", URI.create("https://acme.example/s"), Map.of(), h.codec.encode(s)))
         .dispatchWith((request, context) -> {
           partnerCalls.incrementAndGet();
           try {
@@ -230,14 +235,14 @@ class ThreadedPipelineTest {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
-          return new dev.postoffice.DispatchResult(201, "{}");
+          return new DispatchResult(201, "{}");
         })
         .settings(RouteSettings.builder().batchSize(10).pollInterval(Duration.ofMillis(20)).build())
         .build();
     Pipeline p = PostOffice.builder().store(h.store).transport(h.transport).route(shipments).build().start();
-    dev.postoffice.core.exchange.CoreAppSender sender = dev.postoffice.core.exchange.CoreAppSender.create(h.transport);
+    CoreAppSender sender = CoreAppSender.create(h.transport);
     for (int i = 0; i < 200; i++) {
-      sender.send(Harness.SHIPMENTS_QUEUE, "ship-" + i, new Models.ShipOrder("o-" + i, "1 Main St")).join();
+      sender.send(Harness.SHIPMENTS_QUEUE, "ship-" + i, new ShipOrder("o-" + i, "1 Main St")).join();
     }
     // Every shipment reaches the dispatch layer, though the first call to the partner never returns: the call
     // holds a worker of the dispatch stage, not the worker that carried its batch through the earlier layers.
