@@ -1,16 +1,14 @@
 package dev.postoffice.model;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * The bytes of a message and their content type. Immutable: {@link #of} and {@link #bytes()} copy the bytes
- * in and out; {@link #wrap}, {@link #asInputStream()} and {@link #writeTo} are the copy-free ways for code that
+ * in and out; {@link #wrap} and {@link #asInputStream()} are the copy-free ways for code that
  * handles every message (codecs, transports, stores), where a copy per call is what the pipeline spends most
  * of its allocations on.
  */
@@ -98,16 +96,6 @@ public final class Payload {
    */
   public InputStream asInputStream() {
     return new ByteArrayInputStream(bytes);
-  }
-
-  /**
-   * Writes the bytes to a stream, without copying them first.
-   *
-   * @param out the stream
-   * @throws IOException if the stream does
-   */
-  public void writeTo(OutputStream out) throws IOException {
-    out.write(bytes);
   }
 
   /**

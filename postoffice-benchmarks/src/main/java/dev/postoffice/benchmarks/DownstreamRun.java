@@ -6,7 +6,6 @@ import dev.postoffice.benchmarks.Workload.CoreOrder;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.Route;
-import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.codec.JacksonCodec;
 import dev.postoffice.core.dispatch.HttpDispatcher;
 import dev.postoffice.core.exchange.CoreAppSender;
@@ -68,7 +67,7 @@ final class DownstreamRun {
         .translate(Shipment.class, order -> List.of(ship(order)))
         .normalize(shipment -> PartnerRequest.post(uri, codec.encode(shipment)))
         .dispatchWith(clock.dispatcher(http))
-        .settings(settings(o))
+        .settings(o.routeSettings())
         .build();
     // The Core App's messages, made once: the run measures PostOffice, not the core building its orders.
     CoreOrder[] orders = new CoreOrder[Math.min(messages, Workload.DISTINCT)];
@@ -135,13 +134,5 @@ final class DownstreamRun {
       pipelines.forEach(Pipeline::close);
       transport.close();
     }
-  }
-
-  private static RouteSettings settings(Options o) {
-    RouteSettings.Builder builder = RouteSettings.builder().batchSize(o.batchSize()).concurrency(o.concurrency());
-    if (o.lingerMillis() >= 0) {
-      builder.linger(java.time.Duration.ofMillis(o.lingerMillis()));
-    }
-    return builder.build();
   }
 }

@@ -1,5 +1,7 @@
 package dev.postoffice.benchmarks;
 
+import dev.postoffice.core.RouteSettings;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +111,15 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
   /** Whether the store is a database (so nodes get their own pools and entries can be pre-filled). */
   boolean jdbc() {
     return !store.equals("inmemory");
+  }
+
+  /** The route settings these options ask for: batch size, concurrency and, if given, linger. */
+  RouteSettings routeSettings() {
+    RouteSettings.Builder builder = RouteSettings.builder().batchSize(batchSize).concurrency(concurrency);
+    if (lingerMillis >= 0) {
+      builder.linger(Duration.ofMillis(lingerMillis));
+    }
+    return builder.build();
   }
 
   private static boolean receipts(String value) {

@@ -53,13 +53,7 @@ final class UpstreamRun {
       clocks.add(new AckClock(store));
     }
     JacksonCodec codec = JacksonCodec.create();
-    RouteSettings.Builder builder = RouteSettings.builder()
-        .batchSize(o.batchSize())
-        .concurrency(o.concurrency());
-    if (o.lingerMillis() >= 0) {
-      builder.linger(Duration.ofMillis(o.lingerMillis()));
-    }
-    RouteSettings settings = builder.build();
+    RouteSettings settings = o.routeSettings();
     Route route = Route.upstream(routeName)
         .normalize(PartnerOrder.class, raw -> Workload.normalize(codec, raw))
         .translate(CoreOrder.class, order -> List.of(Workload.translate(order)))
