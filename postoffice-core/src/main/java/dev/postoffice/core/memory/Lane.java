@@ -25,6 +25,13 @@ import java.util.TreeMap;
  * entries themselves) with a count per status, so counting, the backlog and queries by status cost no hashing
  * and no allocation per status change.
  *
+ * <p>Each list is in the order of the changes, which is {@code updatedAt} order only nearly: threads read the
+ * clock before they take the store's lock, so an entry may be listed after one changed a few microseconds
+ * later. The lane keeps, per list, the largest such step back (its <em>slack</em>), so a scan for entries
+ * changed before a time stops at the first entry changed after that time plus the slack, instead of reading
+ * the whole list once any two changes came in out of order (which made every purge of a busy store read all
+ * its finished entries).
+ *
  * <p>Placement is relative to a {@code now} the engine passed. Since callers may pass an earlier {@code now}
  * later on, a claim re-checks every ready entry before taking it and moves those not due back.
  */
@@ -39,13 +46,20 @@ final class Lane {
   }
 
   private static final Status[] STATUSES = Status.values();
+  /** A slack past which a list counts as unordered: a clock set back, not threads racing to the lock. */
+  static final long UNBOUNDED = Long.MAX_VALUE;
+  private static final long MAX_SLACK_NANOS = 60_000_000_000L;
 
   final RouteId route;
   final Layer layer;
   private final StoredEntry[] heads = new StoredEntry[STATUSES.length];
   private final StoredEntry[] tails = new StoredEntry[STATUSES.length];
-  /** Per status: whether its list is in {@code updatedAt} order (true unless a caller's clock went back). */
-  private final boolean[] sorted = new boolean[STATUSES.length];
+  /**
+   * Per status: the latest {@code updatedAt} listed, and the largest step back below it any entry was listed
+   * with, in nanoseconds ({@link #UNBOUNDED}: too far to scan by; the list is read whole).
+   */
+  private final Instant[] highWater = new Instant[STATUSES.length];
+  private final long[] slackNanos = new long[STATUSES.length];
   private final long[] counts = new long[STATUSES.length];
   private final TreeMap<Slot, StoredEntry> ready = new TreeMap<>();
   private final TreeMap<Slot, StoredEntry> waiting = new TreeMap<>();
@@ -54,7 +68,6 @@ final class Lane {
   Lane(RouteId route, Layer layer) {
     this.route = route;
     this.layer = layer;
-    java.util.Arrays.fill(sorted, true);
   }
 
   /**
@@ -73,12 +86,10 @@ final class Lane {
     rec.statusNext = null;
     if (tail != null) {
       tail.statusNext = rec;
-      if (rec.entry.updatedAt().isBefore(tail.entry.updatedAt())) {
-        sorted[i] = false;
-      }
     } else {
       heads[i] = rec;
     }
+    track(i, rec.entry.updatedAt());
     tails[i] = rec;
     counts[i]++;
     rec.listedAs = status;
@@ -105,8 +116,33 @@ final class Lane {
     rec.statusNext = null;
     rec.listedAs = null;
     if (--counts[i] == 0) {
-      sorted[i] = true;
+      highWater[i] = null;
+      slackNanos[i] = 0;
     }
+  }
+
+  /** Raises the high-water mark of list {@code i}, or its slack when {@code at} lies below the mark. */
+  private void track(int i, Instant at) {
+    Instant high = highWater[i];
+    if (high == null || at.isAfter(high)) {
+      highWater[i] = at;
+      return;
+    }
+    if (slackNanos[i] == UNBOUNDED) {
+      return;
+    }
+    long backSeconds = high.getEpochSecond() - at.getEpochSecond();
+    long back = backSeconds * 1_000_000_000L + (high.getNano() - at.getNano());
+    if (backSeconds >= MAX_SLACK_NANOS / 1_000_000_000L) {
+      slackNanos[i] = UNBOUNDED;
+    } else if (back > slackNanos[i]) {
+      slackNanos[i] = back;
+    }
+  }
+
+  /** The slack of a status's list in nanoseconds, {@link #UNBOUNDED} if unordered; for tests. */
+  long slackNanos(Status status) {
+    return slackNanos[status.ordinal()];
   }
 
   /** The number of entries of this lane in a status. */
@@ -115,22 +151,38 @@ final class Lane {
   }
 
   /**
-   * Adds the entries of this lane in a status to {@code out}, oldest status change first: all of them, or,
-   * while the list is in {@code updatedAt} order, only the first {@code limit} updated before
-   * {@code updatedBefore} (null: no bound). The caller still filters, sorts and cuts; this only spares it
-   * reading entries that cannot make the page (the Republisher's scan of a long Queued list, say).
+   * Adds to {@code out} the entries of this lane in a status that were updated before {@code updatedBefore}
+   * (null: no bound), oldest status change first, at least the first {@code limit} of them by
+   * {@code updatedAt} when there are that many, and at most a few more (those within the list's slack). The
+   * caller sorts and cuts; this only spares it reading entries that cannot make the page (the purge of a busy
+   * store, the Republisher's scan of a long Queued list).
    */
   void collect(Status status, Instant updatedBefore, int limit, List<StoredEntry> out) {
+    if (limit <= 0) {
+      return;
+    }
     int i = status.ordinal();
-    boolean inOrder = sorted[i];
+    long slack = slackNanos[i];
+    // Every entry listed after one changed at t was changed at t - slack or later, so past the first entry
+    // changed at bound + slack, none can be changed before the bound.
+    Instant stopAt = updatedBefore == null || slack == UNBOUNDED ? null : updatedBefore.plusNanos(slack);
+    Instant latestTaken = null;
     int taken = 0;
     for (StoredEntry rec = heads[i]; rec != null; rec = rec.statusNext) {
-      if (inOrder && (taken >= limit
-          || (updatedBefore != null && !rec.entry.updatedAt().isBefore(updatedBefore)))) {
+      Instant at = rec.entry.updatedAt();
+      if (stopAt != null && !at.isBefore(stopAt)) {
         return;
       }
-      out.add(rec);
-      taken++;
+      if (taken >= limit && slack != UNBOUNDED && at.minusNanos(slack).isAfter(latestTaken)) {
+        return; // this entry and every later one were changed after the latest one taken
+      }
+      if (updatedBefore == null || at.isBefore(updatedBefore)) {
+        out.add(rec);
+        taken++;
+        if (latestTaken == null || at.isAfter(latestTaken)) {
+          latestTaken = at;
+        }
+      }
     }
   }
 
