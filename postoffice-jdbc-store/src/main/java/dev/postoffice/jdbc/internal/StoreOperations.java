@@ -37,6 +37,8 @@ public final class StoreOperations {
   private final RetentionOps retention;
   /** PostgreSQL's one-statement operations; null on the other databases. */
   private final PgOps pg;
+  /** PostgreSQL: analyzes new tables as they first grow; null on the other databases. */
+  private final YoungTableAnalyzer analyzer;
 
   /**
    * Creates the operations.
@@ -54,6 +56,7 @@ public final class StoreOperations {
     this.queries = new QueryOps(tables);
     this.retention = new RetentionOps(tables);
     this.pg = tables.dialect() == JdbcDialect.POSTGRESQL ? new PgOps(tables) : null;
+    this.analyzer = pg == null ? null : new YoungTableAnalyzer(tx, tables);
   }
 
   /** See {@code StatusStore#intake}. @param entries the entries @param cursor the cursor move or null
@@ -61,14 +64,20 @@ public final class StoreOperations {
   public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
     if (pg != null && cursor == null && !entries.isEmpty()
         && entries.stream().allMatch(e -> e.dedupKey() == null)) {
-      return tx.statement("intake", h -> pg.intake(h.getConnection(), entries, now));
+      List<IntakeResult> results = tx.statement("intake", h -> pg.intake(h.getConnection(), entries, now));
+      analyzer.inserted(entries.size());
+      return results;
     }
-    return tx.inTransaction("intake", true, h -> {
+    List<IntakeResult> results = tx.inTransaction("intake", true, h -> {
       if (cursor != null) {
         intake.moveCursor(h.getConnection(), cursor, now);
       }
       return entries.isEmpty() ? List.of() : intake.intake(h.getConnection(), entries, now);
     });
+    if (analyzer != null) {
+      analyzer.inserted(entries.size());
+    }
+    return results;
   }
 
   /** See {@code StatusStore#cursor}. @param route the route @param name the name @return the value */
@@ -91,7 +100,13 @@ public final class StoreOperations {
       return new CommitResult(List.of(), List.of());
     }
     if (pg != null) {
-      return tx.statement("commit", h -> pg.commit(h.getConnection(), completions, now));
+      CommitResult result = tx.statement("commit", h -> pg.commit(h.getConnection(), completions, now));
+      int outputs = 0;
+      for (Completion done : completions) {
+        outputs += done.outputs().size();
+      }
+      analyzer.inserted(outputs);
+      return result;
     }
     return tx.inTransaction("commit", true, h -> commits.commit(h.getConnection(), completions, now));
   }

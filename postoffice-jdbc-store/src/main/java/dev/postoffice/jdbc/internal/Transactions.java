@@ -67,13 +67,7 @@ public final class Transactions {
         // InnoDB defaults to REPEATABLE READ, whose gap locks make concurrent claimers block each other.
         // PostgreSQL and H2 default to READ COMMITTED: setting it would cost round trips per transaction.
         ? jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::run)
-        : jdbi.inTransaction(h -> planned(h, work)));
-  }
-
-  /** Runs work with PostgreSQL planning each statement with its parameters (see {@link CustomPlans}). */
-  private <T> T planned(Handle h, Work<T> work) throws SQLException {
-    return dialect == JdbcDialect.POSTGRESQL ? CustomPlans.run(h.getConnection(), () -> work.run(h))
-        : work.run(h);
+        : jdbi.inTransaction(work::run));
   }
 
   /**
@@ -91,10 +85,10 @@ public final class Transactions {
     return retrying(operation, false, () -> jdbi.withHandle(h -> {
       Connection c = h.getConnection();
       if (c.getAutoCommit()) {
-        return planned(h, work);
+        return work.run(h);
       }
       try {
-        T result = planned(h, work);
+        T result = work.run(h);
         c.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
@@ -138,7 +132,7 @@ public final class Transactions {
    */
   public <T> T withHandle(String operation, Work<T> work) {
     try {
-      return jdbi.withHandle(h -> planned(h, work));
+      return jdbi.withHandle(work::run);
     } catch (SQLException | JdbiException e) {
       throw translate(operation, Failure.classify(e), 1, e);
     }
