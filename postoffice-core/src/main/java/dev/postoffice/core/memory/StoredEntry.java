@@ -32,6 +32,8 @@ final class StoredEntry {
   Status listedAs;
   /** Whether it is listed in the store's by-trace index (true unless its source is in the same trace). */
   boolean traceRoot;
+  /** Set while a purge drops it with others: their links to it need no unlinking. */
+  boolean purging;
 
   StoredEntry(long seq, Entry entry, EntryId duplicateOf, Lane lane) {
     this.seq = seq;

@@ -98,6 +98,36 @@ class InMemoryStatusStoreTest {
   }
 
   @Test
+  @DisplayName("purging a whole trace at once, or its source alone, leaves lineage queries right")
+  void purgeKeepsLineage() {
+    NewEntry a = entry(null);
+    NewEntry b = entry(null);
+    store.intake(List.of(a, b), T0);
+    List<Entry> roots = claim(2, T0);
+    NewEntry aChild = output(a, Status.PROCESSED);
+    NewEntry bChild = output(b, null);
+    store.commit(roots.stream().map(e -> new Completion(e.id(), "node", e.attempts(), Status.PROCESSED, null,
+        null, null, List.of(e.id().equals(a.id()) ? aChild : bChild))).toList(), T0.plusSeconds(1));
+
+    // a's trace is finished and goes whole; b's source goes, its unfinished output stays.
+    assertThat(store.purgeFinishedBefore(T0.plusSeconds(2))).isEqualTo(3);
+    assertThat(store.findByTrace(a.traceId())).isEmpty();
+    assertThat(store.findByTrace(b.traceId())).extracting(Entry::id).containsExactly(bChild.id());
+
+    Entry claimed = store.claim(new ClaimRequest(ROUTE, Layer.L2, 10, "node", LEASE, T0.plusSeconds(3))).get(0);
+    finish(claimed, Status.PROCESSED, T0.plusSeconds(3));
+    assertThat(store.purgeFinishedBefore(T0.plusSeconds(4))).isEqualTo(1);
+    assertThat(store.findByTrace(b.traceId())).isEmpty();
+    assertThat(store.size()).isZero();
+  }
+
+  private static NewEntry output(NewEntry source, Status finishedAs) {
+    NewEntry out = new NewEntry(EntryId.random(), ROUTE, Direction.UPSTREAM, Layer.L2, Payload.json("{}"),
+        Map.of(), source.id(), source.traceId(), null, "test", null);
+    return finishedAs == null ? out : out.finished(finishedAs, "done in the same batch");
+  }
+
+  @Test
   @DisplayName("a claim with an earlier now than before hands out nothing that is not due at that time")
   void clockGoingBack() {
     store.intake(List.of(entry(null)), T0);
