@@ -129,7 +129,7 @@ final class DownstreamRun {
       System.gc(); // after the clock stopped: what the pipeline and its store hold, without garbage
       long live = Stats.heapUsedBytes() / (1024 * 1024);
       return new RunResult(messages, seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
-          heap.peakMegabytes(), cpu, gcMillisDuringRun, live, 0);
+          heap.peakMegabytes(), cpu, gcMillisDuringRun, live, 0, -1);
     } finally {
       pipelines.forEach(Pipeline::close);
       transport.close();

@@ -69,9 +69,10 @@ public final class EndToEnd {
   static double run(Options o, PrintStream out) throws Exception {
     List<RawMessage> messages = Workload.messages(o.messages());
     out.printf(Locale.ROOT, "scenario %s: %,d messages of ~%d bytes, store %s, %d node(s), %,d pre-filled"
-            + " entries, batch %d, concurrency %d, %d producer(s), window %,d, %d warm-up + %d measured run(s);"
-            + " load %s%n", o.scenario(), o.messages(), Workload.json(0).length, o.store(), o.nodes(), o.prefill(),
-        o.batchSize(), o.concurrency(), o.producers(), o.window(), o.warmups(), o.runs(), Stats.load());
+            + " entries, %,d waiting, batch %d, concurrency %d, %d producer(s), window %,d, %d warm-up + %d measured"
+            + " run(s); load %s%n", o.scenario(), o.messages(), Workload.json(0).length, o.store(), o.nodes(),
+        o.prefill(), o.backlog(), o.batchSize(), o.concurrency(), o.producers(), o.window(), o.warmups(), o.runs(),
+        Stats.load());
     if (o.scenario().equals("rabbit") && !RabbitScenario.reachable()) {
       out.println("SKIPPED: RabbitMQ is not reachable at " + RabbitScenario.HOST + ":" + RabbitScenario.PORT);
       return -1;
@@ -88,12 +89,19 @@ public final class EndToEnd {
       RunResult last = null;
       for (int r = -o.warmups(); r < o.runs(); r++) {
         System.gc();
-        RunResult result = runOnce(o, store, sqs, partner, "bench-" + (r + o.warmups()), messages);
-        out.printf(Locale.ROOT, "  %s %d: %,.0f msgs/s (%.2f s), CPU %.1f µs/msg, p50 %.1f ms, p99 %.1f ms,"
-                + " heap peak %,d MB (live after the run %,d MB), GC %,d ms%s%n",
-            r < 0 ? "warm-up" : "run", r < 0 ? r + o.warmups() + 1 : r + 1, result.rate(), result.seconds(),
-            result.cpuMicrosPerMessage(), result.p50Micros() / 1000.0, result.p99Micros() / 1000.0,
-            result.heapPeakMegabytes(), result.liveHeapMegabytes(), result.gcMillis(),
+        String route = "bench-" + (r + o.warmups());
+        if (o.backlog() > 0) {
+          store.backlog(route, o.backlog(), out);
+        }
+        RunResult result = runOnce(o, store, sqs, partner, route, messages);
+        out.printf(Locale.ROOT, "  %s %d: %,.0f msgs/s (%,d msgs in %.2f s), CPU %.1f µs/msg, p50 %.1f ms, p99 %.1f"
+                + " ms, heap peak %,d MB (live after the run %,d MB%s), GC %,d ms%s%n",
+            r < 0 ? "warm-up" : "run", r < 0 ? r + o.warmups() + 1 : r + 1, result.rate(), result.messages(),
+            result.seconds(), result.cpuMicrosPerMessage(), result.p50Micros() / 1000.0,
+            result.p99Micros() / 1000.0, result.heapPeakMegabytes(), result.liveHeapMegabytes(),
+            result.liveDuringRunMegabytes() < 0 ? ""
+                : String.format(Locale.ROOT, "; live during it, at most, %,d MB", result.liveDuringRunMegabytes()),
+            result.gcMillis(),
             o.scenario().equals("downstream") ? ""
                 : String.format(Locale.ROOT, ", acks ahead of the confirm record %,d", result.overtaken()));
         if (r >= 0) {

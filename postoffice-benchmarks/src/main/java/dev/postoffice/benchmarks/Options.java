@@ -35,10 +35,13 @@ import java.util.Set;
  *     for the latency at a given load rather than at saturation
  * @param lingerMillis how long a stage waits for a batch to fill ({@code RouteSettings.linger}), in ms; -1 for the
  *     library's default
+ * @param backlog messages waiting (Just In at layer 1 of the run's route) written to the store before each run;
+ *     the run then submits nothing and carries the first {@code messages} of them, sampling the live heap as it
+ *     goes, so runs with backlogs of different sizes show what the backlog's size costs (JDBC stores only)
  */
 record Options(String scenario, int messages, int runs, int warmups, int batchSize, int concurrency,
     int producers, boolean baseline, int window, boolean purge, int nodes, long prefill, String store,
-    boolean memoryReceipts, int rate, int lingerMillis) {
+    boolean memoryReceipts, int rate, int lingerMillis, long backlog) {
 
   /** Every scenario, in the order the usage lists them. */
   static final List<String> SCENARIOS = List.of("inmemory", "h2", "postgresql", "rabbit", "sqs", "downstream");
@@ -48,7 +51,7 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
 
   private static final Set<String> NAMES = Set.of("runs", "warmups", "batch", "concurrency", "producers",
       "baseline", "window", "purge", "nodes", "prefill", "store", "receipts", "rate",
-      "linger");
+      "linger", "backlog");
 
   static Options parse(String[] args) {
     if (args.length == 0) {
@@ -96,14 +99,23 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
         store,
         receipts(named.getOrDefault("receipts", "jdbc")),
         Integer.parseInt(named.getOrDefault("rate", "0")),
-        Integer.parseInt(named.getOrDefault("linger", "-1")));
+        Integer.parseInt(named.getOrDefault("linger", "-1")),
+        Long.parseLong(named.getOrDefault("backlog", "0")));
     if (o.nodes() < 1 || o.runs() < 1 || o.warmups() < 0 || o.producers() < 1 || o.prefill() < 0
-        || o.rate() < 0) {
-      throw new IllegalArgumentException("nodes, runs and producers must be >= 1, warmups, prefill and rate >= 0\n"
+        || o.rate() < 0 || o.backlog() < 0) {
+      throw new IllegalArgumentException("nodes, runs and producers must be >= 1, warmups, prefill, rate and"
+          + " backlog >= 0\n" + usage());
+    }
+    if ((o.prefill() > 0 || o.backlog() > 0) && o.store().equals("inmemory")) {
+      throw new IllegalArgumentException("prefill and backlog need a JDBC store (h2, postgresql or store=...)\n"
           + usage());
     }
-    if (o.prefill() > 0 && o.store().equals("inmemory")) {
-      throw new IllegalArgumentException("prefill needs a JDBC store (h2, postgresql or store=...)\n" + usage());
+    if (o.backlog() > 0 && o.scenario().equals("downstream")) {
+      throw new IllegalArgumentException("backlog applies to the upstream scenarios\n" + usage());
+    }
+    if (o.backlog() > 0 && o.backlog() < o.messages()) {
+      throw new IllegalArgumentException("backlog=" + o.backlog() + " is smaller than the " + o.messages()
+          + " messages a run carries out of it\n" + usage());
     }
     return o;
   }
@@ -136,6 +148,8 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
         + "  [window=10000] [purge=true] [nodes=1] [prefill=0] [store=postgresql|h2 (rabbit, sqs, downstream)]\n"
         + "  [rate=0 (upstream msgs/s over all producers; 0 = no limit)] [receipts=jdbc|memory (rabbit, sqs)]\n"
         + "  [linger=ms (a stage's wait for its batch to fill; default the library's)]\n"
+        + "  [backlog=0 (messages waiting at layer 1 before each run; the run carries the first `messages` of"
+        + " them; JDBC stores)]\n"
         + "scenarios: inmemory = in-memory store and transport; h2, postgresql = that store, in-memory transport;\n"
         + "  rabbit = store + RabbitMQ at 127.0.0.1:5672 (guest/guest); sqs = store + SQS on an embedded ElasticMQ;\n"
         + "  downstream = CoreAppSender -> downstream route -> HttpDispatcher -> a loopback HTTP partner.\n"

@@ -12,9 +12,12 @@ package dev.postoffice.benchmarks;
  * @param gcMillis time the collectors took during the run
  * @param liveHeapMegabytes heap in use after the run and a full GC: what the pipeline and its store hold
  * @param overtaken upstream only: acknowledgements recorded before the publisher's confirmation record
+ * @param liveDuringRunMegabytes the highest live heap sampled during the run (a full GC every few seconds), or
+ *     -1 when not sampled (only runs with a backlog sample it)
  */
-record RunResult(int messages, double seconds, long p50Micros, long p99Micros, long heapPeakMegabytes,
-    double cpuMicrosPerMessage, long gcMillis, long liveHeapMegabytes, long overtaken) {
+record RunResult(long messages, double seconds, long p50Micros, long p99Micros, long heapPeakMegabytes,
+    double cpuMicrosPerMessage, long gcMillis, long liveHeapMegabytes, long overtaken,
+    long liveDuringRunMegabytes) {
   double rate() {
     return messages / seconds;
   }

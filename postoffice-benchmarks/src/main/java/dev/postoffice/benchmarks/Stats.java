@@ -85,4 +85,41 @@ final class Stats {
       thread.interrupt();
     }
   }
+
+  /**
+   * Samples the live heap during a run: every few seconds a full GC, then the heap in use, keeping the highest.
+   * The GCs cost the run some time, so it is used only where retention is the question (a backlog run).
+   */
+  static final class LiveHeap implements AutoCloseable {
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long peak = -1;
+
+    LiveHeap(long everyMillis) {
+      thread = new Thread(() -> {
+        while (running) {
+          try {
+            Thread.sleep(everyMillis);
+          } catch (InterruptedException e) {
+            return;
+          }
+          System.gc();
+          peak = Math.max(peak, heapUsedBytes());
+        }
+      }, "live-heap");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** The highest live heap sampled, in MB, or -1 if the run ended before the first sample. */
+    long peakMegabytes() {
+      return peak < 0 ? -1 : peak / (1024 * 1024);
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      thread.interrupt();
+    }
+  }
 }

@@ -72,6 +72,20 @@ final class StoreSetup implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes {@code entries} messages waiting at layer 1 of a route (see {@link Prefill#backlog}).
+   *
+   * @param route the route
+   * @param entries how many
+   * @param out where to say how long it took
+   */
+  void backlog(String route, long entries, PrintStream out) throws SQLException {
+    long started = System.nanoTime();
+    Prefill.backlog(dataSource, dialect(), prefix, route, entries);
+    out.printf(java.util.Locale.ROOT, "  %,d messages waiting at layer 1 of %s written in %.1f s%n", entries, route,
+        (System.nanoTime() - started) / 1e9);
+  }
+
   private void connect() {
     if (kind.equals("inmemory")) {
       return;

@@ -28,7 +28,9 @@ import java.util.stream.LongStream;
  * One measured run of the upstream path: producers submit {@code messages} raw orders one per call, spread over
  * the nodes; the route normalizes (L1 to L2), translates (L2 to L3), hands off (L3 to L4) and publishes (L4);
  * a Core App receiver decodes each core order and acknowledges it; the run ends when the store has recorded
- * every layer-4 entry {@code ACKNOWLEDGED}. The store and broker come from the scenario.
+ * every layer-4 entry {@code ACKNOWLEDGED}. The store and broker come from the scenario. With a backlog (messages
+ * already waiting in the store, see {@link Options#backlog()}) nothing is submitted: the run carries the first
+ * {@code messages} of the backlog and samples the live heap while it does.
  */
 final class UpstreamRun {
   static final String QUEUE = "core.bench";
@@ -67,7 +69,9 @@ final class UpstreamRun {
         .handler((order, context) -> handled.incrementAndGet())
         .build();
     List<Pipeline> pipelines = new ArrayList<>();
-    try (Stats.HeapPeak heap = new Stats.HeapPeak()) {
+    long total = messages.size();
+    try (Stats.HeapPeak heap = new Stats.HeapPeak();
+        Stats.LiveHeap liveHeap = o.backlog() > 0 ? new Stats.LiveHeap(1_000) : null) {
       for (int n = 0; n < stores.size(); n++) {
         pipelines.add(PostOffice.builder().nodeId("bench-node-" + n).store(clocks.get(n))
             .transport(broker.node(n)).codec(codec).route(route).build());
@@ -92,7 +96,7 @@ final class UpstreamRun {
       long started = System.nanoTime();
       List<Thread> producers = new ArrayList<>();
       AtomicLong submitted = new AtomicLong();
-      for (int p = 0; p < o.producers(); p++) {
+      for (int p = 0; p < (o.backlog() > 0 ? 0 : o.producers()); p++) {
         int first = p;
         long nanosPerMessage = o.rate() > 0 ? 1_000_000_000L / o.rate() : 0;
         Thread t = new Thread(() -> produce(intakes, clocks, acknowledged, messages, first, o.producers(),
@@ -100,16 +104,18 @@ final class UpstreamRun {
         producers.add(t);
         t.start();
       }
-      long deadline = started + Duration.ofMinutes(10).toNanos();
-      while (acknowledged.getAsLong() < messages.size()) {
+      Duration limit = Duration.ofMinutes(10);
+      long deadline = started + limit.toNanos();
+      while (acknowledged.getAsLong() < total) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("run did not finish in 10 minutes: " + acknowledged.getAsLong() + " of "
-              + messages.size() + " acknowledged, " + handled.get() + " handled by the Core App");
+          throw new IllegalStateException("run did not finish in " + limit + ": " + acknowledged.getAsLong()
+              + " of " + total + " acknowledged, " + handled.get() + " handled by the Core App");
         }
         LockSupport.parkNanos(200_000);
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      double cpu = (Stats.processCpuNanos() - cpuBefore) / 1000.0 / messages.size();
+      double cpu = (Stats.processCpuNanos() - cpuBefore) / 1000.0 / total;
+      long liveDuringRun = liveHeap == null ? -1 : liveHeap.peakMegabytes();
       long gcMillisDuringRun = Stats.gcMillis() - gcBefore;
       for (Thread t : producers) {
         t.join();
@@ -121,9 +127,9 @@ final class UpstreamRun {
           .toArray();
       System.gc(); // after the clock stopped: what the pipeline and its store hold, without garbage
       long live = Stats.heapUsedBytes() / (1024 * 1024);
-      return new RunResult(messages.size(), seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
+      return new RunResult(total, seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
           heap.peakMegabytes(), cpu, gcMillisDuringRun, live,
-          clocks.stream().mapToLong(AckClock::overtaken).sum());
+          clocks.stream().mapToLong(AckClock::overtaken).sum(), liveDuringRun);
     } finally {
       receiver.close();
       pipelines.forEach(Pipeline::close);

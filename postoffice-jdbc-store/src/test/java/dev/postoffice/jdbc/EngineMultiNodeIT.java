@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicReference;
@@ -223,24 +224,28 @@ class EngineMultiNodeIT {
     engines.add(engine("victim", settings(Duration.ofSeconds(2)), victim));
     List<String> held = new ArrayList<>();
     AtomicInteger pages = new AtomicInteger();
+    AtomicBoolean crashed = new AtomicBoolean();
     submit(engines, db.store(), () -> {
-      // A third of the way in, with the victim busy and holding leases, its process "dies".
-      if (pages.incrementAndGet() == MESSAGES / 100 / 3) {
+      // From a third of the way in, at the first page where the victim holds leases, its process "dies" (a
+      // fixed page sometimes found it between batches, holding nothing).
+      try {
+        if (pages.incrementAndGet() < MESSAGES / 100 / 3 || crashed.get() || leasedBy("victim").isEmpty()) {
+          return;
+        }
+        crashed.set(true);
         victim.crash();
         engines.remove(2); // its intake is gone with it
-        try {
-          // A statement the victim sent just before it died may still commit on the server: wait until the
-          // set of entries leased to it stops changing.
-          AtomicReference<Object> last = new AtomicReference<>();
-          Awaitility.await("the victim's last statements have landed").atMost(Duration.ofSeconds(10))
-              .pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(500)).until(() -> {
-                Object current = leasedBy("victim");
-                return current.equals(last.getAndSet(current));
-              });
-          held.addAll(leasedBy("victim"));
-        } catch (SQLException e) {
-          throw new IllegalStateException(e);
-        }
+        // A statement the victim sent just before it died may still commit on the server: wait until the set
+        // of entries leased to it stops changing.
+        AtomicReference<Object> last = new AtomicReference<>();
+        Awaitility.await("the victim's last statements have landed").atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(500)).until(() -> {
+              Object current = leasedBy("victim");
+              return current.equals(last.getAndSet(current));
+            });
+        held.addAll(leasedBy("victim"));
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
       }
     });
     assertThat(held).as("entries the victim held when it died").isNotEmpty();

@@ -1,0 +1,4 @@
+-- PostOffice JDBC store, schema version 2: nothing to change on this database. On PostgreSQL this version makes
+-- the retention index on created_at partial (finished entries only) so that claims cannot read by it; this
+-- database has no such index (its claim index leads with route, layer and status, and retention reads by
+-- updated_at).
