@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps PostgreSQL's statistics of new entry and history tables in step with their first growth, by running
- * {@code ANALYZE} each time this store has inserted twice as many entries as at the last one (at 1,000, 2,000,
- * ..., 64,000), unless the table is already that large.
+ * Keeps PostgreSQL's statistics of a new entry table in step with its first growth, by running {@code ANALYZE}
+ * each time this store has inserted four times as many entries as at the last one (at 1,000, 4,000, 16,000 and
+ * 64,000), unless the table is already that large.
  *
  * <p>Why: the PostgreSQL JDBC driver turns a statement run five times on a connection into a server-side
  * prepared statement, and after five more runs the server may keep one generic plan for it, costed with the
@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * {@code ANALYZE} invalidates every cached plan on the table, so the next call plans with the real size. Once
  * the table is large, autovacuum's own thresholds (a share of the table) keep it current.
  *
- * <p>Runs on the thread whose write crossed the threshold, after that write committed (an analyze of at most
- * 64,000 rows takes milliseconds); a failure (no owner rights on the tables, say) is logged and never fails
- * the write.
+ * <p>Runs on the thread whose write crossed the threshold, after that write committed (an analyze samples at
+ * most 30,000 rows: tens of milliseconds, four times in the table's life; the history table is left to
+ * autovacuum, as the store's statements on it are inserts and lookups by entry); a failure is logged and never
+ * fails the write.
  */
 final class YoungTableAnalyzer {
   private static final Logger log = LoggerFactory.getLogger(YoungTableAnalyzer.class);
@@ -33,6 +34,8 @@ final class YoungTableAnalyzer {
   static final long FIRST = 1_000;
   /** Past this many rows the table is mature: autovacuum's share-of-the-table thresholds are near enough. */
   static final long LAST = 64_000;
+  /** How much larger each threshold is than the one before. */
+  private static final long STEP = 4;
 
   private final Transactions tx;
   private final Tables tables;
@@ -48,7 +51,7 @@ final class YoungTableAnalyzer {
   void inserted(int rows) {
     long total = inserted.addAndGet(rows);
     long threshold = nextAt.get();
-    if (total < threshold || threshold > LAST || !nextAt.compareAndSet(threshold, threshold * 2)) {
+    if (total < threshold || threshold > LAST || !nextAt.compareAndSet(threshold, threshold * STEP)) {
       return;
     }
     try {
@@ -64,19 +67,19 @@ final class YoungTableAnalyzer {
           }
         }
         try (Statement st = h.getConnection().createStatement()) {
-          st.execute("ANALYZE " + tables.entry() + ", " + tables.history());
+          st.execute("ANALYZE " + tables.entry());
         }
         return true;
       });
       if (analyzed) {
-        log.debug("analyzed {} and {} at {} inserted entries in {} ms", tables.entry(), tables.history(), total,
+        log.debug("analyzed {} at {} inserted entries in {} ms", tables.entry(), total,
             (System.nanoTime() - start) / 1_000_000);
       } else {
         nextAt.set(Long.MAX_VALUE); // already large: nothing more to do here
       }
     } catch (RuntimeException e) {
-      log.warn("could not ANALYZE {} and {} (statements may keep plans made for near-empty tables until"
-          + " autovacuum analyzes them): {}", tables.entry(), tables.history(), e.toString());
+      log.warn("could not ANALYZE {} (statements may keep plans made for a near-empty table until autovacuum"
+          + " analyzes it): {}", tables.entry(), e.toString());
     }
   }
 }
