@@ -35,6 +35,13 @@ class EndToEndPostgresIT {
   }
 
   @Test
+  @DisplayName("carries messages out of a backlog written to the tables first, sampling the live heap")
+  void backlog() throws Exception {
+    assertThat(run("postgresql", "300", "runs=1", "warmups=0", "batch=50", "backlog=3000", "baseline=false"))
+        .contains("3,000 messages waiting at layer 1 of bench-0", "(300 msgs in", "RESULT postgresql: 300 msgs");
+  }
+
+  @Test
   @DisplayName("runs SQS (embedded ElasticMQ) on PostgreSQL until every entry is Acknowledged")
   void sqs() throws Exception {
     assertThat(run("sqs", "200", "runs=1", "warmups=0"))

@@ -67,6 +67,13 @@ class EndToEndSmokeTest {
     }
 
     @Test
+    @DisplayName("on H2, carrying messages out of a backlog written to the tables first, with the live heap")
+    void h2Backlog() throws Exception {
+      assertThat(run("h2", "200", "runs=1", "warmups=0", "batch=20", "backlog=1000", "baseline=false"))
+          .contains("1,000 messages waiting at layer 1 of bench-0", "(200 msgs in", "RESULT h2: 200 msgs");
+    }
+
+    @Test
     @DisplayName("SQS on an embedded ElasticMQ, H2 store, until every entry is Acknowledged")
     void sqs() throws Exception {
       assertThat(run("sqs", "200", "runs=1", "warmups=0", "store=h2"))
@@ -123,7 +130,7 @@ class EndToEndSmokeTest {
     void negativeRate() {
       assertThatThrownBy(() -> Options.parse(new String[] {"inmemory", "rate=-1"}))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("rate >= 0");
+          .hasMessageContaining("rate and backlog >= 0");
     }
 
     @Test
@@ -131,7 +138,15 @@ class EndToEndSmokeTest {
     void prefillInMemory() {
       assertThatThrownBy(() -> Options.parse(new String[] {"inmemory", "prefill=10"}))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("prefill needs a JDBC store");
+          .hasMessageContaining("prefill and backlog need a JDBC store");
+    }
+
+    @Test
+    @DisplayName("a backlog smaller than the messages a run carries out of it")
+    void backlogTooSmall() {
+      assertThatThrownBy(() -> Options.parse(new String[] {"h2", "500", "backlog=100"}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("backlog=100 is smaller than the 500 messages");
     }
   }
 }
