@@ -94,11 +94,11 @@ public final class EndToEnd {
           store.backlog(route, o.backlog(), out);
         }
         RunResult result = runOnce(o, store, sqs, partner, route, messages);
-        out.printf(Locale.ROOT, "  %s %d: %,.0f msgs/s (%,d msgs in %.2f s), CPU %.1f µs/msg, p50 %.1f ms, p99 %.1f"
-                + " ms, heap peak %,d MB (live after the run %,d MB%s), GC %,d ms%s%n",
+        out.printf(Locale.ROOT, "  %s %d: %,.0f msgs/s (%,d msgs in %.2f s), CPU %.1f µs/msg, p50 %s, p99 %s,"
+                + " heap peak %,d MB (live after the run %,d MB%s), GC %,d ms%s%n",
             r < 0 ? "warm-up" : "run", r < 0 ? r + o.warmups() + 1 : r + 1, result.rate(), result.messages(),
-            result.seconds(), result.cpuMicrosPerMessage(), result.p50Micros() / 1000.0,
-            result.p99Micros() / 1000.0, result.heapPeakMegabytes(), result.liveHeapMegabytes(),
+            result.seconds(), result.cpuMicrosPerMessage(), millis(result.p50Micros()),
+            millis(result.p99Micros()), result.heapPeakMegabytes(), result.liveHeapMegabytes(),
             result.liveDuringRunMegabytes() < 0 ? ""
                 : String.format(Locale.ROOT, "; live during it, at most, %,d MB", result.liveDuringRunMegabytes()),
             result.gcMillis(),
@@ -115,10 +115,10 @@ public final class EndToEnd {
       double[] baseline = o.baseline() ? baseline(o, messages, store, sqs, partner)
           : new double[] {Double.NaN, Double.NaN};
       out.printf(Locale.ROOT, "RESULT %s: %,d msgs, %d node(s), %,d pre-filled; %,.0f msgs/s median, CPU %.1f"
-              + " µs/msg, p50 %.1f ms, p99 %.1f ms (last run), heap peak %,d MB, live after the last run %,d MB;"
+              + " µs/msg, p50 %s, p99 %s (last run), heap peak %,d MB, live after the last run %,d MB;"
               + " baseline %s %,.0f msgs/s, CPU %.1f µs/msg; ratio %.2f (CPU ratio %.2f); load %s%n",
-          o.scenario(), o.messages(), o.nodes(), o.prefill(), median, cpu, last.p50Micros() / 1000.0,
-          last.p99Micros() / 1000.0, last.heapPeakMegabytes(), last.liveHeapMegabytes(), baselineName(o),
+          o.scenario(), o.messages(), o.nodes(), o.prefill(), median, cpu, millis(last.p50Micros()),
+          millis(last.p99Micros()), last.heapPeakMegabytes(), last.liveHeapMegabytes(), baselineName(o),
           baseline[0], baseline[1], median / baseline[0], baseline[1] / cpu, Stats.load());
       return median;
     }
@@ -138,6 +138,11 @@ public final class EndToEnd {
       return UpstreamRun.run(store.storesForRun(), broker, store.receiptLog(realBroker && !o.memoryReceipts()),
           route, messages, o);
     }
+  }
+
+  /** A latency percentile in ms, or "n/a" when the run timed nothing (a backlog run submits nothing). */
+  private static String millis(long micros) {
+    return micros < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f ms", micros / 1000.0);
   }
 
   private static String baselineName(Options o) {

@@ -47,7 +47,10 @@ final class YoungTableAnalyzer {
     this.tables = tables;
   }
 
-  /** Counts entries this store inserted, analyzing the tables when the count crosses the next threshold. */
+  /**
+   * Counts entries this store wrote (outputs of a commit whose entries were refused included: a trigger, not a
+   * census), analyzing the entry table when the count crosses the next threshold.
+   */
   void inserted(int rows) {
     long total = inserted.addAndGet(rows);
     long threshold = nextAt.get();
@@ -56,7 +59,8 @@ final class YoungTableAnalyzer {
     }
     try {
       long start = System.nanoTime();
-      boolean analyzed = tx.withHandle("analyze new tables", h -> {
+      // As one statement: committed even where the host's pool hands out connections with autocommit off.
+      boolean analyzed = tx.statement("analyze a new entry table", h -> {
         try (PreparedStatement ps = h.getConnection().prepareStatement(
             "SELECT reltuples FROM pg_class WHERE oid = to_regclass(?)")) {
           ps.setString(1, tables.entry());
