@@ -106,6 +106,40 @@ abstract class JdbcStoreBehaviour {
     }
 
     @Test
+    @DisplayName("upgrade a version-1 schema in place, keeping its entries")
+    void upgradeFromVersionOne() throws Exception {
+      String prefix = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+      try {
+        String v1;
+        try (var in = JdbcStatusStore.class.getResourceAsStream(
+            "/dev/postoffice/jdbc/schema/" + db.dialect.schemaFolder() + "/V1__entries.sql")) {
+          v1 = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("${prefix}", prefix);
+        }
+        try (Connection c = db.dataSource.getConnection(); var st = c.createStatement()) {
+          for (String sql : v1.replaceAll("(?m)^\\s*--.*$", "").split(";\\s*\\n")) {
+            if (!sql.isBlank()) {
+              st.execute(sql);
+            }
+          }
+          st.execute("CREATE TABLE " + prefix + "schema_version (version INTEGER NOT NULL PRIMARY KEY,"
+              + " description VARCHAR(200) NOT NULL, installed_at BIGINT NOT NULL)");
+          st.execute("INSERT INTO " + prefix + "schema_version VALUES (1, 'V1__entries.sql', 0)");
+        }
+        JdbcStatusStore old = JdbcStatusStore.builder(db.dataSource).tablePrefix(prefix).build();
+        assertThat(old.schemaVersion()).isEqualTo(1);
+        NewEntry before = root("kept");
+        old.intake(List.of(before), T0);
+
+        assertThat(old.migrate()).as("versions applied").isEqualTo(1);
+        assertThat(old.schemaVersion()).isEqualTo(2);
+        assertThat(old.find(before.id())).isPresent();
+        assertThat(claim(old, 10, T0)).extracting(Entry::id).containsExactly(before.id());
+      } finally {
+        new TestDatabase(db.dialect, db.dataSource, prefix).dropTables();
+      }
+    }
+
+    @Test
     @DisplayName("run from several nodes at once create the schema exactly once")
     void concurrent() throws Exception {
       String prefix = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
