@@ -22,6 +22,7 @@ import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.StoreCapabilities;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -61,6 +62,8 @@ public final class InMemoryStatusStore implements StatusStore {
   static final int PURGE_CHUNK = 1_000;
 
   private static final StoreCapabilities CAPABILITIES = new StoreCapabilities(false, false, true);
+  private static final List<Status> TERMINAL =
+      Arrays.stream(Status.values()).filter(Status::isTerminal).toList();
   private static final Comparator<Entry> BY_CREATION =
       Comparator.comparing(Entry::createdAt).thenComparing(e -> e.id().value());
   private static final Comparator<Entry> BY_UPDATE =
@@ -614,7 +617,7 @@ public final class InMemoryStatusStore implements StatusStore {
         lock.unlock();
       }
       dropped += chunk;
-      if (chunk < PURGE_CHUNK) {
+      if (chunk == 0) {
         return dropped;
       }
     }
@@ -623,16 +626,25 @@ public final class InMemoryStatusStore implements StatusStore {
   /** Drops up to {@value #PURGE_CHUNK} finished entries updated before the cutoff; call under the lock. */
   private int purgeChunk(Instant cutoff) {
     // Read the terminal statuses' lists, oldest change first, rather than every entry: a host purging
-    // often reads little more than what it drops.
-    List<StoredEntry> doomed = new ArrayList<>();
+    // often reads little more than what it drops. Each list gives an equal share of the chunk, so the layers
+    // of the same traces (finished at about the same time) tend to go together.
+    int lists = 0;
     for (Lane lane : lanes.values()) {
-      for (Status status : Status.values()) {
-        if (status.isTerminal()) {
-          lane.collect(status, cutoff, PURGE_CHUNK, doomed);
+      for (Status status : TERMINAL) {
+        if (lane.count(status) > 0) {
+          lists++;
         }
       }
     }
-    doomed.removeIf(rec -> !rec.entry.updatedAt().isBefore(cutoff));
+    int share = Math.max(1, PURGE_CHUNK / Math.max(1, lists));
+    List<StoredEntry> doomed = new ArrayList<>(PURGE_CHUNK);
+    for (Lane lane : lanes.values()) {
+      for (Status status : TERMINAL) {
+        if (lane.count(status) > 0) {
+          lane.collect(status, cutoff, share, false, doomed);
+        }
+      }
+    }
     if (doomed.size() > PURGE_CHUNK) {
       doomed = doomed.subList(0, PURGE_CHUNK);
     }
@@ -714,7 +726,7 @@ public final class InMemoryStatusStore implements StatusStore {
       if ((query.route() == null || query.route().equals(lane.route))
           && (query.layer() == null || query.layer() == lane.layer)) {
         for (Status status : query.statuses()) {
-          lane.collect(status, query.updatedBefore(), query.limit(), out);
+          lane.collect(status, query.updatedBefore(), query.limit(), true, out);
         }
       }
     }

@@ -156,8 +156,12 @@ final class Lane {
    * {@code updatedAt} when there are that many, and at most a few more (those within the list's slack). The
    * caller sorts and cuts; this only spares it reading entries that cannot make the page (the purge of a busy
    * store, the Republisher's scan of a long Queued list).
+   *
+   * @param ties whether entries changed at the very instant of the latest one taken are read too, as a page
+   *     sorted by time and then id needs (all of a batch's entries share one instant); a purge, which takes any
+   *     {@code limit} of the oldest, passes false
    */
-  void collect(Status status, Instant updatedBefore, int limit, List<StoredEntry> out) {
+  void collect(Status status, Instant updatedBefore, int limit, boolean ties, List<StoredEntry> out) {
     if (limit <= 0) {
       return;
     }
@@ -173,8 +177,9 @@ final class Lane {
       if (stopAt != null && !at.isBefore(stopAt)) {
         return;
       }
-      if (taken >= limit && slack != UNBOUNDED && at.minusNanos(slack).isAfter(latestTaken)) {
-        return; // this entry and every later one were changed after the latest one taken
+      if (taken >= limit && slack != UNBOUNDED
+          && (ties ? at.minusNanos(slack).isAfter(latestTaken) : !at.minusNanos(slack).isBefore(latestTaken))) {
+        return; // this entry and every later one were changed after (or, without ties, at) the latest one taken
       }
       if (updatedBefore == null || at.isBefore(updatedBefore)) {
         out.add(rec);

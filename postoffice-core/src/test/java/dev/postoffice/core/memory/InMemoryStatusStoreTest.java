@@ -98,6 +98,24 @@ class InMemoryStatusStoreTest {
   }
 
   @Test
+  @DisplayName("purgeFinishedBefore drops everything due when one finished status list is much longer than another")
+  void purgeUnevenLists() {
+    List<NewEntry> entries = new ArrayList<>();
+    for (int i = 0; i < 1_510; i++) {
+      entries.add(entry(null));
+    }
+    store.intake(entries, T0);
+    List<Entry> claimed = claim(1_510, T0);
+    for (int i = 0; i < claimed.size(); i++) {
+      Entry e = claimed.get(i);
+      finish(e, i < 10 ? Status.FAILED : Status.PROCESSED, T0.plusMillis(1 + i)); // each its own change time
+    }
+
+    assertThat(store.purgeFinishedBefore(T0.plusSeconds(2))).isEqualTo(1_510);
+    assertThat(store.size()).isZero();
+  }
+
+  @Test
   @DisplayName("purging a whole trace at once, or its source alone, leaves lineage queries right")
   void purgeKeepsLineage() {
     NewEntry a = entry(null);

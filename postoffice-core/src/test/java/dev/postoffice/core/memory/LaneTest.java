@@ -67,11 +67,11 @@ class LaneTest {
     assertThat(lane.slackNanos(Status.PROCESSED)).isEqualTo(3_000);
 
     List<StoredEntry> out = new ArrayList<>();
-    lane.collect(Status.PROCESSED, T0.plusNanos(505 * 10_000L), 10_000, out);
+    lane.collect(Status.PROCESSED, T0.plusNanos(505 * 10_000L), 10_000, true, out);
     assertThat(out).as("only entries changed before the bound, not the whole list").hasSize(505);
 
     out.clear();
-    lane.collect(Status.PROCESSED, null, 10, out);
+    lane.collect(Status.PROCESSED, null, 10, true, out);
     assertThat(out).hasSizeLessThanOrEqualTo(11);
     assertThat(page(out, null, 10)).isEqualTo(page(listed, null, 10));
   }
@@ -87,10 +87,24 @@ class LaneTest {
       Instant before = random.nextBoolean() ? null : T0.plusNanos(random.nextInt(3_100_000));
       int limit = 1 + random.nextInt(400);
       List<StoredEntry> out = new ArrayList<>();
-      lane.collect(Status.PROCESSED, before, limit, out);
+      lane.collect(Status.PROCESSED, before, limit, true, out);
       assertThat(page(out, before, limit)).as("before %s, limit %d", before, limit)
           .isEqualTo(page(listed, before, limit));
     }
+  }
+
+  @Test
+  @DisplayName("entries changed at one instant (a batch) are all read for a sorted page, and not for a purge")
+  void tiesOnlyForPages() {
+    for (int i = 0; i < 1_000; i++) {
+      list(T0);
+    }
+    List<StoredEntry> page = new ArrayList<>();
+    lane.collect(Status.PROCESSED, null, 10, true, page);
+    assertThat(page).hasSize(1_000);
+    List<StoredEntry> purge = new ArrayList<>();
+    lane.collect(Status.PROCESSED, T0.plusSeconds(1), 10, false, purge);
+    assertThat(purge).hasSize(10);
   }
 
   @Test
@@ -102,7 +116,7 @@ class LaneTest {
     list(T0);
     assertThat(lane.slackNanos(Status.PROCESSED)).isEqualTo(Lane.UNBOUNDED);
     List<StoredEntry> out = new ArrayList<>();
-    lane.collect(Status.PROCESSED, T0.plusSeconds(1), 5, out);
+    lane.collect(Status.PROCESSED, T0.plusSeconds(1), 5, true, out);
     assertThat(out).extracting(r -> r.entry.updatedAt()).containsExactly(T0);
   }
 
