@@ -35,6 +35,15 @@ class InMemoryStatusStoreTest {
         TraceId.random(), dedupKey, null, null);
   }
 
+  /** Takes in {@code count} entries without dedup keys at T0. */
+  private void intakeMany(int count) {
+    List<NewEntry> entries = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      entries.add(entry(null));
+    }
+    store.intake(entries, T0);
+  }
+
   private List<Entry> claim(int limit, Instant now) {
     return store.claim(new ClaimRequest(ROUTE, Layer.L1, limit, "node", LEASE, now));
   }
@@ -82,11 +91,7 @@ class InMemoryStatusStoreTest {
   @DisplayName("purgeFinishedBefore drops a purge larger than one chunk completely, in several lock holds")
   void purgeInChunks() {
     int finished = InMemoryStatusStore.PURGE_CHUNK * 2 + 345;
-    List<NewEntry> entries = new ArrayList<>();
-    for (int i = 0; i < finished + 10; i++) {
-      entries.add(entry(null));
-    }
-    store.intake(entries, T0);
+    intakeMany(finished + 10);
     List<Entry> claimed = claim(finished, T0);
     store.commit(claimed.stream().map(e -> new Completion(e.id(), "node", e.attempts(), Status.PROCESSED, null,
         null, null, List.of())).toList(), T0.plusSeconds(1));
@@ -100,11 +105,7 @@ class InMemoryStatusStoreTest {
   @Test
   @DisplayName("purgeFinishedBefore drops everything due when one finished status list is much longer than another")
   void purgeUnevenLists() {
-    List<NewEntry> entries = new ArrayList<>();
-    for (int i = 0; i < 1_510; i++) {
-      entries.add(entry(null));
-    }
-    store.intake(entries, T0);
+    intakeMany(1_510);
     List<Entry> claimed = claim(1_510, T0);
     for (int i = 0; i < claimed.size(); i++) {
       Entry e = claimed.get(i);
@@ -159,11 +160,7 @@ class InMemoryStatusStoreTest {
   @Test
   @DisplayName("claims stay fast with a large backlog: a batch costs no scan of all entries")
   void largeBacklog() {
-    List<NewEntry> entries = new ArrayList<>();
-    for (int i = 0; i < 20_000; i++) {
-      entries.add(entry(null));
-    }
-    store.intake(entries, T0);
+    intakeMany(20_000);
     Instant now = T0;
     int claimed = 0;
     long start = System.nanoTime();
