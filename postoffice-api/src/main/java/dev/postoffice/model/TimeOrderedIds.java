@@ -1,5 +1,6 @@
 package dev.postoffice.model;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
@@ -41,15 +42,8 @@ final class TimeOrderedIds {
     md5[6] |= 0x30;
     md5[8] &= 0x3f; // IETF variant
     md5[8] |= (byte) 0x80;
-    long msb = 0;
-    long lsb = 0;
-    for (int i = 0; i < 8; i++) {
-      msb = (msb << 8) | (md5[i] & 0xff);
-    }
-    for (int i = 8; i < 16; i++) {
-      lsb = (lsb << 8) | (md5[i] & 0xff);
-    }
-    return new UUID(msb, lsb);
+    ByteBuffer bits = ByteBuffer.wrap(md5); // big-endian, as UUID.nameUUIDFromBytes reads them
+    return new UUID(bits.getLong(), bits.getLong());
   }
 
   /**

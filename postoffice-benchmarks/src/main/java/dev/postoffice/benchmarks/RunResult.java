@@ -15,7 +15,7 @@ package dev.postoffice.benchmarks;
  * @param liveDuringRunMegabytes the highest live heap sampled during the run (a full GC every few seconds), or
  *     -1 when not sampled (only runs with a backlog sample it)
  */
-record RunResult(long messages, double seconds, long p50Micros, long p99Micros, long heapPeakMegabytes,
+record RunResult(int messages, double seconds, long p50Micros, long p99Micros, long heapPeakMegabytes,
     double cpuMicrosPerMessage, long gcMillis, long liveHeapMegabytes, long overtaken,
     long liveDuringRunMegabytes) {
   double rate() {

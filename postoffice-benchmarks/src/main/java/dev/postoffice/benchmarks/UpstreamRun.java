@@ -69,7 +69,6 @@ final class UpstreamRun {
         .handler((order, context) -> handled.incrementAndGet())
         .build();
     List<Pipeline> pipelines = new ArrayList<>();
-    long total = messages.size();
     try (Stats.HeapPeak heap = new Stats.HeapPeak();
         Stats.LiveHeap liveHeap = o.backlog() > 0 ? new Stats.LiveHeap(1_000) : null) {
       for (int n = 0; n < stores.size(); n++) {
@@ -104,17 +103,16 @@ final class UpstreamRun {
         producers.add(t);
         t.start();
       }
-      Duration limit = Duration.ofMinutes(10);
-      long deadline = started + limit.toNanos();
-      while (acknowledged.getAsLong() < total) {
+      long deadline = started + Duration.ofMinutes(10).toNanos();
+      while (acknowledged.getAsLong() < messages.size()) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("run did not finish in " + limit + ": " + acknowledged.getAsLong()
-              + " of " + total + " acknowledged, " + handled.get() + " handled by the Core App");
+          throw new IllegalStateException("run did not finish in 10 minutes: " + acknowledged.getAsLong() + " of "
+              + messages.size() + " acknowledged, " + handled.get() + " handled by the Core App");
         }
         LockSupport.parkNanos(200_000);
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      double cpu = (Stats.processCpuNanos() - cpuBefore) / 1000.0 / total;
+      double cpu = (Stats.processCpuNanos() - cpuBefore) / 1000.0 / messages.size();
       long liveDuringRun = liveHeap == null ? -1 : liveHeap.peakMegabytes();
       long gcMillisDuringRun = Stats.gcMillis() - gcBefore;
       for (Thread t : producers) {
@@ -127,7 +125,7 @@ final class UpstreamRun {
           .toArray();
       System.gc(); // after the clock stopped: what the pipeline and its store hold, without garbage
       long live = Stats.heapUsedBytes() / (1024 * 1024);
-      return new RunResult(total, seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
+      return new RunResult(messages.size(), seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
           heap.peakMegabytes(), cpu, gcMillisDuringRun, live,
           clocks.stream().mapToLong(AckClock::overtaken).sum(), liveDuringRun);
     } finally {
