@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
@@ -25,11 +26,28 @@ import javax.sql.DataSource;
 final class CrashableNode {
   private final Queue<Subscription> subscriptions = new ConcurrentLinkedQueue<>();
   private volatile boolean crashed;
+  private volatile Predicate<String> crashBefore;
 
   /** Kills the node. */
   void crash() {
     crashed = true;
     subscriptions.forEach(Subscription::close);
+  }
+
+  /**
+   * Kills the node the next time it prepares a statement whose SQL matches: a death at a known point (before a
+   * commit, the leases it claimed still held), where {@link #crash()} from another thread may land just after
+   * the node's last commit.
+   *
+   * @param sql which statement the node dies before
+   */
+  void crashBefore(Predicate<String> sql) {
+    crashBefore = sql;
+  }
+
+  /** @return whether the node has died */
+  boolean crashed() {
+    return crashed;
   }
 
   private SQLException dead() {
@@ -47,6 +65,11 @@ final class CrashableNode {
           if (result instanceof Connection real) {
             return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
                 (p, m, a) -> {
+                  Predicate<String> trigger = crashBefore;
+                  if (trigger != null && !crashed && m.getName().equals("prepareStatement")
+                      && trigger.test((String) a[0])) {
+                    crash();
+                  }
                   if (crashed && !m.getName().equals("close")) {
                     throw dead();
                   }
