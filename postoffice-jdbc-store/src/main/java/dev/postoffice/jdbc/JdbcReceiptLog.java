@@ -5,7 +5,9 @@ import dev.postoffice.jdbc.internal.ReceiptOps;
 import dev.postoffice.jdbc.internal.Transactions;
 import dev.postoffice.spi.ReceiptLog;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
@@ -77,5 +79,27 @@ public final class JdbcReceiptLog implements ReceiptLog {
     Objects.requireNonNull(messageId, "messageId cannot be null");
     Objects.requireNonNull(at, "at cannot be null");
     ops.markHandled(consumer, messageId, at);
+  }
+
+  @Override
+  public Set<String> handledAmong(String consumer, Collection<String> messageIds) {
+    Objects.requireNonNull(consumer, "consumer cannot be null");
+    checkIds(messageIds);
+    return ops.handledAmong(consumer, messageIds);
+  }
+
+  @Override
+  public void markAllHandled(String consumer, Collection<String> messageIds, Instant at) {
+    Objects.requireNonNull(consumer, "consumer cannot be null");
+    checkIds(messageIds);
+    Objects.requireNonNull(at, "at cannot be null");
+    ops.markAllHandled(consumer, messageIds, at);
+  }
+
+  private static void checkIds(Collection<String> messageIds) {
+    Objects.requireNonNull(messageIds, "messageIds cannot be null");
+    for (String id : messageIds) {
+      Objects.requireNonNull(id, "messageIds cannot contain null");
+    }
   }
 }

@@ -79,6 +79,69 @@ public abstract class ReceiptLogContract {
   }
 
   @Test
+  @DisplayName("reads and marks many ids in one call each, repeats and earlier marks included")
+  void batches() {
+    log.markHandled(consumer, "m-0", AT);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 1_234; i++) { // more than one statement's worth of parameters on some databases
+      ids.add("m-" + i);
+    }
+    assertThat(log.handledAmong(consumer, ids)).containsExactly("m-0");
+    assertThat(log.handledAmong(consumer, List.of())).isEmpty();
+    List<String> marked = new ArrayList<>(ids.subList(0, 1_000));
+    marked.add("m-5"); // twice in one call
+    log.markAllHandled(consumer, marked, AT);
+    log.markAllHandled(consumer, List.of(), AT);
+    assertThat(log.handledAmong(consumer, ids)).hasSize(1_000).contains("m-0", "m-5", "m-999")
+        .doesNotContain("m-1000", "m-1233");
+    assertThat(log.isHandled(consumer, "m-999")).isTrue();
+    assertThat(log.isHandled(consumer, "m-1000")).isFalse();
+    assertThat(log.handledAmong(consumer + "-other", ids)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("concurrent batch marks of overlapping ids are all kept")
+  void concurrentBatches() throws Exception {
+    int threads = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          start.await();
+          for (int round = 0; round < 20; round++) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+              ids.add("own-" + thread + "-" + round + "-" + i);
+              ids.add("shared-" + round + "-" + i);
+            }
+            log.markAllHandled(consumer, ids, AT);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    List<String> all = new ArrayList<>();
+    for (int round = 0; round < 20; round++) {
+      for (int i = 0; i < 25; i++) {
+        all.add("shared-" + round + "-" + i);
+        for (int t = 0; t < threads; t++) {
+          all.add("own-" + t + "-" + round + "-" + i);
+        }
+      }
+    }
+    assertThat(log.handledAmong(consumer, all)).hasSize(all.size());
+  }
+
+  @Test
   @DisplayName("concurrent marks from several threads are all kept")
   void concurrent() throws Exception {
     int threads = 4;

@@ -16,12 +16,16 @@ import dev.postoffice.spi.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * acknowledgement back to PostOffice (which marks the entry {@code ACKNOWLEDGED}), and only then
  * acknowledges the broker. A crash anywhere in between makes the broker deliver again; the log absorbs it.
  * A message already handled is acknowledged as a success again, never retried into a dead letter. Messages the
- * transport delivers together go through the log and the handler one by one, then their acknowledgements are
- * published together and awaited together.
+ * transport delivers together are read from the log with one call, handled one by one, marked with one call
+ * (so a crash between a handler and the mark can make the handler run again for the messages of that batch),
+ * then their acknowledgements are published together and awaited together.
  *
  * <p>Within one receiver, a copy of a message that arrives while the first is still being handled waits for
  * it. Across several receiver instances (several Core App nodes), two copies delivered at the same moment
@@ -69,7 +74,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   private final Codec codec;
   private final Clock clock;
   private final Duration ackTimeout;
-  private final ConcurrentHashMap<String, Object> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CountDownLatch> inFlight = new ConcurrentHashMap<>();
   private Subscription subscription;
 
   private CoreAppReceiver(Builder<T> b) {
@@ -127,48 +132,143 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   }
 
   /**
-   * Handles messages delivered together: each through the receipt log and the core's handler in turn, then
-   * their acknowledgements are published together and awaited together (one wait for the broker's
-   * confirmations instead of one per message).
+   * Handles messages delivered together: the receipt log is read once for all of them, the core's handler
+   * runs for each one not handled before, the ones it handled are marked in the log together, then their
+   * acknowledgements are published together and awaited together (one wait for the broker's confirmations
+   * instead of one per message).
    */
   List<Disposition> receiveAll(List<InboundMessage> messages) {
-    List<Disposition> out = new ArrayList<>(messages.size());
-    List<Integer> toAcknowledge = new ArrayList<>();
-    for (InboundMessage message : messages) {
-      Disposition handled = handleOnce(message);
-      if (handled == null) {
-        toAcknowledge.add(out.size());
+    Disposition[] out = new Disposition[messages.size()];
+    boolean[] acknowledge = new boolean[messages.size()];
+    // A broker may hand a message to this receiver again while its first delivery is still being handled (an
+    // expired SQS visibility timeout, a redelivery after a dropped connection). Each message's gate is owned
+    // by one thread at a time: the messages whose gates this thread takes are handled together; a message
+    // whose gate another thread holds (or a repeat within this batch) waits for it afterwards, alone, and then
+    // finds it in the log, so the core's handler never runs twice at once.
+    Map<String, CountDownLatch> owned = new HashMap<>();
+    List<Integer> mine = new ArrayList<>(messages.size());
+    List<Integer> contended = new ArrayList<>(0);
+    for (int i = 0; i < messages.size(); i++) {
+      String id = messages.get(i).messageId();
+      CountDownLatch gate = new CountDownLatch(1);
+      if (!owned.containsKey(id) && inFlight.putIfAbsent(id, gate) == null) {
+        owned.put(id, gate);
+        mine.add(i);
+      } else {
+        contended.add(i);
       }
-      out.add(handled);
     }
-    if (toAcknowledge.isEmpty()) {
-      return out;
+    try {
+      handleTogether(messages, mine, out, acknowledge);
+    } finally {
+      // Released before the acknowledgements are sent: sending one twice is harmless.
+      owned.forEach((id, gate) -> {
+        inFlight.remove(id, gate);
+        gate.countDown();
+      });
     }
-    List<OutboundMessage> acks = new ArrayList<>(toAcknowledge.size());
-    toAcknowledge.forEach(i -> acks.add(acknowledgement(messages.get(i))));
-    List<CompletableFuture<Void>> confirmed = transport.publishAll(ackDestination, acks);
-    long deadline = System.nanoTime() + ackTimeout.toNanos();
-    for (int k = 0; k < toAcknowledge.size(); k++) {
-      out.set(toAcknowledge.get(k), awaitConfirm(confirmed.get(k), deadline));
+    for (int i : contended) {
+      out[i] = handleOnce(messages.get(i));
+      acknowledge[i] = out[i] == null;
     }
-    return out;
+    List<Integer> toAcknowledge = new ArrayList<>(messages.size());
+    for (int i = 0; i < acknowledge.length; i++) {
+      if (acknowledge[i]) {
+        toAcknowledge.add(i);
+      }
+    }
+    if (!toAcknowledge.isEmpty()) {
+      List<OutboundMessage> acks = new ArrayList<>(toAcknowledge.size());
+      toAcknowledge.forEach(i -> acks.add(acknowledgement(messages.get(i))));
+      List<CompletableFuture<Void>> confirmed = transport.publishAll(ackDestination, acks);
+      long deadline = System.nanoTime() + ackTimeout.toNanos();
+      for (int k = 0; k < toAcknowledge.size(); k++) {
+        out[toAcknowledge.get(k)] = awaitConfirm(confirmed.get(k), deadline);
+      }
+    }
+    return Arrays.asList(out);
   }
 
   /**
-   * Runs the core's handler for a message unless the receipt log has it. Returns null when the message is
+   * Handles the messages at {@code indexes}, whose gates this thread holds: one read of the receipt log, the
+   * handler for each not handled before, one mark for those it handled. Sets {@code acknowledge[i]} for the
+   * messages handled (now or before), else {@code out[i]}.
+   */
+  private void handleTogether(List<InboundMessage> messages, List<Integer> indexes, Disposition[] out,
+      boolean[] acknowledge) {
+    if (indexes.isEmpty()) {
+      return;
+    }
+    List<String> ids = new ArrayList<>(indexes.size());
+    indexes.forEach(i -> ids.add(messages.get(i).messageId()));
+    Set<String> handledBefore = receipts.handledAmong(name, ids);
+    List<String> handledNow = new ArrayList<>(indexes.size());
+    for (int i : indexes) {
+      InboundMessage message = messages.get(i);
+      if (handledBefore.contains(message.messageId())) {
+        log.debug("receiver {}: message {} already handled; acknowledging again", name, message.messageId());
+        acknowledge[i] = true;
+        continue;
+      }
+      Disposition failed = runHandler(message);
+      if (failed == null) {
+        handledNow.add(message.messageId());
+        acknowledge[i] = true;
+      } else {
+        out[i] = failed;
+      }
+    }
+    mark(handledNow);
+  }
+
+  /**
+   * Marks handled messages in the log, together. If that fails, one by one: a failure then costs a second run
+   * of the handler (on redelivery) for the messages whose own mark failed, not for the whole batch.
+   */
+  private void mark(List<String> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    Instant now = clock.instant();
+    try {
+      receipts.markAllHandled(name, ids, now);
+    } catch (RuntimeException e) {
+      log.warn("receiver {}: marking {} messages handled together failed, marking them one by one: {}", name,
+          ids.size(), e.toString());
+      for (String id : ids) {
+        receipts.markHandled(name, id, now);
+      }
+    }
+  }
+
+  /**
+   * Handles one message on its own once no other thread is handling it. Returns null when the message is
    * handled (now or before) and needs its acknowledgement sent, else the disposition to settle it with.
    */
   private Disposition handleOnce(InboundMessage message) {
-    // A broker may hand the same message to this receiver again while its first delivery is still being
-    // handled (an expired SQS visibility timeout, a redelivery after a dropped connection). The copy waits
-    // for the first one, then finds it in the receipt log, so the core's handler never runs twice at once.
-    // The gate is released before the acknowledgement is sent: sending it twice is harmless.
-    Object gate = inFlight.computeIfAbsent(message.messageId(), k -> new Object());
-    synchronized (gate) {
-      try {
-        return handleAlone(message);
-      } finally {
-        inFlight.remove(message.messageId(), gate);
+    String id = message.messageId();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch other = inFlight.putIfAbsent(id, gate);
+        if (other == null) {
+          try {
+            return handleAlone(message);
+          } finally {
+            inFlight.remove(id, gate);
+            gate.countDown();
+          }
+        }
+        try {
+          other.await();
+        } catch (InterruptedException e) {
+          interrupted = true; // finish this message first: its delivery is already ours
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -179,6 +279,16 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       log.debug("receiver {}: message {} already handled; acknowledging again", name, id);
       return null;
     }
+    Disposition failed = runHandler(message);
+    if (failed == null) {
+      receipts.markHandled(name, id, clock.instant());
+    }
+    return failed;
+  }
+
+  /** Decodes a message and runs the core's handler: null if it handled the message, else the disposition. */
+  private Disposition runHandler(InboundMessage message) {
+    String id = message.messageId();
     T value;
     try {
       // Only read, and only during this call: no copy of the body.
@@ -198,7 +308,6 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       log.warn("receiver {}: handler failed on message {}; it will be delivered again", name, id, e);
       return Disposition.requeue("handler failed: " + e);
     }
-    receipts.markHandled(name, id, clock.instant());
     return null;
   }
 

@@ -2,8 +2,11 @@ package dev.postoffice.core.memory;
 
 import dev.postoffice.spi.ReceiptLog;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The reference {@link ReceiptLog}: the handled message ids of each consumer, held in this JVM's heap.
@@ -70,6 +73,30 @@ public final class InMemoryReceiptLog implements ReceiptLog {
   public synchronized void markHandled(String consumer, String messageId, Instant at) {
     Check.notNull(at, "at");
     handled.putIfAbsent(new Key(Check.notNull(consumer, "consumer"), Check.notNull(messageId, "messageId")), at);
+  }
+
+  @Override
+  public synchronized Set<String> handledAmong(String consumer, Collection<String> messageIds) {
+    Check.notNull(consumer, "consumer");
+    Set<String> out = new HashSet<>();
+    for (String id : Check.notNull(messageIds, "messageIds")) {
+      if (handled.containsKey(new Key(consumer, Check.notNull(id, "messageIds[]")))) {
+        out.add(id);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized void markAllHandled(String consumer, Collection<String> messageIds, Instant at) {
+    Check.notNull(consumer, "consumer");
+    Check.notNull(at, "at");
+    for (String id : Check.notNull(messageIds, "messageIds")) {
+      Check.notNull(id, "messageIds[]"); // all checked before any is marked
+    }
+    for (String id : messageIds) {
+      handled.putIfAbsent(new Key(consumer, id), at);
+    }
   }
 
   /**

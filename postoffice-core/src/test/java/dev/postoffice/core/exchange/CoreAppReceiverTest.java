@@ -8,8 +8,14 @@ import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.Transport;
+import dev.postoffice.spi.ReceiptLog;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -89,5 +95,124 @@ class CoreAppReceiverTest {
         .isEqualTo(Disposition.deadLetter("rejected by the Core App: unknown sku bad"));
     assertThat(receiver.receive(message("m-3", "{\"sku\":\"ok\"}")).kind()).isEqualTo(Disposition.Kind.REQUEUE);
     assertThat(receipts.isHandled("core.lines", "m-3")).isFalse();
+  }
+
+  /** A receipt log that counts its calls and can be told to fail batch marks. */
+  private static final class CountingLog implements ReceiptLog {
+    final InMemoryReceiptLog delegate = InMemoryReceiptLog.create();
+    final AtomicInteger singleReads = new AtomicInteger();
+    final AtomicInteger batchReads = new AtomicInteger();
+    final AtomicInteger singleMarks = new AtomicInteger();
+    final AtomicInteger batchMarks = new AtomicInteger();
+    volatile boolean failBatchMarks;
+
+    @Override
+    public boolean isHandled(String consumer, String messageId) {
+      singleReads.incrementAndGet();
+      return delegate.isHandled(consumer, messageId);
+    }
+
+    @Override
+    public void markHandled(String consumer, String messageId, Instant at) {
+      singleMarks.incrementAndGet();
+      delegate.markHandled(consumer, messageId, at);
+    }
+
+    @Override
+    public Set<String> handledAmong(String consumer, Collection<String> messageIds) {
+      batchReads.incrementAndGet();
+      return delegate.handledAmong(consumer, messageIds);
+    }
+
+    @Override
+    public void markAllHandled(String consumer, Collection<String> messageIds, Instant at) {
+      batchMarks.incrementAndGet();
+      if (failBatchMarks) {
+        throw new IllegalStateException("statement too large");
+      }
+      delegate.markAllHandled(consumer, messageIds, at);
+    }
+  }
+
+  private CoreAppReceiver<Line> receiver(ReceiptLog log, CoreMessageHandler<Line> handler) {
+    transport.declare("core.lines");
+    transport.declare("postoffice-acks");
+    return CoreAppReceiver.builder(transport, log, Line.class).from("core.lines").handler(handler).build();
+  }
+
+  @Test
+  @DisplayName("reads and marks the receipt log once per delivered batch, handling each new message once")
+  void batchTouchesTheLogTwice() {
+    CountingLog log = new CountingLog();
+    log.delegate.markHandled("core.lines", "m-2", Instant.now());
+    List<String> handled = new ArrayList<>();
+    CoreAppReceiver<Line> receiver = receiver(log, (line, ctx) -> {
+      if (line.sku().equals("boom")) {
+        throw new IllegalStateException("core database down");
+      }
+      handled.add(ctx.messageId());
+    });
+    List<Disposition> out = receiver.receiveAll(List.of(message("m-1", "{\"sku\":\"a\"}"),
+        message("m-2", "{\"sku\":\"b\"}"), message("m-3", "{\"sku\":\"boom\"}"),
+        message("m-4", "not json"), message("m-1", "{\"sku\":\"a\"}"), message("m-5", "{\"sku\":\"c\"}")));
+
+    assertThat(out).extracting(Disposition::kind).containsExactly(Disposition.Kind.ACK, Disposition.Kind.ACK,
+        Disposition.Kind.REQUEUE, Disposition.Kind.DEAD_LETTER, Disposition.Kind.ACK, Disposition.Kind.ACK);
+    assertThat(handled).as("m-2 was handled before; m-1's repeat in the batch finds it handled")
+        .containsExactly("m-1", "m-5");
+    assertThat(log.batchReads).hasValue(1);
+    assertThat(log.batchMarks).hasValue(1);
+    assertThat(log.singleReads).as("only the repeat of m-1 is read on its own").hasValue(1);
+    assertThat(log.singleMarks).hasValue(0);
+    assertThat(log.delegate.handledAmong("core.lines", List.of("m-1", "m-3", "m-4", "m-5")))
+        .containsExactlyInAnyOrder("m-1", "m-5");
+    assertThat(transport.queued("postoffice-acks")).isEqualTo(4);
+  }
+
+  @Test
+  @DisplayName("marks one by one when the batch mark fails, so only what could not be marked runs again")
+  void batchMarkFailureFallsBack() {
+    CountingLog log = new CountingLog();
+    log.failBatchMarks = true;
+    AtomicInteger runs = new AtomicInteger();
+    CoreAppReceiver<Line> receiver = receiver(log, (line, ctx) -> runs.incrementAndGet());
+    List<Disposition> out = receiver.receiveAll(List.of(message("m-1", "{\"sku\":\"a\"}"),
+        message("m-2", "{\"sku\":\"b\"}")));
+
+    assertThat(out).containsOnly(Disposition.ack());
+    assertThat(log.singleMarks).hasValue(2);
+    assertThat(receiver.receiveAll(List.of(message("m-1", "{\"sku\":\"a\"}")))).containsOnly(Disposition.ack());
+    assertThat(runs).hasValue(2);
+  }
+
+  @Test
+  @DisplayName("a copy in another thread's batch waits for the first delivery and does not run the handler again")
+  void copyInAnotherBatchWaits() throws Exception {
+    CountDownLatch inHandler = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    CoreAppReceiver<Line> receiver = receiver((line, ctx) -> {
+      runs.incrementAndGet();
+      if (ctx.messageId().equals("m-1")) {
+        inHandler.countDown();
+        release.await();
+      }
+    });
+    CompletableFuture<List<Disposition>> first = CompletableFuture.supplyAsync(
+        () -> receiver.receiveAll(List.of(message("m-1", "{\"sku\":\"a\"}"))));
+    assertThat(inHandler.await(5, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<List<Disposition>> second = CompletableFuture.supplyAsync(
+        () -> receiver.receiveAll(List.of(message("m-2", "{\"sku\":\"b\"}"), message("m-1", "{\"sku\":\"a\"}"))));
+    // m-2 is handled while m-1's copy waits for the first delivery.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (runs.get() < 2 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(second).isNotDone();
+    release.countDown();
+
+    assertThat(first.get(5, TimeUnit.SECONDS)).containsExactly(Disposition.ack());
+    assertThat(second.get(5, TimeUnit.SECONDS)).containsExactly(Disposition.ack(), Disposition.ack());
+    assertThat(runs).hasValue(2);
   }
 }

@@ -3,11 +3,20 @@ package dev.postoffice.jdbc.internal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** The receipt log's two statements. */
+/** The receipt log's statements: read and mark, one message or many. */
 public final class ReceiptOps {
   private final Tables tables;
   private final Transactions tx;
+  /** PostgreSQL: analyzes the receipt table as it first grows (batch reads plan badly on a young table). */
+  private final YoungTableAnalyzer analyzer;
 
   /**
    * Creates the operations.
@@ -18,6 +27,8 @@ public final class ReceiptOps {
   public ReceiptOps(Tables tables, Transactions tx) {
     this.tables = tables;
     this.tx = tx;
+    this.analyzer = tables.dialect() == dev.postoffice.jdbc.JdbcDialect.POSTGRESQL
+        ? new YoungTableAnalyzer(tx, tables.receipt()) : null;
   }
 
   /** @param consumer the receiver @param messageId the message @return whether it was marked */
@@ -54,13 +65,12 @@ public final class ReceiptOps {
           return ps.executeUpdate();
         }
       });
+      analyzer.inserted(1);
       return;
     }
     // Insert if absent; a concurrent insert of the same key loses with a unique violation, the retried
     // transaction then finds the row.
-    String sql = "INSERT INTO " + tables.receipt() + " (consumer, message_id, handled_at) SELECT ?, ?, ?"
-        + (tables.dialect() == dev.postoffice.jdbc.JdbcDialect.MARIADB ? " FROM DUAL" : "")
-        + " WHERE NOT EXISTS (SELECT 1 FROM " + tables.receipt() + " WHERE consumer = ? AND message_id = ?)";
+    String sql = insertIfAbsent();
     tx.inTransaction("markHandled", true, h -> {
       try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
         ps.setString(1, consumer);
@@ -71,5 +81,113 @@ public final class ReceiptOps {
         return ps.executeUpdate();
       }
     });
+  }
+
+  /** The most ids one statement carries (parameter limits, statement size). */
+  static final int CHUNK = 500;
+
+  /**
+   * Returns which of the ids are marked: one query per {@value #CHUNK} ids.
+   *
+   * @param consumer the receiver
+   * @param messageIds the messages
+   * @return the marked ones
+   */
+  public Set<String> handledAmong(String consumer, Collection<String> messageIds) {
+    List<String> ids = List.copyOf(new LinkedHashSet<>(messageIds));
+    Set<String> handled = new HashSet<>();
+    for (int from = 0; from < ids.size(); from += CHUNK) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+      // PostgreSQL: one array parameter, so every batch size shares one prepared statement (and one plan).
+      boolean pg = tables.dialect() == dev.postoffice.jdbc.JdbcDialect.POSTGRESQL;
+      String sql = "SELECT message_id FROM " + tables.receipt() + " WHERE consumer = ? AND message_id "
+          + (pg ? "= ANY(?::varchar[])" : "IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")");
+      tx.withHandle("handledAmong", h -> {
+        try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
+          ps.setString(1, consumer);
+          if (pg) {
+            ps.setArray(2, h.getConnection().createArrayOf("varchar", chunk.toArray()));
+          } else {
+            int p = 2;
+            for (String id : chunk) {
+              ps.setString(p++, id);
+            }
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              handled.add(rs.getString(1));
+            }
+          }
+        }
+        return null;
+      });
+    }
+    return handled;
+  }
+
+  /**
+   * Marks several messages handled: on PostgreSQL and MariaDB one autocommit statement per {@value #CHUNK}
+   * ids, on H2 one transaction of batched inserts. Ids are written in sorted order, so two receivers marking overlapping
+   * ids wait for each other instead of deadlocking.
+   *
+   * @param consumer the receiver
+   * @param messageIds the messages
+   * @param at when
+   */
+  public void markAllHandled(String consumer, Collection<String> messageIds, Instant at) {
+    List<String> ids = List.copyOf(new TreeSet<>(messageIds));
+    for (int from = 0; from < ids.size(); from += CHUNK) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+      if (tables.dialect() == dev.postoffice.jdbc.JdbcDialect.POSTGRESQL) {
+        String upsert = "INSERT INTO " + tables.receipt() + " (consumer, message_id, handled_at)"
+            + " SELECT ?, m, ? FROM unnest(?::varchar[]) AS m ON CONFLICT (consumer, message_id) DO NOTHING";
+        tx.statement("markAllHandled", h -> {
+          try (PreparedStatement ps = h.getConnection().prepareStatement(upsert)) {
+            ps.setString(1, consumer);
+            ps.setLong(2, Rows.nanos(at));
+            ps.setArray(3, h.getConnection().createArrayOf("varchar", chunk.toArray()));
+            return ps.executeUpdate();
+          }
+        });
+        analyzer.inserted(chunk.size());
+      } else if (tables.dialect() == dev.postoffice.jdbc.JdbcDialect.MARIADB) {
+        // One multi-row statement; a key already there keeps its row (MariaDB cannot batch INSERT ... SELECT).
+        String upsert = "INSERT INTO " + tables.receipt() + " (consumer, message_id, handled_at) VALUES "
+            + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?)"))
+            + " ON DUPLICATE KEY UPDATE handled_at = handled_at";
+        tx.statement("markAllHandled", h -> {
+          try (PreparedStatement ps = h.getConnection().prepareStatement(upsert)) {
+            int p = 1;
+            for (String id : chunk) {
+              ps.setString(p++, consumer);
+              ps.setString(p++, id);
+              ps.setLong(p++, Rows.nanos(at));
+            }
+            return ps.executeUpdate();
+          }
+        });
+      } else {
+        String sql = insertIfAbsent();
+        tx.inTransaction("markAllHandled", true, h -> {
+          try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
+            for (String id : chunk) {
+              ps.setString(1, consumer);
+              ps.setString(2, id);
+              ps.setLong(3, Rows.nanos(at));
+              ps.setString(4, consumer);
+              ps.setString(5, id);
+              ps.addBatch();
+            }
+            return ps.executeBatch().length;
+          }
+        });
+      }
+    }
+  }
+
+  private String insertIfAbsent() {
+    return "INSERT INTO " + tables.receipt() + " (consumer, message_id, handled_at) SELECT ?, ?, ?"
+        + (tables.dialect() == dev.postoffice.jdbc.JdbcDialect.MARIADB ? " FROM DUAL" : "")
+        + " WHERE NOT EXISTS (SELECT 1 FROM " + tables.receipt() + " WHERE consumer = ? AND message_id = ?)";
   }
 }

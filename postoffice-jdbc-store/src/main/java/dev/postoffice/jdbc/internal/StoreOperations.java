@@ -56,7 +56,7 @@ public final class StoreOperations {
     this.queries = new QueryOps(tables);
     this.retention = new RetentionOps(tables);
     this.pg = tables.dialect() == JdbcDialect.POSTGRESQL ? new PgOps(tables) : null;
-    this.analyzer = pg == null ? null : new YoungTableAnalyzer(tx, tables);
+    this.analyzer = pg == null ? null : new YoungTableAnalyzer(tx, tables.entry());
   }
 
   /** See {@code StatusStore#intake}. @param entries the entries @param cursor the cursor move or null
