@@ -40,6 +40,15 @@ final class Stats {
     return total;
   }
 
+  /**
+   * Milliseconds the JIT compilers spent so far (their threads' time, summed), or -1 if the JVM cannot tell. A
+   * run during which the compilers were busy was not yet steady: on two cores they take CPU from the pipeline.
+   */
+  static long jitMillis() {
+    java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+  }
+
   static long heapUsedBytes() {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
