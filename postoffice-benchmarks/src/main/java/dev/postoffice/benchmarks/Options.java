@@ -157,7 +157,8 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
 
   static String usage() {
     return "usage: EndToEnd inmemory|h2|postgresql|rabbit|sqs|downstream [messages]\n"
-        + "  [runs=3] [warmups=2 in memory, 3 on rabbit, else 1] [batch=100] [concurrency=1] [producers=2] [baseline=true]\n"
+        + "  [runs=3] [warmups=2 in memory, 3 on rabbit, else 1] [batch=100] [concurrency=1]\n"
+        + "  [producers=2] [baseline=true]\n"
         + "  [window=10000] [purge=true] [nodes=1] [prefill=0] [store=postgresql|h2 (rabbit, sqs, downstream)]\n"
         + "  [rate=0 (upstream msgs/s over all producers; 0 = no limit)] [receipts=jdbc|memory (rabbit, sqs)]\n"
         + "  [linger=ms (a stage's wait for its batch to fill; default the library's)]\n"

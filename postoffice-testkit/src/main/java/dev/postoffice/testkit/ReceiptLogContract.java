@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -103,32 +104,16 @@ public abstract class ReceiptLogContract {
   @DisplayName("concurrent batch marks of overlapping ids are all kept")
   void concurrentBatches() throws Exception {
     int threads = 4;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int round = 0; round < 20; round++) {
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < 25; i++) {
-              ids.add("own-" + thread + "-" + round + "-" + i);
-              ids.add("shared-" + round + "-" + i);
-            }
-            log.markAllHandled(consumer, ids, AT);
-          }
-          return null;
-        }));
+    onThreads(threads, thread -> {
+      for (int round = 0; round < 20; round++) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+          ids.add("own-" + thread + "-" + round + "-" + i);
+          ids.add("shared-" + round + "-" + i);
+        }
+        log.markAllHandled(consumer, ids, AT);
       }
-      start.countDown();
-      for (Future<?> f : futures) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
     List<String> all = new ArrayList<>();
     for (int round = 0; round < 20; round++) {
       for (int i = 0; i < 25; i++) {
@@ -146,6 +131,23 @@ public abstract class ReceiptLogContract {
   void concurrent() throws Exception {
     int threads = 4;
     int perThread = 250;
+    onThreads(threads, thread -> {
+      for (int i = 0; i < perThread; i++) {
+        // Every thread marks its own ids and one id all threads share.
+        log.markHandled(consumer, "m-" + thread + "-" + i, AT);
+        log.markHandled(consumer, "shared-" + i, AT);
+      }
+    });
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < perThread; i++) {
+        assertThat(log.isHandled(consumer, "m-" + t + "-" + i)).isTrue();
+        assertThat(log.isHandled(consumer, "shared-" + i)).isTrue();
+      }
+    }
+  }
+
+  /** Runs the work on that many threads, started together, and waits for all of them (failing if one failed). */
+  private static void onThreads(int threads, IntConsumer work) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       CountDownLatch start = new CountDownLatch(1);
@@ -154,11 +156,7 @@ public abstract class ReceiptLogContract {
         int thread = t;
         futures.add(pool.submit(() -> {
           start.await();
-          for (int i = 0; i < perThread; i++) {
-            // Every thread marks its own ids and one id all threads share.
-            log.markHandled(consumer, "m-" + thread + "-" + i, AT);
-            log.markHandled(consumer, "shared-" + i, AT);
-          }
+          work.accept(thread);
           return null;
         }));
       }
@@ -168,12 +166,6 @@ public abstract class ReceiptLogContract {
       }
     } finally {
       pool.shutdownNow();
-    }
-    for (int t = 0; t < threads; t++) {
-      for (int i = 0; i < perThread; i++) {
-        assertThat(log.isHandled(consumer, "m-" + t + "-" + i)).isTrue();
-        assertThat(log.isHandled(consumer, "shared-" + i)).isTrue();
-      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.postoffice.jdbc.internal;
 
+import dev.postoffice.jdbc.JdbcDialect;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -27,7 +28,7 @@ public final class ReceiptOps {
   public ReceiptOps(Tables tables, Transactions tx) {
     this.tables = tables;
     this.tx = tx;
-    this.analyzer = tables.dialect() == dev.postoffice.jdbc.JdbcDialect.POSTGRESQL
+    this.analyzer = tables.dialect() == JdbcDialect.POSTGRESQL
         ? new YoungTableAnalyzer(tx, tables.receipt()) : null;
   }
 
@@ -53,7 +54,7 @@ public final class ReceiptOps {
    * @param at when
    */
   public void markHandled(String consumer, String messageId, Instant at) {
-    if (tables.dialect() == dev.postoffice.jdbc.JdbcDialect.POSTGRESQL) {
+    if (tables.dialect() == JdbcDialect.POSTGRESQL) {
       // One statement in autocommit: one round trip, and ON CONFLICT absorbs a concurrent mark of the same id.
       String upsert = "INSERT INTO " + tables.receipt() + " (consumer, message_id, handled_at) VALUES (?, ?, ?)"
           + " ON CONFLICT (consumer, message_id) DO NOTHING";
@@ -96,10 +97,10 @@ public final class ReceiptOps {
   public Set<String> handledAmong(String consumer, Collection<String> messageIds) {
     List<String> ids = List.copyOf(new LinkedHashSet<>(messageIds));
     Set<String> handled = new HashSet<>();
+    // PostgreSQL: one array parameter, so every batch size shares one prepared statement (and one plan).
+    boolean pg = tables.dialect() == JdbcDialect.POSTGRESQL;
     for (int from = 0; from < ids.size(); from += CHUNK) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-      // PostgreSQL: one array parameter, so every batch size shares one prepared statement (and one plan).
-      boolean pg = tables.dialect() == dev.postoffice.jdbc.JdbcDialect.POSTGRESQL;
       String sql = "SELECT message_id FROM " + tables.receipt() + " WHERE consumer = ? AND message_id "
           + (pg ? "= ANY(?::varchar[])" : "IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")");
       tx.withHandle("handledAmong", h -> {
@@ -127,8 +128,8 @@ public final class ReceiptOps {
 
   /**
    * Marks several messages handled: on PostgreSQL and MariaDB one autocommit statement per {@value #CHUNK}
-   * ids, on H2 one transaction of batched inserts. Ids are written in sorted order, so two receivers marking overlapping
-   * ids wait for each other instead of deadlocking.
+   * ids, on H2 one transaction of batched inserts. Ids are written in sorted order, so two receivers marking
+   * overlapping ids wait for each other instead of deadlocking.
    *
    * @param consumer the receiver
    * @param messageIds the messages
@@ -138,7 +139,7 @@ public final class ReceiptOps {
     List<String> ids = List.copyOf(new TreeSet<>(messageIds));
     for (int from = 0; from < ids.size(); from += CHUNK) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-      if (tables.dialect() == dev.postoffice.jdbc.JdbcDialect.POSTGRESQL) {
+      if (tables.dialect() == JdbcDialect.POSTGRESQL) {
         String upsert = "INSERT INTO " + tables.receipt() + " (consumer, message_id, handled_at)"
             + " SELECT ?, m, ? FROM unnest(?::varchar[]) AS m ON CONFLICT (consumer, message_id) DO NOTHING";
         tx.statement("markAllHandled", h -> {
@@ -150,7 +151,7 @@ public final class ReceiptOps {
           }
         });
         analyzer.inserted(chunk.size());
-      } else if (tables.dialect() == dev.postoffice.jdbc.JdbcDialect.MARIADB) {
+      } else if (tables.dialect() == JdbcDialect.MARIADB) {
         // One multi-row statement; a key already there keeps its row (MariaDB cannot batch INSERT ... SELECT).
         String upsert = "INSERT INTO " + tables.receipt() + " (consumer, message_id, handled_at) VALUES "
             + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?)"))
@@ -187,7 +188,7 @@ public final class ReceiptOps {
 
   private String insertIfAbsent() {
     return "INSERT INTO " + tables.receipt() + " (consumer, message_id, handled_at) SELECT ?, ?, ?"
-        + (tables.dialect() == dev.postoffice.jdbc.JdbcDialect.MARIADB ? " FROM DUAL" : "")
+        + (tables.dialect() == JdbcDialect.MARIADB ? " FROM DUAL" : "")
         + " WHERE NOT EXISTS (SELECT 1 FROM " + tables.receipt() + " WHERE consumer = ? AND message_id = ?)";
   }
 }
