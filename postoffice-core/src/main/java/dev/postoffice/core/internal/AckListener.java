@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,8 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies the Core App's acknowledgements: the layer-4 entry named by {@link Transport#HEADER_ACK_FOR}
  * becomes {@code ACKNOWLEDGED}. Acknowledgements the transport hands over together are applied together: one
- * {@link dev.postoffice.spi.StatusStore#transitionAll} for all of them (one transaction on a database), so
- * the cost per acknowledgement falls as the load rises. An acknowledgement may overtake the publisher's own
+ * {@link dev.postoffice.spi.StatusStore#transitionAll} for all of them (one transaction on a database), and
+ * the batches of the transport's concurrent consumer threads are coalesced into one such call while another
+ * is running ({@link GroupCommit}), so the cost per acknowledgement falls as the load rises. An
+ * acknowledgement may overtake the publisher's own
  * commit, or arrive for an entry already being published again after a timeout; it wins in both cases (the
  * publisher's late commit is then refused by the store's fencing).
  */
@@ -34,12 +37,18 @@ final class AckListener implements BatchMessageHandler {
   private static final Duration PUBLISHER_PATIENCE = Duration.ofSeconds(2);
   private static final String OVERTAKEN = "the Core App acknowledged before the broker confirmation was recorded";
 
+  /** The most acknowledgements one coalesced store call carries. */
+  private static final int MAX_COALESCED = 1_000;
+
   private final EngineContext ctx;
   private final AckRace race;
+  /** The usual case, Queued to Acknowledged, coalesced across the transport's consumer threads. */
+  private final GroupCommit<EntryId, Boolean> acknowledgeQueued;
 
   AckListener(EngineContext ctx, AckRace race) {
     this.ctx = ctx;
     this.race = race;
+    this.acknowledgeQueued = new GroupCommit<>(this::moveQueued, MAX_COALESCED);
   }
 
   @Override
@@ -68,14 +77,34 @@ final class AckListener implements BatchMessageHandler {
     return out;
   }
 
+  /** @return the acknowledgement batches waiting to join the next coalesced store call; for tests */
+  int waitingToCoalesce() {
+    return acknowledgeQueued.waiting();
+  }
+
+  /** Queued to Acknowledged for the ids (a list may repeat one, from two callers): whether each one moved. */
+  private List<Boolean> moveQueued(List<EntryId> ids) {
+    Set<EntryId> moved = ctx.store().transitionAll(new LinkedHashSet<>(ids), QUEUED, Status.ACKNOWLEDGED,
+        ACKNOWLEDGED, ctx.clock().instant());
+    List<Boolean> out = new ArrayList<>(ids.size());
+    ids.forEach(id -> out.add(moved.contains(id)));
+    return out;
+  }
+
   private void apply(Set<EntryId> ids) {
-    // Usually the publisher has recorded the broker's confirmation already: one store call for all.
-    Set<EntryId> moved = ctx.store().transitionAll(ids, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED,
-        ctx.clock().instant());
-    if (moved.size() == ids.size()) {
+    // Usually the publisher has recorded the broker's confirmation already: one store call for all, shared
+    // with the other consumer threads' acknowledgements that arrive while one is running.
+    List<EntryId> asked = List.copyOf(ids);
+    List<Boolean> moved = acknowledgeQueued.run(asked);
+    List<EntryId> rest = new ArrayList<>();
+    for (int i = 0; i < asked.size(); i++) {
+      if (!moved.get(i)) {
+        rest.add(asked.get(i));
+      }
+    }
+    if (rest.isEmpty()) {
       return;
     }
-    List<EntryId> rest = ids.stream().filter(id -> !moved.contains(id)).toList();
     // The Core App can answer before the publisher has recorded the broker's confirmation. If the publisher is
     // this node's and still at it, let it finish: its commit is a few milliseconds away.
     if (race.awaitPublisher(rest, PUBLISHER_PATIENCE)) {

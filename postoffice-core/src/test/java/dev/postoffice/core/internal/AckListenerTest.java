@@ -27,9 +27,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
@@ -42,7 +48,9 @@ class AckListenerTest {
   private static final String PUBLISHER = "node-publisher";
   private final Clock clock = Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC);
   private final InMemoryStatusStore memory = InMemoryStatusStore.create();
-  private final List<String> calls = new ArrayList<>();
+  private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+  /** Runs as each transitionAll call starts, as a slow database would. */
+  private Runnable beforeCall = () -> { };
   private final AtomicBoolean storeDown = new AtomicBoolean();
   /** Runs after the first transitionAll call, as another thread committing at that moment would. */
   private Consumer<Set<EntryId>> afterFirstCall = ids -> { };
@@ -57,6 +65,7 @@ class AckListenerTest {
               throw new StoreUnavailableException("database down", null);
             }
             calls.add(method.getName());
+            beforeCall.run();
           }
           Object result;
           try {
@@ -110,6 +119,49 @@ class AckListenerTest {
     assertThat(out).containsOnly(Disposition.ack()).hasSize(3);
     assertThat(entries).allMatch(e -> status(e) == Status.ACKNOWLEDGED);
     assertThat(calls).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("acknowledgements of several consumer threads that arrive while a store call runs share the next one")
+  void concurrentBatchesCoalesce() throws Exception {
+    Entry first = queued();
+    List<Entry> later = List.of(queued(), queued(), queued());
+    CountDownLatch inFirstCall = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    beforeCall = () -> {
+      if (calls.size() == 1) {
+        inFirstCall.countDown();
+        awaitQuietly(release);
+      }
+    };
+    AckListener listener = listener();
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<List<Disposition>>> out = new ArrayList<>();
+      out.add(threads.submit(() -> listener.handleAll(List.of(ack(first.id())))));
+      assertThat(inFirstCall.await(10, TimeUnit.SECONDS)).isTrue();
+      for (Entry e : later) {
+        out.add(threads.submit(() -> listener.handleAll(List.of(ack(e.id())))));
+      }
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> listener.waitingToCoalesce() == 3);
+      release.countDown();
+      for (Future<List<Disposition>> f : out) {
+        assertThat(f.get(10, TimeUnit.SECONDS)).containsExactly(Disposition.ack());
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(calls).as("the first call, then one for the three that waited").hasSize(2);
+    assertThat(later).allMatch(e -> status(e) == Status.ACKNOWLEDGED);
+    assertThat(status(first)).isEqualTo(Status.ACKNOWLEDGED);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
