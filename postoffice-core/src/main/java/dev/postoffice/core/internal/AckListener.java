@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@link dev.postoffice.spi.StatusStore#transitionAll} for all of them (one transaction on a database), and
  * the batches of the transport's concurrent consumer threads are coalesced into one such call while another
  * is running ({@link GroupCommit}), so the cost per acknowledgement falls as the load rises. An
- * acknowledgement may overtake the publisher's own
- * commit, or arrive for an entry already being published again after a timeout; it wins in both cases (the
- * publisher's late commit is then refused by the store's fencing).
+ * acknowledgement may overtake the publisher's own commit, or arrive for an entry already being published
+ * again after a timeout; it wins in both cases (the publisher's late commit is then refused by the store's
+ * fencing).
  */
 final class AckListener implements BatchMessageHandler {
   private static final Logger log = LoggerFactory.getLogger(AckListener.class);
