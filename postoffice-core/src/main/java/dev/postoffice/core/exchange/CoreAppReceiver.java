@@ -376,7 +376,10 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       return this;
     }
 
-    /** @param value where acknowledgements go; default {@value PipelineBuilder#DEFAULT_ACK_DESTINATION} @return this builder */
+    /**
+     * @param value where acknowledgements go; default {@value PipelineBuilder#DEFAULT_ACK_DESTINATION}
+     * @return this builder
+     */
     public Builder<T> ackDestination(String value) {
       this.ackDestination = Require.nonBlank(value, "ackDestination");
       return this;
