@@ -229,7 +229,10 @@ class EngineMultiNodeIT {
     List<Pipeline> engines = new ArrayList<>();
     engines.add(engine("node-0", settings(Duration.ofSeconds(2)), new CrashableNode()));
     engines.add(engine("node-1", settings(Duration.ofSeconds(2)), new CrashableNode()));
-    engines.add(engine("victim", settings(Duration.ofSeconds(2)), victim));
+    // The victim's leases last longer than the others', so the entries it dies holding are still its own when
+    // they are read below, however slowly this machine gets there (with 2 s they expired first on a busy CI
+    // machine, and the others had taken them over already).
+    engines.add(engine("victim", settings(Duration.ofSeconds(6)), victim));
     List<String> held = new ArrayList<>();
     AtomicInteger pages = new AtomicInteger();
     submit(engines, db.store(), () -> {
