@@ -25,6 +25,13 @@ public interface Transport extends AutoCloseable {
   /** Header carrying, on an acknowledgement message, the message id it acknowledges. */
   String HEADER_ACK_FOR = "postoffice-ack-for";
 
+  /**
+   * Header carrying, on an acknowledgement message that acknowledges several message ids at once, how many
+   * (a decimal number); the message's body is then a JSON object whose {@code ackFor} is the array of those
+   * ids, for example {@code {"ackFor":["id-1","id-2"]}}. Such a message has no {@link #HEADER_ACK_FOR}.
+   */
+  String HEADER_ACK_COUNT = "postoffice-ack-count";
+
   /** Header carrying, on a dead letter, why it was dead-lettered. */
   String HEADER_DEAD_LETTER_REASON = "postoffice-dead-letter-reason";
 

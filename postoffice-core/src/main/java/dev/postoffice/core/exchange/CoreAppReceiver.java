@@ -3,6 +3,7 @@ package dev.postoffice.core.exchange;
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.core.PipelineBuilder;
 import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.core.internal.AckMessages;
 import dev.postoffice.core.internal.Require;
 import dev.postoffice.model.Payload;
 import dev.postoffice.spi.BatchMessageHandler;
@@ -13,7 +14,6 @@ import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.ReceiptLog;
 import dev.postoffice.spi.Subscription;
 import dev.postoffice.spi.Transport;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * A message already handled is acknowledged as a success again, never retried into a dead letter. Messages the
  * transport delivers together are read from the log with one call, handled one by one, marked with one call
  * (so a crash between a handler and the mark can make the handler run again for the messages of that batch),
- * then their acknowledgements are published together and awaited together.
+ * then one acknowledgement message naming them all is published and awaited (its format: docs/concepts.md).
  *
  * <p>Within one receiver, a copy of a message that arrives while the first is still being handled waits for
  * it. Across several receiver instances (several Core App nodes), two copies delivered at the same moment
@@ -133,9 +133,8 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
 
   /**
    * Handles messages delivered together: the receipt log is read once for all of them, the core's handler
-   * runs for each one not handled before, the ones it handled are marked in the log together, then their
-   * acknowledgements are published together and awaited together (one wait for the broker's confirmations
-   * instead of one per message).
+   * runs for each one not handled before, the ones it handled are marked in the log together, then one
+   * acknowledgement message names them all (one publish and one confirmation instead of one per message).
    */
   List<Disposition> receiveAll(List<InboundMessage> messages) {
     Disposition[] out = new Disposition[messages.size()];
@@ -178,12 +177,21 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       }
     }
     if (!toAcknowledge.isEmpty()) {
-      List<OutboundMessage> acks = new ArrayList<>(toAcknowledge.size());
-      toAcknowledge.forEach(i -> acks.add(acknowledgement(messages.get(i))));
+      // One acknowledgement message per batch (up to AckMessages.MAX_IDS ids): one publish and one broker
+      // round trip for all of them. Each message is settled by the confirmation of the one that names it.
+      List<List<Integer>> chunks = new ArrayList<>();
+      for (int from = 0; from < toAcknowledge.size(); from += AckMessages.MAX_IDS) {
+        chunks.add(toAcknowledge.subList(from, Math.min(toAcknowledge.size(), from + AckMessages.MAX_IDS)));
+      }
+      List<OutboundMessage> acks = new ArrayList<>(chunks.size());
+      for (List<Integer> chunk : chunks) {
+        acks.add(AckMessages.forAll(chunk.stream().map(messages::get).toList()));
+      }
       List<CompletableFuture<Void>> confirmed = transport.publishAll(ackDestination, acks);
       long deadline = System.nanoTime() + ackTimeout.toNanos();
-      for (int k = 0; k < toAcknowledge.size(); k++) {
-        out[toAcknowledge.get(k)] = awaitConfirm(confirmed.get(k), deadline);
+      for (int c = 0; c < chunks.size(); c++) {
+        Disposition settled = awaitConfirm(confirmed.get(c), deadline);
+        chunks.get(c).forEach(i -> out[i] = settled);
       }
     }
     return Arrays.asList(out);
@@ -311,16 +319,6 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     return null;
   }
 
-  private static OutboundMessage acknowledgement(InboundMessage message) {
-    Map<String, String> headers = new HashMap<>();
-    headers.put(Transport.HEADER_ACK_FOR, message.messageId());
-    copy(message, headers, Transport.HEADER_TRACE_ID);
-    copy(message, headers, Transport.HEADER_ROUTE);
-    byte[] body = ("{\"ackFor\":\"" + message.messageId().replace("\"", "") + "\"}")
-        .getBytes(StandardCharsets.UTF_8);
-    return new OutboundMessage("ack-" + message.messageId(), headers, body, Payload.JSON);
-  }
-
   private static Disposition awaitConfirm(CompletableFuture<Void> confirmed, long deadline) {
     try {
       confirmed.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -331,13 +329,6 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Disposition.requeue("interrupted while acknowledging");
-    }
-  }
-
-  private static void copy(InboundMessage message, Map<String, String> headers, String name) {
-    String value = message.headers().get(name);
-    if (value != null) {
-      headers.put(name, value);
     }
   }
 

@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the Core App's acknowledgements: the layer-4 entry named by {@link Transport#HEADER_ACK_FOR}
- * becomes {@code ACKNOWLEDGED}. Acknowledgements the transport hands over together are applied together: one
+ * Applies the Core App's acknowledgements: each layer-4 entry an acknowledgement names ({@link AckMessages}:
+ * one in {@link Transport#HEADER_ACK_FOR}, or several in the body) becomes {@code ACKNOWLEDGED}; a malformed
+ * acknowledgement is dead-lettered with what is wrong with it. Acknowledgements the transport hands over together are applied together: one
  * {@link dev.postoffice.spi.StatusStore#transitionAll} for all of them (one transaction on a database), and
  * the batches of the transport's concurrent consumer threads are coalesced into one such call while another
  * is running ({@link GroupCommit}), so the cost per acknowledgement falls as the load rises. An
@@ -56,14 +57,19 @@ final class AckListener implements BatchMessageHandler {
     List<Disposition> out = new ArrayList<>(messages.size());
     Map<EntryId, List<Integer>> positions = new LinkedHashMap<>();
     for (InboundMessage message : messages) {
-      String ackFor = message.headers().get(Transport.HEADER_ACK_FOR);
-      if (ackFor == null || ackFor.isBlank() || ackFor.length() > EntryId.MAX_LENGTH) {
-        out.add(Disposition.deadLetter("acknowledgement " + message.messageId() + " has no valid "
-            + Transport.HEADER_ACK_FOR + " header"));
-      } else {
-        positions.computeIfAbsent(EntryId.of(ackFor), k -> new ArrayList<>()).add(out.size());
-        out.add(Disposition.ack());
+      List<EntryId> ackFor;
+      try {
+        ackFor = AckMessages.read(message);
+      } catch (IllegalArgumentException e) {
+        log.warn("acknowledgement {} dead-lettered: {}", message.messageId(), e.getMessage());
+        out.add(Disposition.deadLetter("acknowledgement " + message.messageId() + " is malformed: "
+            + e.getMessage()));
+        continue;
       }
+      for (EntryId id : ackFor) {
+        positions.computeIfAbsent(id, k -> new ArrayList<>()).add(out.size());
+      }
+      out.add(Disposition.ack());
     }
     if (positions.isEmpty()) {
       return out;

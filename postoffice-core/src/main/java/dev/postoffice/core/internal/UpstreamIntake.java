@@ -96,7 +96,7 @@ final class UpstreamIntake implements Intake {
     }
     List<IntakeResult> results;
     try {
-      // Concurrent submits (webhook threads) share one store call; a page with its cursor goes alone.
+      // Concurrent submits (webhook threads) share store calls; a page with its cursor goes alone.
       results = cursor == null ? batcher.intake(entries) : ctx.store().intake(entries, cursor, now);
     } catch (RuntimeException e) {
       if (fast) {

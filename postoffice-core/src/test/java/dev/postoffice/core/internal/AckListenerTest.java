@@ -18,10 +18,12 @@ import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.NewEntry;
+import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.Transport;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -230,6 +232,70 @@ class AckListenerTest {
     assertThat(out.get(1)).isEqualTo(Disposition.ack());
     assertThat(out.get(2)).isEqualTo(Disposition.ack());
     assertThat(status(good)).isEqualTo(Status.ACKNOWLEDGED);
+  }
+
+  /** The acknowledgement a Core App receiver sends for a delivery batch of these entries' messages. */
+  private static InboundMessage ackForAll(List<Entry> entries) {
+    OutboundMessage sent = AckMessages.forAll(entries.stream().map(e -> new InboundMessage(e.id().value(),
+        Map.of(), new byte[0], "application/json", 1, false)).toList());
+    return new InboundMessage(sent.messageId(), sent.headers(), sent.body(),
+        sent.contentType(), 1, false);
+  }
+
+  private static InboundMessage batchAck(String count, String body) {
+    Map<String, String> headers = count == null ? Map.of() : Map.of(Transport.HEADER_ACK_COUNT, count);
+    return new InboundMessage("ack-batch", headers, body.getBytes(StandardCharsets.UTF_8), "application/json", 1,
+        false);
+  }
+
+  @Test
+  @DisplayName("one acknowledgement naming several entries acknowledges each of them, in one store call")
+  void oneMessageForSeveral() {
+    List<Entry> entries = List.of(queued(), queued(), queued());
+    InboundMessage together = ackForAll(entries);
+    assertThat(together.headers()).containsEntry(Transport.HEADER_ACK_COUNT, "3")
+        .doesNotContainKey(Transport.HEADER_ACK_FOR);
+
+    List<Disposition> out = listener().handleAll(List.of(together));
+
+    assertThat(out).containsExactly(Disposition.ack());
+    assertThat(entries).allMatch(e -> status(e) == Status.ACKNOWLEDGED);
+    assertThat(calls).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("a malformed acknowledgement naming several entries is dead-lettered with what is wrong; the rest"
+      + " of its batch is applied")
+  void malformedBatchAcknowledgements() {
+    Entry good = queued();
+    Entry untouched = queued();
+    String id = untouched.id().value();
+    List<InboundMessage> bad = List.of(
+        batchAck("2", "{\"ackFor\":[\"" + id + "\"]}"),
+        batchAck("x", "{\"ackFor\":[\"" + id + "\"]}"),
+        batchAck("1", "not json"),
+        batchAck("1", "{\"ackFor\":[42]}"),
+        batchAck("1", "{\"ackFor\":[\"" + "a".repeat(EntryId.MAX_LENGTH + 1) + "\"]}"),
+        batchAck("0", "{\"ackFor\":[]}"));
+    List<InboundMessage> all = new ArrayList<>(bad);
+    all.add(ack(good.id()));
+
+    List<Disposition> out = listener().handleAll(all);
+
+    assertThat(out.subList(0, bad.size())).extracting(Disposition::kind).containsOnly(Disposition.Kind.DEAD_LETTER);
+    assertThat(out.subList(0, bad.size())).extracting(Disposition::reason).containsExactly(
+        "acknowledgement ack-batch is malformed: its body's ackFor is not an array of 2 message ids",
+        "acknowledgement ack-batch is malformed: postoffice-ack-count header 'x' is not a number",
+        "acknowledgement ack-batch is malformed: its body is not JSON: "
+            + out.get(2).reason().substring(out.get(2).reason().indexOf("JSON: ") + 6),
+        "acknowledgement ack-batch is malformed: its body's ackFor holds 42, not a message id",
+        "acknowledgement ack-batch is malformed: its body's ackFor '" + "a".repeat(EntryId.MAX_LENGTH + 1)
+            + "' is not a message id (1 to " + EntryId.MAX_LENGTH + " non-blank characters)",
+        "acknowledgement ack-batch is malformed: postoffice-ack-count header is 0, not 1 to " + AckMessages.MAX_IDS);
+    assertThat(out.get(2).reason()).contains("Unrecognized token 'not'");
+    assertThat(out.get(bad.size())).isEqualTo(Disposition.ack());
+    assertThat(status(good)).isEqualTo(Status.ACKNOWLEDGED);
+    assertThat(status(untouched)).isEqualTo(Status.QUEUED);
   }
 
   @Test
