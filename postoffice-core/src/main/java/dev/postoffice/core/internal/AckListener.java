@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies the Core App's acknowledgements: each layer-4 entry an acknowledgement names ({@link AckMessages}:
  * one in {@link Transport#HEADER_ACK_FOR}, or several in the body) becomes {@code ACKNOWLEDGED}; a malformed
- * acknowledgement is dead-lettered with what is wrong with it. Acknowledgements the transport hands over together are applied together: one
+ * acknowledgement is dead-lettered with what is wrong with it. Acknowledgements the transport hands over
+ * together are applied together: one
  * {@link dev.postoffice.spi.StatusStore#transitionAll} for all of them (one transaction on a database), and
  * the batches of the transport's concurrent consumer threads are coalesced into one such call while another
  * is running ({@link GroupCommit}), so the cost per acknowledgement falls as the load rises. An

@@ -34,13 +34,10 @@ public final class AckMessages {
   private AckMessages() {}
 
   /**
-   * Returns the acknowledgement of one message: its id in {@link Transport#HEADER_ACK_FOR}, with the trace id
-   * and route of the message it acknowledges.
-   *
-   * @param message the message acknowledged
-   * @return the acknowledgement
+   * The acknowledgement of one message: its id in {@link Transport#HEADER_ACK_FOR}, with the trace id and route
+   * of the message it acknowledges.
    */
-  public static OutboundMessage forOne(InboundMessage message) {
+  private static OutboundMessage forOne(InboundMessage message) {
     Map<String, String> headers = new HashMap<>();
     headers.put(Transport.HEADER_ACK_FOR, message.messageId());
     copy(message, headers, Transport.HEADER_TRACE_ID);
@@ -50,7 +47,7 @@ public final class AckMessages {
   }
 
   /**
-   * Returns one acknowledgement for all these messages ({@link #forOne} for a single one).
+   * Returns one acknowledgement for all these messages (the single form, with its trace and route, for one).
    *
    * @param messages the messages acknowledged, at most {@value #MAX_IDS}
    * @return the acknowledgement
