@@ -243,9 +243,8 @@ class AckListenerTest {
   }
 
   private static InboundMessage batchAck(String count, String body) {
-    Map<String, String> headers = count == null ? Map.of() : Map.of(Transport.HEADER_ACK_COUNT, count);
-    return new InboundMessage("ack-batch", headers, body.getBytes(StandardCharsets.UTF_8), "application/json", 1,
-        false);
+    return new InboundMessage("ack-batch", Map.of(Transport.HEADER_ACK_COUNT, count),
+        body.getBytes(StandardCharsets.UTF_8), "application/json", 1, false);
   }
 
   @Test
@@ -282,17 +281,18 @@ class AckListenerTest {
 
     List<Disposition> out = listener().handleAll(all);
 
-    assertThat(out.subList(0, bad.size())).extracting(Disposition::kind).containsOnly(Disposition.Kind.DEAD_LETTER);
-    assertThat(out.subList(0, bad.size())).extracting(Disposition::reason).containsExactly(
-        "acknowledgement ack-batch is malformed: its body's ackFor is not an array of 2 message ids",
-        "acknowledgement ack-batch is malformed: postoffice-ack-count header 'x' is not a number",
-        "acknowledgement ack-batch is malformed: its body is not JSON: "
-            + out.get(2).reason().substring(out.get(2).reason().indexOf("JSON: ") + 6),
-        "acknowledgement ack-batch is malformed: its body's ackFor holds 42, not a message id",
-        "acknowledgement ack-batch is malformed: its body's ackFor '" + "a".repeat(EntryId.MAX_LENGTH + 1)
-            + "' is not a message id (1 to " + EntryId.MAX_LENGTH + " non-blank characters)",
-        "acknowledgement ack-batch is malformed: postoffice-ack-count header is 0, not 1 to " + AckMessages.MAX_IDS);
-    assertThat(out.get(2).reason()).contains("Unrecognized token 'not'");
+    assertThat(out.subList(0, bad.size())).extracting(Disposition::kind)
+        .containsOnly(Disposition.Kind.DEAD_LETTER);
+    String malformed = "acknowledgement ack-batch is malformed: ";
+    assertThat(out.get(0).reason()).isEqualTo(malformed + "its body's ackFor is not an array of 2 message ids");
+    assertThat(out.get(1).reason()).isEqualTo(malformed + "postoffice-ack-count header 'x' is not a number");
+    assertThat(out.get(2).reason()).startsWith(malformed + "its body is not JSON: ")
+        .contains("Unrecognized token 'not'");
+    assertThat(out.get(3).reason()).isEqualTo(malformed + "its body's ackFor holds 42, not a message id");
+    assertThat(out.get(4).reason()).isEqualTo(malformed + "its body's ackFor '" + "a".repeat(EntryId.MAX_LENGTH + 1)
+        + "' is not a message id (1 to " + EntryId.MAX_LENGTH + " non-blank characters)");
+    assertThat(out.get(5).reason())
+        .isEqualTo(malformed + "postoffice-ack-count header is 0, not 1 to " + AckMessages.MAX_IDS);
     assertThat(out.get(bad.size())).isEqualTo(Disposition.ack());
     assertThat(status(good)).isEqualTo(Status.ACKNOWLEDGED);
     assertThat(status(untouched)).isEqualTo(Status.QUEUED);
