@@ -89,6 +89,7 @@ final class DownstreamRun {
       long gcBefore = Stats.gcMillis();
       long started = System.nanoTime();
       AtomicLong sent = new AtomicLong();
+      long[] sendNanos = new long[messages];
       List<Thread> producers = new ArrayList<>();
       for (int p = 0; p < o.producers(); p++) {
         int first = p;
@@ -105,7 +106,9 @@ final class DownstreamRun {
             if (!headers.isEmpty()) {
               clock.sent(TraceId.of(id), System.nanoTime());
             }
+            long at = System.nanoTime();
             sender.send(QUEUE, id, orders[i % orders.length], headers).join();
+            sendNanos[i] = System.nanoTime() - at;
           }
         }, "core-sender-" + p);
         producers.add(t);
@@ -129,7 +132,7 @@ final class DownstreamRun {
       System.gc(); // after the clock stopped: what the pipeline and its store hold, without garbage
       long live = Stats.heapUsedBytes() / (1024 * 1024);
       return new RunResult(messages, seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
-          heap.peakMegabytes(), cpu, gcMillisDuringRun, live, 0, -1);
+          heap.peakMegabytes(), cpu, gcMillisDuringRun, live, 0, -1, RunResult.Latency.ofNanos(sendNanos));
     } finally {
       pipelines.forEach(Pipeline::close);
       transport.close();

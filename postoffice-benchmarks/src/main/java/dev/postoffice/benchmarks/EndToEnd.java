@@ -96,11 +96,15 @@ public final class EndToEnd {
         long jitBefore = Stats.jitMillis();
         RunResult result = runOnce(o, store, sqs, partner, route, messages);
         long jitMillis = jitBefore < 0 ? -1 : Stats.jitMillis() - jitBefore;
-        out.printf(Locale.ROOT, "  %s %d: %,.0f msgs/s (%,d msgs in %.2f s), CPU %.1f µs/msg, p50 %s, p99 %s,"
+        out.printf(Locale.ROOT, "  %s %d: %,.0f msgs/s (%,d msgs in %.2f s), CPU %.1f µs/msg, p50 %s, p99 %s,%s"
                 + " heap peak %,d MB (live after the run %,d MB%s), GC %,d ms, JIT %s%s%n",
             r < 0 ? "warm-up" : "run", r < 0 ? r + o.warmups() + 1 : r + 1, result.rate(), result.messages(),
             result.seconds(), result.cpuMicrosPerMessage(), millis(result.p50Micros()),
-            millis(result.p99Micros()), result.heapPeakMegabytes(), result.liveHeapMegabytes(),
+            millis(result.p99Micros()), result.submit().p50Micros() < 0 ? ""
+                : String.format(Locale.ROOT, " %s p50 %.2f ms, p99 %.2f ms,",
+                    o.scenario().equals("downstream") ? "send" : "submit", result.submit().p50Micros() / 1000.0,
+                    result.submit().p99Micros() / 1000.0),
+            result.heapPeakMegabytes(), result.liveHeapMegabytes(),
             result.liveDuringRunMegabytes() < 0 ? ""
                 : String.format(Locale.ROOT, "; live during it, at most, %,d MB", result.liveDuringRunMegabytes()),
             result.gcMillis(), jitMillis < 0 ? "n/a" : String.format(Locale.ROOT, "%,d ms", jitMillis),

@@ -14,10 +14,28 @@ package dev.postoffice.benchmarks;
  * @param overtaken upstream only: acknowledgements recorded before the publisher's confirmation record
  * @param liveDuringRunMegabytes the highest live heap sampled during the run (a full GC every few seconds), or
  *     -1 when not sampled (only runs with a backlog sample it)
+ * @param submit how long a producer's call took ({@code Intake.submit} upstream, {@code CoreAppSender.send}
+ *     downstream: what a webhook's caller or the core waits for), or {@link Latency#NONE} when nothing was submitted
  */
 record RunResult(int messages, double seconds, long p50Micros, long p99Micros, long heapPeakMegabytes,
     double cpuMicrosPerMessage, long gcMillis, long liveHeapMegabytes, long overtaken,
-    long liveDuringRunMegabytes) {
+    long liveDuringRunMegabytes, Latency submit) {
+  /**
+   * A latency distribution's median and 99th percentile.
+   *
+   * @param p50Micros the median, in µs, or -1 if there were no samples
+   * @param p99Micros the 99th percentile, in µs, or -1
+   */
+  record Latency(long p50Micros, long p99Micros) {
+    static final Latency NONE = new Latency(-1, -1);
+
+    /** @param nanos one duration per call, in ns, in any order (sorted in place) @return their percentiles */
+    static Latency ofNanos(long[] nanos) {
+      java.util.Arrays.sort(nanos);
+      return new Latency(Stats.percentile(nanos, 50) / 1000, Stats.percentile(nanos, 99) / 1000);
+    }
+  }
+
   double rate() {
     return messages / seconds;
   }

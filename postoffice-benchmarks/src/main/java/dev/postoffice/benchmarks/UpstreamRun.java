@@ -95,11 +95,13 @@ final class UpstreamRun {
       long started = System.nanoTime();
       List<Thread> producers = new ArrayList<>();
       AtomicLong submitted = new AtomicLong();
+      // Each producer writes the durations of its own messages' submits (every producers-th slot).
+      long[] submitNanos = new long[o.backlog() > 0 ? 0 : messages.size()];
       for (int p = 0; p < (o.backlog() > 0 ? 0 : o.producers()); p++) {
         int first = p;
         long nanosPerMessage = o.rate() > 0 ? 1_000_000_000L / o.rate() : 0;
         Thread t = new Thread(() -> produce(intakes, clocks, acknowledged, messages, first, o.producers(),
-            o.window(), submitted, started, nanosPerMessage), "producer-" + p);
+            o.window(), submitted, started, nanosPerMessage, submitNanos), "producer-" + p);
         producers.add(t);
         t.start();
       }
@@ -127,7 +129,8 @@ final class UpstreamRun {
       long live = Stats.heapUsedBytes() / (1024 * 1024);
       return new RunResult(messages.size(), seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
           heap.peakMegabytes(), cpu, gcMillisDuringRun, live,
-          clocks.stream().mapToLong(AckClock::overtaken).sum(), liveDuringRun);
+          clocks.stream().mapToLong(AckClock::overtaken).sum(), liveDuringRun,
+          submitNanos.length == 0 ? RunResult.Latency.NONE : RunResult.Latency.ofNanos(submitNanos));
     } finally {
       receiver.close();
       pipelines.forEach(Pipeline::close);
@@ -137,11 +140,12 @@ final class UpstreamRun {
   /**
    * Submits every {@code step}-th message from {@code first}, one per call, as webhooks would, to the nodes in
    * turn, keeping at most {@code window} messages in flight over all producers; with a rate, message {@code i}
-   * is not submitted before {@code started + i * nanosPerMessage}.
+   * is not submitted before {@code started + i * nanosPerMessage}. Records how long each submit took in
+   * {@code submitNanos[i]} (retries after a full backlog included: the webhook's caller waits for them too).
    */
   private static void produce(List<Intake> intakes, List<AckClock> clocks, LongSupplier acknowledged,
       List<RawMessage> messages, int first, int step, int window, AtomicLong submitted, long started,
-      long nanosPerMessage) {
+      long nanosPerMessage, long[] submitNanos) {
     for (int i = first; i < messages.size(); i += step) {
       RawMessage message = messages.get(i);
       long wait;
@@ -153,10 +157,12 @@ final class UpstreamRun {
       }
       submitted.incrementAndGet();
       Intake intake = intakes.get(i % intakes.size());
+      long firstTry = System.nanoTime();
       while (true) {
         long at = System.nanoTime();
         try {
           IntakeReceipt receipt = intake.submit(message);
+          submitNanos[i] = System.nanoTime() - firstTry;
           for (AckClock clock : clocks) {
             clock.submitted(receipt.traceId(), at);
           }

@@ -32,7 +32,8 @@ class EndToEndSmokeTest {
     @DisplayName("in memory")
     void inMemory() throws Exception {
       assertThat(run("inmemory", "300", "runs=1", "warmups=0"))
-          .contains("RESULT inmemory:", "msgs/s median", "ratio");
+          .contains("RESULT inmemory:", "msgs/s median", "ratio")
+          .containsPattern("run 1: .* submit p50 [0-9.]+ ms, p99 [0-9.]+ ms,");
     }
 
     @Test
@@ -70,7 +71,8 @@ class EndToEndSmokeTest {
     @DisplayName("on H2, carrying messages out of a backlog written to the tables first, with the live heap")
     void h2Backlog() throws Exception {
       assertThat(run("h2", "200", "runs=1", "warmups=0", "batch=20", "backlog=1000", "baseline=false"))
-          .contains("1,000 messages waiting at layer 1 of bench-0", "(200 msgs in", "RESULT h2: 200 msgs");
+          .contains("1,000 messages waiting at layer 1 of bench-0", "(200 msgs in", "RESULT h2: 200 msgs")
+          .as("nothing is submitted in a run out of a backlog").doesNotContain("submit p50");
     }
 
     @Test
@@ -84,7 +86,8 @@ class EndToEndSmokeTest {
     @DisplayName("downstream over loopback HTTP, H2 store, until every request is Dispatched")
     void downstream() throws Exception {
       assertThat(run("downstream", "300", "runs=1", "warmups=0", "store=h2"))
-          .contains("RESULT downstream: 300 msgs", "plain HttpClient", "ratio");
+          .contains("RESULT downstream: 300 msgs", "plain HttpClient", "ratio")
+          .containsPattern("run 1: .* send p50 [0-9.]+ ms, p99 [0-9.]+ ms,");
     }
   }
 
