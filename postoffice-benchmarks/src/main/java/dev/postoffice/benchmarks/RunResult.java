@@ -1,5 +1,7 @@
 package dev.postoffice.benchmarks;
 
+import java.util.Arrays;
+
 /**
  * What one measured run saw.
  *
@@ -31,7 +33,10 @@ record RunResult(int messages, double seconds, long p50Micros, long p99Micros, l
 
     /** @param nanos one duration per call, in ns, in any order (sorted in place) @return their percentiles */
     static Latency ofNanos(long[] nanos) {
-      java.util.Arrays.sort(nanos);
+      if (nanos.length == 0) {
+        return NONE;
+      }
+      Arrays.sort(nanos);
       return new Latency(Stats.percentile(nanos, 50) / 1000, Stats.percentile(nanos, 99) / 1000);
     }
   }

@@ -130,7 +130,7 @@ final class UpstreamRun {
       return new RunResult(messages.size(), seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
           heap.peakMegabytes(), cpu, gcMillisDuringRun, live,
           clocks.stream().mapToLong(AckClock::overtaken).sum(), liveDuringRun,
-          submitNanos.length == 0 ? RunResult.Latency.NONE : RunResult.Latency.ofNanos(submitNanos));
+          RunResult.Latency.ofNanos(submitNanos));
     } finally {
       receiver.close();
       pipelines.forEach(Pipeline::close);
