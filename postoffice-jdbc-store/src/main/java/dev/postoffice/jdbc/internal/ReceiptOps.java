@@ -55,18 +55,9 @@ public final class ReceiptOps {
    */
   public void markHandled(String consumer, String messageId, Instant at) {
     if (tables.dialect() == JdbcDialect.POSTGRESQL) {
-      // One statement in autocommit: one round trip, and ON CONFLICT absorbs a concurrent mark of the same id.
-      String upsert = "INSERT INTO " + tables.receipt() + " (consumer, message_id, handled_at) VALUES (?, ?, ?)"
-          + " ON CONFLICT (consumer, message_id) DO NOTHING";
-      tx.statement("markHandled", h -> {
-        try (PreparedStatement ps = h.getConnection().prepareStatement(upsert)) {
-          ps.setString(1, consumer);
-          ps.setString(2, messageId);
-          ps.setLong(3, Rows.nanos(at));
-          return ps.executeUpdate();
-        }
-      });
-      analyzer.inserted(1);
+      // The batch mark's one autocommit statement (ON CONFLICT absorbs a concurrent mark of the same id), so
+      // single and batch marks share one prepared statement and one plan.
+      markAllHandled(consumer, List.of(messageId), at);
       return;
     }
     // Insert if absent; a concurrent insert of the same key loses with a unique violation, the retried
