@@ -14,8 +14,9 @@ import java.util.Objects;
  * @param owner the node that claimed it
  * @param leaseToken the entry's {@code attempts} as returned by the claim: the fencing token
  * @param newStatus the status to move to (it may equal the current one only for {@code RETRYING})
- * @param detail why, for the history row; may be null
- * @param lastError the error to record on the entry, or null to clear it
+ * @param detail why, for the history row; may be null; made storable with {@link StorableText#detail}
+ * @param lastError the error to record on the entry, or null to clear it; made storable with
+ *     {@link StorableText#detail}
  * @param nextAttemptAt for {@code RETRYING}, when the entry is due again; otherwise null
  * @param outputs entries to insert; an output whose id already exists is left as it is
  */
@@ -39,6 +40,8 @@ public record Completion(
     Objects.requireNonNull(owner, "owner cannot be null");
     Objects.requireNonNull(newStatus, "newStatus cannot be null");
     outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    detail = StorableText.detail(detail);
+    lastError = StorableText.detail(lastError);
     if (newStatus == Status.RETRYING && nextAttemptAt == null) {
       throw new IllegalArgumentException("nextAttemptAt is required for RETRYING, but was null");
     }

@@ -19,6 +19,7 @@ import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
 import dev.postoffice.spi.StatusCount;
 import dev.postoffice.spi.StatusStore;
+import dev.postoffice.spi.StorableText;
 import dev.postoffice.spi.StoreCapabilities;
 import java.io.IOException;
 import java.io.Writer;
@@ -232,7 +233,7 @@ public final class JdbcStatusStore implements StatusStore {
     Objects.requireNonNull(from, "from cannot be null");
     Objects.requireNonNull(to, "to cannot be null");
     Objects.requireNonNull(now, "now cannot be null");
-    return ops.transition(id, from, to, detail, now);
+    return ops.transition(id, from, to, StorableText.detail(detail), now);
   }
 
   @Override
@@ -244,14 +245,14 @@ public final class JdbcStatusStore implements StatusStore {
     Objects.requireNonNull(now, "now cannot be null");
     ids.forEach(id -> Objects.requireNonNull(id, "ids cannot contain null"));
     StatusStore.checkMovable(from, to);
-    return ops.transitionAll(ids, from, to, detail, now);
+    return ops.transitionAll(ids, from, to, StorableText.detail(detail), now);
   }
 
   @Override
   public Entry replay(EntryId id, String detail, Instant now) {
     Objects.requireNonNull(id, "id cannot be null");
     Objects.requireNonNull(now, "now cannot be null");
-    return ops.replay(id, detail, now);
+    return ops.replay(id, StorableText.detail(detail), now);
   }
 
   @Override

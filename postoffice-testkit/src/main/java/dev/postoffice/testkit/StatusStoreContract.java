@@ -26,6 +26,7 @@ import dev.postoffice.spi.NewEntry;
 import dev.postoffice.spi.StaleCursorException;
 import dev.postoffice.spi.StatusCount;
 import dev.postoffice.spi.StatusStore;
+import dev.postoffice.spi.StorableText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -1574,6 +1575,65 @@ public abstract class StatusStoreContract {
       assertThat(store.backlog(route)).isEqualTo(3);
       assertThat(r).isNotNull();
       assertThat(store.backlog(RouteId.of(route.value() + "-none"))).isZero();
+    }
+  }
+
+  @Nested
+  @DisplayName("text no database takes as is (NUL, unpaired surrogates, megabytes)")
+  class UnstorableText {
+    private static final String NUL_TEXT = "partner said \0 here " + (char) 0xD800 + " and here";
+    private static final String CLEANED = "partner said \uFFFD here \uFFFD and here";
+
+    @Test
+    @DisplayName("a commit whose detail and error carry NUL and an unpaired surrogate is applied, the text"
+        + " cleaned")
+    void nulInDetailAndError() {
+      intakeOne();
+      Entry claimed = claim(1).get(0);
+      Completion c = new Completion(claimed.id(), OWNER, claimed.attempts(), Status.RETRYING, NUL_TEXT,
+          NUL_TEXT, now().plusSeconds(5), List.of());
+
+      assertThat(commit(c).applied()).containsExactly(claimed.id());
+      assertThat(get(claimed.id()).lastError()).isEqualTo(CLEANED);
+      assertThat(history(claimed.id())).last().extracting(HistoryRecord::detail).isEqualTo(CLEANED);
+    }
+
+    @Test
+    @DisplayName("a 10 MB error is kept cut to StorableText.MAX_DETAIL_LENGTH, saying how much was cut")
+    void hugeError() {
+      intakeOne();
+      Entry claimed = claim(1).get(0);
+      String huge = "x".repeat(10 * 1024 * 1024);
+      Completion c = new Completion(claimed.id(), OWNER, claimed.attempts(), Status.FAILED, huge, huge, null,
+          List.of());
+
+      assertThat(commit(c).applied()).containsExactly(claimed.id());
+      String kept = get(claimed.id()).lastError();
+      assertThat(kept).hasSize(StorableText.MAX_DETAIL_LENGTH).startsWith("xxx")
+          .contains(StorableText.CUT_MARK).endsWith(" more characters]");
+    }
+
+    @Test
+    @DisplayName("a dedup key with NUL is stored cleaned and still deduplicates")
+    void nulInDedupKey() {
+      List<IntakeResult> first = intake(withDedup(root(), "order-\0" + "1"));
+      List<IntakeResult> second = intake(withDedup(root(), "order-\0" + "1"));
+
+      assertThat(first.get(0).isDuplicate()).isFalse();
+      assertThat(second.get(0).isDuplicate()).isTrue();
+    }
+
+    @Test
+    @DisplayName("transition and replay details with NUL are stored cleaned")
+    void nulInTransitionAndReplay() {
+      Entry e = entryIn(Status.QUEUED);
+      tick();
+      store.transition(e.id(), Set.of(Status.QUEUED), Status.FAILED, NUL_TEXT, now());
+      assertThat(history(e.id())).last().extracting(HistoryRecord::detail).isEqualTo(CLEANED);
+
+      tick();
+      store.replay(e.id(), NUL_TEXT, now());
+      assertThat(history(e.id())).last().extracting(HistoryRecord::detail).isEqualTo(CLEANED);
     }
   }
 }

@@ -19,6 +19,7 @@ import dev.postoffice.spi.NewEntry;
 import dev.postoffice.spi.StaleCursorException;
 import dev.postoffice.spi.StatusCount;
 import dev.postoffice.spi.StatusStore;
+import dev.postoffice.spi.StorableText;
 import dev.postoffice.spi.StoreCapabilities;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -348,6 +349,7 @@ public final class InMemoryStatusStore implements StatusStore {
     Check.notNull(from, "from");
     Check.notNull(to, "to");
     Check.notNull(now, "now");
+    detail = StorableText.detail(detail); // the same text as every store keeps
     lock.lock();
     try {
       StoredEntry rec = existing(id);
@@ -375,6 +377,7 @@ public final class InMemoryStatusStore implements StatusStore {
     Check.notNull(to, "to");
     Check.notNull(now, "now");
     StatusStore.checkMovable(from, to);
+    detail = StorableText.detail(detail);
     Set<EntryId> moved = new HashSet<>();
     lock.lock();
     try {
@@ -401,6 +404,7 @@ public final class InMemoryStatusStore implements StatusStore {
   public Entry replay(EntryId id, String detail, Instant now) {
     Check.notNull(id, "id");
     Check.notNull(now, "now");
+    detail = StorableText.detail(detail);
     lock.lock();
     try {
       StoredEntry rec = existing(id);
