@@ -14,6 +14,8 @@ import java.time.Instant;
 /**
  * Decides what a failure makes of an entry: bad input is rejected at once, a permanent failure fails at
  * once, anything else is retried with exponential backoff and jitter until the route's attempts are used.
+ * A longer wait a partner asks for ({@link TransientFailureException#retryAfter()}) is kept, up to the
+ * route's {@code maxBackoff}.
  */
 final class FailurePolicy {
   /** The longest error text kept on an entry. */
@@ -46,7 +48,9 @@ final class FailurePolicy {
     Duration delay = Duration.ofMillis(backoff.apply(Math.max(1, entry.attempts())));
     if (failure instanceof TransientFailureException t && t.retryAfter().isPresent()
         && t.retryAfter().get().compareTo(delay) > 0) {
-      delay = t.retryAfter().get();
+      // A partner's Retry-After is honoured up to the route's longest back-off: an absurd one (years, or
+      // past Instant.MAX) would otherwise park the entry for ever or overflow the due time's arithmetic.
+      delay = t.retryAfter().get().compareTo(retry.maxBackoff()) > 0 ? retry.maxBackoff() : t.retryAfter().get();
     }
     return new Decision(Status.RETRYING, error, now.plus(delay));
   }

@@ -341,9 +341,15 @@ final class StageRunner {
     }
   }
 
-  /** Commits with retries and logs the refused completions. */
+  /**
+   * Commits with retries of passing failures, isolating the entries the store refuses for good (see
+   * {@link PoisonIsolatingCommit}), and logs the refused completions.
+   */
   private CommitResult commitAndReport(List<Completion> completions, Instant now) {
-    CommitResult result = Retry.decorateSupplier(commitRetry, () -> ctx.store().commit(completions, now)).get();
+    PoisonIsolatingCommit commit = new PoisonIsolatingCommit(
+        part -> Retry.decorateSupplier(commitRetry, () -> ctx.store().commit(part, now)).get(),
+        failed -> notifyFailed(failed.entryId(), Status.FAILED, failed.lastError()));
+    CommitResult result = commit.commit(completions);
     for (EntryId refused : result.refused()) {
       if (spec.destination() != null && acknowledgedMeanwhile(refused)) {
         continue; // the Core App's acknowledgement overtook the confirmation: expected, nothing lost
@@ -411,14 +417,17 @@ final class StageRunner {
         }
       }
     }
+    notifyFailed(entry.id(), decision.status(), decision.error());
+    return new Completion(entry.id(), ctx.nodeId(), entry.attempts(), decision.status(), decision.error(),
+        decision.error(), decision.nextAttemptAt(), List.of());
+  }
+
+  private void notifyFailed(EntryId id, Status status, String error) {
     try {
-      ctx.listener().onEntryFailed(
-          new EntryFailed(route.id(), entry.id(), spec.name(), decision.status(), decision.error()));
+      ctx.listener().onEntryFailed(new EntryFailed(route.id(), id, spec.name(), status, error));
     } catch (RuntimeException e) {
       log.warn("listener failed on onEntryFailed", e);
     }
-    return new Completion(entry.id(), ctx.nodeId(), entry.attempts(), decision.status(), decision.error(),
-        decision.error(), decision.nextAttemptAt(), List.of());
   }
 
   private void notifyFinished(int entries, int failed, long nanos) {

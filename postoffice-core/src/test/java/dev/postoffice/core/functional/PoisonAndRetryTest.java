@@ -7,6 +7,7 @@ import dev.postoffice.PermanentFailureException;
 import dev.postoffice.RawMessage;
 import dev.postoffice.TransientFailureException;
 import dev.postoffice.core.Pipeline;
+import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RetrySettings;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.support.Drain;
@@ -16,6 +17,10 @@ import dev.postoffice.model.Entry;
 import dev.postoffice.model.HistoryRecord;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
+import dev.postoffice.spi.Completion;
+import dev.postoffice.spi.StatusStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,11 +134,30 @@ class PoisonAndRetryTest {
     }
 
     @Test
+    @DisplayName("wait what the partner asks (Retry-After) up to the route's longest back-off, even an absurd"
+        + " one")
+    void retryAfterCapped() {
+      RouteSettings settings = h.settings().toBuilder()
+          .retry(RetrySettings.ofDefaults().withBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5))).build();
+      Pipeline p = start("node-a", order -> {
+        throw new TransientFailureException("busy", Duration.ofSeconds(99_999_999_999_999_999L), null);
+      }, settings);
+      IntakeReceipt receipt = p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-x", 1), null));
+      Drain.untilIdle(p, h.transport);
+
+      Entry waiting = l2Of(p, receipt);
+      assertThat(waiting.status()).isEqualTo(Status.RETRYING);
+      assertThat(waiting.nextAttemptAt()).isEqualTo(h.clock.instant().plus(Duration.ofMinutes(5)));
+    }
+
+    @Test
     @DisplayName("keep their retry schedule across an engine restart")
     void scheduleSurvivesRestart() {
+      RouteSettings hourly = h.settings().toBuilder()
+          .retry(RetrySettings.ofDefaults().withBackoff(Duration.ofSeconds(1), Duration.ofHours(1))).build();
       Pipeline first = start("node-a", order -> {
         throw new TransientFailureException("core lookup down", Duration.ofMinutes(30), null);
-      }, h.settings());
+      }, hourly);
       IntakeReceipt receipt = first.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-s", 1), null));
       Drain.untilIdle(first, h.transport);
       Entry waiting = l2Of(first, receipt);
@@ -185,6 +209,72 @@ class PoisonAndRetryTest {
       Entry l2 = l2Of(p, receipt);
       assertThat(l2.status()).isEqualTo(Status.FAILED);
       assertThat(l2.attempts()).isEqualTo(1);
+    }
+  }
+
+  @Nested
+  @DisplayName("A result the store refuses for good")
+  class RefusedByTheStore {
+    /** The shared store, except that a commit carrying an output with "poison" in its payload fails for good. */
+    private StatusStore refusing(AtomicInteger refusals) {
+      return (StatusStore) Proxy.newProxyInstance(StatusStore.class.getClassLoader(),
+          new Class<?>[] {StatusStore.class}, (proxy, method, args) -> {
+            if (method.getName().equals("commit")) {
+              @SuppressWarnings("unchecked")
+              List<Completion> completions = (List<Completion>) args[0];
+              boolean poisoned = completions.stream().flatMap(c -> c.outputs().stream())
+                  .anyMatch(o -> o.payload().asUtf8().contains("poison"));
+              if (poisoned) {
+                refusals.incrementAndGet();
+                throw new IllegalStateException("ERROR: invalid byte sequence for encoding \"UTF8\": 0x00");
+              }
+            }
+            try {
+              return method.invoke(h.store, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+    }
+
+    @Test
+    @DisplayName("ends only the entry that causes it Failed, with the store's reason; its batch-mates commit"
+        + " and nothing is worked on again")
+    void isolated() {
+      AtomicInteger refusals = new AtomicInteger();
+      AtomicInteger translated = new AtomicInteger();
+      Pipeline p = PostOffice.builder().nodeId("node-a").store(refusing(refusals)).transport(h.transport)
+          .clock(h.clock).manualScheduling()
+          .route(h.ordersRoute(order -> {
+            translated.incrementAndGet();
+            return Harness.perLine(order);
+          }, h.settings()))
+          .build().start();
+      pipelines.add(p);
+      h.startReceiver();
+      List<IntakeReceipt> receipts = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        String id = i == 7 ? "poison-7" : "o-" + i;
+        receipts.add(p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson(id, 1), null)));
+      }
+
+      Drain.untilIdle(p, h.transport);
+      h.clock.advance(Duration.ofHours(1)); // every lease long expired: nothing may be claimed again
+      Drain.untilIdle(p, h.transport);
+
+      assertThat(h.coreSaw).hasSize(19);
+      Entry poisoned = h.store.find(receipts.get(7).entryId()).orElseThrow();
+      assertThat(poisoned.status()).isEqualTo(Status.FAILED);
+      assertThat(poisoned.lastError()).startsWith("the store refused to commit this entry's result")
+          .contains("invalid byte sequence");
+      assertThat(translated).as("translator calls: the poisoned order never reached it, the others once")
+          .hasValue(19);
+      assertThat(refusals.get()).as("refused commits").isBetween(1, 10);
+      for (int i = 0; i < 20; i++) {
+        if (i != 7) {
+          assertThat(h.store.find(receipts.get(i).entryId()).orElseThrow().status()).isEqualTo(Status.PROCESSED);
+        }
+      }
     }
   }
 }
