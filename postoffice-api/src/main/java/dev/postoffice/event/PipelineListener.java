@@ -28,4 +28,11 @@ public interface PipelineListener {
    * @param event the failure
    */
   default void onEntryFailed(EntryFailed event) {}
+
+  /**
+   * A stage's worker died and was replaced (an alert worth raising: it means an {@link Error} or a bug).
+   *
+   * @param event which worker, why, and how many so far
+   */
+  default void onWorkerReplaced(WorkerReplaced event) {}
 }

@@ -1,17 +1,26 @@
 package dev.postoffice.core.internal;
 
 import dev.postoffice.Intake;
+import dev.postoffice.event.WorkerReplaced;
 import dev.postoffice.model.Direction;
 import dev.postoffice.spi.Subscription;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One route at run time: its stage runners, each with its own worker threads (the route's bulkhead: a slow
  * or failing route only ever occupies its own threads), its intake, and its housekeeping.
  */
 final class RouteRuntime {
+  private static final Logger log = LoggerFactory.getLogger(RouteRuntime.class);
+  /** How long a replacement worker waits before it starts, so a worker dying at once cannot spin. */
+  static final long REPLACEMENT_PAUSE_MILLIS = 200;
+
   private final RouteDefinition route;
   private final EngineContext ctx;
   private final List<StageRunner> runners = new ArrayList<>();
@@ -19,7 +28,10 @@ final class RouteRuntime {
   private final UpstreamIntake upstreamIntake;
   private final DownstreamIntake downstreamIntake;
   private final Republisher republisher;
-  private final List<Thread> threads = new ArrayList<>();
+  /** Live and dead workers; replacements are added from the dying worker's thread. */
+  private final List<Thread> threads = new CopyOnWriteArrayList<>();
+  private final AtomicLong replacements = new AtomicLong();
+  private volatile boolean workersRunning;
   private Subscription subscription;
 
   RouteRuntime(RouteDefinition route, EngineContext ctx, AckRace race) {
@@ -66,19 +78,58 @@ final class RouteRuntime {
   void start() {
     runners.forEach(r -> r.running(true));
     if (!ctx.manual()) {
+      workersRunning = true;
       for (StageRunner runner : runners) {
         for (int i = 0; i < route.settings().concurrency(); i++) {
-          Thread thread = new Thread(runner::runLoop,
-              "postoffice-" + route.id() + "-" + runner.spec().name() + "-" + i);
-          thread.setDaemon(true);
-          threads.add(thread);
-          thread.start();
+          startWorker(runner, "postoffice-" + route.id() + "-" + runner.spec().name() + "-" + i, 0);
         }
       }
     }
     if (downstreamIntake != null) {
       subscription = ctx.transport().subscribe(route.sourceDestination(), downstreamIntake);
     }
+  }
+
+  private void startWorker(StageRunner runner, String name, long pauseMillis) {
+    Thread thread = new Thread(() -> work(runner, pauseMillis), name);
+    thread.setDaemon(true);
+    threads.add(thread);
+    thread.start();
+  }
+
+  /**
+   * A worker's life: the stage's loop, which handles every failure of an entry or of the store itself. What
+   * escapes it (an {@link Error} outside user code, or a bug) would leave the stage with one worker fewer for
+   * good, so the worker is replaced, and the event is logged and reported.
+   */
+  private void work(StageRunner runner, long pauseMillis) {
+    try {
+      if (pauseMillis > 0) {
+        Thread.sleep(pauseMillis);
+      }
+      runner.runLoop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable t) { // NOPMD: whatever it is, the stage must keep its workers
+      String thread = Thread.currentThread().getName();
+      long count = replacements.incrementAndGet();
+      log.error("route {} stage {}: worker {} died; a new worker replaces it (replacement {} of this route); the"
+          + " entries it held wait for their leases to expire", route.id(), runner.spec().name(), thread, count, t);
+      try {
+        ctx.listener().onWorkerReplaced(new WorkerReplaced(route.id(), runner.spec().name(), thread,
+            t.toString(), count));
+      } catch (RuntimeException e) {
+        log.warn("listener failed on onWorkerReplaced", e);
+      }
+      if (workersRunning) {
+        startWorker(runner, thread, REPLACEMENT_PAUSE_MILLIS);
+      }
+    }
+  }
+
+  /** @return how many workers of this route died and were replaced */
+  long workersReplaced() {
+    return replacements.get();
   }
 
   /** One pass over every stage, for manual scheduling; returns entries worked on. */
@@ -111,9 +162,10 @@ final class RouteRuntime {
 
   /** Stops the workers; returns false if some did not end before the deadline. */
   boolean stopWorkers(long deadlineNanos) {
+    workersRunning = false;
     runners.forEach(r -> r.running(false));
     boolean clean = true;
-    for (Thread thread : threads) {
+    for (Thread thread : threads) { // a replacement started meanwhile is in the snapshot or sees the flag
       try {
         thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
       } catch (InterruptedException e) {

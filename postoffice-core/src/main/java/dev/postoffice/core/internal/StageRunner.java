@@ -49,6 +49,10 @@ final class StageRunner {
 
   /** The smallest hand-off queue, in entries, whatever the batch size. */
   static final int MIN_HAND_OFF = 256;
+  /** The longest pause of a worker while the store is unavailable: how soon it resumes once it is back. */
+  static final long MAX_STORE_PAUSE_MILLIS = 1_000;
+  /** The longest pause of a worker after an unexpected failure (a bug), so it cannot flood the log. */
+  static final long MAX_FAILURE_PAUSE_MILLIS = 30_000;
 
   private final RouteDefinition route;
   private final StageSpec spec;
@@ -154,24 +158,26 @@ final class StageRunner {
         Thread.currentThread().interrupt();
         return;
       } catch (StoreUnavailableException e) {
+        // Short pauses: the store's own call already waited (a pool's connection timeout), and once the store
+        // is back, the stage must resume within about a second, not after a long back-off.
         log.warn("route {} stage {}: store unavailable, pausing {} ms: {}", route.id(), spec.name(),
             failurePause, e.getMessage());
-        failurePause = pause(failurePause);
+        failurePause = pause(failurePause, MAX_STORE_PAUSE_MILLIS);
       } catch (RuntimeException e) {
         log.error("route {} stage {}: unexpected failure, pausing {} ms", route.id(), spec.name(), failurePause,
             e);
-        failurePause = pause(failurePause);
+        failurePause = pause(failurePause, MAX_FAILURE_PAUSE_MILLIS);
       }
     }
   }
 
-  private long pause(long millis) {
+  private long pause(long millis, long max) {
     try {
-      Thread.sleep(millis);
+      Thread.sleep(Math.min(millis, max));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return Math.min(millis * 2, 30_000);
+    return Math.min(millis * 2, max);
   }
 
   private List<Entry> nextBatch() throws InterruptedException {
