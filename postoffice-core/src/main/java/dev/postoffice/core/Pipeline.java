@@ -23,6 +23,10 @@ public interface Pipeline extends AutoCloseable {
    * Declares the transport's queues, starts the stages, the Core App acknowledgement listener, the
    * downstream consumers and the ingestors, in that order.
    *
+   * <p>If a step fails (a broker that refuses a declaration, an ingestor that cannot bind its port), what had
+   * started is stopped again and the failure is rethrown: nothing keeps running under this node's id. A
+   * pipeline whose start failed cannot be started again; build a new one.
+   *
    * @return this pipeline
    * @throws IllegalStateException if it was started before
    */
@@ -58,9 +62,13 @@ public interface Pipeline extends AutoCloseable {
    * Stops gracefully: ingestors and consumers first, then the stages finish the batch in hand, then the
    * leases this node still holds are released so other nodes can take the entries at once.
    *
-   * @param timeout how long to wait for in-flight batches
-   * @return true if every worker finished in time (the others were interrupted; their entries become
-   *     claimable again when their leases expire)
+   * <p>Returns by the deadline whatever happens: a step stuck in a call (a database that stopped answering, a
+   * broker that does not close) is interrupted and abandoned, with a WARN naming the step and those left
+   * undone. Nothing is lost by that: entries still leased to this node are claimed again when their leases
+   * expire.
+   *
+   * @param timeout how long to wait for in-flight batches and the rest of the stop
+   * @return true if every step finished in time; false if a worker or a step was interrupted or abandoned
    */
   boolean stop(Duration timeout);
 

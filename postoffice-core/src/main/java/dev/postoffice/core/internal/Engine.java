@@ -30,9 +30,12 @@ public final class Engine implements Pipeline {
   private final Operations operations;
   private Subscription ackSubscription;
   private ScheduledExecutorService housekeeping;
+  /** What start() has started so far, in order: what stop() stops. */
+  private final List<RouteRuntime> started = new ArrayList<>();
+  private final List<Ingestor> startedIngestors = new ArrayList<>();
   private State state = State.NEW;
 
-  private enum State { NEW, RUNNING, STOPPED }
+  private enum State { NEW, RUNNING, STOPPED, FAILED }
 
   /**
    * Creates the engine; nothing runs until {@link #start()}.
@@ -53,8 +56,29 @@ public final class Engine implements Pipeline {
   @Override
   public synchronized Pipeline start() {
     if (state != State.NEW) {
-      throw new IllegalStateException("pipeline " + ctx.nodeId() + " was already started; build a new one");
+      throw new IllegalStateException("pipeline " + ctx.nodeId() + " was already started"
+          + (state == State.FAILED ? " and failed to start" : "") + "; build a new one");
     }
+    // From here on stop() undoes whatever has started, so a start that fails half-way leaves nothing running
+    // (no workers claiming under this node's id, no consumers subscribed).
+    state = State.RUNNING;
+    try {
+      startEverything();
+    } catch (RuntimeException | Error e) {
+      log.error("PostOffice node {} failed to start; stopping what had started: {}", ctx.nodeId(), e.toString());
+      try {
+        stop(ctx.shutdownTimeout());
+      } catch (RuntimeException | Error stopFailure) {
+        e.addSuppressed(stopFailure);
+      }
+      state = State.FAILED;
+      throw e;
+    }
+    log.info("PostOffice node {} started with routes {}", ctx.nodeId(), routes.keySet());
+    return this;
+  }
+
+  private void startEverything() {
     routes.values().forEach(RouteRuntime::declareDestinations);
     boolean anyUpstream = routes.values().stream()
         .anyMatch(r -> r.definition().direction() == Direction.UPSTREAM);
@@ -62,7 +86,10 @@ public final class Engine implements Pipeline {
       ctx.transport().declare(ctx.ackDestination());
       ackSubscription = ctx.transport().subscribe(ctx.ackDestination(), new AckListener(ctx, race));
     }
-    routes.values().forEach(RouteRuntime::start);
+    for (RouteRuntime route : routes.values()) {
+      started.add(route);
+      route.start();
+    }
     if (!ctx.manual()) {
       housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "postoffice-housekeeping");
@@ -71,10 +98,12 @@ public final class Engine implements Pipeline {
       });
       housekeeping.scheduleWithFixedDelay(this::housekeep, 1, 1, TimeUnit.SECONDS);
     }
-    ingestors.forEach((route, list) -> list.forEach(ingestor -> ingestor.start(intake(route.value()))));
-    state = State.RUNNING;
-    log.info("PostOffice node {} started with routes {}", ctx.nodeId(), routes.keySet());
-    return this;
+    for (Map.Entry<RouteId, List<Ingestor>> e : ingestors.entrySet()) {
+      for (Ingestor ingestor : e.getValue()) {
+        startedIngestors.add(ingestor);
+        ingestor.start(intake(e.getKey().value()));
+      }
+    }
   }
 
   private void housekeep() {
@@ -135,39 +164,80 @@ public final class Engine implements Pipeline {
   @Override
   public synchronized boolean stop(Duration timeout) {
     if (state != State.RUNNING) {
-      state = State.STOPPED;
+      if (state == State.NEW) {
+        state = State.STOPPED;
+      }
       return true;
     }
     state = State.STOPPED;
     long deadline = System.nanoTime() + timeout.toNanos();
-    for (List<Ingestor> list : ingestors.values()) {
-      for (Ingestor ingestor : list) {
+    // The steps run on a thread of their own, so that one stuck in a call (a database that stopped answering,
+    // a broker that does not close) cannot hold the caller past its deadline.
+    StopSequence sequence = new StopSequence(deadline);
+    Thread stopper = new Thread(sequence, "postoffice-stop-" + ctx.nodeId());
+    stopper.setDaemon(true);
+    stopper.start();
+    try {
+      stopper.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (stopper.isAlive()) {
+      stopper.interrupt();
+      log.warn("PostOffice node {} stop: gave up after {} while it was {}; abandoned: {}. Leases still held"
+          + " expire on their own", ctx.nodeId(), timeout, sequence.step, sequence.remaining());
+      return false;
+    }
+    return sequence.clean;
+  }
+
+  /** The steps of a stop, in order, on the stopping thread; remembers where it is for the report. */
+  private final class StopSequence implements Runnable {
+    private static final List<String> STEPS = List.of("closing ingestors", "closing consumers",
+        "stopping housekeeping", "waiting for workers", "releasing leases");
+    private final long deadline;
+    private volatile String step = STEPS.get(0);
+    private volatile boolean clean = true;
+
+    StopSequence(long deadline) {
+      this.deadline = deadline;
+    }
+
+    String remaining() {
+      return String.join(", ", STEPS.subList(STEPS.indexOf(step), STEPS.size()));
+    }
+
+    @Override
+    public void run() {
+      for (Ingestor ingestor : startedIngestors) {
         try {
           ingestor.close();
         } catch (Exception e) {
           log.warn("ingestor {} failed to close", ingestor, e);
         }
       }
+      step = STEPS.get(1);
+      started.forEach(RouteRuntime::stopIntake);
+      if (ackSubscription != null) {
+        ackSubscription.close();
+      }
+      step = STEPS.get(2);
+      if (housekeeping != null) {
+        housekeeping.shutdownNow();
+      }
+      step = STEPS.get(3);
+      for (RouteRuntime route : started) {
+        clean &= route.stopWorkers(deadline);
+      }
+      step = STEPS.get(4);
+      try {
+        int released = ctx.store().release(ctx.nodeId(), ctx.clock().instant());
+        log.info("PostOffice node {} stopped{}; released {} lease(s)", ctx.nodeId(),
+            clean ? "" : " (some workers did not finish in time)", released);
+      } catch (RuntimeException e) {
+        log.warn("PostOffice node {} could not release its leases; they expire on their own", ctx.nodeId(), e);
+      }
     }
-    routes.values().forEach(RouteRuntime::stopIntake);
-    if (ackSubscription != null) {
-      ackSubscription.close();
-    }
-    if (housekeeping != null) {
-      housekeeping.shutdownNow();
-    }
-    boolean clean = true;
-    for (RouteRuntime route : routes.values()) {
-      clean &= route.stopWorkers(deadline);
-    }
-    try {
-      int released = ctx.store().release(ctx.nodeId(), ctx.clock().instant());
-      log.info("PostOffice node {} stopped{}; released {} lease(s)", ctx.nodeId(),
-          clean ? "" : " (some workers did not finish in " + timeout + ")", released);
-    } catch (RuntimeException e) {
-      log.warn("PostOffice node {} could not release its leases; they expire on their own", ctx.nodeId(), e);
-    }
-    return clean;
   }
 
   @Override

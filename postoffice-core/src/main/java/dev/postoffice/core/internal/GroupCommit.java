@@ -1,5 +1,6 @@
 package dev.postoffice.core.internal;
 
+import dev.postoffice.StoreUnavailableException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +89,7 @@ final class GroupCommit<T, R> {
    *
    * @param items the items
    * @return their results, in order
+   * @throws StoreUnavailableException if the thread is interrupted while it waits for a call
    */
   List<R> run(List<T> items) {
     Pending<T, R> mine = new Pending<>(items);
@@ -96,7 +98,16 @@ final class GroupCommit<T, R> {
       waiting.add(mine);
       while (!mine.done) {
         if (mine.taken || running >= maxCalls) {
-          finished.awaitUninterruptibly(); // it may be done already: the caller must not return before
+          try {
+            finished.await(); // it may be done already: the caller must not return before
+          } catch (InterruptedException e) {
+            // Interrupted (a bounded stop): give up waiting. Items not taken yet are withdrawn; items taken are
+            // in a call whose outcome this caller will not learn, which the operation's idempotence covers.
+            Thread.currentThread().interrupt();
+            boolean withdrawn = waiting.remove(mine);
+            throw new StoreUnavailableException("interrupted while waiting for the store call of " + items.size()
+                + " item(s); " + (withdrawn ? "nothing was written" : "their outcome is unknown"), e);
+          }
           continue;
         }
         running++;

@@ -62,7 +62,7 @@ class ConnectorsEndToEndTest {
 
   private RouteSettings settings() {
     return h.settings().toBuilder()
-        .retry(RetrySettings.ofDefaults().withBackoff(Duration.ofSeconds(1), Duration.ofMinutes(1)).withJitter(0))
+        .retry(RetrySettings.ofDefaults().withBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5)).withJitter(0))
         .build();
   }
 
