@@ -63,6 +63,28 @@ final class FailurePolicy {
     return truncate(text);
   }
 
+  /**
+   * The throwable to hand to a logger: itself, or, when its message is longer than {@value #MAX_ERROR_LENGTH}
+   * characters (a 10 MB exception message from a partner's answer), a stand-in with the message cut and the same
+   * stack trace, so one failure cannot write megabytes to the log.
+   */
+  static Throwable forLog(Throwable failure) {
+    String message = failure.getMessage();
+    if (message == null || message.length() <= MAX_ERROR_LENGTH) {
+      return failure;
+    }
+    Throwable standIn = new Throwable(describe(failure), failure.getCause(), false, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public String toString() {
+        return getMessage(); // describe() already names the original type
+      }
+    };
+    standIn.setStackTrace(failure.getStackTrace());
+    return standIn;
+  }
+
   static String truncate(String text) {
     return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH) + "...";
   }

@@ -73,7 +73,7 @@ final class PoisonIsolatingCommit {
         + FailurePolicy.describe(cause);
     Completion failed = new Completion(refusedOne.entryId(), refusedOne.owner(), refusedOne.leaseToken(),
         Status.FAILED, reason, reason, null, List.of());
-    log.error("entry {}: {}", refusedOne.entryId(), reason, cause);
+    log.error("entry {}: {}", refusedOne.entryId(), reason, FailurePolicy.forLog(cause));
     // If even this fails, the entry waits for its lease to expire, as any entry of a failed commit does.
     CommitResult result = store.apply(List.of(failed));
     if (result.applied().contains(refusedOne.entryId())) {

@@ -419,7 +419,7 @@ final class StageRunner {
               decision.error());
         } else {
           log.error("route {} stage {}: entry {} failed for good: {}", route.id(), spec.name(), entry.id(),
-              decision.error(), cause);
+              decision.error(), FailurePolicy.forLog(cause));
         }
       }
     }
