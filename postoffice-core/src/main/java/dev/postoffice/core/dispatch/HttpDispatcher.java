@@ -8,6 +8,7 @@ import dev.postoffice.PermanentFailureException;
 import dev.postoffice.TransientFailureException;
 import dev.postoffice.core.dispatch.internal.ExcerptSubscriber;
 import dev.postoffice.core.dispatch.internal.PartnerLimits;
+import dev.postoffice.core.dispatch.internal.Partners;
 import dev.postoffice.core.dispatch.internal.RetryAfter;
 import dev.postoffice.core.internal.Require;
 import io.github.resilience4j.core.IntervalFunction;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -78,6 +78,8 @@ public final class HttpDispatcher implements Dispatcher {
    * under the route's default lease of one minute so that a slow partner does not make another node resend.
    */
   public static final Duration DEFAULT_EXCHANGE_TIMEOUT = Duration.ofSeconds(40);
+  /** How long the limits of a partner without requests are kept, unless set. */
+  public static final Duration DEFAULT_IDLE_PARTNER_EXPIRY = Duration.ofMinutes(10);
   /** The idempotency header, unless set. */
   public static final String DEFAULT_IDEMPOTENCY_HEADER = "Idempotency-Key";
   /** Requests in flight per partner, unless set. */
@@ -100,11 +102,14 @@ public final class HttpDispatcher implements Dispatcher {
 
   private final HttpClient client;
   private final Builder settings;
-  private final Map<String, PartnerLimits> limits = new ConcurrentHashMap<>();
+  private final Partners partners;
   private final Retry connectRetry;
 
   private HttpDispatcher(Builder b) {
     this.settings = b.copy();
+    Builder set = settings;
+    this.partners = new Partners(partner -> new PartnerLimits(partner, set.maxConcurrentRequests, set.permitWait,
+        set.requestsPerSecond, set.burst, set.maxRateWait, set.nanoTime), set.idlePartnerExpiry, set.nanoTime);
     this.client = b.client != null ? b.client : HttpClient.newBuilder().connectTimeout(b.connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER).build();
     this.connectRetry = Retry.of("postoffice-http-connect", RetryConfig.custom()
@@ -137,10 +142,7 @@ public final class HttpDispatcher implements Dispatcher {
     URI uri = request.uri();
     String partner = uri.getScheme() + "://" + uri.getAuthority();
     String target = request.method() + " " + partner + (uri.getRawPath() == null ? "" : uri.getRawPath());
-    PartnerLimits partnerLimits = limits.computeIfAbsent(partner, p -> new PartnerLimits(p,
-        settings.maxConcurrentRequests, settings.permitWait, settings.requestsPerSecond, settings.burst,
-        settings.maxRateWait, settings.nanoTime));
-    partnerLimits.acquire();
+    Partners.Slot slot = partners.acquire(partner);
     long started = System.nanoTime();
     try {
       HttpRequest http = build(request, context);
@@ -174,7 +176,7 @@ public final class HttpDispatcher implements Dispatcher {
     } catch (Throwable e) {
       throw new TransientFailureException(target + " failed: " + e, null, e);
     } finally {
-      partnerLimits.release();
+      slot.close();
     }
   }
 
@@ -250,6 +252,11 @@ public final class HttpDispatcher implements Dispatcher {
     return text.length() > DispatchResult.MAX_EXCERPT ? text.substring(0, DispatchResult.MAX_EXCERPT) : text;
   }
 
+  /** The partners whose limits are kept, for tests. */
+  int partnersTracked() {
+    return partners.size();
+  }
+
   @Override
   public String toString() {
     return "HttpDispatcher[maxConcurrentRequests=" + settings.maxConcurrentRequests + ", requestsPerSecond="
@@ -263,6 +270,7 @@ public final class HttpDispatcher implements Dispatcher {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration exchangeTimeout = DEFAULT_EXCHANGE_TIMEOUT;
     private String idempotencyHeader = DEFAULT_IDEMPOTENCY_HEADER;
+    private Duration idlePartnerExpiry = DEFAULT_IDLE_PARTNER_EXPIRY;
     private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
     private Duration permitWait = DEFAULT_PERMIT_WAIT;
     private double requestsPerSecond = DEFAULT_REQUESTS_PER_SECOND;
@@ -284,6 +292,7 @@ public final class HttpDispatcher implements Dispatcher {
       b.requestTimeout = requestTimeout;
       b.exchangeTimeout = exchangeTimeout;
       b.idempotencyHeader = idempotencyHeader;
+      b.idlePartnerExpiry = idlePartnerExpiry;
       b.maxConcurrentRequests = maxConcurrentRequests;
       b.permitWait = permitWait;
       b.requestsPerSecond = requestsPerSecond;
@@ -394,6 +403,20 @@ public final class HttpDispatcher implements Dispatcher {
     }
 
     /**
+     * Sets how long the limits of a partner (scheme, host and port) are kept after its last request. A dispatcher
+     * that calls many hosts (one per tenant, say) would otherwise keep every host it ever called. A partner is
+     * dropped only with no request in flight or waiting, and its limits start afresh on its next request (a
+     * full rate bucket, which it would have refilled by then anyway).
+     *
+     * @param value 1 s to 1 day; default 10 minutes ({@link #DEFAULT_IDLE_PARTNER_EXPIRY})
+     * @return this builder
+     */
+    public Builder idlePartnerExpiry(Duration value) {
+      idlePartnerExpiry = Require.between(value, Duration.ofSeconds(1), Duration.ofDays(1), "idlePartnerExpiry");
+      return this;
+    }
+
+    /**
      * Sets how long a request waits for the rate limit before it is given up (and retried later).
      *
      * @param value 0 to 1 minute; default 1 s
@@ -452,7 +475,8 @@ public final class HttpDispatcher implements Dispatcher {
     }
 
     /**
-     * Sets the nanosecond time source of the rate limit (tests pass a controllable one).
+     * Sets the nanosecond time source of the rate limit and of {@link #idlePartnerExpiry(Duration)} (tests pass a
+     * controllable one). The exchange timeout is measured on the system's own, as the client's timeouts are.
      *
      * @param value the source; default {@code System::nanoTime}
      * @return this builder

@@ -364,6 +364,28 @@ class HttpDispatcherTest {
     }
 
     @Test
+    @DisplayName("forgets partners idle for idlePartnerExpiry, so many distinct hosts do not grow its memory"
+        + " (issue 16, defect 12)")
+    void idlePartnersForgotten() throws Exception {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      AtomicLong nanos = new AtomicLong();
+      HttpDispatcher dispatcher = HttpDispatcher.builder().idlePartnerExpiry(Duration.ofMinutes(1))
+          .connectRetries(0, Duration.ofMillis(1)).nanoTime(nanos::get).build();
+      // 100 partners (127.0.0.0/8 is all loopback, nothing listens on the port), a new one every 10 s.
+      for (int host = 1; host <= 100; host++) {
+        PartnerRequest request = PartnerRequest.post(URI.create("http://127.0.0." + host + ":" + port + "/x"),
+            Payload.json("{}"));
+        assertThatThrownBy(() -> dispatcher.dispatch(request, context())).isInstanceOf(TransientFailureException.class);
+        nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+        // Those called within the last minute are kept, and those idle for up to one more sweep period.
+        assertThat(dispatcher.partnersTracked()).as("partners after %d", host).isLessThanOrEqualTo(13);
+      }
+    }
+
+    @Test
     @DisplayName("lets requestsPerSecond through and refuses the next with the wait as Retry-After")
     void rate() {
       partner = PartnerStub.start(r -> Reply.of(200, ""));
