@@ -107,9 +107,9 @@ public final class HttpDispatcher implements Dispatcher {
 
   private HttpDispatcher(Builder b) {
     this.settings = b.copy();
-    Builder set = settings;
-    this.partners = new Partners(partner -> new PartnerLimits(partner, set.maxConcurrentRequests, set.permitWait,
-        set.requestsPerSecond, set.burst, set.maxRateWait, set.nanoTime), set.idlePartnerExpiry, set.nanoTime);
+    this.partners = new Partners(partner -> new PartnerLimits(partner, settings.maxConcurrentRequests,
+        settings.permitWait, settings.requestsPerSecond, settings.burst, settings.maxRateWait, settings.nanoTime),
+        settings.idlePartnerExpiry, settings.nanoTime);
     this.client = b.client != null ? b.client : HttpClient.newBuilder().connectTimeout(b.connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER).build();
     this.connectRetry = Retry.of("postoffice-http-connect", RetryConfig.custom()

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>Slow clients cannot starve the others. Each request is read on its own thread (up to
  * {@code readThreads}) and must be read whole, headers and body, within {@code readTimeout} of its first byte,
  * or its connection is closed; only then does it wait for one of the {@code threads} that check and store.
- * A connection that sends nothing holds no thread; the JDK server closes idle connections after its own idle
- * interval (30 s by default).
+ * A connection that sends nothing holds no thread, only a socket; the JDK server closes idle connections
+ * after its own idle interval ({@code sun.net.httpserver.idleInterval}, 30 s by default).
  *
  * <p>Thread-safe. Put TLS in front of it (a load balancer or reverse proxy): it speaks plain HTTP.
  */
