@@ -429,6 +429,10 @@ class HttpDispatcherTest {
           .hasMessage("maxConcurrentRequests must be between 1 and 10000, but was 0");
       assertThatThrownBy(() -> HttpDispatcher.builder().requestTimeout(Duration.ZERO))
           .hasMessage("requestTimeout must be between PT0.001S and PT1H, but was PT0S");
+      assertThatThrownBy(() -> HttpDispatcher.builder().exchangeTimeout(Duration.ZERO))
+          .hasMessage("exchangeTimeout must be between PT0.001S and PT1H, but was PT0S");
+      assertThatThrownBy(() -> HttpDispatcher.builder().idlePartnerExpiry(Duration.ZERO))
+          .hasMessage("idlePartnerExpiry must be between PT1S and PT24H, but was PT0S");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.postoffice.core.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -343,6 +344,16 @@ class WebhookServerTest {
         // reset: closed as well
       }
       return head.length < 12 ? "closed" : new String(head, StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    @DisplayName("refuse read settings out of bounds with the rule and the value")
+    void bounds() {
+      WebhookHandler handler = WebhookHandler.builder().route(WebhookRoute.builder(Harness.ORDERS).build()).build();
+      assertThatThrownBy(() -> WebhookServer.builder(handler).readTimeout(Duration.ofMillis(10)))
+          .hasMessage("readTimeout must be between PT0.1S and PT1H, but was PT0.01S");
+      assertThatThrownBy(() -> WebhookServer.builder(handler).readThreads(0))
+          .hasMessage("readThreads must be between 1 and 10000, but was 0");
     }
 
     @Test
