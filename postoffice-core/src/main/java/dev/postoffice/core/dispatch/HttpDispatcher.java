@@ -6,14 +6,15 @@ import dev.postoffice.Dispatcher;
 import dev.postoffice.PartnerRequest;
 import dev.postoffice.PermanentFailureException;
 import dev.postoffice.TransientFailureException;
+import dev.postoffice.core.dispatch.internal.ExcerptSubscriber;
 import dev.postoffice.core.dispatch.internal.PartnerLimits;
+import dev.postoffice.core.dispatch.internal.Partners;
 import dev.postoffice.core.dispatch.internal.RetryAfter;
 import dev.postoffice.core.internal.Require;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,13 +22,16 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * and the credentials of the {@link AuthProvider}, which are never stored or logged. Per partner (scheme,
  * host and port) at most {@code maxConcurrentRequests} are in flight and at most {@code requestsPerSecond}
  * start each second; a request that cannot go within the wait is not sent and is retried later. Connection
- * failures (nothing was sent) are retried in the call a few times before the entry is.
+ * failures (nothing was sent) are retried in the call a few times before the entry is. A whole exchange,
+ * headers and body, takes at most {@code exchangeTimeout}: a partner that stalls mid-answer cannot hold a
+ * worker or a slot for longer.
  *
  * <pre>{@code
  * HttpDispatcher acme = HttpDispatcher.builder()
@@ -66,6 +72,14 @@ public final class HttpDispatcher implements Dispatcher {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   /** Time to the response headers, unless set. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * The most one exchange may take, unless set: from sending the request to the last byte of the answer read,
+   * in-call connect retries included. Kept, with {@link #DEFAULT_PERMIT_WAIT} and {@link #DEFAULT_MAX_RATE_WAIT},
+   * under the route's default lease of one minute so that a slow partner does not make another node resend.
+   */
+  public static final Duration DEFAULT_EXCHANGE_TIMEOUT = Duration.ofSeconds(40);
+  /** How long the limits of a partner without requests are kept, unless set. */
+  public static final Duration DEFAULT_IDLE_PARTNER_EXPIRY = Duration.ofMinutes(10);
   /** The idempotency header, unless set. */
   public static final String DEFAULT_IDEMPOTENCY_HEADER = "Idempotency-Key";
   /** Requests in flight per partner, unless set. */
@@ -88,11 +102,14 @@ public final class HttpDispatcher implements Dispatcher {
 
   private final HttpClient client;
   private final Builder settings;
-  private final Map<String, PartnerLimits> limits = new ConcurrentHashMap<>();
+  private final Partners partners;
   private final Retry connectRetry;
 
   private HttpDispatcher(Builder b) {
     this.settings = b.copy();
+    this.partners = new Partners(partner -> new PartnerLimits(partner, settings.maxConcurrentRequests,
+        settings.permitWait, settings.requestsPerSecond, settings.burst, settings.maxRateWait, settings.nanoTime),
+        settings.idlePartnerExpiry, settings.nanoTime);
     this.client = b.client != null ? b.client : HttpClient.newBuilder().connectTimeout(b.connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER).build();
     this.connectRetry = Retry.of("postoffice-http-connect", RetryConfig.custom()
@@ -125,16 +142,13 @@ public final class HttpDispatcher implements Dispatcher {
     URI uri = request.uri();
     String partner = uri.getScheme() + "://" + uri.getAuthority();
     String target = request.method() + " " + partner + (uri.getRawPath() == null ? "" : uri.getRawPath());
-    PartnerLimits partnerLimits = limits.computeIfAbsent(partner, p -> new PartnerLimits(p,
-        settings.maxConcurrentRequests, settings.permitWait, settings.requestsPerSecond, settings.burst,
-        settings.maxRateWait, settings.nanoTime));
-    partnerLimits.acquire();
+    Partners.Slot slot = partners.acquire(partner);
     long started = System.nanoTime();
     try {
       HttpRequest http = build(request, context);
-      HttpResponse<InputStream> response = connectRetry.executeCheckedSupplier(
-          () -> client.send(http, HttpResponse.BodyHandlers.ofInputStream()));
-      String excerpt = excerpt(response.body());
+      long deadline = started + settings.exchangeTimeout.toNanos();
+      HttpResponse<String> response = connectRetry.executeCheckedSupplier(() -> exchange(http, target, deadline));
+      String excerpt = cut(response.body());
       int status = response.statusCode();
       log.debug("{} -> {} in {} ms (entry {}, attempt {})", target, status, (System.nanoTime() - started) / 1_000_000,
           context.entryId(), context.attempt());
@@ -162,8 +176,48 @@ public final class HttpDispatcher implements Dispatcher {
     } catch (Throwable e) {
       throw new TransientFailureException(target + " failed: " + e, null, e);
     } finally {
-      partnerLimits.release();
+      slot.close();
     }
+  }
+
+  /**
+   * Sends one request and reads its answer (headers and excerpt) by the deadline. The request timeout only
+   * bounds the wait for the headers; waiting on a future that completes with the body bounds the whole
+   * exchange, so a partner that stalls after its headers cannot hold this worker and the partner's slot.
+   */
+  private HttpResponse<String> exchange(HttpRequest http, String target, long deadline)
+      throws IOException, InterruptedException {
+    ExcerptSubscriber body = new ExcerptSubscriber(settings.maxExcerptBytes);
+    CompletableFuture<HttpResponse<String>> answer = client.sendAsync(http, info -> body);
+    try {
+      return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      abandon(answer, body);
+      throw new TransientFailureException("no complete answer from " + target + " within the exchange timeout "
+          + settings.exchangeTimeout + " (headers and body); the exchange was abandoned", null, e);
+    } catch (InterruptedException e) {
+      abandon(answer, body);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+          && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  /** Gives up an exchange past its deadline: the client aborts it and the body stops, closing the connection. */
+  private static void abandon(CompletableFuture<?> answer, ExcerptSubscriber body) {
+    answer.cancel(true);
+    body.abandon();
   }
 
   private HttpRequest build(PartnerRequest request, DispatchContext context) {
@@ -194,15 +248,13 @@ public final class HttpDispatcher implements Dispatcher {
     return http.build();
   }
 
-  private String excerpt(InputStream body) throws IOException {
-    try (body) {
-      byte[] bytes = body.readNBytes(settings.maxExcerptBytes);
-      return cut(new String(bytes, StandardCharsets.UTF_8));
-    }
-  }
-
   private static String cut(String text) {
     return text.length() > DispatchResult.MAX_EXCERPT ? text.substring(0, DispatchResult.MAX_EXCERPT) : text;
+  }
+
+  /** The partners whose limits are kept, for tests. */
+  int partnersTracked() {
+    return partners.size();
   }
 
   @Override
@@ -216,7 +268,9 @@ public final class HttpDispatcher implements Dispatcher {
     private HttpClient client;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration exchangeTimeout = DEFAULT_EXCHANGE_TIMEOUT;
     private String idempotencyHeader = DEFAULT_IDEMPOTENCY_HEADER;
+    private Duration idlePartnerExpiry = DEFAULT_IDLE_PARTNER_EXPIRY;
     private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
     private Duration permitWait = DEFAULT_PERMIT_WAIT;
     private double requestsPerSecond = DEFAULT_REQUESTS_PER_SECOND;
@@ -236,7 +290,9 @@ public final class HttpDispatcher implements Dispatcher {
       b.client = client;
       b.connectTimeout = connectTimeout;
       b.requestTimeout = requestTimeout;
+      b.exchangeTimeout = exchangeTimeout;
       b.idempotencyHeader = idempotencyHeader;
+      b.idlePartnerExpiry = idlePartnerExpiry;
       b.maxConcurrentRequests = maxConcurrentRequests;
       b.permitWait = permitWait;
       b.requestsPerSecond = requestsPerSecond;
@@ -274,13 +330,30 @@ public final class HttpDispatcher implements Dispatcher {
     }
 
     /**
-     * Sets how long to wait for the response headers.
+     * Sets how long to wait for the response headers; the whole exchange is bounded by
+     * {@link #exchangeTimeout(Duration)}.
      *
      * @param value 1 ms to 1 h; default 30 s
      * @return this builder
      */
     public Builder requestTimeout(Duration value) {
       requestTimeout = Require.between(value, Duration.ofMillis(1), Duration.ofHours(1), "requestTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the most one exchange with the partner may take: from sending the request to the last byte of the
+     * answer read (headers and body), in-call connect retries included. The request timeout bounds the wait for
+     * the headers only; this deadline also ends a partner that sends its headers and then stalls, which would
+     * otherwise hold a dispatch worker and a partner slot for good. When it passes, the exchange is abandoned
+     * (its connection closed) and the dispatch fails as transient, to be retried by the route's backoff. Keep
+     * {@code permitWait + maxRateWait + exchangeTimeout} under the route's lease, or another node may resend.
+     *
+     * @param value 1 ms to 1 h; default 40 s ({@link #DEFAULT_EXCHANGE_TIMEOUT})
+     * @return this builder
+     */
+    public Builder exchangeTimeout(Duration value) {
+      exchangeTimeout = Require.between(value, Duration.ofMillis(1), Duration.ofHours(1), "exchangeTimeout");
       return this;
     }
 
@@ -326,6 +399,20 @@ public final class HttpDispatcher implements Dispatcher {
     public Builder requestsPerSecond(double value) {
       requestsPerSecond = Require.between(value, 0, 100_000, "requestsPerSecond");
       burst = Math.max(1, (int) Math.ceil(value));
+      return this;
+    }
+
+    /**
+     * Sets how long the limits of a partner (scheme, host and port) are kept after its last request. A dispatcher
+     * that calls many hosts (one per tenant, say) would otherwise keep every host it ever called. A partner is
+     * dropped only with no request in flight or waiting, and its limits start afresh on its next request (a
+     * full rate bucket, which it would have refilled by then anyway).
+     *
+     * @param value 1 s to 1 day; default 10 minutes ({@link #DEFAULT_IDLE_PARTNER_EXPIRY})
+     * @return this builder
+     */
+    public Builder idlePartnerExpiry(Duration value) {
+      idlePartnerExpiry = Require.between(value, Duration.ofSeconds(1), Duration.ofDays(1), "idlePartnerExpiry");
       return this;
     }
 
@@ -388,7 +475,8 @@ public final class HttpDispatcher implements Dispatcher {
     }
 
     /**
-     * Sets the nanosecond time source of the rate limit (tests pass a controllable one).
+     * Sets the nanosecond time source of the rate limit and of {@link #idlePartnerExpiry(Duration)} (tests pass a
+     * controllable one). The exchange timeout is measured on the system's own, as the client's timeouts are.
      *
      * @param value the source; default {@code System::nanoTime}
      * @return this builder

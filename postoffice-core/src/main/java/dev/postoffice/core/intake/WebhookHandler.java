@@ -140,38 +140,67 @@ public final class WebhookHandler {
    * @return the answer to send
    */
   public WebhookResponse handle(WebhookRequest request) {
+    Received received = receive(request);
+    return received.answer() != null ? received.answer() : store(received);
+  }
+
+  /**
+   * A request read up to where storing begins: either its answer already (a refusal), or its route, intake and
+   * body. {@link WebhookServer} reads requests and stores them in two steps so that reading, which a slow
+   * client can drag out, is bounded by its deadline, and storing is never cut short by it.
+   */
+  record Received(WebhookResponse answer, WebhookRequest request, WebhookRoute route, Intake intake, byte[] body,
+      String contentType, String mediaType) {
+    static Received answered(WebhookResponse answer) {
+      return new Received(answer, null, null, null, null, null, null);
+    }
+  }
+
+  /** Checks a request and reads its body, stopping at the first refusal; stores nothing. */
+  Received receive(WebhookRequest request) {
     String path = request.path().length() > 1 && request.path().endsWith("/")
         ? request.path().substring(0, request.path().length() - 1) : request.path();
     WebhookRoute route = byPath.get(path);
     if (route == null) {
-      return refuse(404, null, "no webhook route at " + path, Map.of());
+      return Received.answered(refuse(404, null, "no webhook route at " + path, Map.of()));
     }
     if (!"POST".equalsIgnoreCase(request.method())) {
-      return refuse(405, route, "method " + request.method() + " not allowed", Map.of("Allow", "POST"));
+      return Received.answered(refuse(405, route, "method " + request.method() + " not allowed",
+          Map.of("Allow", "POST")));
     }
     String contentType = request.header("Content-Type").orElse("");
     String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!route.contentTypes().contains(mediaType)) {
-      return refuse(415, route, "content type '" + mediaType + "' not allowed; accepted: "
-          + route.contentTypes().stream().sorted().toList(), Map.of());
+      return Received.answered(refuse(415, route, "content type '" + mediaType + "' not allowed; accepted: "
+          + route.contentTypes().stream().sorted().toList(), Map.of()));
     }
     if (request.contentLength() > route.maxBodyBytes()) {
-      return refuse(413, route, "declared body of " + request.contentLength() + " bytes is over the limit of "
-          + route.maxBodyBytes() + " bytes", Map.of());
+      return Received.answered(refuse(413, route, "declared body of " + request.contentLength()
+          + " bytes is over the limit of " + route.maxBodyBytes() + " bytes", Map.of()));
     }
     Intake intake = intakes.get(route.route());
     if (intake == null) {
-      return refuse(503, route, "route is not started", retryAfter(unavailableRetryAfter));
+      return Received.answered(refuse(503, route, "route is not started", retryAfter(unavailableRetryAfter)));
     }
     byte[] body;
     try {
       body = BoundedBody.read(request.body(), route.maxBodyBytes());
     } catch (IOException e) {
-      return refuse(400, route, "body could not be read: " + e.getMessage(), Map.of());
+      return Received.answered(refuse(400, route, "body could not be read: "
+          + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), Map.of()));
     }
     if (body == null) {
-      return refuse(413, route, "body is over the limit of " + route.maxBodyBytes() + " bytes", Map.of());
+      return Received.answered(refuse(413, route, "body is over the limit of " + route.maxBodyBytes() + " bytes",
+          Map.of()));
     }
+    return new Received(null, request, route, intake, body, contentType, mediaType);
+  }
+
+  /** Checks the signature and the dedup key of a request read whole, and stores it. */
+  WebhookResponse store(Received received) {
+    WebhookRoute route = received.route();
+    WebhookRequest request = received.request();
+    byte[] body = received.body();
     if (route.signature() != null) {
       Optional<String> bad = route.signature().check(request, body, clock.instant());
       if (bad.isPresent()) {
@@ -184,8 +213,9 @@ public final class WebhookHandler {
     } catch (IllegalArgumentException e) {
       return refuse(400, route, e.getMessage(), Map.of());
     }
-    return store(route, intake, new RawMessage(Payload.of(body, contentType.isBlank() ? mediaType : contentType),
-        kept(route, request), dedupKey));
+    String contentType = received.contentType();
+    return store(route, received.intake(), new RawMessage(
+        Payload.of(body, contentType.isBlank() ? received.mediaType() : contentType), kept(route, request), dedupKey));
   }
 
   private WebhookResponse store(WebhookRoute route, Intake intake, RawMessage message) {

@@ -2,15 +2,23 @@ package dev.postoffice.core.intake;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.postoffice.core.intake.internal.ReadDeadline;
+import dev.postoffice.core.intake.internal.ReadingExecutor;
+import dev.postoffice.core.intake.internal.WebhookAnswers;
 import dev.postoffice.core.internal.Require;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -26,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>Slow clients cannot starve the others. Each request is read on its own thread (up to
+ * {@code readThreads}) and must be read whole, headers and body, within {@code readTimeout} of its first byte,
+ * or its connection is closed; only then does it wait for one of the {@code threads} that check and store.
+ * A connection that sends nothing holds no thread, only a socket; the JDK server closes idle connections
+ * after its own idle interval ({@code sun.net.httpserver.idleInterval}, 30 s by default).
+ *
  * <p>Thread-safe. Put TLS in front of it (a load balancer or reverse proxy): it speaks plain HTTP.
  */
 public final class WebhookServer implements AutoCloseable {
@@ -33,8 +47,15 @@ public final class WebhookServer implements AutoCloseable {
   public static final String DEFAULT_HOST = "0.0.0.0";
   /** The port bound, unless set. */
   public static final int DEFAULT_PORT = 8080;
-  /** The threads answering requests, unless set. */
+  /** Requests checked and stored at once, unless set. */
   public static final int DEFAULT_THREADS = 8;
+  /** Requests read at once, each on its own thread, unless set. */
+  public static final int DEFAULT_READ_THREADS = 64;
+  /**
+   * The time a client has to send a whole request, unless set: from its first byte to the last of its body.
+   * Long enough for a 1 MiB body (the default {@code maxBodyBytes}) at about 35 KB/s.
+   */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
   /** The most bytes of a refused request's body read and dropped so that the client sees the answer. */
   public static final long MAX_DISCARD_BYTES = 16L << 20;
 
@@ -44,12 +65,15 @@ public final class WebhookServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
 
   private final HttpServer server;
-  private final ExecutorService executor;
+  private final ExecutorService readers;
+  private final ScheduledExecutorService watchdog;
   private final Duration stopGrace;
 
-  private WebhookServer(HttpServer server, ExecutorService executor, Duration stopGrace) {
+  private WebhookServer(HttpServer server, ExecutorService readers, ScheduledExecutorService watchdog,
+      Duration stopGrace) {
     this.server = server;
-    this.executor = executor;
+    this.readers = readers;
+    this.watchdog = watchdog;
     this.stopGrace = stopGrace;
   }
 
@@ -76,15 +100,24 @@ public final class WebhookServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop((int) Math.max(0, stopGrace.toSeconds()));
-    executor.shutdownNow();
+    readers.shutdownNow();
+    watchdog.shutdownNow();
     try {
-      executor.awaitTermination(stopGrace.toMillis(), TimeUnit.MILLISECONDS);
+      readers.awaitTermination(stopGrace.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private static void serve(WebhookHandler handler, HttpExchange exchange) throws IOException {
+  /**
+   * Serves one request in two steps: reading it (checks and body) within the request's read deadline, then
+   * storing it with one of the {@code threads} permits, out of the deadline's reach. A client that sends slowly
+   * holds a reading thread until its deadline at most, and never a permit that valid webhooks wait for.
+   */
+  private static void serve(WebhookHandler handler, Semaphore storing, HttpExchange exchange) {
+    ReadDeadline deadline = ReadingExecutor.current();
+    deadline.describe(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " from "
+        + exchange.getRemoteAddress());
     try (exchange) {
       String length = exchange.getRequestHeaders().getFirst("Content-Length");
       long declared = -1;
@@ -95,27 +128,56 @@ public final class WebhookServer implements AutoCloseable {
           declared = -1;
         }
       }
-      WebhookResponse response = handler.handle(new WebhookRequest(exchange.getRequestMethod(),
+      WebhookHandler.Received received = handler.receive(new WebhookRequest(exchange.getRequestMethod(),
           exchange.getRequestURI().getPath(), exchange.getRequestHeaders(), exchange.getRequestBody(), declared));
-      response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-      byte[] body = response.bodyBytes();
-      if (!response.isSuccess()) {
-        // The body may be left unread (413): the connection must not be reused for a next request.
-        exchange.getResponseHeaders().set("Connection", "close");
+      if (received.answer() != null) {
+        // Refused before its body was read whole: answering still reads (what is discarded, and what the JDK
+        // server drains when the answer is closed), so the answer stays within the read deadline too.
+        answer(exchange, received.answer(), declared);
+        deadline.leave();
+        return;
       }
-      exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-        out.flush();
-        if (!response.isSuccess() && declared >= 0 && declared <= MAX_DISCARD_BYTES) {
-          discardUnread(exchange);
-        }
+      if (!deadline.leave()) {
+        return; // cut off: its connection is closed, there is no one to answer
       }
+      // The body was read to its end: from here nothing waits on the client, and nothing is interrupted.
+      answer(exchange, store(handler, storing, received), declared);
     } catch (IOException | UncheckedIOException e) {
       log.debug("webhook connection failed while answering: {}", e.toString());
     } catch (RuntimeException e) {
       log.error("webhook handler failed", e);
       throw e;
+    }
+  }
+
+  private static void answer(HttpExchange exchange, WebhookResponse response, long declared) throws IOException {
+    response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+    byte[] body = response.bodyBytes();
+    if (!response.isSuccess()) {
+      // The body may be left unread (413): the connection must not be reused for a next request.
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
+    exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+      out.flush();
+      if (!response.isSuccess() && declared >= 0 && declared <= MAX_DISCARD_BYTES) {
+        discardUnread(exchange);
+      }
+    }
+  }
+
+  private static WebhookResponse store(WebhookHandler handler, Semaphore storing, WebhookHandler.Received received) {
+    try {
+      storing.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the server is closing
+      return WebhookAnswers.error(503, "server is stopping; try again", Map.of("Connection", "close"));
+    }
+    try {
+      return handler.store(received);
+    } finally {
+      storing.release();
     }
   }
 
@@ -146,6 +208,8 @@ public final class WebhookServer implements AutoCloseable {
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
     private int threads = DEFAULT_THREADS;
+    private int readThreads = DEFAULT_READ_THREADS;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration stopGrace = DEFAULT_STOP_GRACE;
 
     private Builder(WebhookHandler handler) {
@@ -175,13 +239,40 @@ public final class WebhookServer implements AutoCloseable {
     }
 
     /**
-     * Sets the threads answering requests.
+     * Sets how many requests are checked and stored at once, once read whole; a request still being read does
+     * not take one of them.
      *
      * @param value 1 to 1000; default {@value #DEFAULT_THREADS}
      * @return this builder
      */
     public Builder threads(int value) {
       threads = Require.between(value, 1, 1000, "threads");
+      return this;
+    }
+
+    /**
+     * Sets how many requests may be read at once, each on its own thread (started when needed, stopped after a
+     * minute idle). Requests beyond wait for a thread, their read timeout running.
+     *
+     * @param value 1 to 10000; default {@value #DEFAULT_READ_THREADS}
+     * @return this builder
+     */
+    public Builder readThreads(int value) {
+      readThreads = Require.between(value, 1, 10_000, "readThreads");
+      return this;
+    }
+
+    /**
+     * Sets the time a client has to send a whole request, from its first byte to the last byte of its body
+     * (request line, headers and body, whatever its pace). Past it the connection is closed without an answer
+     * and nothing is stored; the client sees a closed connection and retries. This is what keeps clients that
+     * send slowly, by accident or on purpose, from holding threads for good. Storing is not bounded by it.
+     *
+     * @param value 100 ms to 1 h; default 30 s ({@link #DEFAULT_READ_TIMEOUT})
+     * @return this builder
+     */
+    public Builder readTimeout(Duration value) {
+      readTimeout = Require.between(value, Duration.ofMillis(100), Duration.ofHours(1), "readTimeout");
       return this;
     }
 
@@ -203,25 +294,35 @@ public final class WebhookServer implements AutoCloseable {
      * @throws UncheckedIOException if the port cannot be bound
      */
     public WebhookServer start() {
-      AtomicInteger count = new AtomicInteger();
-      ThreadFactory factory = r -> {
-        Thread t = new Thread(r, "postoffice-webhook-" + count.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      };
-      ExecutorService executor = Executors.newFixedThreadPool(threads, factory);
+      ExecutorService readers = new ThreadPoolExecutor(readThreads, readThreads, 1, TimeUnit.MINUTES,
+          new LinkedBlockingQueue<>(), daemons("postoffice-webhook-"));
+      ((ThreadPoolExecutor) readers).allowCoreThreadTimeOut(true);
+      ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1,
+          daemons("postoffice-webhook-deadlines-"));
+      watchdog.setRemoveOnCancelPolicy(true);
       HttpServer server;
       try {
         server = HttpServer.create(new InetSocketAddress(host, port), 0);
       } catch (IOException e) {
-        executor.shutdownNow();
+        readers.shutdownNow();
+        watchdog.shutdownNow();
         throw new UncheckedIOException("cannot bind the webhook server to " + host + ":" + port, e);
       }
-      server.createContext("/", exchange -> serve(handler, exchange));
-      server.setExecutor(executor);
+      Semaphore storing = new Semaphore(threads);
+      server.createContext("/", exchange -> serve(handler, storing, exchange));
+      server.setExecutor(new ReadingExecutor(readers, watchdog, readTimeout));
       server.start();
       log.info("webhook server listening on {}:{}", host, server.getAddress().getPort());
-      return new WebhookServer(server, executor, stopGrace);
+      return new WebhookServer(server, readers, watchdog, stopGrace);
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+      AtomicInteger count = new AtomicInteger();
+      return r -> {
+        Thread t = new Thread(r, prefix + count.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      };
     }
   }
 }

@@ -15,8 +15,12 @@ import dev.postoffice.model.Payload;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.TraceId;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +31,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -155,6 +160,121 @@ class HttpDispatcherTest {
   }
 
   @Nested
+  @DisplayName("exchange timeout (issue 16, defect 8)")
+  class ExchangeTimeout {
+    @Test
+    @DisplayName("a partner that stalls after its headers ends the dispatch as transient within exchangeTimeout,"
+        + " frees its slot, and a healthy partner is served meanwhile")
+    void stallAfterHeaders() throws Exception {
+      partner = PartnerStub.start(r -> Reply.of(200, "ok"));
+      Duration deadline = Duration.ofMillis(500);
+      HttpDispatcher dispatcher = HttpDispatcher.builder().exchangeTimeout(deadline).maxConcurrentRequests(1)
+          .permitWait(Duration.ZERO).build();
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try (StallingPartner stalling = StallingPartner.start()) {
+        PartnerRequest stalled = PartnerRequest.post(stalling.uri("/orders"), Payload.json("{}"));
+        long started = System.nanoTime();
+        Future<?> first = pool.submit(() -> dispatcher.dispatch(stalled, context()));
+        assertThat(stalling.headersSent.await(10, TimeUnit.SECONDS)).isTrue();
+        // While the stalled exchange holds its partner's only slot, another partner is served at once.
+        assertThat(dispatcher.dispatch(post("{}"), context()).statusCode()).isEqualTo(200);
+
+        assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).cause()
+            .isInstanceOf(TransientFailureException.class)
+            .hasMessageContaining("exchange timeout " + deadline).hasMessageContaining("/orders");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(deadline.plusSeconds(2));
+        // The slot is free again: the next attempt is sent (and stalls in its turn), not refused for lack of one.
+        assertThatThrownBy(() -> dispatcher.dispatch(stalled, context()))
+            .isInstanceOf(TransientFailureException.class).hasMessageContaining("exchange timeout");
+        assertThat(stalling.requests.get()).isEqualTo(2);
+        // Nothing is left open: the dispatcher closed both abandoned connections.
+        assertThat(stalling.closedByClient.await(5, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    @Test
+    @DisplayName("a slow but steady body within exchangeTimeout is read whole")
+    void slowBodyWithinDeadline() throws Exception {
+      partner = PartnerStub.start(r -> Reply.of(201, "{\"id\":\"s-1\"}"));
+      HttpDispatcher dispatcher = HttpDispatcher.builder().exchangeTimeout(Duration.ofSeconds(5)).build();
+      assertThat(dispatcher.dispatch(post("{}"), context()).excerpt()).isEqualTo("{\"id\":\"s-1\"}");
+    }
+  }
+
+  /** A partner on a raw socket that sends a 200's headers and part of its body, then sends nothing more. */
+  static final class StallingPartner implements AutoCloseable {
+    final CountDownLatch headersSent = new CountDownLatch(1);
+    final AtomicInteger requests = new AtomicInteger();
+    final CountDownLatch closedByClient = new CountDownLatch(2);
+    private final ServerSocket server;
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final Thread acceptor;
+
+    private StallingPartner() throws IOException {
+      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      acceptor = new Thread(this::accept, "stalling-partner");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    static StallingPartner start() throws IOException {
+      return new StallingPartner();
+    }
+
+    URI uri(String path) {
+      return URI.create("http://127.0.0.1:" + server.getLocalPort() + path);
+    }
+
+    private void accept() {
+      try {
+        while (true) {
+          Socket socket = server.accept();
+          open.add(socket);
+          // Read the request head, then answer headers and 2 of the 1000 bytes promised; keep the socket open.
+          InputStream in = socket.getInputStream();
+          int matched = 0;
+          while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+              break;
+            }
+            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+          }
+          requests.incrementAndGet();
+          socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n"
+              + "Content-Type: text/plain\r\n\r\nok").getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          headersSent.countDown();
+          Thread watcher = new Thread(() -> {
+            try {
+              while (in.read() >= 0) {
+                // the rest of the request body
+              }
+            } catch (IOException e) {
+              // reset by the client: closed as well
+            }
+            closedByClient.countDown();
+          }, "stalling-partner-watcher");
+          watcher.setDaemon(true);
+          watcher.start();
+        }
+      } catch (IOException e) {
+        // closed by close()
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      for (Socket socket : open) {
+        socket.close();
+      }
+    }
+  }
+
+  @Nested
   @DisplayName("credentials")
   class Credentials {
     @Test
@@ -244,6 +364,28 @@ class HttpDispatcherTest {
     }
 
     @Test
+    @DisplayName("forgets partners idle for idlePartnerExpiry, so many distinct hosts do not grow its memory"
+        + " (issue 16, defect 12)")
+    void idlePartnersForgotten() throws Exception {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      AtomicLong nanos = new AtomicLong();
+      HttpDispatcher dispatcher = HttpDispatcher.builder().idlePartnerExpiry(Duration.ofMinutes(1))
+          .connectRetries(0, Duration.ofMillis(1)).nanoTime(nanos::get).build();
+      // 100 partners (127.0.0.0/8 is all loopback, nothing listens on the port), a new one every 10 s.
+      for (int host = 1; host <= 100; host++) {
+        PartnerRequest request = PartnerRequest.post(URI.create("http://127.0.0." + host + ":" + port + "/x"),
+            Payload.json("{}"));
+        assertThatThrownBy(() -> dispatcher.dispatch(request, context())).isInstanceOf(TransientFailureException.class);
+        nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+        // Those called within the last minute are kept, and those idle for up to one more sweep period.
+        assertThat(dispatcher.partnersTracked()).as("partners after %d", host).isLessThanOrEqualTo(13);
+      }
+    }
+
+    @Test
     @DisplayName("lets requestsPerSecond through and refuses the next with the wait as Retry-After")
     void rate() {
       partner = PartnerStub.start(r -> Reply.of(200, ""));
@@ -287,6 +429,10 @@ class HttpDispatcherTest {
           .hasMessage("maxConcurrentRequests must be between 1 and 10000, but was 0");
       assertThatThrownBy(() -> HttpDispatcher.builder().requestTimeout(Duration.ZERO))
           .hasMessage("requestTimeout must be between PT0.001S and PT1H, but was PT0S");
+      assertThatThrownBy(() -> HttpDispatcher.builder().exchangeTimeout(Duration.ZERO))
+          .hasMessage("exchangeTimeout must be between PT0.001S and PT1H, but was PT0S");
+      assertThatThrownBy(() -> HttpDispatcher.builder().idlePartnerExpiry(Duration.ZERO))
+          .hasMessage("idlePartnerExpiry must be between PT1S and PT24H, but was PT0S");
     }
   }
 

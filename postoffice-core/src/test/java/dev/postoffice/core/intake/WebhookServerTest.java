@@ -1,6 +1,7 @@
 package dev.postoffice.core.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,16 +16,22 @@ import dev.postoffice.spi.EntryQuery;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -56,10 +63,15 @@ class WebhookServerTest {
   }
 
   private void start(WebhookRoute route, RouteSettings settings) {
+    WebhookHandler handler = startPipeline(route, settings);
+    server = WebhookServer.builder(handler).host("127.0.0.1").port(0).threads(2).stopGrace(Duration.ZERO).start();
+  }
+
+  private WebhookHandler startPipeline(WebhookRoute route, RouteSettings settings) {
     WebhookHandler handler = WebhookHandler.builder().route(route).clock(h.clock).build();
     pipeline = h.pipeline("node-a").route(h.ordersRoute(Harness::perLine, settings))
         .ingestor(Harness.ORDERS, handler.ingestor(Harness.ORDERS)).build().start();
-    server = WebhookServer.builder(handler).host("127.0.0.1").port(0).threads(2).stopGrace(Duration.ZERO).start();
+    return handler;
   }
 
   private void startGithub() {
@@ -259,6 +271,131 @@ class WebhookServerTest {
       HttpResponse<String> response = post("/webhooks/acme-orders", "{}", Map.of("Content-Type", "application/json"));
       assertThat(response.statusCode()).isEqualTo(503);
       assertThat(response.headers().firstValue("Retry-After")).contains("5");
+    }
+  }
+
+  @Nested
+  @DisplayName("slow clients (issue 16, defect 9)")
+  class SlowClients {
+    private final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "slow-clients");
+      t.setDaemon(true);
+      return t;
+    });
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeSockets() throws Exception {
+      trickle.shutdownNow();
+      for (Socket socket : sockets) {
+        socket.close();
+      }
+    }
+
+    private Socket open() throws Exception {
+      Socket socket = new Socket("127.0.0.1", server.port());
+      sockets.add(socket);
+      return socket;
+    }
+
+    /** Starts a 100 KB upload sent at 1 KB/s (100 bytes every 100 ms). */
+    private Socket slowUpload(String path) throws Exception {
+      Socket socket = open();
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] chunk = " ".repeat(100).getBytes(StandardCharsets.US_ASCII);
+      trickle.scheduleAtFixedRate(() -> {
+        try {
+          out.write(chunk);
+          out.flush();
+        } catch (Exception e) {
+          throw new IllegalStateException("cut off", e); // ends this client's schedule
+        }
+      }, 100, 100, TimeUnit.MILLISECONDS);
+      return socket;
+    }
+
+    /** Starts a request whose headers never end. */
+    private Socket slowHeaders() throws Exception {
+      Socket socket = open();
+      socket.getOutputStream().write("POST /webhooks/acme-orders HTTP/1.1\r\nHost: loc".getBytes(
+          StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return socket;
+    }
+
+    /**
+     * Reads what the server sends until it closes the connection (end of stream or reset): the status line, if
+     * any, or "closed"; "still open" if it does not close it within the socket's timeout.
+     */
+    private String untilClosed(Socket socket) throws Exception {
+      byte[] head = new byte[0];
+      try {
+        InputStream in = socket.getInputStream();
+        head = in.readNBytes(12);
+        while (in.read() >= 0) {
+          // the rest of an answer, if any
+        }
+      } catch (SocketTimeoutException e) {
+        return "still open";
+      } catch (java.io.IOException e) {
+        // reset: closed as well
+      }
+      return head.length < 12 ? "closed" : new String(head, StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    @DisplayName("refuse read settings out of bounds with the rule and the value")
+    void bounds() {
+      WebhookHandler handler = WebhookHandler.builder().route(WebhookRoute.builder(Harness.ORDERS).build()).build();
+      assertThatThrownBy(() -> WebhookServer.builder(handler).readTimeout(Duration.ofMillis(10)))
+          .hasMessage("readTimeout must be between PT0.1S and PT1H, but was PT0.01S");
+      assertThatThrownBy(() -> WebhookServer.builder(handler).readThreads(0))
+          .hasMessage("readThreads must be between 1 and 10000, but was 0");
+    }
+
+    @Test
+    @DisplayName("eight 100 KB uploads at 1 KB/s, stalled headers and idle connections take no thread from valid"
+        + " webhooks, which get their 202 at once; the slow ones are cut off after readTimeout")
+    void slowUploadsBesideNormalOnes() throws Exception {
+      WebhookHandler handler = startPipeline(WebhookRoute.builder(Harness.ORDERS).build(), h.settings());
+      Duration readTimeout = Duration.ofSeconds(3);
+      server = WebhookServer.builder(handler).host("127.0.0.1").port(0).readTimeout(readTimeout)
+          .stopGrace(Duration.ZERO).start();
+      List<Socket> slow = new ArrayList<>();
+      for (int i = 0; i < WebhookServer.DEFAULT_THREADS; i++) {
+        slow.add(slowUpload("/webhooks/acme-orders"));
+      }
+      slow.add(slowHeaders());
+      slow.add(slowHeaders());
+      // Refused at once, but the rest of its body would be read (discarded, drained) before the thread is free.
+      Socket refused = slowUpload("/webhooks/nobody");
+      for (int i = 0; i < 4; i++) {
+        open(); // idle connections: nothing sent
+      }
+      long started = System.nanoTime();
+
+      HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+      for (int i = 0; i < 5; i++) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+            + "/webhooks/acme-orders")).header("Content-Type", "application/json").timeout(Duration.ofSeconds(1))
+            .POST(HttpRequest.BodyPublishers.ofString(Models.orderJson("o-" + i, 1))).build();
+        assertThat(fresh.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).as("webhook %d", i)
+            .isEqualTo(202);
+      }
+      // Served while every slow client was still sending.
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(readTimeout);
+
+      for (Socket socket : slow) {
+        socket.setSoTimeout((int) readTimeout.plusSeconds(2).toMillis());
+        assertThat(untilClosed(socket)).isIn("HTTP/1.1 408", "closed");
+      }
+      refused.setSoTimeout((int) readTimeout.plusSeconds(2).toMillis());
+      assertThat(untilClosed(refused)).isEqualTo("HTTP/1.1 404");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(readTimeout.plusSeconds(3));
+      assertThat(entries()).hasSize(5);
     }
   }
 }
