@@ -1,5 +1,6 @@
 package dev.postoffice.core.memory;
 
+import dev.postoffice.RejectedInputException;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.MessageHandler;
 import dev.postoffice.spi.OutboundMessage;
@@ -26,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Behaviour: a publish completes as soon as the message is in the queue ({@code confirmsPublishes}); it
  * fails, without enqueuing, when the transport is closed, the destination was not declared, the body is
- * larger than {@code maxMessageBytes}, or the destination holds {@code capacityPerDestination} messages
+ * larger than {@code maxMessageBytes} (with {@link RejectedInputException}), or the destination holds {@code capacityPerDestination} messages
  * already (so memory stays bounded). Messages published before anyone subscribes wait in the queue.
  * Several subscriptions of one destination compete for its messages. The handler is called synchronously,
  * and its {@link Disposition} applied after it returns: a requeued message goes to the back of the queue
@@ -129,7 +130,8 @@ public final class InMemoryTransport implements Transport {
     Check.notNull(destination, "destination");
     Check.notNull(message, "message");
     if (message.body().length > capabilities.maxMessageBytes()) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException("message " + message.messageId()
+      // Rejected, not retried: the message will never fit (the Transport contract).
+      return CompletableFuture.failedFuture(new RejectedInputException("message " + message.messageId()
           + " has " + message.body().length + " bytes, more than the maxMessageBytes limit of "
           + capabilities.maxMessageBytes() + " bytes of this transport"));
     }
