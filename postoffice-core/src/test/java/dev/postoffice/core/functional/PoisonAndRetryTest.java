@@ -96,6 +96,22 @@ class PoisonAndRetryTest {
     }
 
     @Test
+    @DisplayName("a translator output the codec could not read back is Rejected at once, naming the field and the"
+        + " limit, not retried")
+    void outputOverTheCodecLimit() {
+      Pipeline p = start("node-a", order -> List.of(new Models.LineOrdered(order.orderId(), "x".repeat(1_000_001), 1)),
+          h.settings());
+      IntakeReceipt receipt = p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 1), null));
+      Drain.untilIdle(p, h.transport);
+
+      Entry l2 = l2Of(p, receipt);
+      assertThat(l2.status()).isEqualTo(Status.REJECTED);
+      assertThat(l2.attempts()).isEqualTo(1);
+      assertThat(l2.lastError()).isEqualTo("cannot encode LineOrdered (field sku): a string of 1000001 characters is"
+          + " over the codec's limit of 1000000 (JacksonCodec.DEFAULT_MAX_STRING_LENGTH); decoding would refuse it");
+    }
+
+    @Test
     @DisplayName("a message the transport refuses as over its size limit ends its publish entry Rejected with the"
         + " transport's reason, tried once, not retried")
     void oversizedForTheTransport() {
