@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Behaviour: a publish completes as soon as the message is in the queue ({@code confirmsPublishes}); it
  * fails, without enqueuing, when the transport is closed, the destination was not declared, the body is
- * larger than {@code maxMessageBytes} (with {@link RejectedInputException}), or the destination holds {@code capacityPerDestination} messages
+ * larger than {@code maxMessageBytes}, or the destination holds {@code capacityPerDestination} messages
  * already (so memory stays bounded). Messages published before anyone subscribes wait in the queue.
  * Several subscriptions of one destination compete for its messages. The handler is called synchronously,
  * and its {@link Disposition} applied after it returns: a requeued message goes to the back of the queue
@@ -125,6 +125,12 @@ public final class InMemoryTransport implements Transport {
     return Check.notNull(destination, "destination") + DEAD_LETTER_SUFFIX;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A body larger than {@code maxMessageBytes} fails the future with {@link RejectedInputException},
+   * naming the size and the limit.
+   */
   @Override
   public CompletableFuture<Void> publish(String destination, OutboundMessage message) {
     Check.notNull(destination, "destination");
