@@ -36,10 +36,10 @@ public interface Intake {
 
   /**
    * Stores several messages in one store transaction, and answers per message. A message over the route's
-   * size limit does not hold the others up: it is recorded once, in the same transaction, as a
-   * {@code REJECTED} entry without its body, and its receipt says so ({@link IntakeReceipt#isRejected()},
-   * with the reason); the others are stored, all or none. Unlike {@link #submit}, this method does not throw
-   * {@link RejectedInputException}: check the receipts.
+   * size limit does not hold the others up: it is recorded once as a {@code REJECTED} entry without its body
+   * (inserted in the same transaction as the others, then marked rejected), and its receipt says so
+   * ({@link IntakeReceipt#isRejected()}, with the reason); the others are stored, all or none. Unlike
+   * {@link #submit}, this method does not throw {@link RejectedInputException}: check the receipts.
    *
    * @param messages the messages
    * @return one receipt per message, in order: stored, duplicate, or rejected
@@ -59,8 +59,8 @@ public interface Intake {
   /**
    * Stores one page of a polled partner API and moves the route's cursor in the same store transaction, so
    * a crash between the two can neither skip nor repeat a page. Answers per message as {@link #submitAll}: a
-   * record over the route's size limit is recorded once as {@code REJECTED}, in the page's transaction, and
-   * the rest of the page and the cursor are stored.
+   * record over the route's size limit is recorded once as {@code REJECTED} (inserted with the page, so a page
+   * that is not stored records nothing), and the rest of the page and the cursor are stored.
    *
    * @param messages the page's messages (may be empty: the cursor still moves)
    * @param cursorName the cursor's name
