@@ -35,13 +35,15 @@ public interface Intake {
   IntakeReceipt submit(RawMessage message);
 
   /**
-   * Stores several messages in one store transaction: all or none.
+   * Stores several messages in one store transaction, and answers per message. A message over the route's
+   * size limit does not hold the others up: it is recorded once as a {@code REJECTED} entry without its body
+   * (inserted in the same transaction as the others, then marked rejected), and its receipt says so
+   * ({@link IntakeReceipt#isRejected()}, with the reason); the others are stored, all or none. Unlike
+   * {@link #submit}, this method does not throw {@link RejectedInputException}: check the receipts.
    *
    * @param messages the messages
-   * @return one receipt per message, in order
+   * @return one receipt per message, in order: stored, duplicate, or rejected
    * @throws BacklogFullException if the route's backlog is over its high-water mark (nothing stored)
-   * @throws RejectedInputException if a message is over the route's size limit: that one is recorded as
-   *     rejected, none of the others is stored (send them again without it)
    * @throws StoreUnavailableException if the store is down (nothing stored; try again)
    */
   List<IntakeReceipt> submitAll(List<RawMessage> messages);
@@ -56,14 +58,16 @@ public interface Intake {
 
   /**
    * Stores one page of a polled partner API and moves the route's cursor in the same store transaction, so
-   * a crash between the two can neither skip nor repeat a page.
+   * a crash between the two can neither skip nor repeat a page. Answers per message as {@link #submitAll}: a
+   * record over the route's size limit is recorded once as {@code REJECTED} (inserted with the page, so a page
+   * that is not stored records nothing), and the rest of the page and the cursor are stored.
    *
    * @param messages the page's messages (may be empty: the cursor still moves)
    * @param cursorName the cursor's name
    * @param expected the value the cursor must still have (what {@link #cursor} returned), or null before the
    *     first page
    * @param next the cursor after this page
-   * @return one receipt per message, in order
+   * @return one receipt per message, in order: stored, duplicate, or rejected
    * @throws StaleCursorException if another poller moved the cursor first (nothing stored)
    * @throws BacklogFullException if the route's backlog is over its high-water mark (nothing stored)
    */

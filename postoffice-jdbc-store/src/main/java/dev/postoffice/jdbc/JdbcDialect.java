@@ -10,7 +10,10 @@ import java.util.Objects;
 public enum JdbcDialect {
   /** PostgreSQL 12 or later: the primary target. Claims with one {@code UPDATE ... SKIP LOCKED RETURNING}. */
   POSTGRESQL("postgresql", true),
-  /** MariaDB 10.6 or later (and MySQL 8, where the SQL is the same): claims with {@code SKIP LOCKED}. */
+  /**
+   * MariaDB 10.6 or later (and MySQL 8.0.1 or later, where the SQL is the same): claims with
+   * {@code SKIP LOCKED}. {@code migrate()} refuses an older server, naming its version.
+   */
   MARIADB("mariadb", true),
   /**
    * H2 2.x, embedded: quick starts, examples and tests. Its {@code SKIP LOCKED} does not return the unlocked

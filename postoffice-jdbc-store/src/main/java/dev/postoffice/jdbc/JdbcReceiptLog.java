@@ -61,6 +61,8 @@ public final class JdbcReceiptLog implements ReceiptLog {
    * Creates or upgrades the tables, exactly as {@link JdbcStatusStore#migrate()}.
    *
    * @return how many schema versions were applied
+   * @throws dev.postoffice.ConfigurationException if the server is a MariaDB before 10.6 or a MySQL before
+   *     8.0.1 (no {@code SKIP LOCKED})
    */
   public int migrate() {
     return migrator.migrate(Instant.now());

@@ -94,6 +94,9 @@ public final class JdbcStatusStore implements StatusStore {
    *
    * @return how many schema versions were applied (0 if the schema was up to date)
    * @throws dev.postoffice.StoreUnavailableException if the database cannot be reached
+   * @throws dev.postoffice.ConfigurationException if the server is a MariaDB before 10.6 or a MySQL before
+   *     8.0.1, which lack the {@code SKIP LOCKED} claims need (the message names the version; nothing is
+   *     created)
    */
   public int migrate() {
     return migrator.migrate(Instant.now());

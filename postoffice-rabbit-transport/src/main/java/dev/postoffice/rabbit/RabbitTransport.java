@@ -1,6 +1,7 @@
 package dev.postoffice.rabbit;
 
 import com.rabbitmq.client.Connection;
+import dev.postoffice.RejectedInputException;
 import dev.postoffice.rabbit.internal.ConfirmingPublisher;
 import dev.postoffice.rabbit.internal.Connections;
 import dev.postoffice.rabbit.internal.Messages;
@@ -132,7 +133,9 @@ public final class RabbitTransport implements Transport {
    * {@inheritDoc}
    *
    * <p>Waits, up to the confirm timeout, while the destination's confirm window is full. The future fails
-   * with {@link UnroutableMessageException} if no queue is bound for the destination, and with
+   * with {@link RejectedInputException} if the body is larger than
+   * {@link RabbitTransportSettings#maxMessageBytes()} (nothing is sent), with
+   * {@link UnroutableMessageException} if no queue is bound for the destination, and with
    * {@link PublishNotConfirmedException} on a nack, a lost channel, a confirm timeout or close.
    */
   @Override
@@ -140,9 +143,10 @@ public final class RabbitTransport implements Transport {
     checkDestination(destination);
     Require.notNull("message", message);
     if (message.body().length > settings.maxMessageBytes()) {
-      return CompletableFuture.failedFuture(new RabbitTransportException("message " + message.messageId()
+      // Rejected, not retried: the message will never fit (the Transport contract).
+      return CompletableFuture.failedFuture(new RejectedInputException("message " + message.messageId()
           + " has " + message.body().length + " bytes, more than maxMessageBytes ("
-          + settings.maxMessageBytes() + ")"));
+          + settings.maxMessageBytes() + ") of the RabbitMQ transport"));
     }
     if (closed) {
       return CompletableFuture.failedFuture(

@@ -7,6 +7,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import dev.postoffice.RejectedInputException;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.OutboundMessage;
@@ -138,12 +139,13 @@ class RabbitTransportIT {
     }
 
     @Test
-    @DisplayName("fails the future of a body larger than maxMessageBytes")
+    @DisplayName("fails the future of a body larger than maxMessageBytes with RejectedInputException")
     void tooLarge() {
       RabbitTransport t = transport(b -> b.maxMessageBytes(4));
       String d = declared(t);
       assertThat(t.publish(d, message("m-3"))).failsWithin(WAIT)
           .withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(RejectedInputException.class)
           .withMessageContaining("more than maxMessageBytes (4)");
     }
 

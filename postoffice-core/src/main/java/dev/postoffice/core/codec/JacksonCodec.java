@@ -1,7 +1,10 @@
 package dev.postoffice.core.codec;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +21,20 @@ import java.util.Objects;
  * The default {@link Codec}: JSON through Jackson, with {@code java.time} support and deliberate limits on
  * what a document may make the parser do (nesting depth, string and number length), so a hostile payload
  * is rejected with a clear reason instead of exhausting memory or the stack.
+ *
+ * <p>The limits are the same both ways, so the codec never writes what it would refuse to read:
+ *
+ * <ul>
+ *   <li>nesting of objects and arrays: at most {@value #DEFAULT_MAX_NESTING_DEPTH} levels;
+ *   <li>a string value: at most {@value #DEFAULT_MAX_STRING_LENGTH} characters;
+ *   <li>a property name: at most {@value #DEFAULT_MAX_NAME_LENGTH} characters;
+ *   <li>a number: at most {@value #DEFAULT_MAX_NUMBER_LENGTH} characters.
+ * </ul>
+ *
+ * <p>{@link #decode} refuses a document over a limit with a {@link RejectedInputException}; {@link #encode}
+ * refuses a value that would be, with a {@link RejectedInputException} naming the field and the limit (the
+ * entry whose stage produced it is then rejected, not retried). A codec made with {@link #using} keeps the
+ * host's mapper as it is, with the host's limits.
  *
  * <p>Thread-safe.
  *
@@ -36,6 +53,9 @@ public final class JacksonCodec implements Codec {
   /** The longest number accepted, in characters. */
   public static final int DEFAULT_MAX_NUMBER_LENGTH = 100;
 
+  /** The longest property name accepted, in characters (Jackson's own default). */
+  public static final int DEFAULT_MAX_NAME_LENGTH = 50_000;
+
   private final ObjectMapper mapper;
 
   private JacksonCodec(ObjectMapper mapper) {
@@ -49,7 +69,19 @@ public final class JacksonCodec implements Codec {
    * @return the codec
    */
   public static JacksonCodec create() {
-    ObjectMapper mapper = JsonMapper.builder()
+    JsonFactory factory = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(DEFAULT_MAX_NESTING_DEPTH)
+            .maxStringLength(DEFAULT_MAX_STRING_LENGTH)
+            .maxNameLength(DEFAULT_MAX_NAME_LENGTH)
+            .maxNumberLength(DEFAULT_MAX_NUMBER_LENGTH)
+            .build())
+        .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(DEFAULT_MAX_NESTING_DEPTH).build())
+        // Jackson limits only the depth of what it writes: the lengths are checked as they are written.
+        .addDecorator((f, generator) -> new WriteLimits(generator, DEFAULT_MAX_STRING_LENGTH,
+            DEFAULT_MAX_NAME_LENGTH, DEFAULT_MAX_NUMBER_LENGTH))
+        .build();
+    ObjectMapper mapper = JsonMapper.builder(factory)
         .addModule(new JavaTimeModule())
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -57,11 +89,6 @@ public final class JacksonCodec implements Codec {
         // "{...}}" or two documents in a row is malformed input, not the first document.
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
-    mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-        .maxNestingDepth(DEFAULT_MAX_NESTING_DEPTH)
-        .maxStringLength(DEFAULT_MAX_STRING_LENGTH)
-        .maxNumberLength(DEFAULT_MAX_NUMBER_LENGTH)
-        .build());
     return new JacksonCodec(mapper);
   }
 
@@ -82,6 +109,11 @@ public final class JacksonCodec implements Codec {
     try {
       return Payload.wrap(mapper.writeValueAsBytes(value), Payload.JSON); // a fresh array: no copy
     } catch (JsonProcessingException e) {
+      StreamConstraintsException limit = limitOf(e);
+      if (limit != null) {
+        throw new RejectedInputException("cannot encode " + value.getClass().getSimpleName() + fieldOf(e) + ": "
+            + limit.getOriginalMessage(), e);
+      }
       throw new IllegalArgumentException(
           "cannot encode " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
     }
@@ -119,6 +151,16 @@ public final class JacksonCodec implements Codec {
    */
   public ObjectMapper mapper() {
     return mapper;
+  }
+
+  /** Returns the limit a write went over, or null if the failure is another one. */
+  private static StreamConstraintsException limitOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StreamConstraintsException limit) {
+        return limit;
+      }
+    }
+    return null;
   }
 
   /** Names the field a mapping error is about, such as {@code " (field lines[0].quantity)"}. */

@@ -3,10 +3,12 @@ package dev.postoffice.core.intake;
 import dev.postoffice.BacklogFullException;
 import dev.postoffice.Ingestor;
 import dev.postoffice.Intake;
+import dev.postoffice.IntakeReceipt;
 import dev.postoffice.core.internal.Require;
 import dev.postoffice.spi.StaleCursorException;
 import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * fetches the page after it, stores the page's records and the new cursor in <em>one</em> store transaction
  * ({@link Intake#submitPage}), and follows {@code hasMore} until caught up. A restart continues from the
  * stored cursor: no page is skipped or stored twice.
+ *
+ * <p>A record intake refuses (over the route's {@code maxPayloadBytes}) does not hold its page up: it is
+ * recorded once as a {@code REJECTED} entry, logged at WARN and counted in {@link PollResult#rejected()}, and
+ * the page's other records and its cursor are stored.
  *
  * <p>Errors back off exponentially (resilience4j {@link IntervalFunction}) and the same cursor is tried
  * again; a full backlog waits its {@code Retry-After}. Two polls of one route and cursor never overlap in
@@ -168,6 +174,7 @@ public final class PollingIngestor implements Ingestor {
     int pages = 0;
     int records = 0;
     int stale = 0;
+    int rejected = 0;
     try {
       for (int round = 0; round < maxPagesPerPoll; round++) {
         Optional<String> cursor = in.cursor(cursorName);
@@ -181,7 +188,7 @@ public final class PollingIngestor implements Ingestor {
               + " nextCursor before any cursor was stored; a polled page must say where the next one starts");
         }
         try {
-          in.submitPage(page.records(), cursorName, cursor.orElse(null), next);
+          rejected += rejections(in, in.submitPage(page.records(), cursorName, cursor.orElse(null), next));
         } catch (StaleCursorException e) {
           stale++;
           log.info("cursor {} of route {} moved by another poller; reading it again", cursorName, in.route());
@@ -194,17 +201,30 @@ public final class PollingIngestor implements Ingestor {
         }
       }
       failures = 0;
-      return new PollResult(pages, records, stale, null, interval);
+      return new PollResult(pages, records, stale, null, interval, rejected);
     } catch (BacklogFullException e) {
       log.info("poll of route {} paused: {}", in.route(), e.getMessage());
-      return new PollResult(pages, records, stale, e, e.retryAfter());
+      return new PollResult(pages, records, stale, e, e.retryAfter(), rejected);
     } catch (Exception e) {
       failures++;
       Duration delay = Duration.ofMillis(backoff.apply(failures));
       log.warn("poll of route {} failed ({} in a row), next try in {} ms: {}", in.route(), failures,
           delay.toMillis(), e.toString());
-      return new PollResult(pages, records, stale, e, delay);
+      return new PollResult(pages, records, stale, e, delay, rejected);
     }
+  }
+
+  /** Counts and logs the page's records intake refused (they are recorded Rejected; the page went on). */
+  private static int rejections(Intake in, List<IntakeReceipt> receipts) {
+    int rejected = 0;
+    for (IntakeReceipt receipt : receipts) {
+      if (receipt.isRejected()) {
+        rejected++;
+        log.warn("route {}: a polled record was rejected, entry {}: {}", in.route(), receipt.entryId(),
+            receipt.rejectedReason());
+      }
+    }
+    return rejected;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.postoffice.core.internal;
 
+import dev.postoffice.RejectedInputException;
 import dev.postoffice.model.Entry;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,12 @@ final class TransformLogic implements StageLogic {
   public List<Outcome> work(List<Entry> batch) {
     List<Outcome> outcomes = new ArrayList<>(batch.size());
     for (Entry entry : batch) {
+      String refused = OversizeRecorder.standInReason(entry);
+      if (refused != null) {
+        // The stand-in of an oversized message whose rejection was not stored: there is nothing to work on.
+        outcomes.add(Outcome.failed(entry, new RejectedInputException(refused)));
+        continue;
+      }
       try (Mdc ignored = Mdc.of(entry)) {
         outcomes.add(Outcome.produced(entry, transform.apply(entry)));
       } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {

@@ -4,6 +4,7 @@ import dev.postoffice.Intake;
 import dev.postoffice.IntakeReceipt;
 import dev.postoffice.RawMessage;
 import dev.postoffice.RejectedInputException;
+import dev.postoffice.core.internal.OversizeRecorder.Refusal;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Layer;
@@ -18,13 +19,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The intake of an upstream route: checks backpressure and size, stores the raw messages as {@code JUST_IN}
- * layer-1 entries, and hands the new ones to the normalizer in memory.
+ * layer-1 entries, and hands the new ones to the normalizer in memory. A message over the size limit is
+ * answered per message: recorded {@code REJECTED} (without its body) beside the others, which are stored.
  */
 final class UpstreamIntake implements Intake {
   static final String PRODUCED_BY = "intake";
+  private static final Logger log = LoggerFactory.getLogger(UpstreamIntake.class);
 
   private final RouteDefinition route;
   private final EngineContext ctx;
@@ -49,7 +54,11 @@ final class UpstreamIntake implements Intake {
 
   @Override
   public IntakeReceipt submit(RawMessage message) {
-    return submitAll(List.of(Objects.requireNonNull(message, "message cannot be null"))).get(0);
+    IntakeReceipt receipt = submitAll(List.of(Objects.requireNonNull(message, "message cannot be null"))).get(0);
+    if (receipt.isRejected()) {
+      throw new RejectedInputException(receipt.rejectedReason());
+    }
+    return receipt;
   }
 
   @Override
@@ -74,25 +83,32 @@ final class UpstreamIntake implements Intake {
     if (messages.isEmpty() && cursor == null) {
       return List.of();
     }
-    if (!messages.isEmpty()) {
-      backlog.check(messages.size());
-    }
     int max = route.settings().maxPayloadBytes();
+    Refusal[] refused = new Refusal[messages.size()];
+    List<Refusal> refusals = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
       RawMessage message = Objects.requireNonNull(messages.get(i), "messages[" + i + "] cannot be null");
       if (message.payload().size() > max) {
-        String reason = oversize.record(message.payload(), message.headers(), message.dedupKey(),
-            TraceId.random(), Layer.L1, Direction.UPSTREAM);
-        throw new RejectedInputException((messages.size() > 1 ? "messages[" + i + "]: " : "") + reason);
+        refused[i] = oversize.refusal(message.payload(), message.headers(), message.dedupKey(), TraceId.random(),
+            Layer.L1, Direction.UPSTREAM);
+        refusals.add(refused[i]);
       }
     }
+    int accepted = messages.size() - refusals.size();
+    if (accepted > 0) {
+      backlog.check(accepted);
+    }
     Instant now = ctx.clock().instant();
-    boolean fast = !messages.isEmpty() && first.reserve(messages.size());
+    boolean fast = accepted > 0 && first.reserve(accepted);
     Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(route.settings().leaseDuration())) : null;
     List<NewEntry> entries = new ArrayList<>(messages.size());
-    for (RawMessage message : messages) {
-      entries.add(new NewEntry(EntryId.random(), route.id(), Direction.UPSTREAM, Layer.L1, message.payload(),
-          message.headers(), null, TraceId.random(), message.dedupKey(), PRODUCED_BY, lease));
+    for (int i = 0; i < messages.size(); i++) {
+      RawMessage message = messages.get(i);
+      // An oversized message goes in with its batch or page as an empty stand-in: a page stored again after a
+      // failure (a stale cursor, the store down) finds nothing of the first try, so it is recorded once.
+      entries.add(refused[i] != null ? refused[i].standIn() : new NewEntry(EntryId.random(), route.id(),
+          Direction.UPSTREAM, Layer.L1, message.payload(), message.headers(), null, TraceId.random(),
+          message.dedupKey(), PRODUCED_BY, lease));
     }
     List<IntakeResult> results;
     try {
@@ -100,15 +116,20 @@ final class UpstreamIntake implements Intake {
       results = cursor == null ? batcher.intake(entries) : ctx.store().intake(entries, cursor, now);
     } catch (RuntimeException e) {
       if (fast) {
-        first.unreserve(messages.size());
+        first.unreserve(accepted);
       }
       throw e;
     }
+    rejectStandIns(refusals);
     List<IntakeReceipt> receipts = new ArrayList<>(results.size());
     int handed = 0;
     for (int i = 0; i < results.size(); i++) {
       IntakeResult result = results.get(i);
       NewEntry entry = entries.get(i);
+      if (refused[i] != null) {
+        receipts.add(new IntakeReceipt(result.entryId(), entry.traceId(), null, refused[i].reason()));
+        continue;
+      }
       receipts.add(new IntakeReceipt(result.entryId(), entry.traceId(), result.duplicateOf()));
       if (fast && !result.isDuplicate() && result.entryId().equals(entry.id())) {
         first.handOff(Entries.preClaimed(entry, now));
@@ -116,9 +137,27 @@ final class UpstreamIntake implements Intake {
       }
     }
     if (fast) {
-      first.unreserve(messages.size() - handed);
+      first.unreserve(accepted - handed);
     }
-    backlog.added(messages.size());
+    backlog.added(accepted);
     return receipts;
+  }
+
+  /**
+   * Moves the stored stand-ins of refused messages to {@code REJECTED}. The messages beside them are stored
+   * already, so a failure here is not the caller's: the stand-ins stay leased to this node, and the stage that
+   * claims them after the lease rejects them with the same reason.
+   */
+  private void rejectStandIns(List<Refusal> refusals) {
+    if (refusals.isEmpty()) {
+      return;
+    }
+    try {
+      oversize.reject(refusals);
+    } catch (RuntimeException e) {
+      log.warn("route {}: {} oversized message(s) recorded but not yet marked Rejected ({}); they will be"
+          + " when their lease of {} expires", route.id(), refusals.size(), e.toString(),
+          route.settings().leaseDuration());
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.postoffice.core.memory;
 
+import dev.postoffice.RejectedInputException;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.MessageHandler;
 import dev.postoffice.spi.OutboundMessage;
@@ -124,12 +125,19 @@ public final class InMemoryTransport implements Transport {
     return Check.notNull(destination, "destination") + DEAD_LETTER_SUFFIX;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A body larger than {@code maxMessageBytes} fails the future with {@link RejectedInputException},
+   * naming the size and the limit.
+   */
   @Override
   public CompletableFuture<Void> publish(String destination, OutboundMessage message) {
     Check.notNull(destination, "destination");
     Check.notNull(message, "message");
     if (message.body().length > capabilities.maxMessageBytes()) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException("message " + message.messageId()
+      // Rejected, not retried: the message will never fit (the Transport contract).
+      return CompletableFuture.failedFuture(new RejectedInputException("message " + message.messageId()
           + " has " + message.body().length + " bytes, more than the maxMessageBytes limit of "
           + capabilities.maxMessageBytes() + " bytes of this transport"));
     }

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.model.Payload;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("JacksonCodec")
@@ -94,5 +97,52 @@ class JacksonCodecTest {
   void missingPrimitive() {
     assertThatThrownBy(() -> codec.decode(Payload.json("{\"sensor\":\"s\",\"value\":null}"), Reading.class))
         .isInstanceOf(RejectedInputException.class);
+  }
+
+  @Nested
+  @DisplayName("limits, the same when encoding as when decoding")
+  class Limits {
+    @Test
+    @DisplayName("encodes and decodes a string of exactly the longest length")
+    void longestStringRoundTrips() {
+      String longest = "x".repeat(JacksonCodec.DEFAULT_MAX_STRING_LENGTH);
+      Reading reading = new Reading(longest, 1, Instant.parse("2026-01-01T10:00:00Z"), List.of());
+      assertThat(codec.decode(codec.encode(reading), Reading.class).sensor()).hasSize(1_000_000);
+    }
+
+    @Test
+    @DisplayName("refuses to encode a string one character longer, naming the field and the limit, instead of"
+        + " writing what it would then refuse to read")
+    void longerStringRefusedAtEncode() {
+      Reading reading = new Reading("s", 1, null, List.of("a", "x".repeat(1_000_001)));
+      assertThatThrownBy(() -> codec.encode(reading))
+          .isInstanceOf(RejectedInputException.class)
+          .hasMessage("cannot encode Reading (field tags[1]): a string of 1000001 characters is over the codec's"
+              + " limit of 1000000 (JacksonCodec.DEFAULT_MAX_STRING_LENGTH); decoding would refuse it");
+      assertThatThrownBy(() -> codec.decode(Payload.json("{\"sensor\":\"" + "x".repeat(1_000_001) + "\"}"),
+          Reading.class)).isInstanceOf(RejectedInputException.class);
+    }
+
+    @Test
+    @DisplayName("refuses to encode a number or a nesting deeper than decoding accepts")
+    void numbersAndDepth() {
+      BigDecimal wide = new BigDecimal("1".repeat(101));
+      assertThatThrownBy(() -> codec.encode(Map.of("amount", wide)))
+          .isInstanceOf(RejectedInputException.class)
+          .hasMessageContaining("a number of 101 characters is over the codec's limit of 100")
+          .hasMessageContaining("(field amount)");
+      assertThat(codec.decode(codec.encode(Map.of("amount", new BigDecimal("1".repeat(100)))), Map.class))
+          .containsKey("amount");
+
+      Object deep = List.of();
+      for (int i = 1; i < JacksonCodec.DEFAULT_MAX_NESTING_DEPTH; i++) {
+        deep = List.of(deep);
+      }
+      Payload deepest = codec.encode(deep);
+      assertThat(codec.decode(deepest, Object.class)).isNotNull();
+      Object tooDeep = List.of(deep);
+      assertThatThrownBy(() -> codec.encode(tooDeep))
+          .isInstanceOf(RejectedInputException.class).hasMessageContaining("nesting depth");
+    }
   }
 }

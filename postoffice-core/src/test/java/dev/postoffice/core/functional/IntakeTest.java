@@ -13,11 +13,19 @@ import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.support.Drain;
 import dev.postoffice.core.support.Harness;
 import dev.postoffice.core.support.Models;
+import dev.postoffice.model.Direction;
 import dev.postoffice.model.Entry;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.Layer;
+import dev.postoffice.model.Lease;
 import dev.postoffice.model.Payload;
+import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
+import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.NewEntry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -124,6 +132,51 @@ class IntakeTest {
         assertThat(h.store.find(e.id()).orElseThrow().payload().size()).isZero();
       });
       assertThat(h.coreSaw).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("stores a batch's good messages and answers one Rejected receipt for an oversized one among them")
+    void batchWithOversized() {
+      start(h.settings().toBuilder().maxPayloadBytes(200).build());
+      String huge = "{\"orderId\":\"big\",\"pad\":\"" + "x".repeat(500) + "\",\"lines\":[]}";
+      List<IntakeReceipt> receipts = pipeline.intake(Harness.ORDERS).submitAll(List.of(
+          RawMessage.json(Models.orderJson("a", 1), "k-a"), RawMessage.json(huge, "k-big"),
+          RawMessage.json(Models.orderJson("b", 1), "k-b")));
+      Drain.untilIdle(pipeline, h.transport);
+
+      assertThat(receipts).extracting(IntakeReceipt::isRejected).containsExactly(false, true, false);
+      assertThat(receipts.get(1).rejectedReason()).isEqualTo(
+          "payload of 537 bytes is over route acme-orders's limit of 200 bytes (maxPayloadBytes)");
+      assertThat(receipts.get(0).rejectedReason()).isNull();
+      Entry rejected = h.store.find(receipts.get(1).entryId()).orElseThrow();
+      assertThat(rejected.status()).isEqualTo(Status.REJECTED);
+      assertThat(rejected.lastError()).isEqualTo(receipts.get(1).rejectedReason());
+      assertThat(pipeline.operations().failed(Harness.ORDERS, 10)).singleElement()
+          .extracting(Entry::id).isEqualTo(rejected.id());
+      assertThat(h.coreSaw).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("rejects, once its lease expires, an oversized message's stand-in whose node died before marking it"
+        + " Rejected, instead of working on it")
+    void standInLeftByDeadNode() {
+      start(h.settings().toBuilder().leaseDuration(Duration.ofSeconds(30)).build());
+      String reason = "payload of 537 bytes is over route acme-orders's limit of 200 bytes (maxPayloadBytes)";
+      // What a node leaves when it dies between storing a page (with the stand-in) and marking it Rejected.
+      EntryId standIn = EntryId.random();
+      h.store.intake(List.of(new NewEntry(standIn, RouteId.of(Harness.ORDERS), Direction.UPSTREAM, Layer.L1,
+          Payload.of(new byte[0], Payload.JSON), Map.of("postoffice-original-size", "537",
+              "postoffice-rejected-reason", reason), null, TraceId.random(), null, "intake",
+          new Lease("node-dead", h.clock.instant().plusSeconds(30)))), h.clock.instant());
+      Drain.untilIdle(pipeline, h.transport);
+      assertThat(h.store.find(standIn).orElseThrow().status()).isEqualTo(Status.JUST_IN);
+
+      h.clock.advance(Duration.ofSeconds(31));
+      Drain.untilIdle(pipeline, h.transport);
+      Entry entry = h.store.find(standIn).orElseThrow();
+      assertThat(entry.status()).isEqualTo(Status.REJECTED);
+      assertThat(entry.lastError()).isEqualTo(reason);
+      assertThat(h.store.findBySource(standIn)).isEmpty();
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RetrySettings;
 import dev.postoffice.core.RouteSettings;
+import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.core.support.Drain;
 import dev.postoffice.core.support.Harness;
 import dev.postoffice.core.support.Models;
@@ -96,6 +97,45 @@ class PoisonAndRetryTest {
 
       assertThat(h.store.history(bad.entryId())).extracting(HistoryRecord::to)
           .containsExactly(Status.JUST_IN, Status.REJECTED);
+    }
+
+    @Test
+    @DisplayName("a translator output the codec could not read back is Rejected at once, naming the field and the"
+        + " limit, not retried")
+    void outputOverTheCodecLimit() {
+      Pipeline p = start("node-a", order -> List.of(new Models.LineOrdered(order.orderId(), "x".repeat(1_000_001), 1)),
+          h.settings());
+      IntakeReceipt receipt = p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 1), null));
+      Drain.untilIdle(p, h.transport);
+
+      Entry l2 = l2Of(p, receipt);
+      assertThat(l2.status()).isEqualTo(Status.REJECTED);
+      assertThat(l2.attempts()).isEqualTo(1);
+      assertThat(l2.lastError()).isEqualTo("cannot encode LineOrdered (field sku): a string of 1000001 characters is"
+          + " over the codec's limit of 1000000 (JacksonCodec.DEFAULT_MAX_STRING_LENGTH); decoding would refuse it");
+    }
+
+    @Test
+    @DisplayName("a message the transport refuses as over its size limit ends its publish entry Rejected with the"
+        + " transport's reason, tried once, not retried")
+    void oversizedForTheTransport() {
+      InMemoryTransport small = InMemoryTransport.builder().maxMessageBytes(40).build();
+      Pipeline p = PostOffice.builder().nodeId("node-a").store(h.store).transport(small).clock(h.clock)
+          .manualScheduling().route(h.ordersRoute(Harness::perLine, h.settings())).build().start();
+      pipelines.add(p);
+      IntakeReceipt receipt = p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 1), null));
+      Drain.untilIdle(p, small);
+      h.clock.advance(Duration.ofHours(1));
+      Drain.untilIdle(p, small);
+
+      Entry l4 = p.operations().lineage(receipt.entryId()).descendants().stream()
+          .filter(e -> e.layer() == Layer.L4).findFirst().orElseThrow();
+      assertThat(l4.status()).isEqualTo(Status.REJECTED);
+      assertThat(l4.attempts()).isEqualTo(1);
+      assertThat(l4.lastError()).contains("more than the maxMessageBytes limit of 40 bytes");
+      assertThat(h.store.history(l4.id())).extracting(HistoryRecord::to)
+          .containsExactly(Status.JUST_IN, Status.REJECTED);
+      small.close();
     }
   }
 

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postoffice.Intake;
 import dev.postoffice.RawMessage;
 import dev.postoffice.core.Pipeline;
+import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.dispatch.PartnerStub;
 import dev.postoffice.core.dispatch.PartnerStub.Reply;
 import dev.postoffice.core.support.Harness;
 import dev.postoffice.core.support.Models;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Layer;
+import dev.postoffice.model.Status;
 import dev.postoffice.spi.EntryQuery;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -67,10 +69,18 @@ class PollingIngestorTest {
   }
 
   private PollingIngestor start(String node, PollingIngestor.Builder poller) {
+    return start(node, poller, h.settings());
+  }
+
+  private PollingIngestor start(String node, PollingIngestor.Builder poller, RouteSettings settings) {
     PollingIngestor ingestor = poller.manualPolling().build();
-    pipelines.add(h.pipeline(node).route(h.ordersRoute(Harness::perLine, h.settings()))
+    pipelines.add(h.pipeline(node).route(h.ordersRoute(Harness::perLine, settings))
         .ingestor(Harness.ORDERS, ingestor).build().start());
     return ingestor;
+  }
+
+  private List<Entry> layerOne() {
+    return h.store.query(new EntryQuery(null, Layer.L1, null, null, 10_000, false));
   }
 
   private List<String> storedOrders() {
@@ -131,6 +141,66 @@ class PollingIngestorTest {
       PollResult rest = third.pollOnce();
       assertThat(rest.records()).isEqualTo(3);
       assertThat(storedOrders()).isEqualTo(allOrders());
+    }
+  }
+
+  @Nested
+  @DisplayName("oversized records")
+  class Oversized {
+    private final String huge = "{\"orderId\":\"big\",\"pad\":\"" + "x".repeat(500) + "\",\"lines\":[]}";
+
+    /** A partner whose first page holds one record over the route's 200-byte limit between two good ones. */
+    private Page page(String cursor) {
+      if (cursor == null) {
+        return Page.last(List.of(RawMessage.json(Models.orderJson("ok-1", 1), "ok-1"), RawMessage.json(huge, "big"),
+            RawMessage.json(Models.orderJson("ok-2", 1), "ok-2")), "3");
+      }
+      return Page.last(List.of(), cursor);
+    }
+
+    @Test
+    @DisplayName("commits the page's good records and its cursor, records the oversized one Rejected once, and a"
+        + " second poll adds nothing")
+    void onePoisonRecordDoesNotHoldThePage() {
+      PollingIngestor poller = start("node-a", PollingIngestor.builder(this::page),
+          h.settings().toBuilder().maxPayloadBytes(200).build());
+
+      PollResult result = poller.pollOnce();
+      assertThat(result.error()).isEmpty();
+      assertThat(result.pages()).isEqualTo(1);
+      assertThat(result.records()).isEqualTo(3);
+      assertThat(result.rejected()).isEqualTo(1);
+      assertThat(pipelines.get(0).intake(Harness.ORDERS).cursor("default")).contains("3");
+      assertThat(poller.pollOnce().error()).isEmpty();
+
+      List<Entry> entries = layerOne();
+      assertThat(entries).filteredOn(e -> e.status() == Status.REJECTED).singleElement().satisfies(e -> {
+        assertThat(e.lastError()).isEqualTo("payload of 537 bytes is over route acme-orders's limit of 200 bytes"
+            + " (maxPayloadBytes)");
+        assertThat(e.headers()).containsEntry("postoffice-original-dedup-key", "big");
+      });
+      assertThat(entries).filteredOn(e -> e.status() != Status.REJECTED).extracting(Entry::dedupKey)
+          .containsExactlyInAnyOrder("ok-1", "ok-2");
+    }
+
+    @Test
+    @DisplayName("records nothing for a page another node stored first: the oversized record is Rejected once")
+    void staleCursorRecordsNoSecondRejection() {
+      AtomicBoolean raced = new AtomicBoolean();
+      Intake[] intake = new Intake[1];
+      PollingIngestor poller = start("node-a", PollingIngestor.builder(cursor -> {
+        Page page = page(cursor);
+        if (!raced.getAndSet(true)) {
+          intake[0].submitPage(page.records(), "default", cursor, page.nextCursor());
+        }
+        return page;
+      }), h.settings().toBuilder().maxPayloadBytes(200).build());
+      intake[0] = pipelines.get(0).intake(Harness.ORDERS);
+
+      PollResult result = poller.pollOnce();
+      assertThat(result.staleCursors()).isEqualTo(1);
+      assertThat(layerOne()).filteredOn(e -> e.status() == Status.REJECTED).hasSize(1);
+      assertThat(layerOne()).hasSize(3);
     }
   }
 

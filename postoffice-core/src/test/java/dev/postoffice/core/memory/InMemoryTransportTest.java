@@ -3,6 +3,7 @@ package dev.postoffice.core.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.postoffice.RejectedInputException;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.OutboundMessage;
@@ -69,13 +70,14 @@ class InMemoryTransportTest {
     }
 
     @Test
-    @DisplayName("a body over maxMessageBytes fails the publish, naming the size and the limit")
+    @DisplayName("a body over maxMessageBytes fails the publish with RejectedInputException, naming the size and the"
+        + " limit")
     void oversized() {
       transport = InMemoryTransport.builder().maxMessageBytes(10).build();
       transport.declare("q");
       assertThat(transport.publish("q", message("ok", 10))).isCompleted();
       assertThat(failure(transport.publish("q", message("big", 11))))
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(RejectedInputException.class)
           .hasMessage("message big has 11 bytes, more than the maxMessageBytes limit of 10 bytes of this transport");
       assertThat(transport.capabilities().maxMessageBytes()).isEqualTo(10);
     }

@@ -1,11 +1,13 @@
 package dev.postoffice.jdbc.internal;
 
+import dev.postoffice.ConfigurationException;
 import dev.postoffice.jdbc.JdbcDialect;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,6 +15,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -20,7 +23,8 @@ import java.util.concurrent.ConcurrentMap;
  * Applies the versioned SQL files shipped in the jar ({@code dev/postoffice/jdbc/schema/<dialect>/V<n>__*.sql})
  * and records each in a schema-version table. Several nodes may migrate at once: they serialize on a database
  * lock (PostgreSQL advisory lock, MariaDB {@code GET_LOCK}; H2, embedded, on a lock in this JVM) and every
- * statement is {@code IF NOT EXISTS}.
+ * statement is {@code IF NOT EXISTS}. A MariaDB before 10.6 or MySQL before 8.0.1 (no {@code SKIP LOCKED}) is
+ * refused with a {@link ConfigurationException} naming its version, before anything is created.
  */
 public final class Migrator {
   /** The schema files in order; version n is element n-1. */
@@ -81,6 +85,7 @@ public final class Migrator {
     }
     return transactions.withHandle("migrate", h -> {
       Connection c = h.getConnection();
+      requireSkipLocked(c);
       String name = "postoffice:" + c.getCatalog() + ":" + tables.prefix();
       name = name.length() > 64 ? name.substring(0, 64) : name;
       try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, ?)")) {
@@ -102,6 +107,16 @@ public final class Migrator {
         }
       }
     });
+  }
+
+  /** Refuses a MariaDB or MySQL server too old for the claim query, before anything is created. */
+  private static void requireSkipLocked(Connection c) throws SQLException {
+    DatabaseMetaData meta = c.getMetaData();
+    Optional<String> refusal = ServerVersion.refusal(meta.getDatabaseProductName(),
+        meta.getDatabaseProductVersion());
+    if (refusal.isPresent()) {
+      throw new ConfigurationException(List.of(refusal.get()));
+    }
   }
 
   private int applyPending(Connection c, Instant now) throws SQLException {

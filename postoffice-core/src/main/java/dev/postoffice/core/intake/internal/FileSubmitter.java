@@ -2,8 +2,8 @@ package dev.postoffice.core.intake.internal;
 
 import dev.postoffice.BacklogFullException;
 import dev.postoffice.Intake;
+import dev.postoffice.IntakeReceipt;
 import dev.postoffice.RawMessage;
-import dev.postoffice.RejectedInputException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,18 +55,12 @@ public final class FileSubmitter {
     for (int from = 0; from < messages.size(); from += batchSize) {
       List<RawMessage> chunk = messages.subList(from, Math.min(messages.size(), from + batchSize));
       try {
-        intake.submitAll(chunk);
-        stored += chunk.size();
-      } catch (RejectedInputException e) {
-        // One message is over the route's size limit: store the others one by one to find it.
-        for (RawMessage message : chunk) {
-          try {
-            intake.submit(message);
+        List<IntakeReceipt> receipts = intake.submitAll(chunk);
+        for (int i = 0; i < receipts.size(); i++) {
+          if (receipts.get(i).isRejected()) {
+            bad.put(line(chunk.get(i)), receipts.get(i).rejectedReason());
+          } else {
             stored++;
-          } catch (RejectedInputException rejected) {
-            bad.put(line(message), rejected.getMessage());
-          } catch (RuntimeException other) {
-            throw notNow(other);
           }
         }
       } catch (RuntimeException e) {
