@@ -188,7 +188,8 @@ public interface StatusStore extends AutoCloseable {
 
   /**
    * Releases the leases an owner holds on claimable entries of every route, for a graceful shutdown: they
-   * become claimable at once, and the attempt the claim counted is given back. No history row (the status
+   * become claimable at once. The attempt the claim counted stays counted: {@code attempts} is the fencing
+   * token and never decreases, so the next claim gets a token no earlier claim had. No history row (the status
    * does not change).
    *
    * @param owner the node id

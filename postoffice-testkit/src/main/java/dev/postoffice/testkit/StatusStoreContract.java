@@ -1343,7 +1343,7 @@ public abstract class StatusStoreContract {
   @DisplayName("release")
   class Release {
     @Test
-    @DisplayName("releases an owner's leases: claimable at once, the attempt given back, no history row")
+    @DisplayName("releases an owner's leases: claimable at once, the attempt still counted, no history row")
     void releases() {
       intakeOne();
       tick();
@@ -1357,7 +1357,7 @@ public abstract class StatusStoreContract {
       for (Entry e : mine) {
         Entry after = get(e.id());
         assertThat(after.lease()).isNull();
-        assertThat(after.attempts()).isZero();
+        assertThat(after.attempts()).as("attempts never decrease: they are the fencing token").isEqualTo(1);
         assertThat(history(e.id())).hasSize(1);
       }
       assertThat(get(theirs.id()).lease().owner()).isEqualTo(OTHER);
@@ -1382,8 +1382,23 @@ public abstract class StatusStoreContract {
       store.release(OWNER, now());
       Entry after = get(again.id());
       assertThat(after.status()).isEqualTo(Status.RETRYING);
-      assertThat(after.attempts()).isEqualTo(1);
+      assertThat(after.attempts()).isEqualTo(2);
       assertThat(claim(1)).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("never hands out a fencing token twice: the claim after a release gets a new one, the old is refused")
+    void tokenNotReused() {
+      Entry first = intakeOne();
+      Entry before = claim(1).get(0);
+      store.release(OWNER, now());
+      Entry again = claim(1).get(0);
+
+      assertThat(again.id()).isEqualTo(first.id());
+      assertThat(again.attempts()).isGreaterThan(before.attempts());
+      assertThat(commit(done(before, Status.PROCESSED)).refused()).containsExactly(first.id());
+      assertThat(get(first.id()).status()).isEqualTo(Status.JUST_IN);
+      assertThat(commit(done(again, Status.PROCESSED)).applied()).containsExactly(first.id());
     }
   }
 

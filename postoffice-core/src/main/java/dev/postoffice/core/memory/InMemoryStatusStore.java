@@ -443,8 +443,9 @@ public final class InMemoryStatusStore implements StatusStore {
         for (StoredEntry rec : lane.withLease()) {
           Entry e = rec.entry;
           if (e.lease().owner().equals(owner)) {
-            update(rec, e.toBuilder()
-                .lease(null).attempts(Math.max(0, e.attempts() - 1)).updatedAt(now).build(), now);
+            // The attempt stays counted: attempts is the fencing token, and a token must never be handed out
+            // twice (a worker of this node still running after shutdown would otherwise match a later claim).
+            update(rec, e.toBuilder().lease(null).updatedAt(now).build(), now);
             released++;
           }
         }

@@ -132,8 +132,10 @@ final class ChangeOps {
   }
 
   int release(Connection c, String owner, Instant now) throws SQLException {
+    // attempts is left as it is: it is the fencing token, and giving it back would hand the same token out
+    // twice (a stale completion of the released claim would then match the next claim of the same owner).
     String sql = "UPDATE " + tables.entry() + " SET lease_owner = NULL, lease_expires_at = NULL,"
-        + " attempts = attempts - 1, updated_at = ? WHERE lease_owner = ? AND status IN ('JUST_IN', 'RETRYING')";
+        + " updated_at = ? WHERE lease_owner = ? AND status IN ('JUST_IN', 'RETRYING')";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, Rows.nanos(now));
       ps.setString(2, owner);
