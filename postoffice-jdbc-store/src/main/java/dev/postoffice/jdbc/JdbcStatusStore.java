@@ -157,7 +157,9 @@ public final class JdbcStatusStore implements StatusStore {
    * Deletes whole traces (entries, history, dedup keys) none of whose entries is waiting ({@code JUST_IN},
    * {@code RETRYING}, {@code QUEUED}) and whose newest change is before a time. Works in batches of
    * {@code batchSize} traces, one short transaction each, until none is left. A message re-sent with a dedup
-   * key of a purged trace is new again.
+   * key of a purged trace is new again. Only entries still finished and old when they are deleted go: an entry
+   * that joins a selected trace meanwhile (a replay, a downstream message carrying an old trace id) stays, with
+   * its history.
    *
    * @param before purge traces whose every entry was last updated strictly before this time
    * @param batchSize traces per transaction, 1 to 10000
