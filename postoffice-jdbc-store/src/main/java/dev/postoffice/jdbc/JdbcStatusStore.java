@@ -1,6 +1,7 @@
 package dev.postoffice.jdbc;
 
 import dev.postoffice.jdbc.internal.Migrator;
+import dev.postoffice.jdbc.internal.StoreClock;
 import dev.postoffice.jdbc.internal.StoreOperations;
 import dev.postoffice.jdbc.internal.Tables;
 import dev.postoffice.jdbc.internal.Transactions;
@@ -15,6 +16,7 @@ import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.CursorUpdate;
 import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.HeldLease;
 import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
 import dev.postoffice.spi.StatusCount;
@@ -22,6 +24,7 @@ import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.StoreCapabilities;
 import java.io.IOException;
 import java.io.Writer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -38,6 +41,9 @@ import org.jdbi.v3.core.Jdbi;
  * dead cannot overwrite newer work. Claims, outputs, status changes and history are written in batches, one
  * transaction per call. Deadlocks and serialization failures are retried; an unreachable database surfaces as
  * {@link dev.postoffice.StoreUnavailableException}.
+ *
+ * <p>Leases and due times are judged on the database's clock by default ({@link JdbcClock}), so nodes whose
+ * clocks differ still agree on when a lease expires: a node whose clock is ahead does not take over work early.
  *
  * <pre>{@code
  * HikariDataSource dataSource = new HikariDataSource(config); // the host's pool
@@ -58,7 +64,8 @@ public final class JdbcStatusStore implements StatusStore {
     this.config = config;
     Transactions tx = new Transactions(config.jdbi(), config.tables().dialect());
     this.migrator = new Migrator(config.tables(), tx);
-    this.ops = new StoreOperations(config.tables(), tx);
+    this.ops = new StoreOperations(config.tables(), tx,
+        new StoreClock(config.tables().dialect(), config.clock() == JdbcClock.DATABASE));
   }
 
   /**
@@ -263,6 +270,27 @@ public final class JdbcStatusStore implements StatusStore {
     return ops.release(owner, now);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here, on the store's clock ({@link JdbcStoreBuilder#clock}): the database's by default. One statement on
+   * PostgreSQL, one batched update on the others.
+   */
+  @Override
+  public Set<EntryId> renew(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+    StatusStore.checkRenewal(owner, leases, leaseDuration, now);
+    return ops.renew(owner, leases, leaseDuration, now);
+  }
+
+  /**
+   * Returns the clock leases and due times are judged on (set on the builder).
+   *
+   * @return the clock
+   */
+  public JdbcClock clock() {
+    return config.clock();
+  }
+
   @Override
   public Optional<Entry> find(EntryId id) {
     return ops.find(Objects.requireNonNull(id, "id cannot be null"));
@@ -308,5 +336,5 @@ public final class JdbcStatusStore implements StatusStore {
   }
 
   /** The fixed configuration a builder produced. */
-  record Config(Jdbi jdbi, Tables tables, StoreCapabilities capabilities) {}
+  record Config(Jdbi jdbi, Tables tables, StoreCapabilities capabilities, JdbcClock clock) {}
 }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Builds a {@link JdbcStatusStore} or a {@link JdbcReceiptLog}: the dialect and the table prefix. Not
+ * Builds a {@link JdbcStatusStore} or a {@link JdbcReceiptLog}: the dialect, the table prefix and the clock. Not
  * thread-safe; {@link #build()} copies the settings into the immutable store.
  *
  * @param <T> what it builds
@@ -22,12 +22,16 @@ public final class JdbcStoreBuilder<T> {
   /** The longest table prefix accepted (index names must stay under every database's identifier limit). */
   public static final int MAX_PREFIX_LENGTH = 30;
 
+  /** The default clock for leases and due times: the database's. */
+  public static final JdbcClock DEFAULT_CLOCK = JdbcClock.DATABASE;
+
   private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]*");
 
   private final Jdbi jdbi;
   private final Function<JdbcStatusStore.Config, T> factory;
   private JdbcDialect dialect;
   private String tablePrefix = DEFAULT_TABLE_PREFIX;
+  private JdbcClock clock = DEFAULT_CLOCK;
 
   JdbcStoreBuilder(Jdbi jdbi, Function<JdbcStatusStore.Config, T> factory) {
     this.jdbi = jdbi;
@@ -67,6 +71,21 @@ public final class JdbcStoreBuilder<T> {
   }
 
   /**
+   * Sets the clock leases and due times are judged on. Defaults to {@link JdbcClock#DATABASE}: nodes whose
+   * clocks differ still agree on when a lease expires and when a retry is due. {@link JdbcClock#ENGINE} is for
+   * tests that move the engine's clock (a {@code MutableClock}) over a JDBC store. (A receipt log has no
+   * leases; it ignores this.)
+   *
+   * @param clock the clock
+   * @return this builder
+   * @throws NullPointerException if clock is null
+   */
+  public JdbcStoreBuilder<T> clock(JdbcClock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+    return this;
+  }
+
+  /**
    * Builds it. Opens one connection to detect the dialect and the capabilities.
    *
    * @return the store
@@ -85,6 +104,6 @@ public final class JdbcStoreBuilder<T> {
         && !url.startsWith("jdbc:h2:ssl:");
     boolean inMemory = chosen == JdbcDialect.H2 && url.startsWith("jdbc:h2:mem:");
     StoreCapabilities caps = new StoreCapabilities(!inMemory, !embeddedH2, chosen.skipLocked());
-    return factory.apply(new JdbcStatusStore.Config(jdbi, new Tables(chosen, tablePrefix), caps));
+    return factory.apply(new JdbcStatusStore.Config(jdbi, new Tables(chosen, tablePrefix), caps, clock));
   }
 }

@@ -13,15 +13,19 @@ import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.CursorUpdate;
 import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.HeldLease;
 import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
 import dev.postoffice.spi.StatusCount;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The store's operations, each in its own transaction with retries; {@code JdbcStatusStore} is a thin facade
@@ -29,6 +33,7 @@ import java.util.Set;
  */
 public final class StoreOperations {
   private final Transactions tx;
+  private final StoreClock clock;
   private final IntakeOps intake;
   private final ClaimOps claims;
   private final CommitOps commits;
@@ -45,17 +50,19 @@ public final class StoreOperations {
    *
    * @param tables the tables
    * @param tx the transaction runner
+   * @param clock the clock leases and due times are judged on
    */
-  public StoreOperations(Tables tables, Transactions tx) {
+  public StoreOperations(Tables tables, Transactions tx, StoreClock clock) {
     this.tx = tx;
-    EntryWriter writer = new EntryWriter(tables);
+    this.clock = clock;
+    EntryWriter writer = new EntryWriter(tables, clock);
     this.intake = new IntakeOps(tables, writer);
-    this.claims = new ClaimOps(tables);
-    this.commits = new CommitOps(tables, writer);
+    this.claims = new ClaimOps(tables, clock);
+    this.commits = new CommitOps(tables, writer, clock);
     this.changes = new ChangeOps(tables, writer);
     this.queries = new QueryOps(tables);
     this.retention = new RetentionOps(tables);
-    this.pg = tables.dialect() == JdbcDialect.POSTGRESQL ? new PgOps(tables) : null;
+    this.pg = tables.dialect() == JdbcDialect.POSTGRESQL ? new PgOps(tables, clock) : null;
     this.analyzer = pg == null ? null : new YoungTableAnalyzer(tx, tables.entry());
   }
 
@@ -166,6 +173,24 @@ public final class StoreOperations {
   /** See {@code StatusStore#release}. @param owner the node @param now the time @return how many */
   public int release(String owner, Instant now) {
     return tx.inTransaction("release", false, h -> changes.release(h.getConnection(), owner, now));
+  }
+
+  /** See {@code StatusStore#renew}. @param owner the node @param leases the leases @param leaseDuration how
+   * long @param now the time @return the ids held */
+  public Set<EntryId> renew(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+    Map<String, Integer> tokens = new TreeMap<>();
+    for (HeldLease lease : leases) {
+      // A lease given twice with two tokens: at most one can match, and the first given is the one checked.
+      tokens.putIfAbsent(lease.entryId().value(), lease.token());
+    }
+    if (tokens.isEmpty()) {
+      return Set.of();
+    }
+    if (pg != null) {
+      return tx.statement("renew", h -> pg.renew(h.getConnection(), owner, tokens, leaseDuration, now));
+    }
+    return tx.inTransaction("renew", false,
+        h -> changes.renew(h.getConnection(), owner, tokens, leaseDuration, clock, now));
   }
 
   /** See {@code StatusStore#find}. @param id the entry @return the entry */
