@@ -62,7 +62,7 @@ public final class JdbcStatusStore implements StatusStore {
 
   private JdbcStatusStore(Config config) {
     this.config = config;
-    Transactions tx = new Transactions(config.jdbi(), config.tables().dialect());
+    Transactions tx = new Transactions(config.jdbi(), config.tables().dialect(), config.statementTimeout());
     this.migrator = new Migrator(config.tables(), tx);
     this.ops = new StoreOperations(config.tables(), tx,
         new StoreClock(config.tables().dialect(), config.clock() == JdbcClock.DATABASE));
@@ -336,5 +336,6 @@ public final class JdbcStatusStore implements StatusStore {
   }
 
   /** The fixed configuration a builder produced. */
-  record Config(Jdbi jdbi, Tables tables, StoreCapabilities capabilities, JdbcClock clock) {}
+  record Config(Jdbi jdbi, Tables tables, StoreCapabilities capabilities, JdbcClock clock,
+      Duration statementTimeout) {}
 }
