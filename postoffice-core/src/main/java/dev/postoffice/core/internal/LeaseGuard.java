@@ -63,15 +63,29 @@ final class LeaseGuard {
 
   /** The leases of one batch, confirmed as its calls go. Used by one thread. */
   final class Batch {
-    private final List<Entry> entries;
+    /** The batch's leases, each entry once (its newest claim). */
+    private final List<HeldLease> leases = new ArrayList<>();
     /** When each lease was last known held, on this node's clock. */
-    private final Map<EntryId, Instant> confirmedAt = new HashMap<>();
-    private final Map<EntryId, RuntimeException> lost = new HashMap<>();
+    private final Map<HeldLease, Instant> confirmedAt = new HashMap<>();
+    private final Map<HeldLease, RuntimeException> lost = new HashMap<>();
 
     private Batch(List<Entry> entries) {
-      this.entries = entries;
+      // An entry can be in a batch twice: a copy handed over in memory whose lease expired meanwhile, and the
+      // claim of it this node then made from the store. Only the newest claim (the highest token) may call.
+      Map<EntryId, HeldLease> newest = new HashMap<>();
       for (Entry e : entries) {
-        confirmedAt.put(e.id(), e.updatedAt());
+        HeldLease lease = HeldLease.of(e);
+        confirmedAt.putIfAbsent(lease, e.updatedAt());
+        newest.merge(e.id(), lease, (a, b) -> a.token() >= b.token() ? a : b);
+      }
+      for (HeldLease lease : confirmedAt.keySet()) {
+        if (newest.get(lease.entryId()).equals(lease)) {
+          leases.add(lease);
+        } else {
+          lost.put(lease, new LeaseLost("not sent: entry " + lease.entryId() + " was claimed again by this node"
+              + " (token " + newest.get(lease.entryId()).token() + "); this copy's claim (token " + lease.token()
+              + ") is stale"));
+        }
       }
     }
 
@@ -84,42 +98,43 @@ final class LeaseGuard {
      *     {@link LeaseLost} (commit nothing) or a transient failure (the lease could not be confirmed)
      */
     RuntimeException refusal(Entry entry) {
-      RuntimeException known = lost.get(entry.id());
+      HeldLease lease = HeldLease.of(entry);
+      RuntimeException known = lost.get(lease);
       if (known != null) {
         return known;
       }
       Instant now = clock.instant();
-      if (Duration.between(confirmedAt.get(entry.id()), now).compareTo(fresh) < 0) {
+      if (Duration.between(confirmedAt.get(lease), now).compareTo(fresh) < 0) {
         return null;
       }
       renew(now);
-      return lost.get(entry.id());
+      return lost.get(lease);
     }
 
     private void renew(Instant now) {
-      List<HeldLease> leases = new ArrayList<>();
-      for (Entry e : entries) {
-        if (!lost.containsKey(e.id())) {
-          leases.add(HeldLease.of(e));
+      List<HeldLease> pending = new ArrayList<>();
+      for (HeldLease lease : leases) {
+        if (!lost.containsKey(lease)) {
+          pending.add(lease);
         }
       }
       Set<EntryId> held;
       try {
-        held = store.renew(owner, leases, leaseDuration, now);
+        held = store.renew(owner, pending, leaseDuration, now);
       } catch (StoreUnavailableException e) {
         // Unconfirmed is not held: better a retry later than a call another node may be making too.
         TransientFailureException unconfirmed = new TransientFailureException(
             "not sent: this node could not confirm its lease, the store is unavailable: " + e.getMessage());
-        leases.forEach(l -> lost.put(l.entryId(), unconfirmed));
+        pending.forEach(l -> lost.put(l, unconfirmed));
         return;
       }
       Set<EntryId> gone = new HashSet<>();
-      for (HeldLease l : leases) {
-        if (held.contains(l.entryId())) {
-          confirmedAt.put(l.entryId(), now);
+      for (HeldLease lease : pending) {
+        if (held.contains(lease.entryId())) {
+          confirmedAt.put(lease, now);
         } else {
-          gone.add(l.entryId());
-          lost.put(l.entryId(), new LeaseLost("not sent: this node's lease on entry " + l.entryId()
+          gone.add(lease.entryId());
+          lost.put(lease, new LeaseLost("not sent: this node's lease on entry " + lease.entryId()
               + " was taken over by another node or its status moved on; the newer work stands"));
         }
       }
