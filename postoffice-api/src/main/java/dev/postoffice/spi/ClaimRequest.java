@@ -13,8 +13,9 @@ import java.util.Objects;
  * @param layer the layer whose entries to claim
  * @param limit the most entries to return, at least 1
  * @param owner the claiming node's id
- * @param leaseDuration how long the claim holds
- * @param now the engine's current time; stores never read their own clock for due times and leases
+ * @param leaseDuration how long the claim holds, from the store's now
+ * @param now the caller's current time: recorded as the claimed entries' {@code updatedAt}; a store on a clock
+ *     of its own (see {@link StatusStore}, "Time") judges what is due and when the lease expires on that clock
  */
 public record ClaimRequest(
     RouteId route, Layer layer, int limit, String owner, Duration leaseDuration, Instant now) {

@@ -9,11 +9,13 @@ import dev.postoffice.model.HistoryRecord;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,8 +23,23 @@ import java.util.Set;
  * Where every entry, its status and its history live. The store is the source of truth: the engine keeps no
  * state that a crash could lose. Every method here is one atomic operation.
  *
- * <p>Time: stores never read a clock of their own for statuses, due times or leases; the engine passes
- * {@code now}. Every status change, including creation, appends a {@link HistoryRecord} in the same
+ * <p>Time: the caller passes {@code now}, its clock's reading, to every call that writes. A store judges leases
+ * and due times on <em>one</em> clock for all its callers, so that nodes whose clocks differ still agree on
+ * when a lease expires and when a retry is due:
+ *
+ * <ul>
+ *   <li>a store used by one process may take the {@code now} it is given as that clock (the in-memory store
+ *       does: its clock is the engine's injected {@code Clock});
+ *   <li>a store shared by several nodes uses a clock of its own (the JDBC store uses the database's clock by
+ *       default). It then reads every absolute time the caller computed from its {@code now} as a delay from
+ *       that {@code now}: a claim's lease lasts {@code leaseDuration} from the store's now, a completion's
+ *       {@code nextAttemptAt} is due {@code nextAttemptAt - now} after the store's now, a new entry's lease
+ *       ({@link NewEntry#lease()}) expires {@code expiresAt - now} after it. Leases and due times read back
+ *       ({@link Entry#lease()}, {@link Entry#nextAttemptAt()}) are on the store's clock.
+ * </ul>
+ *
+ * <p>Times kept for the record ({@code createdAt}, {@code updatedAt}, history) are the caller's {@code now} in
+ * every store. Every status change, including creation, appends a {@link HistoryRecord} in the same
  * transaction. Every method may throw {@link StoreUnavailableException} when the database cannot be reached;
  * nothing was changed then.
  *
@@ -74,8 +91,9 @@ public interface StatusStore extends AutoCloseable {
   /**
    * Claims due entries of a route and layer for one owner. An entry is due when its status is claimable
    * ({@code JUST_IN}, or {@code RETRYING} with {@code nextAttemptAt <= now}) and it has no lease or its lease
-   * expired ({@code expiresAt <= now}). Each claimed entry gets a lease {@code (owner, now + leaseDuration)}
-   * and its {@code attempts} incremented by one; the returned entries show both and include payloads.
+   * expired ({@code expiresAt <= now}), {@code now} being the store's clock (see "Time" above): a node whose
+   * clock is ahead does not take over a lease early. Each claimed entry gets a lease
+   * {@code (owner, now + leaseDuration)} and its {@code attempts} incremented by one; the returned entries show both and include payloads.
    * Oldest first (by creation time, then insertion order); the claim also sets {@code updatedAt}. Concurrent
    * claimers, in this process or another, never receive the same entry while its lease holds.
    *
@@ -188,7 +206,8 @@ public interface StatusStore extends AutoCloseable {
 
   /**
    * Releases the leases an owner holds on claimable entries of every route, for a graceful shutdown: they
-   * become claimable at once, and the attempt the claim counted is given back. No history row (the status
+   * become claimable at once. The attempt the claim counted stays counted: {@code attempts} is the fencing
+   * token and never decreases, so the next claim gets a token no earlier claim had. No history row (the status
    * does not change).
    *
    * @param owner the node id
@@ -196,6 +215,57 @@ public interface StatusStore extends AutoCloseable {
    * @return how many leases were released
    */
   int release(String owner, Instant now);
+
+  /**
+   * Confirms that an owner still holds leases, and extends them, before it makes an external call for their
+   * entries (a publish, a partner call): a call made for an entry whose lease another node took over is made
+   * twice. A lease is held when its entry still has a claimable status, a lease owned by {@code owner} and
+   * {@code attempts == token} (the fencing of {@link #commit}), even if it expired meanwhile: nobody claimed
+   * the entry since, and a renewal and a claim exclude each other. Each held lease is extended to expire no
+   * earlier than the store's now plus {@code leaseDuration} (never shortened; see "Time" above). Nothing else
+   * changes, and no history row is written.
+   *
+   * <p>The default implementation, for stores written before this method, only confirms, through
+   * {@link #find}, and extends nothing; it is not atomic. Stores override it.
+   *
+   * @param owner the node id
+   * @param leases the leases to confirm; a lease given twice counts once, an unknown entry is not held
+   * @param leaseDuration how long each held lease lasts from now, at least
+   * @param now the caller's current time
+   * @return the ids of the entries whose lease the owner holds (now extended); the caller makes no external
+   *     call for the others
+   * @throws IllegalArgumentException if leaseDuration is not positive
+   */
+  default Set<EntryId> renew(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+    checkRenewal(owner, leases, leaseDuration, now);
+    Set<EntryId> held = new HashSet<>();
+    for (HeldLease lease : leases) {
+      find(lease.entryId()).filter(e -> e.status().isClaimable() && e.lease() != null
+          && e.lease().owner().equals(owner) && e.attempts() == lease.token()).ifPresent(e -> held.add(e.id()));
+    }
+    return held;
+  }
+
+  /**
+   * Checks the arguments of {@link #renew}.
+   *
+   * @param owner the node id
+   * @param leases the leases
+   * @param leaseDuration the duration
+   * @param now the time
+   * @throws NullPointerException if an argument is null or leases holds null
+   * @throws IllegalArgumentException if leaseDuration is not positive
+   */
+  static void checkRenewal(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+    Objects.requireNonNull(owner, "owner cannot be null");
+    Objects.requireNonNull(leases, "leases cannot be null");
+    Objects.requireNonNull(leaseDuration, "leaseDuration cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    leases.forEach(l -> Objects.requireNonNull(l, "leases cannot contain null"));
+    if (leaseDuration.isNegative() || leaseDuration.isZero()) {
+      throw new IllegalArgumentException("leaseDuration must be positive, but was " + leaseDuration);
+    }
+  }
 
   /**
    * Finds an entry, with its payload.

@@ -12,11 +12,13 @@ import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.CursorUpdate;
 import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.HeldLease;
 import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
 import dev.postoffice.spi.StatusCount;
 import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.StoreCapabilities;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
@@ -158,6 +160,11 @@ final class AckClock implements StatusStore {
   @Override
   public Entry replay(EntryId id, String detail, Instant now) {
     return delegate.replay(id, detail, now);
+  }
+
+  @Override
+  public Set<EntryId> renew(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+    return delegate.renew(owner, leases, leaseDuration, now);
   }
 
   @Override

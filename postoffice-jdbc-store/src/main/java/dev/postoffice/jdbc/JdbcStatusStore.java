@@ -1,6 +1,7 @@
 package dev.postoffice.jdbc;
 
 import dev.postoffice.jdbc.internal.Migrator;
+import dev.postoffice.jdbc.internal.StoreClock;
 import dev.postoffice.jdbc.internal.StoreOperations;
 import dev.postoffice.jdbc.internal.Tables;
 import dev.postoffice.jdbc.internal.Transactions;
@@ -15,6 +16,7 @@ import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.CursorUpdate;
 import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.HeldLease;
 import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
 import dev.postoffice.spi.StatusCount;
@@ -23,6 +25,7 @@ import dev.postoffice.spi.StorableText;
 import dev.postoffice.spi.StoreCapabilities;
 import java.io.IOException;
 import java.io.Writer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -39,6 +42,9 @@ import org.jdbi.v3.core.Jdbi;
  * dead cannot overwrite newer work. Claims, outputs, status changes and history are written in batches, one
  * transaction per call. Deadlocks and serialization failures are retried; an unreachable database surfaces as
  * {@link dev.postoffice.StoreUnavailableException}.
+ *
+ * <p>Leases and due times are judged on the database's clock by default ({@link JdbcClock}), so nodes whose
+ * clocks differ still agree on when a lease expires: a node whose clock is ahead does not take over work early.
  *
  * <pre>{@code
  * HikariDataSource dataSource = new HikariDataSource(config); // the host's pool
@@ -57,9 +63,10 @@ public final class JdbcStatusStore implements StatusStore {
 
   private JdbcStatusStore(Config config) {
     this.config = config;
-    Transactions tx = new Transactions(config.jdbi(), config.tables().dialect());
+    Transactions tx = new Transactions(config.jdbi(), config.tables().dialect(), config.statementTimeout());
     this.migrator = new Migrator(config.tables(), tx);
-    this.ops = new StoreOperations(config.tables(), tx);
+    this.ops = new StoreOperations(config.tables(), tx,
+        new StoreClock(config.tables().dialect(), config.clock() == JdbcClock.DATABASE));
   }
 
   /**
@@ -161,7 +168,9 @@ public final class JdbcStatusStore implements StatusStore {
    * Deletes whole traces (entries, history, dedup keys) none of whose entries is waiting ({@code JUST_IN},
    * {@code RETRYING}, {@code QUEUED}) and whose newest change is before a time. Works in batches of
    * {@code batchSize} traces, one short transaction each, until none is left. A message re-sent with a dedup
-   * key of a purged trace is new again.
+   * key of a purged trace is new again. Only entries still finished and old when they are deleted go: an entry
+   * that joins a selected trace meanwhile (a replay, a downstream message carrying an old trace id) stays, with
+   * its history.
    *
    * @param before purge traces whose every entry was last updated strictly before this time
    * @param batchSize traces per transaction, 1 to 10000
@@ -265,6 +274,27 @@ public final class JdbcStatusStore implements StatusStore {
     return ops.release(owner, now);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here, on the store's clock ({@link JdbcStoreBuilder#clock}): the database's by default. One statement on
+   * PostgreSQL, one batched update on the others.
+   */
+  @Override
+  public Set<EntryId> renew(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+    StatusStore.checkRenewal(owner, leases, leaseDuration, now);
+    return ops.renew(owner, leases, leaseDuration, now);
+  }
+
+  /**
+   * Returns the clock leases and due times are judged on (set on the builder).
+   *
+   * @return the clock
+   */
+  public JdbcClock clock() {
+    return config.clock();
+  }
+
   @Override
   public Optional<Entry> find(EntryId id) {
     return ops.find(Objects.requireNonNull(id, "id cannot be null"));
@@ -310,5 +340,6 @@ public final class JdbcStatusStore implements StatusStore {
   }
 
   /** The fixed configuration a builder produced. */
-  record Config(Jdbi jdbi, Tables tables, StoreCapabilities capabilities) {}
+  record Config(Jdbi jdbi, Tables tables, StoreCapabilities capabilities, JdbcClock clock,
+      Duration statementTimeout) {}
 }

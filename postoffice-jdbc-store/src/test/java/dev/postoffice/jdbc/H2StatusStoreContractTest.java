@@ -2,6 +2,7 @@ package dev.postoffice.jdbc;
 
 import dev.postoffice.spi.StatusStore;
 import dev.postoffice.testkit.StatusStoreContract;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -22,12 +23,19 @@ class H2StatusStoreContractTest extends StatusStoreContract {
 
   @Override
   protected StatusStore createStore() {
-    return db.store();
+    // The suite moves a MutableClock; the tests of nodes whose clocks differ get a store on the database's.
+    return db.store(JdbcClock.ENGINE);
   }
 
   @Override
   protected void closeStore(StatusStore s) {
     s.close();
     db.clear();
+  }
+
+  @Override
+  protected Optional<StatusStore> openStoreOnItsOwnClock(StatusStore first) {
+    return Optional.of(JdbcStatusStore.builder(db.dataSource).tablePrefix(db.prefix).clock(JdbcClock.DATABASE)
+        .build());
   }
 }

@@ -92,6 +92,10 @@ final class TestDatabase implements AutoCloseable {
     return JdbcStatusStore.builder(dataSource).tablePrefix(prefix).build();
   }
 
+  JdbcStatusStore store(JdbcClock clock) {
+    return JdbcStatusStore.builder(dataSource).tablePrefix(prefix).clock(clock).build();
+  }
+
   JdbcStatusStore migratedStore() {
     JdbcStatusStore store = store();
     store.migrate();

@@ -21,6 +21,7 @@ import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.CursorUpdate;
 import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.HeldLease;
 import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
 import dev.postoffice.spi.StaleCursorException;
@@ -43,6 +44,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,6 +121,19 @@ public abstract class StatusStoreContract {
    * @return another instance sharing its data, or empty
    */
   protected Optional<StatusStore> openSecondNode(StatusStore first) {
+    return Optional.empty();
+  }
+
+  /**
+   * Returns a store instance over the same data that judges leases and due times on a clock of its own (the
+   * database's) rather than on the {@code now} its callers pass, for the tests of nodes whose clocks differ.
+   * The default has none (a store used by one process may take its callers' {@code now} as its clock); the
+   * suite then skips those tests with a message. The suite closes what this returns.
+   *
+   * @param first the store under test
+   * @return a store on its own clock sharing the data of {@code first}, or empty
+   */
+  protected Optional<StatusStore> openStoreOnItsOwnClock(StatusStore first) {
     return Optional.empty();
   }
 
@@ -1344,7 +1359,7 @@ public abstract class StatusStoreContract {
   @DisplayName("release")
   class Release {
     @Test
-    @DisplayName("releases an owner's leases: claimable at once, the attempt given back, no history row")
+    @DisplayName("releases an owner's leases: claimable at once, the attempt still counted, no history row")
     void releases() {
       intakeOne();
       tick();
@@ -1358,7 +1373,7 @@ public abstract class StatusStoreContract {
       for (Entry e : mine) {
         Entry after = get(e.id());
         assertThat(after.lease()).isNull();
-        assertThat(after.attempts()).isZero();
+        assertThat(after.attempts()).as("attempts never decrease: they are the fencing token").isEqualTo(1);
         assertThat(history(e.id())).hasSize(1);
       }
       assertThat(get(theirs.id()).lease().owner()).isEqualTo(OTHER);
@@ -1383,8 +1398,23 @@ public abstract class StatusStoreContract {
       store.release(OWNER, now());
       Entry after = get(again.id());
       assertThat(after.status()).isEqualTo(Status.RETRYING);
-      assertThat(after.attempts()).isEqualTo(1);
+      assertThat(after.attempts()).isEqualTo(2);
       assertThat(claim(1)).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("never hands out a fencing token twice: the claim after a release gets a new one, the old is refused")
+    void tokenNotReused() {
+      Entry first = intakeOne();
+      Entry before = claim(1).get(0);
+      store.release(OWNER, now());
+      Entry again = claim(1).get(0);
+
+      assertThat(again.id()).isEqualTo(first.id());
+      assertThat(again.attempts()).isGreaterThan(before.attempts());
+      assertThat(commit(done(before, Status.PROCESSED)).refused()).containsExactly(first.id());
+      assertThat(get(first.id()).status()).isEqualTo(Status.JUST_IN);
+      assertThat(commit(done(again, Status.PROCESSED)).applied()).containsExactly(first.id());
     }
   }
 
@@ -1634,6 +1664,236 @@ public abstract class StatusStoreContract {
       tick();
       store.replay(e.id(), NUL_TEXT, now());
       assertThat(history(e.id())).last().extracting(HistoryRecord::detail).isEqualTo(CLEANED);
+    }
+  }
+
+  @Nested
+  @DisplayName("lease renewal")
+  class Renewal {
+    private Set<EntryId> renew(String owner, Duration duration, Entry... claimed) {
+      List<HeldLease> leases = new ArrayList<>();
+      for (Entry e : claimed) {
+        leases.add(HeldLease.of(e));
+      }
+      return store.renew(owner, leases, duration, now());
+    }
+
+    @Test
+    @DisplayName("confirms the leases the owner still holds and extends them from now")
+    void confirmsAndExtends() {
+      intakeOne();
+      intakeOne();
+      List<Entry> mine = claim(10);
+      clock.advance(LEASE.minusSeconds(10));
+
+      assertThat(renew(OWNER, LEASE, mine.toArray(new Entry[0]))).containsExactlyInAnyOrderElementsOf(ids(mine));
+      clock.advance(Duration.ofSeconds(20)); // past the first expiry, before the renewed one
+      assertThat(claim(route, Layer.L1, 10, OTHER)).isEmpty();
+      for (Entry e : mine) {
+        assertThat(get(e.id()).attempts()).as("a renewal is not a claim").isEqualTo(e.attempts());
+        assertThat(history(e.id())).as("no history row").hasSize(1);
+        assertThat(commit(done(e, Status.PROCESSED)).applied()).containsExactly(e.id());
+      }
+    }
+
+    @Test
+    @DisplayName("does not hold a lease another node took over after it expired, and leaves that node's lease")
+    void takenOver() {
+      intakeOne();
+      Entry mine = claim(1).get(0);
+      clock.advance(LEASE);
+      Entry theirs = claimOnly(OTHER);
+
+      assertThat(renew(OWNER, LEASE.multipliedBy(10), mine)).isEmpty();
+      assertThat(get(mine.id()).lease()).isEqualTo(theirs.lease());
+    }
+
+    @Test
+    @DisplayName("holds an expired lease that nobody took over, and keeps others out after renewing it")
+    void expiredButNotTaken() {
+      Entry e = intakeOne();
+      Entry mine = claim(1).get(0);
+      clock.advance(LEASE.multipliedBy(2));
+
+      assertThat(renew(OWNER, LEASE, mine)).containsExactly(e.id());
+      assertThat(claim(route, Layer.L1, 10, OTHER)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("does not hold the lease of an entry completed meanwhile, nor one claimed again under a new token")
+    void completedOrStale() {
+      Entry a = intakeOne();
+      Entry b = intakeOne();
+      List<Entry> claimed = claim(10);
+      Entry first = claimed.get(0).id().equals(a.id()) ? claimed.get(0) : claimed.get(1);
+      Entry second = first == claimed.get(0) ? claimed.get(1) : claimed.get(0);
+      commit(done(first, Status.PROCESSED));
+      store.release(OWNER, now());
+      claim(10); // the same owner claims b again: a new token
+
+      assertThat(renew(OWNER, LEASE, first, second)).isEmpty();
+      assertThat(second.id()).isEqualTo(b.id());
+    }
+
+    @Test
+    @DisplayName("does not hold another owner's lease")
+    void otherOwner() {
+      intakeOne();
+      Entry mine = claim(1).get(0);
+      assertThat(renew(OTHER, LEASE, mine)).isEmpty();
+      assertThat(get(mine.id()).lease().owner()).isEqualTo(OWNER);
+    }
+
+    @Test
+    @DisplayName("never shortens a lease")
+    void neverShortens() {
+      intakeOne();
+      Entry mine = claim(1).get(0);
+      assertThat(renew(OWNER, Duration.ofSeconds(1), mine)).containsExactly(mine.id());
+      clock.advance(LEASE.minusSeconds(1));
+      assertThat(claim(route, Layer.L1, 10, OTHER)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("holds a lease given with a new entry (stored already claimed) under token 1")
+    void preClaimed() {
+      NewEntry n = root().withLease(new Lease(OWNER, now().plus(LEASE)));
+      intake(n);
+      assertThat(store.renew(OWNER, List.of(new HeldLease(n.id(), 1)), LEASE, now())).containsExactly(n.id());
+    }
+
+    @Test
+    @DisplayName("leaves unknown entries out, counts a lease given twice once, and accepts an empty list")
+    void unknownAndDuplicates() {
+      intakeOne();
+      Entry mine = claim(1).get(0);
+      assertThat(store.renew(OWNER, List.of(HeldLease.of(mine), HeldLease.of(mine),
+          new HeldLease(EntryId.random(), 1)), LEASE, now())).containsExactly(mine.id());
+      assertThat(store.renew(OWNER, List.of(), LEASE, now())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("refuses a lease duration that is not positive, with the rule and the value")
+    void badDuration() {
+      assertThatThrownBy(() -> store.renew(OWNER, List.of(), Duration.ZERO, now()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("leaseDuration must be positive, but was PT0S");
+      assertThatThrownBy(() -> store.renew(null, List.of(), LEASE, now()))
+          .isInstanceOf(NullPointerException.class).hasMessage("owner cannot be null");
+    }
+  }
+
+  @Nested
+  @DisplayName("nodes whose clocks differ (a store on a clock of its own)")
+  class ClockSkew {
+    /** A lease short enough to wait for. */
+    private static final Duration SHORT = Duration.ofMillis(300);
+
+    private StatusStore own;
+
+    @BeforeEach
+    void open() {
+      own = openStoreOnItsOwnClock(store).orElse(null);
+      Assumptions.assumeTrue(own != null, store + " judges leases and due times on the time its callers pass"
+          + " (one process, one clock): no test of nodes whose clocks differ");
+    }
+
+    @AfterEach
+    void closeOwn() {
+      if (own != null) {
+        own.close();
+      }
+    }
+
+    private List<Entry> claimAt(String owner, Duration lease, Instant at) {
+      return own.claim(new ClaimRequest(route, Layer.L1, 10, owner, lease, at));
+    }
+
+    /** Claims as {@code owner} until something comes or {@code within} passed (real time: the store's clock). */
+    private List<Entry> claimWithin(Duration within, String owner, Instant at) {
+      long deadline = System.nanoTime() + within.toNanos();
+      while (true) {
+        List<Entry> got = claimAt(owner, LEASE, at);
+        if (!got.isEmpty() || System.nanoTime() > deadline) {
+          return got;
+        }
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+      }
+    }
+
+    @Test
+    @DisplayName("a node whose clock is ahead by more than a lease does not take over a live lease")
+    void aheadDoesNotTakeOver() {
+      NewEntry n = root();
+      own.intake(List.of(n), now());
+      List<Entry> mine = claimAt(OWNER, LEASE, now());
+      assertThat(mine).hasSize(1);
+
+      Instant ahead = now().plus(LEASE.multipliedBy(3).dividedBy(2));
+      assertThat(claimAt(OTHER, LEASE, ahead)).as("claimed by a node whose clock is ahead").isEmpty();
+      assertThat(own.commit(List.of(done(mine.get(0), Status.PROCESSED)), now()).applied())
+          .containsExactly(n.id());
+    }
+
+    @Test
+    @DisplayName("a node whose clock is behind gets a lease that expires on the store's clock, not earlier")
+    void behindDoesNotShortenItsLease() {
+      NewEntry n = root();
+      own.intake(List.of(n), now());
+      Instant behind = now().minus(Duration.ofDays(1));
+      assertThat(claimAt(OWNER, LEASE, behind)).hasSize(1);
+      assertThat(claimAt(OTHER, LEASE, now())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a lease lasts its duration on the store's clock, however far ahead the claimer's clock is")
+    void leaseLastsItsDuration() {
+      NewEntry n = root();
+      own.intake(List.of(n), now());
+      assertThat(claimAt(OWNER, SHORT, now().plus(Duration.ofDays(1)))).hasSize(1);
+      assertThat(claimWithin(Duration.ofSeconds(10), OTHER, now())).extracting(Entry::id).containsExactly(n.id());
+    }
+
+    @Test
+    @DisplayName("a retry is due after its delay on the store's clock, whatever the nodes' clocks say")
+    void retryDueOnStoreClock() {
+      NewEntry n = root();
+      own.intake(List.of(n), now());
+      Entry mine = claimAt(OWNER, LEASE, now()).get(0);
+      own.commit(List.of(retry(mine, now().plus(Duration.ofHours(1)), "later")), now());
+      assertThat(claimAt(OTHER, LEASE, now().plus(Duration.ofHours(2)))).as("due in an hour").isEmpty();
+
+      NewEntry soon = root();
+      own.intake(List.of(soon), now());
+      Instant ahead = now().plus(Duration.ofDays(1));
+      Entry claimed = claimAt(OWNER, LEASE, ahead).get(0);
+      own.commit(List.of(retry(claimed, ahead.plus(SHORT), "soon")), ahead);
+      assertThat(claimWithin(Duration.ofSeconds(10), OTHER, now())).extracting(Entry::id)
+          .containsExactly(soon.id());
+    }
+
+    @Test
+    @DisplayName("an output stored already leased keeps its lease on the store's clock")
+    void preClaimedOutput() {
+      NewEntry n = root();
+      own.intake(List.of(n), now());
+      Instant behind = now().minus(Duration.ofDays(1));
+      Entry mine = claimAt(OWNER, LEASE, behind).get(0);
+      NewEntry out = output(mine, 0).withLease(new Lease(OWNER, behind.plus(LEASE)));
+      own.commit(List.of(done(mine, Status.PROCESSED, out)), behind);
+      assertThat(own.claim(new ClaimRequest(route, Layer.L2, 10, OTHER, LEASE, now()))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a renewal extends a lease on the store's clock")
+    void renewalOnStoreClock() {
+      NewEntry n = root();
+      own.intake(List.of(n), now());
+      Instant behind = now().minus(Duration.ofDays(1));
+      Entry mine = claimAt(OWNER, SHORT, behind).get(0);
+      assertThat(own.renew(OWNER, List.of(HeldLease.of(mine)), LEASE, behind)).containsExactly(n.id());
+      // Past the short lease, on the store's clock: the renewed one still holds.
+      assertThat(claimWithin(SHORT.multipliedBy(3), OTHER, now())).isEmpty();
     }
   }
 }

@@ -9,8 +9,6 @@ import dev.postoffice.TransientFailureException;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.Codec;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,25 +24,24 @@ final class DispatchLogic implements StageLogic {
 
   private final Dispatcher dispatcher;
   private final Codec codec;
-  private final Clock clock;
-  private final Duration margin;
+  private final LeaseGuard leases;
 
-  DispatchLogic(Dispatcher dispatcher, Codec codec, Clock clock, Duration leaseDuration) {
+  DispatchLogic(Dispatcher dispatcher, Codec codec, LeaseGuard leases) {
     this.dispatcher = dispatcher;
     this.codec = codec;
-    this.clock = clock;
-    // Partner calls are slow and a batch runs them one after another: do not start a call whose claim is
-    // about to run out, or the node that claims the entry next would send the same request again.
-    this.margin = leaseDuration.dividedBy(10);
+    this.leases = leases;
   }
 
   @Override
   public List<Outcome> work(List<Entry> batch) {
     List<Outcome> outcomes = new ArrayList<>(batch.size());
+    // Partner calls are slow and a batch runs them one after another: before each, the lease is confirmed (and
+    // extended once it is no longer fresh), so no call is made for an entry another node may be sending too.
+    LeaseGuard.Batch held = leases.of(batch);
     for (Entry entry : batch) {
-      if (entry.lease() != null && !clock.instant().isBefore(entry.lease().expiresAt().minus(margin))) {
-        outcomes.add(Outcome.failed(entry, new TransientFailureException(
-            "not dispatched: this node's claim was about to expire; the entry is left to whoever claims it next")));
+      RuntimeException refusal = held.refusal(entry);
+      if (refusal != null) {
+        outcomes.add(Outcome.failed(entry, refusal));
         continue;
       }
       try (Mdc ignored = Mdc.of(entry)) {

@@ -26,15 +26,32 @@ final class PublishLogic implements StageLogic {
   private final Transport transport;
   private final String destination;
   private final Duration confirmTimeout;
+  private final LeaseGuard leases;
 
-  PublishLogic(Transport transport, String destination, Duration confirmTimeout) {
+  PublishLogic(Transport transport, String destination, Duration confirmTimeout, LeaseGuard leases) {
     this.transport = transport;
     this.destination = destination;
     this.confirmTimeout = confirmTimeout;
+    this.leases = leases;
   }
 
   @Override
-  public List<Outcome> work(List<Entry> batch) {
+  public List<Outcome> work(List<Entry> claimed) {
+    // Publish only what this node still holds: an entry another node took over is being published there.
+    List<Outcome> outcomes = new ArrayList<>(claimed.size());
+    List<Entry> batch = new ArrayList<>(claimed.size());
+    LeaseGuard.Batch held = leases.of(claimed);
+    for (Entry entry : claimed) {
+      RuntimeException refusal = held.refusal(entry);
+      if (refusal != null) {
+        outcomes.add(Outcome.failed(entry, refusal));
+      } else {
+        batch.add(entry);
+      }
+    }
+    if (batch.isEmpty()) {
+      return outcomes;
+    }
     List<OutboundMessage> messages = new ArrayList<>(batch.size());
     for (Entry entry : batch) {
       Map<String, String> headers = new HashMap<>(entry.headers());
@@ -47,12 +64,10 @@ final class PublishLogic implements StageLogic {
     try {
       confirms = transport.publishAll(destination, messages);
     } catch (RuntimeException e) {
-      List<Outcome> failed = new ArrayList<>(batch.size());
-      batch.forEach(entry -> failed.add(Outcome.failed(entry, e)));
-      return failed;
+      batch.forEach(entry -> outcomes.add(Outcome.failed(entry, e)));
+      return outcomes;
     }
     long deadline = System.nanoTime() + confirmTimeout.toNanos();
-    List<Outcome> outcomes = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       Entry entry = batch.get(i);
       try {

@@ -54,10 +54,11 @@ final class RouteRuntime {
     if (spec.transform() != null) {
       return new TransformLogic(spec.transform());
     }
+    LeaseGuard leases = new LeaseGuard(ctx, route.id(), route.settings().leaseDuration());
     if (spec.destination() != null) {
-      return new PublishLogic(ctx.transport(), spec.destination(), route.settings().confirmTimeout());
+      return new PublishLogic(ctx.transport(), spec.destination(), route.settings().confirmTimeout(), leases);
     }
-    return new DispatchLogic(spec.dispatcher(), ctx.codec(), ctx.clock(), route.settings().leaseDuration());
+    return new DispatchLogic(spec.dispatcher(), ctx.codec(), leases);
   }
 
   RouteDefinition definition() {

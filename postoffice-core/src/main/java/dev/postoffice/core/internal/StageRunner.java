@@ -272,6 +272,9 @@ final class StageRunner {
     int failed = 0;
     for (Outcome outcome : outcomes) {
       Entry entry = outcome.entry();
+      if (outcome.failure() instanceof LeaseLost) {
+        continue; // no call was made: another node holds the entry now, or it moved on; nothing to commit
+      }
       if (outcome.failure() != null) {
         failed++;
         completions.add(failure(entry, outcome.failure(), now));

@@ -14,6 +14,7 @@ import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.CursorUpdate;
 import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.HeldLease;
 import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
 import dev.postoffice.spi.StaleCursorException;
@@ -21,6 +22,7 @@ import dev.postoffice.spi.StatusCount;
 import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.StorableText;
 import dev.postoffice.spi.StoreCapabilities;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -447,13 +449,49 @@ public final class InMemoryStatusStore implements StatusStore {
         for (StoredEntry rec : lane.withLease()) {
           Entry e = rec.entry;
           if (e.lease().owner().equals(owner)) {
-            update(rec, e.toBuilder()
-                .lease(null).attempts(Math.max(0, e.attempts() - 1)).updatedAt(now).build(), now);
+            // The attempt stays counted: attempts is the fencing token, and a token must never be handed out
+            // twice (a worker of this node still running after shutdown would otherwise match a later claim).
+            update(rec, e.toBuilder().lease(null).updatedAt(now).build(), now);
             released++;
           }
         }
       }
       return released;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here the store's clock is the {@code now} given: one process, one clock.
+   */
+  @Override
+  public Set<EntryId> renew(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+    StatusStore.checkRenewal(owner, leases, leaseDuration, now);
+    Instant until = now.plus(leaseDuration);
+    Set<EntryId> held = new HashSet<>();
+    lock.lock();
+    try {
+      for (HeldLease lease : leases) {
+        StoredEntry rec = byId.get(lease.entryId());
+        if (rec == null || held.contains(lease.entryId())) {
+          continue;
+        }
+        Entry e = rec.entry;
+        if (!e.status().isClaimable() || e.lease() == null || !e.lease().owner().equals(owner)
+            || e.attempts() != lease.token()) {
+          continue;
+        }
+        if (e.lease().expiresAt().isBefore(until)) {
+          // Not through update(): the status lists are ordered by updatedAt, which a renewal leaves as it is.
+          rec.entry = e.toBuilder().lease(new Lease(owner, until)).build();
+          rec.lane.place(rec, now);
+        }
+        held.add(e.id());
+      }
+      return held;
     } finally {
       lock.unlock();
     }

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -132,13 +133,46 @@ final class ChangeOps {
   }
 
   int release(Connection c, String owner, Instant now) throws SQLException {
+    // attempts is left as it is: it is the fencing token, and giving it back would hand the same token out
+    // twice (a stale completion of the released claim would then match the next claim of the same owner).
     String sql = "UPDATE " + tables.entry() + " SET lease_owner = NULL, lease_expires_at = NULL,"
-        + " attempts = attempts - 1, updated_at = ? WHERE lease_owner = ? AND status IN ('JUST_IN', 'RETRYING')";
+        + " updated_at = ? WHERE lease_owner = ? AND status IN ('JUST_IN', 'RETRYING')";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, Rows.nanos(now));
       ps.setString(2, owner);
       return ps.executeUpdate();
     }
+  }
+
+  /**
+   * Extends the leases the owner still holds (claimable, its lease, the token): one batched guarded update in id
+   * order; returns their ids.
+   */
+  Set<EntryId> renew(Connection c, String owner, Map<String, Integer> tokens, Duration leaseDuration,
+      StoreClock clock, Instant now) throws SQLException {
+    String sql = "UPDATE " + tables.entry() + " SET lease_expires_at = CASE WHEN lease_expires_at IS NULL OR lease_expires_at < "
+        + clock.time() + " THEN " + clock.time() + " ELSE lease_expires_at END"
+        + " WHERE id = ? AND lease_owner = ? AND attempts = ? AND status IN ('JUST_IN', 'RETRYING')";
+    long until = clock.after(leaseDuration, now);
+    List<String> ids = new ArrayList<>(new TreeMap<>(tokens).keySet());
+    Set<EntryId> held = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (String id : ids) {
+        ps.setLong(1, until);
+        ps.setLong(2, until);
+        ps.setString(3, id);
+        ps.setString(4, owner);
+        ps.setInt(5, tokens.get(id));
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      for (int i = 0; i < ids.size(); i++) {
+        if (Batches.applied(counts, i)) {
+          held.add(EntryId.of(ids.get(i)));
+        }
+      }
+    }
+    return held;
   }
 
   private Entry lock(Connection c, EntryId id) throws SQLException {

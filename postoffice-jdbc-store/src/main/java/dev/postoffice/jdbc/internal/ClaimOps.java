@@ -26,12 +26,16 @@ final class ClaimOps {
   private record Due(Entry entry, long seq) {}
 
   private final Tables tables;
+  private final StoreClock clock;
   private final String due;
 
-  ClaimOps(Tables tables) {
+  ClaimOps(Tables tables, StoreClock clock) {
     this.tables = tables;
+    this.clock = clock;
+    // Every time here is on the store's clock (StoreClock): with the database's, a node whose clock is ahead
+    // does not see a lease expire early, nor a retry come due early.
     this.due = " FROM " + tables.entry() + " WHERE route = ? AND layer = ?"
-        + " AND (lease_expires_at IS NULL OR lease_expires_at <= ?)";
+        + " AND (lease_expires_at IS NULL OR lease_expires_at <= " + clock.time() + ")";
   }
 
   List<Entry> claim(Connection c, ClaimRequest r) throws SQLException {
@@ -41,17 +45,16 @@ final class ClaimOps {
   private List<Entry> claimReturning(Connection c, ClaimRequest r) throws SQLException {
     // PostgreSQL: "id = ANY(ARRAY(subquery))" keeps the update on the primary key; "id IN (subquery)" is
     // planned as a hash semi-join over the whole table.
-    long now = Rows.nanos(r.now());
-    String sql = "UPDATE " + tables.entry() + " SET lease_owner = ?, lease_expires_at = ?,"
+    String sql = "UPDATE " + tables.entry() + " SET lease_owner = ?, lease_expires_at = " + clock.time() + ","
         + " attempts = attempts + 1, updated_at = ? WHERE id = ANY(ARRAY(SELECT id" + due
-        + " AND status IN ('JUST_IN', 'RETRYING') AND (status = 'JUST_IN' OR next_attempt_at <= ?)"
-        + " ORDER BY created_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING seq, " + Rows.ALL_COLUMNS;
+        + " AND status IN ('JUST_IN', 'RETRYING') AND (status = 'JUST_IN' OR next_attempt_at <= " + clock.time()
+        + ") ORDER BY created_at, seq LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING seq, " + Rows.ALL_COLUMNS;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, r.owner());
-      ps.setLong(2, Rows.nanos(r.now().plus(r.leaseDuration())));
-      ps.setLong(3, now);
+      ps.setLong(2, clock.after(r.leaseDuration(), r.now()));
+      ps.setLong(3, Rows.nanos(r.now()));
       bindDue(ps, 4, r);
-      ps.setLong(7, now);
+      ps.setLong(7, clock.now(r.now()));
       ps.setInt(8, r.limit());
       List<Due> claimed = read(ps);
       claimed.sort(OLDEST_FIRST);
@@ -69,14 +72,16 @@ final class ClaimOps {
     candidates.sort(OLDEST_FIRST);
     List<Entry> picked = candidates.subList(0, Math.min(r.limit(), candidates.size())).stream()
         .map(Due::entry).toList();
-    Instant expires = r.now().plus(r.leaseDuration());
-    String sql = "UPDATE " + tables.entry() + " SET lease_owner = ?, lease_expires_at = ?,"
-        + " attempts = attempts + 1, updated_at = ? WHERE id = ? AND attempts = ?"
-        + " AND status IN ('JUST_IN', 'RETRYING') AND (lease_expires_at IS NULL OR lease_expires_at <= ?)";
     List<Entry> claimed = new ArrayList<>(picked.size());
     if (picked.isEmpty()) {
       return claimed;
     }
+    // The store's time, read once: the guard and the new leases below use it, and the claimed entries show it.
+    long storeNow = storeNow(c, r);
+    Instant expires = Rows.instant(storeNow).plus(r.leaseDuration());
+    String sql = "UPDATE " + tables.entry() + " SET lease_owner = ?, lease_expires_at = ?,"
+        + " attempts = attempts + 1, updated_at = ? WHERE id = ? AND attempts = ?"
+        + " AND status IN ('JUST_IN', 'RETRYING') AND (lease_expires_at IS NULL OR lease_expires_at <= ?)";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (Entry e : picked) {
         ps.setString(1, r.owner());
@@ -84,7 +89,7 @@ final class ClaimOps {
         ps.setLong(3, Rows.nanos(r.now()));
         ps.setString(4, e.id().value());
         ps.setInt(5, e.attempts());
-        ps.setLong(6, Rows.nanos(r.now()));
+        ps.setLong(6, storeNow);
         ps.addBatch();
       }
       int[] counts = ps.executeBatch();
@@ -99,17 +104,30 @@ final class ClaimOps {
     return claimed;
   }
 
+  private long storeNow(Connection c, ClaimRequest r) throws SQLException {
+    if (!clock.database()) {
+      return Rows.nanos(r.now());
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + clock.time())) {
+      ps.setLong(1, clock.now(r.now()));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
   private List<Due> selectDue(Connection c, ClaimRequest r, String status) throws SQLException {
     boolean retrying = "RETRYING".equals(status);
     String sql = "SELECT seq, " + Rows.ALL_COLUMNS + due + " AND status = ?"
-        + (retrying ? " AND next_attempt_at <= ?" : "")
+        + (retrying ? " AND next_attempt_at <= " + clock.time() : "")
         + " ORDER BY created_at, seq LIMIT ?" + (tables.dialect().skipLocked() ? " FOR UPDATE SKIP LOCKED" : "");
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bindDue(ps, 1, r);
       ps.setString(4, status);
       int next = 5;
       if (retrying) {
-        ps.setLong(next++, Rows.nanos(r.now()));
+        ps.setLong(next++, clock.now(r.now()));
       }
       ps.setInt(next, r.limit());
       return read(ps);
@@ -126,9 +144,9 @@ final class ClaimOps {
     return out;
   }
 
-  private static void bindDue(PreparedStatement ps, int first, ClaimRequest r) throws SQLException {
+  private void bindDue(PreparedStatement ps, int first, ClaimRequest r) throws SQLException {
     ps.setString(first, r.route().value());
     ps.setInt(first + 1, r.layer().number());
-    ps.setLong(first + 2, Rows.nanos(r.now()));
+    ps.setLong(first + 2, clock.now(r.now()));
   }
 }

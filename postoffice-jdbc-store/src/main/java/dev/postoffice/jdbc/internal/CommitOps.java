@@ -26,12 +26,15 @@ import java.util.Set;
  */
 final class CommitOps {
   private final EntryWriter writer;
+  private final StoreClock clock;
   private final String guardedUpdate;
 
-  CommitOps(Tables tables, EntryWriter writer) {
+  CommitOps(Tables tables, EntryWriter writer, StoreClock clock) {
     this.writer = writer;
+    this.clock = clock;
+    // The next attempt is due on the store's clock: the caller's delay from its now, from the store's now.
     this.guardedUpdate = "UPDATE " + tables.entry() + " SET status = ?, lease_owner = NULL,"
-        + " lease_expires_at = NULL, last_error = ?, next_attempt_at = ?, updated_at = ?"
+        + " lease_expires_at = NULL, last_error = ?, next_attempt_at = " + clock.time() + ", updated_at = ?"
         + " WHERE id = ? AND lease_owner = ? AND attempts = ? AND status = ?";
   }
 
@@ -97,7 +100,7 @@ final class CommitOps {
         ps.setString(1, done.newStatus().name());
         Rows.setString(ps, 2, done.lastError());
         if (done.newStatus() == Status.RETRYING) {
-          ps.setLong(3, Rows.nanos(done.nextAttemptAt()));
+          ps.setLong(3, clock.at(done.nextAttemptAt(), now));
         } else {
           ps.setNull(3, Types.BIGINT);
         }

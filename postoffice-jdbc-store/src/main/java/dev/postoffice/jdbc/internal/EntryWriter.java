@@ -17,15 +17,17 @@ import java.util.Set;
 /** Inserts entries and history rows with JDBC batching. */
 final class EntryWriter {
   private final Tables tables;
+  private final StoreClock clock;
   private final String insertEntry;
   private final String insertHistory;
 
-  EntryWriter(Tables tables) {
+  EntryWriter(Tables tables, StoreClock clock) {
     this.tables = tables;
+    this.clock = clock;
     this.insertEntry = "INSERT INTO " + tables.entry() + " (id, route, direction, layer, status, content_type,"
         + " payload, headers, source_id, trace_id, dedup_key, duplicate_of, attempts, next_attempt_at,"
         + " last_error, generation, produced_by, lease_owner, lease_expires_at, created_at, updated_at)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + clock.time() + ", ?, ?)";
     this.insertHistory = "INSERT INTO " + tables.history() + " (entry_id, from_status, to_status, changed_at,"
         + " detail) VALUES (?, ?, ?, ?, ?)";
   }
@@ -81,7 +83,13 @@ final class EntryWriter {
         ps.setInt(16, 0);
         Rows.setString(ps, 17, e.producedBy());
         Rows.setString(ps, 18, leased ? e.lease().owner() : null);
-        Rows.setNanos(ps, 19, leased ? e.lease().expiresAt() : null);
+        // A lease given with a new entry expires on the store's clock (see StoreClock).
+        Long expires = leased ? clock.at(e.lease().expiresAt(), now) : null;
+        if (expires == null) {
+          ps.setNull(19, Types.BIGINT);
+        } else {
+          ps.setLong(19, expires);
+        }
         ps.setLong(20, at);
         ps.setLong(21, at);
         ps.addBatch();

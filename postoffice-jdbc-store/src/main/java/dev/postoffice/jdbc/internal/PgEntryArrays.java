@@ -6,6 +6,7 @@ import dev.postoffice.spi.NewEntry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -25,11 +26,13 @@ final class PgEntryArrays {
    * The {@code SELECT} that yields the rows to insert: {@link #COLUMNS}, plus {@code parent} (the completion
    * the row belongs to; null at intake) and {@code ord} (its position). Its parameters are {@code now} twice,
    * then the arrays, as {@link #bind} sets them.
+   *
+   * @param clock the store's clock: the leases' expiry array holds delays or times for it
    */
-  static String rows() {
+  static String rows(StoreClock clock) {
     return "SELECT r.id, r.route, r.direction, r.layer, r.status, r.content_type, r.payload, r.headers,"
         + " r.source_id, r.trace_id, r.dedup_key, r.duplicate_of, r.attempts, NULL::BIGINT AS next_attempt_at,"
-        + " NULL::TEXT AS last_error, 0 AS generation, r.produced_by, r.lease_owner, r.lease_expires_at,"
+        + " NULL::TEXT AS last_error, 0 AS generation, r.produced_by, r.lease_owner, r.lease_expires_at + " + clock.base() + " AS lease_expires_at,"
         + " ?::BIGINT AS created_at, ?::BIGINT AS updated_at, r.parent, r.ord"
         + " FROM unnest(?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::SMALLINT[], ?::VARCHAR[], ?::VARCHAR[],"
         + " ?::BYTEA[], ?::TEXT[], ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::INTEGER[],"
@@ -42,10 +45,12 @@ final class PgEntryArrays {
    * Binds {@code now} twice and then the arrays, from parameter {@code first} on.
    *
    * @param parents the completion each row belongs to, or null (all null)
+   * @param clock the store's clock
+   * @param now the caller's now
    * @return the next parameter index
    */
   static int bind(Connection c, PreparedStatement ps, int first, List<NewRow> rows, List<String> parents,
-      long now) throws SQLException {
+      StoreClock clock, Instant now) throws SQLException {
     int n = rows.size();
     String[] id = new String[n];
     String[] route = new String[n];
@@ -83,12 +88,12 @@ final class PgEntryArrays {
       attempts[i] = leased || e.finishedAs() != null && row.status() == e.finishedAs() ? 1 : 0;
       producedBy[i] = e.producedBy();
       owner[i] = leased ? e.lease().owner() : null;
-      expires[i] = leased ? Rows.nanos(e.lease().expiresAt()) : null;
+      expires[i] = leased ? clock.at(e.lease().expiresAt(), now) : null;
       parent[i] = parents == null ? null : parents.get(i);
     }
     int p = first;
-    ps.setLong(p++, now);
-    ps.setLong(p++, now);
+    ps.setLong(p++, Rows.nanos(now));
+    ps.setLong(p++, Rows.nanos(now));
     ps.setArray(p++, c.createArrayOf("varchar", id));
     ps.setArray(p++, c.createArrayOf("varchar", route));
     ps.setArray(p++, c.createArrayOf("varchar", direction));

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,20 +40,24 @@ final class PgOps {
 
   private static final Comparator<Completion> BY_ID = Comparator.comparing(done -> done.entryId().value());
 
+  private final StoreClock clock;
   private final String commit;
   private final String transition;
   private final String transitionAll;
   private final String intake;
   private final String existing;
+  private final String renew;
 
-  PgOps(Tables t) {
+  PgOps(Tables t, StoreClock clock) {
+    this.clock = clock;
     String history = "INSERT INTO " + t.history() + " (entry_id, from_status, to_status, changed_at, detail)";
-    String newRows = "SELECT " + PgEntryArrays.COLUMNS + ", parent, ord FROM (" + PgEntryArrays.rows() + ") nr";
+    String newRows = "SELECT " + PgEntryArrays.COLUMNS + ", parent, ord FROM (" + PgEntryArrays.rows(clock) + ") nr";
     this.commit = "WITH v AS (SELECT * FROM unnest(?::VARCHAR[], ?::VARCHAR[], ?::INTEGER[], ?::VARCHAR[],"
         + " ?::TEXT[], ?::BIGINT[], ?::TEXT[]) AS c(id, owner, token, to_status, last_error, next_at, detail)"
         + " CROSS JOIN " + CLAIMABLE + "),"
         + " upd AS (UPDATE " + t.entry() + " e SET status = v.to_status, lease_owner = NULL,"
-        + " lease_expires_at = NULL, last_error = v.last_error, next_attempt_at = v.next_at, updated_at = ?"
+        + " lease_expires_at = NULL, last_error = v.last_error,"
+        + " next_attempt_at = v.next_at + " + clock.base() + ", updated_at = ?"
         + " FROM v WHERE e.id = v.id AND e.lease_owner = v.owner AND e.attempts = v.token"
         + " AND e.status = v.from_status RETURNING e.id, v.from_status, v.to_status, v.detail),"
         + " hist AS (" + history + " SELECT id, from_status, to_status, ?, detail FROM upd),"
@@ -87,6 +92,29 @@ final class PgOps {
         + " hist AS (" + history + " SELECT id, NULL, status, ?, NULL FROM ins)"
         + " SELECT id FROM ins";
     this.existing = "SELECT id, duplicate_of FROM " + t.entry() + " WHERE id = ANY(?::VARCHAR[])";
+    // GREATEST ignores NULL and never shortens a lease; the rows are taken in id order, as commit takes them.
+    this.renew = "UPDATE " + t.entry() + " e SET lease_expires_at = GREATEST(e.lease_expires_at, "
+        + clock.time() + ") FROM (SELECT * FROM unnest(?::VARCHAR[], ?::INTEGER[]) AS v(id, token) ORDER BY id) v"
+        + " WHERE e.id = v.id AND e.lease_owner = ? AND e.attempts = v.token"
+        + " AND e.status IN ('JUST_IN', 'RETRYING') RETURNING e.id";
+  }
+
+  /** Extends the leases the owner still holds, in one statement; returns their ids. */
+  Set<EntryId> renew(Connection c, String owner, Map<String, Integer> tokens, Duration leaseDuration, Instant now)
+      throws SQLException {
+    Set<EntryId> held = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(renew)) {
+      ps.setLong(1, clock.after(leaseDuration, now));
+      ps.setArray(2, c.createArrayOf("varchar", tokens.keySet().toArray()));
+      ps.setArray(3, c.createArrayOf("int4", tokens.values().toArray()));
+      ps.setString(4, owner);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          held.add(EntryId.of(rs.getString(1)));
+        }
+      }
+    }
+    return held;
   }
 
   private static String prefixed(String prefix, String columns) {
@@ -120,7 +148,7 @@ final class PgOps {
       token[i] = done.leaseToken();
       to[i] = done.newStatus().name();
       error[i] = done.lastError();
-      nextAt[i] = done.newStatus() == Status.RETRYING ? Rows.nanos(done.nextAttemptAt()) : null;
+      nextAt[i] = done.newStatus() == Status.RETRYING ? clock.at(done.nextAttemptAt(), now) : null;
       detail[i] = done.detail();
       for (NewEntry out : done.outputs()) {
         if (outputs.putIfAbsent(out.id().value(), out) == null) {
@@ -153,7 +181,7 @@ final class PgOps {
       ps.setArray(p++, c.createArrayOf("text", detail));
       ps.setLong(p++, at);
       ps.setLong(p++, at);
-      p = PgEntryArrays.bind(c, ps, p, rows, parents, at);
+      p = PgEntryArrays.bind(c, ps, p, rows, parents, clock, now);
       ps.setLong(p++, at);
       ps.setArray(p++, c.createArrayOf("varchar", finishedIds.toArray()));
       ps.setArray(p, c.createArrayOf("text", finishedDetails.toArray()));
@@ -248,7 +276,7 @@ final class PgOps {
     unique.values().forEach(e -> rows.add(new NewRow(e, Status.JUST_IN, null)));
     Set<String> inserted = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(intake)) {
-      int p = PgEntryArrays.bind(c, ps, 1, rows, null, Rows.nanos(now));
+      int p = PgEntryArrays.bind(c, ps, 1, rows, null, clock, now);
       ps.setLong(p, Rows.nanos(now));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -14,6 +14,8 @@ import java.util.List;
  */
 final class RetentionOps {
   private static final String UNFINISHED = "('JUST_IN', 'RETRYING', 'QUEUED')";
+  /** Ids per DELETE: well under every database's limit on bound parameters. */
+  private static final int DELETE_CHUNK = 500;
 
   private final Tables tables;
 
@@ -37,19 +39,51 @@ final class RetentionOps {
 
   /** Deletes one batch of finished traces (entries, history, dedup keys); returns how many traces. */
   int purgeTraces(Connection c, Instant before, int batchSize) throws SQLException {
-    // A trace is finished when none of its entries is waiting, and old when its newest change is old.
-    List<String> traces = select(c, "SELECT trace_id FROM " + tables.entry() + " GROUP BY trace_id"
-        + " HAVING MAX(updated_at) < ? AND SUM(CASE WHEN status IN " + UNFINISHED + " THEN 1 ELSE 0 END) = 0"
-        + " LIMIT ?", before, batchSize);
+    List<String> traces = finishedTraces(c, before, batchSize);
     if (traces.isEmpty()) {
       return 0;
     }
-    String in = Tables.placeholders(traces.size());
-    String ids = "SELECT id FROM " + tables.entry() + " WHERE trace_id IN (" + in + ")";
-    update(c, "DELETE FROM " + tables.history() + " WHERE entry_id IN (" + ids + ")", traces);
-    update(c, "DELETE FROM " + tables.dedup() + " WHERE entry_id IN (" + ids + ")", traces);
-    update(c, "DELETE FROM " + tables.entry() + " WHERE trace_id IN (" + in + ")", traces);
+    delete(c, traces, before);
     return traces.size();
+  }
+
+  /** Selects up to {@code batchSize} traces none of whose entries is waiting and whose newest change is old. */
+  List<String> finishedTraces(Connection c, Instant before, int batchSize) throws SQLException {
+    return select(c, "SELECT trace_id FROM " + tables.entry() + " GROUP BY trace_id"
+        + " HAVING MAX(updated_at) < ? AND SUM(CASE WHEN status IN " + UNFINISHED + " THEN 1 ELSE 0 END) = 0"
+        + " LIMIT ?", before, batchSize);
+  }
+
+  /**
+   * Deletes the selected traces' entries that are still finished and old, with their history and dedup keys.
+   * Not "everything of these traces": an entry may have joined a trace since it was selected (a replay, a
+   * downstream message carrying an old trace id), and it must stay. So the entries are selected again by
+   * trace with the finished-and-old condition re-checked and locked ({@code FOR UPDATE}: a replay waits for
+   * this transaction), then deleted by id.
+   */
+  void delete(Connection c, List<String> traces, Instant before) throws SQLException {
+    List<String> ids = new ArrayList<>();
+    String lock = "SELECT id FROM " + tables.entry() + " WHERE trace_id IN (" + Tables.placeholders(traces.size())
+        + ") AND status NOT IN " + UNFINISHED + " AND updated_at < ? ORDER BY id FOR UPDATE";
+    try (PreparedStatement ps = c.prepareStatement(lock)) {
+      int p = 1;
+      for (String trace : traces) {
+        ps.setString(p++, trace);
+      }
+      ps.setLong(p, Rows.nanos(before));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    }
+    for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + DELETE_CHUNK));
+      String in = Tables.placeholders(chunk.size());
+      update(c, "DELETE FROM " + tables.history() + " WHERE entry_id IN (" + in + ")", chunk);
+      update(c, "DELETE FROM " + tables.dedup() + " WHERE entry_id IN (" + in + ")", chunk);
+      update(c, "DELETE FROM " + tables.entry() + " WHERE id IN (" + in + ")", chunk);
+    }
   }
 
   /** Runs a select whose parameters are {@code before} (once for each {@code ?} but the last) and a limit. */

@@ -13,15 +13,19 @@ import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.CursorUpdate;
 import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.HeldLease;
 import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
 import dev.postoffice.spi.StatusCount;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The store's operations, each in its own transaction with retries; {@code JdbcStatusStore} is a thin facade
@@ -29,6 +33,7 @@ import java.util.Set;
  */
 public final class StoreOperations {
   private final Transactions tx;
+  private final StoreClock clock;
   private final IntakeOps intake;
   private final ClaimOps claims;
   private final CommitOps commits;
@@ -45,17 +50,19 @@ public final class StoreOperations {
    *
    * @param tables the tables
    * @param tx the transaction runner
+   * @param clock the clock leases and due times are judged on
    */
-  public StoreOperations(Tables tables, Transactions tx) {
+  public StoreOperations(Tables tables, Transactions tx, StoreClock clock) {
     this.tx = tx;
-    EntryWriter writer = new EntryWriter(tables);
+    this.clock = clock;
+    EntryWriter writer = new EntryWriter(tables, clock);
     this.intake = new IntakeOps(tables, writer);
-    this.claims = new ClaimOps(tables);
-    this.commits = new CommitOps(tables, writer);
+    this.claims = new ClaimOps(tables, clock);
+    this.commits = new CommitOps(tables, writer, clock);
     this.changes = new ChangeOps(tables, writer);
     this.queries = new QueryOps(tables);
     this.retention = new RetentionOps(tables);
-    this.pg = tables.dialect() == JdbcDialect.POSTGRESQL ? new PgOps(tables) : null;
+    this.pg = tables.dialect() == JdbcDialect.POSTGRESQL ? new PgOps(tables, clock) : null;
     this.analyzer = pg == null ? null : new YoungTableAnalyzer(tx, tables.entry());
   }
 
@@ -64,15 +71,15 @@ public final class StoreOperations {
   public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
     if (pg != null && cursor == null && !entries.isEmpty()
         && entries.stream().allMatch(e -> e.dedupKey() == null)) {
-      List<IntakeResult> results = tx.statement("intake", h -> pg.intake(h.getConnection(), entries, now));
+      List<IntakeResult> results = tx.statement("intake", h -> pg.intake(tx.connection(h), entries, now));
       analyzer.inserted(entries.size());
       return results;
     }
     List<IntakeResult> results = tx.inTransaction("intake", true, h -> {
       if (cursor != null) {
-        intake.moveCursor(h.getConnection(), cursor, now);
+        intake.moveCursor(tx.connection(h), cursor, now);
       }
-      return entries.isEmpty() ? List.of() : intake.intake(h.getConnection(), entries, now);
+      return entries.isEmpty() ? List.of() : intake.intake(tx.connection(h), entries, now);
     });
     if (analyzer != null) {
       analyzer.inserted(entries.size());
@@ -82,15 +89,15 @@ public final class StoreOperations {
 
   /** See {@code StatusStore#cursor}. @param route the route @param name the name @return the value */
   public Optional<String> cursor(RouteId route, String name) {
-    return tx.withHandle("read a cursor", h -> queries.cursor(h.getConnection(), route, name));
+    return tx.withHandle("read a cursor", h -> queries.cursor(tx.connection(h), route, name));
   }
 
   /** See {@code StatusStore#claim}. @param request the request @return the claimed entries */
   public List<Entry> claim(ClaimRequest request) {
     if (pg != null) {
-      return tx.statement("claim", h -> claims.claim(h.getConnection(), request));
+      return tx.statement("claim", h -> claims.claim(tx.connection(h), request));
     }
-    return tx.inTransaction("claim", false, h -> claims.claim(h.getConnection(), request));
+    return tx.inTransaction("claim", false, h -> claims.claim(tx.connection(h), request));
   }
 
   /** See {@code StatusStore#commit}. @param completions the completions @param now the time @return what
@@ -100,7 +107,7 @@ public final class StoreOperations {
       return new CommitResult(List.of(), List.of());
     }
     if (pg != null) {
-      CommitResult result = tx.statement("commit", h -> pg.commit(h.getConnection(), completions, now));
+      CommitResult result = tx.statement("commit", h -> pg.commit(tx.connection(h), completions, now));
       int outputs = 0;
       for (Completion done : completions) {
         outputs += done.outputs().size();
@@ -108,7 +115,7 @@ public final class StoreOperations {
       analyzer.inserted(outputs);
       return result;
     }
-    return tx.inTransaction("commit", true, h -> commits.commit(h.getConnection(), completions, now));
+    return tx.inTransaction("commit", true, h -> commits.commit(tx.connection(h), completions, now));
   }
 
   /** See {@code StatusStore#transition}. @param id the entry @param from the statuses @param to the status
@@ -117,7 +124,7 @@ public final class StoreOperations {
     if (pg != null) {
       for (int attempt = 1; ; attempt++) {
         Optional<Entry> moved = tx.statement("transition",
-            h -> pg.transition(h.getConnection(), id, from, to, detail, now));
+            h -> pg.transition(tx.connection(h), id, from, to, detail, now));
         if (moved != null) {
           return moved;
         }
@@ -128,7 +135,7 @@ public final class StoreOperations {
       }
     }
     return tx.inTransaction("transition", false,
-        h -> changes.transition(h.getConnection(), id, from, to, detail, now));
+        h -> changes.transition(tx.connection(h), id, from, to, detail, now));
   }
 
   /** See {@code StatusStore#transitionAll}. @param ids the entries @param from the statuses @param to the
@@ -140,7 +147,7 @@ public final class StoreOperations {
     }
     if (pg == null) {
       return tx.inTransaction("transitionAll", false,
-          h -> changes.transitionAll(h.getConnection(), ids, from, to, detail, now));
+          h -> changes.transitionAll(tx.connection(h), ids, from, to, detail, now));
     }
     Set<EntryId> moved = new HashSet<>();
     Collection<EntryId> pending = ids;
@@ -152,7 +159,7 @@ public final class StoreOperations {
       }
       Collection<EntryId> batch = pending;
       pending = tx.statement("transitionAll",
-          h -> pg.transitionAll(h.getConnection(), batch, from, to, detail, now, moved));
+          h -> pg.transitionAll(tx.connection(h), batch, from, to, detail, now, moved));
     }
     return moved;
   }
@@ -160,47 +167,65 @@ public final class StoreOperations {
   /** See {@code StatusStore#replay}. @param id the entry @param detail why @param now the time
    * @return the replayed entry */
   public Entry replay(EntryId id, String detail, Instant now) {
-    return tx.inTransaction("replay", false, h -> changes.replay(h.getConnection(), id, detail, now));
+    return tx.inTransaction("replay", false, h -> changes.replay(tx.connection(h), id, detail, now));
   }
 
   /** See {@code StatusStore#release}. @param owner the node @param now the time @return how many */
   public int release(String owner, Instant now) {
-    return tx.inTransaction("release", false, h -> changes.release(h.getConnection(), owner, now));
+    return tx.inTransaction("release", false, h -> changes.release(tx.connection(h), owner, now));
+  }
+
+  /** See {@code StatusStore#renew}. @param owner the node @param leases the leases @param leaseDuration how
+   * long @param now the time @return the ids held */
+  public Set<EntryId> renew(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+    Map<String, Integer> tokens = new TreeMap<>();
+    for (HeldLease lease : leases) {
+      // A lease given twice with two tokens: at most one can match, and the first given is the one checked.
+      tokens.putIfAbsent(lease.entryId().value(), lease.token());
+    }
+    if (tokens.isEmpty()) {
+      return Set.of();
+    }
+    if (pg != null) {
+      return tx.statement("renew", h -> pg.renew(tx.connection(h), owner, tokens, leaseDuration, now));
+    }
+    return tx.inTransaction("renew", false,
+        h -> changes.renew(tx.connection(h), owner, tokens, leaseDuration, clock, now));
   }
 
   /** See {@code StatusStore#find}. @param id the entry @return the entry */
   public Optional<Entry> find(EntryId id) {
-    return tx.withHandle("find", h -> queries.find(h.getConnection(), id));
+    return tx.withHandle("find", h -> queries.find(tx.connection(h), id));
   }
 
   /** See {@code StatusStore#history}. @param id the entry @return the history */
   public List<HistoryRecord> history(EntryId id) {
-    return tx.withHandle("history", h -> queries.history(h.getConnection(), id));
+    return tx.withHandle("history", h -> queries.history(tx.connection(h), id));
   }
 
   /** See {@code StatusStore#findByTrace}. @param id the trace @return the entries */
   public List<Entry> findByTrace(TraceId id) {
-    return tx.withHandle("findByTrace", h -> queries.byColumn(h.getConnection(), "trace_id", id.value()));
+    return tx.withHandle("findByTrace", h -> queries.byColumn(tx.connection(h), "trace_id", id.value()));
   }
 
   /** See {@code StatusStore#findBySource}. @param id the source @return the entries */
   public List<Entry> findBySource(EntryId id) {
-    return tx.withHandle("findBySource", h -> queries.byColumn(h.getConnection(), "source_id", id.value()));
+    return tx.withHandle("findBySource", h -> queries.byColumn(tx.connection(h), "source_id", id.value()));
   }
 
   /** See {@code StatusStore#query}. @param query the query @return the entries */
   public List<Entry> query(EntryQuery query) {
-    return tx.withHandle("query", h -> queries.query(h.getConnection(), query));
+    return tx.withHandle("query", h -> queries.query(tx.connection(h), query));
   }
 
   /** See {@code StatusStore#countByStatus}. @return the counts */
   public List<StatusCount> countByStatus() {
-    return tx.withHandle("countByStatus", h -> queries.countByStatus(h.getConnection()));
+    return tx.withHandle("countByStatus", h -> queries.countByStatus(tx.connection(h)));
   }
 
   /** See {@code StatusStore#backlog}. @param route the route @return the backlog */
   public long backlog(RouteId route) {
-    return tx.withHandle("backlog", h -> queries.backlog(h.getConnection(), route));
+    return tx.withHandle("backlog", h -> queries.backlog(tx.connection(h), route));
   }
 
   /** Purges payloads batch by batch. @param before the age @param batchSize per batch @return how many */
@@ -209,7 +234,7 @@ public final class StoreOperations {
     int n;
     do {
       n = tx.inTransaction("purgePayloadsBefore", false,
-          h -> retention.purgePayloads(h.getConnection(), before, batchSize));
+          h -> retention.purgePayloads(tx.connection(h), before, batchSize));
       total += n;
     } while (n == batchSize);
     return total;
@@ -222,7 +247,7 @@ public final class StoreOperations {
     int n;
     do {
       n = tx.inTransaction("purgeFinishedTracesBefore", false,
-          h -> retention.purgeTraces(h.getConnection(), before, batchSize));
+          h -> retention.purgeTraces(tx.connection(h), before, batchSize));
       total += n;
     } while (n == batchSize);
     return total;

@@ -2,11 +2,18 @@ package dev.postoffice.jdbc.internal;
 
 import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.jdbc.JdbcDialect;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
@@ -25,18 +32,108 @@ public final class Transactions {
 
   private static final long BASE_BACKOFF_MILLIS = 5;
 
+  /** The executor {@code setNetworkTimeout} wants; the drivers use it only to abort a connection that timed out. */
+  private static final Executor DIRECT = Runnable::run;
+
   private final Jdbi jdbi;
   private final JdbcDialect dialect;
+  /** Seconds each statement may run (JDBC query timeout), 0 for no limit. */
+  private final int queryTimeoutSeconds;
+  /** Milliseconds a connection may wait for the database's answer (JDBC network timeout), 0 for no limit. */
+  private final int networkTimeoutMillis;
+
+  /**
+   * Creates a runner that sets no timeouts of its own.
+   *
+   * @param jdbi the database
+   * @param dialect its dialect
+   */
+  public Transactions(Jdbi jdbi, JdbcDialect dialect) {
+    this(jdbi, dialect, null);
+  }
 
   /**
    * Creates the runner.
    *
    * @param jdbi the database
    * @param dialect its dialect
+   * @param statementTimeout how long one statement may run, in whole seconds (rounded up), or null for no
+   *     limit; a connection that gets no answer for twice as long is given up (its network timeout), which
+   *     bounds a call on an unreachable database
    */
-  public Transactions(Jdbi jdbi, JdbcDialect dialect) {
+  public Transactions(Jdbi jdbi, JdbcDialect dialect, Duration statementTimeout) {
     this.jdbi = jdbi;
     this.dialect = dialect;
+    long seconds = statementTimeout == null ? 0
+        : Math.min(Integer.MAX_VALUE / 2000, (statementTimeout.toMillis() + 999) / 1000);
+    this.queryTimeoutSeconds = (int) seconds;
+    this.networkTimeoutMillis = (int) (seconds * 2000);
+  }
+
+  /**
+   * Returns the handle's connection, with every statement it prepares or creates limited to the statement
+   * timeout. The store's operations use this rather than {@code handle.getConnection()}.
+   *
+   * @param handle the handle the work runs on
+   * @return the connection to prepare statements on
+   */
+  public Connection connection(Handle handle) {
+    Connection c = handle.getConnection();
+    if (queryTimeoutSeconds == 0) {
+      return c;
+    }
+    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+        (proxy, method, args) -> {
+          Object result;
+          try {
+            result = method.invoke(c, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (result instanceof Statement st && !method.getName().equals("unwrap")) {
+            st.setQueryTimeout(queryTimeoutSeconds);
+          }
+          return result;
+        });
+  }
+
+  /** Runs work on a handle whose connection has this runner's network timeout, restoring it afterwards. */
+  private <T> T onHandle(Work<T> work) throws SQLException {
+    return jdbi.withHandle(h -> {
+      Connection c = h.getConnection();
+      int previous = armNetworkTimeout(c);
+      try {
+        return work.run(h);
+      } finally {
+        if (previous >= 0) {
+          restoreNetworkTimeout(c, previous);
+        }
+      }
+    });
+  }
+
+  /** Sets the network timeout; returns the previous one, or -1 if the driver has none or none is set. */
+  private int armNetworkTimeout(Connection c) throws SQLException {
+    if (networkTimeoutMillis == 0) {
+      return -1;
+    }
+    try {
+      int previous = c.getNetworkTimeout();
+      c.setNetworkTimeout(DIRECT, networkTimeoutMillis);
+      return previous;
+    } catch (SQLFeatureNotSupportedException | UnsupportedOperationException e) {
+      return -1; // embedded H2: no network to time out
+    }
+  }
+
+  private static void restoreNetworkTimeout(Connection c, int previous) {
+    try {
+      if (!c.isClosed()) {
+        c.setNetworkTimeout(DIRECT, previous);
+      }
+    } catch (SQLException e) {
+      // The connection broke: the pool drops it; nothing to restore.
+    }
   }
 
   /** Work done in one transaction. */
@@ -63,11 +160,11 @@ public final class Transactions {
    * @throws StoreUnavailableException if the database is unreachable or retries ran out
    */
   public <T> T inTransaction(String operation, boolean retryOnUniqueViolation, Work<T> work) {
-    return retrying(operation, retryOnUniqueViolation, () -> dialect == JdbcDialect.MARIADB
+    return retrying(operation, retryOnUniqueViolation, () -> onHandle(h -> dialect == JdbcDialect.MARIADB
         // InnoDB defaults to REPEATABLE READ, whose gap locks make concurrent claimers block each other.
         // PostgreSQL and H2 default to READ COMMITTED: setting it would cost round trips per transaction.
-        ? jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::run)
-        : jdbi.inTransaction(work::run));
+        ? h.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::run)
+        : h.inTransaction(work::run)));
   }
 
   /**
@@ -82,7 +179,7 @@ public final class Transactions {
    * @throws StoreUnavailableException if the database is unreachable or retries ran out
    */
   public <T> T statement(String operation, Work<T> work) {
-    return retrying(operation, false, () -> jdbi.withHandle(h -> {
+    return retrying(operation, false, () -> onHandle(h -> {
       Connection c = h.getConnection();
       if (c.getAutoCommit()) {
         return work.run(h);
@@ -132,14 +229,19 @@ public final class Transactions {
    */
   public <T> T withHandle(String operation, Work<T> work) {
     try {
-      return jdbi.withHandle(work::run);
+      return onHandle(work);
     } catch (SQLException | JdbiException e) {
       throw translate(operation, Failure.classify(e), 1, e);
     }
   }
 
-  private static RuntimeException translate(String operation, Failure failure, int attempts, Exception e) {
+  private RuntimeException translate(String operation, Failure failure, int attempts, Exception e) {
     switch (failure) {
+      case TIMEOUT:
+        return new StoreUnavailableException("JDBC store: " + operation + " got no answer from the database within"
+            + " the statement timeout of " + queryTimeoutSeconds + " s (" + rootMessage(e) + "); it was cancelled,"
+            + " try again later [Hint: a lock held elsewhere, or an overloaded database; the timeout is"
+            + " JdbcStatusStore.builder(...).statementTimeout(...)]", e);
       case UNAVAILABLE:
         return new StoreUnavailableException("JDBC store: " + operation + " failed, the database is not"
             + " reachable (" + rootMessage(e) + "); nothing was changed, try again later", e);
@@ -176,6 +278,7 @@ public final class Transactions {
   /** What kind of failure a database error is. */
   enum Failure {
     UNAVAILABLE,
+    TIMEOUT,
     TRANSIENT,
     UNIQUE_VIOLATION,
     MISSING_SCHEMA,
@@ -188,6 +291,9 @@ public final class Transactions {
             || t instanceof SQLNonTransientConnectionException
             || t instanceof SQLRecoverableException) {
           return UNAVAILABLE;
+        }
+        if (t instanceof SQLTimeoutException) {
+          return TIMEOUT;
         }
         if (t instanceof SQLException sql) {
           Failure f = classify(sql);
@@ -219,6 +325,9 @@ public final class Transactions {
           || state.equals("53300") || code == 2006 || code == 2013 || code == 90067 || code == 90098
           || code == 90007 || code == 90121) {
         return UNAVAILABLE; // connection exceptions, admin shutdown, too many connections, H2 closed
+      }
+      if (state.equals("57014") || state.equals("70100") || code == 1969) {
+        return TIMEOUT; // query cancelled (PostgreSQL, H2: the statement timeout), MariaDB max_statement_time
       }
       if (state.equals("40001") || state.equals("40P01") || code == 1213 || code == 1205 || code == 50200
           || code == 90131) {
