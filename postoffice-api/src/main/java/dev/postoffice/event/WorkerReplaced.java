@@ -11,6 +11,6 @@ import dev.postoffice.model.RouteId;
  * @param stage the stage's name
  * @param thread the name of the thread that died
  * @param cause what it died of, for people: the throwable's type and message
- * @param replacements how many workers of this stage have been replaced since the pipeline started
+ * @param replacements how many workers of this route have been replaced since the pipeline started
  */
 public record WorkerReplaced(RouteId route, String stage, String thread, String cause, long replacements) {}

@@ -32,7 +32,7 @@ import java.util.Objects;
  * @param headers headers to keep; never null
  * @param sourceId the entry it comes from, or null at intake
  * @param traceId the trace
- * @param dedupKey the intake dedup key, or null; made storable with {@link StorableText#clean}
+ * @param dedupKey the intake dedup key, or null; made storable with {@link StorableText#dedupKey}
  * @param producedBy the producing stage and version, or null
  * @param lease a lease to create it with, or null
  * @param finishedAs the status to store it in, already worked on; null to store it {@code JUST_IN}
@@ -67,7 +67,7 @@ public record NewEntry(
     Objects.requireNonNull(payload, "payload cannot be null");
     Objects.requireNonNull(traceId, "traceId cannot be null");
     headers = headers == null ? Map.of() : Map.copyOf(headers);
-    dedupKey = StorableText.clean(dedupKey);
+    dedupKey = StorableText.dedupKey(dedupKey);
     finishedDetail = StorableText.detail(finishedDetail);
     if (finishedAs != null) {
       if (finishedAs == Status.RETRYING || !Status.JUST_IN.canMoveTo(finishedAs)) {

@@ -1,5 +1,10 @@
 package dev.postoffice.spi;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * Makes text that a store writes storable in every database: the one place where PostOffice cleans the text
  * it did not write itself (a partner's answer excerpt, an exception message, a dedup key taken from a JSON
@@ -11,7 +16,8 @@ package dev.postoffice.spi;
  * replaces each such character with U+FFFD (the replacement character) and caps the length, so the text
  * always commits and still reads as what it was.
  *
- * <p>{@link Completion} and {@link NewEntry} clean their text fields when they are built; a store cleans the
+ * <p>{@link Completion} and {@link NewEntry} clean their text fields when they are built (a dedup key with
+ * {@link #dedupKey}); a store cleans the
  * {@code detail} of {@link StatusStore#transition} and {@link StatusStore#replay} with {@link #detail}.
  */
 public final class StorableText {
@@ -49,6 +55,26 @@ public final class StorableText {
       capped = text.substring(0, keep) + cutNote(text.length() - keep);
     }
     return clean(capped);
+  }
+
+  /**
+   * Makes a dedup key storable without making two keys one: a key with a character {@link #clean} would
+   * replace becomes {@code sha256:} and the hex SHA-256 of its UTF-16 code units (71 characters), so
+   * {@code "a\0"} and {@code "a\uFFFD"} stay distinct keys.
+   *
+   * @param key the key, or null
+   * @return the storable key, or null if {@code key} was null; the same instance when nothing had to change
+   */
+  public static String dedupKey(String key) {
+    if (key == null || firstUnstorable(key) < 0) {
+      return key;
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_16BE));
+      return "sha256:" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   private static String cutNote(int leftOut) {

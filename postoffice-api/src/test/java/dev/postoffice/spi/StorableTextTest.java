@@ -51,4 +51,13 @@ class StorableTextTest {
     assertThat(c.detail()).isEqualTo("d\uFFFD");
     assertThat(c.lastError()).isEqualTo("e\uFFFD");
   }
+
+  @Test
+  @DisplayName("a dedup key that needs cleaning becomes its hash, so look-alike keys stay distinct")
+  void dedupKeys() {
+    assertThat(StorableText.dedupKey("order-1")).isEqualTo("order-1");
+    String withNul = StorableText.dedupKey("a\0");
+    assertThat(withNul).startsWith("sha256:").hasSize(71).isEqualTo(StorableText.dedupKey("a\0"))
+        .isNotEqualTo(StorableText.dedupKey("a\uFFFD")).isNotEqualTo(StorableText.dedupKey("a" + (char) 0xD800));
+  }
 }

@@ -151,6 +151,14 @@ class LongFaultPoisonTextIT {
           + " recovered=" + recovered.toMillis() + "ms (all terminal, from first submit "
           + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms)");
 
+      // Cleaned text commits like any other: no entry had to be failed because the store refused it.
+      List<dev.postoffice.model.Entry> waiting = new java.util.ArrayList<>();
+      waiting.addAll(pipeline.operations().failed("lf-text-orders", 1000));
+      waiting.addAll(pipeline.operations().failed("lf-text-shipments", 1000));
+      assertThat(waiting).noneSatisfy(e -> assertThat(e.lastError()).startsWith("the store refused"));
+      assertThat(waiting).filteredOn(e -> e.status() == Status.REJECTED).hasSize(MESSAGES / 7);
+      assertThat(waiting).filteredOn(e -> e.status() == Status.FAILED)
+          .hasSize((int) (expectedRejectedOrFailed(MESSAGES) - MESSAGES / 7));
       assertThat(coreEffects).as("orders the Core App handled").hasSize((int) expectedCore);
       assertThat(duplicateCore).as("Core App effects repeated").isZero();
       assertThat(partnerCalls).as("shipments the partner received; waiting for an operator: "
@@ -162,5 +170,10 @@ class LongFaultPoisonTextIT {
       pipeline.close();
       transport.close();
     }
+  }
+
+  /** Orders the translator refuses: every 7th (rejected) and every 11th that is not a 7th (failed). */
+  private static long expectedRejectedOrFailed(int messages) {
+    return java.util.stream.IntStream.rangeClosed(1, messages).filter(n -> n % 7 == 0 || n % 11 == 0).count();
   }
 }

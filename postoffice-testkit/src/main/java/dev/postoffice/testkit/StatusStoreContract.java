@@ -1644,13 +1644,16 @@ public abstract class StatusStoreContract {
     }
 
     @Test
-    @DisplayName("a dedup key with NUL is stored cleaned and still deduplicates")
+    @DisplayName("a dedup key with NUL is stored, still deduplicates, and does not collide with its cleaned"
+        + " look-alike")
     void nulInDedupKey() {
       List<IntakeResult> first = intake(withDedup(root(), "order-\0" + "1"));
       List<IntakeResult> second = intake(withDedup(root(), "order-\0" + "1"));
+      List<IntakeResult> lookAlike = intake(withDedup(root(), "order-\uFFFD1"));
 
       assertThat(first.get(0).isDuplicate()).isFalse();
       assertThat(second.get(0).isDuplicate()).isTrue();
+      assertThat(lookAlike.get(0).isDuplicate()).isFalse();
     }
 
     @Test

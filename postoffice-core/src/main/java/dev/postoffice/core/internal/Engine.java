@@ -33,6 +33,8 @@ public final class Engine implements Pipeline {
   /** What start() has started so far, in order: what stop() stops. */
   private final List<RouteRuntime> started = new ArrayList<>();
   private final List<Ingestor> startedIngestors = new ArrayList<>();
+  private Thread stopThread;
+  private StopSequence stopSequence;
   private State state = State.NEW;
 
   private enum State { NEW, RUNNING, STOPPED, FAILED }
@@ -67,7 +69,10 @@ public final class Engine implements Pipeline {
     } catch (RuntimeException | Error e) {
       log.error("PostOffice node {} failed to start; stopping what had started: {}", ctx.nodeId(), e.toString());
       try {
-        stop(ctx.shutdownTimeout());
+        if (!stop(ctx.shutdownTimeout())) {
+          e.addSuppressed(new IllegalStateException("stopping what had started did not finish within "
+              + ctx.shutdownTimeout() + "; see the log for what was abandoned"));
+        }
       } catch (RuntimeException | Error stopFailure) {
         e.addSuppressed(stopFailure);
       }
@@ -162,21 +167,30 @@ public final class Engine implements Pipeline {
   }
 
   @Override
-  public synchronized boolean stop(Duration timeout) {
-    if (state != State.RUNNING) {
+  public boolean stop(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Thread stopper;
+    StopSequence sequence;
+    synchronized (this) {
       if (state == State.NEW) {
         state = State.STOPPED;
       }
-      return true;
+      if (state == State.RUNNING) {
+        // The steps run on a thread of their own, so that one stuck in a call (a database that stopped
+        // answering, a broker that does not close) cannot hold the caller past its deadline.
+        state = State.STOPPED;
+        stopSequence = new StopSequence(deadline);
+        stopThread = new Thread(stopSequence, "postoffice-stop-" + ctx.nodeId());
+        stopThread.setDaemon(true);
+        stopThread.start();
+      }
+      stopper = stopThread;
+      sequence = stopSequence;
     }
-    state = State.STOPPED;
-    long deadline = System.nanoTime() + timeout.toNanos();
-    // The steps run on a thread of their own, so that one stuck in a call (a database that stopped answering,
-    // a broker that does not close) cannot hold the caller past its deadline.
-    StopSequence sequence = new StopSequence(deadline);
-    Thread stopper = new Thread(sequence, "postoffice-stop-" + ctx.nodeId());
-    stopper.setDaemon(true);
-    stopper.start();
+    if (stopper == null) {
+      return true; // never started, or a start that failed before anything ran
+    }
+    // Joined outside the lock: a second caller (a shutdown hook's close()) waits with its own deadline.
     try {
       stopper.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     } catch (InterruptedException e) {
@@ -230,10 +244,16 @@ public final class Engine implements Pipeline {
         clean &= route.stopWorkers(deadline);
       }
       step = STEPS.get(4);
+      if (!clean) {
+        // A worker that ignored its interrupt (a blocked socket read, a partner call) may still publish or
+        // dispatch: releasing its leases would let another node repeat that call. They expire instead.
+        log.warn("PostOffice node {} stopped; some workers did not finish in time, so their leases are left to"
+            + " expire rather than released", ctx.nodeId());
+        return;
+      }
       try {
         int released = ctx.store().release(ctx.nodeId(), ctx.clock().instant());
-        log.info("PostOffice node {} stopped{}; released {} lease(s)", ctx.nodeId(),
-            clean ? "" : " (some workers did not finish in time)", released);
+        log.info("PostOffice node {} stopped; released {} lease(s)", ctx.nodeId(), released);
       } catch (RuntimeException e) {
         log.warn("PostOffice node {} could not release its leases; they expire on their own", ctx.nodeId(), e);
       }

@@ -101,6 +101,10 @@ final class GroupCommit<T, R> {
           try {
             finished.await(); // it may be done already: the caller must not return before
           } catch (InterruptedException e) {
+            if (mine.done) {
+              Thread.currentThread().interrupt();
+              break; // finished meanwhile: the caller gets its outcome after all
+            }
             // Interrupted (a bounded stop): give up waiting. Items not taken yet are withdrawn; items taken are
             // in a call whose outcome this caller will not learn, which the operation's idempotence covers.
             Thread.currentThread().interrupt();

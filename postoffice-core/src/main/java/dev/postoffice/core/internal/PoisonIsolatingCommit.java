@@ -15,8 +15,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Commits a batch's completions so that one entry the store refuses for good cannot hold back its
  * batch-mates. A commit that fails with anything but {@link StoreUnavailableException} (which passes, and is
- * left to the caller's retries) is split in halves until the entries that cause it are alone; each of those
- * is then committed as {@link Status#FAILED} with the store's reason in its error, and the rest commit.
+ * left to the caller's retries) is split in halves until the entries that cause it are alone. Each of those is
+ * committed again without its detail and error (the same status: a publish or a partner call already made
+ * stays recorded as made) if it has no outputs, and otherwise, or if that fails too, as {@link Status#FAILED}
+ * with the store's reason in its error; the rest commit.
+ *
+ * <p>Only an entry the store has shown to be the problem is failed: a batch-mate committed in the same round,
+ * or the entry has used its route's attempts ({@code maxAttempts}). When nothing of the batch commits, the
+ * store itself is failing (a missing column, a read-only database during a failover), not an entry's data:
+ * the failure is rethrown and the entries wait for their leases, as in any outage.
  *
  * <p>Why: such a failure (a value the database cannot take, a bug) used to leave the whole batch leased; it
  * was claimed again after every lease and worked on again, repeating its publishes and partner calls
@@ -28,14 +35,18 @@ final class PoisonIsolatingCommit {
 
   private final Function<List<Completion>, CommitResult> store;
   private final Consumer<Completion> onIsolated;
+  private final int maxAttempts;
 
   /**
    * @param store commits completions in one store call (with the caller's retries of passing failures)
    * @param onIsolated told of each entry committed as failed because the store refused its completion
+   * @param maxAttempts the route's attempts: an entry refused alone on its last one is failed
    */
-  PoisonIsolatingCommit(Function<List<Completion>, CommitResult> store, Consumer<Completion> onIsolated) {
+  PoisonIsolatingCommit(Function<List<Completion>, CommitResult> store, Consumer<Completion> onIsolated,
+      int maxAttempts) {
     this.store = store;
     this.onIsolated = onIsolated;
+    this.maxAttempts = maxAttempts;
   }
 
   /**
@@ -44,6 +55,7 @@ final class PoisonIsolatingCommit {
    * @return what the store applied and refused; an entry committed as failed in place of its completion is in
    *     neither list, so none of its outputs is handed on
    * @throws StoreUnavailableException if the store is unreachable (part of the batch may be committed)
+   * @throws RuntimeException the store's failure, if no entry of the batch could be committed
    */
   CommitResult commit(List<Completion> completions) {
     try {
@@ -51,35 +63,100 @@ final class PoisonIsolatingCommit {
     } catch (StoreUnavailableException e) {
       throw e;
     } catch (RuntimeException e) {
-      if (completions.size() == 1) {
-        return commitFailed(completions.get(0), e);
-      }
-      int half = completions.size() / 2;
       log.warn("the store refused a commit of {} entries for a reason retrying will not fix; committing them in"
-          + " halves to find the entries that cause it: {}", completions.size(), e.toString());
-      CommitResult first = commit(completions.subList(0, half));
-      CommitResult second = commit(completions.subList(half, completions.size()));
-      List<EntryId> applied = new ArrayList<>(first.applied());
-      applied.addAll(second.applied());
-      List<EntryId> refused = new ArrayList<>(first.refused());
-      refused.addAll(second.refused());
-      return new CommitResult(applied, refused);
+          + " halves to find the entries that cause it: {}", completions.size(), FailurePolicy.describe(e));
+      Split split = new Split();
+      split.commit(completions, e);
+      if (split.applied.isEmpty() && split.refused.isEmpty() && split.isolated == 0) {
+        throw e; // not one entry commits: the store is failing, not an entry's data
+      }
+      for (Refusal r : split.undecided) {
+        split.isolate(r.completion, r.cause); // a batch-mate committed: these are the problem
+      }
+      return new CommitResult(split.applied, split.refused);
     }
   }
 
-  private CommitResult commitFailed(Completion refusedOne, RuntimeException cause) {
-    String reason = "the store refused to commit this entry's result (" + refusedOne.newStatus().name()
-        + " with " + refusedOne.outputs().size() + " output(s)), so it ends failed: "
-        + FailurePolicy.describe(cause);
-    Completion failed = new Completion(refusedOne.entryId(), refusedOne.owner(), refusedOne.leaseToken(),
-        Status.FAILED, reason, reason, null, List.of());
-    log.error("entry {}: {}", refusedOne.entryId(), reason, FailurePolicy.forLog(cause));
-    // If even this fails, the entry waits for its lease to expire, as any entry of a failed commit does.
-    CommitResult result = store.apply(List.of(failed));
-    if (result.applied().contains(refusedOne.entryId())) {
-      onIsolated.accept(failed);
-      return new CommitResult(List.of(), List.of());
+  private record Refusal(Completion completion, RuntimeException cause) {}
+
+  /** One round of splitting: what committed, and the entries refused alone. */
+  private final class Split {
+    final List<EntryId> applied = new ArrayList<>();
+    final List<EntryId> refused = new ArrayList<>();
+    final List<Refusal> undecided = new ArrayList<>();
+    int isolated;
+
+    void commit(List<Completion> part, RuntimeException knownFailure) {
+      if (part.size() == 1) {
+        refusedAlone(part.get(0), knownFailure);
+        return;
+      }
+      int half = part.size() / 2;
+      tryCommit(part.subList(0, half));
+      tryCommit(part.subList(half, part.size()));
     }
-    return result;
+
+    private void tryCommit(List<Completion> part) {
+      try {
+        add(store.apply(part));
+      } catch (StoreUnavailableException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        commit(part, e);
+      }
+    }
+
+    private void add(CommitResult result) {
+      applied.addAll(result.applied());
+      refused.addAll(result.refused());
+    }
+
+    private void refusedAlone(Completion c, RuntimeException cause) {
+      if (c.outputs().isEmpty() && c.newStatus() != Status.FAILED && (c.detail() != null || c.lastError() != null)) {
+        // A publish or a dispatch: the call was made. Record that much, without the text that may be the problem.
+        try {
+          add(store.apply(List.of(new Completion(c.entryId(), c.owner(), c.leaseToken(), c.newStatus(), null, null,
+              c.nextAttemptAt(), List.of()))));
+          log.error("entry {}: the store refused its detail or error; committed {} without them: {}", c.entryId(),
+              c.newStatus().name(), FailurePolicy.describe(cause));
+          return;
+        } catch (StoreUnavailableException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          cause = e;
+        }
+      }
+      if (!applied.isEmpty() || c.leaseToken() >= maxAttempts) {
+        isolate(c, cause);
+      } else {
+        undecided.add(new Refusal(c, cause));
+      }
+    }
+
+    void isolate(Completion refusedOne, RuntimeException cause) {
+      String reason = "the store refused to commit this entry's result (" + refusedOne.newStatus().name()
+          + " with " + refusedOne.outputs().size() + " output(s)), so it ends failed: "
+          + FailurePolicy.describe(cause);
+      Completion failed = new Completion(refusedOne.entryId(), refusedOne.owner(), refusedOne.leaseToken(),
+          Status.FAILED, reason, reason, null, List.of());
+      log.error("entry {}: {}", refusedOne.entryId(), reason, FailurePolicy.forLog(cause));
+      CommitResult result;
+      try {
+        result = store.apply(List.of(failed));
+      } catch (StoreUnavailableException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // The rest of the batch still commits; this entry waits for its lease, then its attempts run out.
+        log.error("entry {}: the store refused even its failure; it waits for its lease to expire: {}",
+            refusedOne.entryId(), FailurePolicy.describe(e));
+        return;
+      }
+      if (result.applied().contains(refusedOne.entryId())) {
+        isolated++;
+        onIsolated.accept(failed);
+      } else {
+        refused.addAll(result.refused());
+      }
+    }
   }
 }

@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  */
 final class RouteRuntime {
   private static final Logger log = LoggerFactory.getLogger(RouteRuntime.class);
-  /** How long a replacement worker waits before it starts, so a worker dying at once cannot spin. */
+  /** How long the first replacement worker waits before it starts; each further one waits twice as long. */
   static final long REPLACEMENT_PAUSE_MILLIS = 200;
+  /** The longest wait of a replacement worker, so an Error that comes back at once cannot make threads spin. */
+  static final long MAX_REPLACEMENT_PAUSE_MILLIS = 30_000;
 
   private final RouteDefinition route;
   private final EngineContext ctx;
@@ -123,8 +125,11 @@ final class RouteRuntime {
         log.warn("listener failed on onWorkerReplaced", e);
       }
       if (workersRunning) {
-        startWorker(runner, thread, REPLACEMENT_PAUSE_MILLIS);
+        long pause = REPLACEMENT_PAUSE_MILLIS << Math.min(count - 1, 10);
+        startWorker(runner, thread, Math.min(pause, MAX_REPLACEMENT_PAUSE_MILLIS));
       }
+    } finally {
+      threads.remove(Thread.currentThread());
     }
   }
 

@@ -267,56 +267,58 @@ final class StageRunner {
     boolean fast = nextStage != null && outputCount > 0 && (inline ? nextStage.running
         : nextStage.reserve(outputCount));
     Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(nextStage.settings.leaseDuration())) : null;
-    List<Completion> completions = new ArrayList<>(outcomes.size());
+    CommitResult result;
+    FusedBatch work;
     Map<EntryId, List<NewEntry>> outputsBySource = new HashMap<>();
     int failed = 0;
-    for (Outcome outcome : outcomes) {
-      Entry entry = outcome.entry();
-      if (outcome.failure() instanceof LeaseLost) {
-        continue; // no call was made: another node holds the entry now, or it moved on; nothing to commit
-      }
-      if (outcome.failure() != null) {
-        failed++;
-        completions.add(failure(entry, outcome.failure(), now));
-        continue;
-      }
-      List<NewEntry> outputs = new ArrayList<>(outcome.outputs().size());
-      for (int i = 0; i < outcome.outputs().size(); i++) {
-        Output output = outcome.outputs().get(i);
-        outputs.add(new NewEntry(EntryId.derive(entry.id(), entry.generation(), i), route.id(),
-            route.direction(), spec.output(), output.payload(), output.headers(), entry.id(), entry.traceId(),
-            null, producedBy, lease));
-      }
-      outputsBySource.put(entry.id(), outputs);
-      completions.add(new Completion(entry.id(), ctx.nodeId(), entry.attempts(), outcome.status(),
-          outcome.detail(), null, null, outputs));
-    }
-    FusedBatch work;
-    if (pending != null && failed == 0) {
-      // Every output of the earlier stages was worked on: store them finished, with this stage's outputs.
-      for (Completion c : completions) {
-        pending.finish(c.entryId(), c.newStatus(), c.detail(), c.outputs());
-      }
-      work = pending;
-    } else {
-      if (pending != null) {
-        // Some failed: store the earlier stages' work as it was (outputs Just In, leased to this node), then
-        // this stage's completions against it, as if the stages had never been fused.
-        commitAndReport(pending.completions(), now);
-      }
-      work = new FusedBatch(completions);
-    }
-    if (inline && fast && failed == 0 && spec.transform() != null && nextStage.spec.transform() != null) {
-      List<Entry> forNext = new ArrayList<>(outputCount);
-      outputsBySource.values().forEach(outs -> outs.forEach(o -> forNext.add(Entries.preClaimed(o, now))));
-      notifyFinished(batch.size(), 0, System.nanoTime() - started);
-      nextStage.runGuarded(forNext, work);
-      return;
-    }
-    CommitResult result;
+    // Whatever ends this before the hand-over (a store failure, an Error, a listener's), the room reserved in the
+    // next stage's queue is given back: lost permits would turn the fast path off for good.
     try {
+      List<Completion> completions = new ArrayList<>(outcomes.size());
+      for (Outcome outcome : outcomes) {
+        Entry entry = outcome.entry();
+        if (outcome.failure() instanceof LeaseLost) {
+          continue; // no call was made: another node holds the entry now, or it moved on; nothing to commit
+        }
+        if (outcome.failure() != null) {
+          failed++;
+          completions.add(failure(entry, outcome.failure(), now));
+          continue;
+        }
+        List<NewEntry> outputs = new ArrayList<>(outcome.outputs().size());
+        for (int i = 0; i < outcome.outputs().size(); i++) {
+          Output output = outcome.outputs().get(i);
+          outputs.add(new NewEntry(EntryId.derive(entry.id(), entry.generation(), i), route.id(),
+              route.direction(), spec.output(), output.payload(), output.headers(), entry.id(), entry.traceId(),
+              null, producedBy, lease));
+        }
+        outputsBySource.put(entry.id(), outputs);
+        completions.add(new Completion(entry.id(), ctx.nodeId(), entry.attempts(), outcome.status(),
+            outcome.detail(), null, null, outputs));
+      }
+      if (pending != null && failed == 0) {
+        // Every output of the earlier stages was worked on: store them finished, with this stage's outputs.
+        for (Completion c : completions) {
+          pending.finish(c.entryId(), c.newStatus(), c.detail(), c.outputs());
+        }
+        work = pending;
+      } else {
+        if (pending != null) {
+          // Some failed: store the earlier stages' work as it was (outputs Just In, leased to this node), then
+          // this stage's completions against it, as if the stages had never been fused.
+          commitAndReport(pending.completions(), now);
+        }
+        work = new FusedBatch(completions);
+      }
+      if (inline && fast && failed == 0 && spec.transform() != null && nextStage.spec.transform() != null) {
+        List<Entry> forNext = new ArrayList<>(outputCount);
+        outputsBySource.values().forEach(outs -> outs.forEach(o -> forNext.add(Entries.preClaimed(o, now))));
+        notifyFinished(batch.size(), 0, System.nanoTime() - started);
+        nextStage.runGuarded(forNext, work);
+        return;
+      }
       result = commitAndReport(work.completions(), now);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       if (fast && !inline) {
         nextStage.unreserve(outputCount);
       }
@@ -357,7 +359,8 @@ final class StageRunner {
   private CommitResult commitAndReport(List<Completion> completions, Instant now) {
     PoisonIsolatingCommit commit = new PoisonIsolatingCommit(
         part -> Retry.decorateSupplier(commitRetry, () -> ctx.store().commit(part, now)).get(),
-        failed -> notifyFailed(failed.entryId(), Status.FAILED, failed.lastError()));
+        failed -> notifyFailed(failed.entryId(), Status.FAILED, failed.lastError()),
+        settings.retry().maxAttempts());
     CommitResult result = commit.commit(completions);
     for (EntryId refused : result.refused()) {
       if (spec.destination() != null && acknowledgedMeanwhile(refused)) {

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Starting and stopping a pipeline that runs its own threads, when parts of it fail or hang. */
 @DisplayName("A pipeline's lifecycle")
@@ -103,6 +104,7 @@ class PipelineLifecycleTest {
   }
 
   @Test
+  @Timeout(30) // a regression must fail, not hang the build
   @DisplayName("stop(timeout) returns by its deadline when the store stops answering, and says it gave up")
   void stopIsBounded() throws Exception {
     CountDownLatch storeCalled = new CountDownLatch(1);

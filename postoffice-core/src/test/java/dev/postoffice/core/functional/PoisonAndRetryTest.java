@@ -1,6 +1,7 @@
 package dev.postoffice.core.functional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postoffice.IntakeReceipt;
 import dev.postoffice.PermanentFailureException;
@@ -25,6 +26,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -257,13 +259,17 @@ class PoisonAndRetryTest {
   class RefusedByTheStore {
     /** The shared store, except that a commit carrying an output with "poison" in its payload fails for good. */
     private StatusStore refusing(AtomicInteger refusals) {
+      return refusing(refusals, "poison");
+    }
+
+    private StatusStore refusing(AtomicInteger refusals, String marker) {
       return (StatusStore) Proxy.newProxyInstance(StatusStore.class.getClassLoader(),
           new Class<?>[] {StatusStore.class}, (proxy, method, args) -> {
             if (method.getName().equals("commit")) {
               @SuppressWarnings("unchecked")
               List<Completion> completions = (List<Completion>) args[0];
               boolean poisoned = completions.stream().flatMap(c -> c.outputs().stream())
-                  .anyMatch(o -> o.payload().asUtf8().contains("poison"));
+                  .anyMatch(o -> o.payload().asUtf8().contains(marker));
               if (poisoned) {
                 refusals.incrementAndGet();
                 throw new IllegalStateException("ERROR: invalid byte sequence for encoding \"UTF8\": 0x00");
@@ -315,6 +321,42 @@ class PoisonAndRetryTest {
           assertThat(h.store.find(receipts.get(i).entryId()).orElseThrow().status()).isEqualTo(Status.PROCESSED);
         }
       }
+    }
+
+    @Test
+    @DisplayName("fails nothing when the store refuses every entry (the store is failing, not an entry): they"
+        + " wait for their leases and go through once it is fixed")
+    void storeWideFailureFailsNothing() {
+      AtomicInteger refusals = new AtomicInteger();
+      AtomicBoolean broken = new AtomicBoolean(true);
+      StatusStore store = refusing(refusals, "orderId"); // every L2 output: a column missing for all of them
+      StatusStore healing = (StatusStore) Proxy.newProxyInstance(StatusStore.class.getClassLoader(),
+          new Class<?>[] {StatusStore.class}, (proxy, method, args) -> {
+            try {
+              return method.invoke(broken.get() ? store : h.store, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+      Pipeline p = PostOffice.builder().nodeId("node-a").store(healing).transport(h.transport)
+          .clock(h.clock).manualScheduling().route(h.ordersRoute(Harness::perLine, h.settings())).build().start();
+      pipelines.add(p);
+      h.startReceiver();
+      List<IntakeReceipt> receipts = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        receipts.add(p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-" + i, 1), null)));
+      }
+
+      assertThatThrownBy(p::runOnce).hasMessageContaining("invalid byte sequence");
+      assertThat(receipts).allSatisfy(r ->
+          assertThat(h.store.find(r.entryId()).orElseThrow().status()).isEqualTo(Status.JUST_IN));
+
+      broken.set(false);
+      h.clock.advance(Duration.ofHours(1)); // the leases expire
+      Drain.untilIdle(p, h.transport);
+      assertThat(h.coreSaw).hasSize(10);
+      assertThat(receipts).allSatisfy(r ->
+          assertThat(h.store.find(r.entryId()).orElseThrow().status()).isEqualTo(Status.PROCESSED));
     }
   }
 }

@@ -115,6 +115,7 @@ class WorkerSurvivalTest {
     Awaitility.await("the order reaches the Core App").atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(10)).until(() -> h.coreSaw.size() == 1);
 
-    assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofMillis(2_500));
+    // At most a one-second pause plus the work on a busy machine; the old doubling pause took 5.75 s here.
+    assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofMillis(4_000));
   }
 }
