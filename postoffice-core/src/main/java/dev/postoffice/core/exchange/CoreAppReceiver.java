@@ -211,22 +211,38 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     indexes.forEach(i -> ids.add(messages.get(i).messageId()));
     Set<String> handledBefore = receipts.handledAmong(name, ids);
     List<String> handledNow = new ArrayList<>(indexes.size());
-    for (int i : indexes) {
-      InboundMessage message = messages.get(i);
-      if (handledBefore.contains(message.messageId())) {
-        log.debug("receiver {}: message {} already handled; acknowledging again", name, message.messageId());
-        acknowledge[i] = true;
-        continue;
+    Throwable escaping = null;
+    try {
+      for (int i : indexes) {
+        InboundMessage message = messages.get(i);
+        if (handledBefore.contains(message.messageId())) {
+          log.debug("receiver {}: message {} already handled; acknowledging again", name, message.messageId());
+          acknowledge[i] = true;
+          continue;
+        }
+        Disposition failed = runHandler(message);
+        if (failed == null) {
+          handledNow.add(message.messageId());
+          acknowledge[i] = true;
+        } else {
+          out[i] = failed;
+        }
       }
-      Disposition failed = runHandler(message);
-      if (failed == null) {
-        handledNow.add(message.messageId());
-        acknowledge[i] = true;
-      } else {
-        out[i] = failed;
+    } catch (Throwable e) {
+      escaping = e;
+      throw e;
+    } finally {
+      // A message handled is marked handled whatever ends the batch (a VirtualMachineError out of a later
+      // handler): otherwise its handler would run again on redelivery.
+      try {
+        mark(handledNow);
+      } catch (RuntimeException e) {
+        if (escaping == null) {
+          throw e;
+        }
+        escaping.addSuppressed(e);
       }
     }
-    mark(handledNow);
   }
 
   /**
@@ -315,6 +331,17 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     } catch (Exception e) {
       log.warn("receiver {}: handler failed on message {}; it will be delivered again", name, id, e);
       return Disposition.requeue("handler failed: " + e);
+    } catch (VirtualMachineError e) {
+      // Out of memory or stack: this thread cannot be trusted to go on. The messages handled so far are
+      // marked on the way out (handleTogether), the transport settles the rest.
+      log.error("receiver {}: handler threw {} on message {}; giving the batch back", name, e.toString(), id, e);
+      throw e;
+    } catch (Error e) {
+      // An Error from the core's code (an AssertionError, a missing class) fails this message only: the
+      // others of its batch stay handled and marked, and this one is delivered again.
+      log.error("receiver {}: handler threw {} on message {}; it will be delivered again", name, e.toString(),
+          id, e);
+      return Disposition.requeue("handler threw " + e);
     }
     return null;
   }

@@ -2,6 +2,10 @@ package dev.postoffice.core.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.core.internal.AckMessages;
 import dev.postoffice.core.memory.InMemoryReceiptLog;
@@ -23,10 +27,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 @DisplayName("The Core App receiver")
 class CoreAppReceiverTest {
@@ -235,5 +241,65 @@ class CoreAppReceiverTest {
     assertThat(first.get(5, TimeUnit.SECONDS)).containsExactly(Disposition.ack());
     assertThat(second.get(5, TimeUnit.SECONDS)).containsExactly(Disposition.ack(), Disposition.ack());
     assertThat(runs).hasValue(2);
+  }
+
+  /** Captures what the receiver logs. */
+  private static ListAppender<ILoggingEvent> captureLog() {
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(CoreAppReceiver.class)).addAppender(appender);
+    return appender;
+  }
+
+  private static void stopCapture(ListAppender<ILoggingEvent> appender) {
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(CoreAppReceiver.class)).detachAppender(appender);
+  }
+
+  private static List<InboundMessage> fiveLines() {
+    List<InboundMessage> batch = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      batch.add(message("m-" + i, "{\"sku\":\"s" + i + "\"}"));
+    }
+    return batch;
+  }
+
+  @Test
+  @DisplayName("an Error in one handler of a batch (issue 16, defect 3): the messages handled before and after it"
+      + " stay handled, the Error is logged at ERROR with the message id, and only its message comes again")
+  void errorInOneHandlerKeepsTheOthersHandled() {
+    Map<String, AtomicInteger> runs = new java.util.concurrent.ConcurrentHashMap<>();
+    AtomicBoolean broken = new AtomicBoolean(true);
+    CoreAppReceiver<Line> receiver = receiver((line, ctx) -> {
+      runs.computeIfAbsent(ctx.messageId(), k -> new AtomicInteger()).incrementAndGet();
+      if (ctx.messageId().equals("m-3") && broken.get()) {
+        throw new AssertionError("core invariant broken for s3");
+      }
+    });
+    ListAppender<ILoggingEvent> logged = captureLog();
+    List<Disposition> first;
+    try {
+      first = receiver.receiveAll(fiveLines());
+    } catch (Throwable e) {
+      first = null; // the Error escaped the receiver: what the broker does next is the transport's guess
+    } finally {
+      stopCapture(logged);
+    }
+    broken.set(false);
+    List<Disposition> redelivered = receiver.receiveAll(fiveLines());
+
+    assertThat(redelivered).containsOnly(Disposition.ack());
+    assertThat(runs).as("handler runs per message over both deliveries")
+        .containsOnlyKeys("m-1", "m-2", "m-3", "m-4", "m-5");
+    assertThat(runs.get("m-1")).hasValue(1);
+    assertThat(runs.get("m-2")).hasValue(1);
+    assertThat(runs.get("m-3")).hasValue(2);
+    assertThat(runs.get("m-4")).hasValue(1);
+    assertThat(runs.get("m-5")).hasValue(1);
+    assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.ERROR)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .singleElement().asString().contains("m-3").contains("AssertionError");
+    assertThat(first).as("the Error stays inside the receiver; only its message is delivered again")
+        .extracting(Disposition::kind).containsExactly(Disposition.Kind.ACK, Disposition.Kind.ACK,
+            Disposition.Kind.REQUEUE, Disposition.Kind.ACK, Disposition.Kind.ACK);
   }
 }
