@@ -1,6 +1,7 @@
 package dev.postoffice.core.exchange;
 
 import dev.postoffice.RejectedInputException;
+import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.PipelineBuilder;
 import dev.postoffice.core.codec.JacksonCodec;
 import dev.postoffice.core.internal.AckMessages;
@@ -29,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,13 @@ import org.slf4j.LoggerFactory;
  * transport delivers together are read from the log with one call, handled one by one, marked with one call
  * (so a crash between a handler and the mark can make the handler run again for the messages of that batch),
  * then one acknowledgement message naming them all is published and awaited (its format: docs/concepts.md).
+ *
+ * <p>While the receipt log is unreachable ({@link dev.postoffice.StoreUnavailableException}), the receiver
+ * holds the delivery and asks again after pauses of {@link #FIRST_HOLD_PAUSE} doubling up to
+ * {@link #MAX_HOLD_PAUSE}, for as long as it runs: an outage of the log never counts toward the broker's
+ * delivery limit, so it never dead-letters a good message (an outage longer than the broker's own consumer
+ * timeout, 30 minutes on RabbitMQ by default, makes the broker take the delivery back). Every message the
+ * receiver dead-letters is logged at WARN with its id and the reason.
  *
  * <p>Within one receiver, a copy of a message that arrives while the first is still being handled waits for
  * it. Across several receiver instances (several Core App nodes), two copies delivered at the same moment
@@ -64,6 +73,12 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   /** How long sending an acknowledgement waits for the broker, unless set. */
   public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(10);
 
+  /** The first pause before asking an unreachable receipt log again; each further pause doubles. */
+  public static final Duration FIRST_HOLD_PAUSE = Duration.ofMillis(50);
+
+  /** The longest pause between two tries of an unreachable receipt log. */
+  public static final Duration MAX_HOLD_PAUSE = Duration.ofSeconds(5);
+
   private final Transport transport;
   private final ReceiptLog receipts;
   private final Class<T> type;
@@ -75,6 +90,9 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   private final Clock clock;
   private final Duration ackTimeout;
   private final ConcurrentHashMap<String, CountDownLatch> inFlight = new ConcurrentHashMap<>();
+  /** Deliveries held while the receipt log is unreachable wait on it; {@link #close()} wakes them. */
+  private final Object holds = new Object();
+  private volatile boolean closing;
   private Subscription subscription;
 
   private CoreAppReceiver(Builder<T> b) {
@@ -114,13 +132,21 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
     transport.declare(source);
     transport.declare(ackDestination);
+    closing = false;
     subscription = transport.subscribe(source, (BatchMessageHandler) this::receiveAll);
     return this;
   }
 
-  /** Stops consuming; a message being handled finishes first. */
+  /**
+   * Stops consuming; a message being handled finishes first. Deliveries held while the receipt log is
+   * unreachable are given back to the broker at once.
+   */
   @Override
   public synchronized void close() {
+    closing = true;
+    synchronized (holds) {
+      holds.notifyAll();
+    }
     if (subscription != null) {
       subscription.close();
       subscription = null;
@@ -209,7 +235,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
     List<String> ids = new ArrayList<>(indexes.size());
     indexes.forEach(i -> ids.add(messages.get(i).messageId()));
-    Set<String> handledBefore = receipts.handledAmong(name, ids);
+    Set<String> handledBefore = withReceiptLog("reading", ids, () -> receipts.handledAmong(name, ids));
     List<String> handledNow = new ArrayList<>(indexes.size());
     Throwable escaping = null;
     try {
@@ -255,13 +281,82 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
     Instant now = clock.instant();
     try {
-      receipts.markAllHandled(name, ids, now);
+      withReceiptLog("marking", ids, () -> {
+        receipts.markAllHandled(name, ids, now);
+        return null;
+      });
+    } catch (StoreUnavailableException e) {
+      throw e; // closing while the log is unreachable: nothing else will reach it either
     } catch (RuntimeException e) {
       log.warn("receiver {}: marking {} messages handled together failed, marking them one by one: {}", name,
           ids.size(), e.toString());
       for (String id : ids) {
-        receipts.markHandled(name, id, now);
+        withReceiptLog("marking", List.of(id), () -> {
+          receipts.markHandled(name, id, now);
+          return null;
+        });
       }
+    }
+  }
+
+  /**
+   * Calls the receipt log; while it is unreachable ({@link StoreUnavailableException}, retryable by contract),
+   * holds the delivery and asks again after a pause that starts at {@link #FIRST_HOLD_PAUSE} and doubles up to
+   * {@link #MAX_HOLD_PAUSE}, for as long as the receiver runs. Giving the delivery back instead would count
+   * toward the broker's delivery limit, and a few quick refusals would dead-letter a good message; a held
+   * delivery also keeps the broker from handing this consumer more than its prefetch.
+   *
+   * @throws StoreUnavailableException if the log is unreachable and the receiver is closing
+   */
+  private <R> R withReceiptLog(String doing, List<String> ids, Supplier<R> call) {
+    long pauseMillis = FIRST_HOLD_PAUSE.toMillis();
+    long heldSince = 0;
+    int tries = 0;
+    while (true) {
+      try {
+        R result = call.get();
+        if (tries > 0) {
+          log.warn("receiver {}: receipt log answers again after {} ms; going on with {} message(s)", name,
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heldSince), ids.size());
+        }
+        return result;
+      } catch (StoreUnavailableException e) {
+        if (tries++ == 0) {
+          heldSince = System.nanoTime();
+        }
+        if (closing) {
+          throw e;
+        }
+        if (tries == 1 || pauseMillis == MAX_HOLD_PAUSE.toMillis() && tries % 12 == 0) {
+          log.warn("receiver {}: receipt log unreachable while {} {} message(s) (first {}): {}; holding the"
+              + " delivery and trying again, pausing up to {} ms", name, doing, ids.size(), ids.get(0),
+              e.getMessage(), MAX_HOLD_PAUSE.toMillis());
+        }
+        if (!pause(pauseMillis)) {
+          throw e;
+        }
+        pauseMillis = Math.min(pauseMillis * 2, MAX_HOLD_PAUSE.toMillis());
+      }
+    }
+  }
+
+  /** Waits, unless the receiver closes first; false if it is closing (or the thread was interrupted). */
+  private boolean pause(long millis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    synchronized (holds) {
+      while (!closing) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          return true;
+        }
+        try {
+          holds.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return false;
     }
   }
 
@@ -299,13 +394,17 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
 
   private Disposition handleAlone(InboundMessage message) {
     String id = message.messageId();
-    if (receipts.isHandled(name, id)) {
+    if (withReceiptLog("reading", List.of(id), () -> receipts.isHandled(name, id))) {
       log.debug("receiver {}: message {} already handled; acknowledging again", name, id);
       return null;
     }
     Disposition failed = runHandler(message);
     if (failed == null) {
-      receipts.markHandled(name, id, clock.instant());
+      Instant now = clock.instant();
+      withReceiptLog("marking", List.of(id), () -> {
+        receipts.markHandled(name, id, now);
+        return null;
+      });
     }
     return failed;
   }
@@ -326,7 +425,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     try {
       handler.handle(value, context);
     } catch (RejectedInputException e) {
-      log.warn("receiver {}: handler rejected message {}: {}", name, id, e.getMessage());
+      log.warn("receiver {}: handler rejected message {}; dead-lettered: {}", name, id, e.getMessage());
       return Disposition.deadLetter("rejected by the Core App: " + e.getMessage());
     } catch (Exception e) {
       log.warn("receiver {}: handler failed on message {}; it will be delivered again", name, id, e);

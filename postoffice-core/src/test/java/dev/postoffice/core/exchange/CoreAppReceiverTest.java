@@ -7,16 +7,19 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
 import dev.postoffice.RejectedInputException;
+import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.internal.AckMessages;
 import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
+import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.Transport;
 import dev.postoffice.spi.ReceiptLog;
 import dev.postoffice.spi.Subscription;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -301,5 +305,62 @@ class CoreAppReceiverTest {
     assertThat(first).as("the Error stays inside the receiver; only its message is delivered again")
         .extracting(Disposition::kind).containsExactly(Disposition.Kind.ACK, Disposition.Kind.ACK,
             Disposition.Kind.REQUEUE, Disposition.Kind.ACK, Disposition.Kind.ACK);
+  }
+
+  /** A receipt log whose database is unreachable until a moment, then answers: each call fails until then. */
+  private static final class UnreachableUntil implements ReceiptLog {
+    final InMemoryReceiptLog delegate = InMemoryReceiptLog.create();
+    final AtomicInteger refused = new AtomicInteger();
+    private final long upAtNanos;
+
+    UnreachableUntil(Duration outage) {
+      this.upAtNanos = System.nanoTime() + outage.toNanos();
+    }
+
+    private void check() {
+      if (System.nanoTime() < upAtNanos) {
+        refused.incrementAndGet();
+        throw new StoreUnavailableException("connection refused (receipt log database down)", null);
+      }
+    }
+
+    @Override
+    public boolean isHandled(String consumer, String messageId) {
+      check();
+      return delegate.isHandled(consumer, messageId);
+    }
+
+    @Override
+    public void markHandled(String consumer, String messageId, Instant at) {
+      check();
+      delegate.markHandled(consumer, messageId, at);
+    }
+  }
+
+  @Test
+  @DisplayName("holds a delivery with growing pauses while its receipt log is unreachable (issue 16, defect 1):"
+      + " the message is handled once when the log is back, never dead-lettered")
+  void unreachableReceiptLogHoldsTheDelivery() {
+    UnreachableUntil down = new UnreachableUntil(Duration.ofMillis(700));
+    AtomicInteger runs = new AtomicInteger();
+    CoreAppReceiver<Line> receiver = receiver(down, (line, ctx) -> runs.incrementAndGet()).start();
+    try {
+      transport.publish("core.lines", new OutboundMessage("m-1", Map.of(),
+          "{\"sku\":\"a\"}".getBytes(StandardCharsets.UTF_8), "application/json")).join();
+
+      Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> transport.queued("postoffice-acks") == 1 || transport.queued(dlq()) > 0);
+    } finally {
+      receiver.close();
+    }
+    assertThat(transport.queued(dlq())).as("dead letters").isZero();
+    assertThat(runs).hasValue(1);
+    assertThat(down.delegate.isHandled("core.lines", "m-1")).isTrue();
+    assertThat(down.refused.get()).as("the log was asked again with pauses, not in a tight loop")
+        .isBetween(2, 12);
+  }
+
+  private String dlq() {
+    return transport.deadLetterDestination("core.lines");
   }
 }
