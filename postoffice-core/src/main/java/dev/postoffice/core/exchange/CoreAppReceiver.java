@@ -79,6 +79,9 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   /** The longest pause between two tries of an unreachable receipt log. */
   public static final Duration MAX_HOLD_PAUSE = Duration.ofSeconds(5);
 
+  /** How the dead letters of messages the Core App refused begin (and the entry's last error in PostOffice). */
+  private static final String REFUSED = "rejected by the Core App: ";
+
   private final Transport transport;
   private final ReceiptLog receipts;
   private final Class<T> type;
@@ -197,10 +200,16 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       acknowledge[i] = out[i] == null;
     }
     List<Integer> toAcknowledge = new ArrayList<>(messages.size());
+    List<Integer> refused = new ArrayList<>(0);
     for (int i = 0; i < acknowledge.length; i++) {
       if (acknowledge[i]) {
         toAcknowledge.add(i);
+      } else if (out[i].kind() == Disposition.Kind.DEAD_LETTER) {
+        refused.add(i);
       }
+    }
+    if (!refused.isEmpty()) {
+      tellRefused(messages, refused, out);
     }
     if (!toAcknowledge.isEmpty()) {
       // One acknowledgement message per batch (up to AckMessages.MAX_IDS ids): one publish and one broker
@@ -221,6 +230,32 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       }
     }
     return Arrays.asList(out);
+  }
+
+  /**
+   * Sends PostOffice a negative acknowledgement for each message the Core App refused for good (undecodable,
+   * or its handler threw {@link RejectedInputException}), so the entry ends Rejected with the reason instead of
+   * being published again. The message is dead-lettered once PostOffice has the answer; if the broker does not
+   * confirm it, the message is delivered again (and refused again).
+   */
+  private void tellRefused(List<InboundMessage> messages, List<Integer> refused, Disposition[] out) {
+    List<OutboundMessage> nacks = new ArrayList<>(refused.size());
+    for (int i : refused) {
+      // The reason without the prefix: PostOffice's side adds it to the entry's last error.
+      nacks.add(AckMessages.rejection(messages.get(i), out[i].reason().substring(REFUSED.length())));
+    }
+    List<CompletableFuture<Void>> confirmed = transport.publishAll(ackDestination, nacks);
+    long deadline = System.nanoTime() + ackTimeout.toNanos();
+    for (int r = 0; r < refused.size(); r++) {
+      int i = refused.get(r);
+      Disposition settled = awaitConfirm(confirmed.get(r), deadline);
+      if (settled.kind() == Disposition.Kind.ACK) {
+        log.warn("receiver {}: message {} dead-lettered (PostOffice told): {}", name,
+            messages.get(i).messageId(), out[i].reason());
+      } else {
+        out[i] = settled;
+      }
+    }
   }
 
   /**
@@ -417,16 +452,14 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       // Only read, and only during this call: no copy of the body.
       value = codec.decode(Payload.wrap(message.body(), message.contentType()), type);
     } catch (RejectedInputException e) {
-      log.warn("receiver {}: message {} dead-lettered: {}", name, id, e.getMessage());
-      return Disposition.deadLetter(e.getMessage());
+      return Disposition.deadLetter(REFUSED + "undecodable: " + e.getMessage());
     }
     CoreMessageContext context = new CoreMessageContext(id, message.headers().get(Transport.HEADER_TRACE_ID),
         message.headers().get(Transport.HEADER_ROUTE), message.headers());
     try {
       handler.handle(value, context);
     } catch (RejectedInputException e) {
-      log.warn("receiver {}: handler rejected message {}; dead-lettered: {}", name, id, e.getMessage());
-      return Disposition.deadLetter("rejected by the Core App: " + e.getMessage());
+      return Disposition.deadLetter(REFUSED + e.getMessage());
     } catch (Exception e) {
       log.warn("receiver {}: handler failed on message {}; it will be delivered again", name, id, e);
       return Disposition.requeue("handler failed: " + e);

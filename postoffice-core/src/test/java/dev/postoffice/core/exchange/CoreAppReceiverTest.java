@@ -111,6 +111,29 @@ class CoreAppReceiverTest {
     assertThat(receipts.isHandled("core.lines", "m-3")).isFalse();
   }
 
+  @Test
+  @DisplayName("tells PostOffice, with a negative acknowledgement and the reason, about a message it refuses"
+      + " (issue 16, defect 4)")
+  void refusalIsToldBack() {
+    CoreAppReceiver<Line> receiver = receiver((line, ctx) -> {
+      throw new RejectedInputException("unknown sku " + line.sku());
+    });
+
+    assertThat(receiver.receiveAll(List.of(message("m-1", "{\"sku\":\"bad\"}"), message("m-2", "not json"))))
+        .extracting(Disposition::kind).containsOnly(Disposition.Kind.DEAD_LETTER);
+
+    List<AckMessages.Rejection> told = new CopyOnWriteArrayList<>();
+    try (Subscription s = transport.subscribe("postoffice-acks", m -> {
+      told.add(AckMessages.readRejection(m));
+      return Disposition.ack();
+    })) {
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> told.size() == 2);
+    }
+    assertThat(told).extracting(r -> r.entryId().value()).containsExactly("m-1", "m-2");
+    assertThat(told.get(0).reason()).isEqualTo("unknown sku bad");
+    assertThat(told.get(1).reason()).startsWith("undecodable: ");
+  }
+
   /** A receipt log that counts its calls and can be told to fail batch marks. */
   private static final class CountingLog implements ReceiptLog {
     final InMemoryReceiptLog delegate = InMemoryReceiptLog.create();
