@@ -89,6 +89,8 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   private final String name;
   private final String ackDestination;
   private final CoreMessageHandler<? super T> handler;
+  /** Set instead of {@link #handler} when the handler runs in the receipt log's transaction. */
+  private final TransactionalMessageHandler<? super T, Object> transactional;
   private final Codec codec;
   private final Clock clock;
   private final Duration ackTimeout;
@@ -106,6 +108,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     this.name = b.name == null ? b.source : b.name;
     this.ackDestination = b.ackDestination;
     this.handler = b.handler;
+    this.transactional = b.transactional;
     this.codec = b.codec;
     this.clock = b.clock;
     this.ackTimeout = b.ackTimeout;
@@ -283,7 +286,9 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
         }
         Disposition failed = runHandler(message);
         if (failed == null) {
-          handledNow.add(message.messageId());
+          if (transactional == null) {
+            handledNow.add(message.messageId()); // the transactional handler's commit marked it already
+          }
           acknowledge[i] = true;
         } else {
           out[i] = failed;
@@ -434,7 +439,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       return null;
     }
     Disposition failed = runHandler(message);
-    if (failed == null) {
+    if (failed == null && transactional == null) {
       Instant now = clock.instant();
       withReceiptLog("marking", List.of(id), () -> {
         receipts.markHandled(name, id, now);
@@ -456,26 +461,75 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
     CoreMessageContext context = new CoreMessageContext(id, message.headers().get(Transport.HEADER_TRACE_ID),
         message.headers().get(Transport.HEADER_ROUTE), message.headers());
+    if (transactional != null) {
+      return runInTransaction(id, value, context);
+    }
     try {
       handler.handle(value, context);
-    } catch (RejectedInputException e) {
+    } catch (Exception | Error e) {
+      return failure(id, e);
+    }
+    return null;
+  }
+
+  /**
+   * Runs the transactional handler through {@link ReceiptLog#handleOnce}: claim, handler and mark in one
+   * transaction of the log. Null if the message is handled (now, or before by another receiver).
+   */
+  private Disposition runInTransaction(String id, T value, CoreMessageContext context) {
+    Instant now = clock.instant();
+    try {
+      // An unreachable log is held and asked again like any other call; the handler's own failures are not.
+      withReceiptLog("handling", List.of(id), () -> {
+        try {
+          return receipts.handleOnce(name, id, now, transaction -> {
+            try {
+              transactional.handle(value, context, transaction);
+            } catch (Exception | Error e) {
+              throw new HandlerFailed(e);
+            }
+          });
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new HandlerFailed(e); // a checked exception can only come from the work
+        }
+      });
+    } catch (HandlerFailed e) {
+      return failure(id, e.getCause());
+    }
+    return null;
+  }
+
+  /** Carries the handler's own failure through the receipt log's transaction, apart from the log's. */
+  private static final class HandlerFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HandlerFailed(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  /** What a handler's failure makes of its message. */
+  private Disposition failure(String id, Throwable e) {
+    if (e instanceof RejectedInputException) {
       return Disposition.deadLetter(REFUSED + e.getMessage());
-    } catch (Exception e) {
-      log.warn("receiver {}: handler failed on message {}; it will be delivered again", name, id, e);
-      return Disposition.requeue("handler failed: " + e);
-    } catch (VirtualMachineError e) {
+    }
+    if (e instanceof VirtualMachineError vm) {
       // Out of memory or stack: this thread cannot be trusted to go on. The messages handled so far are
       // marked on the way out (handleTogether), the transport settles the rest.
       log.error("receiver {}: handler threw {} on message {}; giving the batch back", name, e.toString(), id, e);
-      throw e;
-    } catch (Error e) {
+      throw vm;
+    }
+    if (e instanceof Error) {
       // An Error from the core's code (an AssertionError, a missing class) fails this message only: the
       // others of its batch stay handled and marked, and this one is delivered again.
       log.error("receiver {}: handler threw {} on message {}; it will be delivered again", name, e.toString(),
           id, e);
       return Disposition.requeue("handler threw " + e);
     }
-    return null;
+    log.warn("receiver {}: handler failed on message {}; it will be delivered again", name, id, e);
+    return Disposition.requeue("handler failed: " + e);
   }
 
   private static Disposition awaitConfirm(CompletableFuture<Void> confirmed, long deadline) {
@@ -504,6 +558,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     private String name;
     private String ackDestination = PipelineBuilder.DEFAULT_ACK_DESTINATION;
     private CoreMessageHandler<? super T> handler;
+    private TransactionalMessageHandler<? super T, Object> transactional;
     private Codec codec = JacksonCodec.create();
     private Clock clock = Clock.systemUTC();
     private Duration ackTimeout = DEFAULT_ACK_TIMEOUT;
@@ -535,9 +590,45 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       return this;
     }
 
-    /** @param value the core's handler (required) @return this builder */
+    /**
+     * Sets the core's handler, run before the receipt is marked (a crash between the two runs it again on
+     * redelivery; make it idempotent on the message id). Prefer {@link #handler(Class,
+     * TransactionalMessageHandler)} with a log on the core's own database. Replaces a transactional handler.
+     *
+     * @param value the core's handler
+     * @return this builder
+     */
     public Builder<T> handler(CoreMessageHandler<? super T> value) {
       this.handler = Require.nonNull(value, "handler");
+      this.transactional = null;
+      return this;
+    }
+
+    /**
+     * Sets the core's handler, run inside the receipt log's transaction (effectively once: the handler's writes
+     * through the transaction and the receipt commit together, and the log claims the message id first, so two
+     * receivers never both run it). The default way to receive with {@code JdbcReceiptLog}, whose transaction
+     * is a {@code java.sql.Connection}. Replaces a plain handler.
+     *
+     * @param transactionType what the handler expects as transaction, such as {@code Connection.class}
+     * @param value the core's handler
+     * @param <X> the transaction's type
+     * @return this builder
+     * @throws IllegalArgumentException if the receipt log gives no transaction of that type
+     */
+    public <X> Builder<T> handler(Class<X> transactionType, TransactionalMessageHandler<? super T, X> value) {
+      Require.nonNull(transactionType, "transactionType");
+      Require.nonNull(value, "handler");
+      Class<?> given = receipts.transactionType();
+      if (given == null || !transactionType.isAssignableFrom(given)) {
+        throw new IllegalArgumentException("the receipt log " + receipts.getClass().getSimpleName()
+            + " gives its handlers " + (given == null ? "no transaction" : "a " + given.getName()) + ", not a "
+            + transactionType.getName() + " [Hint: use JdbcReceiptLog from postoffice-jdbc-store, whose"
+            + " transaction is a java.sql.Connection]");
+      }
+      this.transactional = (message, context, transaction) ->
+          value.handle(message, context, transactionType.cast(transaction));
+      this.handler = null;
       return this;
     }
 
@@ -567,7 +658,9 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
      */
     public CoreAppReceiver<T> build() {
       Require.nonNull(source, "queue (call from(...))");
-      Require.nonNull(handler, "handler");
+      if (transactional == null) {
+        Require.nonNull(handler, "handler");
+      }
       return new CoreAppReceiver<>(this);
     }
   }
