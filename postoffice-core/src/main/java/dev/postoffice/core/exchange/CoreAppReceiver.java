@@ -52,10 +52,13 @@ import org.slf4j.LoggerFactory;
  * receiver dead-letters is logged at WARN with its id and the reason.
  *
  * <p>Within one receiver, a copy of a message that arrives while the first is still being handled waits for
- * it. Across several receiver instances (several Core App nodes), two copies delivered at the same moment
- * can both run the handler, because the receipt log is checked before and written after the handler: make
- * the handler idempotent on {@link CoreMessageContext#messageId()}, or implement {@link ReceiptLog} on the
- * core's own database and write the receipt in the handler's transaction.
+ * it. With a plain {@link CoreMessageHandler}, across several receiver instances (several Core App nodes), two
+ * copies delivered at the same moment can both run the handler, and a crash between the handler and the mark
+ * runs it again, because the receipt log is checked before and written after the handler. The default way to
+ * receive avoids both: a {@link TransactionalMessageHandler} ({@link Builder#handler(Class,
+ * TransactionalMessageHandler)}) runs inside the receipt log's transaction ({@link ReceiptLog#handleOnce}:
+ * {@code JdbcReceiptLog} claims the message id, runs the handler with its {@code Connection}, and commits the
+ * handler's writes with the receipt).
  *
  * <pre>{@code
  * CoreAppReceiver<OrderPlaced> receiver = CoreAppReceiver.builder(transport, receiptLog, OrderPlaced.class)
