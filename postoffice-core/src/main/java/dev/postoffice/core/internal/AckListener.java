@@ -123,6 +123,9 @@ final class AckListener implements BatchMessageHandler {
       return;
     }
     String reason = "rejected by the Core App: " + rejection.reason();
+    // As for an acknowledgement: if this node's publisher is still recording the confirmation, let it finish,
+    // so its commit is not refused.
+    race.awaitPublisher(List.of(id), PUBLISHER_PATIENCE);
     if (ctx.store().transition(id, REJECTABLE, Status.REJECTED, reason, ctx.clock().instant()).isPresent()) {
       log.warn("route {}: entry {} rejected by the Core App: {}", entry.get().route(), id, rejection.reason());
     } else {
