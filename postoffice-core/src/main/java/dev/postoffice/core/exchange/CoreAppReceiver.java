@@ -30,7 +30,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,9 +97,8 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   private final Clock clock;
   private final Duration ackTimeout;
   private final ConcurrentHashMap<String, CountDownLatch> inFlight = new ConcurrentHashMap<>();
-  /** Deliveries held while the receipt log is unreachable wait on it; {@link #close()} wakes them. */
-  private final Object holds = new Object();
-  private volatile boolean closing;
+  /** Holds deliveries while the receipt log is unreachable. */
+  private final ReceiptLogHold hold;
   private Subscription subscription;
 
   private CoreAppReceiver(Builder<T> b) {
@@ -115,6 +113,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     this.codec = b.codec;
     this.clock = b.clock;
     this.ackTimeout = b.ackTimeout;
+    this.hold = new ReceiptLogHold(this.name, FIRST_HOLD_PAUSE, MAX_HOLD_PAUSE);
   }
 
   /**
@@ -141,7 +140,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
     transport.declare(source);
     transport.declare(ackDestination);
-    closing = false;
+    hold.open();
     subscription = transport.subscribe(source, (BatchMessageHandler) this::receiveAll);
     return this;
   }
@@ -152,10 +151,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    closing = true;
-    synchronized (holds) {
-      holds.notifyAll();
-    }
+    hold.close();
     if (subscription != null) {
       subscription.close();
       subscription = null;
@@ -259,6 +255,8 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
         log.warn("receiver {}: message {} dead-lettered (PostOffice told): {}", name,
             messages.get(i).messageId(), out[i].reason());
       } else {
+        log.warn("receiver {}: could not tell PostOffice that message {} is refused ({}); it will be delivered"
+            + " again", name, messages.get(i).messageId(), settled.reason());
         out[i] = settled;
       }
     }
@@ -276,7 +274,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
     List<String> ids = new ArrayList<>(indexes.size());
     indexes.forEach(i -> ids.add(messages.get(i).messageId()));
-    Set<String> handledBefore = withReceiptLog("reading", ids, () -> receipts.handledAmong(name, ids));
+    Set<String> handledBefore = hold.call("reading", ids, () -> receipts.handledAmong(name, ids));
     List<String> handledNow = new ArrayList<>(indexes.size());
     Throwable escaping = null;
     try {
@@ -324,7 +322,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
     Instant now = clock.instant();
     try {
-      withReceiptLog("marking", ids, () -> {
+      hold.call("marking", ids, () -> {
         receipts.markAllHandled(name, ids, now);
         return null;
       });
@@ -334,72 +332,11 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       log.warn("receiver {}: marking {} messages handled together failed, marking them one by one: {}", name,
           ids.size(), e.toString());
       for (String id : ids) {
-        withReceiptLog("marking", List.of(id), () -> {
+        hold.call("marking", List.of(id), () -> {
           receipts.markHandled(name, id, now);
           return null;
         });
       }
-    }
-  }
-
-  /**
-   * Calls the receipt log; while it is unreachable ({@link StoreUnavailableException}, retryable by contract),
-   * holds the delivery and asks again after a pause that starts at {@link #FIRST_HOLD_PAUSE} and doubles up to
-   * {@link #MAX_HOLD_PAUSE}, for as long as the receiver runs. Giving the delivery back instead would count
-   * toward the broker's delivery limit, and a few quick refusals would dead-letter a good message; a held
-   * delivery also keeps the broker from handing this consumer more than its prefetch.
-   *
-   * @throws StoreUnavailableException if the log is unreachable and the receiver is closing
-   */
-  private <R> R withReceiptLog(String doing, List<String> ids, Supplier<R> call) {
-    long pauseMillis = FIRST_HOLD_PAUSE.toMillis();
-    long heldSince = 0;
-    int tries = 0;
-    while (true) {
-      try {
-        R result = call.get();
-        if (tries > 0) {
-          log.warn("receiver {}: receipt log answers again after {} ms; going on with {} message(s)", name,
-              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heldSince), ids.size());
-        }
-        return result;
-      } catch (StoreUnavailableException e) {
-        if (tries++ == 0) {
-          heldSince = System.nanoTime();
-        }
-        if (closing) {
-          throw e;
-        }
-        if (tries == 1 || pauseMillis == MAX_HOLD_PAUSE.toMillis() && tries % 12 == 0) {
-          log.warn("receiver {}: receipt log unreachable while {} {} message(s) (first {}): {}; holding the"
-              + " delivery and trying again, pausing up to {} ms", name, doing, ids.size(), ids.get(0),
-              e.getMessage(), MAX_HOLD_PAUSE.toMillis());
-        }
-        if (!pause(pauseMillis)) {
-          throw e;
-        }
-        pauseMillis = Math.min(pauseMillis * 2, MAX_HOLD_PAUSE.toMillis());
-      }
-    }
-  }
-
-  /** Waits, unless the receiver closes first; false if it is closing (or the thread was interrupted). */
-  private boolean pause(long millis) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    synchronized (holds) {
-      while (!closing) {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left <= 0) {
-          return true;
-        }
-        try {
-          holds.wait(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-      return false;
     }
   }
 
@@ -437,14 +374,14 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
 
   private Disposition handleAlone(InboundMessage message) {
     String id = message.messageId();
-    if (withReceiptLog("reading", List.of(id), () -> receipts.isHandled(name, id))) {
+    if (hold.call("reading", List.of(id), () -> receipts.isHandled(name, id))) {
       log.debug("receiver {}: message {} already handled; acknowledging again", name, id);
       return null;
     }
     Disposition failed = runHandler(message);
     if (failed == null && transactional == null) {
       Instant now = clock.instant();
-      withReceiptLog("marking", List.of(id), () -> {
+      hold.call("marking", List.of(id), () -> {
         receipts.markHandled(name, id, now);
         return null;
       });
@@ -483,7 +420,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     Instant now = clock.instant();
     try {
       // An unreachable log is held and asked again like any other call; the handler's own failures are not.
-      withReceiptLog("handling", List.of(id), () -> {
+      hold.call("handling", List.of(id), () -> {
         try {
           return receipts.handleOnce(name, id, now, transaction -> {
             try {
