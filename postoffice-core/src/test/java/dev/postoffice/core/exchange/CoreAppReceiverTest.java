@@ -1,6 +1,7 @@
 package dev.postoffice.core.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -385,5 +386,16 @@ class CoreAppReceiverTest {
 
   private String dlq() {
     return transport.deadLetterDestination("core.lines");
+  }
+
+  @Test
+  @DisplayName("refuses a transactional handler on a receipt log that has no transaction, naming the fix")
+  void transactionalHandlerNeedsATransaction() {
+    assertThatThrownBy(() -> CoreAppReceiver.builder(transport, receipts, Line.class).from("core.lines")
+        .handler(java.sql.Connection.class, (line, ctx, connection) -> { }))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the receipt log InMemoryReceiptLog gives its handlers no transaction, not a"
+            + " java.sql.Connection [Hint: use JdbcReceiptLog from postoffice-jdbc-store, whose transaction is a"
+            + " java.sql.Connection]");
   }
 }
