@@ -125,7 +125,8 @@ public interface StatusStore extends AutoCloseable {
   /**
    * Moves an entry whose status is one of {@code from} to {@code to}, outside any claim (an acknowledgement
    * from the Core App, a republish after a timeout). Clears the lease and the next attempt time, appends a
-   * history row.
+   * history row. A move to {@code FAILED} or {@code REJECTED} also sets {@code lastError} to {@code detail}
+   * (the reason the entry was given up or refused); other moves keep it.
    *
    * @param id the entry
    * @param from the statuses it may be in

@@ -23,13 +23,15 @@ class StatusTest {
           Status.RETRYING, Status.FAILED, Status.REJECTED, Status.SUPERSEDED, Status.ACKNOWLEDGED)),
       Map.entry(Status.RETRYING, EnumSet.of(Status.PROCESSED, Status.FILTERED, Status.QUEUED, Status.DISPATCHED,
           Status.RETRYING, Status.FAILED, Status.REJECTED, Status.SUPERSEDED, Status.ACKNOWLEDGED)),
-      Map.entry(Status.QUEUED, EnumSet.of(Status.ACKNOWLEDGED, Status.JUST_IN, Status.FAILED, Status.SUPERSEDED)),
+      Map.entry(Status.QUEUED, EnumSet.of(Status.ACKNOWLEDGED, Status.JUST_IN, Status.FAILED, Status.REJECTED,
+          Status.SUPERSEDED)),
       Map.entry(Status.PROCESSED, EnumSet.of(Status.JUST_IN, Status.SUPERSEDED)),
       Map.entry(Status.FILTERED, EnumSet.of(Status.JUST_IN, Status.SUPERSEDED)),
       Map.entry(Status.ACKNOWLEDGED, EnumSet.of(Status.JUST_IN, Status.SUPERSEDED)),
       Map.entry(Status.DISPATCHED, EnumSet.of(Status.JUST_IN, Status.SUPERSEDED)),
-      Map.entry(Status.FAILED, EnumSet.of(Status.JUST_IN, Status.SUPERSEDED)),
-      Map.entry(Status.REJECTED, EnumSet.of(Status.JUST_IN, Status.SUPERSEDED)),
+      Map.entry(Status.FAILED, EnumSet.of(Status.JUST_IN, Status.SUPERSEDED, Status.ACKNOWLEDGED,
+          Status.REJECTED)),
+      Map.entry(Status.REJECTED, EnumSet.of(Status.JUST_IN, Status.SUPERSEDED, Status.ACKNOWLEDGED)),
       Map.entry(Status.DUPLICATE, EnumSet.noneOf(Status.class)),
       Map.entry(Status.SUPERSEDED, EnumSet.noneOf(Status.class)));
 
@@ -54,6 +56,16 @@ class StatusTest {
             assertThat(e.to()).isEqualTo(to);
           })
           .hasMessageStartingWith("entry e-1 cannot move from " + from.name() + " to " + to.name());
+    }
+  }
+
+  @Test
+  @DisplayName("an acknowledgement is taken from every status but Superseded (and Acknowledged, which it is)")
+  void acknowledgementIsTakenLate() {
+    for (Status s : Status.values()) {
+      boolean expected = s != Status.SUPERSEDED && s != Status.ACKNOWLEDGED && s != Status.DUPLICATE
+          && s != Status.PROCESSED && s != Status.FILTERED && s != Status.DISPATCHED;
+      assertThat(s.acceptsAcknowledgement()).as(s.name()).isEqualTo(expected);
     }
   }
 

@@ -17,7 +17,9 @@ import java.time.Duration;
  * @param highWaterMark backlog (entries waiting for work) above which intake refuses
  * @param retryAfter the delay intake suggests when it refuses
  * @param maxPayloadBytes the largest message intake accepts
- * @param ackTimeout how long a {@code QUEUED} entry waits for the Core App before it is published again
+ * @param ackTimeout how long a {@code QUEUED} entry waits for the Core App before it is published again; the
+ *     wait doubles with each further publish, up to the larger of this and {@code retry.maxBackoff()}, and the
+ *     entry is published again for as long as the Core App does not answer (it is never given up)
  * @param confirmTimeout how long publishing waits for the broker's confirmation
  */
 public record RouteSettings(

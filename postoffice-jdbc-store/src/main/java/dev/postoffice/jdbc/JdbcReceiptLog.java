@@ -4,6 +4,7 @@ import dev.postoffice.jdbc.internal.Migrator;
 import dev.postoffice.jdbc.internal.ReceiptOps;
 import dev.postoffice.jdbc.internal.Transactions;
 import dev.postoffice.spi.ReceiptLog;
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Objects;
@@ -14,7 +15,9 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * A durable {@link ReceiptLog} in the same database and under the same table prefix as
  * {@link JdbcStatusStore} (table {@code <prefix>receipt}, created by the same migration), for the Core App
- * receiver's dedup by message id.
+ * receiver's dedup by message id. Its {@link #handleOnce} runs the receiver's handler inside the transaction that
+ * marks the receipt (see {@code CoreAppReceiver.Builder#handler(Class, TransactionalMessageHandler)}): the default
+ * way to receive, effectively once even when the Core App is killed between its handler and the mark.
  *
  * <pre>{@code
  * JdbcReceiptLog receipts = JdbcReceiptLog.builder(dataSource).build();
@@ -96,6 +99,35 @@ public final class JdbcReceiptLog implements ReceiptLog {
     checkIds(messageIds);
     Objects.requireNonNull(at, "at cannot be null");
     ops.markAllHandled(consumer, messageIds, at);
+  }
+
+  /**
+   * Runs work once for a message, in the transaction that marks it handled: claims the message id first (a
+   * second caller with the same id, in this process or another, waits for the first transaction and then skips
+   * the work), runs the work with the transaction's {@link Connection}, and commits both. If the work throws,
+   * or the process dies before the commit, neither its writes through the connection nor the mark remain. A
+   * transaction the database aborts (deadlock, serialization failure) is run again, work included.
+   *
+   * @param consumer the receiver's name
+   * @param messageId the message id
+   * @param at when it is handled
+   * @param work the work; it gets a {@link Connection} it must not commit, roll back or close
+   * @return true if the work ran, false if the message was handled before
+   * @throws Exception what the work threw (nothing is marked)
+   */
+  @Override
+  public boolean handleOnce(String consumer, String messageId, Instant at, Once work) throws Exception {
+    Objects.requireNonNull(consumer, "consumer cannot be null");
+    Objects.requireNonNull(messageId, "messageId cannot be null");
+    Objects.requireNonNull(at, "at cannot be null");
+    Objects.requireNonNull(work, "work cannot be null");
+    return ops.handleOnce(consumer, messageId, at, work);
+  }
+
+  /** @return {@link Connection}: what {@link #handleOnce} gives its work */
+  @Override
+  public Class<?> transactionType() {
+    return Connection.class;
   }
 
   private static void checkIds(Collection<String> messageIds) {

@@ -1,6 +1,7 @@
 package dev.postoffice.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postoffice.spi.ReceiptLog;
 import java.time.Instant;
@@ -166,6 +167,39 @@ public abstract class ReceiptLogContract {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  @DisplayName("handleOnce runs the work and marks the message; a second call skips the work")
+  void handleOnceRunsOnce() throws Exception {
+    List<Object> runs = new ArrayList<>();
+    assertThat(log.handleOnce(consumer, "m-1", AT, tx -> runs.add("run"))).isTrue();
+    assertThat(log.isHandled(consumer, "m-1")).isTrue();
+    assertThat(log.handleOnce(consumer, "m-1", AT, tx -> runs.add("again"))).isFalse();
+    assertThat(runs).containsExactly("run");
+  }
+
+  @Test
+  @DisplayName("handleOnce with work that throws passes the exception on and leaves the message unmarked")
+  void handleOnceFailureLeavesUnmarked() throws Exception {
+    IllegalStateException boom = new IllegalStateException("boom");
+    assertThatThrownBy(() -> log.handleOnce(consumer, "m-1", AT, tx -> {
+      throw boom;
+    })).isSameAs(boom);
+    assertThat(log.isHandled(consumer, "m-1")).isFalse();
+    assertThat(log.handleOnce(consumer, "m-1", AT, tx -> { })).isTrue();
+  }
+
+  @Test
+  @DisplayName("handleOnce gives its work a transaction of transactionType(), or none when that is null")
+  void handleOnceTransaction() throws Exception {
+    Object[] given = new Object[1];
+    log.handleOnce(consumer, "m-1", AT, tx -> given[0] = tx);
+    if (log.transactionType() == null) {
+      assertThat(given[0]).isNull();
+    } else {
+      assertThat(given[0]).isInstanceOf(log.transactionType());
     }
   }
 }

@@ -1062,7 +1062,7 @@ public abstract class StatusStoreContract {
       Entry moved = store.transition(retrying.id(), Set.of(Status.RETRYING), Status.FAILED, "gave up", now())
           .orElseThrow();
       assertThat(moved.nextAttemptAt()).isNull();
-      assertThat(moved.lastError()).isEqualTo("boom");
+      assertThat(moved.lastError()).as("a move to FAILED records its detail as the last error").isEqualTo("gave up");
     }
 
     @Test
@@ -1250,6 +1250,72 @@ public abstract class StatusStoreContract {
       } finally {
         pool.shutdownNow();
       }
+    }
+  }
+
+  @Nested
+  @DisplayName("the Core App's late answers")
+  class LateAnswers {
+    @Test
+    @DisplayName("an acknowledgement is taken from FAILED and REJECTED, with a history row saying it came late")
+    void lateAcknowledgement() {
+      Entry failed = entryIn(Status.FAILED);
+      Entry rejected = entryIn(Status.REJECTED);
+      tick();
+
+      Optional<Entry> moved = store.transition(failed.id(), Set.of(Status.FAILED), Status.ACKNOWLEDGED,
+          "acknowledged late, after Failed", now());
+      Set<EntryId> all = store.transitionAll(List.of(rejected.id()), Set.of(Status.QUEUED, Status.FAILED,
+          Status.REJECTED), Status.ACKNOWLEDGED, "acknowledged late", now());
+
+      assertThat(moved).map(Entry::status).contains(Status.ACKNOWLEDGED);
+      assertThat(history(failed.id())).last().isEqualTo(new HistoryRecord(failed.id(), Status.FAILED,
+          Status.ACKNOWLEDGED, now(), "acknowledged late, after Failed"));
+      assertThat(all).containsExactly(rejected.id());
+      assertThat(get(rejected.id()).status()).isEqualTo(Status.ACKNOWLEDGED);
+    }
+
+    @Test
+    @DisplayName("a SUPERSEDED entry is never acknowledged")
+    void supersededIsNot() {
+      assertThatThrownBy(() -> store.transitionAll(List.of(EntryId.random()), Set.of(Status.SUPERSEDED),
+          Status.ACKNOWLEDGED, null, now())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @DisplayName("a negative acknowledgement moves QUEUED or FAILED to REJECTED and records its reason as the last"
+        + " error")
+    void negativeAcknowledgement() {
+      Entry queued = entryIn(Status.QUEUED);
+      Entry failed = entryIn(Status.FAILED);
+      tick();
+
+      Entry one = store.transition(queued.id(), Set.of(Status.QUEUED, Status.FAILED), Status.REJECTED,
+          "rejected by the Core App: unknown sku", now()).orElseThrow();
+      Set<EntryId> moved = store.transitionAll(List.of(failed.id()), Set.of(Status.QUEUED, Status.FAILED),
+          Status.REJECTED, "rejected by the Core App: no such account", now());
+
+      assertThat(one.lastError()).isEqualTo("rejected by the Core App: unknown sku");
+      assertThat(get(queued.id()).lastError()).isEqualTo("rejected by the Core App: unknown sku");
+      assertThat(moved).containsExactly(failed.id());
+      assertThat(get(failed.id())).satisfies(e -> {
+        assertThat(e.status()).isEqualTo(Status.REJECTED);
+        assertThat(e.lastError()).isEqualTo("rejected by the Core App: no such account");
+      });
+    }
+
+    @Test
+    @DisplayName("a move to FAILED by transitionAll records its detail as the last error; other moves keep it")
+    void failedRecordsItsReason() {
+      Entry queued = entryIn(Status.QUEUED);
+      Entry retrying = entryIn(Status.RETRYING);
+      tick();
+
+      store.transitionAll(List.of(queued.id()), Set.of(Status.QUEUED), Status.FAILED, "gave up", now());
+      store.transitionAll(List.of(retrying.id()), Set.of(Status.RETRYING), Status.PROCESSED, "operator", now());
+
+      assertThat(get(queued.id()).lastError()).isEqualTo("gave up");
+      assertThat(get(retrying.id()).lastError()).isEqualTo("boom");
     }
   }
 

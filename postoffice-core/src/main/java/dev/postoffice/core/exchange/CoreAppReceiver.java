@@ -1,6 +1,7 @@
 package dev.postoffice.core.exchange;
 
 import dev.postoffice.RejectedInputException;
+import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.PipelineBuilder;
 import dev.postoffice.core.codec.JacksonCodec;
 import dev.postoffice.core.internal.AckMessages;
@@ -42,11 +43,21 @@ import org.slf4j.LoggerFactory;
  * (so a crash between a handler and the mark can make the handler run again for the messages of that batch),
  * then one acknowledgement message naming them all is published and awaited (its format: docs/concepts.md).
  *
+ * <p>While the receipt log is unreachable ({@link dev.postoffice.StoreUnavailableException}), the receiver
+ * holds the delivery and asks again after pauses of {@link #FIRST_HOLD_PAUSE} doubling up to
+ * {@link #MAX_HOLD_PAUSE}, for as long as it runs: an outage of the log never counts toward the broker's
+ * delivery limit, so it never dead-letters a good message (an outage longer than the broker's own consumer
+ * timeout, 30 minutes on RabbitMQ by default, makes the broker take the delivery back). Every message the
+ * receiver dead-letters is logged at WARN with its id and the reason.
+ *
  * <p>Within one receiver, a copy of a message that arrives while the first is still being handled waits for
- * it. Across several receiver instances (several Core App nodes), two copies delivered at the same moment
- * can both run the handler, because the receipt log is checked before and written after the handler: make
- * the handler idempotent on {@link CoreMessageContext#messageId()}, or implement {@link ReceiptLog} on the
- * core's own database and write the receipt in the handler's transaction.
+ * it. With a plain {@link CoreMessageHandler}, across several receiver instances (several Core App nodes), two
+ * copies delivered at the same moment can both run the handler, and a crash between the handler and the mark
+ * runs it again, because the receipt log is checked before and written after the handler. The default way to
+ * receive avoids both: a {@link TransactionalMessageHandler} ({@link Builder#handler(Class,
+ * TransactionalMessageHandler)}) runs inside the receipt log's transaction ({@link ReceiptLog#handleOnce}:
+ * {@code JdbcReceiptLog} claims the message id, runs the handler with its {@code Connection}, and commits the
+ * handler's writes with the receipt).
  *
  * <pre>{@code
  * CoreAppReceiver<OrderPlaced> receiver = CoreAppReceiver.builder(transport, receiptLog, OrderPlaced.class)
@@ -64,6 +75,15 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   /** How long sending an acknowledgement waits for the broker, unless set. */
   public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(10);
 
+  /** The first pause before asking an unreachable receipt log again; each further pause doubles. */
+  public static final Duration FIRST_HOLD_PAUSE = Duration.ofMillis(50);
+
+  /** The longest pause between two tries of an unreachable receipt log. */
+  public static final Duration MAX_HOLD_PAUSE = Duration.ofSeconds(5);
+
+  /** How the dead letters of messages the Core App refused begin (and the entry's last error in PostOffice). */
+  private static final String REFUSED = "rejected by the Core App: ";
+
   private final Transport transport;
   private final ReceiptLog receipts;
   private final Class<T> type;
@@ -71,10 +91,14 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   private final String name;
   private final String ackDestination;
   private final CoreMessageHandler<? super T> handler;
+  /** Set instead of {@link #handler} when the handler runs in the receipt log's transaction. */
+  private final TransactionalMessageHandler<? super T, Object> transactional;
   private final Codec codec;
   private final Clock clock;
   private final Duration ackTimeout;
   private final ConcurrentHashMap<String, CountDownLatch> inFlight = new ConcurrentHashMap<>();
+  /** Holds deliveries while the receipt log is unreachable. */
+  private final ReceiptLogHold hold;
   private Subscription subscription;
 
   private CoreAppReceiver(Builder<T> b) {
@@ -85,9 +109,11 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     this.name = b.name == null ? b.source : b.name;
     this.ackDestination = b.ackDestination;
     this.handler = b.handler;
+    this.transactional = b.transactional;
     this.codec = b.codec;
     this.clock = b.clock;
     this.ackTimeout = b.ackTimeout;
+    this.hold = new ReceiptLogHold(this.name, FIRST_HOLD_PAUSE, MAX_HOLD_PAUSE);
   }
 
   /**
@@ -114,13 +140,18 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
     transport.declare(source);
     transport.declare(ackDestination);
+    hold.open();
     subscription = transport.subscribe(source, (BatchMessageHandler) this::receiveAll);
     return this;
   }
 
-  /** Stops consuming; a message being handled finishes first. */
+  /**
+   * Stops consuming; a message being handled finishes first. Deliveries held while the receipt log is
+   * unreachable are given back to the broker at once.
+   */
   @Override
   public synchronized void close() {
+    hold.close();
     if (subscription != null) {
       subscription.close();
       subscription = null;
@@ -171,10 +202,16 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       acknowledge[i] = out[i] == null;
     }
     List<Integer> toAcknowledge = new ArrayList<>(messages.size());
+    List<Integer> refused = new ArrayList<>(0);
     for (int i = 0; i < acknowledge.length; i++) {
       if (acknowledge[i]) {
         toAcknowledge.add(i);
+      } else if (out[i].kind() == Disposition.Kind.DEAD_LETTER) {
+        refused.add(i);
       }
+    }
+    if (!refused.isEmpty()) {
+      tellRefused(messages, refused, out);
     }
     if (!toAcknowledge.isEmpty()) {
       // One acknowledgement message per batch (up to AckMessages.MAX_IDS ids): one publish and one broker
@@ -198,6 +235,34 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   }
 
   /**
+   * Sends PostOffice a negative acknowledgement for each message the Core App refused for good (undecodable,
+   * or its handler threw {@link RejectedInputException}), so the entry ends Rejected with the reason instead of
+   * being published again. The message is dead-lettered once PostOffice has the answer; if the broker does not
+   * confirm it, the message is delivered again (and refused again).
+   */
+  private void tellRefused(List<InboundMessage> messages, List<Integer> refused, Disposition[] out) {
+    List<OutboundMessage> nacks = new ArrayList<>(refused.size());
+    for (int i : refused) {
+      // The reason without the prefix: PostOffice's side adds it to the entry's last error.
+      nacks.add(AckMessages.rejection(messages.get(i), out[i].reason().substring(REFUSED.length())));
+    }
+    List<CompletableFuture<Void>> confirmed = transport.publishAll(ackDestination, nacks);
+    long deadline = System.nanoTime() + ackTimeout.toNanos();
+    for (int r = 0; r < refused.size(); r++) {
+      int i = refused.get(r);
+      Disposition settled = awaitConfirm(confirmed.get(r), deadline);
+      if (settled.kind() == Disposition.Kind.ACK) {
+        log.warn("receiver {}: message {} dead-lettered (PostOffice told): {}", name,
+            messages.get(i).messageId(), out[i].reason());
+      } else {
+        log.warn("receiver {}: could not tell PostOffice that message {} is refused ({}); it will be delivered"
+            + " again", name, messages.get(i).messageId(), settled.reason());
+        out[i] = settled;
+      }
+    }
+  }
+
+  /**
    * Handles the messages at {@code indexes}, whose gates this thread holds: one read of the receipt log, the
    * handler for each not handled before, one mark for those it handled. Sets {@code acknowledge[i]} for the
    * messages handled (now or before), else {@code out[i]}.
@@ -209,24 +274,42 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
     List<String> ids = new ArrayList<>(indexes.size());
     indexes.forEach(i -> ids.add(messages.get(i).messageId()));
-    Set<String> handledBefore = receipts.handledAmong(name, ids);
+    Set<String> handledBefore = hold.call("reading", ids, () -> receipts.handledAmong(name, ids));
     List<String> handledNow = new ArrayList<>(indexes.size());
-    for (int i : indexes) {
-      InboundMessage message = messages.get(i);
-      if (handledBefore.contains(message.messageId())) {
-        log.debug("receiver {}: message {} already handled; acknowledging again", name, message.messageId());
-        acknowledge[i] = true;
-        continue;
+    Throwable escaping = null;
+    try {
+      for (int i : indexes) {
+        InboundMessage message = messages.get(i);
+        if (handledBefore.contains(message.messageId())) {
+          log.debug("receiver {}: message {} already handled; acknowledging again", name, message.messageId());
+          acknowledge[i] = true;
+          continue;
+        }
+        Disposition failed = runHandler(message);
+        if (failed == null) {
+          if (transactional == null) {
+            handledNow.add(message.messageId()); // the transactional handler's commit marked it already
+          }
+          acknowledge[i] = true;
+        } else {
+          out[i] = failed;
+        }
       }
-      Disposition failed = runHandler(message);
-      if (failed == null) {
-        handledNow.add(message.messageId());
-        acknowledge[i] = true;
-      } else {
-        out[i] = failed;
+    } catch (Throwable e) {
+      escaping = e;
+      throw e;
+    } finally {
+      // A message handled is marked handled whatever ends the batch (a VirtualMachineError out of a later
+      // handler): otherwise its handler would run again on redelivery.
+      try {
+        mark(handledNow);
+      } catch (RuntimeException e) {
+        if (escaping == null) {
+          throw e;
+        }
+        escaping.addSuppressed(e);
       }
     }
-    mark(handledNow);
   }
 
   /**
@@ -239,12 +322,20 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
     Instant now = clock.instant();
     try {
-      receipts.markAllHandled(name, ids, now);
+      hold.call("marking", ids, () -> {
+        receipts.markAllHandled(name, ids, now);
+        return null;
+      });
+    } catch (StoreUnavailableException e) {
+      throw e; // closing while the log is unreachable: nothing else will reach it either
     } catch (RuntimeException e) {
       log.warn("receiver {}: marking {} messages handled together failed, marking them one by one: {}", name,
           ids.size(), e.toString());
       for (String id : ids) {
-        receipts.markHandled(name, id, now);
+        hold.call("marking", List.of(id), () -> {
+          receipts.markHandled(name, id, now);
+          return null;
+        });
       }
     }
   }
@@ -283,13 +374,17 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
 
   private Disposition handleAlone(InboundMessage message) {
     String id = message.messageId();
-    if (receipts.isHandled(name, id)) {
+    if (hold.call("reading", List.of(id), () -> receipts.isHandled(name, id))) {
       log.debug("receiver {}: message {} already handled; acknowledging again", name, id);
       return null;
     }
     Disposition failed = runHandler(message);
-    if (failed == null) {
-      receipts.markHandled(name, id, clock.instant());
+    if (failed == null && transactional == null) {
+      Instant now = clock.instant();
+      hold.call("marking", List.of(id), () -> {
+        receipts.markHandled(name, id, now);
+        return null;
+      });
     }
     return failed;
   }
@@ -302,21 +397,79 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       // Only read, and only during this call: no copy of the body.
       value = codec.decode(Payload.wrap(message.body(), message.contentType()), type);
     } catch (RejectedInputException e) {
-      log.warn("receiver {}: message {} dead-lettered: {}", name, id, e.getMessage());
-      return Disposition.deadLetter(e.getMessage());
+      return Disposition.deadLetter(REFUSED + "undecodable: " + e.getMessage());
     }
     CoreMessageContext context = new CoreMessageContext(id, message.headers().get(Transport.HEADER_TRACE_ID),
         message.headers().get(Transport.HEADER_ROUTE), message.headers());
+    if (transactional != null) {
+      return runInTransaction(id, value, context);
+    }
     try {
       handler.handle(value, context);
-    } catch (RejectedInputException e) {
-      log.warn("receiver {}: handler rejected message {}: {}", name, id, e.getMessage());
-      return Disposition.deadLetter("rejected by the Core App: " + e.getMessage());
-    } catch (Exception e) {
-      log.warn("receiver {}: handler failed on message {}; it will be delivered again", name, id, e);
-      return Disposition.requeue("handler failed: " + e);
+    } catch (Exception | Error e) {
+      return failure(id, e);
     }
     return null;
+  }
+
+  /**
+   * Runs the transactional handler through {@link ReceiptLog#handleOnce}: claim, handler and mark in one
+   * transaction of the log. Null if the message is handled (now, or before by another receiver).
+   */
+  private Disposition runInTransaction(String id, T value, CoreMessageContext context) {
+    Instant now = clock.instant();
+    try {
+      // An unreachable log is held and asked again like any other call; the handler's own failures are not.
+      hold.call("handling", List.of(id), () -> {
+        try {
+          return receipts.handleOnce(name, id, now, transaction -> {
+            try {
+              transactional.handle(value, context, transaction);
+            } catch (Exception | Error e) {
+              throw new HandlerFailed(e);
+            }
+          });
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new HandlerFailed(e); // a checked exception can only come from the work
+        }
+      });
+    } catch (HandlerFailed e) {
+      return failure(id, e.getCause());
+    }
+    return null;
+  }
+
+  /** Carries the handler's own failure through the receipt log's transaction, apart from the log's. */
+  private static final class HandlerFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HandlerFailed(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  /** What a handler's failure makes of its message. */
+  private Disposition failure(String id, Throwable e) {
+    if (e instanceof RejectedInputException) {
+      return Disposition.deadLetter(REFUSED + e.getMessage());
+    }
+    if (e instanceof VirtualMachineError vm) {
+      // Out of memory or stack: this thread cannot be trusted to go on. The messages handled so far are
+      // marked on the way out (handleTogether), the transport settles the rest.
+      log.error("receiver {}: handler threw {} on message {}; giving the batch back", name, e.toString(), id, e);
+      throw vm;
+    }
+    if (e instanceof Error) {
+      // An Error from the core's code (an AssertionError, a missing class) fails this message only: the
+      // others of its batch stay handled and marked, and this one is delivered again.
+      log.error("receiver {}: handler threw {} on message {}; it will be delivered again", name, e.toString(),
+          id, e);
+      return Disposition.requeue("handler threw " + e);
+    }
+    log.warn("receiver {}: handler failed on message {}; it will be delivered again", name, id, e);
+    return Disposition.requeue("handler failed: " + e);
   }
 
   private static Disposition awaitConfirm(CompletableFuture<Void> confirmed, long deadline) {
@@ -345,6 +498,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     private String name;
     private String ackDestination = PipelineBuilder.DEFAULT_ACK_DESTINATION;
     private CoreMessageHandler<? super T> handler;
+    private TransactionalMessageHandler<? super T, Object> transactional;
     private Codec codec = JacksonCodec.create();
     private Clock clock = Clock.systemUTC();
     private Duration ackTimeout = DEFAULT_ACK_TIMEOUT;
@@ -376,9 +530,45 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       return this;
     }
 
-    /** @param value the core's handler (required) @return this builder */
+    /**
+     * Sets the core's handler, run before the receipt is marked (a crash between the two runs it again on
+     * redelivery; make it idempotent on the message id). Prefer {@link #handler(Class,
+     * TransactionalMessageHandler)} with a log on the core's own database. Replaces a transactional handler.
+     *
+     * @param value the core's handler
+     * @return this builder
+     */
     public Builder<T> handler(CoreMessageHandler<? super T> value) {
       this.handler = Require.nonNull(value, "handler");
+      this.transactional = null;
+      return this;
+    }
+
+    /**
+     * Sets the core's handler, run inside the receipt log's transaction (effectively once: the handler's writes
+     * through the transaction and the receipt commit together, and the log claims the message id first, so two
+     * receivers never both run it). The default way to receive with {@code JdbcReceiptLog}, whose transaction
+     * is a {@code java.sql.Connection}. Replaces a plain handler.
+     *
+     * @param transactionType what the handler expects as transaction, such as {@code Connection.class}
+     * @param value the core's handler
+     * @param <X> the transaction's type
+     * @return this builder
+     * @throws IllegalArgumentException if the receipt log gives no transaction of that type
+     */
+    public <X> Builder<T> handler(Class<X> transactionType, TransactionalMessageHandler<? super T, X> value) {
+      Require.nonNull(transactionType, "transactionType");
+      Require.nonNull(value, "handler");
+      Class<?> given = receipts.transactionType();
+      if (given == null || !transactionType.isAssignableFrom(given)) {
+        throw new IllegalArgumentException("the receipt log " + receipts.getClass().getSimpleName()
+            + " gives its handlers " + (given == null ? "no transaction" : "a " + given.getName()) + ", not a "
+            + transactionType.getName() + " [Hint: use JdbcReceiptLog from postoffice-jdbc-store, whose"
+            + " transaction is a java.sql.Connection]");
+      }
+      this.transactional = (message, context, transaction) ->
+          value.handle(message, context, transactionType.cast(transaction));
+      this.handler = null;
       return this;
     }
 
@@ -408,7 +598,9 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
      */
     public CoreAppReceiver<T> build() {
       Require.nonNull(source, "queue (call from(...))");
-      Require.nonNull(handler, "handler");
+      if (transactional == null) {
+        Require.nonNull(handler, "handler");
+      }
       return new CoreAppReceiver<>(this);
     }
   }

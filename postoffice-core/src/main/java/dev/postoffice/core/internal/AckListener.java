@@ -1,7 +1,10 @@
 package dev.postoffice.core.internal;
 
 import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.model.Direction;
+import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
+import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Disposition;
@@ -9,11 +12,13 @@ import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +26,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies the Core App's acknowledgements: each layer-4 entry an acknowledgement names ({@link AckMessages}:
  * one in {@link Transport#HEADER_ACK_FOR}, or several in the body) becomes {@code ACKNOWLEDGED}; a malformed
- * acknowledgement is dead-lettered with what is wrong with it. Acknowledgements the transport hands over
+ * acknowledgement is dead-lettered with what is wrong with it. An acknowledgement is taken from every status
+ * but {@code SUPERSEDED} ({@link Status#acceptsAcknowledgement()}): one that comes after the entry was given up
+ * ({@code FAILED}) still records that the Core App has the message, with a history row saying it came late. A
+ * negative acknowledgement ({@link AckMessages#rejection}) makes the entry {@code REJECTED} with the Core App's
+ * reason as its last error, so it is not published again. Only layer-4 upstream entries are moved: an answer
+ * naming any other entry is ignored with a WARN. Acknowledgements the transport hands over
  * together are applied together: one
  * {@link dev.postoffice.spi.StatusStore#transitionAll} for all of them (one transaction on a database), and
  * the batches of the transport's concurrent consumer threads are coalesced into one such call while another
@@ -34,6 +44,9 @@ final class AckListener implements BatchMessageHandler {
   private static final Logger log = LoggerFactory.getLogger(AckListener.class);
   private static final Set<Status> UNCONFIRMED = EnumSet.of(Status.JUST_IN, Status.RETRYING);
   private static final Set<Status> QUEUED = EnumSet.of(Status.QUEUED);
+  /** What a negative acknowledgement may move to REJECTED: every status of an entry not yet acknowledged. */
+  private static final Set<Status> REJECTABLE =
+      EnumSet.of(Status.JUST_IN, Status.RETRYING, Status.QUEUED, Status.FAILED);
   private static final String ACKNOWLEDGED = "acknowledged by the Core App";
   /** How long an acknowledgement waits for this node's publisher to record the confirmation. */
   private static final Duration PUBLISHER_PATIENCE = Duration.ofSeconds(2);
@@ -57,7 +70,19 @@ final class AckListener implements BatchMessageHandler {
   public List<Disposition> handleAll(List<InboundMessage> messages) {
     List<Disposition> out = new ArrayList<>(messages.size());
     Map<EntryId, List<Integer>> positions = new LinkedHashMap<>();
+    Map<Integer, AckMessages.Rejection> rejections = new LinkedHashMap<>();
     for (InboundMessage message : messages) {
+      if (AckMessages.isRejection(message)) {
+        try {
+          rejections.put(out.size(), AckMessages.readRejection(message));
+          out.add(Disposition.ack());
+        } catch (IllegalArgumentException e) {
+          log.warn("negative acknowledgement {} dead-lettered: {}", message.messageId(), e.getMessage());
+          out.add(Disposition.deadLetter("negative acknowledgement " + message.messageId() + " is malformed: "
+              + e.getMessage()));
+        }
+        continue;
+      }
       List<EntryId> ackFor;
       try {
         ackFor = AckMessages.read(message);
@@ -72,16 +97,60 @@ final class AckListener implements BatchMessageHandler {
       }
       out.add(Disposition.ack());
     }
-    if (positions.isEmpty()) {
-      return out;
+    if (!positions.isEmpty()) {
+      try {
+        apply(positions.keySet());
+      } catch (StoreUnavailableException e) {
+        Disposition retry = Disposition.requeue("store unavailable: " + e.getMessage());
+        positions.values().forEach(at -> at.forEach(i -> out.set(i, retry)));
+      }
     }
-    try {
-      apply(positions.keySet());
-    } catch (StoreUnavailableException e) {
-      Disposition retry = Disposition.requeue("store unavailable: " + e.getMessage());
-      positions.values().forEach(at -> at.forEach(i -> out.set(i, retry)));
-    }
+    rejections.forEach((i, rejection) -> {
+      try {
+        reject(rejection);
+      } catch (StoreUnavailableException e) {
+        out.set(i, Disposition.requeue("store unavailable: " + e.getMessage()));
+      }
+    });
     return out;
+  }
+
+  /** The Core App refused the message for good: its entry becomes REJECTED with the reason, never republished. */
+  private void reject(AckMessages.Rejection rejection) {
+    EntryId id = rejection.entryId();
+    Optional<Entry> entry = upstreamL4(id, "negative acknowledgement");
+    if (entry.isEmpty()) {
+      return;
+    }
+    String reason = "rejected by the Core App: " + rejection.reason();
+    // As for an acknowledgement: if this node's publisher is still recording the confirmation, let it finish,
+    // so its commit is not refused.
+    race.awaitPublisher(List.of(id), PUBLISHER_PATIENCE);
+    if (ctx.store().transition(id, REJECTABLE, Status.REJECTED, reason, ctx.clock().instant()).isPresent()) {
+      log.warn("route {}: entry {} rejected by the Core App: {}", entry.get().route(), id, rejection.reason());
+    } else {
+      log.warn("negative acknowledgement for entry {} changed nothing: it is {} ({})", id,
+          ctx.store().find(id).map(Entry::status).orElse(null), reason);
+    }
+  }
+
+  /**
+   * Reads an entry an answer of the Core App names: empty, with a WARN, if there is none or it is not a
+   * layer-4 upstream entry (only those are published to the Core App; moving any other would corrupt it).
+   */
+  private Optional<Entry> upstreamL4(EntryId id, String what) {
+    Optional<Entry> entry = ctx.store().find(id);
+    if (entry.isEmpty()) {
+      log.warn("{} for unknown entry {} dropped: no such entry in this store", what, id);
+      return Optional.empty();
+    }
+    Entry e = entry.get();
+    if (e.layer() != Layer.L4 || e.direction() != Direction.UPSTREAM) {
+      log.warn("{} for entry {} ignored: it is a {} {} entry of route {}, not a layer-4 upstream one", what, id,
+          e.layer(), e.direction(), e.route());
+      return Optional.empty();
+    }
+    return entry;
   }
 
   /** @return the acknowledgement batches waiting to join the next coalesced store call; for tests */
@@ -122,21 +191,41 @@ final class AckListener implements BatchMessageHandler {
         return;
       }
     }
-    // Otherwise the answer proves the broker had the message: record Queued first, keep the history complete.
-    race.overtook(ctx.store().transitionAll(rest, UNCONFIRMED, Status.QUEUED, OVERTAKEN,
-        ctx.clock().instant()));
-    // All of them again, not only those this call confirmed: the publisher may have recorded Queued itself
-    // between the first call and the one above.
-    Set<EntryId> late = ctx.store().transitionAll(rest, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED,
-        ctx.clock().instant());
+    // The rest are not Queued (only layer-4 upstream entries ever are): read each one, and move only
+    // layer-4 upstream entries. Rare: an answer that overtook the publisher, a late one, or a wrong id.
+    Map<Status, List<EntryId>> byStatus = new EnumMap<>(Status.class);
     for (EntryId id : rest) {
-      if (!late.contains(id)) {
-        if (ctx.store().find(id).isEmpty()) {
-          log.warn("acknowledgement for unknown entry {} dropped: no such entry in this store", id);
-        } else {
-          log.debug("acknowledgement for {} changed nothing (already acknowledged or finished)", id);
-        }
+      upstreamL4(id, "acknowledgement").ifPresent(e ->
+          byStatus.computeIfAbsent(e.status(), s -> new ArrayList<>()).add(id));
+    }
+    List<EntryId> unconfirmed = new ArrayList<>();
+    UNCONFIRMED.forEach(s -> unconfirmed.addAll(byStatus.getOrDefault(s, List.of())));
+    unconfirmed.addAll(byStatus.getOrDefault(Status.QUEUED, List.of()));
+    if (!unconfirmed.isEmpty()) {
+      // The answer proves the broker had the message: record Queued first, keep the history complete.
+      race.overtook(ctx.store().transitionAll(unconfirmed, UNCONFIRMED, Status.QUEUED, OVERTAKEN,
+          ctx.clock().instant()));
+      // All of them again, not only those this call confirmed: the publisher may have recorded Queued itself
+      // between the calls above.
+      ctx.store().transitionAll(unconfirmed, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED, ctx.clock().instant());
+    }
+    for (Status given : EnumSet.of(Status.FAILED, Status.REJECTED)) {
+      List<EntryId> late = byStatus.getOrDefault(given, List.of());
+      if (late.isEmpty()) {
+        continue;
+      }
+      // The store decides, and the Core App has the message: take its answer, however late.
+      Set<EntryId> taken = ctx.store().transitionAll(late, EnumSet.of(given), Status.ACKNOWLEDGED,
+          ACKNOWLEDGED + " late, after " + given.displayName(), ctx.clock().instant());
+      if (!taken.isEmpty()) {
+        log.info("{} entries acknowledged by the Core App after they were {}, first {}", taken.size(),
+            given.displayName(), taken.iterator().next());
       }
     }
+    byStatus.forEach((status, named) -> {
+      if (!status.acceptsAcknowledgement()) {
+        log.debug("acknowledgement for {} entries changed nothing: they are {}", named.size(), status);
+      }
+    });
   }
 }

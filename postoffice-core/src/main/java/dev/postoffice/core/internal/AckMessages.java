@@ -24,10 +24,29 @@ import java.util.Set;
  * ({@link Transport#HEADER_ACK_COUNT}, the ids in the body as {@code {"ackFor":[...]}}). The receiver sends the
  * acknowledgements of a delivery batch as one message: one publish, one broker delivery and one broker ack for
  * the batch instead of one each (on RabbitMQ, about a fifth less broker CPU in the round trip).
+ *
+ * <p>A negative acknowledgement ({@link #rejection}) says the Core App refused a message for good: its id in
+ * {@link #HEADER_NACK_FOR}, the body {@code {"nackFor":"<id>","reason":"<why>"}}. It carries neither of the
+ * positive headers, so a PostOffice that does not know it dead-letters it as malformed and republishes the
+ * entry later (upgrade PostOffice before the Core App receivers).
  */
 public final class AckMessages {
   /** The most ids one acknowledgement message carries (about 40 bytes each in the body). */
   public static final int MAX_IDS = 500;
+
+  /** Header naming, on a negative acknowledgement, the message id the Core App refused. */
+  public static final String HEADER_NACK_FOR = "postoffice-nack-for";
+
+  /** The longest reason a negative acknowledgement carries; a longer one is cut, ending in "...". */
+  public static final int MAX_REASON_LENGTH = 2000;
+
+  /**
+   * What a negative acknowledgement says.
+   *
+   * @param entryId the entry whose message the Core App refused
+   * @param reason why, as the Core App said it
+   */
+  public record Rejection(EntryId entryId, String reason) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,6 +88,62 @@ public final class AckMessages {
     distinct.forEach(ids::add);
     return new OutboundMessage("ack-" + messages.get(0).messageId() + "+" + (distinct.size() - 1),
         Map.of(Transport.HEADER_ACK_COUNT, Integer.toString(distinct.size())), bytes(body), Payload.JSON);
+  }
+
+  /**
+   * Returns the negative acknowledgement of one message: the Core App refuses it for good.
+   *
+   * @param message the message refused
+   * @param reason why; cut to {@value #MAX_REASON_LENGTH} characters
+   * @return the negative acknowledgement
+   */
+  public static OutboundMessage rejection(InboundMessage message, String reason) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put(HEADER_NACK_FOR, message.messageId());
+    copy(message, headers, Transport.HEADER_TRACE_ID);
+    copy(message, headers, Transport.HEADER_ROUTE);
+    ObjectNode body = JSON.createObjectNode().put("nackFor", message.messageId())
+        .put("reason", cut(reason == null ? "" : reason));
+    return new OutboundMessage("nack-" + message.messageId(), headers, bytes(body), Payload.JSON);
+  }
+
+  /**
+   * Tells whether a message is a negative acknowledgement (it has {@link #HEADER_NACK_FOR}).
+   *
+   * @param message an acknowledgement message
+   * @return true for the negative form
+   */
+  public static boolean isRejection(InboundMessage message) {
+    return message.headers().containsKey(HEADER_NACK_FOR);
+  }
+
+  /**
+   * Reads a negative acknowledgement.
+   *
+   * @param message the negative acknowledgement
+   * @return the entry and the reason
+   * @throws IllegalArgumentException naming what is wrong, if it is not a well-formed one
+   */
+  public static Rejection readRejection(InboundMessage message) {
+    String id = message.headers().get(HEADER_NACK_FOR);
+    if (id == null) {
+      throw new IllegalArgumentException("it has no " + HEADER_NACK_FOR + " header");
+    }
+    EntryId entryId = entryId(id, HEADER_NACK_FOR + " header");
+    JsonNode reason;
+    try {
+      reason = JSON.readTree(message.body()).path("reason");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("its body is not JSON: " + abbreviate(String.valueOf(e.getMessage())));
+    }
+    if (!reason.isTextual()) {
+      throw new IllegalArgumentException("its body has no reason text");
+    }
+    return new Rejection(entryId, cut(reason.textValue()));
+  }
+
+  private static String cut(String reason) {
+    return reason.length() <= MAX_REASON_LENGTH ? reason : reason.substring(0, MAX_REASON_LENGTH - 3) + "...";
   }
 
   /**

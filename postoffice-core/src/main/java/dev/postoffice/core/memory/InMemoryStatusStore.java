@@ -361,7 +361,7 @@ public final class InMemoryStatusStore implements StatusStore {
       }
       Status.checkMove(id, e.status(), to);
       Entry changed = new Entry(e.id(), e.route(), e.direction(), e.layer(), to, e.payload(), e.headers(),
-          e.sourceId(), e.traceId(), e.dedupKey(), e.attempts(), null, e.lastError(), e.generation(),
+          e.sourceId(), e.traceId(), e.dedupKey(), e.attempts(), null, lastError(e, to, detail), e.generation(),
           e.producedBy(), null, e.createdAt(), now);
       update(rec, changed, now);
       rec.history.add(new HistoryRecord(id, e.status(), to, now, detail));
@@ -390,7 +390,7 @@ public final class InMemoryStatusStore implements StatusStore {
         }
         Entry e = rec.entry;
         Entry changed = new Entry(e.id(), e.route(), e.direction(), e.layer(), to, e.payload(), e.headers(),
-            e.sourceId(), e.traceId(), e.dedupKey(), e.attempts(), null, e.lastError(), e.generation(),
+            e.sourceId(), e.traceId(), e.dedupKey(), e.attempts(), null, lastError(e, to, detail), e.generation(),
             e.producedBy(), null, e.createdAt(), now);
         update(rec, changed, now);
         rec.history.add(new HistoryRecord(id, e.status(), to, now, detail));
@@ -400,6 +400,11 @@ public final class InMemoryStatusStore implements StatusStore {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** A transition to FAILED or REJECTED records its detail as the entry's last error (StatusStore#transition). */
+  private static String lastError(Entry e, Status to, String detail) {
+    return to == Status.FAILED || to == Status.REJECTED ? detail : e.lastError();
   }
 
   @Override

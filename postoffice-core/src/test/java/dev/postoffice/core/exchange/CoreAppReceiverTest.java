@@ -1,18 +1,26 @@
 package dev.postoffice.core.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import dev.postoffice.RejectedInputException;
+import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.internal.AckMessages;
 import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
+import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.Transport;
 import dev.postoffice.spi.ReceiptLog;
 import dev.postoffice.spi.Subscription;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,10 +31,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 @DisplayName("The Core App receiver")
 class CoreAppReceiverTest {
@@ -99,6 +110,29 @@ class CoreAppReceiverTest {
         .isEqualTo(Disposition.deadLetter("rejected by the Core App: unknown sku bad"));
     assertThat(receiver.receive(message("m-3", "{\"sku\":\"ok\"}")).kind()).isEqualTo(Disposition.Kind.REQUEUE);
     assertThat(receipts.isHandled("core.lines", "m-3")).isFalse();
+  }
+
+  @Test
+  @DisplayName("tells PostOffice, with a negative acknowledgement and the reason, about a message it refuses"
+      + " (issue 16, defect 4)")
+  void refusalIsToldBack() {
+    CoreAppReceiver<Line> receiver = receiver((line, ctx) -> {
+      throw new RejectedInputException("unknown sku " + line.sku());
+    });
+
+    assertThat(receiver.receiveAll(List.of(message("m-1", "{\"sku\":\"bad\"}"), message("m-2", "not json"))))
+        .extracting(Disposition::kind).containsOnly(Disposition.Kind.DEAD_LETTER);
+
+    List<AckMessages.Rejection> told = new CopyOnWriteArrayList<>();
+    try (Subscription s = transport.subscribe("postoffice-acks", m -> {
+      told.add(AckMessages.readRejection(m));
+      return Disposition.ack();
+    })) {
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> told.size() == 2);
+    }
+    assertThat(told).extracting(r -> r.entryId().value()).containsExactly("m-1", "m-2");
+    assertThat(told.get(0).reason()).isEqualTo("unknown sku bad");
+    assertThat(told.get(1).reason()).startsWith("undecodable: ");
   }
 
   /** A receipt log that counts its calls and can be told to fail batch marks. */
@@ -235,5 +269,133 @@ class CoreAppReceiverTest {
     assertThat(first.get(5, TimeUnit.SECONDS)).containsExactly(Disposition.ack());
     assertThat(second.get(5, TimeUnit.SECONDS)).containsExactly(Disposition.ack(), Disposition.ack());
     assertThat(runs).hasValue(2);
+  }
+
+  /** Captures what the receiver logs. */
+  private static ListAppender<ILoggingEvent> captureLog() {
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(CoreAppReceiver.class)).addAppender(appender);
+    return appender;
+  }
+
+  private static void stopCapture(ListAppender<ILoggingEvent> appender) {
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(CoreAppReceiver.class)).detachAppender(appender);
+  }
+
+  private static List<InboundMessage> fiveLines() {
+    List<InboundMessage> batch = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      batch.add(message("m-" + i, "{\"sku\":\"s" + i + "\"}"));
+    }
+    return batch;
+  }
+
+  @Test
+  @DisplayName("an Error in one handler of a batch (issue 16, defect 3): the messages handled before and after it"
+      + " stay handled, the Error is logged at ERROR with the message id, and only its message comes again")
+  void errorInOneHandlerKeepsTheOthersHandled() {
+    Map<String, AtomicInteger> runs = new java.util.concurrent.ConcurrentHashMap<>();
+    AtomicBoolean broken = new AtomicBoolean(true);
+    CoreAppReceiver<Line> receiver = receiver((line, ctx) -> {
+      runs.computeIfAbsent(ctx.messageId(), k -> new AtomicInteger()).incrementAndGet();
+      if (ctx.messageId().equals("m-3") && broken.get()) {
+        throw new AssertionError("core invariant broken for s3");
+      }
+    });
+    ListAppender<ILoggingEvent> logged = captureLog();
+    List<Disposition> first;
+    try {
+      first = receiver.receiveAll(fiveLines());
+    } catch (Throwable e) {
+      first = null; // the Error escaped the receiver: what the broker does next is the transport's guess
+    } finally {
+      stopCapture(logged);
+    }
+    broken.set(false);
+    List<Disposition> redelivered = receiver.receiveAll(fiveLines());
+
+    assertThat(redelivered).containsOnly(Disposition.ack());
+    assertThat(runs).as("handler runs per message over both deliveries")
+        .containsOnlyKeys("m-1", "m-2", "m-3", "m-4", "m-5");
+    assertThat(runs.get("m-1")).hasValue(1);
+    assertThat(runs.get("m-2")).hasValue(1);
+    assertThat(runs.get("m-3")).hasValue(2);
+    assertThat(runs.get("m-4")).hasValue(1);
+    assertThat(runs.get("m-5")).hasValue(1);
+    assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.ERROR)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .singleElement().asString().contains("m-3").contains("AssertionError");
+    assertThat(first).as("the Error stays inside the receiver; only its message is delivered again")
+        .extracting(Disposition::kind).containsExactly(Disposition.Kind.ACK, Disposition.Kind.ACK,
+            Disposition.Kind.REQUEUE, Disposition.Kind.ACK, Disposition.Kind.ACK);
+  }
+
+  /** A receipt log whose database is unreachable until a moment, then answers: each call fails until then. */
+  private static final class UnreachableUntil implements ReceiptLog {
+    final InMemoryReceiptLog delegate = InMemoryReceiptLog.create();
+    final AtomicInteger refused = new AtomicInteger();
+    private final long upAtNanos;
+
+    UnreachableUntil(Duration outage) {
+      this.upAtNanos = System.nanoTime() + outage.toNanos();
+    }
+
+    private void check() {
+      if (System.nanoTime() < upAtNanos) {
+        refused.incrementAndGet();
+        throw new StoreUnavailableException("connection refused (receipt log database down)", null);
+      }
+    }
+
+    @Override
+    public boolean isHandled(String consumer, String messageId) {
+      check();
+      return delegate.isHandled(consumer, messageId);
+    }
+
+    @Override
+    public void markHandled(String consumer, String messageId, Instant at) {
+      check();
+      delegate.markHandled(consumer, messageId, at);
+    }
+  }
+
+  @Test
+  @DisplayName("holds a delivery with growing pauses while its receipt log is unreachable (issue 16, defect 1):"
+      + " the message is handled once when the log is back, never dead-lettered")
+  void unreachableReceiptLogHoldsTheDelivery() {
+    UnreachableUntil down = new UnreachableUntil(Duration.ofMillis(700));
+    AtomicInteger runs = new AtomicInteger();
+    CoreAppReceiver<Line> receiver = receiver(down, (line, ctx) -> runs.incrementAndGet()).start();
+    try {
+      transport.publish("core.lines", new OutboundMessage("m-1", Map.of(),
+          "{\"sku\":\"a\"}".getBytes(StandardCharsets.UTF_8), "application/json")).join();
+
+      Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> transport.queued("postoffice-acks") == 1 || transport.queued(dlq()) > 0);
+    } finally {
+      receiver.close();
+    }
+    assertThat(transport.queued(dlq())).as("dead letters").isZero();
+    assertThat(runs).hasValue(1);
+    assertThat(down.delegate.isHandled("core.lines", "m-1")).isTrue();
+    assertThat(down.refused.get()).as("the log was asked again with pauses, not in a tight loop")
+        .isBetween(2, 12);
+  }
+
+  private String dlq() {
+    return transport.deadLetterDestination("core.lines");
+  }
+
+  @Test
+  @DisplayName("refuses a transactional handler on a receipt log that has no transaction, naming the fix")
+  void transactionalHandlerNeedsATransaction() {
+    assertThatThrownBy(() -> CoreAppReceiver.builder(transport, receipts, Line.class).from("core.lines")
+        .handler(java.sql.Connection.class, (line, ctx, connection) -> { }))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the receipt log InMemoryReceiptLog gives its handlers no transaction, not a"
+            + " java.sql.Connection [Hint: use JdbcReceiptLog from postoffice-jdbc-store, whose transaction is a"
+            + " java.sql.Connection]");
   }
 }

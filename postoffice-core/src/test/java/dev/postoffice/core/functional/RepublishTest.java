@@ -3,7 +3,9 @@ package dev.postoffice.core.functional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postoffice.RawMessage;
+import dev.postoffice.RejectedInputException;
 import dev.postoffice.core.Pipeline;
+import dev.postoffice.core.RetrySettings;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.exchange.CoreAppReceiver;
 import dev.postoffice.core.support.Drain;
@@ -70,21 +72,74 @@ class RepublishTest {
     pipeline.close();
   }
 
+  /** When each republish of an entry happened: the history rows that moved it back to Just In. */
+  private List<java.time.Instant> republishes(Entry entry) {
+    return h.store.history(entry.id()).stream().filter(r -> r.to() == Status.JUST_IN && r.from() == Status.QUEUED)
+        .map(HistoryRecord::at).toList();
+  }
+
   @Test
-  @DisplayName("ends Failed once it was published the route's maximum number of times")
-  void givesUp() {
+  @DisplayName("is published again past the route's maximum attempts, with waits that double up to the cap, and"
+      + " is acknowledged once the Core App is back (issue 16, defect 4)")
+  void keepsPublishingWithGrowingWaits() {
     RouteSettings settings = h.settings().toBuilder().ackTimeout(Duration.ofMinutes(1))
-        .retry(dev.postoffice.core.RetrySettings.ofDefaults().withMaxAttempts(2)).build();
+        .retry(RetrySettings.ofDefaults().withMaxAttempts(2).withBackoff(Duration.ofSeconds(1),
+            Duration.ofMinutes(4))).build();
     Pipeline pipeline = h.pipeline("node-a").route(h.ordersRoute(Harness::perLine, settings)).build().start();
     pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 1), null));
-    for (int i = 0; i < 4; i++) {
+    // The Core App is down for 20 minutes: nobody consumes the queue.
+    for (int step = 0; step < 40; step++) {
       Drain.untilIdle(pipeline, h.transport);
-      h.clock.advance(Duration.ofMinutes(2));
+      h.clock.advance(Duration.ofSeconds(30));
+    }
+    Drain.untilIdle(pipeline, h.transport);
+    Entry l4 = h.store.query(new EntryQuery(null, Layer.L4, Set.of(), null, 10, false)).get(0);
+    assertThat(h.store.find(l4.id()).orElseThrow().status()).as("never given up").isEqualTo(Status.QUEUED);
+    List<java.time.Instant> times = republishes(l4);
+    List<Duration> gaps = new java.util.ArrayList<>();
+    gaps.add(Duration.between(h.store.history(l4.id()).stream().filter(r -> r.to() == Status.QUEUED).findFirst()
+        .orElseThrow().at(), times.get(0)));
+    for (int i = 1; i < times.size(); i++) {
+      gaps.add(Duration.between(times.get(i - 1), times.get(i)));
+    }
+    assertThat(gaps).as("waits before each republish: ackTimeout doubling, capped at maxBackoff")
+        .containsExactly(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(4), Duration.ofMinutes(4),
+            Duration.ofMinutes(4), Duration.ofMinutes(4));
+    assertThat(h.transport.queued(Harness.ORDERS_QUEUE)).as("one copy per publish").isEqualTo(times.size() + 1);
+
+    h.startReceiver();
+    Drain.untilIdle(pipeline, h.transport);
+    assertThat(h.store.find(l4.id()).orElseThrow().status()).isEqualTo(Status.ACKNOWLEDGED);
+    assertThat(h.coreSaw.get(l4.id().value())).as("the core's handler ran once for all the copies").hasValue(1);
+    pipeline.close();
+  }
+
+  @Test
+  @DisplayName("that the Core App rejects ends Rejected with its reason and is not published again (issue 16,"
+      + " defect 4)")
+  void rejectedByTheCoreApp() {
+    RouteSettings settings = h.settings().toBuilder().ackTimeout(Duration.ofMinutes(1)).build();
+    Pipeline pipeline = h.pipeline("node-a").route(h.ordersRoute(Harness::perLine, settings)).build().start();
+    AtomicInteger handled = new AtomicInteger();
+    CoreAppReceiver<LineOrdered> receiver = CoreAppReceiver.builder(h.transport, h.receipts, LineOrdered.class)
+        .from(Harness.ORDERS_QUEUE).clock(h.clock)
+        .handler((line, ctx) -> {
+          handled.incrementAndGet();
+          throw new RejectedInputException("unknown sku " + line.sku());
+        }).build().start();
+    pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 1), null));
+    for (int step = 0; step < 10; step++) {
+      Drain.untilIdle(pipeline, h.transport);
+      h.clock.advance(Duration.ofMinutes(1));
     }
     Entry l4 = h.store.query(new EntryQuery(null, Layer.L4, Set.of(), null, 10, false)).get(0);
-    assertThat(l4.status()).isEqualTo(Status.FAILED);
-    assertThat(h.store.history(l4.id())).last().extracting(HistoryRecord::detail)
-        .isEqualTo("gave up: no acknowledgement after 2 publish(es)");
+    Entry after = h.store.find(l4.id()).orElseThrow();
+    assertThat(after.status()).isEqualTo(Status.REJECTED);
+    assertThat(after.lastError()).startsWith("rejected by the Core App: unknown sku ");
+    assertThat(republishes(l4)).as("not published again").isEmpty();
+    assertThat(handled).hasValue(1);
+    assertThat(h.transport.queued(h.transport.deadLetterDestination(Harness.ORDERS_QUEUE))).isEqualTo(1);
+    receiver.close();
     pipeline.close();
   }
 }

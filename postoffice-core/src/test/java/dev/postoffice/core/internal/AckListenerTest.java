@@ -2,6 +2,10 @@ package dev.postoffice.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.model.Direction;
@@ -43,6 +47,7 @@ import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** How Core App acknowledgements handed over together become {@code ACKNOWLEDGED}, including the races. */
 class AckListenerTest {
@@ -311,5 +316,100 @@ class AckListenerTest {
     storeDown.set(false);
     assertThat(listener().handleAll(List.of(ack(e.id())))).containsExactly(Disposition.ack());
     assertThat(status(e)).isEqualTo(Status.ACKNOWLEDGED);
+  }
+
+  /** A layer-4 upstream entry the publish stage gave up on (its confirmations timed out): FAILED. */
+  private Entry failed() {
+    Entry claimed = publishing();
+    memory.commit(List.of(new Completion(claimed.id(), PUBLISHER, claimed.attempts(), Status.FAILED,
+        "gave up", "no broker confirmation", null, List.of())), clock.instant());
+    return memory.find(claimed.id()).orElseThrow();
+  }
+
+  @Test
+  @DisplayName("an acknowledgement that comes after the entry was given up is taken (issue 16, defect 4): Failed"
+      + " becomes Acknowledged, its history row says it came late")
+  void lateAcknowledgementAfterFailed() {
+    Entry e = failed();
+
+    assertThat(listener().handleAll(List.of(ack(e.id())))).containsExactly(Disposition.ack());
+
+    assertThat(status(e)).isEqualTo(Status.ACKNOWLEDGED);
+    assertThat(memory.history(e.id())).last().satisfies(h -> {
+      assertThat(h.from()).isEqualTo(Status.FAILED);
+      assertThat(h.detail()).isEqualTo("acknowledged by the Core App late, after Failed");
+    });
+  }
+
+  private static InboundMessage received(OutboundMessage sent) {
+    return new InboundMessage(sent.messageId(), sent.headers(), sent.body(), sent.contentType(), 1, false);
+  }
+
+  @Test
+  @DisplayName("a negative acknowledgement makes the entry Rejected with the Core App's reason (issue 16, defect"
+      + " 4); a later republish finds nothing to publish")
+  void negativeAcknowledgementRejects() {
+    Entry e = queued();
+    Entry lateToo = failed();
+    InboundMessage original = new InboundMessage(e.id().value(), Map.of(), new byte[0], "application/json", 1,
+        false);
+    InboundMessage originalToo = new InboundMessage(lateToo.id().value(), Map.of(), new byte[0],
+        "application/json", 1, false);
+
+    List<Disposition> out = listener().handleAll(List.of(
+        received(AckMessages.rejection(original, "unknown sku X-1")),
+        received(AckMessages.rejection(originalToo, "account closed"))));
+
+    assertThat(out).containsOnly(Disposition.ack());
+    Entry rejected = memory.find(e.id()).orElseThrow();
+    assertThat(rejected.status()).isEqualTo(Status.REJECTED);
+    assertThat(rejected.lastError()).isEqualTo("rejected by the Core App: unknown sku X-1");
+    assertThat(memory.history(e.id())).last().extracting(HistoryRecord::detail)
+        .isEqualTo("rejected by the Core App: unknown sku X-1");
+    assertThat(status(lateToo)).isEqualTo(Status.REJECTED);
+    assertThat(status(lateToo)).as("not claimable: never published again").matches(s -> !s.isClaimable());
+  }
+
+  @Test
+  @DisplayName("a malformed negative acknowledgement is dead-lettered with what is wrong")
+  void malformedNegativeAcknowledgement() {
+    InboundMessage noReason = new InboundMessage("nack-x", Map.of(AckMessages.HEADER_NACK_FOR, "e-1"),
+        "{}".getBytes(StandardCharsets.UTF_8), "application/json", 1, false);
+
+    List<Disposition> out = listener().handleAll(List.of(noReason));
+
+    assertThat(out).containsExactly(Disposition.deadLetter(
+        "negative acknowledgement nack-x is malformed: its body has no reason text"));
+  }
+
+  @Test
+  @DisplayName("an acknowledgement naming an entry of another layer or direction is ignored with a WARN (issue"
+      + " 16, defect 12)")
+  void onlyLayerFourUpstreamEntries() {
+    NewEntry l1 = new NewEntry(EntryId.random(), ROUTE, Direction.UPSTREAM, Layer.L1, Payload.json("{}"),
+        Map.of(), null, TraceId.random(), null, "webhook", null);
+    NewEntry downstream = new NewEntry(EntryId.random(), ROUTE, Direction.DOWNSTREAM, Layer.L4,
+        Payload.json("{}"), Map.of(), null, TraceId.random(), null, "intake", null);
+    memory.intake(List.of(l1, downstream), clock.instant());
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(AckListener.class);
+    logger.addAppender(logged);
+    try {
+      InboundMessage nack = received(AckMessages.rejection(new InboundMessage(l1.id().value(), Map.of(),
+          new byte[0], "application/json", 1, false), "no"));
+      listener().handleAll(List.of(ack(l1.id()), ack(downstream.id()), nack));
+    } finally {
+      logger.detachAppender(logged);
+    }
+
+    assertThat(memory.history(l1.id())).extracting(HistoryRecord::to).containsExactly(Status.JUST_IN);
+    assertThat(memory.history(downstream.id())).extracting(HistoryRecord::to).containsExactly(Status.JUST_IN);
+    assertThat(logged.list).filteredOn(ev -> ev.getLevel() == Level.WARN)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(m -> assertThat(m).contains(l1.id().value()).contains("not a layer-4 upstream"))
+        .anySatisfy(m -> assertThat(m).contains(downstream.id().value()).contains("not a layer-4 upstream"))
+        .anySatisfy(m -> assertThat(m).startsWith("negative acknowledgement for entry " + l1.id().value()));
   }
 }

@@ -44,10 +44,11 @@ final class ChangeOps {
     }
     Status.checkMove(id, current.status(), to);
     String sql = "UPDATE " + tables.entry() + " SET status = ?, lease_owner = NULL, lease_expires_at = NULL,"
-        + " next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = ?";
-    guarded(c, sql, id, current.status(), to.name(), Rows.nanos(now));
+        + " next_attempt_at = NULL, updated_at = ?" + setsLastError(to) + " WHERE id = ? AND status = ?";
+    guarded(c, sql, id, current.status(), to.name(), Rows.nanos(now), to, detail);
     writer.appendHistory(c, List.of(new HistoryRecord(id, current.status(), to, now, detail)));
-    return Optional.of(current.toBuilder().status(to).lease(null).nextAttemptAt(null).updatedAt(now).build());
+    return Optional.of(current.toBuilder().status(to).lease(null).nextAttemptAt(null).updatedAt(now)
+        .lastError(setsLastError(to).isEmpty() ? current.lastError() : detail).build());
   }
 
   /**
@@ -77,16 +78,21 @@ final class ChangeOps {
     if (current.isEmpty()) {
       return Set.of();
     }
+    boolean error = !setsLastError(to).isEmpty();
     String sql = "UPDATE " + tables.entry() + " SET status = ?, lease_owner = NULL, lease_expires_at = NULL,"
-        + " next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = ?";
+        + " next_attempt_at = NULL, updated_at = ?" + setsLastError(to) + " WHERE id = ? AND status = ?";
     List<HistoryRecord> history = new ArrayList<>(current.size());
     Set<EntryId> moved = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (Map.Entry<String, Status> row : current.entrySet()) {
-        ps.setString(1, to.name());
-        ps.setLong(2, Rows.nanos(now));
-        ps.setString(3, row.getKey());
-        ps.setString(4, row.getValue().name());
+        int p = 1;
+        ps.setString(p++, to.name());
+        ps.setLong(p++, Rows.nanos(now));
+        if (error) {
+          Rows.setString(ps, p++, detail);
+        }
+        ps.setString(p++, row.getKey());
+        ps.setString(p, row.getValue().name());
         ps.addBatch();
         EntryId id = EntryId.of(row.getKey());
         history.add(new HistoryRecord(id, row.getValue(), to, now, detail));
@@ -109,7 +115,7 @@ final class ChangeOps {
     String sql = "UPDATE " + tables.entry() + " SET status = ?, generation = generation + 1, attempts = 0,"
         + " lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, next_attempt_at = NULL,"
         + " updated_at = ? WHERE id = ? AND status = ?";
-    guarded(c, sql, id, current.status(), Status.JUST_IN.name(), Rows.nanos(now));
+    guarded(c, sql, id, current.status(), Status.JUST_IN.name(), Rows.nanos(now), Status.JUST_IN, null);
     List<HistoryRecord> history = new ArrayList<>();
     history.add(new HistoryRecord(id, current.status(), Status.JUST_IN, now, detail));
 
@@ -124,7 +130,8 @@ final class ChangeOps {
         + " lease_expires_at = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = ?";
     for (Entry out : outputs) {
       Status.checkMove(out.id(), out.status(), Status.SUPERSEDED);
-      guarded(c, supersede, out.id(), out.status(), Status.SUPERSEDED.name(), Rows.nanos(now));
+      guarded(c, supersede, out.id(), out.status(), Status.SUPERSEDED.name(), Rows.nanos(now), Status.SUPERSEDED,
+          null);
       history.add(new HistoryRecord(out.id(), out.status(), Status.SUPERSEDED, now, detail));
     }
     writer.appendHistory(c, history);
@@ -188,14 +195,26 @@ final class ChangeOps {
     }
   }
 
-  /** Runs an update whose last two parameters are the id and the status it must still have. */
-  private static void guarded(Connection c, String sql, EntryId id, Status expected, String to, long now)
-      throws SQLException {
+  /** A move to FAILED or REJECTED records its detail as the last error (StatusStore#transition). */
+  static String setsLastError(Status to) {
+    return to == Status.FAILED || to == Status.REJECTED ? ", last_error = ?" : "";
+  }
+
+  /**
+   * Runs an update whose last two parameters are the id and the status it must still have, with the detail as
+   * third parameter where {@link #setsLastError} put one in the statement.
+   */
+  private static void guarded(Connection c, String sql, EntryId id, Status expected, String to, long now,
+      Status target, String detail) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, to);
-      ps.setLong(2, now);
-      ps.setString(3, id.value());
-      ps.setString(4, expected.name());
+      int p = 1;
+      ps.setString(p++, to);
+      ps.setLong(p++, now);
+      if (!setsLastError(target).isEmpty()) {
+        Rows.setString(ps, p++, detail);
+      }
+      ps.setString(p++, id.value());
+      ps.setString(p, expected.name());
       if (ps.executeUpdate() != 1) {
         // Cannot happen while the row is locked; if a database ever lets it, retry the whole transaction.
         throw new SQLException("entry " + id + " changed while locked", "40001");

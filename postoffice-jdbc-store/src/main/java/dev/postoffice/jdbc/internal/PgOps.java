@@ -70,8 +70,10 @@ final class PgOps {
         + " UNION ALL SELECT outs.id, 'JUST_IN', outs.status, fd.detail, 1 FROM outs"
         + " JOIN unnest(?::VARCHAR[], ?::TEXT[]) AS fd(id, detail) ON fd.id = outs.id) h ORDER BY h.k)"
         + " SELECT id, from_status FROM upd";
+    // A move to FAILED or REJECTED records its detail as the last error (StatusStore#transition).
+    String lastError = ", last_error = CASE WHEN ? THEN ? ELSE e.last_error END";
     this.transition = "WITH upd AS (UPDATE " + t.entry() + " e SET status = ?, lease_owner = NULL,"
-        + " lease_expires_at = NULL, next_attempt_at = NULL, updated_at = ?"
+        + " lease_expires_at = NULL, next_attempt_at = NULL, updated_at = ?" + lastError
         + " FROM (SELECT unnest(?::VARCHAR[]) AS from_status) f WHERE e.id = ? AND e.status = f.from_status"
         + " RETURNING f.from_status, " + prefixed("e.", Rows.ALL_COLUMNS) + "),"
         + " hist AS (" + history + " SELECT id, from_status, ?, ?, ? FROM upd)"
@@ -81,7 +83,7 @@ final class PgOps {
     // `from` but that the UPDATE skipped was changed by a concurrent transaction meanwhile (run it again).
     this.transitionAll = "WITH v AS (SELECT unnest(?::VARCHAR[]) AS id),"
         + " upd AS (UPDATE " + t.entry() + " e SET status = ?, lease_owner = NULL, lease_expires_at = NULL,"
-        + " next_attempt_at = NULL, updated_at = ? FROM v CROSS JOIN (SELECT unnest(?::VARCHAR[]) AS from_status) f"
+        + " next_attempt_at = NULL, updated_at = ?" + lastError + " FROM v CROSS JOIN (SELECT unnest(?::VARCHAR[]) AS from_status) f"
         + " WHERE e.id = v.id AND e.status = f.from_status RETURNING e.id, f.from_status),"
         + " hist AS (" + history + " SELECT id, from_status, ?, ?, ? FROM upd)"
         + " SELECT cur.id, cur.status, upd.id IS NOT NULL AS moved FROM " + t.entry() + " cur"
@@ -200,6 +202,10 @@ final class PgOps {
     return new CommitResult(yes, no);
   }
 
+  private static boolean setsLastError(Status to) {
+    return to == Status.FAILED || to == Status.REJECTED;
+  }
+
   /** Returns the changed entry; empty if its status is not in {@code from}; null if it raced (run again). */
   Optional<Entry> transition(Connection c, EntryId id, Set<Status> from, Status to, String detail, Instant now)
       throws SQLException {
@@ -213,12 +219,14 @@ final class PgOps {
     try (PreparedStatement ps = c.prepareStatement(transition)) {
       ps.setString(1, to.name());
       ps.setLong(2, at);
-      ps.setArray(3, c.createArrayOf("varchar", movable.toArray(new String[0])));
-      ps.setString(4, id.value());
-      ps.setString(5, to.name());
-      ps.setLong(6, at);
-      Rows.setString(ps, 7, detail);
-      ps.setString(8, id.value());
+      ps.setBoolean(3, setsLastError(to));
+      Rows.setString(ps, 4, detail);
+      ps.setArray(5, c.createArrayOf("varchar", movable.toArray(new String[0])));
+      ps.setString(6, id.value());
+      ps.setString(7, to.name());
+      ps.setLong(8, at);
+      Rows.setString(ps, 9, detail);
+      ps.setString(10, id.value());
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           throw new NoSuchEntryException(id);
@@ -250,10 +258,12 @@ final class PgOps {
       ps.setArray(1, c.createArrayOf("varchar", ids.stream().map(EntryId::value).distinct().sorted().toArray()));
       ps.setString(2, to.name());
       ps.setLong(3, at);
-      ps.setArray(4, c.createArrayOf("varchar", from.stream().map(Status::name).toArray()));
-      ps.setString(5, to.name());
-      ps.setLong(6, at);
-      Rows.setString(ps, 7, detail);
+      ps.setBoolean(4, setsLastError(to));
+      Rows.setString(ps, 5, detail);
+      ps.setArray(6, c.createArrayOf("varchar", from.stream().map(Status::name).toArray()));
+      ps.setString(7, to.name());
+      ps.setLong(8, at);
+      Rows.setString(ps, 9, detail);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           EntryId id = EntryId.of(rs.getString(1));

@@ -1,6 +1,8 @@
 package dev.postoffice.jdbc.internal;
 
 import dev.postoffice.jdbc.JdbcDialect;
+import dev.postoffice.spi.ReceiptLog;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -174,6 +176,68 @@ public final class ReceiptOps {
           }
         });
       }
+    }
+  }
+
+  /**
+   * Runs work once for a message, in the transaction that marks it: claims the message id first (its receipt
+   * row is inserted, or found), so a concurrent caller with the same id waits on that row until this
+   * transaction ends and then finds it; runs the work with the transaction's connection; commits both. Work that
+   * throws rolls back the claim with its own writes.
+   *
+   * @param consumer the receiver
+   * @param messageId the message
+   * @param at when
+   * @param work the work
+   * @return true if the work ran, false if the message was handled before
+   * @throws Exception what the work threw
+   */
+  public boolean handleOnce(String consumer, String messageId, Instant at, ReceiptLog.Once work) throws Exception {
+    String claim = switch (tables.dialect()) {
+      case POSTGRESQL -> "INSERT INTO " + tables.receipt() + " (consumer, message_id, handled_at) VALUES (?, ?, ?)"
+          + " ON CONFLICT (consumer, message_id) DO NOTHING";
+      // InnoDB makes a duplicate insert wait for the row's lock while the first transaction runs.
+      case MARIADB -> "INSERT IGNORE INTO " + tables.receipt() + " (consumer, message_id, handled_at)"
+          + " VALUES (?, ?, ?)";
+      // H2: a concurrent insert of the same key fails with a unique violation; the transaction is retried and
+      // then finds the row (or inserts it, if the first was rolled back).
+      default -> null;
+    };
+    try {
+      return tx.inTransaction("handleOnce", true, h -> {
+        Connection c = h.getConnection();
+        int claimed;
+        try (PreparedStatement ps = c.prepareStatement(claim != null ? claim : insertIfAbsent())) {
+          ps.setString(1, consumer);
+          ps.setString(2, messageId);
+          ps.setLong(3, Rows.nanos(at));
+          if (claim == null) {
+            ps.setString(4, consumer);
+            ps.setString(5, messageId);
+          }
+          claimed = ps.executeUpdate();
+        }
+        if (claimed == 0) {
+          return false; // handled before, and committed
+        }
+        try {
+          work.run(c);
+        } catch (Exception e) {
+          throw new WorkFailed(e); // not the store's failure: no retry, passed on as it is
+        }
+        return true;
+      });
+    } catch (WorkFailed e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  /** Carries the work's own exception out of the transaction (which rolls back). */
+  private static final class WorkFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WorkFailed(Exception cause) {
+      super(cause);
     }
   }
 
