@@ -34,6 +34,17 @@ final class FailurePolicy {
   record Decision(Status status, String error, Instant nextAttemptAt) {}
 
   Decision decide(Entry entry, Throwable failure, Instant now) {
+    return decide(entry, failure, now, true);
+  }
+
+  /**
+   * Decides, optionally without a limit on attempts.
+   *
+   * @param limited false for the publish stage: its entries' attempts also count republishes (a Core App away
+   *     for hours), and a broker that is down is PostOffice's own unavailability, not the message's fault, so a
+   *     transient publish failure is retried for as long as it lasts, at most {@code maxBackoff} apart
+   */
+  Decision decide(Entry entry, Throwable failure, Instant now, boolean limited) {
     String error = describe(failure);
     if (failure instanceof RejectedInputException) {
       return new Decision(Status.REJECTED, error, null);
@@ -41,11 +52,12 @@ final class FailurePolicy {
     if (failure instanceof PermanentFailureException) {
       return new Decision(Status.FAILED, error, null);
     }
-    if (entry.attempts() >= retry.maxAttempts()) {
+    if (limited && entry.attempts() >= retry.maxAttempts()) {
       return new Decision(Status.FAILED,
           truncate("gave up after " + entry.attempts() + " attempt(s): " + error), null);
     }
-    Duration delay = Duration.ofMillis(backoff.apply(Math.max(1, entry.attempts())));
+    // Past 30 attempts every back-off is at its cap anyway; unlimited attempts must not overflow the power.
+    Duration delay = Duration.ofMillis(backoff.apply(Math.min(30, Math.max(1, entry.attempts()))));
     if (failure instanceof TransientFailureException t && t.retryAfter().isPresent()
         && t.retryAfter().get().compareTo(delay) > 0) {
       // A partner's Retry-After is honoured up to the route's longest back-off: an absurd one (years, or

@@ -410,7 +410,9 @@ final class StageRunner {
   }
 
   private Completion failure(Entry entry, Throwable cause, Instant now) {
-    FailurePolicy.Decision decision = failures.decide(entry, cause, now);
+    // The publish stage never gives up on a transient failure (see FailurePolicy.decide): the Core App can
+    // still take the message once the broker is back.
+    FailurePolicy.Decision decision = failures.decide(entry, cause, now, spec.destination() == null);
     try (Mdc ignored = Mdc.of(entry)) {
       if (decision.status() == Status.RETRYING) {
         log.warn("route {} stage {}: entry {} attempt {} failed, retrying at {}: {}", route.id(), spec.name(),

@@ -21,11 +21,14 @@ import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.StatusStore;
+import dev.postoffice.spi.Transport;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -357,6 +360,50 @@ class PoisonAndRetryTest {
       assertThat(h.coreSaw).hasSize(10);
       assertThat(receipts).allSatisfy(r ->
           assertThat(h.store.find(r.entryId()).orElseThrow().status()).isEqualTo(Status.PROCESSED));
+    }
+
+  }
+
+  @Nested
+  @DisplayName("A broker that is down")
+  class BrokerDown {
+    @Test
+    @DisplayName("is waited out however many attempts it takes: a publish is never given up (the Core App can"
+        + " still take the message once the broker is back)")
+    void publishNeverGivesUp() {
+      AtomicInteger failuresLeft = new AtomicInteger(6);
+      Transport flaky = (Transport) Proxy.newProxyInstance(Transport.class.getClassLoader(),
+          new Class<?>[] {Transport.class}, (proxy, method, args) -> {
+            if (method.getName().startsWith("publish") && failuresLeft.getAndDecrement() > 0) {
+              CompletableFuture<Void> refused =
+                  CompletableFuture.failedFuture(new IllegalStateException("broker connection refused"));
+              return method.getName().equals("publish") ? refused
+                  : Collections.nCopies(((List<?>) args[1]).size(), refused);
+            }
+            try {
+              return method.invoke(h.transport, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+      RouteSettings settings = h.settings().toBuilder().retry(RetrySettings.ofDefaults().withMaxAttempts(3)).build();
+      Pipeline p = PostOffice.builder().nodeId("node-a").store(h.store).transport(flaky).clock(h.clock)
+          .manualScheduling().route(h.ordersRoute(Harness::perLine, settings)).build().start();
+      pipelines.add(p);
+      h.startReceiver();
+      IntakeReceipt receipt = p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-b", 1), null));
+
+      for (int i = 0; i < 10; i++) {
+        Drain.untilIdle(p, h.transport);
+        h.clock.advance(Duration.ofMinutes(15));
+      }
+
+      Entry l4 = p.operations().lineage(receipt.entryId()).descendants().stream()
+          .filter(e -> e.layer() == Layer.L4).findFirst().orElseThrow();
+      assertThat(l4.status()).isEqualTo(Status.ACKNOWLEDGED);
+      assertThat(l4.attempts()).isGreaterThan(3);
+      assertThat(h.store.history(l4.id())).extracting(HistoryRecord::to).doesNotContain(Status.FAILED);
+      assertThat(h.coreSaw).hasSize(1);
     }
   }
 }
