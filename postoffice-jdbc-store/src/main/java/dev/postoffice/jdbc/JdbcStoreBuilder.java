@@ -97,7 +97,8 @@ public final class JdbcStoreBuilder<T> {
    * Sets how long one statement of the store may run before it is cancelled and the call fails with a
    * retryable {@link dev.postoffice.StoreUnavailableException} (JDBC {@code setQueryTimeout}, whole seconds,
    * rounded up). A connection that gets no answer at all for twice as long (an unreachable database, a black
-   * hole) is given up too (JDBC network timeout, restored when the store hands the connection back), so no
+   * hole) is given up too (JDBC network timeout, unless the connection has a shorter one already, such as the
+   * driver's {@code socketTimeout}; restored when the store hands the connection back), so no
    * store call hangs for ever, whatever the driver's own {@code socketTimeout} (0, no limit, by default on
    * PostgreSQL). Defaults to 30 seconds. Set the driver's and the pool's timeouts as well: see
    * {@code docs/stores.md}.

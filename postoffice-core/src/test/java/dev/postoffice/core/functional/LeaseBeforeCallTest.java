@@ -104,8 +104,9 @@ class LeaseBeforeCallTest {
         h.clock.advance(LEASE.dividedBy(2));
         otherNodeClaims(Harness.SHIPMENTS, Layer.L1, LEASE, key);
       }
-    })).build().start();
-    sendShipments(5);
+    })).build();
+    sendShipments(5); // before the start, so they arrive together and travel as one batch
+    pipeline.start();
     Drain.untilIdle(pipeline, h.transport);
 
     assertThat(takenByOtherNode).as("taken over by the other node").isNotEmpty();
@@ -120,8 +121,9 @@ class LeaseBeforeCallTest {
     pipeline = h.pipeline("node-a").route(shipments(key -> {
       h.clock.advance(LEASE.dividedBy(2)); // each call takes half a lease
       otherNodeClaims(Harness.SHIPMENTS, Layer.L1, Duration.ZERO, key);
-    })).build().start();
+    })).build();
     sendShipments(5);
+    pipeline.start();
     Drain.untilIdle(pipeline, h.transport);
 
     assertThat(takenByOtherNode).as("taken over by another node").isEmpty();

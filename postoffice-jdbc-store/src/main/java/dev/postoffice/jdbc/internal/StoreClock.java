@@ -34,8 +34,9 @@ public final class StoreClock {
   private static String databaseNow(JdbcDialect dialect) {
     switch (dialect) {
       case POSTGRESQL:
-        // The transaction's start: for the store's one-statement operations, the statement's.
-        return "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000000 AS BIGINT) * 1000";
+        // The transaction's start: for the store's one-statement operations, the statement's. As a scalar
+        // subquery, so it is computed once per statement (an InitPlan), not once per row a claim filters.
+        return "(SELECT CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000000 AS BIGINT) * 1000)";
       case MARIADB:
         // UTC_TIMESTAMP, not NOW(): no time zone conversion, so no hour repeated when daylight saving ends.
         return "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) * 1000";

@@ -112,13 +112,19 @@ public final class Transactions {
     });
   }
 
-  /** Sets the network timeout; returns the previous one, or -1 if the driver has none or none is set. */
+  /**
+   * Sets the network timeout unless the connection has a shorter one already (the host's {@code socketTimeout});
+   * returns the previous one to restore, or -1 if nothing was set.
+   */
   private int armNetworkTimeout(Connection c) throws SQLException {
     if (networkTimeoutMillis == 0) {
       return -1;
     }
     try {
       int previous = c.getNetworkTimeout();
+      if (previous > 0 && previous <= networkTimeoutMillis) {
+        return -1;
+      }
       c.setNetworkTimeout(DIRECT, networkTimeoutMillis);
       return previous;
     } catch (SQLFeatureNotSupportedException | UnsupportedOperationException e) {
