@@ -77,7 +77,7 @@ final class RouteRuntime {
       }
     }
     if (downstreamIntake != null) {
-      subscription = ctx.transport().subscribe(route.sourceDestination(), downstreamIntake);
+      subscription = downstreamIntake.subscribe(ctx.transport());
     }
   }
 
