@@ -208,7 +208,10 @@ interface PauseAndReleaseContract {
     assertThat(done.keySet()).containsExactlyInAnyOrderElementsOf(
         messages.stream().map(OutboundMessage::messageId).toList());
     if (transport().capabilities().deliveryCount() && releaseKeepsDeliveryCount()) {
-      assertThat(done.values()).extracting(InboundMessage::deliveryCount).containsOnly(1);
+      synchronized (all) {
+        assertThat(done.values()).as("delivery counts when acknowledged; all deliveries: %s", all)
+            .extracting(InboundMessage::deliveryCount).containsOnly(1);
+      }
     }
   }
 
