@@ -123,8 +123,8 @@ interface PauseAndReleaseContract {
     s.resume();
     InboundMessage in = next(received);
     assertThat(in.messageId()).isEqualTo(m.messageId());
-    if (transport().capabilities().deliveryCount()) {
-      assertThat(in.deliveryCount()).isEqualTo(1);
+    if (transport().capabilities().deliveryCount() && releaseKeepsDeliveryCount()) {
+      assertThat(in.deliveryCount()).as("a poll in flight may have taken it and released it").isEqualTo(1);
     }
   }
 
