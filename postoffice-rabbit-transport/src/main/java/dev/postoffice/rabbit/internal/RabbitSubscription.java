@@ -68,6 +68,12 @@ public final class RabbitSubscription implements Subscription {
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService recoverer;
   private final DeliveryCounter counter = new DeliveryCounter();
+  /**
+   * Deliveries not handed to the handler yet (prefetched), by channel generation and tag: a channel's death
+   * puts them back uncounted. One the handler has is an attempt, so that a message that hangs its handler
+   * past RabbitMQ's consumer_timeout still reaches the dead-letter queue in the end.
+   */
+  private final java.util.Map<Key, Delivery> unsettled = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
   private final AtomicLong staleSettlementsSkipped = new AtomicLong();
   private final Queue<String> channelErrors = new ConcurrentLinkedQueue<>();
@@ -170,13 +176,17 @@ public final class RabbitSubscription implements Subscription {
         return;
       }
       long gen = generation.get();
+      String messageId = Messages.messageId(props);
+      int count = counter.count(messageId, Messages.brokerRedeliveries(props), envelope.isRedeliver());
+      Delivery d = new Delivery(gen, envelope, props, body, messageId, count);
+      unsettled.put(new Key(gen, envelope.getDeliveryTag()), d);
       if (handler instanceof BatchMessageHandler) {
         // Queued for whichever worker drains next: a worker takes everything waiting (up to the
         // prefetch) into one handleAll call, so batches grow with the load and no delivery waits for one.
-        pending.add(new Delivery(gen, envelope, props, body));
+        pending.add(d);
         workers.execute(RabbitSubscription.this::drainBatch);
       } else {
-        workers.execute(() -> deliver(gen, envelope, props, body));
+        workers.execute(() -> deliver(d));
       }
     }
 
@@ -316,6 +326,16 @@ public final class RabbitSubscription implements Subscription {
 
   private void channelShutDown(ShutdownSignalException cause) {
     generation.incrementAndGet();
+    if (!cause.isInitiatedByApplication()) {
+      // The broker puts back what the channel held. Deliveries no handler had yet were no attempt, and must not
+      // bring a message closer to maxDeliveries.
+      for (Key k : List.copyOf(unsettled.keySet())) {
+        Delivery d = unsettled.remove(k);
+        if (d != null) {
+          counter.released(d.messageId(), d.count());
+        }
+      }
+    }
     if (!cause.isHardError() && !cause.isInitiatedByApplication()) {
       // The client recovers connections, not channels the broker closed: without this the queue would not
       // be consumed again until a restart.
@@ -327,11 +347,10 @@ public final class RabbitSubscription implements Subscription {
     }
   }
 
-  private void deliver(long gen, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+  private void deliver(Delivery d) {
     if (closing) {
       return; // not settled: the broker redelivers it once the channel closes
     }
-    Delivery d = new Delivery(gen, envelope, props, body);
     InboundMessage message = admit(d);
     if (message == null) {
       return;
@@ -340,6 +359,7 @@ public final class RabbitSubscription implements Subscription {
       settleAs(d, message, Disposition.release("the subscription is paused"));
       return;
     }
+    unsettled.remove(new Key(d.gen(), d.envelope().getDeliveryTag())); // handed over: now an attempt
     Disposition disposition;
     try {
       disposition = handler.handle(message);
@@ -371,7 +391,11 @@ public final class RabbitSubscription implements Subscription {
     if (messages.isEmpty()) {
       return;
     }
-    List<Disposition> dispositions = paused
+    boolean release = paused;
+    if (!release) {
+      taken.forEach(t -> unsettled.remove(new Key(t.gen(), t.envelope().getDeliveryTag()))); // now attempts
+    }
+    List<Disposition> dispositions = release
         ? java.util.Collections.nCopies(messages.size(), Disposition.release("the subscription is paused"))
         : BatchMessageHandler.dispositions((BatchMessageHandler) handler, messages);
     for (int i = 0; i < messages.size(); i++) {
@@ -381,8 +405,8 @@ public final class RabbitSubscription implements Subscription {
 
   /** Counts the delivery; returns the message for the handler, or null if it was dead-lettered instead. */
   private InboundMessage admit(Delivery d) {
-    String messageId = Messages.messageId(d.props());
-    int count = counter.count(messageId, Messages.brokerRedeliveries(d.props()), d.envelope().isRedeliver());
+    String messageId = d.messageId();
+    int count = d.count();
     if (count > maxDeliveries) {
       deadLetter(d.gen(), d.envelope(), d.props(), d.body(), messageId, "delivered " + count
           + " times, more than maxDeliveries (" + maxDeliveries + "); the consumer stopped before settling it");
@@ -414,8 +438,12 @@ public final class RabbitSubscription implements Subscription {
     }
   }
 
-  /** A delivery with the channel generation it arrived on. */
-  private record Delivery(long gen, Envelope envelope, AMQP.BasicProperties props, byte[] body) {}
+  /** A delivery with the channel generation it arrived on, its message id and its delivery count. */
+  private record Delivery(
+      long gen, Envelope envelope, AMQP.BasicProperties props, byte[] body, String messageId, int count) {}
+
+  /** A delivery's channel generation and tag. */
+  private record Key(long gen, long tag) {}
 
   private void deadLetter(
       long gen, Envelope envelope, AMQP.BasicProperties props, byte[] body, String messageId, String reason) {
@@ -437,9 +465,7 @@ public final class RabbitSubscription implements Subscription {
   }
 
   private void settle(long gen, long tag, String messageId, boolean ack, boolean requeue) {
-    if (ack) {
-      counter.settled(messageId);
-    }
+    unsettled.remove(new Key(gen, tag));
     synchronized (lock) {
       if (gen != generation.get() || !channel.isOpen()) {
         staleSettlementsSkipped.incrementAndGet();
@@ -450,6 +476,7 @@ public final class RabbitSubscription implements Subscription {
       try {
         if (ack) {
           channel.basicAck(tag, false);
+          counter.settled(messageId); // only once done: else it comes again, and must keep its count
         } else {
           channel.basicNack(tag, false, requeue);
         }
