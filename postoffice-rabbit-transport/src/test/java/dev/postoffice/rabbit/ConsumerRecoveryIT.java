@@ -81,6 +81,47 @@ class ConsumerRecoveryIT {
   }
 
   @Test
+  @DisplayName("whose channel the broker closes puts back uncounted the deliveries no handler had yet; the one its"
+      + " handler had counts")
+  void prefetchedDeliveriesDoNotCount() throws Exception {
+    Broker.assumeRabbitmqctl();
+    transport = RabbitTransport.create(Broker.settings(prefix).recoveryInterval(Duration.ofMillis(100))
+        .consumerThreads(1).prefetch(10).maxDeliveries(2).build());
+    String d = declared("prefetched");
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    java.util.Map<String, java.util.List<Integer>> counts = new java.util.concurrent.ConcurrentHashMap<>();
+    transport.subscribe(d, m -> {
+      counts.computeIfAbsent(m.messageId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+          .add(m.deliveryCount());
+      if (m.messageId().equals("p-0") && holding.getCount() > 0) {
+        holding.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS); // holds p-0 while the others wait in the prefetch
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return Disposition.ack();
+    });
+    for (int i = 0; i < 5; i++) {
+      transport.publish(d, RabbitTransportIT.message("p-" + i)).get(10, TimeUnit.SECONDS);
+    }
+    assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(Broker.provokeChannelError(prefix + d)).isEqualTo(1);
+    Broker.await(Duration.ofSeconds(10), () -> !transport.runningSubscriptions().iterator().next()
+        .channelErrors().isEmpty(), "the channel closed");
+    release.countDown();
+    Broker.await(Duration.ofSeconds(15), () -> counts.size() == 5 && counts.get("p-0").size() == 2,
+        "every message handled, p-0 again");
+
+    assertThat(counts.get("p-0")).as("p-0, which its handler had").containsExactly(1, 2);
+    for (int i = 1; i < 5; i++) {
+      assertThat(counts.get("p-" + i)).as("p-%s, prefetched only", i).containsExactly(1);
+    }
+  }
+
+  @Test
   @DisplayName("cancelled by the broker because its queue was deleted subscribes again once the queue is back")
   void consumerCancelledByTheBroker() throws Exception {
     transport = RabbitTransport.create(Broker.settings(prefix).recoveryInterval(Duration.ofMillis(100)).build());

@@ -351,6 +351,10 @@ public final class RabbitSubscription implements Subscription {
     if (closing) {
       return; // not settled: the broker redelivers it once the channel closes
     }
+    if (d.gen() != generation.get()) {
+      staleSettlementsSkipped.incrementAndGet(); // its channel died: the broker redelivers it on the new one
+      return;
+    }
     InboundMessage message = admit(d);
     if (message == null) {
       return;
@@ -381,6 +385,10 @@ public final class RabbitSubscription implements Subscription {
     while (messages.size() < maxBatch && (d = pending.poll()) != null) {
       if (closing) {
         continue; // not settled: the broker redelivers it once the channel closes
+      }
+      if (d.gen() != generation.get()) {
+        staleSettlementsSkipped.incrementAndGet(); // its channel died: the broker redelivers it on the new one
+        continue;
       }
       InboundMessage message = admit(d);
       if (message != null) {
