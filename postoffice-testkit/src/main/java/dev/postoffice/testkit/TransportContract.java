@@ -114,6 +114,18 @@ public abstract class TransportContract {
   }
 
   /**
+   * Whether a message caught in a {@link Subscription#pause() pause} (on its way to the consumer when it was
+   * paused) comes back with the delivery count it had. Override to return false for a broker that counts
+   * such a message as returned by the consumer (a RabbitMQ quorum queue): the pause tests then do not check
+   * delivery counts.
+   *
+   * @return true by default
+   */
+  protected boolean pauseKeepsDeliveryCount() {
+    return true;
+  }
+
+  /**
    * Returns the maximum deliveries the factory configured: a message requeued on that many deliveries is
    * dead-lettered (a broker may allow one more). Defaults to 3.
    *
@@ -714,6 +726,11 @@ public abstract class TransportContract {
     @Override
     public boolean releaseKeepsDeliveryCount() {
       return TransportContract.this.releaseKeepsDeliveryCount();
+    }
+
+    @Override
+    public boolean pauseKeepsDeliveryCount() {
+      return TransportContract.this.pauseKeepsDeliveryCount();
     }
   }
 }
