@@ -96,9 +96,11 @@ public interface Transport extends AutoCloseable {
 
   /**
    * Starts consuming a declared destination. Each message is handed to the handler and settled with the
-   * broker only after the handler returns: acknowledged, requeued for redelivery, or moved to the dead-letter
-   * queue with the reason. A message requeued on its last allowed delivery (the transport's configured
-   * maximum deliveries) is dead-lettered instead of delivered again.
+   * broker only after the handler returns: acknowledged, requeued for redelivery, released (put back without
+   * counting as a delivery: see {@link Disposition.Kind#RELEASE}), or moved to the dead-letter queue with the
+   * reason. A message requeued on its last allowed delivery (the transport's configured maximum deliveries) is
+   * dead-lettered instead of delivered again; releases never bring a message closer to that limit. The
+   * subscription can be {@link Subscription#pause() paused} and resumed.
    *
    * @param destination the queue name
    * @param handler the handler; it may be called from several threads at once; a

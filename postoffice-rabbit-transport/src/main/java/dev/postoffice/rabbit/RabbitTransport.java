@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  *       are published (confirmed) to the dead-letter exchange with the reason header, then the original is
  *       acknowledged. A delivery whose channel died is never acknowledged on its successor.
  *   <li><b>Recovery.</b> Two connections (publishing, consuming) recover automatically with their
- *       topology and consumers.
+ *       topology and consumers; a consumer's channel closed by the broker, or a consumer it cancelled, is
+ *       re-opened and subscribed again with backoff.
+ *   <li><b>Pause and release.</b> {@code pause()} cancels the consumer and {@code resume()} consumes again; a
+ *       release is a nack with requeue that does not count toward {@code maxDeliveries}.
  * </ul>
  *
  * <pre>{@code
@@ -171,7 +174,8 @@ public final class RabbitTransport implements Transport {
     String queue = topology.queue(destination);
     RabbitSubscription subscription = new RabbitSubscription(consumeConnection, queue,
         topology.queue(topology.deadLetterDestination(destination)), handler, deadLetters,
-        settings.prefetch(), settings.consumerThreads(), settings.maxDeliveries(), settings.confirmTimeout());
+        settings.prefetch(), settings.consumerThreads(), settings.maxDeliveries(), settings.confirmTimeout(),
+        settings.recoveryInterval());
     try {
       subscription.start();
     } catch (IOException | RuntimeException e) {
@@ -181,6 +185,16 @@ public final class RabbitTransport implements Transport {
     }
     subscriptions.add(subscription);
     return new Subscription() {
+      @Override
+      public void pause() {
+        subscription.pause();
+      }
+
+      @Override
+      public void resume() {
+        subscription.resume();
+      }
+
       @Override
       public void close() {
         subscriptions.remove(subscription);

@@ -164,9 +164,22 @@ public final class SqsTransport implements Transport {
     SqsSubscription subscription = new SqsSubscription(client, queues.queueName(destination), url,
         () -> queues.url(deadLetterDestination), handler, settings, scheduler, senders);
     subscriptions.add(subscription);
-    return () -> {
-      subscriptions.remove(subscription);
-      subscription.close();
+    return new Subscription() {
+      @Override
+      public void pause() {
+        subscription.pause();
+      }
+
+      @Override
+      public void resume() {
+        subscription.resume();
+      }
+
+      @Override
+      public void close() {
+        subscriptions.remove(subscription);
+        subscription.close();
+      }
     };
   }
 

@@ -94,6 +94,39 @@ public abstract class TransportContract {
   }
 
   /**
+   * Returns how long a test watches for something that must not happen, such as a delivery to a paused
+   * subscription. Defaults to half a second.
+   *
+   * @return the quiet period
+   */
+  protected Duration quietPeriod() {
+    return Duration.ofMillis(500);
+  }
+
+  /**
+   * Whether a {@link Disposition#release released} message comes back with the delivery count it had, as the
+   * SPI promises. Override to return false only for a broker that cannot put a message back without counting
+   * it and keep its order (an SQS FIFO queue): the test of that promise is then skipped with a message.
+   *
+   * @return true by default
+   */
+  protected boolean releaseKeepsDeliveryCount() {
+    return true;
+  }
+
+  /**
+   * Whether a message caught in a {@link Subscription#pause() pause} (on its way to the consumer when it was
+   * paused) comes back with the delivery count it had. Override to return false for a broker that counts
+   * such a message as returned by the consumer (a RabbitMQ quorum queue): the pause tests then do not check
+   * delivery counts.
+   *
+   * @return true by default
+   */
+  protected boolean pauseKeepsDeliveryCount() {
+    return true;
+  }
+
+  /**
    * Returns the maximum deliveries the factory configured: a message requeued on that many deliveries is
    * dead-lettered (a broker may allow one more). Defaults to 3.
    *
@@ -700,6 +733,55 @@ public abstract class TransportContract {
       Recorder s2 = acking(d);
       assertThat(s2.next().messageId()).isEqualTo(m.messageId());
       assertThat(s1.all).isEmpty();
+    }
+  }
+
+  @Nested
+  @DisplayName("pausing and releasing")
+  class PausingAndReleasing implements PauseAndReleaseContract {
+    @Override
+    public Transport transport() {
+      return transport;
+    }
+
+    @Override
+    public String declared() {
+      return TransportContract.this.declared();
+    }
+
+    @Override
+    public void publish(String destination, OutboundMessage message) throws Exception {
+      TransportContract.this.publish(destination, message);
+    }
+
+    @Override
+    public Subscription subscribe(String destination, MessageHandler handler) {
+      return TransportContract.this.subscribe(destination, handler);
+    }
+
+    @Override
+    public Duration patience() {
+      return TransportContract.this.patience();
+    }
+
+    @Override
+    public Duration quietPeriod() {
+      return TransportContract.this.quietPeriod();
+    }
+
+    @Override
+    public int maxDeliveries() {
+      return TransportContract.this.maxDeliveries();
+    }
+
+    @Override
+    public boolean releaseKeepsDeliveryCount() {
+      return TransportContract.this.releaseKeepsDeliveryCount();
+    }
+
+    @Override
+    public boolean pauseKeepsDeliveryCount() {
+      return TransportContract.this.pauseKeepsDeliveryCount();
     }
   }
 }

@@ -40,6 +40,17 @@ final class BacklogGauge {
     }
   }
 
+  /**
+   * Like {@link #check}, but always asks the store, so that it also tells whether the store answers: throws
+   * {@code StoreUnavailableException} if it does not.
+   */
+  void checkNow(int count) {
+    long backlog = recount();
+    if (backlog + count > settings.highWaterMark()) {
+      throw new BacklogFullException(route, backlog, settings.highWaterMark(), settings.retryAfter());
+    }
+  }
+
   void added(int count) {
     sinceRefresh.addAndGet(count);
   }

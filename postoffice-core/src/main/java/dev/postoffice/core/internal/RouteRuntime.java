@@ -89,7 +89,7 @@ final class RouteRuntime {
       }
     }
     if (downstreamIntake != null) {
-      subscription = ctx.transport().subscribe(route.sourceDestination(), downstreamIntake);
+      subscription = downstreamIntake.subscribe(ctx.transport());
     }
   }
 

@@ -32,8 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Several subscriptions of one destination compete for its messages. The handler is called synchronously,
  * and its {@link Disposition} applied after it returns: a requeued message goes to the back of the queue
  * with its delivery count kept; once it has been delivered {@code maxDeliveries} times, a requeue moves it to
- * the dead-letter queue {@code <destination>.dlq} instead. Dead-letter queues are not capacity-bounded:
- * consume them.
+ * the dead-letter queue {@code <destination>.dlq} instead. A released message goes to the back of the queue
+ * with the delivery count it had before that delivery, however often it is released. A paused subscription
+ * takes nothing from its queue until resumed; messages it had taken but not yet handed to its handler go
+ * back to the head of the queue, their delivery count unchanged. Dead-letter queues are not
+ * capacity-bounded: consume them.
  *
  * <p>Not durable: queued messages are gone when the JVM stops ({@code durable=false}).
  *
@@ -290,7 +293,7 @@ public final class InMemoryTransport implements Transport {
   List<MemoryQueue.Held> take(MemoryQueue q, MemorySubscription s, int max) {
     lock.lock();
     try {
-      while (!s.isClosed() && q.messages.isEmpty()) {
+      while (!s.isClosed() && (q.messages.isEmpty() || s.isPaused())) {
         q.available.awaitUninterruptibly();
       }
       if (s.isClosed()) {
@@ -351,8 +354,25 @@ public final class InMemoryTransport implements Transport {
           q.available.signal();
         }
       }
+      case RELEASE -> {
+        // Not a delivery attempt: it goes back with the count it had, so it never nears maxDeliveries.
+        q.messages.addLast(held);
+        q.available.signal();
+      }
       case DEAD_LETTER -> deadLetter(q, held.message(), d.reason());
       default -> throw new IllegalStateException("unknown disposition " + d.kind());
+    }
+  }
+
+  /** Pauses or resumes a subscription: a paused one takes nothing from its queue. */
+  void paused(MemoryQueue q, MemorySubscription s, boolean paused) {
+    lock.lock();
+    try {
+      if (s.markPaused(paused) && !paused) {
+        q.available.signalAll(); // its thread may wait for a message that arrived while it was paused
+      }
+    } finally {
+      lock.unlock();
     }
   }
 

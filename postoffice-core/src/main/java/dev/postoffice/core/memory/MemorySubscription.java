@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A consumer of one {@link MemoryQueue}: one daemon thread that takes the waiting messages (up to the
- * prefetch), calls the handler on each in turn, and settles them after the handler returned for each.
+ * prefetch), calls the handler on each in turn, and settles them after the handler returned for each. Once
+ * paused, it starts no handler call: what it took and did not hand over goes back to the head of the queue.
  */
 final class MemorySubscription implements Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(MemorySubscription.class);
@@ -23,6 +24,8 @@ final class MemorySubscription implements Subscription {
   private final Thread thread;
   /** Written under the transport's lock; read without it between messages of a batch. */
   private volatile boolean closed;
+  /** Written under the transport's lock; read without it before each handler call. */
+  private volatile boolean paused;
 
   MemorySubscription(InMemoryTransport transport, MemoryQueue queue, MessageHandler handler) {
     this.transport = transport;
@@ -43,13 +46,14 @@ final class MemorySubscription implements Subscription {
         return;
       }
       if (handler instanceof BatchMessageHandler batch) {
-        transport.settle(queue, taken, handleAll(batch, taken));
+        // Paused between taking and handing over: all go back undelivered.
+        transport.settle(queue, taken, paused ? List.of() : handleAll(batch, taken));
         continue;
       }
       List<Disposition> dispositions = new ArrayList<>(taken.size());
       for (MemoryQueue.Held held : taken) {
-        if (!dispositions.isEmpty() && closed) {
-          break; // closing: the rest go back to the queue undelivered
+        if (paused || (!dispositions.isEmpty() && closed)) {
+          break; // paused or closing: the rest go back to the queue undelivered
         }
         dispositions.add(handle(held));
       }
@@ -86,6 +90,30 @@ final class MemorySubscription implements Subscription {
   /** Called under the transport's lock. */
   boolean isClosed() {
     return closed;
+  }
+
+  /** Called under the transport's lock. */
+  boolean isPaused() {
+    return paused;
+  }
+
+  /** Called under the transport's lock; returns false if nothing changed. */
+  boolean markPaused(boolean value) {
+    if (closed || paused == value) {
+      return false;
+    }
+    paused = value;
+    return true;
+  }
+
+  @Override
+  public void pause() {
+    transport.paused(queue, this, true);
+  }
+
+  @Override
+  public void resume() {
+    transport.paused(queue, this, false);
   }
 
   /** Called under the transport's lock; returns false if it was closed already. */

@@ -21,7 +21,10 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 /**
  * Settles received messages with SQS for one queue: deletes acknowledged ones and puts requeued ones back
  * (visibility 0), both in batch calls of up to ten; moves dead letters to the dead-letter queue with the
- * reason, then deletes the original. A failed settlement is logged: the message comes back after its
+ * reason, then deletes the original; releases a message (put back, not a delivery attempt) on a standard
+ * queue by sending a copy with the same message id and deleting the original, since SQS counts every receive
+ * of a message toward the redrive policy's {@code maxReceiveCount} and a visibility change does not reset
+ * that count; on a FIFO queue, where a copy would go behind the rest of its group, by visibility 0. A failed settlement is logged: the message comes back after its
  * visibility timeout, and receivers deduplicate.
  */
 final class Settler {
@@ -35,6 +38,7 @@ final class Settler {
   private final MessageCodec codec;
   private final Batcher<String> deletes;
   private final Batcher<String> releases;
+  private final boolean fifo;
 
   Settler(SqsClient client, String queue, String queueUrl, Supplier<String> deadLetterUrl, SqsTransportSettings settings,
       ScheduledExecutorService scheduler, Executor senders) {
@@ -43,6 +47,7 @@ final class Settler {
     this.queueUrl = queueUrl;
     this.deadLetterUrl = deadLetterUrl;
     this.codec = new MessageCodec(settings);
+    this.fifo = settings.fifo();
     this.deletes = new Batcher<>(Publisher.MAX_BATCH, Integer.MAX_VALUE, Integer.MAX_VALUE, h -> 0, settings.batchLinger(),
         scheduler, senders, this::delete);
     this.releases = new Batcher<>(Publisher.MAX_BATCH, Integer.MAX_VALUE, Integer.MAX_VALUE, h -> 0, settings.batchLinger(),
@@ -55,6 +60,30 @@ final class Settler {
 
   void requeue(String receiptHandle) {
     releases.add(receiptHandle);
+  }
+
+  /**
+   * Puts a message back without it counting as a receive where SQS allows: on a standard queue a copy with the
+   * same message id (receivers deduplicate on it, should the delete fail) is sent and the original deleted;
+   * on a FIFO queue, to keep the group's order, it is made visible again, which SQS counts as a receive. If the
+   * copy cannot be sent, the original is made visible again rather than lost.
+   */
+  void release(String receiptHandle, InboundMessage message) {
+    if (fifo) {
+      requeue(receiptHandle);
+      return;
+    }
+    try {
+      EncodedMessage m = codec.encode(
+          new OutboundMessage(message.messageId(), message.headers(), message.body(), message.contentType()));
+      client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(m.body()).messageAttributes(m.attributes()));
+    } catch (RuntimeException e) {
+      LOG.warn("Could not put message '{}' back on SQS queue '{}' as a new copy ({}); making it visible again,"
+          + " which SQS counts as a receive", message.messageId(), queue, e.toString());
+      requeue(receiptHandle);
+      return;
+    }
+    ack(receiptHandle);
   }
 
   /** Sends the message to the dead-letter queue with the reason, then deletes the original. */

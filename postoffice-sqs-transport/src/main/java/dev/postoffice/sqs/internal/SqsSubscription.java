@@ -31,7 +31,9 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * Consumes one queue: a poller thread long-polls for as many messages as there are free handler threads (at
  * most ten per call), handlers run on their own threads, visibility is extended while a handler runs, and the
  * {@link Settler} settles each message after its handler returned. On a standard queue a
- * {@link BatchMessageHandler} gets each receive's messages in one call.
+ * {@link BatchMessageHandler} gets each receive's messages in one call. A paused subscription does not poll;
+ * messages a poll in flight brings in meanwhile, and messages received but not yet handed to a handler, are
+ * released without reaching it.
  */
 public final class SqsSubscription implements Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(SqsSubscription.class);
@@ -54,6 +56,8 @@ public final class SqsSubscription implements Subscription {
   private final ScheduledFuture<?> extender;
   private final Thread poller;
   private boolean closed;
+  /** Written under {@code this}; read without it before each receive and handler call. */
+  private volatile boolean paused;
 
   /** A message a handler holds, with when its visibility was last set. */
   private static final class Delivery {
@@ -104,6 +108,7 @@ public final class SqsSubscription implements Subscription {
   private void poll() {
     try {
       while (stop.getCount() > 0) {
+        awaitResumed();
         permits.acquire();
         if (stop.getCount() == 0) {
           permits.release();
@@ -119,6 +124,30 @@ public final class SqsSubscription implements Subscription {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Blocks the poller while paused; {@link #resume()} and {@link #close()} wake it. */
+  private synchronized void awaitResumed() throws InterruptedException {
+    while (paused && !closed) {
+      wait();
+    }
+  }
+
+  @Override
+  public synchronized void pause() {
+    if (!closed && !paused) {
+      paused = true;
+      LOG.info("Consumer of SQS queue '{}' paused", queue);
+    }
+  }
+
+  @Override
+  public synchronized void resume() {
+    if (!closed && paused) {
+      paused = false;
+      notifyAll();
+      LOG.info("Consumer of SQS queue '{}' resumed", queue);
     }
   }
 
@@ -197,7 +226,10 @@ public final class SqsSubscription implements Subscription {
     for (Delivery d : task) {
       String handle = d.message.receiptHandle();
       try {
-        if (proceed && !isClosed()) {
+        if (proceed && !isClosed() && paused) {
+          inFlight.remove(handle);
+          proceed = release(d); // received before the pause took hold: put back, not a delivery attempt
+        } else if (proceed && !isClosed()) {
           proceed = handle(d);
         } else {
           // Closing, or an earlier message of this FIFO group was requeued: put it back unhandled.
@@ -236,7 +268,9 @@ public final class SqsSubscription implements Subscription {
     if (messages.isEmpty()) {
       return;
     }
-    List<Disposition> dispositions = BatchMessageHandler.dispositions((BatchMessageHandler) handler, messages);
+    List<Disposition> dispositions = paused
+        ? java.util.Collections.nCopies(messages.size(), Disposition.release("the subscription is paused"))
+        : BatchMessageHandler.dispositions((BatchMessageHandler) handler, messages);
     for (int i = 0; i < messages.size(); i++) {
       String handle = taken.get(i).message.receiptHandle();
       try {
@@ -248,7 +282,17 @@ public final class SqsSubscription implements Subscription {
     }
   }
 
-  /** Handles and settles one message; returns false if it was put back (requeued). */
+  /** Releases one message without handing it to the handler; returns false (it was put back). */
+  private boolean release(Delivery d) {
+    try {
+      settler.release(d.message.receiptHandle(), MessageCodec.decode(d.message));
+    } catch (RuntimeException e) {
+      settler.requeue(d.message.receiptHandle()); // undecodable: the redrive policy will catch it
+    }
+    return false;
+  }
+
+  /** Handles and settles one message; returns false if it was put back (requeued or released). */
   private boolean handle(Delivery d) {
     String handle = d.message.receiptHandle();
     InboundMessage message;
@@ -287,6 +331,10 @@ public final class SqsSubscription implements Subscription {
           return false;
         }
       }
+      case RELEASE -> {
+        settler.release(handle, message);
+        return false;
+      }
     }
     return true;
   }
@@ -320,6 +368,7 @@ public final class SqsSubscription implements Subscription {
         return;
       }
       closed = true;
+      notifyAll(); // a paused poller
     }
     stop.countDown();
     extender.cancel(false);
