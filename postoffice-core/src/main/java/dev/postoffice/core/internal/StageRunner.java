@@ -53,6 +53,8 @@ final class StageRunner {
   static final long MAX_STORE_PAUSE_MILLIS = 1_000;
   /** The longest pause of a worker after an unexpected failure (a bug), so it cannot flood the log. */
   static final long MAX_FAILURE_PAUSE_MILLIS = 30_000;
+  /** How often a worker repeats, at WARN, that the store is still unavailable. */
+  static final long STORE_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final RouteDefinition route;
   private final StageSpec spec;
@@ -147,6 +149,8 @@ final class StageRunner {
   /** The loop of a worker thread, until {@link #running(boolean)} is false. */
   void runLoop() {
     long failurePause = settings.pollInterval().toMillis();
+    long storeDownSince = 0; // System.nanoTime() of the first failure of an outage; 0 while the store answers
+    long lastWarned = 0;
     while (running) {
       try {
         List<Entry> batch = nextBatch();
@@ -154,14 +158,30 @@ final class StageRunner {
           process(batch);
         }
         failurePause = settings.pollInterval().toMillis();
+        if (storeDownSince != 0) {
+          log.info("route {} stage {}: the store answers again after {} s", route.id(), spec.name(),
+              TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - storeDownSince));
+          storeDownSince = 0;
+          lastWarned = 0;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (StoreUnavailableException e) {
         // Short pauses: the store's own call already waited (a pool's connection timeout), and once the store
-        // is back, the stage must resume within about a second, not after a long back-off.
-        log.warn("route {} stage {}: store unavailable, pausing {} ms: {}", route.id(), spec.name(),
-            failurePause, e.getMessage());
+        // is back, the stage must resume within about a second, not after a long back-off. The log says so at
+        // the start of an outage and then every half minute, not at every try.
+        long now = System.nanoTime();
+        if (storeDownSince == 0) {
+          storeDownSince = now;
+        }
+        if (lastWarned == 0 || now - lastWarned >= STORE_WARN_INTERVAL_NANOS) {
+          lastWarned = now;
+          log.warn("route {} stage {}: store unavailable for {} s, trying again every second at most: {}",
+              route.id(), spec.name(), TimeUnit.NANOSECONDS.toSeconds(now - storeDownSince), e.getMessage());
+        } else {
+          log.debug("route {} stage {}: store still unavailable: {}", route.id(), spec.name(), e.getMessage());
+        }
         failurePause = pause(failurePause, MAX_STORE_PAUSE_MILLIS);
       } catch (RuntimeException e) {
         log.error("route {} stage {}: unexpected failure, pausing {} ms", route.id(), spec.name(), failurePause,
