@@ -9,15 +9,15 @@ import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.support.Harness;
+import dev.postoffice.core.support.Intercepted;
 import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.Subscription;
 import dev.postoffice.spi.Transport;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -36,26 +36,6 @@ class PipelineLifecycleTest {
     h.close();
   }
 
-  private static <T> T delegating(Class<T> type, Object target, Interceptor interceptor) {
-    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-      Object[] replaced = new Object[1];
-      if (interceptor.intercept(method.getName(), args, replaced)) {
-        return replaced[0];
-      }
-      try {
-        return method.invoke(target, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    }));
-  }
-
-  @FunctionalInterface
-  private interface Interceptor {
-    /** @return true if the call is answered with {@code result[0]} instead of going to the target */
-    boolean intercept(String method, Object[] args, Object[] result) throws Exception;
-  }
-
   private static long workerThreads(String route) {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && t.getName().startsWith("postoffice-" + route + "-")).count();
@@ -67,19 +47,17 @@ class PipelineLifecycleTest {
   void failedStartStopsEverything() {
     List<Subscription> open = new CopyOnWriteArrayList<>();
     AtomicInteger subscribed = new AtomicInteger();
-    Transport transport = delegating(Transport.class, h.transport, (method, args, result) -> {
-      if (method.equals("subscribe")) {
-        subscribed.incrementAndGet();
-        Subscription real = h.transport.subscribe((String) args[0], (dev.postoffice.spi.MessageHandler) args[1]);
-        Subscription tracked = () -> {
-          open.remove(real);
-          real.close();
-        };
-        open.add(real);
-        result[0] = tracked;
-        return true;
+    Transport transport = Intercepted.around(Transport.class, h.transport, (method, args, real) -> {
+      if (!method.getName().equals("subscribe")) {
+        return real.call();
       }
-      return false;
+      subscribed.incrementAndGet();
+      Subscription subscription = (Subscription) real.call();
+      open.add(subscription);
+      return (Subscription) () -> {
+        open.remove(subscription);
+        subscription.close();
+      };
     });
     Ingestor broken = new Ingestor() {
       @Override
@@ -108,17 +86,17 @@ class PipelineLifecycleTest {
   @DisplayName("stop(timeout) returns by its deadline when the store stops answering, and says it gave up")
   void stopIsBounded() throws Exception {
     CountDownLatch storeCalled = new CountDownLatch(1);
-    StatusStore blackHoled = delegating(StatusStore.class, h.store, (method, args, result) -> {
-      if (method.equals("claim") || method.equals("release")) {
+    StatusStore blackHoled = Intercepted.around(StatusStore.class, h.store, (method, args, real) -> {
+      if (method.getName().equals("claim") || method.getName().equals("release")) {
         storeCalled.countDown();
         hang.await(); // a database that accepted the statement and never answers (socketTimeout 0)
       }
-      return false;
+      return real.call();
     });
     Pipeline p = PostOffice.builder().store(blackHoled).transport(h.transport)
         .route(h.ordersRoute(Harness::perLine, RouteSettings.builder().pollInterval(Duration.ofMillis(20)).build()))
         .build().start();
-    assertThat(storeCalled.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(storeCalled.await(10, TimeUnit.SECONDS)).isTrue();
 
     long started = System.nanoTime();
     boolean clean = p.stop(Duration.ofSeconds(1));

@@ -14,6 +14,7 @@ import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.core.support.Drain;
 import dev.postoffice.core.support.Harness;
+import dev.postoffice.core.support.Intercepted;
 import dev.postoffice.core.support.Models;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.HistoryRecord;
@@ -22,14 +23,13 @@ import dev.postoffice.model.Status;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.Transport;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -262,28 +262,24 @@ class PoisonAndRetryTest {
   class RefusedByTheStore {
     /** The shared store, except that a commit carrying an output with "poison" in its payload fails for good. */
     private StatusStore refusing(AtomicInteger refusals) {
-      return refusing(refusals, "poison");
+      return refusing(refusals, "poison", () -> true);
     }
 
-    private StatusStore refusing(AtomicInteger refusals, String marker) {
-      return (StatusStore) Proxy.newProxyInstance(StatusStore.class.getClassLoader(),
-          new Class<?>[] {StatusStore.class}, (proxy, method, args) -> {
-            if (method.getName().equals("commit")) {
-              @SuppressWarnings("unchecked")
-              List<Completion> completions = (List<Completion>) args[0];
-              boolean poisoned = completions.stream().flatMap(c -> c.outputs().stream())
-                  .anyMatch(o -> o.payload().asUtf8().contains(marker));
-              if (poisoned) {
-                refusals.incrementAndGet();
-                throw new IllegalStateException("ERROR: invalid byte sequence for encoding \"UTF8\": 0x00");
-              }
-            }
-            try {
-              return method.invoke(h.store, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
+    /** The same, refusing outputs with {@code marker} in their payload while {@code active} says so. */
+    private StatusStore refusing(AtomicInteger refusals, String marker, BooleanSupplier active) {
+      return Intercepted.around(StatusStore.class, h.store, (method, args, real) -> {
+        if (method.getName().equals("commit") && active.getAsBoolean()) {
+          @SuppressWarnings("unchecked")
+          List<Completion> completions = (List<Completion>) args[0];
+          boolean poisoned = completions.stream().flatMap(c -> c.outputs().stream())
+              .anyMatch(o -> o.payload().asUtf8().contains(marker));
+          if (poisoned) {
+            refusals.incrementAndGet();
+            throw new IllegalStateException("ERROR: invalid byte sequence for encoding \"UTF8\": 0x00");
+          }
+        }
+        return real.call();
+      });
     }
 
     @Test
@@ -332,15 +328,8 @@ class PoisonAndRetryTest {
     void storeWideFailureFailsNothing() {
       AtomicInteger refusals = new AtomicInteger();
       AtomicBoolean broken = new AtomicBoolean(true);
-      StatusStore store = refusing(refusals, "orderId"); // every L2 output: a column missing for all of them
-      StatusStore healing = (StatusStore) Proxy.newProxyInstance(StatusStore.class.getClassLoader(),
-          new Class<?>[] {StatusStore.class}, (proxy, method, args) -> {
-            try {
-              return method.invoke(broken.get() ? store : h.store, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
+      // Every L2 output refused, as a column missing for all of them would be, until it is fixed.
+      StatusStore healing = refusing(refusals, "orderId", broken::get);
       Pipeline p = PostOffice.builder().nodeId("node-a").store(healing).transport(h.transport)
           .clock(h.clock).manualScheduling().route(h.ordersRoute(Harness::perLine, h.settings())).build().start();
       pipelines.add(p);
@@ -372,20 +361,15 @@ class PoisonAndRetryTest {
         + " still take the message once the broker is back)")
     void publishNeverGivesUp() {
       AtomicInteger failuresLeft = new AtomicInteger(6);
-      Transport flaky = (Transport) Proxy.newProxyInstance(Transport.class.getClassLoader(),
-          new Class<?>[] {Transport.class}, (proxy, method, args) -> {
-            if (method.getName().startsWith("publish") && failuresLeft.getAndDecrement() > 0) {
-              CompletableFuture<Void> refused =
-                  CompletableFuture.failedFuture(new IllegalStateException("broker connection refused"));
-              return method.getName().equals("publish") ? refused
-                  : Collections.nCopies(((List<?>) args[1]).size(), refused);
-            }
-            try {
-              return method.invoke(h.transport, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
+      Transport flaky = Intercepted.around(Transport.class, h.transport, (method, args, real) -> {
+        if (method.getName().startsWith("publish") && failuresLeft.getAndDecrement() > 0) {
+          CompletableFuture<Void> refused =
+              CompletableFuture.failedFuture(new IllegalStateException("broker connection refused"));
+          return method.getName().equals("publish") ? refused
+              : Collections.nCopies(((List<?>) args[1]).size(), refused);
+        }
+        return real.call();
+      });
       RouteSettings settings = h.settings().toBuilder().retry(RetrySettings.ofDefaults().withMaxAttempts(3)).build();
       Pipeline p = PostOffice.builder().nodeId("node-a").store(h.store).transport(flaky).clock(h.clock)
           .manualScheduling().route(h.ordersRoute(Harness::perLine, settings)).build().start();

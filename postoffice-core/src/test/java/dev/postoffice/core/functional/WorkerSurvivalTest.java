@@ -9,6 +9,7 @@ import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.Route;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.support.Harness;
+import dev.postoffice.core.support.Intercepted;
 import dev.postoffice.core.support.Models;
 import dev.postoffice.core.support.Models.AcmeOrder;
 import dev.postoffice.core.support.Models.LineOrdered;
@@ -16,8 +17,6 @@ import dev.postoffice.event.PipelineListener;
 import dev.postoffice.event.StageStarted;
 import dev.postoffice.event.WorkerReplaced;
 import dev.postoffice.spi.StatusStore;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -92,17 +91,12 @@ class WorkerSurvivalTest {
   @DisplayName("resume within about a second once the store is back, however long it was away")
   void resumePromptlyAfterAnOutage() throws Exception {
     AtomicBoolean down = new AtomicBoolean(true);
-    StatusStore flaky = (StatusStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {StatusStore.class}, (proxy, method, args) -> {
-          if (down.get()) {
-            throw new StoreUnavailableException("injected: database unreachable", null);
-          }
-          try {
-            return method.invoke(h.store, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    StatusStore flaky = Intercepted.around(StatusStore.class, h.store, (method, args, real) -> {
+      if (down.get()) {
+        throw new StoreUnavailableException("injected: database unreachable", null);
+      }
+      return real.call();
+    });
     pipeline = PostOffice.builder().store(flaky).transport(h.transport).route(route(Duration.ofMillis(50)))
         .build().start();
     h.startReceiver();
