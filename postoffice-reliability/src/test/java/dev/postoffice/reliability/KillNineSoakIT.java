@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
@@ -45,19 +46,27 @@ import org.junit.jupiter.api.Test;
  * Guarantees 1 and 2 under SIGKILL: several PostOffice node processes on one PostgreSQL schema and one RabbitMQ
  * vhost, a Core App receiver process, and a partner stand-in in this JVM. Partner webhooks go to random live
  * nodes (retried on refusal, as a partner would); the Core App sends shipments; meanwhile a driver kills a
- * random node with SIGKILL at random (seeded) moments and starts a fresh one.
+ * random node with SIGKILL at random (seeded) moments and starts a fresh one, and another kills the Core App
+ * receiver the same way whenever the handler's count passes one of its seeded random marks (so mid-flow). The
+ * receiver uses the transactional handler (its effect written through the {@code JdbcReceiptLog}'s
+ * {@code Connection}), so a receiver killed mid-batch still leaves each effect exactly once.
  *
- * <p>Short mode: 1,000 upstream + 1,000 downstream messages, 5 kills. Long mode
- * ({@code -Dpostoffice.reliability.long=true}): 50,000 + 50,000, 50 kills. Overrides:
- * {@code -Dpostoffice.reliability.soak.upstream=N}, {@code .downstream=M}, {@code .kills=K}.
+ * <p>Short mode: 1,000 upstream + 1,000 downstream messages, 5 node kills, 3 receiver kills. Long mode
+ * ({@code -Dpostoffice.reliability.long=true}): 50,000 + 50,000, 50 node kills, 25 receiver kills. Overrides:
+ * {@code -Dpostoffice.reliability.soak.upstream=N}, {@code .downstream=M}, {@code .kills=K},
+ * {@code .receiverKills=R}. {@code -Dpostoffice.reliability.soak.plainHandler=true} gives the receiver a plain
+ * handler (effect and receipt in two transactions) instead, to see the duplicates the transactional one
+ * prevents (with enough receiver kills the run then fails).
  */
-@DisplayName("Kill -9 soak: nodes killed with SIGKILL while messages flow both ways")
+@DisplayName("Kill -9 soak: nodes and the Core App receiver killed with SIGKILL while messages flow both ways")
 class KillNineSoakIT {
   private static final int NODES = 3;
   private static final Duration LEASE = Duration.ofMillis(2500);
   private static final int UPSTREAM = Mode.pick("postoffice.reliability.soak.upstream", 1000, 50_000);
   private static final int DOWNSTREAM = Mode.pick("postoffice.reliability.soak.downstream", 1000, 50_000);
   private static final int KILLS = Mode.pick("postoffice.reliability.soak.kills", 5, 50);
+  private static final int RECEIVER_KILLS = Mode.pick("postoffice.reliability.soak.receiverKills", 3, 25);
+  private static final boolean PLAIN_HANDLER = Boolean.getBoolean("postoffice.reliability.soak.plainHandler");
   private static final Duration SETTLE = Duration.ofSeconds(Mode.LONG ? 1800 : 150);
 
   private static HikariDataSource db;
@@ -85,7 +94,7 @@ class KillNineSoakIT {
     Path dir = Path.of("target", "reliability", "soak-" + tables);
     Files.createDirectories(dir);
     processes = new NodeProcesses(dir, List.of("tables=" + tables, "queues=" + queues,
-        "partner=" + partner.uri(), "leaseMillis=" + LEASE.toMillis()));
+        "partner=" + partner.uri(), "leaseMillis=" + LEASE.toMillis(), "plainHandler=" + PLAIN_HANDLER));
     coreTransport = RabbitTransport.create(Services.rabbit(queues, Services.RABBIT_PORT, "soak-core").build());
   }
 
@@ -113,9 +122,10 @@ class KillNineSoakIT {
   void soak() throws Exception {
     long started = System.nanoTime();
     Random random = new Random(Mode.SEED);
-    processes.start("receiver", "receiver", Duration.ofSeconds(90));
-    AtomicReferenceArray<NodeProcesses.Started> nodes = new AtomicReferenceArray<>(NODES);
     AtomicInteger generation = new AtomicInteger();
+    ReceiverKiller receiverKiller = new ReceiverKiller(processes.start("receiver", "receiver-0",
+        Duration.ofSeconds(90)), RECEIVER_KILLS, Mode.SEED + 2);
+    AtomicReferenceArray<NodeProcesses.Started> nodes = new AtomicReferenceArray<>(NODES);
     for (int i = 0; i < NODES; i++) {
       nodes.set(i, processes.start("node", "n" + i + "-g" + generation.getAndIncrement(), Duration.ofSeconds(90)));
     }
@@ -130,6 +140,10 @@ class KillNineSoakIT {
       }));
     }
     Future<Integer> sending = work.submit(() -> sendShipments(DOWNSTREAM));
+    Future<?> killingReceiver = work.submit(() -> {
+      receiverKiller.run();
+      return null;
+    });
 
     // The driver: kill a random node at a random moment, start a fresh one in its place.
     int kills = 0;
@@ -145,6 +159,7 @@ class KillNineSoakIT {
       f.get();
     }
     int resentByCore = sending.get();
+    killingReceiver.get();
     work.shutdown();
 
     RouteId orders = RouteId.of("orders");
@@ -154,6 +169,7 @@ class KillNineSoakIT {
             && count(shipments, Layer.L1, Status.DISPATCHED) == DOWNSTREAM
             && pending().isEmpty(),
         KillNineSoakIT::stats);
+    assertThat(receiverKiller.handledAtKills).as("Core App receiver kills (one per mark)").hasSize(RECEIVER_KILLS);
 
     // Guarantee 1: every accepted partner message and every core message is there, terminal, not failed.
     List<Entry> received = all(orders, Layer.L1);
@@ -177,11 +193,14 @@ class KillNineSoakIT {
     assertThat(partner.keysByReference).hasSize(DOWNSTREAM);
     assertThat(partner.referencesWithSeveralKeys()).as("shipments sent under more than one key").isEmpty();
 
-    Figures.record("kill-9 soak", String.format("nodes=%d upstream=%d downstream=%d kills=%d lost=0"
-            + " coreHandlerDuplicates=%d partnerKeys=%d partnerResendsSameKey=%d webhookRetries=%d"
-            + " webhookDuplicateAnswers=%d coreResends=%d duplicateRecords=%d settledAfterFeed=%ds total=%ds",
-        NODES, UPSTREAM, DOWNSTREAM, kills, handled[1], partner.keys.size(), partner.resends(), feeder.retries.get(),
-        feeder.duplicates.get(), resentByCore, countStatus(Status.DUPLICATE), settled.toSeconds(),
+    Figures.record("kill-9 soak", String.format("nodes=%d upstream=%d downstream=%d kills=%d receiverKills=%d"
+            + " handledAtReceiverKills=%s receiverHandler=%s lost=0 coreHandlerDuplicates=%d partnerKeys=%d"
+            + " partnerResendsSameKey=%d webhookRetries=%d webhookDuplicateAnswers=%d coreResends=%d"
+            + " duplicateRecords=%d settledAfterFeed=%ds total=%ds",
+        NODES, UPSTREAM, DOWNSTREAM, kills, receiverKiller.handledAtKills.size(),
+        receiverKiller.handledAtKills.toString().replace(" ", ""), PLAIN_HANDLER ? "plain" : "transactional",
+        handled[1], partner.keys.size(), partner.resends(), feeder.retries.get(), feeder.duplicates.get(),
+        resentByCore, countStatus(Status.DUPLICATE), settled.toSeconds(),
         Duration.ofNanos(System.nanoTime() - started).toSeconds()));
   }
 
@@ -214,6 +233,55 @@ class KillNineSoakIT {
       Await.pause(Duration.ofMillis(Mode.LONG ? 20 : 60));
     }
     return resent;
+  }
+
+  /**
+   * Kills the Core App receiver with SIGKILL and starts a fresh one, each time the core handler's count of
+   * message ids passes the next of {@code kills} seeded random marks between 10 % and 90 % of the upstream
+   * messages. A mark is acted on only once the current receiver has counted something itself, so every kill
+   * lands while a receiver is handling messages (mostly mid-batch: between a plain handler's effect and the
+   * receipt mark, or inside the transactional handler's transaction).
+   */
+  static final class ReceiverKiller {
+    /** The handler's count of message ids at each kill, in order. */
+    final List<Long> handledAtKills = new ArrayList<>();
+    private final long[] marks;
+    private NodeProcesses.Started receiver;
+
+    ReceiverKiller(NodeProcesses.Started receiver, int kills, long seed) {
+      this.receiver = receiver;
+      Random random = new Random(seed);
+      marks = new long[kills];
+      for (int i = 0; i < kills; i++) {
+        marks[i] = UPSTREAM / 10 + random.nextInt(Math.max(1, UPSTREAM * 8 / 10));
+      }
+      Arrays.sort(marks);
+    }
+
+    void run() throws Exception {
+      long atStart = handled()[0];
+      for (int k = 0; k < marks.length; k++) {
+        long handled = handled()[0];
+        // Given up only when the count stops moving (the settle check then reports it), not on a fixed
+        // deadline: a slow flow still gets all its kills.
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (handled < marks[k] || handled <= atStart) {
+          if (System.nanoTime() > deadline) {
+            return;
+          }
+          Await.pause(Duration.ofMillis(10));
+          long now = handled()[0];
+          if (now > handled) {
+            deadline = System.nanoTime() + SETTLE.toNanos();
+          }
+          handled = now;
+        }
+        NodeProcesses.kill(receiver.process());
+        handledAtKills.add(handled()[0]);
+        receiver = processes.start("receiver", "receiver-" + (k + 1), Duration.ofSeconds(90));
+        atStart = handled()[0];
+      }
+    }
   }
 
   /** A partner posting webhooks to random live nodes, retrying refusals and dead nodes. */

@@ -31,7 +31,9 @@ import java.util.Map;
  *       {@code dir/<id>.port} once started) and the shipments route (HttpDispatcher to the partner), on the
  *       shared PostgreSQL tables and RabbitMQ queues.</li>
  *   <li>{@code role=receiver}: the Core App — a CoreAppReceiver with a JdbcReceiptLog (its dedup survives
- *       restarts) whose handler counts each message id in the table {@code <tables>handled}.</li>
+ *       restarts) whose transactional handler counts each message id in the table {@code <tables>handled},
+ *       through the receipt log's {@code Connection} (with {@code plainHandler=true}: a plain handler on its
+ *       own connection, the way that can run twice when the receiver is killed).</li>
  * </ul>
  *
  * <p>It exits when its standard input closes, so it never outlives the test JVM.
@@ -42,7 +44,8 @@ public final class NodeMain {
   /**
    * Runs a node or the receiver until killed.
    *
-   * @param args {@code key=value}: role, id, tables, queues, dir, partner, leaseMillis
+   * @param args {@code key=value}: role, id, tables, queues, dir, partner, leaseMillis,
+   *     plainHandler
    * @throws Exception if it cannot start
    */
   public static void main(String[] args) throws Exception {
@@ -104,18 +107,35 @@ public final class NodeMain {
     JdbcReceiptLog receipts = JdbcReceiptLog.builder(db).tablePrefix(tables).build();
     String sql = "INSERT INTO " + tables + "handled (message_id, order_id, n) VALUES (?, ?, 1)"
         + " ON CONFLICT (message_id) DO UPDATE SET n = " + tables + "handled.n + 1";
-    CoreAppReceiver.builder(transport, receipts, Flows.OrderPlaced.class)
+    CoreAppReceiver.Builder<Flows.OrderPlaced> builder = CoreAppReceiver.builder(transport, receipts,
+            Flows.OrderPlaced.class)
         .from(Flows.ORDERS_QUEUE)
-        .name("orders")
-        .handler((order, context) -> {
-          try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, context.messageId());
-            ps.setString(2, order.orderId());
-            ps.executeUpdate();
-          }
-        })
-        .build().start();
+        .name("orders");
+    if (Boolean.parseBoolean(a.getOrDefault("plainHandler", "false"))) {
+      // The old way, kept to show the soak can fail: the effect commits on its own connection, the receipt is
+      // marked afterwards in another transaction, so a kill between the two runs the handler again.
+      builder.handler((order, context) -> {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+          count(ps, context.messageId(), order.orderId());
+        }
+      });
+    } else {
+      // The default way: the effect is written through the receipt log's transaction, so it commits with the
+      // receipt or not at all, whenever the process is killed.
+      builder.handler(Connection.class, (order, context, connection) -> {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+          count(ps, context.messageId(), order.orderId());
+        }
+      });
+    }
+    builder.build().start();
     System.out.println("receiver " + a.get("id") + " started");
+  }
+
+  private static void count(PreparedStatement ps, String messageId, String orderId) throws Exception {
+    ps.setString(1, messageId);
+    ps.setString(2, orderId);
+    ps.executeUpdate();
   }
 
   /** Exits at once when the parent closes our standard input (or dies). */
