@@ -28,7 +28,8 @@ import java.util.Objects;
  * @param route the route
  * @param direction the route's direction
  * @param layer the layer writing it
- * @param payload the bytes
+ * @param payload the bytes; a content type that is not storable is made so with
+ *     {@link StorableText#contentType}
  * @param headers headers to keep; never null
  * @param sourceId the entry it comes from, or null at intake
  * @param traceId the trace
@@ -68,6 +69,10 @@ public record NewEntry(
     Objects.requireNonNull(traceId, "traceId cannot be null");
     headers = headers == null ? Map.of() : Map.copyOf(headers);
     dedupKey = StorableText.dedupKey(dedupKey);
+    String contentType = StorableText.contentType(payload.contentType());
+    if (!contentType.equals(payload.contentType())) {
+      payload = Payload.wrap(payload.bytes(), contentType); // rare: a partner's or broker's bad header
+    }
     finishedDetail = StorableText.detail(finishedDetail);
     if (finishedAs != null) {
       if (finishedAs == Status.RETRYING || !Status.JUST_IN.canMoveTo(finishedAs)) {

@@ -27,6 +27,9 @@ public final class StorableText {
    */
   public static final int MAX_DETAIL_LENGTH = 4000;
 
+  /** The longest content type kept, in characters: {@value} (the stores' column size). */
+  public static final int MAX_CONTENT_TYPE_LENGTH = 255;
+
   /** What replaces a character no database can store: U+FFFD. */
   public static final char REPLACEMENT = '\uFFFD';
 
@@ -75,6 +78,22 @@ public final class StorableText {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
+  }
+
+  /**
+   * Makes a content type storable: cleaned, and cut to {@value #MAX_CONTENT_TYPE_LENGTH} characters (no media
+   * type that long is valid, so a cut one fails the codec's content-type check with a readable reason).
+   *
+   * @param contentType the content type, or null
+   * @return the storable content type, or null if it was null; the same instance when nothing changed
+   */
+  public static String contentType(String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    String cut = contentType.length() <= MAX_CONTENT_TYPE_LENGTH ? contentType
+        : contentType.substring(0, MAX_CONTENT_TYPE_LENGTH);
+    return clean(cut);
   }
 
   private static String cutNote(int leftOut) {

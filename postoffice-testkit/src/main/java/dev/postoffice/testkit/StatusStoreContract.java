@@ -1723,6 +1723,21 @@ public abstract class StatusStoreContract {
     }
 
     @Test
+    @DisplayName("a content type with NUL and 1,000 characters is stored cleaned and cut to the column")
+    void hugeContentType() {
+      NewEntry n = root();
+      String contentType = "application/json; x=" + "\0".repeat(3) + "y".repeat(1000);
+      NewEntry odd = new NewEntry(n.id(), n.route(), n.direction(), n.layer(),
+          Payload.ofUtf8("{}", contentType), n.headers(), null, n.traceId(), null, "ingestor@1", null);
+
+      Entry stored = intakeOne(odd);
+
+      assertThat(stored.payload().contentType()).hasSize(StorableText.MAX_CONTENT_TYPE_LENGTH)
+          .startsWith("application/json; x=\uFFFD\uFFFD\uFFFDyyy");
+      assertThat(stored.payload().asUtf8()).isEqualTo("{}");
+    }
+
+    @Test
     @DisplayName("transition and replay details with NUL are stored cleaned")
     void nulInTransitionAndReplay() {
       Entry e = entryIn(Status.QUEUED);
