@@ -31,7 +31,7 @@ public final class JdbcReceiptLog implements ReceiptLog {
   private final ReceiptOps ops;
 
   private JdbcReceiptLog(JdbcStatusStore.Config config) {
-    Transactions tx = new Transactions(config.jdbi(), config.tables().dialect());
+    Transactions tx = new Transactions(config.jdbi(), config.tables().dialect(), config.statementTimeout());
     this.migrator = new Migrator(config.tables(), tx);
     this.ops = new ReceiptOps(config.tables(), tx);
   }
