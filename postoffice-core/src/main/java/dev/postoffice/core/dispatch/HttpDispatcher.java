@@ -70,14 +70,16 @@ import org.slf4j.LoggerFactory;
 public final class HttpDispatcher implements Dispatcher {
   /** Connect timeout, unless set. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  /** Time to the response headers, unless set. */
-  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  /** Time to the response headers, unless set (within {@link #DEFAULT_EXCHANGE_TIMEOUT}). */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(20);
   /**
    * The most one exchange may take, unless set: from sending the request to the last byte of the answer read,
-   * in-call connect retries included. Kept, with {@link #DEFAULT_PERMIT_WAIT} and {@link #DEFAULT_MAX_RATE_WAIT},
-   * under the route's default lease of one minute so that a slow partner does not make another node resend.
+   * in-call connect retries included. Kept, with {@link #DEFAULT_PERMIT_WAIT} and {@link #DEFAULT_MAX_RATE_WAIT}
+   * (36 s in all), under two thirds of the route's default lease of one minute: a stage confirms its leases
+   * before a call only once they are a third of their duration old, so a call may start with two thirds left,
+   * and a call that outlasted them would let another node resend.
    */
-  public static final Duration DEFAULT_EXCHANGE_TIMEOUT = Duration.ofSeconds(40);
+  public static final Duration DEFAULT_EXCHANGE_TIMEOUT = Duration.ofSeconds(25);
   /** How long the limits of a partner without requests are kept, unless set. */
   public static final Duration DEFAULT_IDLE_PARTNER_EXPIRY = Duration.ofMinutes(10);
   /** The idempotency header, unless set. */
@@ -349,7 +351,7 @@ public final class HttpDispatcher implements Dispatcher {
      * (its connection closed) and the dispatch fails as transient, to be retried by the route's backoff. Keep
      * {@code permitWait + maxRateWait + exchangeTimeout} under the route's lease, or another node may resend.
      *
-     * @param value 1 ms to 1 h; default 40 s ({@link #DEFAULT_EXCHANGE_TIMEOUT})
+     * @param value 1 ms to 1 h; default 25 s ({@link #DEFAULT_EXCHANGE_TIMEOUT})
      * @return this builder
      */
     public Builder exchangeTimeout(Duration value) {

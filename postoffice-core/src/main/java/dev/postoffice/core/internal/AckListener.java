@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,11 +53,15 @@ final class AckListener implements BatchMessageHandler {
   private static final Duration PUBLISHER_PATIENCE = Duration.ofSeconds(2);
   private static final String OVERTAKEN = "the Core App acknowledged before the broker confirmation was recorded";
 
+  /** The longest pause of a consumer thread before acknowledgements the store could not take come back. */
+  static final long MAX_STORE_PAUSE_MILLIS = 5_000;
+
   /** The most acknowledgements one coalesced store call carries. */
   private static final int MAX_COALESCED = 1_000;
 
   private final EngineContext ctx;
   private final AckRace race;
+  private final AtomicLong storePauseMillis = new AtomicLong();
   /** The usual case, Queued to Acknowledged, coalesced across the transport's consumer threads. */
   private final GroupCommit<EntryId, Boolean> acknowledgeQueued;
 
@@ -97,22 +102,57 @@ final class AckListener implements BatchMessageHandler {
       }
       out.add(Disposition.ack());
     }
+    StoreUnavailableException unavailable = null;
     if (!positions.isEmpty()) {
       try {
         apply(positions.keySet());
       } catch (StoreUnavailableException e) {
-        Disposition retry = Disposition.requeue("store unavailable: " + e.getMessage());
-        positions.values().forEach(at -> at.forEach(i -> out.set(i, retry)));
+        unavailable = e;
+        Disposition later = putBack(e);
+        positions.values().forEach(at -> at.forEach(i -> out.set(i, later)));
       }
     }
-    rejections.forEach((i, rejection) -> {
+    for (Map.Entry<Integer, AckMessages.Rejection> r : rejections.entrySet()) {
       try {
-        reject(rejection);
+        reject(r.getValue());
       } catch (StoreUnavailableException e) {
-        out.set(i, Disposition.requeue("store unavailable: " + e.getMessage()));
+        unavailable = e;
+        out.set(r.getKey(), putBack(e));
       }
-    });
+    }
+    if (unavailable == null) {
+      storePauseMillis.set(0);
+    } else {
+      pauseWhileUnavailable(unavailable);
+    }
     return out;
+  }
+
+  /**
+   * Puts an acknowledgement back while the store is unavailable: a release, which no transport counts as a
+   * delivery, so a long outage of PostOffice's own store cannot dead-letter the Core App's answers.
+   */
+  private static Disposition putBack(StoreUnavailableException e) {
+    return Disposition.release("store unavailable: " + e.getMessage());
+  }
+
+  /**
+   * Holds the consumer thread before the released acknowledgements come back: 50 ms, doubling to 5 s while the
+   * store stays unavailable, so a store that fails fast is not asked again in a tight loop.
+   */
+  private void pauseWhileUnavailable(StoreUnavailableException e) {
+    long pause = storePauseMillis.updateAndGet(p -> p == 0 ? 50 : Math.min(p * 2, MAX_STORE_PAUSE_MILLIS));
+    if (pause == 50) {
+      log.warn("acknowledgements put back while the store is unavailable (asking again after pauses of 50 ms"
+          + " doubling to {} ms): {}", MAX_STORE_PAUSE_MILLIS, e.getMessage());
+    } else {
+      log.debug("acknowledgements put back, the store is still unavailable: {}", e.getMessage());
+    }
+    try {
+      Thread.sleep(pause);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The Core App refused the message for good: its entry becomes REJECTED with the reason, never republished. */

@@ -1,7 +1,6 @@
 package dev.postoffice.core.internal;
 
 import dev.postoffice.StoreUnavailableException;
-import dev.postoffice.TransientFailureException;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.RouteId;
@@ -122,8 +121,10 @@ final class LeaseGuard {
       try {
         held = store.renew(owner, pending, leaseDuration, now);
       } catch (StoreUnavailableException e) {
-        // Unconfirmed is not held: better a retry later than a call another node may be making too.
-        TransientFailureException unconfirmed = new TransientFailureException(
+        // Unconfirmed is not held: better no call than one another node may be making too. Nothing is committed
+        // for these entries (as for a lost lease), so the store's blip costs them no attempt and no failure;
+        // they are claimed again when their leases expire.
+        LeaseLost unconfirmed = new LeaseLost(
             "not sent: this node could not confirm its lease, the store is unavailable: " + e.getMessage());
         pending.forEach(l -> lost.put(l, unconfirmed));
         return;

@@ -2,6 +2,7 @@ package dev.postoffice.core.internal;
 
 import dev.postoffice.PostOfficeException;
 import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.TransientFailureException;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.event.EntryFailed;
 import dev.postoffice.event.StageFinished;
@@ -425,14 +426,16 @@ final class StageRunner {
     if (race.consumeOvertaken(id)) {
       return true; // this node's AckListener recorded it: no need to read it back
     }
-    return ctx.store().find(id).map(e -> e.status() == Status.ACKNOWLEDGED || e.status() == Status.QUEUED)
+    return ctx.store().find(id).map(e -> e.status() == Status.ACKNOWLEDGED || e.status() == Status.QUEUED
+        || e.status() == Status.REJECTED) // a negative acknowledgement overtook it
         .orElse(false);
   }
 
   private Completion failure(Entry entry, Throwable cause, Instant now) {
     // The publish stage never gives up on a transient failure (see FailurePolicy.decide): the Core App can
-    // still take the message once the broker is back.
-    FailurePolicy.Decision decision = failures.decide(entry, cause, now, spec.destination() == null);
+    // still take the message once the broker is back. Anything else there (a bug) fails after maxAttempts.
+    FailurePolicy.Decision decision = failures.decide(entry, cause, now,
+        spec.destination() == null || !(cause instanceof TransientFailureException));
     try (Mdc ignored = Mdc.of(entry)) {
       if (decision.status() == Status.RETRYING) {
         log.warn("route {} stage {}: entry {} attempt {} failed, retrying at {}: {}", route.id(), spec.name(),

@@ -304,14 +304,14 @@ class AckListenerTest {
   }
 
   @Test
-  @DisplayName("while the store is down every acknowledgement is requeued, none lost")
-  void storeDownRequeues() {
+  @DisplayName("while the store is down every acknowledgement is put back uncounted (released), none lost")
+  void storeDownReleases() {
     Entry e = queued();
     storeDown.set(true);
 
     List<Disposition> out = listener().handleAll(List.of(ack(e.id()), ack(e.id())));
 
-    assertThat(out).allMatch(d -> d.kind() == Disposition.Kind.REQUEUE);
+    assertThat(out).allMatch(d -> d.kind() == Disposition.Kind.RELEASE);
     assertThat(status(e)).isEqualTo(Status.QUEUED);
     storeDown.set(false);
     assertThat(listener().handleAll(List.of(ack(e.id())))).containsExactly(Disposition.ack());
