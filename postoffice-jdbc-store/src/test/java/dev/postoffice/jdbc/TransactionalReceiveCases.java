@@ -159,8 +159,9 @@ abstract class TransactionalReceiveCases {
         writeEffect((Connection) tx, "m-1");
       }));
       // The second claim waits on the first's uncommitted receipt row (H2: fails and is retried) until it ends.
-      Thread.sleep(300); // gives the second time to reach its claim; the outcome does not depend on it
-      assertThat(second).as("the second caller waits while the first holds the claim").isNotDone();
+      // The second caller stays waiting while the first holds the claim (the outcome does not depend on how long).
+      Awaitility.await("the second caller waits while the first holds the claim")
+          .during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !second.isDone());
       release.countDown();
 
       assertThat(first.get(20, TimeUnit.SECONDS)).isTrue();

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -68,14 +69,8 @@ class DownstreamStoreOutageTest {
     return h.store.query(new EntryQuery(null, layer, Set.of(), null, 1000, false));
   }
 
-  private static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + within + ": " + what);
-      }
-      Thread.sleep(10); // polling with a deadline; the engine runs on its own threads
-    }
+  private static void await(String what, Duration within, BooleanSupplier condition) {
+    Awaitility.await(what).atMost(within).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
   }
 
   @Test
@@ -99,8 +94,10 @@ class DownstreamStoreOutageTest {
         () -> transport.queued(Harness.SHIPMENTS_QUEUE) == n);
     String dlq = transport.deadLetterDestination(Harness.SHIPMENTS_QUEUE);
     int callsAtPause = callsWhileDown.get();
-    Thread.sleep(1_500); // an outage that lasts: the paused route only probes the store, with growing pauses
-    assertThat(transport.queued(Harness.SHIPMENTS_QUEUE)).as("messages waiting while paused").isEqualTo(n);
+    // An outage that lasts: for 1.5 s every message stays waiting (the paused route only probes the store, with
+    // growing pauses) and nothing is dead-lettered.
+    Awaitility.await("messages waiting while paused").during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5))
+        .until(() -> transport.queued(Harness.SHIPMENTS_QUEUE) == n && transport.queued(dlq) == 0);
     assertThat(callsWhileDown.get() - callsAtPause).as("store calls while paused for 1.5 s").isLessThan(15);
     assertThat(transport.queued(dlq)).as("dead letters").isZero();
 

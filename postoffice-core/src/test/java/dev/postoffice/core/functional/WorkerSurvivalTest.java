@@ -16,6 +16,8 @@ import dev.postoffice.core.support.Models.LineOrdered;
 import dev.postoffice.event.PipelineListener;
 import dev.postoffice.event.StageStarted;
 import dev.postoffice.event.WorkerReplaced;
+import dev.postoffice.model.Layer;
+import dev.postoffice.spi.ClaimRequest;
 import dev.postoffice.spi.StatusStore;
 import java.time.Duration;
 import java.util.List;
@@ -91,8 +93,12 @@ class WorkerSurvivalTest {
   @DisplayName("resume within about a second once the store is back, however long it was away")
   void resumePromptlyAfterAnOutage() throws Exception {
     AtomicBoolean down = new AtomicBoolean(true);
+    AtomicInteger normalizeClaimsRefused = new AtomicInteger();
     StatusStore flaky = Intercepted.around(StatusStore.class, h.store, (method, args, real) -> {
       if (down.get()) {
+        if (method.getName().equals("claim") && ((ClaimRequest) args[0]).layer() == Layer.L1) {
+          normalizeClaimsRefused.incrementAndGet();
+        }
         throw new StoreUnavailableException("injected: database unreachable", null);
       }
       return real.call();
@@ -101,15 +107,16 @@ class WorkerSurvivalTest {
         .build().start();
     h.startReceiver();
 
-    // Long enough for a doubling back-off from 50 ms to reach a pause of several seconds.
-    Thread.sleep(7_000);
+    // Eight refused claims of the normalize worker: a back-off doubling from 50 ms would now pause 6.4 s.
+    Awaitility.await("the normalize worker refused eight times").atMost(Duration.ofSeconds(30))
+        .until(() -> normalizeClaimsRefused.get() >= 8);
     down.set(false);
     long back = System.nanoTime();
     pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-after", 1), null));
     Awaitility.await("the order reaches the Core App").atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(10)).until(() -> h.coreSaw.size() == 1);
 
-    // At most a one-second pause plus the work on a busy machine; the old doubling pause took 5.75 s here.
+    // At most a one-second pause plus the work on a busy machine; the old doubling pause left up to 6.4 s.
     assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofMillis(4_000));
   }
 }
