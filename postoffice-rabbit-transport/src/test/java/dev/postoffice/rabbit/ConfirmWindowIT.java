@@ -2,6 +2,7 @@ package dev.postoffice.rabbit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postoffice.testkit.FaultProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +34,12 @@ class ConfirmWindowIT {
   @Test
   @DisplayName("holds at most N publishes, makes the next wait, and fails them all when no confirm comes")
   void boundedAndTimesOut() throws Exception {
-    try (TcpProxy proxy = new TcpProxy(Broker.HOST, Broker.PORT);
+    try (FaultProxy proxy = FaultProxy.to(Broker.HOST, Broker.PORT);
         RabbitTransport t = RabbitTransport.create(Broker.settings(prefix).port(proxy.port())
             .maxOutstandingPublishes(WINDOW).confirmTimeout(Duration.ofSeconds(1)).build())) {
       t.declare(destination);
       t.publish(destination, RabbitTransportIT.message("warm-up")).join(); // opens the channel
-      proxy.hold(true);
+      proxy.holdReplies(true);
       List<CompletableFuture<Void>> held = new ArrayList<>();
       for (int i = 0; i < WINDOW; i++) {
         held.add(t.publish(destination, RabbitTransportIT.message("held-" + i)));
@@ -54,7 +55,7 @@ class ConfirmWindowIT {
             .withMessageContaining("no confirm within PT1S");
       }
       assertThat(t.outstandingPublishes(destination)).isLessThanOrEqualTo(WINDOW);
-      proxy.hold(false);
+      proxy.holdReplies(false);
       // The waiting publish either got room once the held ones timed out, or timed out itself.
       try {
         waiting.get();

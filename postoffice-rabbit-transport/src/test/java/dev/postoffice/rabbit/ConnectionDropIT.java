@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.postoffice.rabbit.internal.RabbitSubscription;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.OutboundMessage;
+import dev.postoffice.testkit.FaultProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ class ConnectionDropIT {
   void noLossAcrossRecovery() throws Exception {
     Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
     AtomicInteger republished = new AtomicInteger();
-    try (TcpProxy proxy = new TcpProxy(Broker.HOST, Broker.PORT);
+    try (FaultProxy proxy = FaultProxy.to(Broker.HOST, Broker.PORT);
         RabbitTransport t = RabbitTransport.create(Broker.settings(prefix).port(proxy.port())
             .recoveryInterval(Duration.ofMillis(200)).confirmTimeout(Duration.ofSeconds(5)).build())) {
       t.declare(destination);

@@ -19,6 +19,7 @@ import dev.postoffice.model.Status;
 import dev.postoffice.rabbit.RabbitTransport;
 import dev.postoffice.spi.EntryQuery;
 import dev.postoffice.spi.StatusCount;
+import dev.postoffice.testkit.FaultProxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,7 +129,7 @@ class NetworkFaultIT {
 
     Map<String, Consumer<FaultProxy>> faults = new LinkedHashMap<>();
     faults.put("latency 150 ms", p -> p.latency(Duration.ofMillis(150)));
-    faults.put("connections cut", FaultProxy::cut);
+    faults.put("connections cut", FaultProxy::cutAndRefuse);
     faults.put("black hole", FaultProxy::blackHole);
     Feed feed = new Feed(pipeline, sender);
     Map<String, Duration> recovery = new LinkedHashMap<>();

@@ -18,6 +18,7 @@ import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.rabbit.RabbitTransport;
 import dev.postoffice.rabbit.endtoend.EndToEnd.OrderPlaced;
+import dev.postoffice.testkit.FaultProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ class RabbitConnectionDropEndToEndIT {
         .ackTimeout(Duration.ofSeconds(8))
         .build();
     Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
-    try (CuttableProxy proxy = new CuttableProxy(Rabbit.HOST, Rabbit.PORT);
+    try (FaultProxy proxy = FaultProxy.to(Rabbit.HOST, Rabbit.PORT);
         RabbitTransport postOffice = RabbitTransport.create(Rabbit.settings(prefix, proxy.port()).build());
         CountingTransport core = new CountingTransport(
             RabbitTransport.create(Rabbit.settings(prefix, proxy.port()).build()));
