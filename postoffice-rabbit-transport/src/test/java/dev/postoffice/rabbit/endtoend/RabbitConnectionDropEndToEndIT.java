@@ -1,7 +1,7 @@
 package dev.postoffice.rabbit.endtoend;
 
-import static dev.postoffice.rabbit.endtoend.EndToEnd.await;
-import static dev.postoffice.rabbit.endtoend.EndToEnd.count;
+import static dev.postoffice.itsupport.EndToEnd.await;
+import static dev.postoffice.itsupport.EndToEnd.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -12,12 +12,14 @@ import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RetrySettings;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.exchange.CoreAppReceiver;
+import dev.postoffice.itsupport.CountingTransport;
+import dev.postoffice.itsupport.EndToEnd;
+import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
 import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.rabbit.RabbitTransport;
-import dev.postoffice.rabbit.endtoend.EndToEnd.OrderPlaced;
 import dev.postoffice.testkit.FaultProxy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,12 +115,12 @@ class RabbitConnectionDropEndToEndIT {
       System.out.printf("RabbitConnectionDropEndToEndIT: %d messages, links cut at %d and %d handled,"
               + " %d proxy connections, %d deliveries of %d message ids (%d redeliveries absorbed by the"
               + " receipt log)%n", MESSAGES, handledAtFirstCut, handledAtSecondCut, proxy.accepted(),
-          core.deliveries.values().stream().mapToInt(AtomicInteger::get).sum(), core.deliveries.size(),
+          core.deliveries().values().stream().mapToInt(AtomicInteger::get).sum(), core.deliveries().size(),
           core.redeliveries());
       assertThat(proxy.accepted()).as("the transports reconnected").isGreaterThan(4);
       assertThat(handled).hasSize(MESSAGES);
       assertThat(EndToEnd.repeated(handled)).as("message ids the core handler ran more than once").isEmpty();
-      assertThat(core.deliveries.keySet()).isEqualTo(handled.keySet());
+      assertThat(core.deliveries().keySet()).isEqualTo(handled.keySet());
       assertThat(pipeline.operations().failed(ROUTE, 10)).isEmpty();
     }
   }

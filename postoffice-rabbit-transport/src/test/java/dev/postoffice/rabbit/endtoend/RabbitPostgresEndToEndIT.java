@@ -1,7 +1,7 @@
 package dev.postoffice.rabbit.endtoend;
 
-import static dev.postoffice.rabbit.endtoend.EndToEnd.await;
-import static dev.postoffice.rabbit.endtoend.EndToEnd.count;
+import static dev.postoffice.itsupport.EndToEnd.await;
+import static dev.postoffice.itsupport.EndToEnd.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -11,15 +11,16 @@ import dev.postoffice.core.PipelineBuilder;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.exchange.CoreAppReceiver;
 import dev.postoffice.core.exchange.CoreAppSender;
+import dev.postoffice.itsupport.EndToEnd;
+import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
+import dev.postoffice.itsupport.EndToEnd.Partner;
+import dev.postoffice.itsupport.EndToEnd.ShipOrder;
 import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.rabbit.RabbitTransport;
-import dev.postoffice.rabbit.endtoend.EndToEnd.OrderPlaced;
-import dev.postoffice.rabbit.endtoend.EndToEnd.Partner;
-import dev.postoffice.rabbit.endtoend.EndToEnd.ShipOrder;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.Transport;
@@ -166,10 +167,10 @@ class RabbitPostgresEndToEndIT {
         () -> count(pipeline, route, Layer.L1, Status.DISPATCHED) == 500
             && count(pipeline, route, Layer.L4, Status.DUPLICATE) == 25,
         () -> pipeline.operations().statsTable());
-    assertThat(partner.references).hasSize(500);
-    assertThat(EndToEnd.repeated(partner.references)).as("shipments the partner received twice").isEmpty();
-    assertThat(partner.keys).hasSize(500);
-    assertThat(EndToEnd.repeated(partner.keys)).as("idempotency keys the partner received twice").isEmpty();
+    assertThat(partner.references()).hasSize(500);
+    assertThat(EndToEnd.repeated(partner.references())).as("shipments the partner received twice").isEmpty();
+    assertThat(partner.keys()).hasSize(500);
+    assertThat(EndToEnd.repeated(partner.keys())).as("idempotency keys the partner received twice").isEmpty();
     assertThat(count(pipeline, route, Layer.L4, Status.PROCESSED)).isEqualTo(500);
     assertThat(pipeline.stop(Duration.ofSeconds(10))).isTrue();
   }
@@ -208,7 +209,7 @@ class RabbitPostgresEndToEndIT {
       assertThat(e.status()).isEqualTo(Status.REJECTED);
       assertThat(e.layer()).isEqualTo(Layer.L4);
     });
-    assertThat(partner.references).hasSize(50).doesNotContainKey("ACME-o-huge");
+    assertThat(partner.references()).hasSize(50).doesNotContainKey("ACME-o-huge");
     assertThat(pipeline.stop(Duration.ofSeconds(10))).isTrue();
   }
 }

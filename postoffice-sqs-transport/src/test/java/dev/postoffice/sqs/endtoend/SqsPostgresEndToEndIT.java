@@ -1,7 +1,7 @@
 package dev.postoffice.sqs.endtoend;
 
-import static dev.postoffice.sqs.endtoend.EndToEnd.await;
-import static dev.postoffice.sqs.endtoend.EndToEnd.count;
+import static dev.postoffice.itsupport.EndToEnd.await;
+import static dev.postoffice.itsupport.EndToEnd.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -12,14 +12,16 @@ import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.exchange.CoreAppReceiver;
 import dev.postoffice.core.exchange.CoreAppSender;
 import dev.postoffice.core.exchange.CoreMessageHandler;
+import dev.postoffice.itsupport.CountingTransport;
+import dev.postoffice.itsupport.EndToEnd;
+import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
+import dev.postoffice.itsupport.EndToEnd.Partner;
+import dev.postoffice.itsupport.EndToEnd.ShipOrder;
 import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.sqs.SqsTransport;
-import dev.postoffice.sqs.endtoend.EndToEnd.OrderPlaced;
-import dev.postoffice.sqs.endtoend.EndToEnd.Partner;
-import dev.postoffice.sqs.endtoend.EndToEnd.ShipOrder;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -164,9 +166,9 @@ class SqsPostgresEndToEndIT {
         () -> count(pipeline, route, Layer.L1, Status.DISPATCHED) == 200
             && count(pipeline, route, Layer.L4, Status.DUPLICATE) == 20,
         pipeline.operations()::statsTable);
-    assertThat(partner.references).hasSize(200);
-    assertThat(EndToEnd.repeated(partner.references)).as("shipments the partner received twice").isEmpty();
-    assertThat(EndToEnd.repeated(partner.keys)).as("idempotency keys the partner received twice").isEmpty();
+    assertThat(partner.references()).hasSize(200);
+    assertThat(EndToEnd.repeated(partner.references())).as("shipments the partner received twice").isEmpty();
+    assertThat(EndToEnd.repeated(partner.keys())).as("idempotency keys the partner received twice").isEmpty();
     assertThat(count(pipeline, route, Layer.L4, Status.PROCESSED)).isEqualTo(200);
     assertThat(pipeline.stop(Duration.ofSeconds(10))).isTrue();
   }
@@ -201,7 +203,7 @@ class SqsPostgresEndToEndIT {
     }
 
     private int deliveries(String id) {
-      AtomicInteger n = id == null ? null : core.deliveries.get(id);
+      AtomicInteger n = id == null ? null : core.deliveries().get(id);
       return n == null ? 0 : n.get();
     }
 
