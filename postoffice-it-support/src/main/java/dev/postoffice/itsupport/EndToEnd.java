@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.DispatchResult;
 import dev.postoffice.Dispatcher;
 import dev.postoffice.PartnerRequest;
+import dev.postoffice.RawMessage;
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.Route;
@@ -30,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -184,6 +186,41 @@ public final class EndToEnd {
         TimeUnit.MILLISECONDS.timedWait(monitor, 25);
       }
     }
+  }
+
+  /**
+   * Times one round of a round-trip benchmark: submits the orders in batches of 100, waits until the core
+   * has handled each and every entry is Acknowledged (ten minutes at most), and prints how long intake took.
+   *
+   * @param pipeline a started pipeline with {@link #ordersRoute} under the route's name
+   * @param route the route's name
+   * @param messages how many orders to send
+   * @param handled how many the core's handler has run so far
+   * @return orders per second, from the first submit until the last is Acknowledged
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public static double roundTrip(Pipeline pipeline, String route, int messages, IntSupplier handled)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    List<RawMessage> batch = new ArrayList<>();
+    for (int i = 0; i < messages; i++) {
+      batch.add(RawMessage.json(orderJson("o-" + i, 1 + i % 5), null));
+      if (batch.size() == 100 || i == messages - 1) {
+        pipeline.intake(route).submitAll(batch);
+        batch.clear();
+      }
+    }
+    long submitted = System.nanoTime();
+    // Wait on the handler first (no queries), then on the store (the acknowledgements trail the handler).
+    await(Duration.ofMinutes(10), "the core has handled every message",
+        () -> handled.getAsInt() >= messages, pipeline.operations()::statsTable);
+    await(Duration.ofMinutes(10), "every entry is Acknowledged",
+        () -> count(pipeline, route, Layer.L4, Status.ACKNOWLEDGED) == messages,
+        pipeline.operations()::statsTable);
+    long done = System.nanoTime();
+    System.out.printf("  intake of %,d took %,d ms; handler ran %,d times%n", messages,
+        (submitted - start) / 1_000_000, handled.getAsInt());
+    return messages / ((done - start) / 1e9);
   }
 
   /** @return the ids seen more than once, with their counts */

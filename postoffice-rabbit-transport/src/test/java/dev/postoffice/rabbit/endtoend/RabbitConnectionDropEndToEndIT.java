@@ -4,7 +4,6 @@ import static dev.postoffice.itsupport.EndToEnd.await;
 import static dev.postoffice.itsupport.EndToEnd.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.RawMessage;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PipelineBuilder;
@@ -15,6 +14,7 @@ import dev.postoffice.core.exchange.CoreAppReceiver;
 import dev.postoffice.itsupport.CountingTransport;
 import dev.postoffice.itsupport.EndToEnd;
 import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
+import dev.postoffice.itsupport.EndToEndDatabase;
 import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Layer;
@@ -43,22 +43,19 @@ class RabbitConnectionDropEndToEndIT {
   private static final String QUEUE = "core.orders";
 
   private final String prefix = Rabbit.uniquePrefix();
-  private HikariDataSource db;
-  private String tables;
+  private EndToEndDatabase database;
 
   @BeforeEach
   void needsServices() {
     EndToEnd.assumePostgres();
     Rabbit.assumeReachable();
-    db = EndToEnd.postgres(8);
-    tables = EndToEnd.tablePrefix();
+    database = EndToEndDatabase.create(8);
   }
 
   @AfterEach
   void cleanUp() throws Exception {
-    if (db != null) {
-      EndToEnd.dropTables(db, tables);
-      db.close();
+    if (database != null) {
+      database.close();
       Rabbit.cleanUp(prefix, List.of(QUEUE, PipelineBuilder.DEFAULT_ACK_DESTINATION));
     }
   }
@@ -67,9 +64,8 @@ class RabbitConnectionDropEndToEndIT {
   @DisplayName("loses no message: every entry is Acknowledged, and the core handler runs once per message id"
       + " although the broker delivers some again")
   void noLossNoDoubleEffect() throws Exception {
-    JdbcStatusStore store = JdbcStatusStore.builder(db).tablePrefix(tables).build();
-    store.migrate();
-    JdbcReceiptLog receipts = JdbcReceiptLog.builder(db).tablePrefix(tables).build();
+    JdbcStatusStore store = database.store();
+    JdbcReceiptLog receipts = database.receipts();
     RouteSettings settings = EndToEnd.settings()
         .retry(RetrySettings.ofDefaults().withMaxAttempts(100)
             .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)))

@@ -4,7 +4,6 @@ import static dev.postoffice.itsupport.EndToEnd.await;
 import static dev.postoffice.itsupport.EndToEnd.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.RawMessage;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PipelineBuilder;
@@ -15,6 +14,7 @@ import dev.postoffice.itsupport.EndToEnd;
 import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
 import dev.postoffice.itsupport.EndToEnd.Partner;
 import dev.postoffice.itsupport.EndToEnd.ShipOrder;
+import dev.postoffice.itsupport.EndToEndDatabase;
 import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Entry;
@@ -46,8 +46,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("PostOffice on PostgreSQL (127.0.0.1:5432) and RabbitMQ (127.0.0.1:5672), end to end")
 class RabbitPostgresEndToEndIT {
   private static final Duration PATIENCE = Duration.ofSeconds(45);
-  private static HikariDataSource db;
-  private static String tables;
+  private static EndToEndDatabase database;
   private static JdbcStatusStore store;
   private static JdbcReceiptLog receipts;
 
@@ -59,18 +58,15 @@ class RabbitPostgresEndToEndIT {
   static void migrate() {
     EndToEnd.assumePostgres();
     Rabbit.assumeReachable();
-    db = EndToEnd.postgres(8);
-    tables = EndToEnd.tablePrefix();
-    store = JdbcStatusStore.builder(db).tablePrefix(tables).build();
-    store.migrate();
-    receipts = JdbcReceiptLog.builder(db).tablePrefix(tables).build();
+    database = EndToEndDatabase.create(8);
+    store = database.store();
+    receipts = database.receipts();
   }
 
   @AfterAll
   static void drop() throws Exception {
-    if (db != null) {
-      EndToEnd.dropTables(db, tables);
-      db.close();
+    if (database != null) {
+      database.close();
     }
   }
 

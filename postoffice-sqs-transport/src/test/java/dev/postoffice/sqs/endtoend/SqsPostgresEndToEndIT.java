@@ -4,7 +4,6 @@ import static dev.postoffice.itsupport.EndToEnd.await;
 import static dev.postoffice.itsupport.EndToEnd.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.RawMessage;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PipelineBuilder;
@@ -17,6 +16,7 @@ import dev.postoffice.itsupport.EndToEnd;
 import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
 import dev.postoffice.itsupport.EndToEnd.Partner;
 import dev.postoffice.itsupport.EndToEnd.ShipOrder;
+import dev.postoffice.itsupport.EndToEndDatabase;
 import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Layer;
@@ -51,8 +51,7 @@ class SqsPostgresEndToEndIT {
   private static final String ORDERS_QUEUE = "core-orders";
   /** The acknowledgement queue: the default, which must be a valid SQS name. */
   private static final String ACKS = PipelineBuilder.DEFAULT_ACK_DESTINATION;
-  private static HikariDataSource db;
-  private static String tables;
+  private static EndToEndDatabase database;
   private static JdbcStatusStore store;
   private static JdbcReceiptLog receipts;
 
@@ -62,18 +61,15 @@ class SqsPostgresEndToEndIT {
   @BeforeAll
   static void migrate() {
     EndToEnd.assumePostgres();
-    db = EndToEnd.postgres(8);
-    tables = EndToEnd.tablePrefix();
-    store = JdbcStatusStore.builder(db).tablePrefix(tables).build();
-    store.migrate();
-    receipts = JdbcReceiptLog.builder(db).tablePrefix(tables).build();
+    database = EndToEndDatabase.create(8);
+    store = database.store();
+    receipts = database.receipts();
   }
 
   @AfterAll
   static void drop() throws Exception {
-    if (db != null) {
-      EndToEnd.dropTables(db, tables);
-      db.close();
+    if (database != null) {
+      database.close();
     }
   }
 
