@@ -35,7 +35,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -64,34 +63,29 @@ class BadInputIT {
   private static final int ROUTE_LIMIT = 64 * 1024;
   private static final int BODY_LIMIT = 256 * 1024;
   private static final Duration PATIENCE = Duration.ofSeconds(Mode.LONG ? 600 : 90);
+  private static SuiteFixture suite;
   private static HikariDataSource db;
   private static String tables;
   private static String queues;
-  private static final List<AutoCloseable> open = new ArrayList<>();
 
   @BeforeAll
   static void setUp() {
     Services.assumeReachable();
-    db = Services.postgres(Services.POSTGRES_PORT, 6, "bad-input");
-    tables = Services.tablePrefix("bad");
-    queues = Services.queuePrefix("bad");
+    suite = SuiteFixture.start("bad", "bad-input", 6, Flows.ORDERS_QUEUE, Flows.SHIPMENTS_QUEUE);
+    db = suite.db();
+    tables = suite.tables();
+    queues = suite.queues();
   }
 
   @AfterAll
   static void tearDown() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    if (db != null) {
-      Services.dropTables(db, tables);
-      db.close();
-      Services.deleteQueues(queues, List.of(Flows.ORDERS_QUEUE, Flows.SHIPMENTS_QUEUE));
+    if (suite != null) {
+      suite.close();
     }
   }
 
   private static <T extends AutoCloseable> T opened(T resource) {
-    open.add(resource);
-    return resource;
+    return suite.opened(resource);
   }
 
   /** What each channel answered, per kind of input: "kind -> answer -> count". */

@@ -24,7 +24,6 @@ import dev.postoffice.spi.StatusCount;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,35 +53,30 @@ class LongFaultClockSkewIT {
   private static final int ORDERS = Mode.LONG ? 1000 : 200;
   private static final Duration MAX_SETTLE = Duration.ofSeconds(Mode.LONG ? 240 : 75);
 
+  private static SuiteFixture suite;
   private static HikariDataSource direct;
   private static String tables;
   private static String queues;
-  private static final List<AutoCloseable> open = new ArrayList<>();
 
   @BeforeAll
   static void setUp() {
     Services.assumeReachable();
-    direct = Services.postgres(Services.POSTGRES_PORT, 4, "skew-direct");
-    tables = Services.tablePrefix("skew");
-    queues = Services.queuePrefix("skew");
+    suite = SuiteFixture.start("skew", "skew-direct", 4, Flows.ORDERS_QUEUE, Flows.SHIPMENTS_QUEUE);
+    direct = suite.db();
+    tables = suite.tables();
+    queues = suite.queues();
     JdbcStatusStore.builder(direct).tablePrefix(tables).build().migrate();
   }
 
   @AfterAll
   static void tearDown() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    if (direct != null) {
-      Services.dropTables(direct, tables);
-      direct.close();
-      Services.deleteQueues(queues, List.of(Flows.ORDERS_QUEUE, Flows.SHIPMENTS_QUEUE));
+    if (suite != null) {
+      suite.close();
     }
   }
 
   private static <T extends AutoCloseable> T opened(T resource) {
-    open.add(resource);
-    return resource;
+    return suite.opened(resource);
   }
 
   /** One node: its own pool, store, broker connection and clock. */

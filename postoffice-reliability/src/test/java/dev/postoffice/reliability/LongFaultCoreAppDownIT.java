@@ -27,7 +27,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,17 +55,18 @@ class LongFaultCoreAppDownIT {
   private static final int MAX_ATTEMPTS = 3;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(4);
   private static final String ROUTE = "orders";
+  private static SuiteFixture suite;
   private static HikariDataSource pool;
   private static String tables;
   private static String queues;
-  private static final List<AutoCloseable> open = new ArrayList<>();
 
   @BeforeAll
   static void setUp() {
     Services.assumeReachable();
-    pool = Services.postgres(Services.POSTGRES_PORT, 8, "long-core-down");
-    tables = Services.tablePrefix("lfcore");
-    queues = Services.queuePrefix("lfcore");
+    suite = SuiteFixture.start("lfcore", "long-core-down", 8, Flows.ORDERS_QUEUE);
+    pool = suite.db();
+    tables = suite.tables();
+    queues = suite.queues();
     JdbcStatusStore.builder(pool).tablePrefix(tables).build().migrate();
     try (java.sql.Connection c = pool.getConnection(); Statement st = c.createStatement()) {
       st.execute("CREATE TABLE " + tables + "effect (order_id VARCHAR(100) NOT NULL)");
@@ -89,19 +89,13 @@ class LongFaultCoreAppDownIT {
 
   @AfterAll
   static void tearDown() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    if (pool != null) {
-      Services.dropTables(pool, tables);
-      pool.close();
-      Services.deleteQueues(queues, List.of(Flows.ORDERS_QUEUE));
+    if (suite != null) {
+      suite.close();
     }
   }
 
   private static <T extends AutoCloseable> T opened(T resource) {
-    open.add(resource);
-    return resource;
+    return suite.opened(resource);
   }
 
   @Test

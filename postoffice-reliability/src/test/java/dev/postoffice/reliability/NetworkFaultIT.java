@@ -50,6 +50,7 @@ import org.junit.jupiter.api.Test;
 class NetworkFaultIT {
   private static final Duration FAULT = Duration.ofSeconds(Mode.LONG ? 20 : 4);
   private static final Duration MAX_RECOVERY = Duration.ofSeconds(Mode.LONG ? 120 : 60);
+  private static SuiteFixture suite;
   private static HikariDataSource direct;
   private static HikariDataSource proxied;
   private static FaultProxy pgProxy;
@@ -57,43 +58,30 @@ class NetworkFaultIT {
   private static String tables;
   private static String queues;
   private static JdbcStatusStore store;
-  private static final List<AutoCloseable> open = new ArrayList<>();
 
   @BeforeAll
   static void setUp() throws Exception {
     Services.assumeReachable();
-    direct = Services.postgres(Services.POSTGRES_PORT, 4, "faults-direct");
-    tables = Services.tablePrefix("faults");
-    queues = Services.queuePrefix("faults");
+    suite = SuiteFixture.start("faults", "faults-direct", 4, Flows.ORDERS_QUEUE, Flows.SHIPMENTS_QUEUE);
+    direct = suite.db();
+    tables = suite.tables();
+    queues = suite.queues();
     JdbcStatusStore.builder(direct).tablePrefix(tables).build().migrate();
-    pgProxy = FaultProxy.to(Services.HOST, Services.POSTGRES_PORT);
-    rabbitProxy = FaultProxy.to(Services.HOST, Services.RABBIT_PORT);
-    proxied = Services.postgres(pgProxy.port(), 6, "faults-proxied");
+    pgProxy = opened(FaultProxy.to(Services.HOST, Services.POSTGRES_PORT));
+    rabbitProxy = opened(FaultProxy.to(Services.HOST, Services.RABBIT_PORT));
+    proxied = opened(Services.postgres(pgProxy.port(), 6, "faults-proxied"));
     store = JdbcStatusStore.builder(proxied).tablePrefix(tables).build();
   }
 
   @AfterAll
   static void tearDown() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    if (proxied != null) {
-      proxied.close();
-    }
-    if (pgProxy != null) {
-      pgProxy.close();
-      rabbitProxy.close();
-    }
-    if (direct != null) {
-      Services.dropTables(direct, tables);
-      direct.close();
-      Services.deleteQueues(queues, List.of(Flows.ORDERS_QUEUE, Flows.SHIPMENTS_QUEUE));
+    if (suite != null) {
+      suite.close();
     }
   }
 
   private static <T extends AutoCloseable> T opened(T resource) {
-    open.add(resource);
-    return resource;
+    return suite.opened(resource);
   }
 
   @Test
