@@ -8,28 +8,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Holds back the broker's confirms with a TCP proxy to watch the window and the confirm timeout. */
 @DisplayName("The confirm window, with confirms held back")
 class ConfirmWindowIT {
   private static final int WINDOW = 5;
 
-  private final String prefix = Broker.uniquePrefix();
   private final String destination = "window";
 
-  @BeforeAll
-  static void needsRabbit() {
-    Broker.assumeReachable();
-  }
+  @RegisterExtension
+  final BrokerScope broker = BrokerScope.deleting(destination);
 
-  @AfterEach
-  void cleanUp() {
-    Broker.cleanUp(prefix, List.of(destination));
-  }
+  private final String prefix = broker.prefix();
 
   @Test
   @DisplayName("holds at most N publishes, makes the next wait, and fails them all when no confirm comes")

@@ -13,10 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Publishes and consumes a stream through a TCP proxy that cuts every link mid-stream. The test republishes
@@ -26,18 +25,12 @@ import org.junit.jupiter.api.Test;
 class ConnectionDropIT {
   private static final int MESSAGES = 2000;
 
-  private final String prefix = Broker.uniquePrefix();
   private final String destination = "drop";
 
-  @BeforeAll
-  static void needsRabbit() {
-    Broker.assumeReachable();
-  }
+  @RegisterExtension
+  final BrokerScope broker = BrokerScope.deleting(destination);
 
-  @AfterEach
-  void cleanUp() {
-    Broker.cleanUp(prefix, List.of(destination));
-  }
+  private final String prefix = broker.prefix();
 
   @Test
   @DisplayName("loses no message, counts duplicates, and never acks on a dead channel")
