@@ -15,8 +15,6 @@ import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
 import dev.postoffice.itsupport.EndToEnd.Partner;
 import dev.postoffice.itsupport.EndToEnd.ShipOrder;
 import dev.postoffice.itsupport.EndToEndDatabase;
-import dev.postoffice.jdbc.JdbcReceiptLog;
-import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
@@ -33,11 +31,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole pipeline with its real parts: the JDBC store on PostgreSQL, RabbitMQ as the transport, the Core
@@ -46,28 +44,16 @@ import org.junit.jupiter.api.Test;
 @DisplayName("PostOffice on PostgreSQL (127.0.0.1:5432) and RabbitMQ (127.0.0.1:5672), end to end")
 class RabbitPostgresEndToEndIT {
   private static final Duration PATIENCE = Duration.ofSeconds(45);
-  private static EndToEndDatabase database;
-  private static JdbcStatusStore store;
-  private static JdbcReceiptLog receipts;
+  @RegisterExtension
+  static final EndToEndDatabase database = EndToEndDatabase.perClass(8);
 
   private final String prefix = Rabbit.uniquePrefix();
   private final Deque<AutoCloseable> open = new ArrayDeque<>();
   private final List<String> queues = new ArrayList<>(List.of(PipelineBuilder.DEFAULT_ACK_DESTINATION));
 
   @BeforeAll
-  static void migrate() {
-    EndToEnd.assumePostgres();
+  static void needsRabbit() {
     Rabbit.assumeReachable();
-    database = EndToEndDatabase.create(8);
-    store = database.store();
-    receipts = database.receipts();
-  }
-
-  @AfterAll
-  static void drop() throws Exception {
-    if (database != null) {
-      database.close();
-    }
   }
 
   @AfterEach
@@ -91,12 +77,12 @@ class RabbitPostgresEndToEndIT {
     queues.add("core.orders");
     RabbitTransport postOffice = opened(Rabbit.transport(prefix));
     RabbitTransport core = opened(Rabbit.transport(prefix));
-    Pipeline pipeline = opened(PostOffice.builder().store(store).transport(postOffice)
+    Pipeline pipeline = opened(PostOffice.builder().store(database.store()).transport(postOffice)
         .route(EndToEnd.ordersRoute(route, "core.orders", EndToEnd.settings().build()))
         .build().start());
     Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
     Map<String, String> orderByMessage = new ConcurrentHashMap<>();
-    opened(CoreAppReceiver.builder(core, receipts, OrderPlaced.class)
+    opened(CoreAppReceiver.builder(core, database.receipts(), OrderPlaced.class)
         .from("core.orders")
         .name("orders-" + prefix)
         .handler((order, context) -> {
@@ -127,7 +113,7 @@ class RabbitPostgresEndToEndIT {
 
     // Lineage: the core saw the layer-4 entry id as message id, and the trace id of the partner receipt.
     String messageId = handled.keySet().iterator().next();
-    Entry published = store.find(dev.postoffice.model.EntryId.of(messageId)).orElseThrow();
+    Entry published = database.store().find(dev.postoffice.model.EntryId.of(messageId)).orElseThrow();
     assertThat(published.status()).isEqualTo(Status.ACKNOWLEDGED);
     assertThat(orderByMessage.get(messageId)).endsWith("|" + published.traceId().value());
     assertThat(pipeline.operations().trace(published.id()).entries())
@@ -144,7 +130,7 @@ class RabbitPostgresEndToEndIT {
     RabbitTransport postOffice = opened(Rabbit.transport(prefix));
     RabbitTransport core = opened(Rabbit.transport(prefix));
     Partner partner = new Partner();
-    Pipeline pipeline = opened(PostOffice.builder().store(store).transport(postOffice)
+    Pipeline pipeline = opened(PostOffice.builder().store(database.store()).transport(postOffice)
         .route(EndToEnd.shipmentsRoute(route, "core.shipments", EndToEnd.settings().build(), partner))
         .build().start());
 
@@ -179,7 +165,7 @@ class RabbitPostgresEndToEndIT {
     RabbitTransport postOffice = opened(Rabbit.transport(prefix));
     RabbitTransport core = opened(Rabbit.transport(prefix));
     Partner partner = new Partner();
-    Pipeline pipeline = opened(PostOffice.builder().store(store).transport(postOffice)
+    Pipeline pipeline = opened(PostOffice.builder().store(database.store()).transport(postOffice)
         .route(EndToEnd.shipmentsRoute(route, "core.poison",
             EndToEnd.settings().maxPayloadBytes(4096).build(), partner))
         .build().start());

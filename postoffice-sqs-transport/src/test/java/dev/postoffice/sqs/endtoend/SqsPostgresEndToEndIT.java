@@ -17,8 +17,6 @@ import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
 import dev.postoffice.itsupport.EndToEnd.Partner;
 import dev.postoffice.itsupport.EndToEnd.ShipOrder;
 import dev.postoffice.itsupport.EndToEndDatabase;
-import dev.postoffice.jdbc.JdbcReceiptLog;
-import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.sqs.SqsTransport;
@@ -33,12 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole pipeline with its real parts: the JDBC store on PostgreSQL, SQS (an embedded ElasticMQ) as the
@@ -51,27 +48,11 @@ class SqsPostgresEndToEndIT {
   private static final String ORDERS_QUEUE = "core-orders";
   /** The acknowledgement queue: the default, which must be a valid SQS name. */
   private static final String ACKS = PipelineBuilder.DEFAULT_ACK_DESTINATION;
-  private static EndToEndDatabase database;
-  private static JdbcStatusStore store;
-  private static JdbcReceiptLog receipts;
+  @RegisterExtension
+  static final EndToEndDatabase database = EndToEndDatabase.perClass(8);
 
   private final String prefix = ElasticMqServer.uniquePrefix();
   private final Deque<AutoCloseable> open = new ArrayDeque<>();
-
-  @BeforeAll
-  static void migrate() {
-    EndToEnd.assumePostgres();
-    database = EndToEndDatabase.create(8);
-    store = database.store();
-    receipts = database.receipts();
-  }
-
-  @AfterAll
-  static void drop() throws Exception {
-    if (database != null) {
-      database.close();
-    }
-  }
 
   @AfterEach
   void close() throws Exception {
@@ -90,7 +71,7 @@ class SqsPostgresEndToEndIT {
   }
 
   private Pipeline ordersPipeline(String route) {
-    return opened(PostOffice.builder().store(store).transport(transport()).ackDestination(ACKS)
+    return opened(PostOffice.builder().store(database.store()).transport(transport()).ackDestination(ACKS)
         .route(EndToEnd.ordersRoute(route, ORDERS_QUEUE, EndToEnd.settings().build()))
         .build().start());
   }
@@ -114,7 +95,7 @@ class SqsPostgresEndToEndIT {
     Pipeline pipeline = ordersPipeline(ORDERS);
     Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
     Map<String, String> orders = new ConcurrentHashMap<>();
-    opened(CoreAppReceiver.builder(transport(), receipts, OrderPlaced.class)
+    opened(CoreAppReceiver.builder(transport(), database.receipts(), OrderPlaced.class)
         .from(ORDERS_QUEUE)
         .ackDestination(ACKS)
         .name("orders-" + prefix)
@@ -144,7 +125,7 @@ class SqsPostgresEndToEndIT {
   void downstream() throws Exception {
     String route = "shipments-to-acme";
     Partner partner = new Partner();
-    Pipeline pipeline = opened(PostOffice.builder().store(store).transport(transport()).ackDestination(ACKS)
+    Pipeline pipeline = opened(PostOffice.builder().store(database.store()).transport(transport()).ackDestination(ACKS)
         .route(EndToEnd.shipmentsRoute(route, "core-shipments", EndToEnd.settings().build(), partner))
         .build().start());
 
@@ -184,7 +165,7 @@ class SqsPostgresEndToEndIT {
       core = opened(new CountingTransport(SqsTransport.create(ElasticMqServer.get().settings(prefix)
           .visibilityTimeout(Duration.ofSeconds(1)).maxVisibilityExtension(Duration.ZERO)
           .consumerThreads(4).build())));
-      opened(CoreAppReceiver.builder(core, receipts, OrderPlaced.class)
+      opened(CoreAppReceiver.builder(core, database.receipts(), OrderPlaced.class)
           .from(ORDERS_QUEUE)
           .ackDestination(ACKS)
           .name("stuck-" + prefix)
@@ -214,7 +195,7 @@ class SqsPostgresEndToEndIT {
       assertThat(deliveries(stuckId.get())).as("the stuck message came back").isGreaterThanOrEqualTo(2);
       assertThat(completed).hasSize(101);
       assertThat(EndToEnd.repeated(completed)).as("message ids whose handler completed more than once").isEmpty();
-      assertThat(receipts.isHandled("stuck-" + prefix, stuckId.get())).isTrue();
+      assertThat(database.receipts().isHandled("stuck-" + prefix, stuckId.get())).isTrue();
       assertThat(pipeline.stop(Duration.ofSeconds(10))).isTrue();
     }
 
