@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class EndToEndDatabase implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   private final int poolSize;
+  private ExtensionContext owner;
   private HikariDataSource dataSource;
   private String tables;
   private JdbcStatusStore store;
@@ -100,13 +101,20 @@ public final class EndToEndDatabase implements AutoCloseable, BeforeAllCallback,
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    // JUnit calls a class's extensions for each of its @Nested classes too: open once, for the outermost.
+    if (owner != null) {
+      return;
+    }
     EndToEnd.assumePostgres();
+    owner = context;
     open();
   }
 
   @Override
   public void afterAll(ExtensionContext context) throws SQLException {
-    close();
+    if (context == owner) {
+      close();
+    }
   }
 
   /** Drops the tables and closes the pool; nothing if it never opened. */

@@ -23,6 +23,7 @@ final class SuiteFixture implements BeforeAllCallback, AfterAllCallback {
   private final List<String> destinations;
   private final List<AutoCloseable> open = new ArrayList<>();
   private HikariDataSource db;
+  private ExtensionContext owner;
 
   private SuiteFixture(String suite, String poolName, int poolSize, List<String> destinations) {
     this.poolName = poolName;
@@ -79,12 +80,20 @@ final class SuiteFixture implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    // JUnit calls a class's extensions for each of its @Nested classes too: open once, for the outermost.
+    if (owner != null) {
+      return;
+    }
     Services.assumeReachable();
+    owner = context;
     db = Services.postgres(Services.POSTGRES_PORT, poolSize, poolName);
   }
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
+    if (context != owner) {
+      return;
+    }
     for (int i = open.size() - 1; i >= 0; i--) {
       open.get(i).close();
     }
