@@ -164,8 +164,7 @@ public abstract class StatusStoreContract {
     }
   }
 
-  // ---- groups ---------------------------------------------------------------------------------------------
-
+  // ---- tests: one here, the rest in groups of dev.postoffice.testkit.store --------------------------------
 
   @Test
   @DisplayName("a store states its capabilities")

@@ -216,7 +216,7 @@ public abstract class TransportContract {
     }
   }
 
-  // ---- tests ----------------------------------------------------------------------------------------------
+  // ---- tests: one here, the rest in groups of dev.postoffice.testkit.transport ----------------------------
 
   @Test
   @DisplayName("a transport states its capabilities")
