@@ -1,4 +1,4 @@
-package dev.postoffice.testkit;
+package dev.postoffice.testkit.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,38 +28,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The promises of {@link Disposition#release} and {@link Subscription#pause()}: a put-back is never a delivery
- * attempt, and a paused subscription starts no handler call. {@link TransportContract} runs these in its
- * {@code @Nested} group "pausing and releasing", giving the fixtures below.
+ * attempt, and a paused subscription starts no handler call. {@link dev.postoffice.testkit.TransportContract}
+ * runs these in its {@code @Nested} group "pausing and releasing".
+ *
+ * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
-interface PauseAndReleaseContract {
-  /** @return the transport under test */
-  Transport transport();
+public abstract class PausingAndReleasingContract extends TransportContractGroup {
+  /**
+   * Creates the group for a suite's nested class.
+   *
+   * @param fixture what the suite tests, read afresh for each test
+   */
+  protected PausingAndReleasingContract(TransportFixture fixture) {
+    super(fixture);
+  }
 
-  /** @return a destination of this test's own, declared */
-  String declared();
-
-  /** Publishes and waits for the confirm. */
-  void publish(String destination, OutboundMessage message) throws Exception;
-
-  /** Subscribes; the subscription is closed after the test. */
-  Subscription subscribe(String destination, MessageHandler handler);
-
-  /** @return how long to wait for something that must happen */
-  Duration patience();
-
-  /** @return how long to watch for something that must not happen */
-  Duration quietPeriod();
-
-  /** @return the maximum deliveries the transport was configured with */
-  int maxDeliveries();
-
-  /** @return whether a released message comes back with the delivery count it had */
-  boolean releaseKeepsDeliveryCount();
-
-  /** @return whether a message comes back with the delivery count it had after a pause it was caught in */
-  boolean pauseKeepsDeliveryCount();
-
-  private static OutboundMessage message(String prefix) {
+  private static OutboundMessage prefixed(String prefix) {
     String id = prefix + "-" + UUID.randomUUID();
     return new OutboundMessage(id, Map.of(Transport.HEADER_TRACE_ID, "trace-" + id),
         ("body of " + id).getBytes(StandardCharsets.UTF_8), "application/json");
@@ -74,7 +58,7 @@ interface PauseAndReleaseContract {
   @Test
   @DisplayName("a released message comes again, and however often it is released it is not dead-lettered:"
       + " only requeues count toward the maximum deliveries")
-  default void releasesDoNotCount() throws Exception {
+  void releasesDoNotCount() throws Exception {
     Assumptions.assumeTrue(releaseKeepsDeliveryCount(), "this transport counts a release as a delivery");
     String d = declared();
     int releases = maxDeliveries() + 2;
@@ -84,11 +68,11 @@ interface PauseAndReleaseContract {
       return seen.size() <= releases ? Disposition.release("store unavailable") : Disposition.requeue("broken");
     });
     BlockingQueue<InboundMessage> dead = new LinkedBlockingQueue<>();
-    subscribe(transport().deadLetterDestination(d), m -> {
+    subscribe(transport.deadLetterDestination(d), m -> {
       dead.add(m);
       return Disposition.ack();
     });
-    OutboundMessage m = message("released");
+    OutboundMessage m = prefixed("released");
     publish(d, m);
 
     InboundMessage dl = next(dead);
@@ -98,7 +82,7 @@ interface PauseAndReleaseContract {
       assertThat(seen).extracting(InboundMessage::messageId).containsOnly(m.messageId());
       assertThat(seen.size()).as("deliveries: %s releases, then requeues up to the maximum of %s", releases,
           maxDeliveries()).isBetween(releases + maxDeliveries(), releases + maxDeliveries() + 1);
-      if (transport().capabilities().deliveryCount()) {
+      if (transport.capabilities().deliveryCount()) {
         assertThat(seen.subList(0, releases + 1)).as("delivery counts up to the first requeue")
             .extracting(InboundMessage::deliveryCount).containsOnly(1);
       }
@@ -108,7 +92,7 @@ interface PauseAndReleaseContract {
   @Test
   @DisplayName("a paused subscription starts no handler call until resumed, then gets what waited, not"
       + " counted as delivered; pause and resume are idempotent")
-  default void pausedTakesNothing() throws Exception {
+  void pausedTakesNothing() throws Exception {
     String d = declared();
     BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
     Subscription s = subscribe(d, m -> {
@@ -117,7 +101,7 @@ interface PauseAndReleaseContract {
     });
     s.pause();
     s.pause();
-    OutboundMessage m = message("waiting");
+    OutboundMessage m = prefixed("waiting");
     publish(d, m);
     assertThat(received.poll(quietPeriod().toMillis(), TimeUnit.MILLISECONDS)).as("a delivery while paused")
         .isNull();
@@ -126,7 +110,7 @@ interface PauseAndReleaseContract {
     s.resume();
     InboundMessage in = next(received);
     assertThat(in.messageId()).isEqualTo(m.messageId());
-    if (transport().capabilities().deliveryCount() && releaseKeepsDeliveryCount() && pauseKeepsDeliveryCount()) {
+    if (transport.capabilities().deliveryCount() && releaseKeepsDeliveryCount() && pauseKeepsDeliveryCount()) {
       assertThat(in.deliveryCount()).as("a poll in flight may have taken it and released it").isEqualTo(1);
     }
   }
@@ -134,14 +118,14 @@ interface PauseAndReleaseContract {
   @Test
   @DisplayName("a handler that pauses its own subscription and releases gets no new call until resumed;"
       + " then every message comes again, none counted as delivered")
-  default void handlerPausesAndReleases() throws Exception {
+  void handlerPausesAndReleases() throws Exception {
     pauseFromHandler(false);
   }
 
   @Test
   @DisplayName("a batch handler that pauses its own subscription and releases gets no new call until resumed;"
       + " then every message comes again, none counted as delivered")
-  default void batchHandlerPausesAndReleases() throws Exception {
+  void batchHandlerPausesAndReleases() throws Exception {
     pauseFromHandler(true);
   }
 
@@ -190,7 +174,7 @@ interface PauseAndReleaseContract {
     subscription.set(subscribe(d, handler));
     List<OutboundMessage> messages = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      messages.add(message("held-" + i));
+      messages.add(prefixed("held-" + i));
     }
     for (OutboundMessage m : messages) {
       publish(d, m);
@@ -210,7 +194,7 @@ interface PauseAndReleaseContract {
     }
     assertThat(done.keySet()).containsExactlyInAnyOrderElementsOf(
         messages.stream().map(OutboundMessage::messageId).toList());
-    if (transport().capabilities().deliveryCount() && releaseKeepsDeliveryCount() && pauseKeepsDeliveryCount()) {
+    if (transport.capabilities().deliveryCount() && releaseKeepsDeliveryCount() && pauseKeepsDeliveryCount()) {
       synchronized (all) {
         assertThat(done.values()).as("delivery counts when acknowledged; all deliveries: %s", all)
             .extracting(InboundMessage::deliveryCount).containsOnly(1);
@@ -220,11 +204,11 @@ interface PauseAndReleaseContract {
 
   @Test
   @DisplayName("a paused subscription can be closed, and what waited goes to another subscriber")
-  default void closeWhilePaused() throws Exception {
+  void closeWhilePaused() throws Exception {
     String d = declared();
     Subscription s = subscribe(d, m -> Disposition.ack());
     s.pause();
-    OutboundMessage m = message("handed-over");
+    OutboundMessage m = prefixed("handed-over");
     publish(d, m);
     s.close();
     BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
