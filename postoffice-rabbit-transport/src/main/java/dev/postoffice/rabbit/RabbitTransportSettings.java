@@ -137,7 +137,7 @@ public final class RabbitTransportSettings {
    * @throws NullPointerException if base is null
    */
   public static Builder from(RabbitTransportSettings base) {
-    Require.notNull("base", base);
+    Require.nonNull(base, "base");
     Builder b = new Builder();
     b.host = base.host;
     b.port = base.port;
@@ -322,7 +322,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder host(String host) {
-      this.host = Require.notBlank("host", host, MAX_NAME_LENGTH);
+      this.host = Require.nonBlank(host, MAX_NAME_LENGTH, "host");
       return this;
     }
 
@@ -333,7 +333,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder port(int port) {
-      this.port = Require.between("port", port, 1, 65535);
+      this.port = Require.between(port, 1, 65535, "port");
       return this;
     }
 
@@ -344,7 +344,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder virtualHost(String virtualHost) {
-      this.virtualHost = Require.notBlank("virtualHost", virtualHost, MAX_NAME_LENGTH);
+      this.virtualHost = Require.nonBlank(virtualHost, MAX_NAME_LENGTH, "virtualHost");
       return this;
     }
 
@@ -355,7 +355,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder username(String username) {
-      this.username = Require.notBlank("username", username, MAX_NAME_LENGTH);
+      this.username = Require.nonBlank(username, MAX_NAME_LENGTH, "username");
       return this;
     }
 
@@ -366,7 +366,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder password(String password) {
-      this.password = Require.notNull("password", password);
+      this.password = Require.nonNull(password, "password");
       return this;
     }
 
@@ -389,7 +389,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder sslContext(SSLContext sslContext) {
-      this.sslContext = Require.notNull("sslContext", sslContext);
+      this.sslContext = Require.nonNull(sslContext, "sslContext");
       this.tls = true;
       return this;
     }
@@ -402,7 +402,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder prefetch(int prefetch) {
-      this.prefetch = Require.between("prefetch", prefetch, 1, 65535);
+      this.prefetch = Require.between(prefetch, 1, 65535, "prefetch");
       return this;
     }
 
@@ -414,7 +414,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder consumerThreads(int consumerThreads) {
-      this.consumerThreads = Require.between("consumerThreads", consumerThreads, 1, 256);
+      this.consumerThreads = Require.between(consumerThreads, 1, 256, "consumerThreads");
       return this;
     }
 
@@ -428,7 +428,7 @@ public final class RabbitTransportSettings {
      */
     public Builder maxOutstandingPublishes(int maxOutstandingPublishes) {
       this.maxOutstandingPublishes =
-          Require.between("maxOutstandingPublishes", maxOutstandingPublishes, 1, 100_000);
+          Require.between(maxOutstandingPublishes, 1, 100_000, "maxOutstandingPublishes");
       return this;
     }
 
@@ -439,7 +439,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder confirmTimeout(Duration confirmTimeout) {
-      this.confirmTimeout = Require.positive("confirmTimeout", confirmTimeout);
+      this.confirmTimeout = Require.positive(confirmTimeout, "confirmTimeout");
       return this;
     }
 
@@ -451,7 +451,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder maxDeliveries(int maxDeliveries) {
-      this.maxDeliveries = Require.between("maxDeliveries", maxDeliveries, 1, 1000);
+      this.maxDeliveries = Require.between(maxDeliveries, 1, 1000, "maxDeliveries");
       return this;
     }
 
@@ -486,7 +486,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder namePrefix(String namePrefix) {
-      Require.notNull("namePrefix", namePrefix);
+      Require.nonNull(namePrefix, "namePrefix");
       if (namePrefix.length() > 100) {
         throw new IllegalArgumentException(
             "namePrefix must be at most 100 characters, but was '" + namePrefix + "'");
@@ -502,7 +502,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder exchange(String exchange) {
-      this.exchange = Require.notBlank("exchange", exchange, 100);
+      this.exchange = Require.nonBlank(exchange, 100, "exchange");
       return this;
     }
 
@@ -514,7 +514,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder deadLetterExchange(String deadLetterExchange) {
-      this.deadLetterExchange = Require.notBlank("deadLetterExchange", deadLetterExchange, 100);
+      this.deadLetterExchange = Require.nonBlank(deadLetterExchange, 100, "deadLetterExchange");
       return this;
     }
 
@@ -525,7 +525,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder deadLetterSuffix(String deadLetterSuffix) {
-      this.deadLetterSuffix = Require.notBlank("deadLetterSuffix", deadLetterSuffix, 50);
+      this.deadLetterSuffix = Require.nonBlank(deadLetterSuffix, 50, "deadLetterSuffix");
       return this;
     }
 
@@ -537,7 +537,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder connectionName(String connectionName) {
-      this.connectionName = Require.notBlank("connectionName", connectionName, 200);
+      this.connectionName = Require.nonBlank(connectionName, 200, "connectionName");
       return this;
     }
 
@@ -548,7 +548,7 @@ public final class RabbitTransportSettings {
      * @return this builder
      */
     public Builder recoveryInterval(Duration recoveryInterval) {
-      this.recoveryInterval = Require.positive("recoveryInterval", recoveryInterval);
+      this.recoveryInterval = Require.positive(recoveryInterval, "recoveryInterval");
       return this;
     }
 
@@ -561,7 +561,7 @@ public final class RabbitTransportSettings {
      */
     public Builder maxMessageBytes(int maxMessageBytes) {
       this.maxMessageBytes =
-          Require.between("maxMessageBytes", maxMessageBytes, 1, DEFAULT_MAX_MESSAGE_BYTES);
+          Require.between(maxMessageBytes, 1, DEFAULT_MAX_MESSAGE_BYTES, "maxMessageBytes");
       return this;
     }
 
