@@ -119,7 +119,7 @@ public final class RabbitTransport implements Transport {
   /**
    * {@inheritDoc}
    *
-   * @throws RabbitTransportException if the broker refuses, or (with declareTopology off) something is missing
+   * @throws RabbitTransportException if the broker refuses, or (with createTopology off) something is missing
    */
   @Override
   public void declare(String destination) {

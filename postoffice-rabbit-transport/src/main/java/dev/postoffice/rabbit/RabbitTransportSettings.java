@@ -46,7 +46,7 @@ public final class RabbitTransportSettings {
   /** Default queue type: classic queues ({@value} means quorum queues). */
   public static final boolean DEFAULT_QUORUM_QUEUES = false;
   /** Default topology handling: {@value}, the transport declares exchanges and queues. */
-  public static final boolean DEFAULT_DECLARE_TOPOLOGY = true;
+  public static final boolean DEFAULT_CREATE_TOPOLOGY = true;
   /** Default prefix of every queue and exchange name: none. */
   public static final String DEFAULT_NAME_PREFIX = "";
   /** Default name of the direct exchange destinations are bound to: {@value}. */
@@ -78,7 +78,7 @@ public final class RabbitTransportSettings {
   private final Duration confirmTimeout;
   private final int maxDeliveries;
   private final boolean quorumQueues;
-  private final boolean declareTopology;
+  private final boolean createTopology;
   private final String namePrefix;
   private final String exchange;
   private final String deadLetterExchange;
@@ -101,7 +101,7 @@ public final class RabbitTransportSettings {
     confirmTimeout = b.confirmTimeout;
     maxDeliveries = b.maxDeliveries;
     quorumQueues = b.quorumQueues;
-    declareTopology = b.declareTopology;
+    createTopology = b.createTopology;
     namePrefix = b.namePrefix;
     exchange = b.exchange;
     deadLetterExchange = b.deadLetterExchange;
@@ -152,7 +152,7 @@ public final class RabbitTransportSettings {
     b.confirmTimeout = base.confirmTimeout;
     b.maxDeliveries = base.maxDeliveries;
     b.quorumQueues = base.quorumQueues;
-    b.declareTopology = base.declareTopology;
+    b.createTopology = base.createTopology;
     b.namePrefix = base.namePrefix;
     b.exchange = base.exchange;
     b.deadLetterExchange = base.deadLetterExchange;
@@ -233,8 +233,8 @@ public final class RabbitTransportSettings {
   }
 
   /** @return whether the transport declares its topology (else it only checks that it exists) */
-  public boolean declareTopology() {
-    return declareTopology;
+  public boolean createTopology() {
+    return createTopology;
   }
 
   /** @return the prefix of every queue and exchange name */
@@ -278,8 +278,8 @@ public final class RabbitTransportSettings {
     return "RabbitTransportSettings[" + (tls ? "amqps" : "amqp") + "://" + username + ":****@" + host + ":"
         + port + " vhost=" + virtualHost + ", prefetch=" + prefetch + ", consumerThreads=" + consumerThreads
         + ", maxOutstandingPublishes=" + maxOutstandingPublishes + ", confirmTimeout=" + confirmTimeout
-        + ", maxDeliveries=" + maxDeliveries + ", quorumQueues=" + quorumQueues + ", declareTopology="
-        + declareTopology + ", namePrefix='" + namePrefix + "', exchange=" + exchange
+        + ", maxDeliveries=" + maxDeliveries + ", quorumQueues=" + quorumQueues + ", createTopology="
+        + createTopology + ", namePrefix='" + namePrefix + "', exchange=" + exchange
         + ", deadLetterExchange=" + deadLetterExchange + ", deadLetterSuffix=" + deadLetterSuffix
         + ", connectionName=" + connectionName + ", recoveryInterval=" + recoveryInterval
         + ", maxMessageBytes=" + maxMessageBytes + "]";
@@ -304,7 +304,7 @@ public final class RabbitTransportSettings {
     private Duration confirmTimeout = DEFAULT_CONFIRM_TIMEOUT;
     private int maxDeliveries = DEFAULT_MAX_DELIVERIES;
     private boolean quorumQueues = DEFAULT_QUORUM_QUEUES;
-    private boolean declareTopology = DEFAULT_DECLARE_TOPOLOGY;
+    private boolean createTopology = DEFAULT_CREATE_TOPOLOGY;
     private String namePrefix = DEFAULT_NAME_PREFIX;
     private String exchange = DEFAULT_EXCHANGE;
     private String deadLetterExchange = DEFAULT_DEAD_LETTER_EXCHANGE;
@@ -471,11 +471,11 @@ public final class RabbitTransportSettings {
      * Chooses whether the transport declares exchanges, queues and bindings ({@code true}) or only checks,
      * with passive declares, that the host created them ({@code false}). Defaults to {@code true}.
      *
-     * @param declareTopology whether to declare the topology
+     * @param createTopology whether to declare the topology
      * @return this builder
      */
-    public Builder declareTopology(boolean declareTopology) {
-      this.declareTopology = declareTopology;
+    public Builder createTopology(boolean createTopology) {
+      this.createTopology = createTopology;
       return this;
     }
 

@@ -16,7 +16,7 @@ import software.amazon.awssdk.regions.Region;
  * <pre>{@code
  * SqsTransportSettings settings = SqsTransportSettings.builder()
  *     .region(Region.EU_WEST_1)
- *     .queueNamePrefix("prod-")
+ *     .namePrefix("prod-")
  *     .fifo(true)
  *     .build();
  * }</pre>
@@ -25,7 +25,7 @@ import software.amazon.awssdk.regions.Region;
  */
 public final class SqsTransportSettings {
   /** Default queue name prefix: none. */
-  public static final String DEFAULT_QUEUE_NAME_PREFIX = "";
+  public static final String DEFAULT_NAME_PREFIX = "";
   /** Default suffix of dead-letter queue names, before {@code .fifo}: {@value}. */
   public static final String DEFAULT_DEAD_LETTER_SUFFIX = "-dlq";
   /** Default queue type: standard (not FIFO). */
@@ -35,7 +35,7 @@ public final class SqsTransportSettings {
   /** Default {@code MessageGroupId} of FIFO messages without the ordering-key header: {@value}. */
   public static final String DEFAULT_MESSAGE_GROUP_ID = "postoffice";
   /** Default: {@code declare} creates missing queues. */
-  public static final boolean DEFAULT_CREATE_QUEUES = true;
+  public static final boolean DEFAULT_CREATE_TOPOLOGY = true;
   /** Default long-polling wait: 20 seconds, the SQS maximum. */
   public static final Duration DEFAULT_WAIT_TIME = Duration.ofSeconds(20);
   /** Default visibility timeout of a received message: 30 seconds. */
@@ -61,12 +61,12 @@ public final class SqsTransportSettings {
   private final Region region;
   private final AwsCredentialsProvider credentialsProvider;
   private final URI endpointOverride;
-  private final String queueNamePrefix;
+  private final String namePrefix;
   private final String deadLetterSuffix;
   private final boolean fifo;
   private final String orderingKeyHeader;
   private final String defaultMessageGroupId;
-  private final boolean createQueues;
+  private final boolean createTopology;
   private final Duration waitTime;
   private final Duration visibilityTimeout;
   private final Duration maxVisibilityExtension;
@@ -82,12 +82,12 @@ public final class SqsTransportSettings {
     region = b.region;
     credentialsProvider = b.credentialsProvider;
     endpointOverride = b.endpointOverride;
-    queueNamePrefix = b.queueNamePrefix;
+    namePrefix = b.namePrefix;
     deadLetterSuffix = b.deadLetterSuffix;
     fifo = b.fifo;
     orderingKeyHeader = b.orderingKeyHeader;
     defaultMessageGroupId = b.defaultMessageGroupId;
-    createQueues = b.createQueues;
+    createTopology = b.createTopology;
     waitTime = b.waitTime;
     visibilityTimeout = b.visibilityTimeout;
     maxVisibilityExtension = b.maxVisibilityExtension;
@@ -144,8 +144,8 @@ public final class SqsTransportSettings {
   }
 
   /** @return the prefix put before every destination to form its queue name */
-  public String queueNamePrefix() {
-    return queueNamePrefix;
+  public String namePrefix() {
+    return namePrefix;
   }
 
   /** @return the suffix that turns a destination into its dead-letter destination */
@@ -169,8 +169,8 @@ public final class SqsTransportSettings {
   }
 
   /** @return whether {@code declare} creates missing queues (otherwise it only checks they exist) */
-  public boolean createQueues() {
-    return createQueues;
+  public boolean createTopology() {
+    return createTopology;
   }
 
   /** @return how long one receive call waits for messages (long polling) */
@@ -220,7 +220,7 @@ public final class SqsTransportSettings {
    *
    * @return the largest body in bytes
    */
-  public int maxBodyBytes() {
+  public int maxMessageBytes() {
     return (messageSizeLimit - SqsTransport.ATTRIBUTE_BUDGET_BYTES) / 4 * 3;
   }
 
@@ -237,7 +237,7 @@ public final class SqsTransportSettings {
   @Override
   public String toString() {
     return "SqsTransportSettings[region=" + region + ", endpointOverride=" + endpointOverride
-        + ", queueNamePrefix='" + queueNamePrefix + "', fifo=" + fifo + ", waitTime=" + waitTime
+        + ", namePrefix='" + namePrefix + "', fifo=" + fifo + ", waitTime=" + waitTime
         + ", visibilityTimeout=" + visibilityTimeout + ", maxDeliveries=" + maxDeliveries
         + ", batchLinger=" + batchLinger + ", consumerThreads=" + consumerThreads + "]";
   }
@@ -247,12 +247,12 @@ public final class SqsTransportSettings {
     private Region region;
     private AwsCredentialsProvider credentialsProvider;
     private URI endpointOverride;
-    private String queueNamePrefix = DEFAULT_QUEUE_NAME_PREFIX;
+    private String namePrefix = DEFAULT_NAME_PREFIX;
     private String deadLetterSuffix = DEFAULT_DEAD_LETTER_SUFFIX;
     private boolean fifo = DEFAULT_FIFO;
     private String orderingKeyHeader = DEFAULT_ORDERING_KEY_HEADER;
     private String defaultMessageGroupId = DEFAULT_MESSAGE_GROUP_ID;
-    private boolean createQueues = DEFAULT_CREATE_QUEUES;
+    private boolean createTopology = DEFAULT_CREATE_TOPOLOGY;
     private Duration waitTime = DEFAULT_WAIT_TIME;
     private Duration visibilityTimeout = DEFAULT_VISIBILITY_TIMEOUT;
     private Duration maxVisibilityExtension = DEFAULT_MAX_VISIBILITY_EXTENSION;
@@ -270,12 +270,12 @@ public final class SqsTransportSettings {
       region = s.region;
       credentialsProvider = s.credentialsProvider;
       endpointOverride = s.endpointOverride;
-      queueNamePrefix = s.queueNamePrefix;
+      namePrefix = s.namePrefix;
       deadLetterSuffix = s.deadLetterSuffix;
       fifo = s.fifo;
       orderingKeyHeader = s.orderingKeyHeader;
       defaultMessageGroupId = s.defaultMessageGroupId;
-      createQueues = s.createQueues;
+      createTopology = s.createTopology;
       waitTime = s.waitTime;
       visibilityTimeout = s.visibilityTimeout;
       maxVisibilityExtension = s.maxVisibilityExtension;
@@ -335,13 +335,13 @@ public final class SqsTransportSettings {
      * @return this builder
      * @throws IllegalArgumentException if the prefix has other characters or is longer than 60
      */
-    public Builder queueNamePrefix(String prefix) {
-      Require.nonNull(prefix, "queueNamePrefix");
+    public Builder namePrefix(String prefix) {
+      Require.nonNull(prefix, "namePrefix");
       if (!prefix.matches("[A-Za-z0-9_-]{0,60}")) {
-        throw new IllegalArgumentException("queueNamePrefix must be 0 to 60 of A-Z, a-z, 0-9, '-' and '_', "
+        throw new IllegalArgumentException("namePrefix must be 0 to 60 of A-Z, a-z, 0-9, '-' and '_', "
             + "but was '" + prefix + "'");
       }
-      this.queueNamePrefix = prefix;
+      this.namePrefix = prefix;
       return this;
     }
 
@@ -414,13 +414,13 @@ public final class SqsTransportSettings {
     /**
      * Chooses whether {@code declare} creates missing queues and sets their redrive policy, or only checks
      * that they exist (when the host manages the topology, for example with CloudFormation). Defaults to
-     * {@value SqsTransportSettings#DEFAULT_CREATE_QUEUES}.
+     * {@value SqsTransportSettings#DEFAULT_CREATE_TOPOLOGY}.
      *
-     * @param createQueues whether to create queues
+     * @param createTopology whether to create queues
      * @return this builder
      */
-    public Builder createQueues(boolean createQueues) {
-      this.createQueues = createQueues;
+    public Builder createTopology(boolean createTopology) {
+      this.createTopology = createTopology;
       return this;
     }
 
