@@ -5,9 +5,9 @@ import java.util.Objects;
 
 /**
  * Argument checks whose messages come from the same bounds the checks use, such as
- * {@code "prefetch must be between 1 and 65535, but was 0"}. {@link #nonNull} and {@link #between} have the
- * signatures and messages of core's and the SQS transport's {@code Require} (value first, name last); the other
- * checks are the ones only this transport needs, in the same shape.
+ * {@code "prefetch must be between 1 and 65535, but was 0"}. {@link #nonNull} and {@link #between} have
+ * the signatures and messages of core's and the SQS transport's {@code Require} (value first, name last);
+ * the other checks are the ones only this transport needs, in the same shape.
  */
 public final class Require {
   private Require() {}
