@@ -64,7 +64,8 @@ public final class InMemoryStatusStore implements StatusStore {
   /** The most entries one lock hold of {@link #purgeFinishedBefore} drops. */
   static final int PURGE_CHUNK = 1_000;
 
-  private static final StoreCapabilities CAPABILITIES = new StoreCapabilities(false, false, true);
+  private static final StoreCapabilities CAPABILITIES =
+      StoreCapabilities.builder().skipLocked(true).build();
   private static final List<Status> TERMINAL =
       Arrays.stream(Status.values()).filter(Status::isTerminal).toList();
   private static final Comparator<Entry> BY_CREATION =

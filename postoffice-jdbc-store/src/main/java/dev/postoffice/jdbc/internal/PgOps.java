@@ -301,9 +301,7 @@ final class PgOps {
         ps.setArray(1, c.createArrayOf("varchar", old.toArray(new String[0])));
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            String dup = rs.getString(2);
-            known.put(rs.getString(1),
-                new IntakeResult(EntryId.of(rs.getString(1)), dup == null ? null : EntryId.of(dup)));
+            known.put(rs.getString(1), IntakeOps.storedResult(rs));
           }
         }
       }
@@ -311,7 +309,7 @@ final class PgOps {
     List<IntakeResult> results = new ArrayList<>(entries.size());
     for (NewEntry e : entries) {
       IntakeResult r = known.get(e.id().value());
-      results.add(r != null ? r : new IntakeResult(e.id(), null));
+      results.add(r != null ? r : IntakeResult.stored(e.id()));
     }
     return results;
   }
