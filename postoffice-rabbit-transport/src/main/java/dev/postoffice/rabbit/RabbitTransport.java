@@ -113,7 +113,12 @@ public final class RabbitTransport implements Transport {
    */
   @Override
   public TransportCapabilities capabilities() {
-    return new TransportCapabilities(true, true, true, settings.maxMessageBytes());
+    return TransportCapabilities.builder()
+        .durable(true)
+        .confirmsPublishes(true)
+        .deliveryCount(true)
+        .maxMessageBytes(settings.maxMessageBytes())
+        .build();
   }
 
   /**

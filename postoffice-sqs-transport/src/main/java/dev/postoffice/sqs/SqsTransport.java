@@ -126,7 +126,12 @@ public final class SqsTransport implements Transport {
    */
   @Override
   public TransportCapabilities capabilities() {
-    return new TransportCapabilities(true, true, true, settings.maxMessageBytes());
+    return TransportCapabilities.builder()
+        .durable(true)
+        .confirmsPublishes(true)
+        .deliveryCount(true)
+        .maxMessageBytes(settings.maxMessageBytes())
+        .build();
   }
 
   /** Creates the queue and its dead-letter queue (or checks they exist); see the class description. */

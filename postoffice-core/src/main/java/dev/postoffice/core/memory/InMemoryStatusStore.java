@@ -1,5 +1,6 @@
 package dev.postoffice.core.memory;
 
+import dev.postoffice.IllegalStatusTransitionException;
 import dev.postoffice.NoSuchEntryException;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
@@ -64,7 +65,8 @@ public final class InMemoryStatusStore implements StatusStore {
   /** The most entries one lock hold of {@link #purgeFinishedBefore} drops. */
   static final int PURGE_CHUNK = 1_000;
 
-  private static final StoreCapabilities CAPABILITIES = new StoreCapabilities(false, false, true);
+  private static final StoreCapabilities CAPABILITIES =
+      StoreCapabilities.builder().skipLocked(true).build();
   private static final List<Status> TERMINAL =
       Arrays.stream(Status.values()).filter(Status::isTerminal).toList();
   private static final Comparator<Entry> BY_CREATION =
@@ -305,7 +307,7 @@ public final class InMemoryStatusStore implements StatusStore {
         Check.notNull(c, "completions[i]");
         StoredEntry rec = byId.get(c.entryId());
         if (holds(rec, c)) {
-          Status.checkMove(c.entryId(), rec.entry.status(), c.newStatus());
+          IllegalStatusTransitionException.check(c.entryId(), rec.entry.status(), c.newStatus());
           recs[i] = rec;
         }
       }
@@ -359,7 +361,7 @@ public final class InMemoryStatusStore implements StatusStore {
       if (!from.contains(e.status())) {
         return Optional.empty();
       }
-      Status.checkMove(id, e.status(), to);
+      IllegalStatusTransitionException.check(id, e.status(), to);
       Entry changed = new Entry(e.id(), e.route(), e.direction(), e.layer(), to, e.payload(), e.headers(),
           e.sourceId(), e.traceId(), e.dedupKey(), e.attempts(), null, lastError(e, to, detail), e.generation(),
           e.producedBy(), null, e.createdAt(), now);
@@ -416,7 +418,7 @@ public final class InMemoryStatusStore implements StatusStore {
     try {
       StoredEntry rec = existing(id);
       Entry e = rec.entry;
-      Status.checkMove(id, e.status(), Status.JUST_IN);
+      IllegalStatusTransitionException.check(id, e.status(), Status.JUST_IN);
       Entry replayed = e.toBuilder()
           .status(Status.JUST_IN)
           .generation(e.generation() + 1)

@@ -75,7 +75,11 @@ public final class InMemoryTransport implements Transport {
   private InMemoryTransport(Builder b) {
     this.maxDeliveries = b.maxDeliveries;
     this.capacityPerDestination = b.capacityPerDestination;
-    this.capabilities = new TransportCapabilities(false, true, true, b.maxMessageBytes);
+    this.capabilities = TransportCapabilities.builder()
+        .confirmsPublishes(true)
+        .deliveryCount(true)
+        .maxMessageBytes(b.maxMessageBytes)
+        .build();
   }
 
   /**
