@@ -1,6 +1,7 @@
 package dev.postoffice.core.memory;
 
 import dev.postoffice.NoSuchEntryException;
+import dev.postoffice.core.internal.Require;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.HistoryRecord;
@@ -106,8 +107,8 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<IntakeResult> intake(List<NewEntry> entries, Instant now) {
-    Check.notNull(entries, "entries");
-    Check.notNull(now, "now");
+    Require.nonNull(entries, "entries");
+    Require.nonNull(now, "now");
     lock.lock();
     try {
       return doIntake(entries, now);
@@ -118,9 +119,9 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
-    Check.notNull(entries, "entries");
-    Check.notNull(cursor, "cursor");
-    Check.notNull(now, "now");
+    Require.nonNull(entries, "entries");
+    Require.nonNull(cursor, "cursor");
+    Require.nonNull(now, "now");
     lock.lock();
     try {
       CursorKey key = new CursorKey(cursor.route(), cursor.name());
@@ -144,7 +145,7 @@ public final class InMemoryStatusStore implements StatusStore {
       }
     }
     if (entries.size() == 1) {
-      return List.of(intakeOne(Check.notNull(entries.get(0), "entries[0]"), now));
+      return List.of(intakeOne(Require.nonNull(entries.get(0), "entries[0]"), now));
     }
     // Decide everything first, so that a bad argument leaves the store untouched: all or nothing.
     List<IntakeResult> results = new ArrayList<>(entries.size());
@@ -253,8 +254,8 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public Optional<String> cursor(RouteId route, String name) {
-    Check.notNull(route, "route");
-    Check.notNull(name, "name");
+    Require.nonNull(route, "route");
+    Require.nonNull(name, "name");
     lock.lock();
     try {
       return Optional.ofNullable(cursors.get(new CursorKey(route, name)));
@@ -265,7 +266,7 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<Entry> claim(ClaimRequest request) {
-    Check.notNull(request, "request");
+    Require.nonNull(request, "request");
     Instant now = request.now();
     Lease lease = new Lease(request.owner(), now.plus(request.leaseDuration()));
     lock.lock();
@@ -294,15 +295,15 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public CommitResult commit(List<Completion> completions, Instant now) {
-    Check.notNull(completions, "completions");
-    Check.notNull(now, "now");
+    Require.nonNull(completions, "completions");
+    Require.nonNull(now, "now");
     lock.lock();
     try {
       // Check every move before writing anything: an illegal one fails the whole call.
       StoredEntry[] recs = new StoredEntry[completions.size()];
       for (int i = 0; i < recs.length; i++) {
         Completion c = completions.get(i);
-        Check.notNull(c, "completions[i]");
+        Require.nonNull(c, "completions[i]");
         StoredEntry rec = byId.get(c.entryId());
         if (holds(rec, c)) {
           Status.checkMove(c.entryId(), rec.entry.status(), c.newStatus());
@@ -347,10 +348,10 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
-    Check.notNull(id, "id");
-    Check.notNull(from, "from");
-    Check.notNull(to, "to");
-    Check.notNull(now, "now");
+    Require.nonNull(id, "id");
+    Require.nonNull(from, "from");
+    Require.nonNull(to, "to");
+    Require.nonNull(now, "now");
     detail = StorableText.detail(detail); // the same text as every store keeps
     lock.lock();
     try {
@@ -374,17 +375,17 @@ public final class InMemoryStatusStore implements StatusStore {
   @Override
   public Set<EntryId> transitionAll(
       Collection<EntryId> ids, Set<Status> from, Status to, String detail, Instant now) {
-    Check.notNull(ids, "ids");
-    Check.notNull(from, "from");
-    Check.notNull(to, "to");
-    Check.notNull(now, "now");
+    Require.nonNull(ids, "ids");
+    Require.nonNull(from, "from");
+    Require.nonNull(to, "to");
+    Require.nonNull(now, "now");
     StatusStore.checkMovable(from, to);
     detail = StorableText.detail(detail);
     Set<EntryId> moved = new HashSet<>();
     lock.lock();
     try {
       for (EntryId id : ids) {
-        StoredEntry rec = byId.get(Check.notNull(id, "ids[]"));
+        StoredEntry rec = byId.get(Require.nonNull(id, "ids[]"));
         if (rec == null || !from.contains(rec.entry.status()) || moved.contains(id)) {
           continue;
         }
@@ -409,8 +410,8 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public Entry replay(EntryId id, String detail, Instant now) {
-    Check.notNull(id, "id");
-    Check.notNull(now, "now");
+    Require.nonNull(id, "id");
+    Require.nonNull(now, "now");
     detail = StorableText.detail(detail);
     lock.lock();
     try {
@@ -445,8 +446,8 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public int release(String owner, Instant now) {
-    Check.notNull(owner, "owner");
-    Check.notNull(now, "now");
+    Require.nonNull(owner, "owner");
+    Require.nonNull(now, "now");
     lock.lock();
     try {
       int released = 0;
@@ -504,7 +505,7 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public Optional<Entry> find(EntryId id) {
-    Check.notNull(id, "id");
+    Require.nonNull(id, "id");
     lock.lock();
     try {
       StoredEntry rec = byId.get(id);
@@ -516,7 +517,7 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<HistoryRecord> history(EntryId id) {
-    Check.notNull(id, "id");
+    Require.nonNull(id, "id");
     lock.lock();
     try {
       StoredEntry rec = byId.get(id);
@@ -528,7 +529,7 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<Entry> findByTrace(TraceId traceId) {
-    Check.notNull(traceId, "traceId");
+    Require.nonNull(traceId, "traceId");
     lock.lock();
     try {
       List<StoredEntry> found = new ArrayList<>();
@@ -543,7 +544,7 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<Entry> findBySource(EntryId sourceId) {
-    Check.notNull(sourceId, "sourceId");
+    Require.nonNull(sourceId, "sourceId");
     lock.lock();
     try {
       StoredEntry source = byId.get(sourceId);
@@ -576,7 +577,7 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<Entry> query(EntryQuery query) {
-    Check.notNull(query, "query");
+    Require.nonNull(query, "query");
     lock.lock();
     try {
       List<Entry> out = new ArrayList<>();
@@ -623,7 +624,7 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public long backlog(RouteId route) {
-    Check.notNull(route, "route");
+    Require.nonNull(route, "route");
     lock.lock();
     try {
       long n = 0;
@@ -653,7 +654,7 @@ public final class InMemoryStatusStore implements StatusStore {
    * @throws NullPointerException if cutoff is null
    */
   public int purgeFinishedBefore(Instant cutoff) {
-    Check.notNull(cutoff, "cutoff");
+    Require.nonNull(cutoff, "cutoff");
     int dropped = 0;
     while (true) {
       int chunk;
