@@ -71,6 +71,8 @@ public final class InMemoryStatusStore implements StatusStore {
   private record CursorKey(RouteId route, String name) {}
 
   private final ReentrantLock lock = new ReentrantLock();
+  // The entries and every index over them, which EntryIndex keeps consistent; this class holds the lock and
+  // applies the contract's rules (arguments, lookups, transitions, history).
   private final EntryIndex entries = new EntryIndex();
   private final Map<CursorKey, String> cursors = new HashMap<>();
 
