@@ -133,10 +133,12 @@ public final class InMemoryStatusStore implements StatusStore {
       }
     }
     for (int i = 0; i < batch.size(); i++) {
-      Require.nonNull(batch.get(i), "entries[" + i + "]");
+      if (batch.get(i) == null) { // not Require.nonNull: that would build the name of every element
+        throw new NullPointerException("entries[" + i + "] cannot be null");
+      }
     }
     if (batch.size() == 1) {
-      return List.of(intakeOne(batch.get(0), now));
+      return List.of(intakeOne(batch.get(0), now)); // the common case: one message per call
     }
     List<IntakeResult> results = new ArrayList<>(batch.size());
     for (NewEntry n : batch) {
@@ -215,10 +217,9 @@ public final class InMemoryStatusStore implements StatusStore {
           refused.add(c.entryId());
           continue;
         }
-        Status from = rec.entry.status();
-        entries.changed(rec, EntrySnapshots.moved(rec.entry, c.newStatus(), c.nextAttemptAt(), c.lastError(), now),
-            now);
-        rec.recordChange(from, c.newStatus(), now, c.detail());
+        Entry e = rec.entry;
+        entries.changed(rec, EntrySnapshots.moved(e, c.newStatus(), c.nextAttemptAt(), c.lastError(), now), now);
+        rec.recordChange(e.status(), c.newStatus(), now, c.detail());
         for (NewEntry output : c.outputs()) {
           storeOutput(output, rec, now);
         }
