@@ -40,7 +40,7 @@ public abstract class CursorsContract extends StoreContractGroup {
     NewEntry n = root();
     List<IntakeResult> results =
         store.intake(List.of(n), new CursorUpdate(route, "default", null, "page-2"), now());
-    assertThat(results).containsExactly(new IntakeResult(n.id(), null));
+    assertThat(results).containsExactly(IntakeResult.stored(n.id()));
     assertThat(store.cursor(route, "default")).contains("page-2");
     assertThat(get(n.id()).status()).isEqualTo(Status.JUST_IN);
   }
@@ -104,6 +104,6 @@ public abstract class CursorsContract extends StoreContractGroup {
     NewEntry second = withDedup(root(), "k");
     List<IntakeResult> results =
         store.intake(List.of(second), new CursorUpdate(route, "default", null, "x"), now());
-    assertThat(results).containsExactly(new IntakeResult(second.id(), first.id()));
+    assertThat(results).containsExactly(IntakeResult.duplicate(second.id(), first.id()));
   }
 }

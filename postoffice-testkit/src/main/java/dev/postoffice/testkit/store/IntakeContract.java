@@ -41,7 +41,7 @@ public abstract class IntakeContract extends StoreContractGroup {
     NewEntry n = root();
     List<IntakeResult> results = intake(n);
 
-    assertThat(results).containsExactly(new IntakeResult(n.id(), null));
+    assertThat(results).containsExactly(IntakeResult.stored(n.id()));
     Entry e = get(n.id());
     assertThat(e.status()).isEqualTo(Status.JUST_IN);
     assertThat(e.attempts()).isZero();
@@ -75,7 +75,7 @@ public abstract class IntakeContract extends StoreContractGroup {
     tick();
     List<IntakeResult> results = intake(second);
 
-    assertThat(results).containsExactly(new IntakeResult(second.id(), first.id()));
+    assertThat(results).containsExactly(IntakeResult.duplicate(second.id(), first.id()));
     assertThat(results.get(0).isDuplicate()).isTrue();
     assertThat(get(second.id()).status()).isEqualTo(Status.DUPLICATE);
     assertThat(get(first.id()).status()).isEqualTo(Status.JUST_IN);
@@ -93,8 +93,8 @@ public abstract class IntakeContract extends StoreContractGroup {
     NewEntry second = withDedup(root(), "k");
     List<IntakeResult> results = intake(first, second);
 
-    assertThat(results).containsExactly(new IntakeResult(first.id(), null),
-        new IntakeResult(second.id(), first.id()));
+    assertThat(results).containsExactly(IntakeResult.stored(first.id()),
+        IntakeResult.duplicate(second.id(), first.id()));
     assertThat(get(second.id()).status()).isEqualTo(Status.DUPLICATE);
   }
 
@@ -103,7 +103,7 @@ public abstract class IntakeContract extends StoreContractGroup {
   void dedupPerRoute() {
     intake(withDedup(root(route, Layer.L1), "same"));
     NewEntry other = withDedup(root(otherRoute, Layer.L1), "same");
-    assertThat(intake(other)).containsExactly(new IntakeResult(other.id(), null));
+    assertThat(intake(other)).containsExactly(IntakeResult.stored(other.id()));
     assertThat(get(other.id()).status()).isEqualTo(Status.JUST_IN);
   }
 
@@ -134,7 +134,7 @@ public abstract class IntakeContract extends StoreContractGroup {
     NewEntry again = new NewEntry(n.id(), route, Direction.UPSTREAM, Layer.L1, Payload.json("{\"other\":1}"),
         Map.of(), null, TraceId.random(), null, null, null);
 
-    assertThat(intake(again)).containsExactly(new IntakeResult(n.id(), null));
+    assertThat(intake(again)).containsExactly(IntakeResult.stored(n.id()));
     assertThat(get(n.id())).isEqualTo(before);
     assertThat(history(n.id())).hasSize(1);
   }
@@ -145,7 +145,7 @@ public abstract class IntakeContract extends StoreContractGroup {
     NewEntry first = withDedup(root(), "k");
     NewEntry second = withDedup(root(), "k");
     intake(first, second);
-    assertThat(intake(second)).containsExactly(new IntakeResult(second.id(), first.id()));
+    assertThat(intake(second)).containsExactly(IntakeResult.duplicate(second.id(), first.id()));
     assertThat(history(second.id())).hasSize(1);
   }
 
@@ -154,7 +154,7 @@ public abstract class IntakeContract extends StoreContractGroup {
   void sameIdTwiceInOneCall() {
     NewEntry n = root();
     List<IntakeResult> results = intake(n, n);
-    assertThat(results).containsExactly(new IntakeResult(n.id(), null), new IntakeResult(n.id(), null));
+    assertThat(results).containsExactly(IntakeResult.stored(n.id()), IntakeResult.stored(n.id()));
     assertThat(history(n.id())).hasSize(1);
     assertThat(claim(10)).extracting(Entry::id).containsExactly(n.id());
   }
