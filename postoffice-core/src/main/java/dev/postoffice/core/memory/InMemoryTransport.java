@@ -1,5 +1,6 @@
 package dev.postoffice.core.memory;
 
+import dev.postoffice.core.internal.Require;
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.MessageHandler;
@@ -116,7 +117,7 @@ public final class InMemoryTransport implements Transport {
 
   @Override
   public void declare(String destination) {
-    Check.notNull(destination, "destination");
+    Require.nonNull(destination, "destination");
     lock.lock();
     try {
       ensureOpen();
@@ -129,7 +130,7 @@ public final class InMemoryTransport implements Transport {
 
   @Override
   public String deadLetterDestination(String destination) {
-    return Check.notNull(destination, "destination") + DEAD_LETTER_SUFFIX;
+    return Require.nonNull(destination, "destination") + DEAD_LETTER_SUFFIX;
   }
 
   /**
@@ -140,8 +141,8 @@ public final class InMemoryTransport implements Transport {
    */
   @Override
   public CompletableFuture<Void> publish(String destination, OutboundMessage message) {
-    Check.notNull(destination, "destination");
-    Check.notNull(message, "message");
+    Require.nonNull(destination, "destination");
+    Require.nonNull(message, "message");
     if (message.body().length > capabilities.maxMessageBytes()) {
       // Rejected, not retried: the message will never fit (the Transport contract).
       return CompletableFuture.failedFuture(new RejectedInputException("message " + message.messageId()
@@ -175,8 +176,8 @@ public final class InMemoryTransport implements Transport {
 
   @Override
   public List<CompletableFuture<Void>> publishAll(String destination, List<OutboundMessage> messages) {
-    Check.notNull(destination, "destination");
-    Check.notNull(messages, "messages");
+    Require.nonNull(destination, "destination");
+    Require.nonNull(messages, "messages");
     List<CompletableFuture<Void>> futures = new ArrayList<>(messages.size());
     lock.lock();
     try {
@@ -192,8 +193,8 @@ public final class InMemoryTransport implements Transport {
 
   @Override
   public Subscription subscribe(String destination, MessageHandler handler) {
-    Check.notNull(destination, "destination");
-    Check.notNull(handler, "handler");
+    Require.nonNull(destination, "destination");
+    Require.nonNull(handler, "handler");
     MemorySubscription subscription;
     lock.lock();
     try {
@@ -236,7 +237,7 @@ public final class InMemoryTransport implements Transport {
    * @throws InterruptedException if the waiting thread is interrupted
    */
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
-    long nanos = Check.notNull(timeout, "timeout").toNanos();
+    long nanos = Require.nonNull(timeout, "timeout").toNanos();
     lock.lock();
     try {
       while (!idle()) {
@@ -258,7 +259,7 @@ public final class InMemoryTransport implements Transport {
    * @return the number waiting; 0 for an undeclared destination
    */
   public int queued(String destination) {
-    Check.notNull(destination, "destination");
+    Require.nonNull(destination, "destination");
     lock.lock();
     try {
       MemoryQueue q = queues.get(destination);
@@ -439,7 +440,7 @@ public final class InMemoryTransport implements Transport {
      * @throws IllegalArgumentException if value is below 1
      */
     public Builder maxDeliveries(int value) {
-      maxDeliveries = Check.atLeast(value, 1, "maxDeliveries");
+      maxDeliveries = Require.atLeast(value, 1, "maxDeliveries");
       return this;
     }
 
@@ -452,7 +453,7 @@ public final class InMemoryTransport implements Transport {
      * @throws IllegalArgumentException if value is below 1
      */
     public Builder capacityPerDestination(int value) {
-      capacityPerDestination = Check.atLeast(value, 1, "capacityPerDestination");
+      capacityPerDestination = Require.atLeast(value, 1, "capacityPerDestination");
       return this;
     }
 
@@ -464,7 +465,7 @@ public final class InMemoryTransport implements Transport {
      * @throws IllegalArgumentException if value is below 1
      */
     public Builder maxMessageBytes(int value) {
-      maxMessageBytes = Check.atLeast(value, 1, "maxMessageBytes");
+      maxMessageBytes = Require.atLeast(value, 1, "maxMessageBytes");
       return this;
     }
 
