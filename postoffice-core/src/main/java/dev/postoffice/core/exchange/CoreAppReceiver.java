@@ -2,11 +2,10 @@ package dev.postoffice.core.exchange;
 
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.StoreUnavailableException;
-import dev.postoffice.core.PipelineBuilder;
 import dev.postoffice.core.codec.JacksonCodec;
-import dev.postoffice.core.internal.AckMessages;
 import dev.postoffice.core.internal.Require;
 import dev.postoffice.model.Payload;
+import dev.postoffice.spi.AckMessages;
 import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Codec;
 import dev.postoffice.spi.Disposition;
@@ -496,7 +495,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     private final Class<T> type;
     private String source;
     private String name;
-    private String ackDestination = PipelineBuilder.DEFAULT_ACK_DESTINATION;
+    private String ackDestination = AckMessages.DEFAULT_DESTINATION;
     private CoreMessageHandler<? super T> handler;
     private TransactionalMessageHandler<? super T, Object> transactional;
     private Codec codec = JacksonCodec.create();
@@ -522,7 +521,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
 
     /**
-     * @param value where acknowledgements go; default {@value PipelineBuilder#DEFAULT_ACK_DESTINATION}
+     * @param value where acknowledgements go; default {@value AckMessages#DEFAULT_DESTINATION}
      * @return this builder
      */
     public Builder<T> ackDestination(String value) {

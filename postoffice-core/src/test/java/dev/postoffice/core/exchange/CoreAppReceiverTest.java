@@ -9,10 +9,10 @@ import ch.qos.logback.core.read.ListAppender;
 
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.StoreUnavailableException;
-import dev.postoffice.core.internal.AckMessages;
 import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.model.EntryId;
+import dev.postoffice.spi.AckMessages;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.OutboundMessage;
