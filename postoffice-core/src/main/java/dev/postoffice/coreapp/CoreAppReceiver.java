@@ -1,9 +1,9 @@
-package dev.postoffice.core.exchange;
+package dev.postoffice.coreapp;
 
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.codec.JacksonCodec;
-import dev.postoffice.core.internal.Require;
+import dev.postoffice.coreapp.internal.Require;
 import dev.postoffice.model.Payload;
 import dev.postoffice.spi.AckMessages;
 import dev.postoffice.spi.BatchMessageHandler;
