@@ -1,36 +1,20 @@
 package dev.postoffice.coreapp;
 
-import dev.postoffice.RejectedInputException;
-import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.coreapp.internal.BatchReceiver;
+import dev.postoffice.coreapp.internal.ReceiverConfig;
 import dev.postoffice.coreapp.internal.Require;
-import dev.postoffice.model.Payload;
 import dev.postoffice.spi.AckMessages;
 import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Codec;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
-import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.ReceiptLog;
 import dev.postoffice.spi.Subscription;
 import dev.postoffice.spi.Transport;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Core App's side of layer 4 upstream, embedded in the core: consumes a queue PostOffice publishes to,
@@ -69,8 +53,6 @@ import org.slf4j.LoggerFactory;
  * @param <T> the core message type
  */
 public final class CoreAppReceiver<T> implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(CoreAppReceiver.class);
-
   /** How long sending an acknowledgement waits for the broker, unless set. */
   public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -80,39 +62,19 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   /** The longest pause between two tries of an unreachable receipt log. */
   public static final Duration MAX_HOLD_PAUSE = Duration.ofSeconds(5);
 
-  /** How the dead letters of messages the Core App refused begin (and the entry's last error in PostOffice). */
-  private static final String REFUSED = "rejected by the Core App: ";
-
   private final Transport transport;
-  private final ReceiptLog receipts;
-  private final Class<T> type;
   private final String source;
   private final String name;
   private final String ackDestination;
-  private final CoreMessageHandler<? super T> handler;
-  /** Set instead of {@link #handler} when the handler runs in the receipt log's transaction. */
-  private final TransactionalMessageHandler<? super T, Object> transactional;
-  private final Codec codec;
-  private final Clock clock;
-  private final Duration ackTimeout;
-  private final ConcurrentHashMap<String, CountDownLatch> inFlight = new ConcurrentHashMap<>();
-  /** Holds deliveries while the receipt log is unreachable. */
-  private final ReceiptLogHold hold;
+  private final BatchReceiver<T> batches;
   private Subscription subscription;
 
-  private CoreAppReceiver(Builder<T> b) {
-    this.transport = b.transport;
-    this.receipts = b.receipts;
-    this.type = b.type;
-    this.source = b.source;
-    this.name = b.name == null ? b.source : b.name;
-    this.ackDestination = b.ackDestination;
-    this.handler = b.handler;
-    this.transactional = b.transactional;
-    this.codec = b.codec;
-    this.clock = b.clock;
-    this.ackTimeout = b.ackTimeout;
-    this.hold = new ReceiptLogHold(this.name, FIRST_HOLD_PAUSE, MAX_HOLD_PAUSE);
+  private CoreAppReceiver(ReceiverConfig<T> config) {
+    this.transport = config.transport();
+    this.source = config.source();
+    this.name = config.name();
+    this.ackDestination = config.ackDestination();
+    this.batches = BatchReceiver.create(config);
   }
 
   /**
@@ -139,7 +101,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
     transport.declare(source);
     transport.declare(ackDestination);
-    hold.open();
+    batches.open();
     subscription = transport.subscribe(source, (BatchMessageHandler) this::receiveAll);
     return this;
   }
@@ -150,7 +112,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    hold.close();
+    batches.close();
     if (subscription != null) {
       subscription.close();
       subscription = null;
@@ -167,321 +129,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
    * acknowledgement message names them all (one publish and one confirmation instead of one per message).
    */
   List<Disposition> receiveAll(List<InboundMessage> messages) {
-    Disposition[] out = new Disposition[messages.size()];
-    boolean[] acknowledge = new boolean[messages.size()];
-    // A broker may hand a message to this receiver again while its first delivery is still being handled (an
-    // expired SQS visibility timeout, a redelivery after a dropped connection). Each message's gate is owned
-    // by one thread at a time: the messages whose gates this thread takes are handled together; a message
-    // whose gate another thread holds (or a repeat within this batch) waits for it afterwards, alone, and then
-    // finds it in the log, so the core's handler never runs twice at once.
-    Map<String, CountDownLatch> owned = new HashMap<>();
-    List<Integer> mine = new ArrayList<>(messages.size());
-    List<Integer> contended = new ArrayList<>(0);
-    for (int i = 0; i < messages.size(); i++) {
-      String id = messages.get(i).messageId();
-      CountDownLatch gate = new CountDownLatch(1);
-      if (!owned.containsKey(id) && inFlight.putIfAbsent(id, gate) == null) {
-        owned.put(id, gate);
-        mine.add(i);
-      } else {
-        contended.add(i);
-      }
-    }
-    try {
-      handleTogether(messages, mine, out, acknowledge);
-    } finally {
-      // Released before the acknowledgements are sent: sending one twice is harmless.
-      owned.forEach((id, gate) -> {
-        inFlight.remove(id, gate);
-        gate.countDown();
-      });
-    }
-    for (int i : contended) {
-      out[i] = handleOnce(messages.get(i));
-      acknowledge[i] = out[i] == null;
-    }
-    List<Integer> toAcknowledge = new ArrayList<>(messages.size());
-    List<Integer> refused = new ArrayList<>(0);
-    for (int i = 0; i < acknowledge.length; i++) {
-      if (acknowledge[i]) {
-        toAcknowledge.add(i);
-      } else if (out[i].kind() == Disposition.Kind.DEAD_LETTER) {
-        refused.add(i);
-      }
-    }
-    if (!refused.isEmpty()) {
-      tellRefused(messages, refused, out);
-    }
-    if (!toAcknowledge.isEmpty()) {
-      // One acknowledgement message per batch (up to AckMessages.MAX_IDS ids): one publish and one broker
-      // round trip for all of them. Each message is settled by the confirmation of the one that names it.
-      List<List<Integer>> chunks = new ArrayList<>();
-      for (int from = 0; from < toAcknowledge.size(); from += AckMessages.MAX_IDS) {
-        chunks.add(toAcknowledge.subList(from, Math.min(toAcknowledge.size(), from + AckMessages.MAX_IDS)));
-      }
-      List<OutboundMessage> acks = new ArrayList<>(chunks.size());
-      for (List<Integer> chunk : chunks) {
-        acks.add(AckMessages.forAll(chunk.stream().map(messages::get).toList()));
-      }
-      List<CompletableFuture<Void>> confirmed = transport.publishAll(ackDestination, acks);
-      long deadline = System.nanoTime() + ackTimeout.toNanos();
-      for (int c = 0; c < chunks.size(); c++) {
-        Disposition settled = awaitConfirm(confirmed.get(c), deadline);
-        chunks.get(c).forEach(i -> out[i] = settled);
-      }
-    }
-    return Arrays.asList(out);
-  }
-
-  /**
-   * Sends PostOffice a negative acknowledgement for each message the Core App refused for good (undecodable,
-   * or its handler threw {@link RejectedInputException}), so the entry ends Rejected with the reason instead of
-   * being published again. The message is dead-lettered once PostOffice has the answer; if the broker does not
-   * confirm it, the message is delivered again (and refused again).
-   */
-  private void tellRefused(List<InboundMessage> messages, List<Integer> refused, Disposition[] out) {
-    List<OutboundMessage> nacks = new ArrayList<>(refused.size());
-    for (int i : refused) {
-      // The reason without the prefix: PostOffice's side adds it to the entry's last error.
-      nacks.add(AckMessages.rejection(messages.get(i), out[i].reason().substring(REFUSED.length())));
-    }
-    List<CompletableFuture<Void>> confirmed = transport.publishAll(ackDestination, nacks);
-    long deadline = System.nanoTime() + ackTimeout.toNanos();
-    for (int r = 0; r < refused.size(); r++) {
-      int i = refused.get(r);
-      Disposition settled = awaitConfirm(confirmed.get(r), deadline);
-      if (settled.kind() == Disposition.Kind.ACK) {
-        log.warn("receiver {}: message {} dead-lettered (PostOffice told): {}", name,
-            messages.get(i).messageId(), out[i].reason());
-      } else {
-        log.warn("receiver {}: could not tell PostOffice that message {} is refused ({}); it will be delivered"
-            + " again", name, messages.get(i).messageId(), settled.reason());
-        out[i] = settled;
-      }
-    }
-  }
-
-  /**
-   * Handles the messages at {@code indexes}, whose gates this thread holds: one read of the receipt log, the
-   * handler for each not handled before, one mark for those it handled. Sets {@code acknowledge[i]} for the
-   * messages handled (now or before), else {@code out[i]}.
-   */
-  private void handleTogether(List<InboundMessage> messages, List<Integer> indexes, Disposition[] out,
-      boolean[] acknowledge) {
-    if (indexes.isEmpty()) {
-      return;
-    }
-    List<String> ids = new ArrayList<>(indexes.size());
-    indexes.forEach(i -> ids.add(messages.get(i).messageId()));
-    Set<String> handledBefore = hold.call("reading", ids, () -> receipts.handledAmong(name, ids));
-    List<String> handledNow = new ArrayList<>(indexes.size());
-    Throwable escaping = null;
-    try {
-      for (int i : indexes) {
-        InboundMessage message = messages.get(i);
-        if (handledBefore.contains(message.messageId())) {
-          log.debug("receiver {}: message {} already handled; acknowledging again", name, message.messageId());
-          acknowledge[i] = true;
-          continue;
-        }
-        Disposition failed = runHandler(message);
-        if (failed == null) {
-          if (transactional == null) {
-            handledNow.add(message.messageId()); // the transactional handler's commit marked it already
-          }
-          acknowledge[i] = true;
-        } else {
-          out[i] = failed;
-        }
-      }
-    } catch (Throwable e) {
-      escaping = e;
-      throw e;
-    } finally {
-      // A message handled is marked handled whatever ends the batch (a VirtualMachineError out of a later
-      // handler): otherwise its handler would run again on redelivery.
-      try {
-        mark(handledNow);
-      } catch (RuntimeException e) {
-        if (escaping == null) {
-          throw e;
-        }
-        escaping.addSuppressed(e);
-      }
-    }
-  }
-
-  /**
-   * Marks handled messages in the log, together. If that fails, one by one: a failure then costs a second run
-   * of the handler (on redelivery) for the messages whose own mark failed, not for the whole batch.
-   */
-  private void mark(List<String> ids) {
-    if (ids.isEmpty()) {
-      return;
-    }
-    Instant now = clock.instant();
-    try {
-      hold.call("marking", ids, () -> {
-        receipts.markAllHandled(name, ids, now);
-        return null;
-      });
-    } catch (StoreUnavailableException e) {
-      throw e; // closing while the log is unreachable: nothing else will reach it either
-    } catch (RuntimeException e) {
-      log.warn("receiver {}: marking {} messages handled together failed, marking them one by one: {}", name,
-          ids.size(), e.toString());
-      for (String id : ids) {
-        hold.call("marking", List.of(id), () -> {
-          receipts.markHandled(name, id, now);
-          return null;
-        });
-      }
-    }
-  }
-
-  /**
-   * Handles one message on its own once no other thread is handling it. Returns null when the message is
-   * handled (now or before) and needs its acknowledgement sent, else the disposition to settle it with.
-   */
-  private Disposition handleOnce(InboundMessage message) {
-    String id = message.messageId();
-    boolean interrupted = false;
-    try {
-      while (true) {
-        CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch other = inFlight.putIfAbsent(id, gate);
-        if (other == null) {
-          try {
-            return handleAlone(message);
-          } finally {
-            inFlight.remove(id, gate);
-            gate.countDown();
-          }
-        }
-        try {
-          other.await();
-        } catch (InterruptedException e) {
-          interrupted = true; // finish this message first: its delivery is already ours
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private Disposition handleAlone(InboundMessage message) {
-    String id = message.messageId();
-    if (hold.call("reading", List.of(id), () -> receipts.isHandled(name, id))) {
-      log.debug("receiver {}: message {} already handled; acknowledging again", name, id);
-      return null;
-    }
-    Disposition failed = runHandler(message);
-    if (failed == null && transactional == null) {
-      Instant now = clock.instant();
-      hold.call("marking", List.of(id), () -> {
-        receipts.markHandled(name, id, now);
-        return null;
-      });
-    }
-    return failed;
-  }
-
-  /** Decodes a message and runs the core's handler: null if it handled the message, else the disposition. */
-  private Disposition runHandler(InboundMessage message) {
-    String id = message.messageId();
-    T value;
-    try {
-      // Only read, and only during this call: no copy of the body.
-      value = codec.decode(Payload.wrap(message.body(), message.contentType()), type);
-    } catch (RejectedInputException e) {
-      return Disposition.deadLetter(REFUSED + "undecodable: " + e.getMessage());
-    }
-    CoreMessageContext context = new CoreMessageContext(id, message.headers().get(Transport.HEADER_TRACE_ID),
-        message.headers().get(Transport.HEADER_ROUTE), message.headers());
-    if (transactional != null) {
-      return runInTransaction(id, value, context);
-    }
-    try {
-      handler.handle(value, context);
-    } catch (Exception | Error e) {
-      return failure(id, e);
-    }
-    return null;
-  }
-
-  /**
-   * Runs the transactional handler through {@link ReceiptLog#handleOnce}: claim, handler and mark in one
-   * transaction of the log. Null if the message is handled (now, or before by another receiver).
-   */
-  private Disposition runInTransaction(String id, T value, CoreMessageContext context) {
-    Instant now = clock.instant();
-    try {
-      // An unreachable log is held and asked again like any other call; the handler's own failures are not.
-      hold.call("handling", List.of(id), () -> {
-        try {
-          return receipts.handleOnce(name, id, now, transaction -> {
-            try {
-              transactional.handle(value, context, transaction);
-            } catch (Exception | Error e) {
-              throw new HandlerFailed(e);
-            }
-          });
-        } catch (RuntimeException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new HandlerFailed(e); // a checked exception can only come from the work
-        }
-      });
-    } catch (HandlerFailed e) {
-      return failure(id, e.getCause());
-    }
-    return null;
-  }
-
-  /** Carries the handler's own failure through the receipt log's transaction, apart from the log's. */
-  private static final class HandlerFailed extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    HandlerFailed(Throwable cause) {
-      super(cause);
-    }
-  }
-
-  /** What a handler's failure makes of its message. */
-  private Disposition failure(String id, Throwable e) {
-    if (e instanceof RejectedInputException) {
-      return Disposition.deadLetter(REFUSED + e.getMessage());
-    }
-    if (e instanceof VirtualMachineError vm) {
-      // Out of memory or stack: this thread cannot be trusted to go on. The messages handled so far are
-      // marked on the way out (handleTogether), the transport settles the rest.
-      log.error("receiver {}: handler threw {} on message {}; giving the batch back", name, e.toString(), id, e);
-      throw vm;
-    }
-    if (e instanceof Error) {
-      // An Error from the core's code (an AssertionError, a missing class) fails this message only: the
-      // others of its batch stay handled and marked, and this one is delivered again.
-      log.error("receiver {}: handler threw {} on message {}; it will be delivered again", name, e.toString(),
-          id, e);
-      return Disposition.requeue("handler threw " + e);
-    }
-    log.warn("receiver {}: handler failed on message {}; it will be delivered again", name, id, e);
-    return Disposition.requeue("handler failed: " + e);
-  }
-
-  private static Disposition awaitConfirm(CompletableFuture<Void> confirmed, long deadline) {
-    try {
-      confirmed.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      return Disposition.ack();
-    } catch (ExecutionException | TimeoutException e) {
-      // Handled but not acknowledged: deliver again; the receipt log skips the handler next time.
-      return Disposition.requeue("acknowledgement not confirmed: " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Disposition.requeue("interrupted while acknowledging");
-    }
+    return batches.receiveAll(messages);
   }
 
   /**
@@ -600,7 +248,9 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       if (transactional == null) {
         Require.nonNull(handler, "handler");
       }
-      return new CoreAppReceiver<>(this);
+      return new CoreAppReceiver<>(new ReceiverConfig<>(transport, receipts, type, source,
+          name == null ? source : name, ackDestination, handler, transactional, codec, clock, ackTimeout,
+          FIRST_HOLD_PAUSE, MAX_HOLD_PAUSE));
     }
   }
 }
