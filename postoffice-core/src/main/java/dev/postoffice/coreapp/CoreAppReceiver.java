@@ -24,7 +24,7 @@ import java.util.List;
  * A message already handled is acknowledged as a success again, never retried into a dead letter. Messages the
  * transport delivers together are read from the log with one call, handled one by one, marked with one call
  * (so a crash between a handler and the mark can make the handler run again for the messages of that batch),
- * then one acknowledgement message naming them all is published and awaited (its format: docs/concepts.md).
+ * then one acknowledgement message naming them all is published and awaited (its format: {@link AckMessages}).
  *
  * <p>While the receipt log is unreachable ({@link dev.postoffice.StoreUnavailableException}), the receiver
  * holds the delivery and asks again after pauses of {@link #FIRST_HOLD_PAUSE} doubling up to
