@@ -11,7 +11,7 @@ import dev.postoffice.Dispatcher;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RouteSettings;
-import dev.postoffice.core.exchange.CoreAppSender;
+import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Layer;

@@ -11,7 +11,7 @@ import dev.postoffice.core.PipelineBuilder;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RetrySettings;
 import dev.postoffice.core.RouteSettings;
-import dev.postoffice.core.exchange.CoreAppReceiver;
+import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Layer;

@@ -1,36 +1,49 @@
-package dev.postoffice.core.internal;
+package dev.postoffice.spi;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Payload;
-import dev.postoffice.spi.InboundMessage;
-import dev.postoffice.spi.OutboundMessage;
-import dev.postoffice.spi.Transport;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The Core App's acknowledgement messages, written by the receiver and read by PostOffice. One message
- * acknowledges one message id ({@link Transport#HEADER_ACK_FOR}) or several
- * ({@link Transport#HEADER_ACK_COUNT}, the ids in the body as {@code {"ackFor":[...]}}). The receiver sends the
- * acknowledgements of a delivery batch as one message: one publish, one broker delivery and one broker ack for
- * the batch instead of one each (on RabbitMQ, about a fifth less broker CPU in the round trip).
+ * The acknowledgement messages: the contract between the Core App's receiver, which writes them, and
+ * PostOffice, which reads them from its ack queue ({@value #DEFAULT_DESTINATION} unless both sides are told
+ * otherwise). Both sides use this class, so the format has one definition.
  *
- * <p>A negative acknowledgement ({@link #rejection}) says the Core App refused a message for good: its id in
- * {@link #HEADER_NACK_FOR}, the body {@code {"nackFor":"<id>","reason":"<why>"}}. It carries neither of the
- * positive headers, so a PostOffice that does not know it dead-letters it as malformed and republishes the
- * entry later (upgrade PostOffice before the Core App receivers).
+ * <p><b>Positive, one message:</b> header {@link Transport#HEADER_ACK_FOR} = the message id it acknowledges
+ * (the entry id), with the {@link Transport#HEADER_TRACE_ID} and {@link Transport#HEADER_ROUTE} of that
+ * message; body {@code {"ackFor":"<id>"}} (for people reading the queue; PostOffice reads the header). Its
+ * message id is {@code ack-<id>}.
+ *
+ * <p><b>Positive, several messages:</b> header {@link Transport#HEADER_ACK_COUNT} = how many ids (1 to
+ * {@value #MAX_IDS}, decimal); body {@code {"ackFor":["<id>", ...]}} with exactly that many ids; no
+ * {@link Transport#HEADER_ACK_FOR}. Its message id is {@code ack-<first id>+<count - 1>}. The receiver sends
+ * the acknowledgements of a delivery batch as one message: one publish, one broker delivery and one broker ack
+ * for the batch instead of one each (on RabbitMQ, about a fifth less broker CPU in the round trip).
+ *
+ * <p><b>Negative ({@link #rejection}):</b> the Core App refused a message for good. Header
+ * {@link #HEADER_NACK_FOR} = its id, with its trace id and route; body
+ * {@code {"nackFor":"<id>","reason":"<why>"}}, the reason cut to {@value #MAX_REASON_LENGTH} characters. Its
+ * message id is {@code nack-<id>}. It carries neither of the positive headers, so a PostOffice that does not
+ * know it dead-letters it as malformed and republishes the entry later (upgrade PostOffice before the Core App
+ * receivers).
+ *
+ * <p>Bodies are UTF-8 JSON of content type {@link Payload#JSON}. An id is 1 to {@value EntryId#MAX_LENGTH}
+ * non-blank characters. The readers ({@link #read}, {@link #readRejection}) throw
+ * {@link IllegalArgumentException} saying what is wrong with a malformed message.
  */
 public final class AckMessages {
+  /**
+   * The queue acknowledgements go to unless configured otherwise, on both sides: PostOffice's
+   * {@code PipelineBuilder.ackDestination} and the receiver's {@code CoreAppReceiver.Builder.ackDestination}.
+   */
+  public static final String DEFAULT_DESTINATION = "postoffice-acks";
+
   /** The most ids one acknowledgement message carries (about 40 bytes each in the body). */
   public static final int MAX_IDS = 500;
 
@@ -48,8 +61,6 @@ public final class AckMessages {
    */
   public record Rejection(EntryId entryId, String reason) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private AckMessages() {}
 
   /**
@@ -61,8 +72,8 @@ public final class AckMessages {
     headers.put(Transport.HEADER_ACK_FOR, message.messageId());
     copy(message, headers, Transport.HEADER_TRACE_ID);
     copy(message, headers, Transport.HEADER_ROUTE);
-    ObjectNode body = JSON.createObjectNode().put("ackFor", message.messageId());
-    return new OutboundMessage("ack-" + message.messageId(), headers, bytes(body), Payload.JSON);
+    byte[] body = AckJson.object(Map.of("ackFor", message.messageId()));
+    return new OutboundMessage("ack-" + message.messageId(), headers, body, Payload.JSON);
   }
 
   /**
@@ -83,11 +94,9 @@ public final class AckMessages {
     if (distinct.size() == 1) {
       return forOne(messages.get(0));
     }
-    ObjectNode body = JSON.createObjectNode();
-    ArrayNode ids = body.putArray("ackFor");
-    distinct.forEach(ids::add);
+    byte[] body = AckJson.object(Map.of("ackFor", List.copyOf(distinct)));
     return new OutboundMessage("ack-" + messages.get(0).messageId() + "+" + (distinct.size() - 1),
-        Map.of(Transport.HEADER_ACK_COUNT, Integer.toString(distinct.size())), bytes(body), Payload.JSON);
+        Map.of(Transport.HEADER_ACK_COUNT, Integer.toString(distinct.size())), body, Payload.JSON);
   }
 
   /**
@@ -102,9 +111,10 @@ public final class AckMessages {
     headers.put(HEADER_NACK_FOR, message.messageId());
     copy(message, headers, Transport.HEADER_TRACE_ID);
     copy(message, headers, Transport.HEADER_ROUTE);
-    ObjectNode body = JSON.createObjectNode().put("nackFor", message.messageId())
-        .put("reason", cut(reason == null ? "" : reason));
-    return new OutboundMessage("nack-" + message.messageId(), headers, bytes(body), Payload.JSON);
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("nackFor", message.messageId());
+    body.put("reason", cut(reason == null ? "" : reason));
+    return new OutboundMessage("nack-" + message.messageId(), headers, AckJson.object(body), Payload.JSON);
   }
 
   /**
@@ -130,16 +140,11 @@ public final class AckMessages {
       throw new IllegalArgumentException("it has no " + HEADER_NACK_FOR + " header");
     }
     EntryId entryId = entryId(id, HEADER_NACK_FOR + " header");
-    JsonNode reason;
-    try {
-      reason = JSON.readTree(message.body()).path("reason");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("its body is not JSON: " + abbreviate(String.valueOf(e.getMessage())));
-    }
-    if (!reason.isTextual()) {
+    Object reason = AckJson.member(body(message), "reason");
+    if (!(reason instanceof String text)) {
       throw new IllegalArgumentException("its body has no reason text");
     }
-    return new Rejection(entryId, cut(reason.textValue()));
+    return new Rejection(entryId, cut(text));
   }
 
   private static String cut(String reason) {
@@ -173,23 +178,26 @@ public final class AckMessages {
       throw new IllegalArgumentException(Transport.HEADER_ACK_COUNT + " header is " + expected + ", not 1 to "
           + MAX_IDS);
     }
-    JsonNode ids;
-    try {
-      ids = JSON.readTree(message.body()).path("ackFor");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("its body is not JSON: " + abbreviate(String.valueOf(e.getMessage())));
-    }
-    if (!ids.isArray() || ids.size() != expected) {
+    Object ids = AckJson.member(body(message), "ackFor");
+    if (!(ids instanceof List<?> list) || list.size() != expected) {
       throw new IllegalArgumentException("its body's ackFor is not an array of " + expected + " message ids");
     }
     List<EntryId> out = new ArrayList<>(expected);
-    for (JsonNode id : ids) {
-      if (!id.isTextual()) {
-        throw new IllegalArgumentException("its body's ackFor holds " + id + ", not a message id");
+    for (Object id : list) {
+      if (!(id instanceof String text)) {
+        throw new IllegalArgumentException("its body's ackFor holds " + AckJson.show(id) + ", not a message id");
       }
-      out.add(entryId(id.textValue(), "body's ackFor"));
+      out.add(entryId(text, "body's ackFor"));
     }
     return out;
+  }
+
+  private static Object body(InboundMessage message) {
+    try {
+      return AckJson.read(message.body());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("its body is not JSON: " + abbreviate(String.valueOf(e.getMessage())));
+    }
   }
 
   private static EntryId entryId(String value, String where) {
@@ -208,14 +216,6 @@ public final class AckMessages {
     String value = from.headers().get(header);
     if (value != null) {
       to.put(header, value);
-    }
-  }
-
-  private static byte[] bytes(JsonNode body) {
-    try {
-      return JSON.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot happen: a tree of strings always serializes", e);
     }
   }
 }

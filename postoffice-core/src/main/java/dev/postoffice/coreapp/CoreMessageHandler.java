@@ -1,4 +1,4 @@
-package dev.postoffice.core.exchange;
+package dev.postoffice.coreapp;
 
 /**
  * The Core App's code for one kind of message from PostOffice. Called at most once per message id for as

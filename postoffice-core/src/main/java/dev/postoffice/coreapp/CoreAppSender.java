@@ -1,7 +1,7 @@
-package dev.postoffice.core.exchange;
+package dev.postoffice.coreapp;
 
 import dev.postoffice.core.codec.JacksonCodec;
-import dev.postoffice.core.internal.Require;
+import dev.postoffice.coreapp.internal.Require;
 import dev.postoffice.model.Payload;
 import dev.postoffice.spi.Codec;
 import dev.postoffice.spi.OutboundMessage;

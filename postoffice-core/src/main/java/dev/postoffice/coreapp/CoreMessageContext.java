@@ -1,4 +1,4 @@
-package dev.postoffice.core.exchange;
+package dev.postoffice.coreapp;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.postoffice.core.exchange;
+package dev.postoffice.coreapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,10 +9,10 @@ import ch.qos.logback.core.read.ListAppender;
 
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.StoreUnavailableException;
-import dev.postoffice.core.internal.AckMessages;
 import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.model.EntryId;
+import dev.postoffice.spi.AckMessages;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.OutboundMessage;

@@ -1,6 +1,7 @@
-package dev.postoffice.core.exchange;
+package dev.postoffice.coreapp.internal;
 
 import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.coreapp.CoreAppReceiver;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
  * pauses, until it answers or the receiver closes.
  */
 final class ReceiptLogHold {
+  /** The receiver's own logger: operators know the receiver by its public class name. */
   private static final Logger log = LoggerFactory.getLogger(CoreAppReceiver.class);
 
   private final String name;
@@ -23,6 +25,13 @@ final class ReceiptLogHold {
   private final Object holds = new Object();
   private volatile boolean closing;
 
+  /**
+   * Creates the hold of one receiver.
+   *
+   * @param name the receiver's name, for the log
+   * @param first the first pause
+   * @param max the longest pause
+   */
   ReceiptLogHold(String name, Duration first, Duration max) {
     this.name = name;
     this.first = first;
@@ -49,6 +58,11 @@ final class ReceiptLogHold {
    * toward the broker's delivery limit, and a few quick refusals would dead-letter a good message; a held
    * delivery also keeps the broker from handing this consumer more than its prefetch.
    *
+   * @param doing what the call does, for the log ("reading", "marking")
+   * @param ids the message ids concerned, at least one
+   * @param attempt the call
+   * @param <R> what it returns
+   * @return what the call returned
    * @throws StoreUnavailableException if the log is unreachable and the receiver is closing
    */
   <R> R call(String doing, List<String> ids, Supplier<R> attempt) {

@@ -1,4 +1,4 @@
-package dev.postoffice.core.exchange;
+package dev.postoffice.coreapp;
 
 /**
  * The Core App's code for one kind of message, run inside the receipt log's transaction: the handler's writes
