@@ -11,7 +11,7 @@ import dev.postoffice.event.PipelineListener;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.RouteId;
-import dev.postoffice.spi.AckMessages;
+import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.spi.Codec;
 import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.Transport;

@@ -4,7 +4,7 @@ import dev.postoffice.core.codec.JacksonCodec;
 import dev.postoffice.coreapp.internal.BatchReceiver;
 import dev.postoffice.coreapp.internal.ReceiverConfig;
 import dev.postoffice.coreapp.internal.Require;
-import dev.postoffice.spi.AckMessages;
+import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Codec;
 import dev.postoffice.spi.Disposition;

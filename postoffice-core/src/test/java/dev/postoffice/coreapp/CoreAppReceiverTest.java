@@ -12,7 +12,7 @@ import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.model.EntryId;
-import dev.postoffice.spi.AckMessages;
+import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.OutboundMessage;

@@ -6,7 +6,7 @@ import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
-import dev.postoffice.spi.AckMessages;
+import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;

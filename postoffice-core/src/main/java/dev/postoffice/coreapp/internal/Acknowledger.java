@@ -1,7 +1,7 @@
 package dev.postoffice.coreapp.internal;
 
 import dev.postoffice.coreapp.CoreAppReceiver;
-import dev.postoffice.spi.AckMessages;
+import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.Transport;

@@ -17,7 +17,7 @@ import dev.postoffice.model.Payload;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
-import dev.postoffice.spi.AckMessages;
+import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.spi.ClaimRequest;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.Disposition;

@@ -1,9 +1,12 @@
-package dev.postoffice.spi;
+package dev.postoffice.core.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postoffice.model.EntryId;
+import dev.postoffice.spi.Transport;
+import dev.postoffice.spi.OutboundMessage;
+import dev.postoffice.spi.InboundMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

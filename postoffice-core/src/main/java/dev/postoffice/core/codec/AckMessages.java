@@ -1,10 +1,18 @@
-package dev.postoffice.spi;
+package dev.postoffice.core.codec;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Payload;
+import dev.postoffice.spi.InboundMessage;
+import dev.postoffice.spi.OutboundMessage;
+import dev.postoffice.spi.Transport;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +69,8 @@ public final class AckMessages {
    */
   public record Rejection(EntryId entryId, String reason) {}
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private AckMessages() {}
 
   /**
@@ -72,8 +82,8 @@ public final class AckMessages {
     headers.put(Transport.HEADER_ACK_FOR, message.messageId());
     copy(message, headers, Transport.HEADER_TRACE_ID);
     copy(message, headers, Transport.HEADER_ROUTE);
-    byte[] body = AckJson.object(Map.of("ackFor", message.messageId()));
-    return new OutboundMessage("ack-" + message.messageId(), headers, body, Payload.JSON);
+    ObjectNode body = JSON.createObjectNode().put("ackFor", message.messageId());
+    return new OutboundMessage("ack-" + message.messageId(), headers, bytes(body), Payload.JSON);
   }
 
   /**
@@ -94,9 +104,11 @@ public final class AckMessages {
     if (distinct.size() == 1) {
       return forOne(messages.get(0));
     }
-    byte[] body = AckJson.object(Map.of("ackFor", List.copyOf(distinct)));
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode ids = body.putArray("ackFor");
+    distinct.forEach(ids::add);
     return new OutboundMessage("ack-" + messages.get(0).messageId() + "+" + (distinct.size() - 1),
-        Map.of(Transport.HEADER_ACK_COUNT, Integer.toString(distinct.size())), body, Payload.JSON);
+        Map.of(Transport.HEADER_ACK_COUNT, Integer.toString(distinct.size())), bytes(body), Payload.JSON);
   }
 
   /**
@@ -111,10 +123,9 @@ public final class AckMessages {
     headers.put(HEADER_NACK_FOR, message.messageId());
     copy(message, headers, Transport.HEADER_TRACE_ID);
     copy(message, headers, Transport.HEADER_ROUTE);
-    Map<String, String> body = new LinkedHashMap<>();
-    body.put("nackFor", message.messageId());
-    body.put("reason", cut(reason == null ? "" : reason));
-    return new OutboundMessage("nack-" + message.messageId(), headers, AckJson.object(body), Payload.JSON);
+    ObjectNode body = JSON.createObjectNode().put("nackFor", message.messageId())
+        .put("reason", cut(reason == null ? "" : reason));
+    return new OutboundMessage("nack-" + message.messageId(), headers, bytes(body), Payload.JSON);
   }
 
   /**
@@ -140,11 +151,16 @@ public final class AckMessages {
       throw new IllegalArgumentException("it has no " + HEADER_NACK_FOR + " header");
     }
     EntryId entryId = entryId(id, HEADER_NACK_FOR + " header");
-    Object reason = AckJson.member(body(message), "reason");
-    if (!(reason instanceof String text)) {
+    JsonNode reason;
+    try {
+      reason = JSON.readTree(message.body()).path("reason");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("its body is not JSON: " + abbreviate(String.valueOf(e.getMessage())));
+    }
+    if (!reason.isTextual()) {
       throw new IllegalArgumentException("its body has no reason text");
     }
-    return new Rejection(entryId, cut(text));
+    return new Rejection(entryId, cut(reason.textValue()));
   }
 
   private static String cut(String reason) {
@@ -178,26 +194,23 @@ public final class AckMessages {
       throw new IllegalArgumentException(Transport.HEADER_ACK_COUNT + " header is " + expected + ", not 1 to "
           + MAX_IDS);
     }
-    Object ids = AckJson.member(body(message), "ackFor");
-    if (!(ids instanceof List<?> list) || list.size() != expected) {
+    JsonNode ids;
+    try {
+      ids = JSON.readTree(message.body()).path("ackFor");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("its body is not JSON: " + abbreviate(String.valueOf(e.getMessage())));
+    }
+    if (!ids.isArray() || ids.size() != expected) {
       throw new IllegalArgumentException("its body's ackFor is not an array of " + expected + " message ids");
     }
     List<EntryId> out = new ArrayList<>(expected);
-    for (Object id : list) {
-      if (!(id instanceof String text)) {
-        throw new IllegalArgumentException("its body's ackFor holds " + AckJson.show(id) + ", not a message id");
+    for (JsonNode id : ids) {
+      if (!id.isTextual()) {
+        throw new IllegalArgumentException("its body's ackFor holds " + id + ", not a message id");
       }
-      out.add(entryId(text, "body's ackFor"));
+      out.add(entryId(id.textValue(), "body's ackFor"));
     }
     return out;
-  }
-
-  private static Object body(InboundMessage message) {
-    try {
-      return AckJson.read(message.body());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("its body is not JSON: " + abbreviate(String.valueOf(e.getMessage())));
-    }
   }
 
   private static EntryId entryId(String value, String where) {
@@ -216,6 +229,14 @@ public final class AckMessages {
     String value = from.headers().get(header);
     if (value != null) {
       to.put(header, value);
+    }
+  }
+
+  private static byte[] bytes(JsonNode body) {
+    try {
+      return JSON.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot happen: a tree of strings always serializes", e);
     }
   }
 }
