@@ -106,6 +106,14 @@ final class StageRunner {
     return spec;
   }
 
+  /**
+   * Reserves room for entries this node will store leased to itself and hand over in memory; close it in a
+   * try-with-resources block. Holds no room when the queue is full or the stage is stopped.
+   */
+  HandOffReservation reserveHandOff(int count) {
+    return running ? HandOffReservation.tryReserve(handOffCapacity, handOffs, count) : HandOffReservation.none();
+  }
+
   /** Reserves room for entries this node will hand over in memory; false when the queue is full. */
   boolean reserve(int count) {
     return running && handOffCapacity.tryAcquire(count);
@@ -285,16 +293,16 @@ final class StageRunner {
     // stage's concurrency is what bounds the calls in flight. Run inline, a hanging partner held the route's
     // only carrier and left everything behind it Just In.
     boolean inline = nextStage != null && !ctx.manual() && nextStage.spec.dispatcher() == null;
-    boolean fast = nextStage != null && outputCount > 0 && (inline ? nextStage.running
-        : nextStage.reserve(outputCount));
-    Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(nextStage.settings.leaseDuration())) : null;
-    CommitResult result;
-    FusedBatch work;
-    Map<EntryId, List<NewEntry>> outputsBySource = new HashMap<>();
     int failed = 0;
+    List<Entry> forNext = null; // the committed outputs the next stage works on inline, on this thread
     // Whatever ends this before the hand-over (a store failure, an Error, a listener's), the room reserved in the
     // next stage's queue is given back: lost permits would turn the fast path off for good.
-    try {
+    try (HandOffReservation room = nextStage == null || outputCount == 0 || inline
+        ? HandOffReservation.none() : nextStage.reserveHandOff(outputCount)) {
+      boolean fast = nextStage != null && outputCount > 0 && (inline ? nextStage.running : room.isHeld());
+      Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(nextStage.settings.leaseDuration())) : null;
+      FusedBatch work;
+      Map<EntryId, List<NewEntry>> outputsBySource = new HashMap<>();
       List<Completion> completions = new ArrayList<>(outcomes.size());
       for (Outcome outcome : outcomes) {
         Entry entry = outcome.entry();
@@ -332,39 +340,29 @@ final class StageRunner {
         work = new FusedBatch(completions);
       }
       if (inline && fast && failed == 0 && spec.transform() != null && nextStage.spec.transform() != null) {
-        List<Entry> forNext = new ArrayList<>(outputCount);
-        outputsBySource.values().forEach(outs -> outs.forEach(o -> forNext.add(Entries.preClaimed(o, now))));
+        List<Entry> fused = new ArrayList<>(outputCount);
+        outputsBySource.values().forEach(outs -> outs.forEach(o -> fused.add(Entries.preClaimed(o, now))));
         notifyFinished(batch.size(), 0, System.nanoTime() - started);
-        nextStage.runGuarded(forNext, work);
+        nextStage.runGuarded(fused, work);
         return;
       }
-      result = commitAndReport(work.completions(), now);
-    } catch (RuntimeException | Error e) {
-      if (fast && !inline) {
-        nextStage.unreserve(outputCount);
-      }
-      throw e;
-    }
-    List<Entry> forNext = inline ? new ArrayList<>(outputCount) : null;
-    int handedOver = 0;
-    if (fast) {
-      Set<EntryId> applied = new HashSet<>(result.applied());
-      for (List<NewEntry> outs : outputsBySource.values()) {
-        for (NewEntry output : outs) {
-          if (!applied.contains(work.rootOf(output.id()))) {
-            continue;
+      CommitResult result = commitAndReport(work.completions(), now);
+      if (fast) {
+        Set<EntryId> applied = new HashSet<>(result.applied());
+        forNext = inline ? new ArrayList<>(outputCount) : null;
+        for (List<NewEntry> outs : outputsBySource.values()) {
+          for (NewEntry output : outs) {
+            if (!applied.contains(work.rootOf(output.id()))) {
+              continue;
+            }
+            Entry preClaimed = Entries.preClaimed(output, now);
+            if (inline) {
+              forNext.add(preClaimed);
+            } else {
+              room.handOff(preClaimed);
+            }
           }
-          Entry preClaimed = Entries.preClaimed(output, now);
-          if (inline) {
-            forNext.add(preClaimed);
-          } else {
-            nextStage.handOff(preClaimed);
-          }
-          handedOver++;
         }
-      }
-      if (!inline) {
-        nextStage.unreserve(outputCount - handedOver);
       }
     }
     notifyFinished(batch.size(), failed, System.nanoTime() - started);
