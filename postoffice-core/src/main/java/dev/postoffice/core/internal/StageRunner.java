@@ -114,20 +114,6 @@ final class StageRunner {
     return running ? HandOffReservation.tryReserve(handOffCapacity, handOffs, count) : HandOffReservation.none();
   }
 
-  /** Reserves room for entries this node will hand over in memory; false when the queue is full. */
-  boolean reserve(int count) {
-    return running && handOffCapacity.tryAcquire(count);
-  }
-
-  void unreserve(int count) {
-    handOffCapacity.release(count);
-  }
-
-  /** Hands over an entry stored leased to this node; call only after {@link #reserve}. */
-  void handOff(Entry entry) {
-    handOffs.add(entry);
-  }
-
   void running(boolean value) {
     running = value;
   }
