@@ -26,8 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +46,6 @@ import org.slf4j.LoggerFactory;
 final class StageRunner {
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
 
-  /** The smallest hand-off queue, in entries, whatever the batch size. */
-  static final int MIN_HAND_OFF = 256;
   /** The longest pause of a worker while the store is unavailable: how soon it resumes once it is back. */
   static final long MAX_STORE_PAUSE_MILLIS = 1_000;
   /** The longest pause of a worker after an unexpected failure (a bug), so it cannot flood the log. */
@@ -66,8 +62,7 @@ final class StageRunner {
   private final FailurePolicy failures;
   private final Retry commitRetry;
   private final String producedBy;
-  private final LinkedBlockingQueue<Entry> handOffs = new LinkedBlockingQueue<>();
-  private final Semaphore handOffCapacity;
+  private final HandOffQueue handOffs;
   private volatile StageRunner next;
   private volatile boolean running;
   private volatile long lastStorePoll;
@@ -82,20 +77,12 @@ final class StageRunner {
     this.settings = route.settings();
     this.failures = new FailurePolicy(settings.retry());
     this.producedBy = spec.producedBy();
-    // Memory stays bounded: at most a few batches wait in memory; the rest of the backlog stays in the store.
-    // Small batches still get a queue of a useful size: with four entries (batch 1), nearly every entry missed
-    // the fast path and cost a claim query per stage.
-    this.handOffCapacity = new Semaphore(handOffCapacity(settings.batchSize()));
+    this.handOffs = new HandOffQueue(HandOffQueue.capacityFor(settings.batchSize()));
     this.commitRetry = Retry.of("commit-" + route.id() + "-" + spec.name(), RetryConfig.custom()
         .maxAttempts(5)
         .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(50), 2.0))
         .retryExceptions(StoreUnavailableException.class)
         .build());
-  }
-
-  /** Entries that may wait in memory for a stage: four batches, and at least {@value #MIN_HAND_OFF}. */
-  static int handOffCapacity(int batchSize) {
-    return Math.max(batchSize * 4, MIN_HAND_OFF);
   }
 
   void next(StageRunner value) {
@@ -111,7 +98,7 @@ final class StageRunner {
    * try-with-resources block. Holds no room when the queue is full or the stage is stopped.
    */
   HandOffReservation reserveHandOff(int count) {
-    return running ? HandOffReservation.tryReserve(handOffCapacity, handOffs, count) : HandOffReservation.none();
+    return running ? handOffs.reserve(count) : HandOffReservation.none();
   }
 
   void running(boolean value) {
@@ -129,9 +116,7 @@ final class StageRunner {
    * @return the number of entries worked on
    */
   int step() {
-    List<Entry> batch = new ArrayList<>(settings.batchSize());
-    handOffs.drainTo(batch, settings.batchSize());
-    handOffCapacity.release(batch.size());
+    List<Entry> batch = handOffs.take(settings.batchSize());
     if (batch.isEmpty()) {
       batch.addAll(claim(settings.batchSize()));
     }
@@ -197,33 +182,18 @@ final class StageRunner {
 
   private List<Entry> nextBatch() throws InterruptedException {
     int size = settings.batchSize();
-    List<Entry> batch = new ArrayList<>(size);
     long pollNanos = settings.pollInterval().toNanos();
     long sinceStore = System.nanoTime() - lastStorePoll;
     if (sinceStore < pollNanos) {
-      Entry first = handOffs.poll(pollNanos - sinceStore, TimeUnit.NANOSECONDS);
-      if (first != null) {
-        batch.add(first);
-        handOffs.drainTo(batch, size - 1);
-        long deadline = System.nanoTime() + settings.linger().toNanos();
-        long remaining;
-        while (batch.size() < size && (remaining = deadline - System.nanoTime()) > 0) {
-          Entry more = handOffs.poll(remaining, TimeUnit.NANOSECONDS);
-          if (more == null) {
-            break;
-          }
-          batch.add(more);
-          handOffs.drainTo(batch, size - batch.size());
-        }
-        handOffCapacity.release(batch.size());
-        return batch;
+      List<Entry> handedOver = handOffs.await(size, pollNanos - sinceStore, settings.linger().toNanos());
+      if (!handedOver.isEmpty()) {
+        return handedOver;
       }
     }
     lastStorePoll = System.nanoTime();
     // Keep half the batch for the store, so entries that missed the fast path (stored while the hand-off
     // queue was full, or by another node) are not starved while hand-offs keep coming.
-    handOffs.drainTo(batch, size - Math.max(1, size / 2));
-    handOffCapacity.release(batch.size());
+    List<Entry> batch = handOffs.take(size - Math.max(1, size / 2));
     if (batch.size() < size && running) {
       List<Entry> claimed = claim(size - batch.size());
       if (claimed.size() == size - batch.size()) {
