@@ -11,7 +11,6 @@ import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Lease;
 import dev.postoffice.model.Status;
-import dev.postoffice.spi.ClaimRequest;
 import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.NewEntry;
@@ -63,9 +62,9 @@ final class StageRunner {
   private final Retry commitRetry;
   private final String producedBy;
   private final HandOffQueue handOffs;
+  private final BatchSource batches;
   private volatile StageRunner next;
   private volatile boolean running;
-  private volatile long lastStorePoll;
 
   StageRunner(RouteDefinition route, StageSpec spec, StageLogic logic, EngineContext ctx,
       AckRace race) {
@@ -78,6 +77,7 @@ final class StageRunner {
     this.failures = new FailurePolicy(settings.retry());
     this.producedBy = spec.producedBy();
     this.handOffs = new HandOffQueue(HandOffQueue.capacityFor(settings.batchSize()));
+    this.batches = new BatchSource(route, spec, ctx, handOffs, () -> running);
     this.commitRetry = Retry.of("commit-" + route.id() + "-" + spec.name(), RetryConfig.custom()
         .maxAttempts(5)
         .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(50), 2.0))
@@ -116,10 +116,7 @@ final class StageRunner {
    * @return the number of entries worked on
    */
   int step() {
-    List<Entry> batch = handOffs.take(settings.batchSize());
-    if (batch.isEmpty()) {
-      batch.addAll(claim(settings.batchSize()));
-    }
+    List<Entry> batch = batches.nextNow();
     if (!batch.isEmpty()) {
       process(batch);
     }
@@ -133,7 +130,7 @@ final class StageRunner {
     long lastWarned = 0;
     while (running) {
       try {
-        List<Entry> batch = nextBatch();
+        List<Entry> batch = batches.next();
         if (!batch.isEmpty()) {
           process(batch);
         }
@@ -178,35 +175,6 @@ final class StageRunner {
       Thread.currentThread().interrupt();
     }
     return Math.min(millis * 2, max);
-  }
-
-  private List<Entry> nextBatch() throws InterruptedException {
-    int size = settings.batchSize();
-    long pollNanos = settings.pollInterval().toNanos();
-    long sinceStore = System.nanoTime() - lastStorePoll;
-    if (sinceStore < pollNanos) {
-      List<Entry> handedOver = handOffs.await(size, pollNanos - sinceStore, settings.linger().toNanos());
-      if (!handedOver.isEmpty()) {
-        return handedOver;
-      }
-    }
-    lastStorePoll = System.nanoTime();
-    // Keep half the batch for the store, so entries that missed the fast path (stored while the hand-off
-    // queue was full, or by another node) are not starved while hand-offs keep coming.
-    List<Entry> batch = handOffs.take(size - Math.max(1, size / 2));
-    if (batch.size() < size && running) {
-      List<Entry> claimed = claim(size - batch.size());
-      if (claimed.size() == size - batch.size()) {
-        lastStorePoll = 0; // a full claim means more is waiting: claim again at once
-      }
-      batch.addAll(claimed);
-    }
-    return batch;
-  }
-
-  private List<Entry> claim(int limit) {
-    return ctx.store().claim(new ClaimRequest(route.id(), spec.input(), limit, ctx.nodeId(),
-        settings.leaseDuration(), ctx.clock().instant()));
   }
 
   private void process(List<Entry> batch) {
