@@ -25,7 +25,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +44,6 @@ import org.slf4j.LoggerFactory;
 final class StageRunner {
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
 
-  /** The longest pause of a worker while the store is unavailable: how soon it resumes once it is back. */
-  static final long MAX_STORE_PAUSE_MILLIS = 1_000;
-  /** The longest pause of a worker after an unexpected failure (a bug), so it cannot flood the log. */
-  static final long MAX_FAILURE_PAUSE_MILLIS = 30_000;
-  /** How often a worker repeats, at WARN, that the store is still unavailable. */
-  static final long STORE_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
-
   private final RouteDefinition route;
   private final StageSpec spec;
   private final StageLogic logic;
@@ -63,6 +55,7 @@ final class StageRunner {
   private final String producedBy;
   private final HandOffQueue handOffs;
   private final BatchSource batches;
+  private final WorkerLoop workerLoop;
   private volatile StageRunner next;
   private volatile boolean running;
 
@@ -78,6 +71,12 @@ final class StageRunner {
     this.producedBy = spec.producedBy();
     this.handOffs = new HandOffQueue(HandOffQueue.capacityFor(settings.batchSize()));
     this.batches = new BatchSource(route, spec, ctx, handOffs, () -> running);
+    this.workerLoop = new WorkerLoop(route, spec, () -> running, () -> {
+      List<Entry> batch = batches.next();
+      if (!batch.isEmpty()) {
+        process(batch);
+      }
+    });
     this.commitRetry = Retry.of("commit-" + route.id() + "-" + spec.name(), RetryConfig.custom()
         .maxAttempts(5)
         .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(50), 2.0))
@@ -123,58 +122,9 @@ final class StageRunner {
     return batch.size();
   }
 
-  /** The loop of a worker thread, until {@link #running(boolean)} is false. */
+  /** The loop of a worker thread, until {@link #running(boolean)} is false; see {@link WorkerLoop}. */
   void runLoop() {
-    long failurePause = settings.pollInterval().toMillis();
-    long storeDownSince = 0; // System.nanoTime() of the first failure of an outage; 0 while the store answers
-    long lastWarned = 0;
-    while (running) {
-      try {
-        List<Entry> batch = batches.next();
-        if (!batch.isEmpty()) {
-          process(batch);
-        }
-        failurePause = settings.pollInterval().toMillis();
-        if (storeDownSince != 0) {
-          log.info("route {} stage {}: the store answers again after {} s", route.id(), spec.name(),
-              TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - storeDownSince));
-          storeDownSince = 0;
-          lastWarned = 0;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (StoreUnavailableException e) {
-        // Short pauses: the store's own call already waited (a pool's connection timeout), and once the store
-        // is back, the stage must resume within about a second, not after a long back-off. The log says so at
-        // the start of an outage and then every half minute, not at every try.
-        long now = System.nanoTime();
-        if (storeDownSince == 0) {
-          storeDownSince = now;
-        }
-        if (lastWarned == 0 || now - lastWarned >= STORE_WARN_INTERVAL_NANOS) {
-          lastWarned = now;
-          log.warn("route {} stage {}: store unavailable for {} s, trying again every second at most: {}",
-              route.id(), spec.name(), TimeUnit.NANOSECONDS.toSeconds(now - storeDownSince), e.getMessage());
-        } else {
-          log.debug("route {} stage {}: store still unavailable: {}", route.id(), spec.name(), e.getMessage());
-        }
-        failurePause = pause(failurePause, MAX_STORE_PAUSE_MILLIS);
-      } catch (RuntimeException e) {
-        log.error("route {} stage {}: unexpected failure, pausing {} ms", route.id(), spec.name(), failurePause,
-            e);
-        failurePause = pause(failurePause, MAX_FAILURE_PAUSE_MILLIS);
-      }
-    }
-  }
-
-  private long pause(long millis, long max) {
-    try {
-      Thread.sleep(Math.min(millis, max));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return Math.min(millis * 2, max);
+    workerLoop.run();
   }
 
   private void process(List<Entry> batch) {
