@@ -4,9 +4,6 @@ import dev.postoffice.PostOfficeException;
 import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.TransientFailureException;
 import dev.postoffice.core.RouteSettings;
-import dev.postoffice.event.EntryFailed;
-import dev.postoffice.event.StageFinished;
-import dev.postoffice.event.StageStarted;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Lease;
@@ -14,10 +11,6 @@ import dev.postoffice.model.Status;
 import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.NewEntry;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,7 +44,8 @@ final class StageRunner {
   private final AckRace race;
   private final RouteSettings settings;
   private final FailurePolicy failures;
-  private final Retry commitRetry;
+  private final StageEvents events;
+  private final StageCommit commit;
   private final String producedBy;
   private final HandOffQueue handOffs;
   private final BatchSource batches;
@@ -77,11 +71,8 @@ final class StageRunner {
         process(batch);
       }
     });
-    this.commitRetry = Retry.of("commit-" + route.id() + "-" + spec.name(), RetryConfig.custom()
-        .maxAttempts(5)
-        .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(50), 2.0))
-        .retryExceptions(StoreUnavailableException.class)
-        .build());
+    this.events = new StageEvents(route, spec, ctx);
+    this.commit = new StageCommit(route, spec, ctx, race, events);
   }
 
   void next(StageRunner value) {
@@ -139,11 +130,7 @@ final class StageRunner {
    */
   private void process(List<Entry> batch, FusedBatch pending) {
     long started = System.nanoTime();
-    try {
-      ctx.listener().onStageStarted(new StageStarted(route.id(), spec.input(), spec.name(), batch.size()));
-    } catch (RuntimeException e) {
-      log.warn("listener failed on onStageStarted", e);
-    }
+    events.started(batch.size());
     if (spec.destination() != null) {
       // Acknowledgements for this batch that arrive before its commit wait for it (see AckRace).
       try (AckRace.Publishing publishing = race.publishing(batch.stream().map(Entry::id).toList())) {
@@ -209,18 +196,18 @@ final class StageRunner {
         if (pending != null) {
           // Some failed: store the earlier stages' work as it was (outputs Just In, leased to this node), then
           // this stage's completions against it, as if the stages had never been fused.
-          commitAndReport(pending.completions(), now);
+          commit.commit(pending.completions(), now);
         }
         work = new FusedBatch(completions);
       }
       if (inline && fast && failed == 0 && spec.transform() != null && nextStage.spec.transform() != null) {
         List<Entry> fused = new ArrayList<>(outputCount);
         outputsBySource.values().forEach(outs -> outs.forEach(o -> fused.add(Entries.preClaimed(o, now))));
-        notifyFinished(batch.size(), 0, System.nanoTime() - started);
+        events.finished(batch.size(), 0, System.nanoTime() - started);
         nextStage.runGuarded(fused, work);
         return;
       }
-      CommitResult result = commitAndReport(work.completions(), now);
+      CommitResult result = commit.commit(work.completions(), now);
       if (fast) {
         Set<EntryId> applied = new HashSet<>(result.applied());
         forNext = inline ? new ArrayList<>(outputCount) : null;
@@ -239,30 +226,10 @@ final class StageRunner {
         }
       }
     }
-    notifyFinished(batch.size(), failed, System.nanoTime() - started);
+    events.finished(batch.size(), failed, System.nanoTime() - started);
     if (forNext != null && !forNext.isEmpty()) {
       nextStage.runInline(forNext);
     }
-  }
-
-  /**
-   * Commits with retries of passing failures, isolating the entries the store refuses for good (see
-   * {@link PoisonIsolatingCommit}), and logs the refused completions.
-   */
-  private CommitResult commitAndReport(List<Completion> completions, Instant now) {
-    PoisonIsolatingCommit commit = new PoisonIsolatingCommit(
-        part -> Retry.decorateSupplier(commitRetry, () -> ctx.store().commit(part, now)).get(),
-        failed -> notifyFailed(failed.entryId(), Status.FAILED, failed.lastError()),
-        settings.retry().maxAttempts());
-    CommitResult result = commit.commit(completions);
-    for (EntryId refused : result.refused()) {
-      if (spec.destination() != null && acknowledgedMeanwhile(refused)) {
-        continue; // the Core App's acknowledgement overtook the confirmation: expected, nothing lost
-      }
-      log.warn("route {} stage {}: commit for entry {} refused: its lease was lost (expired and claimed again,"
-          + " or its status changed); the newer work stands", route.id(), spec.name(), refused);
-    }
-    return result;
   }
 
   /**
@@ -294,15 +261,6 @@ final class StageRunner {
     }
   }
 
-  private boolean acknowledgedMeanwhile(EntryId id) {
-    if (race.consumeOvertaken(id)) {
-      return true; // this node's AckListener recorded it: no need to read it back
-    }
-    return ctx.store().find(id).map(e -> e.status() == Status.ACKNOWLEDGED || e.status() == Status.QUEUED
-        || e.status() == Status.REJECTED) // a negative acknowledgement overtook it
-        .orElse(false);
-  }
-
   private Completion failure(Entry entry, Throwable cause, Instant now) {
     // The publish stage never gives up on a transient failure (see FailurePolicy.decide): the Core App can
     // still take the message once the broker is back. Anything else there (a bug) fails after maxAttempts.
@@ -326,25 +284,8 @@ final class StageRunner {
         }
       }
     }
-    notifyFailed(entry.id(), decision.status(), decision.error());
+    events.failed(entry.id(), decision.status(), decision.error());
     return new Completion(entry.id(), ctx.nodeId(), entry.attempts(), decision.status(), decision.error(),
         decision.error(), decision.nextAttemptAt(), List.of());
-  }
-
-  private void notifyFailed(EntryId id, Status status, String error) {
-    try {
-      ctx.listener().onEntryFailed(new EntryFailed(route.id(), id, spec.name(), status, error));
-    } catch (RuntimeException e) {
-      log.warn("listener failed on onEntryFailed", e);
-    }
-  }
-
-  private void notifyFinished(int entries, int failed, long nanos) {
-    try {
-      ctx.listener().onStageFinished(new StageFinished(route.id(), spec.input(), spec.name(), entries, failed,
-          Duration.ofNanos(nanos)));
-    } catch (RuntimeException e) {
-      log.warn("listener failed on onStageFinished", e);
-    }
   }
 }
