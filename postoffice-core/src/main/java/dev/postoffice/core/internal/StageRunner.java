@@ -1,19 +1,15 @@
 package dev.postoffice.core.internal;
 
-import dev.postoffice.PostOfficeException;
 import dev.postoffice.StoreUnavailableException;
-import dev.postoffice.TransientFailureException;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Lease;
-import dev.postoffice.model.Status;
 import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.NewEntry;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +39,9 @@ final class StageRunner {
   private final EngineContext ctx;
   private final AckRace race;
   private final RouteSettings settings;
-  private final FailurePolicy failures;
   private final StageEvents events;
   private final StageCommit commit;
-  private final String producedBy;
+  private final StageCompletions completions;
   private final HandOffQueue handOffs;
   private final BatchSource batches;
   private final WorkerLoop workerLoop;
@@ -61,8 +56,6 @@ final class StageRunner {
     this.logic = logic;
     this.ctx = ctx;
     this.settings = route.settings();
-    this.failures = new FailurePolicy(settings.retry());
-    this.producedBy = spec.producedBy();
     this.handOffs = new HandOffQueue(HandOffQueue.capacityFor(settings.batchSize()));
     this.batches = new BatchSource(route, spec, ctx, handOffs, () -> running);
     this.workerLoop = new WorkerLoop(route, spec, () -> running, () -> {
@@ -73,6 +66,7 @@ final class StageRunner {
     });
     this.events = new StageEvents(route, spec, ctx);
     this.commit = new StageCommit(route, spec, ctx, race, events);
+    this.completions = new StageCompletions(route, spec, ctx, events);
   }
 
   void next(StageRunner value) {
@@ -162,33 +156,13 @@ final class StageRunner {
         ? HandOffReservation.none() : nextStage.reserveHandOff(outputCount)) {
       boolean fast = nextStage != null && outputCount > 0 && (inline ? nextStage.running : room.isHeld());
       Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(nextStage.settings.leaseDuration())) : null;
+      StageCompletions.Batch made = completions.of(outcomes, lease, now);
+      failed = made.failed();
+      Map<EntryId, List<NewEntry>> outputsBySource = made.outputsBySource();
       FusedBatch work;
-      Map<EntryId, List<NewEntry>> outputsBySource = new HashMap<>();
-      List<Completion> completions = new ArrayList<>(outcomes.size());
-      for (Outcome outcome : outcomes) {
-        Entry entry = outcome.entry();
-        if (outcome.failure() instanceof LeaseLost) {
-          continue; // no call was made: another node holds the entry now, or it moved on; nothing to commit
-        }
-        if (outcome.failure() != null) {
-          failed++;
-          completions.add(failure(entry, outcome.failure(), now));
-          continue;
-        }
-        List<NewEntry> outputs = new ArrayList<>(outcome.outputs().size());
-        for (int i = 0; i < outcome.outputs().size(); i++) {
-          Output output = outcome.outputs().get(i);
-          outputs.add(new NewEntry(EntryId.derive(entry.id(), entry.generation(), i), route.id(),
-              route.direction(), spec.output(), output.payload(), output.headers(), entry.id(), entry.traceId(),
-              null, producedBy, lease));
-        }
-        outputsBySource.put(entry.id(), outputs);
-        completions.add(new Completion(entry.id(), ctx.nodeId(), entry.attempts(), outcome.status(),
-            outcome.detail(), null, null, outputs));
-      }
       if (pending != null && failed == 0) {
         // Every output of the earlier stages was worked on: store them finished, with this stage's outputs.
-        for (Completion c : completions) {
+        for (Completion c : made.completions()) {
           pending.finish(c.entryId(), c.newStatus(), c.detail(), c.outputs());
         }
         work = pending;
@@ -198,7 +172,7 @@ final class StageRunner {
           // this stage's completions against it, as if the stages had never been fused.
           commit.commit(pending.completions(), now);
         }
-        work = new FusedBatch(completions);
+        work = new FusedBatch(made.completions());
       }
       if (inline && fast && failed == 0 && spec.transform() != null && nextStage.spec.transform() != null) {
         List<Entry> fused = new ArrayList<>(outputCount);
@@ -259,33 +233,5 @@ final class StageRunner {
       log.error("route {} stage {}: unexpected failure; {} entries wait for their lease to expire", route.id(),
           spec.name(), batch.size(), e);
     }
-  }
-
-  private Completion failure(Entry entry, Throwable cause, Instant now) {
-    // The publish stage never gives up on a transient failure (see FailurePolicy.decide): the Core App can
-    // still take the message once the broker is back. Anything else there (a bug) fails after maxAttempts.
-    FailurePolicy.Decision decision = failures.decide(entry, cause, now,
-        spec.destination() == null || !(cause instanceof TransientFailureException));
-    try (Mdc ignored = Mdc.of(entry)) {
-      if (decision.status() == Status.RETRYING) {
-        log.warn("route {} stage {}: entry {} attempt {} failed, retrying at {}: {}", route.id(), spec.name(),
-            entry.id(), entry.attempts(), decision.nextAttemptAt(), decision.error());
-      } else if (decision.status() == Status.REJECTED) {
-        log.warn("route {} stage {}: entry {} rejected: {}", route.id(), spec.name(), entry.id(),
-            decision.error());
-      } else {
-        // Classified failures are expected outcomes: their message says it all. Others get their stack trace.
-        if (cause instanceof PostOfficeException) {
-          log.error("route {} stage {}: entry {} failed for good: {}", route.id(), spec.name(), entry.id(),
-              decision.error());
-        } else {
-          log.error("route {} stage {}: entry {} failed for good: {}", route.id(), spec.name(), entry.id(),
-              decision.error(), FailurePolicy.forLog(cause));
-        }
-      }
-    }
-    events.failed(entry.id(), decision.status(), decision.error());
-    return new Completion(entry.id(), ctx.nodeId(), entry.attempts(), decision.status(), decision.error(),
-        decision.error(), decision.nextAttemptAt(), List.of());
   }
 }
