@@ -6,7 +6,6 @@ import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Lease;
 import dev.postoffice.spi.CommitResult;
-import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.NewEntry;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -135,6 +134,11 @@ final class StageRunner {
     }
   }
 
+  /**
+   * Works on a batch, then takes its completions one of four ways: fused (carried uncommitted into the next
+   * transform stage on this thread), or committed and then worked on by the next stage inline (on this
+   * thread), handed over to the next stage's queue, or left in the store for the next stage to claim.
+   */
   private void work(List<Entry> batch, FusedBatch pending, long started) {
     List<Outcome> outcomes = logic.work(batch);
     Instant now = ctx.clock().instant();
@@ -148,7 +152,7 @@ final class StageRunner {
     // stage's concurrency is what bounds the calls in flight. Run inline, a hanging partner held the route's
     // only carrier and left everything behind it Just In.
     boolean inline = nextStage != null && !ctx.manual() && nextStage.spec.dispatcher() == null;
-    int failed = 0;
+    int failed;
     List<Entry> forNext = null; // the committed outputs the next stage works on inline, on this thread
     // Whatever ends this before the hand-over (a store failure, an Error, a listener's), the room reserved in the
     // next stage's queue is given back: lost permits would turn the fast path off for good.
@@ -158,45 +162,27 @@ final class StageRunner {
       Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(nextStage.settings.leaseDuration())) : null;
       StageCompletions.Batch made = completions.of(outcomes, lease, now);
       failed = made.failed();
-      Map<EntryId, List<NewEntry>> outputsBySource = made.outputsBySource();
-      FusedBatch work;
-      if (pending != null && failed == 0) {
-        // Every output of the earlier stages was worked on: store them finished, with this stage's outputs.
-        for (Completion c : made.completions()) {
-          pending.finish(c.entryId(), c.newStatus(), c.detail(), c.outputs());
-        }
-        work = pending;
-      } else {
-        if (pending != null) {
-          // Some failed: store the earlier stages' work as it was (outputs Just In, leased to this node), then
-          // this stage's completions against it, as if the stages had never been fused.
-          commit.commit(pending.completions(), now);
-        }
-        work = new FusedBatch(made.completions());
+      FusedBatch earlier = pending;
+      if (earlier != null && failed > 0) {
+        // Some failed: store the earlier stages' work as it was (outputs Just In, leased to this node), then
+        // this stage's completions against it, as if the stages had never been fused.
+        commit.commit(earlier.completions(), now);
+        earlier = null;
       }
+      FusedBatch work = FusedBatch.extend(earlier, made.completions());
       if (inline && fast && failed == 0 && spec.transform() != null && nextStage.spec.transform() != null) {
-        List<Entry> fused = new ArrayList<>(outputCount);
-        outputsBySource.values().forEach(outs -> outs.forEach(o -> fused.add(Entries.preClaimed(o, now))));
+        // Fused: one commit, after the next stage, stores the work of both.
         events.finished(batch.size(), 0, System.nanoTime() - started);
-        nextStage.runGuarded(fused, work);
+        nextStage.runGuarded(preClaimed(made.outputsBySource(), work, null, outputCount, now), work);
         return;
       }
       CommitResult result = commit.commit(work.completions(), now);
       if (fast) {
-        Set<EntryId> applied = new HashSet<>(result.applied());
-        forNext = inline ? new ArrayList<>(outputCount) : null;
-        for (List<NewEntry> outs : outputsBySource.values()) {
-          for (NewEntry output : outs) {
-            if (!applied.contains(work.rootOf(output.id()))) {
-              continue;
-            }
-            Entry preClaimed = Entries.preClaimed(output, now);
-            if (inline) {
-              forNext.add(preClaimed);
-            } else {
-              room.handOff(preClaimed);
-            }
-          }
+        List<Entry> committed = preClaimed(made.outputsBySource(), work, result, outputCount, now);
+        if (inline) {
+          forNext = committed;
+        } else {
+          committed.forEach(room::handOff);
         }
       }
     }
@@ -204,6 +190,24 @@ final class StageRunner {
     if (forNext != null && !forNext.isEmpty()) {
       nextStage.runInline(forNext);
     }
+  }
+
+  /**
+   * The outputs as the next stage sees them, already claimed by this node: all of them, or with a commit
+   * result only those whose completion the store applied (a refused completion's outputs were not stored).
+   */
+  private static List<Entry> preClaimed(Map<EntryId, List<NewEntry>> outputsBySource, FusedBatch work,
+      CommitResult result, int outputCount, Instant now) {
+    Set<EntryId> applied = result == null ? null : new HashSet<>(result.applied());
+    List<Entry> out = new ArrayList<>(outputCount);
+    for (List<NewEntry> outs : outputsBySource.values()) {
+      for (NewEntry output : outs) {
+        if (applied == null || applied.contains(work.rootOf(output.id()))) {
+          out.add(Entries.preClaimed(output, now));
+        }
+      }
+    }
+    return out;
   }
 
   /**
