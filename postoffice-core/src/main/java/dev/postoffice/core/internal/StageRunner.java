@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * the partner and so runs on the dispatch stage's own workers. Each stage keeps its own threads for the
  * durable path. Under manual scheduling the outputs wait in the next stage's queue, so each
  * {@code runOnce()} moves a batch by one stage, as deterministic tests expect.
+ *
+ * <p>This class works on a batch and chooses the path of its outputs (fused, inline, hand-off, durable). Its
+ * parts each do one job: {@link BatchSource} picks the next batch from the {@link HandOffQueue} or the store,
+ * {@link WorkerLoop} keeps a worker thread going through failures, {@link StageCompletions} turns outcomes
+ * into completions, {@link StageCommit} stores them, {@link StageEvents} tells the listener, and every feeder
+ * of a hand-off queue holds a {@link HandOffReservation}.
  */
 final class StageRunner {
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
