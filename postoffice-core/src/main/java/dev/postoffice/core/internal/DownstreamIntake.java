@@ -231,7 +231,8 @@ final class DownstreamIntake implements BatchMessageHandler {
     int n = arrivals.size();
     // The room not handed over (duplicates, or all of it if the store fails) is given back.
     try (HandOffReservation room = first.reserveHandOff(n)) {
-      Lease lease = room.isHeld() ? new Lease(ctx.nodeId(), now.plus(route.settings().leaseDuration())) : null;
+      Lease lease = room.isHeld()
+          ? new Lease(ctx.nodeId(), now.plus(route.settings().leaseDuration())) : null;
       List<NewEntry> entries = new ArrayList<>(n);
       for (Arrival a : arrivals) {
         entries.add(new NewEntry(EntryId.random(), route.id(), Direction.DOWNSTREAM, Layer.L4, a.payload(),

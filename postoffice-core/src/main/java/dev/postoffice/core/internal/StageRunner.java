@@ -160,8 +160,8 @@ final class StageRunner {
     boolean inline = nextStage != null && !ctx.manual() && nextStage.spec.dispatcher() == null;
     int failed;
     List<Entry> forNext = null; // the committed outputs the next stage works on inline, on this thread
-    // Whatever ends this before the hand-over (a store failure, an Error, a listener's), the room reserved in the
-    // next stage's queue is given back: lost permits would turn the fast path off for good.
+    // Whatever ends this before the hand-over (a store failure, an Error, a listener's), the room
+    // reserved in the next stage's queue is given back: lost permits would turn the fast path off for good.
     try (HandOffReservation room = nextStage == null || outputCount == 0 || inline
         ? HandOffReservation.none() : nextStage.reserveHandOff(outputCount)) {
       boolean fast = nextStage != null && outputCount > 0 && (inline ? nextStage.running : room.isHeld());
