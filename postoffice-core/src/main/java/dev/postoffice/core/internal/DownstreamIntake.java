@@ -229,32 +229,25 @@ final class DownstreamIntake implements BatchMessageHandler {
   private void store(List<Arrival> arrivals) {
     Instant now = ctx.clock().instant();
     int n = arrivals.size();
-    boolean fast = first.reserve(n);
-    Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(route.settings().leaseDuration())) : null;
-    List<NewEntry> entries = new ArrayList<>(n);
-    for (Arrival a : arrivals) {
-      entries.add(new NewEntry(EntryId.random(), route.id(), Direction.DOWNSTREAM, Layer.L4, a.payload(),
-          a.message().headers(), null, a.traceId(), a.message().messageId(), UpstreamIntake.PRODUCED_BY, lease));
-    }
-    List<IntakeResult> results;
-    try {
-      results = ctx.store().intake(entries, now);
-    } catch (RuntimeException e) {
-      if (fast) {
-        first.unreserve(n);
+    // The room not handed over (duplicates, or all of it if the store fails) is given back.
+    try (HandOffReservation room = first.reserveHandOff(n)) {
+      Lease lease = room.isHeld()
+          ? new Lease(ctx.nodeId(), now.plus(route.settings().leaseDuration())) : null;
+      List<NewEntry> entries = new ArrayList<>(n);
+      for (Arrival a : arrivals) {
+        entries.add(new NewEntry(EntryId.random(), route.id(), Direction.DOWNSTREAM, Layer.L4, a.payload(),
+            a.message().headers(), null, a.traceId(), a.message().messageId(), UpstreamIntake.PRODUCED_BY,
+            lease));
       }
-      throw e;
-    }
-    for (int i = 0; i < n; i++) {
-      IntakeResult result = results.get(i);
-      if (result.isDuplicate()) {
-        log.debug("route {}: message {} is a duplicate of entry {}", route.id(),
-            arrivals.get(i).message().messageId(), result.duplicateOf());
-        if (fast) {
-          first.unreserve(1);
+      List<IntakeResult> results = ctx.store().intake(entries, now);
+      for (int i = 0; i < n; i++) {
+        IntakeResult result = results.get(i);
+        if (result.isDuplicate()) {
+          log.debug("route {}: message {} is a duplicate of entry {}", route.id(),
+              arrivals.get(i).message().messageId(), result.duplicateOf());
+        } else if (room.isHeld()) {
+          room.handOff(Entries.preClaimed(entries.get(i), now));
         }
-      } else if (fast) {
-        first.handOff(Entries.preClaimed(entries.get(i), now));
       }
     }
     backlog.added(n);

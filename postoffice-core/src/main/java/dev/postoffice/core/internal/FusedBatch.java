@@ -38,6 +38,23 @@ final class FusedBatch {
   }
 
   /**
+   * Joins a stage's completions to the earlier stages' uncommitted work whose outputs that stage worked on:
+   * each output is stored finished, with its own outputs after it.
+   *
+   * @param earlier the earlier stages' work, or null to start a batch of {@code completions} alone
+   * @return {@code earlier}, extended, or the new batch
+   */
+  static FusedBatch extend(FusedBatch earlier, List<Completion> completions) {
+    if (earlier == null) {
+      return new FusedBatch(completions);
+    }
+    for (Completion c : completions) {
+      earlier.finish(c.entryId(), c.newStatus(), c.detail(), c.outputs());
+    }
+    return earlier;
+  }
+
+  /**
    * Records that an output was worked on: it will be stored already in {@code status}, and its own outputs
    * are stored with it, after it.
    *

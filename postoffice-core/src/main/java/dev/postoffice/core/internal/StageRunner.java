@@ -1,34 +1,18 @@
 package dev.postoffice.core.internal;
 
-import dev.postoffice.PostOfficeException;
 import dev.postoffice.StoreUnavailableException;
-import dev.postoffice.TransientFailureException;
 import dev.postoffice.core.RouteSettings;
-import dev.postoffice.event.EntryFailed;
-import dev.postoffice.event.StageFinished;
-import dev.postoffice.event.StageStarted;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Lease;
-import dev.postoffice.model.Status;
-import dev.postoffice.spi.ClaimRequest;
 import dev.postoffice.spi.CommitResult;
-import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.NewEntry;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,18 +28,15 @@ import org.slf4j.LoggerFactory;
  * the partner and so runs on the dispatch stage's own workers. Each stage keeps its own threads for the
  * durable path. Under manual scheduling the outputs wait in the next stage's queue, so each
  * {@code runOnce()} moves a batch by one stage, as deterministic tests expect.
+ *
+ * <p>This class works on a batch and chooses the path of its outputs (fused, inline, hand-off, durable). Its
+ * parts each do one job: {@link BatchSource} picks the next batch from the {@link HandOffQueue} or the store,
+ * {@link WorkerLoop} keeps a worker thread going through failures, {@link StageCompletions} turns outcomes
+ * into completions, {@link StageCommit} stores them, {@link StageEvents} tells the listener, and every feeder
+ * of a hand-off queue holds a {@link HandOffReservation}.
  */
 final class StageRunner {
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
-
-  /** The smallest hand-off queue, in entries, whatever the batch size. */
-  static final int MIN_HAND_OFF = 256;
-  /** The longest pause of a worker while the store is unavailable: how soon it resumes once it is back. */
-  static final long MAX_STORE_PAUSE_MILLIS = 1_000;
-  /** The longest pause of a worker after an unexpected failure (a bug), so it cannot flood the log. */
-  static final long MAX_FAILURE_PAUSE_MILLIS = 30_000;
-  /** How often a worker repeats, at WARN, that the store is still unavailable. */
-  static final long STORE_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final RouteDefinition route;
   private final StageSpec spec;
@@ -63,14 +44,14 @@ final class StageRunner {
   private final EngineContext ctx;
   private final AckRace race;
   private final RouteSettings settings;
-  private final FailurePolicy failures;
-  private final Retry commitRetry;
-  private final String producedBy;
-  private final LinkedBlockingQueue<Entry> handOffs = new LinkedBlockingQueue<>();
-  private final Semaphore handOffCapacity;
+  private final StageEvents events;
+  private final StageCommit commit;
+  private final StageCompletions completions;
+  private final HandOffQueue handOffs;
+  private final BatchSource batches;
+  private final WorkerLoop workerLoop;
   private volatile StageRunner next;
   private volatile boolean running;
-  private volatile long lastStorePoll;
 
   StageRunner(RouteDefinition route, StageSpec spec, StageLogic logic, EngineContext ctx,
       AckRace race) {
@@ -80,22 +61,17 @@ final class StageRunner {
     this.logic = logic;
     this.ctx = ctx;
     this.settings = route.settings();
-    this.failures = new FailurePolicy(settings.retry());
-    this.producedBy = spec.producedBy();
-    // Memory stays bounded: at most a few batches wait in memory; the rest of the backlog stays in the store.
-    // Small batches still get a queue of a useful size: with four entries (batch 1), nearly every entry missed
-    // the fast path and cost a claim query per stage.
-    this.handOffCapacity = new Semaphore(handOffCapacity(settings.batchSize()));
-    this.commitRetry = Retry.of("commit-" + route.id() + "-" + spec.name(), RetryConfig.custom()
-        .maxAttempts(5)
-        .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(50), 2.0))
-        .retryExceptions(StoreUnavailableException.class)
-        .build());
-  }
-
-  /** Entries that may wait in memory for a stage: four batches, and at least {@value #MIN_HAND_OFF}. */
-  static int handOffCapacity(int batchSize) {
-    return Math.max(batchSize * 4, MIN_HAND_OFF);
+    this.handOffs = new HandOffQueue(HandOffQueue.capacityFor(settings.batchSize()));
+    this.batches = new BatchSource(route, spec, ctx, handOffs, () -> running);
+    this.workerLoop = new WorkerLoop(route, spec, () -> running, () -> {
+      List<Entry> batch = batches.next();
+      if (!batch.isEmpty()) {
+        process(batch);
+      }
+    });
+    this.events = new StageEvents(route, spec, ctx);
+    this.commit = new StageCommit(route, spec, ctx, race, events);
+    this.completions = new StageCompletions(route, spec, ctx, events);
   }
 
   void next(StageRunner value) {
@@ -106,18 +82,12 @@ final class StageRunner {
     return spec;
   }
 
-  /** Reserves room for entries this node will hand over in memory; false when the queue is full. */
-  boolean reserve(int count) {
-    return running && handOffCapacity.tryAcquire(count);
-  }
-
-  void unreserve(int count) {
-    handOffCapacity.release(count);
-  }
-
-  /** Hands over an entry stored leased to this node; call only after {@link #reserve}. */
-  void handOff(Entry entry) {
-    handOffs.add(entry);
+  /**
+   * Reserves room for entries this node will store leased to itself and hand over in memory; close it in a
+   * try-with-resources block. Holds no room when the queue is full or the stage is stopped.
+   */
+  HandOffReservation reserveHandOff(int count) {
+    return running ? handOffs.reserve(count) : HandOffReservation.none();
   }
 
   void running(boolean value) {
@@ -135,114 +105,16 @@ final class StageRunner {
    * @return the number of entries worked on
    */
   int step() {
-    List<Entry> batch = new ArrayList<>(settings.batchSize());
-    handOffs.drainTo(batch, settings.batchSize());
-    handOffCapacity.release(batch.size());
-    if (batch.isEmpty()) {
-      batch.addAll(claim(settings.batchSize()));
-    }
+    List<Entry> batch = batches.nextNow();
     if (!batch.isEmpty()) {
       process(batch);
     }
     return batch.size();
   }
 
-  /** The loop of a worker thread, until {@link #running(boolean)} is false. */
+  /** The loop of a worker thread, until {@link #running(boolean)} is false; see {@link WorkerLoop}. */
   void runLoop() {
-    long failurePause = settings.pollInterval().toMillis();
-    long storeDownSince = 0; // System.nanoTime() of the first failure of an outage; 0 while the store answers
-    long lastWarned = 0;
-    while (running) {
-      try {
-        List<Entry> batch = nextBatch();
-        if (!batch.isEmpty()) {
-          process(batch);
-        }
-        failurePause = settings.pollInterval().toMillis();
-        if (storeDownSince != 0) {
-          log.info("route {} stage {}: the store answers again after {} s", route.id(), spec.name(),
-              TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - storeDownSince));
-          storeDownSince = 0;
-          lastWarned = 0;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (StoreUnavailableException e) {
-        // Short pauses: the store's own call already waited (a pool's connection timeout), and once the store
-        // is back, the stage must resume within about a second, not after a long back-off. The log says so at
-        // the start of an outage and then every half minute, not at every try.
-        long now = System.nanoTime();
-        if (storeDownSince == 0) {
-          storeDownSince = now;
-        }
-        if (lastWarned == 0 || now - lastWarned >= STORE_WARN_INTERVAL_NANOS) {
-          lastWarned = now;
-          log.warn("route {} stage {}: store unavailable for {} s, trying again every second at most: {}",
-              route.id(), spec.name(), TimeUnit.NANOSECONDS.toSeconds(now - storeDownSince), e.getMessage());
-        } else {
-          log.debug("route {} stage {}: store still unavailable: {}", route.id(), spec.name(), e.getMessage());
-        }
-        failurePause = pause(failurePause, MAX_STORE_PAUSE_MILLIS);
-      } catch (RuntimeException e) {
-        log.error("route {} stage {}: unexpected failure, pausing {} ms", route.id(), spec.name(), failurePause,
-            e);
-        failurePause = pause(failurePause, MAX_FAILURE_PAUSE_MILLIS);
-      }
-    }
-  }
-
-  private long pause(long millis, long max) {
-    try {
-      Thread.sleep(Math.min(millis, max));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return Math.min(millis * 2, max);
-  }
-
-  private List<Entry> nextBatch() throws InterruptedException {
-    int size = settings.batchSize();
-    List<Entry> batch = new ArrayList<>(size);
-    long pollNanos = settings.pollInterval().toNanos();
-    long sinceStore = System.nanoTime() - lastStorePoll;
-    if (sinceStore < pollNanos) {
-      Entry first = handOffs.poll(pollNanos - sinceStore, TimeUnit.NANOSECONDS);
-      if (first != null) {
-        batch.add(first);
-        handOffs.drainTo(batch, size - 1);
-        long deadline = System.nanoTime() + settings.linger().toNanos();
-        long remaining;
-        while (batch.size() < size && (remaining = deadline - System.nanoTime()) > 0) {
-          Entry more = handOffs.poll(remaining, TimeUnit.NANOSECONDS);
-          if (more == null) {
-            break;
-          }
-          batch.add(more);
-          handOffs.drainTo(batch, size - batch.size());
-        }
-        handOffCapacity.release(batch.size());
-        return batch;
-      }
-    }
-    lastStorePoll = System.nanoTime();
-    // Keep half the batch for the store, so entries that missed the fast path (stored while the hand-off
-    // queue was full, or by another node) are not starved while hand-offs keep coming.
-    handOffs.drainTo(batch, size - Math.max(1, size / 2));
-    handOffCapacity.release(batch.size());
-    if (batch.size() < size && running) {
-      List<Entry> claimed = claim(size - batch.size());
-      if (claimed.size() == size - batch.size()) {
-        lastStorePoll = 0; // a full claim means more is waiting: claim again at once
-      }
-      batch.addAll(claimed);
-    }
-    return batch;
-  }
-
-  private List<Entry> claim(int limit) {
-    return ctx.store().claim(new ClaimRequest(route.id(), spec.input(), limit, ctx.nodeId(),
-        settings.leaseDuration(), ctx.clock().instant()));
+    workerLoop.run();
   }
 
   private void process(List<Entry> batch) {
@@ -257,11 +129,7 @@ final class StageRunner {
    */
   private void process(List<Entry> batch, FusedBatch pending) {
     long started = System.nanoTime();
-    try {
-      ctx.listener().onStageStarted(new StageStarted(route.id(), spec.input(), spec.name(), batch.size()));
-    } catch (RuntimeException e) {
-      log.warn("listener failed on onStageStarted", e);
-    }
+    events.started(batch.size());
     if (spec.destination() != null) {
       // Acknowledgements for this batch that arrive before its commit wait for it (see AckRace).
       try (AckRace.Publishing publishing = race.publishing(batch.stream().map(Entry::id).toList())) {
@@ -272,6 +140,11 @@ final class StageRunner {
     }
   }
 
+  /**
+   * Works on a batch, then takes its completions one of four ways: fused (carried uncommitted into the next
+   * transform stage on this thread), or committed and then worked on by the next stage inline (on this
+   * thread), handed over to the next stage's queue, or left in the store for the next stage to claim.
+   */
   private void work(List<Entry> batch, FusedBatch pending, long started) {
     List<Outcome> outcomes = logic.work(batch);
     Instant now = ctx.clock().instant();
@@ -285,112 +158,62 @@ final class StageRunner {
     // stage's concurrency is what bounds the calls in flight. Run inline, a hanging partner held the route's
     // only carrier and left everything behind it Just In.
     boolean inline = nextStage != null && !ctx.manual() && nextStage.spec.dispatcher() == null;
-    boolean fast = nextStage != null && outputCount > 0 && (inline ? nextStage.running
-        : nextStage.reserve(outputCount));
-    Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(nextStage.settings.leaseDuration())) : null;
-    CommitResult result;
-    FusedBatch work;
-    Map<EntryId, List<NewEntry>> outputsBySource = new HashMap<>();
-    int failed = 0;
-    // Whatever ends this before the hand-over (a store failure, an Error, a listener's), the room reserved in the
-    // next stage's queue is given back: lost permits would turn the fast path off for good.
-    try {
-      List<Completion> completions = new ArrayList<>(outcomes.size());
-      for (Outcome outcome : outcomes) {
-        Entry entry = outcome.entry();
-        if (outcome.failure() instanceof LeaseLost) {
-          continue; // no call was made: another node holds the entry now, or it moved on; nothing to commit
-        }
-        if (outcome.failure() != null) {
-          failed++;
-          completions.add(failure(entry, outcome.failure(), now));
-          continue;
-        }
-        List<NewEntry> outputs = new ArrayList<>(outcome.outputs().size());
-        for (int i = 0; i < outcome.outputs().size(); i++) {
-          Output output = outcome.outputs().get(i);
-          outputs.add(new NewEntry(EntryId.derive(entry.id(), entry.generation(), i), route.id(),
-              route.direction(), spec.output(), output.payload(), output.headers(), entry.id(), entry.traceId(),
-              null, producedBy, lease));
-        }
-        outputsBySource.put(entry.id(), outputs);
-        completions.add(new Completion(entry.id(), ctx.nodeId(), entry.attempts(), outcome.status(),
-            outcome.detail(), null, null, outputs));
+    int failed;
+    List<Entry> forNext = null; // the committed outputs the next stage works on inline, on this thread
+    // Whatever ends this before the hand-over (a store failure, an Error, a listener's), the room
+    // reserved in the next stage's queue is given back: lost permits would turn the fast path off for good.
+    try (HandOffReservation room = nextStage == null || outputCount == 0 || inline
+        ? HandOffReservation.none() : nextStage.reserveHandOff(outputCount)) {
+      boolean fast = nextStage != null && outputCount > 0 && (inline ? nextStage.running : room.isHeld());
+      Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(nextStage.settings.leaseDuration())) : null;
+      StageCompletions.Batch made = completions.of(outcomes, lease, now);
+      failed = made.failed();
+      FusedBatch earlier = pending;
+      if (earlier != null && failed > 0) {
+        // Some failed: store the earlier stages' work as it was (outputs Just In, leased to this node), then
+        // this stage's completions against it, as if the stages had never been fused.
+        commit.commit(earlier.completions(), now);
+        earlier = null;
       }
-      if (pending != null && failed == 0) {
-        // Every output of the earlier stages was worked on: store them finished, with this stage's outputs.
-        for (Completion c : completions) {
-          pending.finish(c.entryId(), c.newStatus(), c.detail(), c.outputs());
-        }
-        work = pending;
-      } else {
-        if (pending != null) {
-          // Some failed: store the earlier stages' work as it was (outputs Just In, leased to this node), then
-          // this stage's completions against it, as if the stages had never been fused.
-          commitAndReport(pending.completions(), now);
-        }
-        work = new FusedBatch(completions);
-      }
+      FusedBatch work = FusedBatch.extend(earlier, made.completions());
       if (inline && fast && failed == 0 && spec.transform() != null && nextStage.spec.transform() != null) {
-        List<Entry> forNext = new ArrayList<>(outputCount);
-        outputsBySource.values().forEach(outs -> outs.forEach(o -> forNext.add(Entries.preClaimed(o, now))));
-        notifyFinished(batch.size(), 0, System.nanoTime() - started);
-        nextStage.runGuarded(forNext, work);
+        // Fused: one commit, after the next stage, stores the work of both.
+        events.finished(batch.size(), 0, System.nanoTime() - started);
+        nextStage.runGuarded(preClaimed(made.outputsBySource(), work, null, outputCount, now), work);
         return;
       }
-      result = commitAndReport(work.completions(), now);
-    } catch (RuntimeException | Error e) {
-      if (fast && !inline) {
-        nextStage.unreserve(outputCount);
-      }
-      throw e;
-    }
-    List<Entry> forNext = inline ? new ArrayList<>(outputCount) : null;
-    int handedOver = 0;
-    if (fast) {
-      Set<EntryId> applied = new HashSet<>(result.applied());
-      for (List<NewEntry> outs : outputsBySource.values()) {
-        for (NewEntry output : outs) {
-          if (!applied.contains(work.rootOf(output.id()))) {
-            continue;
-          }
-          Entry preClaimed = Entries.preClaimed(output, now);
-          if (inline) {
-            forNext.add(preClaimed);
-          } else {
-            nextStage.handOff(preClaimed);
-          }
-          handedOver++;
+      CommitResult result = commit.commit(work.completions(), now);
+      if (fast) {
+        List<Entry> committed = preClaimed(made.outputsBySource(), work, result, outputCount, now);
+        if (inline) {
+          forNext = committed;
+        } else {
+          committed.forEach(room::handOff);
         }
       }
-      if (!inline) {
-        nextStage.unreserve(outputCount - handedOver);
-      }
     }
-    notifyFinished(batch.size(), failed, System.nanoTime() - started);
+    events.finished(batch.size(), failed, System.nanoTime() - started);
     if (forNext != null && !forNext.isEmpty()) {
       nextStage.runInline(forNext);
     }
   }
 
   /**
-   * Commits with retries of passing failures, isolating the entries the store refuses for good (see
-   * {@link PoisonIsolatingCommit}), and logs the refused completions.
+   * The outputs as the next stage sees them, already claimed by this node: all of them, or with a commit
+   * result only those whose completion the store applied (a refused completion's outputs were not stored).
    */
-  private CommitResult commitAndReport(List<Completion> completions, Instant now) {
-    PoisonIsolatingCommit commit = new PoisonIsolatingCommit(
-        part -> Retry.decorateSupplier(commitRetry, () -> ctx.store().commit(part, now)).get(),
-        failed -> notifyFailed(failed.entryId(), Status.FAILED, failed.lastError()),
-        settings.retry().maxAttempts());
-    CommitResult result = commit.commit(completions);
-    for (EntryId refused : result.refused()) {
-      if (spec.destination() != null && acknowledgedMeanwhile(refused)) {
-        continue; // the Core App's acknowledgement overtook the confirmation: expected, nothing lost
+  private static List<Entry> preClaimed(Map<EntryId, List<NewEntry>> outputsBySource, FusedBatch work,
+      CommitResult result, int outputCount, Instant now) {
+    Set<EntryId> applied = result == null ? null : new HashSet<>(result.applied());
+    List<Entry> out = new ArrayList<>(outputCount);
+    for (List<NewEntry> outs : outputsBySource.values()) {
+      for (NewEntry output : outs) {
+        if (applied == null || applied.contains(work.rootOf(output.id()))) {
+          out.add(Entries.preClaimed(output, now));
+        }
       }
-      log.warn("route {} stage {}: commit for entry {} refused: its lease was lost (expired and claimed again,"
-          + " or its status changed); the newer work stands", route.id(), spec.name(), refused);
     }
-    return result;
+    return out;
   }
 
   /**
@@ -419,60 +242,6 @@ final class StageRunner {
     } catch (RuntimeException e) {
       log.error("route {} stage {}: unexpected failure; {} entries wait for their lease to expire", route.id(),
           spec.name(), batch.size(), e);
-    }
-  }
-
-  private boolean acknowledgedMeanwhile(EntryId id) {
-    if (race.consumeOvertaken(id)) {
-      return true; // this node's AckListener recorded it: no need to read it back
-    }
-    return ctx.store().find(id).map(e -> e.status() == Status.ACKNOWLEDGED || e.status() == Status.QUEUED
-        || e.status() == Status.REJECTED) // a negative acknowledgement overtook it
-        .orElse(false);
-  }
-
-  private Completion failure(Entry entry, Throwable cause, Instant now) {
-    // The publish stage never gives up on a transient failure (see FailurePolicy.decide): the Core App can
-    // still take the message once the broker is back. Anything else there (a bug) fails after maxAttempts.
-    FailurePolicy.Decision decision = failures.decide(entry, cause, now,
-        spec.destination() == null || !(cause instanceof TransientFailureException));
-    try (Mdc ignored = Mdc.of(entry)) {
-      if (decision.status() == Status.RETRYING) {
-        log.warn("route {} stage {}: entry {} attempt {} failed, retrying at {}: {}", route.id(), spec.name(),
-            entry.id(), entry.attempts(), decision.nextAttemptAt(), decision.error());
-      } else if (decision.status() == Status.REJECTED) {
-        log.warn("route {} stage {}: entry {} rejected: {}", route.id(), spec.name(), entry.id(),
-            decision.error());
-      } else {
-        // Classified failures are expected outcomes: their message says it all. Others get their stack trace.
-        if (cause instanceof PostOfficeException) {
-          log.error("route {} stage {}: entry {} failed for good: {}", route.id(), spec.name(), entry.id(),
-              decision.error());
-        } else {
-          log.error("route {} stage {}: entry {} failed for good: {}", route.id(), spec.name(), entry.id(),
-              decision.error(), FailurePolicy.forLog(cause));
-        }
-      }
-    }
-    notifyFailed(entry.id(), decision.status(), decision.error());
-    return new Completion(entry.id(), ctx.nodeId(), entry.attempts(), decision.status(), decision.error(),
-        decision.error(), decision.nextAttemptAt(), List.of());
-  }
-
-  private void notifyFailed(EntryId id, Status status, String error) {
-    try {
-      ctx.listener().onEntryFailed(new EntryFailed(route.id(), id, spec.name(), status, error));
-    } catch (RuntimeException e) {
-      log.warn("listener failed on onEntryFailed", e);
-    }
-  }
-
-  private void notifyFinished(int entries, int failed, long nanos) {
-    try {
-      ctx.listener().onStageFinished(new StageFinished(route.id(), spec.input(), spec.name(), entries, failed,
-          Duration.ofNanos(nanos)));
-    } catch (RuntimeException e) {
-      log.warn("listener failed on onStageFinished", e);
     }
   }
 }

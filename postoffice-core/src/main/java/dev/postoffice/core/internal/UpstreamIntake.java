@@ -99,45 +99,37 @@ final class UpstreamIntake implements Intake {
       backlog.check(accepted);
     }
     Instant now = ctx.clock().instant();
-    boolean fast = accepted > 0 && first.reserve(accepted);
-    Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(route.settings().leaseDuration())) : null;
-    List<NewEntry> entries = new ArrayList<>(messages.size());
-    for (int i = 0; i < messages.size(); i++) {
-      RawMessage message = messages.get(i);
-      // An oversized message goes in with its batch or page as an empty stand-in: a page stored again after a
-      // failure (a stale cursor, the store down) finds nothing of the first try, so it is recorded once.
-      entries.add(refused[i] != null ? refused[i].standIn() : new NewEntry(EntryId.random(), route.id(),
-          Direction.UPSTREAM, Layer.L1, message.payload(), message.headers(), null, TraceId.random(),
-          message.dedupKey(), PRODUCED_BY, lease));
-    }
-    List<IntakeResult> results;
-    try {
+    List<IntakeReceipt> receipts;
+    // The room not handed over (duplicates, or all of it if the store fails) is given back.
+    try (HandOffReservation room = first.reserveHandOff(accepted)) {
+      boolean fast = room.isHeld();
+      Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(route.settings().leaseDuration())) : null;
+      List<NewEntry> entries = new ArrayList<>(messages.size());
+      for (int i = 0; i < messages.size(); i++) {
+        RawMessage message = messages.get(i);
+        // An oversized message goes in with its batch or page as an empty stand-in: a page stored again after
+        // a failure (a stale cursor, the store down) finds nothing of the first try, so it is recorded once.
+        entries.add(refused[i] != null ? refused[i].standIn() : new NewEntry(EntryId.random(), route.id(),
+            Direction.UPSTREAM, Layer.L1, message.payload(), message.headers(), null, TraceId.random(),
+            message.dedupKey(), PRODUCED_BY, lease));
+      }
       // Concurrent submits (webhook threads) share store calls; a page with its cursor goes alone.
-      results = cursor == null ? batcher.intake(entries) : ctx.store().intake(entries, cursor, now);
-    } catch (RuntimeException e) {
-      if (fast) {
-        first.unreserve(accepted);
+      List<IntakeResult> results = cursor == null ? batcher.intake(entries)
+          : ctx.store().intake(entries, cursor, now);
+      rejectStandIns(refusals);
+      receipts = new ArrayList<>(results.size());
+      for (int i = 0; i < results.size(); i++) {
+        IntakeResult result = results.get(i);
+        NewEntry entry = entries.get(i);
+        if (refused[i] != null) {
+          receipts.add(new IntakeReceipt(result.entryId(), entry.traceId(), null, refused[i].reason()));
+          continue;
+        }
+        receipts.add(new IntakeReceipt(result.entryId(), entry.traceId(), result.duplicateOf()));
+        if (fast && !result.isDuplicate() && result.entryId().equals(entry.id())) {
+          room.handOff(Entries.preClaimed(entry, now));
+        }
       }
-      throw e;
-    }
-    rejectStandIns(refusals);
-    List<IntakeReceipt> receipts = new ArrayList<>(results.size());
-    int handed = 0;
-    for (int i = 0; i < results.size(); i++) {
-      IntakeResult result = results.get(i);
-      NewEntry entry = entries.get(i);
-      if (refused[i] != null) {
-        receipts.add(new IntakeReceipt(result.entryId(), entry.traceId(), null, refused[i].reason()));
-        continue;
-      }
-      receipts.add(new IntakeReceipt(result.entryId(), entry.traceId(), result.duplicateOf()));
-      if (fast && !result.isDuplicate() && result.entryId().equals(entry.id())) {
-        first.handOff(Entries.preClaimed(entry, now));
-        handed++;
-      }
-    }
-    if (fast) {
-      first.unreserve(accepted - handed);
     }
     backlog.added(accepted);
     return receipts;
