@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "claiming". Which due entries a
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "claiming". Which due entries a
  * claim leases, in what order, how many, and to whom.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

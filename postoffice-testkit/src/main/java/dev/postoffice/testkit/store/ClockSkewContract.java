@@ -21,7 +21,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "nodes whose clocks differ (a
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "nodes whose clocks differ (a
  * store on a clock of its own)". Leases and due times judged on the store's clock when the nodes' clocks
  * differ.
  *

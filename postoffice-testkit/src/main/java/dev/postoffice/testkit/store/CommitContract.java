@@ -23,7 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "commit". How a commit applies
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "commit". How a commit applies
  * completions: fencing tokens, outputs, retries, the lifecycle's moves.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

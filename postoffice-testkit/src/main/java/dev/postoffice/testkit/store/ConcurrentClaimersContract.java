@@ -28,7 +28,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "concurrent claimers". Claimers
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "concurrent claimers". Claimers
  * racing on one store, or on nodes sharing it, never receive the same entry.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "counts". Counting entries per
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "counts". Counting entries per
  * status, and the backlog of a route.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "polling cursors". Polling
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "polling cursors". Polling
  * cursors move with the page's entries in one call, and only from the value expected.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

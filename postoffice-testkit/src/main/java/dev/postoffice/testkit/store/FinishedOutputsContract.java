@@ -15,7 +15,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "outputs stored finished".
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "outputs stored finished".
  * Outputs stored already finished, as the engine's fast path does.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

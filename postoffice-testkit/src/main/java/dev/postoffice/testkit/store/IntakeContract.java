@@ -20,7 +20,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "intake". How intake stores new
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "intake". How intake stores new
  * entries: what it keeps, dedup keys, ids stored before, all or nothing.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "the Core App's late answers".
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "the Core App's late answers".
  * Acknowledgements and rejections from the Core App that come after the entry moved on.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

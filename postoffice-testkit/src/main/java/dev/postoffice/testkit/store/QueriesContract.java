@@ -17,7 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "queries". Finding entries by
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "queries". Finding entries by
  * id, trace, source and filters, and reading their history.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "release". Releasing an owner's
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "release". Releasing an owner's
  * leases, as a node does when it stops.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "lease renewal". Renewing
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "lease renewal". Renewing
  * leases: which a renewal holds, and for how long.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

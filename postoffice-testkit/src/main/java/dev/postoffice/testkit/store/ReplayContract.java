@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "replay". Replaying an entry: a
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "replay". Replaying an entry: a
  * new generation, its old outputs superseded.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

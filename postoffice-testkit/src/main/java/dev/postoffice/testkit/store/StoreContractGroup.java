@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * The base of every group of {@link dev.postoffice.testkit.StatusStoreContract}: it takes the store, clock and
+ * The base of every group of {@link dev.postoffice.testkit.store.StatusStoreContract}: it takes the store, clock and
  * routes of the current test from a {@link StoreFixture} before each test, and holds the entry builders and
  * shortcuts the groups share, so no group repeats them.
  */

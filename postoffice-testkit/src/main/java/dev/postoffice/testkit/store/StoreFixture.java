@@ -6,7 +6,7 @@ import dev.postoffice.testkit.MutableClock;
 import java.util.Optional;
 
 /**
- * What the groups of {@link dev.postoffice.testkit.StatusStoreContract} test: the store a suite made for the
+ * What the groups of {@link dev.postoffice.testkit.store.StatusStoreContract} test: the store a suite made for the
  * current test, its clock and its routes, and the suite's ways of opening more instances over the same data.
  * A group reads it before each test, after the suite's own {@code @BeforeEach} made them.
  */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "transitionAll". Moving many
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "transitionAll". Moving many
  * entries at once, as transition moves one.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

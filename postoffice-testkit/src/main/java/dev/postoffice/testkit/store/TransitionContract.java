@@ -17,7 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "transition". How one entry
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "transition". How one entry
  * moves from one of a set of statuses to another, outside a lease.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

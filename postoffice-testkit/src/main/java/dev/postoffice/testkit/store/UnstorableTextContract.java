@@ -16,7 +16,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.StatusStoreContract} group "text no database takes as is
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "text no database takes as is
  * (NUL, unpaired surrogates, megabytes)". Text no database takes as is is stored cleaned and cut, never
  * refused.
  *

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.TransportContract} group "batch handlers". Batch handlers
+ * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "batch handlers". Batch handlers
  * get every message once, and each is settled as its disposition says.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.TransportContract} group "consumers". Competing consumers
+ * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "consumers". Competing consumers
  * share a destination; a closed subscription hands its messages over.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.TransportContract} group "dead letters". A dead-lettered
+ * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "dead letters". A dead-lettered
  * message moves to the dead-letter queue with the reason.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

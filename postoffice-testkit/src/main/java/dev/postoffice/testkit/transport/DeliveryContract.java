@@ -13,7 +13,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.TransportContract} group "delivery". What a subscriber
+ * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "delivery". What a subscriber
  * receives: the message as published, once when acknowledged.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

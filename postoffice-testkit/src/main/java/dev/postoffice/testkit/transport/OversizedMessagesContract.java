@@ -18,7 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.TransportContract} group "oversized messages". A body over
+ * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "oversized messages". A body over
  * the transport's size limit fails its publish, never the whole batch.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The promises of {@link Disposition#release} and {@link Subscription#pause()}: a put-back is never a delivery
- * attempt, and a paused subscription starts no handler call. {@link dev.postoffice.testkit.TransportContract}
+ * attempt, and a paused subscription starts no handler call. {@link dev.postoffice.testkit.transport.TransportContract}
  * runs these in its {@code @Nested} group "pausing and releasing".
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

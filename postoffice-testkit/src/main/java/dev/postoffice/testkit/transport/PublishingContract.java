@@ -14,7 +14,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.TransportContract} group "publishing". Declaring
+ * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "publishing". Declaring
  * destinations and publishing to them: what a publish's future promises.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.TransportContract} group "redelivery". Requeued messages
+ * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "redelivery". Requeued messages
  * and handlers that throw: delivered again, up to the maximum deliveries.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.

@@ -25,7 +25,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * The base of every group of {@link dev.postoffice.testkit.TransportContract}: it takes the transport of the
+ * The base of every group of {@link dev.postoffice.testkit.transport.TransportContract}: it takes the transport of the
  * current test from a {@link TransportFixture} before each test, and holds the message builders, recording
  * handlers and shortcuts the groups share, so no group repeats them.
  */

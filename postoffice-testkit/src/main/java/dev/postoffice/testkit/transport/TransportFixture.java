@@ -6,7 +6,7 @@ import dev.postoffice.spi.Transport;
 import java.time.Duration;
 
 /**
- * What the groups of {@link dev.postoffice.testkit.TransportContract} test: the transport a suite made for
+ * What the groups of {@link dev.postoffice.testkit.transport.TransportContract} test: the transport a suite made for
  * the current test, and what the suite declares about it (its patience, its maximum deliveries, the promises
  * its broker cannot keep). A group reads it before each test, after the suite's own {@code @BeforeEach} made
  * the transport.
