@@ -10,7 +10,7 @@ import dev.postoffice.Ingestor;
 import dev.postoffice.Intake;
 import dev.postoffice.NoSuchRouteException;
 import dev.postoffice.core.Pipeline;
-import dev.postoffice.core.ops.Operations;
+import dev.postoffice.core.operator.Operations;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.spi.Subscription;

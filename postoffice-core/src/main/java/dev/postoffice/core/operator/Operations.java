@@ -1,4 +1,4 @@
-package dev.postoffice.core.ops;
+package dev.postoffice.core.operator;
 
 import dev.postoffice.NoSuchEntryException;
 import dev.postoffice.core.internal.Require;

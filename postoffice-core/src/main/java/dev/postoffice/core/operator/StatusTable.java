@@ -1,4 +1,4 @@
-package dev.postoffice.core.ops;
+package dev.postoffice.core.operator;
 
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.RouteId;

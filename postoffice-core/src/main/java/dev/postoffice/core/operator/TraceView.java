@@ -1,4 +1,4 @@
-package dev.postoffice.core.ops;
+package dev.postoffice.core.operator;
 
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.HistoryRecord;
