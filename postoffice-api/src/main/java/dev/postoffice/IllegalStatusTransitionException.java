@@ -26,6 +26,20 @@ public class IllegalStatusTransitionException extends PostOfficeException {
     this.to = to;
   }
 
+  /**
+   * Checks a move against the lifecycle ({@link Status#canMoveTo}).
+   *
+   * @param entryId the entry that moves, for the message
+   * @param from its current status
+   * @param to the new status
+   * @throws IllegalStatusTransitionException if the move is not allowed
+   */
+  public static void check(EntryId entryId, Status from, Status to) {
+    if (!from.canMoveTo(to)) {
+      throw new IllegalStatusTransitionException(entryId, from, to);
+    }
+  }
+
   /** @return the entry that was to move */
   public EntryId entryId() {
     return entryId;

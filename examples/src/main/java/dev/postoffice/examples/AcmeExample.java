@@ -5,11 +5,11 @@ import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RetrySettings;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.codec.JacksonCodec;
-import dev.postoffice.core.exchange.CoreAppReceiver;
-import dev.postoffice.core.exchange.CoreAppSender;
 import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.core.memory.InMemoryTransport;
+import dev.postoffice.coreapp.CoreAppReceiver;
+import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.examples.model.OrderLinePlaced;
 import java.time.Duration;
 

@@ -1,7 +1,7 @@
 package dev.postoffice.examples;
 
-import dev.postoffice.core.exchange.CoreMessageContext;
-import dev.postoffice.core.exchange.CoreMessageHandler;
+import dev.postoffice.coreapp.CoreMessageContext;
+import dev.postoffice.coreapp.CoreMessageHandler;
 import dev.postoffice.examples.model.OrderLinePlaced;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -7,7 +7,7 @@ import dev.postoffice.BacklogFullException;
 import dev.postoffice.Intake;
 import dev.postoffice.IntakeReceipt;
 import dev.postoffice.RawMessage;
-import dev.postoffice.core.exchange.CoreAppSender;
+import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.examples.model.ShipOrder;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;

@@ -1,6 +1,6 @@
 package dev.postoffice.examples;
 
-import dev.postoffice.core.ops.Operations;
+import dev.postoffice.core.operator.Operations;
 import dev.postoffice.examples.model.AcmeShipment;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;

@@ -1,6 +1,6 @@
 package dev.postoffice.examples;
 
-import dev.postoffice.core.ops.Operations;
+import dev.postoffice.core.operator.Operations;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.StatusCount;

@@ -1,6 +1,5 @@
 package dev.postoffice.model;
 
-import dev.postoffice.IllegalStatusTransitionException;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -10,9 +9,9 @@ import java.util.Set;
 /**
  * Where an entry is in its life. Every change is appended to the entry's history.
  *
- * <p>The allowed moves are fixed by {@link #canMoveTo(Status)}; any other move is a bug and fails with
- * {@link IllegalStatusTransitionException}. {@code JUST_IN} and {@code DUPLICATE} are the only statuses an
- * entry is created with.
+ * <p>The allowed moves are fixed by {@link #canMoveTo(Status)}; any other move is a bug, and stores
+ * refuse it with {@link dev.postoffice.IllegalStatusTransitionException#check}. {@code JUST_IN} and
+ * {@code DUPLICATE} are the only statuses an entry is created with.
  */
 public enum Status {
   /** Stored, waiting for its layer's work. The first status of every entry. */
@@ -125,20 +124,6 @@ public enum Status {
    */
   public Set<Status> allowedNext() {
     return Collections.unmodifiableSet(ALLOWED.get(this));
-  }
-
-  /**
-   * Checks a move.
-   *
-   * @param entryId the entry that moves, for the message
-   * @param from its current status
-   * @param to the new status
-   * @throws IllegalStatusTransitionException if the move is not allowed
-   */
-  public static void checkMove(EntryId entryId, Status from, Status to) {
-    if (!from.canMoveTo(to)) {
-      throw new IllegalStatusTransitionException(entryId, from, to);
-    }
   }
 
   @Override

@@ -47,9 +47,10 @@ class StatusTest {
     assertThat(from.canMoveTo(to)).isEqualTo(allowed);
     EntryId id = EntryId.of("e-1");
     if (allowed) {
-      assertThatCode(() -> Status.checkMove(id, from, to)).doesNotThrowAnyException();
+      assertThatCode(() -> IllegalStatusTransitionException.check(id, from, to))
+          .doesNotThrowAnyException();
     } else {
-      assertThatThrownBy(() -> Status.checkMove(id, from, to))
+      assertThatThrownBy(() -> IllegalStatusTransitionException.check(id, from, to))
           .isInstanceOfSatisfying(IllegalStatusTransitionException.class, e -> {
             assertThat(e.entryId()).isEqualTo(id);
             assertThat(e.from()).isEqualTo(from);

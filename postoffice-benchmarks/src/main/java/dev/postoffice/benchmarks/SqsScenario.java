@@ -59,7 +59,7 @@ final class SqsScenario implements AutoCloseable {
             .endpointOverride(endpoint)
             .region(Region.US_EAST_1)
             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-            .queueNamePrefix(prefix)
+            .namePrefix(prefix)
             // Short long-polls so that closing the run does not wait 20 s for the receivers to return.
             .waitTime(Duration.ofSeconds(1))
             .closeTimeout(Duration.ofSeconds(5))

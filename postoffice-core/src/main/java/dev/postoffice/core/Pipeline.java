@@ -2,7 +2,7 @@ package dev.postoffice.core;
 
 import dev.postoffice.Intake;
 import dev.postoffice.NoSuchRouteException;
-import dev.postoffice.core.ops.Operations;
+import dev.postoffice.core.operator.Operations;
 import dev.postoffice.model.RouteId;
 import java.time.Duration;
 import java.util.List;

@@ -3,14 +3,15 @@ package dev.postoffice.core;
 import dev.postoffice.ConfigurationException;
 import dev.postoffice.Ingestor;
 import dev.postoffice.core.codec.JacksonCodec;
-import dev.postoffice.core.internal.Engine;
-import dev.postoffice.core.internal.EngineContext;
+import dev.postoffice.core.internal.engine.Engine;
+import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.Require;
-import dev.postoffice.core.internal.RouteDefinition;
+import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.event.PipelineListener;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.RouteId;
+import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.spi.Codec;
 import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.Transport;
@@ -32,9 +33,10 @@ import java.util.UUID;
 public final class PipelineBuilder {
   /**
    * The queue Core App acknowledgements arrive on, unless set. Letters, digits and dashes only, so it is a
-   * valid name on every transport (SQS refuses dots).
+   * valid name on every transport (SQS refuses dots). The same as {@link AckMessages#DEFAULT_DESTINATION},
+   * the Core App receiver's default.
    */
-  public static final String DEFAULT_ACK_DESTINATION = "postoffice-acks";
+  public static final String DEFAULT_ACK_DESTINATION = AckMessages.DEFAULT_DESTINATION;
 
   /** How long {@link Pipeline#close()} waits for in-flight work, unless set. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);

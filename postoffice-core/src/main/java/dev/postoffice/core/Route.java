@@ -1,6 +1,6 @@
 package dev.postoffice.core;
 
-import dev.postoffice.core.internal.RouteDefinition;
+import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.spi.Codec;

@@ -1,7 +1,7 @@
 package dev.postoffice.core;
 
 import dev.postoffice.core.internal.Require;
-import dev.postoffice.core.internal.StageSpec;
+import dev.postoffice.core.internal.route.StageSpec;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.spi.Codec;

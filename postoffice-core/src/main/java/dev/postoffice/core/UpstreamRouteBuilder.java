@@ -2,8 +2,8 @@ package dev.postoffice.core;
 
 import dev.postoffice.Normalizer;
 import dev.postoffice.Translator;
-import dev.postoffice.core.internal.StageSpec;
-import dev.postoffice.core.internal.Transforms;
+import dev.postoffice.core.internal.route.StageSpec;
+import dev.postoffice.core.internal.route.Transforms;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.Layer;
 import java.util.ArrayList;

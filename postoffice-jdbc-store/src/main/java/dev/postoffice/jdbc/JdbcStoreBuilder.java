@@ -135,7 +135,11 @@ public final class JdbcStoreBuilder<T> {
     boolean embeddedH2 = chosen == JdbcDialect.H2 && !url.startsWith("jdbc:h2:tcp:")
         && !url.startsWith("jdbc:h2:ssl:");
     boolean inMemory = chosen == JdbcDialect.H2 && url.startsWith("jdbc:h2:mem:");
-    StoreCapabilities caps = new StoreCapabilities(!inMemory, !embeddedH2, chosen.skipLocked());
+    StoreCapabilities caps = StoreCapabilities.builder()
+        .durable(!inMemory)
+        .sharedAcrossNodes(!embeddedH2)
+        .skipLocked(chosen.skipLocked())
+        .build();
     return factory.apply(new JdbcStatusStore.Config(jdbi, new Tables(chosen, tablePrefix), caps, clock,
         statementTimeout));
   }

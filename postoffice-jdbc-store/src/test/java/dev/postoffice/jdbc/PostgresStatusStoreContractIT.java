@@ -1,7 +1,7 @@
 package dev.postoffice.jdbc;
 
 import dev.postoffice.spi.StatusStore;
-import dev.postoffice.testkit.StatusStoreContract;
+import dev.postoffice.testkit.store.StatusStoreContract;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

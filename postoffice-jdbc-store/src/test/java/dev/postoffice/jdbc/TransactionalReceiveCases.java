@@ -2,8 +2,8 @@ package dev.postoffice.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postoffice.core.exchange.CoreAppReceiver;
 import dev.postoffice.core.memory.InMemoryTransport;
+import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.spi.OutboundMessage;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

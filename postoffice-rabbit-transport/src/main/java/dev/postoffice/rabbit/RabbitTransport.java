@@ -99,7 +99,7 @@ public final class RabbitTransport implements Transport {
    * @throws RabbitTransportException if the broker cannot be reached or refuses the login
    */
   public static RabbitTransport create(RabbitTransportSettings settings) {
-    return new RabbitTransport(Require.notNull("settings", settings));
+    return new RabbitTransport(Require.nonNull(settings, "settings"));
   }
 
   /** @return the settings this transport was created with */
@@ -113,13 +113,18 @@ public final class RabbitTransport implements Transport {
    */
   @Override
   public TransportCapabilities capabilities() {
-    return new TransportCapabilities(true, true, true, settings.maxMessageBytes());
+    return TransportCapabilities.builder()
+        .durable(true)
+        .confirmsPublishes(true)
+        .deliveryCount(true)
+        .maxMessageBytes(settings.maxMessageBytes())
+        .build();
   }
 
   /**
    * {@inheritDoc}
    *
-   * @throws RabbitTransportException if the broker refuses, or (with declareTopology off) something is missing
+   * @throws RabbitTransportException if the broker refuses, or (with createTopology off) something is missing
    */
   @Override
   public void declare(String destination) {
@@ -144,7 +149,7 @@ public final class RabbitTransport implements Transport {
   @Override
   public CompletableFuture<Void> publish(String destination, OutboundMessage message) {
     checkDestination(destination);
-    Require.notNull("message", message);
+    Require.nonNull(message, "message");
     if (message.body().length > settings.maxMessageBytes()) {
       // Rejected, not retried: the message will never fit (the Transport contract).
       return CompletableFuture.failedFuture(new RejectedInputException("message " + message.messageId()
@@ -170,7 +175,7 @@ public final class RabbitTransport implements Transport {
   public Subscription subscribe(String destination, MessageHandler handler) {
     checkOpen();
     checkDestination(destination);
-    Require.notNull("handler", handler);
+    Require.nonNull(handler, "handler");
     String queue = topology.queue(destination);
     RabbitSubscription subscription = new RabbitSubscription(consumeConnection, queue,
         topology.queue(topology.deadLetterDestination(destination)), handler, deadLetters,
@@ -259,7 +264,7 @@ public final class RabbitTransport implements Transport {
 
   private String checkDestination(String destination) {
     int max = 255 - settings.namePrefix().length() - settings.deadLetterSuffix().length();
-    return Require.notBlank("destination", destination, max);
+    return Require.nonBlank(destination, max, "destination");
   }
 
   private static void closeQuietly(Connection connection) {

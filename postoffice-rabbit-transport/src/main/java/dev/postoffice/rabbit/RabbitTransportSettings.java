@@ -7,10 +7,18 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The immutable configuration of a {@link RabbitTransport}: where the broker is, how to log in, and how the
- * transport publishes, consumes and names its topology. Each builder setter names its default, which is also
- * a {@code DEFAULT_*} constant here.
+ * transport publishes, consumes and names its topology. Every property has a default, a {@code DEFAULT_*}
+ * constant that its setter names; the builder checks each value as it is set. Settings that mean the same
+ * as in {@code SqsTransportSettings} have the same name there ({@code namePrefix}, {@code createTopology},
+ * {@code maxMessageBytes}, {@code deadLetterSuffix}, {@code maxDeliveries}, {@code consumerThreads}).
  *
  * <p>The password is never logged and never appears in {@link #toString()}.
+ *
+ * <p>Unlike the SQS transport, this one takes no {@link java.time.Clock}: SQS reads its clock to decide when
+ * to stop extending a message's visibility, but every wait here (the confirm timeout, room in the confirm
+ * window, the recovery backoff, the drains on close) is an elapsed-time wait on the JDK's monotonic timers
+ * ({@code Semaphore.tryAcquire}, a scheduled executor, {@code System.nanoTime}), which a clock cannot drive,
+ * and no decision compares two readings of the time of day.
  *
  * <pre>{@code
  * RabbitTransportSettings settings = RabbitTransportSettings.builder()
@@ -35,31 +43,31 @@ public final class RabbitTransportSettings {
   public static final String DEFAULT_PASSWORD = "guest";
   /** Default prefetch (unacknowledged deliveries per subscription): {@value}. */
   public static final int DEFAULT_PREFETCH = 250;
-  /** Default number of threads running one subscription's handler calls: {@value}. */
+  /** Default number of handler calls running at once per subscription: {@value}. */
   public static final int DEFAULT_CONSUMER_THREADS = 4;
   /** Default confirm window (unconfirmed publishes per publishing channel): {@value}. */
   public static final int DEFAULT_MAX_OUTSTANDING_PUBLISHES = 1000;
   /** Default time a publish waits for its confirm (and for room in the window): 30 seconds. */
   public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(30);
-  /** Default number of deliveries after which a requeued message is dead-lettered: {@value}. */
+  /** Default number of deliveries before a message is dead-lettered: {@value}. */
   public static final int DEFAULT_MAX_DELIVERIES = 5;
   /** Default queue type: classic queues ({@value} means quorum queues). */
   public static final boolean DEFAULT_QUORUM_QUEUES = false;
-  /** Default topology handling: {@value}, the transport declares exchanges and queues. */
-  public static final boolean DEFAULT_DECLARE_TOPOLOGY = true;
-  /** Default prefix of every queue and exchange name: none. */
+  /** Default: {@value}, {@code declare} creates the exchanges, queues and bindings it needs. */
+  public static final boolean DEFAULT_CREATE_TOPOLOGY = true;
+  /** Default prefix of every name the transport creates: none. */
   public static final String DEFAULT_NAME_PREFIX = "";
   /** Default name of the direct exchange destinations are bound to: {@value}. */
   public static final String DEFAULT_EXCHANGE = "postoffice";
   /** Default name of the direct exchange dead-letter queues are bound to: {@value}. */
   public static final String DEFAULT_DEAD_LETTER_EXCHANGE = "postoffice.dead-letter";
-  /** Default suffix that turns a destination into its dead-letter queue's name: {@value}. */
+  /** Default suffix that turns a destination into its dead-letter destination: {@value}. */
   public static final String DEFAULT_DEAD_LETTER_SUFFIX = ".dlq";
   /** Default client-provided connection name, shown in the management UI: {@value}. */
   public static final String DEFAULT_CONNECTION_NAME = "postoffice";
   /** Default pause between connection recovery attempts: 1 second. */
   public static final Duration DEFAULT_RECOVERY_INTERVAL = Duration.ofSeconds(1);
-  /** Default largest accepted body, the broker's own default limit: {@value} bytes. */
+  /** Default largest body a publish accepts, the broker's own default limit: {@value} bytes. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 
   /** Longest AMQP name (a short string). */
@@ -78,7 +86,7 @@ public final class RabbitTransportSettings {
   private final Duration confirmTimeout;
   private final int maxDeliveries;
   private final boolean quorumQueues;
-  private final boolean declareTopology;
+  private final boolean createTopology;
   private final String namePrefix;
   private final String exchange;
   private final String deadLetterExchange;
@@ -101,7 +109,7 @@ public final class RabbitTransportSettings {
     confirmTimeout = b.confirmTimeout;
     maxDeliveries = b.maxDeliveries;
     quorumQueues = b.quorumQueues;
-    declareTopology = b.declareTopology;
+    createTopology = b.createTopology;
     namePrefix = b.namePrefix;
     exchange = b.exchange;
     deadLetterExchange = b.deadLetterExchange;
@@ -137,30 +145,7 @@ public final class RabbitTransportSettings {
    * @throws NullPointerException if base is null
    */
   public static Builder from(RabbitTransportSettings base) {
-    Require.notNull("base", base);
-    Builder b = new Builder();
-    b.host = base.host;
-    b.port = base.port;
-    b.virtualHost = base.virtualHost;
-    b.username = base.username;
-    b.password = base.password;
-    b.tls = base.tls;
-    b.sslContext = base.sslContext;
-    b.prefetch = base.prefetch;
-    b.consumerThreads = base.consumerThreads;
-    b.maxOutstandingPublishes = base.maxOutstandingPublishes;
-    b.confirmTimeout = base.confirmTimeout;
-    b.maxDeliveries = base.maxDeliveries;
-    b.quorumQueues = base.quorumQueues;
-    b.declareTopology = base.declareTopology;
-    b.namePrefix = base.namePrefix;
-    b.exchange = base.exchange;
-    b.deadLetterExchange = base.deadLetterExchange;
-    b.deadLetterSuffix = base.deadLetterSuffix;
-    b.connectionName = base.connectionName;
-    b.recoveryInterval = base.recoveryInterval;
-    b.maxMessageBytes = base.maxMessageBytes;
-    return b;
+    return new Builder(Require.nonNull(base, "base"));
   }
 
   /** @return the broker host */
@@ -207,7 +192,7 @@ public final class RabbitTransportSettings {
     return prefetch;
   }
 
-  /** @return the number of threads running one subscription's handler calls */
+  /** @return how many handler calls run at once per subscription */
   public int consumerThreads() {
     return consumerThreads;
   }
@@ -222,7 +207,7 @@ public final class RabbitTransportSettings {
     return confirmTimeout;
   }
 
-  /** @return the number of deliveries after which a requeued message is dead-lettered */
+  /** @return how many times a message is delivered before it is dead-lettered */
   public int maxDeliveries() {
     return maxDeliveries;
   }
@@ -232,12 +217,12 @@ public final class RabbitTransportSettings {
     return quorumQueues;
   }
 
-  /** @return whether the transport declares its topology (else it only checks that it exists) */
-  public boolean declareTopology() {
-    return declareTopology;
+  /** @return whether {@code declare} creates the topology (otherwise it only checks that it exists) */
+  public boolean createTopology() {
+    return createTopology;
   }
 
-  /** @return the prefix of every queue and exchange name */
+  /** @return the prefix put before every queue and exchange name the transport uses */
   public String namePrefix() {
     return namePrefix;
   }
@@ -252,7 +237,7 @@ public final class RabbitTransportSettings {
     return deadLetterExchange;
   }
 
-  /** @return the suffix of dead-letter queue names */
+  /** @return the suffix that turns a destination into its dead-letter destination */
   public String deadLetterSuffix() {
     return deadLetterSuffix;
   }
@@ -267,7 +252,12 @@ public final class RabbitTransportSettings {
     return recoveryInterval;
   }
 
-  /** @return the largest accepted body, in bytes */
+  /**
+   * Returns the largest body a publish accepts, which the transport reports as
+   * {@code capabilities().maxMessageBytes()}.
+   *
+   * @return the largest body in bytes
+   */
   public int maxMessageBytes() {
     return maxMessageBytes;
   }
@@ -278,18 +268,14 @@ public final class RabbitTransportSettings {
     return "RabbitTransportSettings[" + (tls ? "amqps" : "amqp") + "://" + username + ":****@" + host + ":"
         + port + " vhost=" + virtualHost + ", prefetch=" + prefetch + ", consumerThreads=" + consumerThreads
         + ", maxOutstandingPublishes=" + maxOutstandingPublishes + ", confirmTimeout=" + confirmTimeout
-        + ", maxDeliveries=" + maxDeliveries + ", quorumQueues=" + quorumQueues + ", declareTopology="
-        + declareTopology + ", namePrefix='" + namePrefix + "', exchange=" + exchange
+        + ", maxDeliveries=" + maxDeliveries + ", quorumQueues=" + quorumQueues + ", createTopology="
+        + createTopology + ", namePrefix='" + namePrefix + "', exchange=" + exchange
         + ", deadLetterExchange=" + deadLetterExchange + ", deadLetterSuffix=" + deadLetterSuffix
         + ", connectionName=" + connectionName + ", recoveryInterval=" + recoveryInterval
         + ", maxMessageBytes=" + maxMessageBytes + "]";
   }
 
-  /**
-   * Builds {@link RabbitTransportSettings}. Each setter checks its argument at once.
-   *
-   * <p>Not thread-safe.
-   */
+  /** Builds {@link RabbitTransportSettings}; each setter checks its argument at once. Not thread-safe. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
@@ -304,7 +290,7 @@ public final class RabbitTransportSettings {
     private Duration confirmTimeout = DEFAULT_CONFIRM_TIMEOUT;
     private int maxDeliveries = DEFAULT_MAX_DELIVERIES;
     private boolean quorumQueues = DEFAULT_QUORUM_QUEUES;
-    private boolean declareTopology = DEFAULT_DECLARE_TOPOLOGY;
+    private boolean createTopology = DEFAULT_CREATE_TOPOLOGY;
     private String namePrefix = DEFAULT_NAME_PREFIX;
     private String exchange = DEFAULT_EXCHANGE;
     private String deadLetterExchange = DEFAULT_DEAD_LETTER_EXCHANGE;
@@ -315,14 +301,40 @@ public final class RabbitTransportSettings {
 
     private Builder() {}
 
+    private Builder(RabbitTransportSettings s) {
+      host = s.host;
+      port = s.port;
+      virtualHost = s.virtualHost;
+      username = s.username;
+      password = s.password;
+      tls = s.tls;
+      sslContext = s.sslContext;
+      prefetch = s.prefetch;
+      consumerThreads = s.consumerThreads;
+      maxOutstandingPublishes = s.maxOutstandingPublishes;
+      confirmTimeout = s.confirmTimeout;
+      maxDeliveries = s.maxDeliveries;
+      quorumQueues = s.quorumQueues;
+      createTopology = s.createTopology;
+      namePrefix = s.namePrefix;
+      exchange = s.exchange;
+      deadLetterExchange = s.deadLetterExchange;
+      deadLetterSuffix = s.deadLetterSuffix;
+      connectionName = s.connectionName;
+      recoveryInterval = s.recoveryInterval;
+      maxMessageBytes = s.maxMessageBytes;
+    }
+
     /**
      * Sets the broker host. Defaults to {@value #DEFAULT_HOST}.
      *
      * @param host the host name or address
      * @return this builder
+     * @throws NullPointerException if host is null
+     * @throws IllegalArgumentException if blank or too long
      */
     public Builder host(String host) {
-      this.host = Require.notBlank("host", host, MAX_NAME_LENGTH);
+      this.host = Require.nonBlank(host, MAX_NAME_LENGTH, "host");
       return this;
     }
 
@@ -331,9 +343,10 @@ public final class RabbitTransportSettings {
      *
      * @param port from 1 to 65535
      * @return this builder
+     * @throws IllegalArgumentException if out of range
      */
     public Builder port(int port) {
-      this.port = Require.between("port", port, 1, 65535);
+      this.port = Require.between(port, 1, 65535, "port");
       return this;
     }
 
@@ -342,9 +355,11 @@ public final class RabbitTransportSettings {
      *
      * @param virtualHost the virtual host
      * @return this builder
+     * @throws NullPointerException if virtualHost is null
+     * @throws IllegalArgumentException if blank or too long
      */
     public Builder virtualHost(String virtualHost) {
-      this.virtualHost = Require.notBlank("virtualHost", virtualHost, MAX_NAME_LENGTH);
+      this.virtualHost = Require.nonBlank(virtualHost, MAX_NAME_LENGTH, "virtualHost");
       return this;
     }
 
@@ -353,9 +368,11 @@ public final class RabbitTransportSettings {
      *
      * @param username the user name
      * @return this builder
+     * @throws NullPointerException if username is null
+     * @throws IllegalArgumentException if blank or too long
      */
     public Builder username(String username) {
-      this.username = Require.notBlank("username", username, MAX_NAME_LENGTH);
+      this.username = Require.nonBlank(username, MAX_NAME_LENGTH, "username");
       return this;
     }
 
@@ -364,9 +381,10 @@ public final class RabbitTransportSettings {
      *
      * @param password the password (may be empty, not null)
      * @return this builder
+     * @throws NullPointerException if password is null
      */
     public Builder password(String password) {
-      this.password = Require.notNull("password", password);
+      this.password = Require.nonNull(password, "password");
       return this;
     }
 
@@ -387,9 +405,10 @@ public final class RabbitTransportSettings {
      *
      * @param sslContext the context
      * @return this builder
+     * @throws NullPointerException if sslContext is null
      */
     public Builder sslContext(SSLContext sslContext) {
-      this.sslContext = Require.notNull("sslContext", sslContext);
+      this.sslContext = Require.nonNull(sslContext, "sslContext");
       this.tls = true;
       return this;
     }
@@ -400,21 +419,23 @@ public final class RabbitTransportSettings {
      *
      * @param prefetch from 1 to 65535
      * @return this builder
+     * @throws IllegalArgumentException if out of range
      */
     public Builder prefetch(int prefetch) {
-      this.prefetch = Require.between("prefetch", prefetch, 1, 65535);
+      this.prefetch = Require.between(prefetch, 1, 65535, "prefetch");
       return this;
     }
 
     /**
-     * Sets how many threads run one subscription's handler calls at once. Defaults to
+     * Sets how many handler calls run at once per subscription, each on a thread of its own. Defaults to
      * {@value #DEFAULT_CONSUMER_THREADS}.
      *
      * @param consumerThreads from 1 to 256
      * @return this builder
+     * @throws IllegalArgumentException if out of range
      */
     public Builder consumerThreads(int consumerThreads) {
-      this.consumerThreads = Require.between("consumerThreads", consumerThreads, 1, 256);
+      this.consumerThreads = Require.between(consumerThreads, 1, 256, "consumerThreads");
       return this;
     }
 
@@ -425,10 +446,11 @@ public final class RabbitTransportSettings {
      *
      * @param maxOutstandingPublishes from 1 to 100000
      * @return this builder
+     * @throws IllegalArgumentException if out of range
      */
     public Builder maxOutstandingPublishes(int maxOutstandingPublishes) {
       this.maxOutstandingPublishes =
-          Require.between("maxOutstandingPublishes", maxOutstandingPublishes, 1, 100_000);
+          Require.between(maxOutstandingPublishes, 1, 100_000, "maxOutstandingPublishes");
       return this;
     }
 
@@ -437,21 +459,26 @@ public final class RabbitTransportSettings {
      *
      * @param confirmTimeout a positive duration
      * @return this builder
+     * @throws NullPointerException if confirmTimeout is null
+     * @throws IllegalArgumentException if zero or negative
      */
     public Builder confirmTimeout(Duration confirmTimeout) {
-      this.confirmTimeout = Require.positive("confirmTimeout", confirmTimeout);
+      this.confirmTimeout = Require.positive(confirmTimeout, "confirmTimeout");
       return this;
     }
 
     /**
-     * Sets how many deliveries a message gets: one that is requeued on its last delivery, or that arrives
-     * more often than this, is dead-lettered instead. Defaults to {@value #DEFAULT_MAX_DELIVERIES}.
+     * Sets how many times a message is delivered before it is dead-lettered: a requeue (or handler
+     * exception) of the last delivery moves it to the dead-letter queue with the reason, and a message that
+     * arrives more often than this (its consumer died before settling it) is dead-lettered without calling
+     * the handler. Defaults to {@value #DEFAULT_MAX_DELIVERIES}.
      *
      * @param maxDeliveries from 1 to 1000
      * @return this builder
+     * @throws IllegalArgumentException if out of range
      */
     public Builder maxDeliveries(int maxDeliveries) {
-      this.maxDeliveries = Require.between("maxDeliveries", maxDeliveries, 1, 1000);
+      this.maxDeliveries = Require.between(maxDeliveries, 1, 1000, "maxDeliveries");
       return this;
     }
 
@@ -468,25 +495,30 @@ public final class RabbitTransportSettings {
     }
 
     /**
-     * Chooses whether the transport declares exchanges, queues and bindings ({@code true}) or only checks,
-     * with passive declares, that the host created them ({@code false}). Defaults to {@code true}.
+     * Chooses whether {@code declare} creates the exchanges, queues and bindings it needs ({@code true}) or
+     * only checks, with passive declares, that they exist (when the host manages the topology). Defaults to
+     * {@value #DEFAULT_CREATE_TOPOLOGY}.
      *
-     * @param declareTopology whether to declare the topology
+     * @param createTopology whether to create the topology
      * @return this builder
      */
-    public Builder declareTopology(boolean declareTopology) {
-      this.declareTopology = declareTopology;
+    public Builder createTopology(boolean createTopology) {
+      this.createTopology = createTopology;
       return this;
     }
 
     /**
-     * Sets a prefix put before every queue and exchange name, such as {@code "staging."}. Defaults to none.
+     * Sets the prefix put before every queue and exchange name the transport uses, such as
+     * {@code "staging."}, for example to keep environments apart on one broker. Defaults to empty (no
+     * prefix).
      *
-     * @param namePrefix the prefix, possibly empty
+     * @param namePrefix at most 100 characters; may be empty
      * @return this builder
+     * @throws NullPointerException if namePrefix is null
+     * @throws IllegalArgumentException if longer than 100 characters
      */
     public Builder namePrefix(String namePrefix) {
-      Require.notNull("namePrefix", namePrefix);
+      Require.nonNull(namePrefix, "namePrefix");
       if (namePrefix.length() > 100) {
         throw new IllegalArgumentException(
             "namePrefix must be at most 100 characters, but was '" + namePrefix + "'");
@@ -500,9 +532,11 @@ public final class RabbitTransportSettings {
      *
      * @param exchange the exchange name, without the prefix
      * @return this builder
+     * @throws NullPointerException if exchange is null
+     * @throws IllegalArgumentException if blank or too long
      */
     public Builder exchange(String exchange) {
-      this.exchange = Require.notBlank("exchange", exchange, 100);
+      this.exchange = Require.nonBlank(exchange, 100, "exchange");
       return this;
     }
 
@@ -512,20 +546,25 @@ public final class RabbitTransportSettings {
      *
      * @param deadLetterExchange the exchange name, without the prefix
      * @return this builder
+     * @throws NullPointerException if deadLetterExchange is null
+     * @throws IllegalArgumentException if blank or too long
      */
     public Builder deadLetterExchange(String deadLetterExchange) {
-      this.deadLetterExchange = Require.notBlank("deadLetterExchange", deadLetterExchange, 100);
+      this.deadLetterExchange = Require.nonBlank(deadLetterExchange, 100, "deadLetterExchange");
       return this;
     }
 
     /**
-     * Sets the suffix of dead-letter queue names. Defaults to {@value #DEFAULT_DEAD_LETTER_SUFFIX}.
+     * Sets the suffix that turns a destination into its dead-letter destination. Defaults to
+     * {@value #DEFAULT_DEAD_LETTER_SUFFIX}.
      *
-     * @param deadLetterSuffix the suffix
+     * @param deadLetterSuffix 1 to 50 non-blank characters
      * @return this builder
+     * @throws NullPointerException if deadLetterSuffix is null
+     * @throws IllegalArgumentException if blank or too long
      */
     public Builder deadLetterSuffix(String deadLetterSuffix) {
-      this.deadLetterSuffix = Require.notBlank("deadLetterSuffix", deadLetterSuffix, 50);
+      this.deadLetterSuffix = Require.nonBlank(deadLetterSuffix, 50, "deadLetterSuffix");
       return this;
     }
 
@@ -535,9 +574,11 @@ public final class RabbitTransportSettings {
      *
      * @param connectionName the name
      * @return this builder
+     * @throws NullPointerException if connectionName is null
+     * @throws IllegalArgumentException if blank or too long
      */
     public Builder connectionName(String connectionName) {
-      this.connectionName = Require.notBlank("connectionName", connectionName, 200);
+      this.connectionName = Require.nonBlank(connectionName, 200, "connectionName");
       return this;
     }
 
@@ -546,22 +587,26 @@ public final class RabbitTransportSettings {
      *
      * @param recoveryInterval a positive duration
      * @return this builder
+     * @throws NullPointerException if recoveryInterval is null
+     * @throws IllegalArgumentException if zero or negative
      */
     public Builder recoveryInterval(Duration recoveryInterval) {
-      this.recoveryInterval = Require.positive("recoveryInterval", recoveryInterval);
+      this.recoveryInterval = Require.positive(recoveryInterval, "recoveryInterval");
       return this;
     }
 
     /**
-     * Sets the largest body a publish accepts; set it no higher than the broker's {@code max_message_size}.
-     * Defaults to {@value #DEFAULT_MAX_MESSAGE_BYTES} bytes.
+     * Sets the largest body a publish accepts; a larger one fails the publish with
+     * {@code RejectedInputException}. Set it no higher than the broker's {@code max_message_size}. Defaults
+     * to {@value #DEFAULT_MAX_MESSAGE_BYTES} bytes.
      *
      * @param maxMessageBytes from 1 to {@value #DEFAULT_MAX_MESSAGE_BYTES}
      * @return this builder
+     * @throws IllegalArgumentException if out of range
      */
     public Builder maxMessageBytes(int maxMessageBytes) {
       this.maxMessageBytes =
-          Require.between("maxMessageBytes", maxMessageBytes, 1, DEFAULT_MAX_MESSAGE_BYTES);
+          Require.between(maxMessageBytes, 1, DEFAULT_MAX_MESSAGE_BYTES, "maxMessageBytes");
       return this;
     }
 

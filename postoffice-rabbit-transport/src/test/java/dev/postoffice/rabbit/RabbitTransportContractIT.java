@@ -1,7 +1,7 @@
 package dev.postoffice.rabbit;
 
 import dev.postoffice.spi.Transport;
-import dev.postoffice.testkit.TransportContract;
+import dev.postoffice.testkit.transport.TransportContract;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

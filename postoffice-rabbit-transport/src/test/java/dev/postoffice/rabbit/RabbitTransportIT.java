@@ -328,13 +328,13 @@ class RabbitTransportIT {
     }
 
     @Test
-    @DisplayName("with declareTopology off, a missing queue fails with its name; an existing one passes")
+    @DisplayName("with createTopology off, a missing queue fails with its name; an existing one passes")
     void verifyOnly() {
-      RabbitTransport verifying = transport(b -> b.declareTopology(false));
+      RabbitTransport verifying = transport(b -> b.createTopology(false));
       String d = "dest-" + counter.incrementAndGet();
       destinations.add(d);
       assertThatThrownBy(() -> verifying.declare(d)).isInstanceOf(RabbitTransportException.class)
-          .hasMessageContaining("does not exist").hasMessageContaining("declareTopology is false");
+          .hasMessageContaining("does not exist").hasMessageContaining("createTopology is false");
       transport().declare(d);
       verifying.declare(d);
       assertThat(verifying.publish(d, message("t-2"))).succeedsWithin(WAIT);

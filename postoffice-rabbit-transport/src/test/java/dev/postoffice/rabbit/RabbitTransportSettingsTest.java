@@ -32,7 +32,7 @@ class RabbitTransportSettingsTest {
       assertThat(s.confirmTimeout()).isEqualTo(RabbitTransportSettings.DEFAULT_CONFIRM_TIMEOUT);
       assertThat(s.maxDeliveries()).isEqualTo(RabbitTransportSettings.DEFAULT_MAX_DELIVERIES);
       assertThat(s.quorumQueues()).isFalse();
-      assertThat(s.declareTopology()).isTrue();
+      assertThat(s.createTopology()).isTrue();
       assertThat(s.namePrefix()).isEmpty();
       assertThat(s.exchange()).isEqualTo("postoffice");
       assertThat(s.deadLetterExchange()).isEqualTo("postoffice.dead-letter");
@@ -46,7 +46,7 @@ class RabbitTransportSettingsTest {
     @DisplayName("from(base) copies every value, so a builder can change a few")
     void from() {
       RabbitTransportSettings base = RabbitTransportSettings.builder().host("h").port(5671).tls(true)
-          .password("p").prefetch(7).quorumQueues(true).declareTopology(false).namePrefix("x.").build();
+          .password("p").prefetch(7).quorumQueues(true).createTopology(false).namePrefix("x.").build();
       RabbitTransportSettings copy = RabbitTransportSettings.from(base).prefetch(9).build();
       assertThat(copy.toString()).isEqualTo(base.toString().replace("prefetch=7", "prefetch=9"));
       assertThat(copy.password()).isEqualTo("p");

@@ -10,7 +10,7 @@ import dev.postoffice.core.RetrySettings;
 import dev.postoffice.core.Route;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.dispatch.HttpDispatcher;
-import dev.postoffice.core.exchange.CoreAppSender;
+import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.event.PipelineListener;
 import dev.postoffice.event.StageFinished;
 import dev.postoffice.jdbc.JdbcStatusStore;

@@ -3,7 +3,7 @@ package dev.postoffice.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.postoffice.core.exchange.CoreAppSender;
+import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Entry;

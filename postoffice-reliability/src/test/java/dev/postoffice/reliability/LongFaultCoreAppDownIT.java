@@ -10,7 +10,7 @@ import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RetrySettings;
 import dev.postoffice.core.RouteSettings;
-import dev.postoffice.core.exchange.CoreAppReceiver;
+import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.HistoryRecord;

@@ -10,7 +10,7 @@ import dev.postoffice.DispatchResult;
 import dev.postoffice.Dispatcher;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RouteSettings;
-import dev.postoffice.core.exchange.CoreAppSender;
+import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.itsupport.Rabbitmqctl;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Entry;

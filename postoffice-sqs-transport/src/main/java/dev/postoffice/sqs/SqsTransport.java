@@ -122,11 +122,16 @@ public final class SqsTransport implements Transport {
 
   /**
    * Returns durable, confirmed publishes, delivery counts (SQS {@code ApproximateReceiveCount}) and
-   * {@link SqsTransportSettings#maxBodyBytes()} as the largest body: 190,464 bytes with the defaults.
+   * {@link SqsTransportSettings#maxMessageBytes()} as the largest body: 190,464 bytes with the defaults.
    */
   @Override
   public TransportCapabilities capabilities() {
-    return new TransportCapabilities(true, true, true, settings.maxBodyBytes());
+    return TransportCapabilities.builder()
+        .durable(true)
+        .confirmsPublishes(true)
+        .deliveryCount(true)
+        .maxMessageBytes(settings.maxMessageBytes())
+        .build();
   }
 
   /** Creates the queue and its dead-letter queue (or checks they exist); see the class description. */

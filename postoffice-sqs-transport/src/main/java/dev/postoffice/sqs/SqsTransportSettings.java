@@ -10,13 +10,17 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The immutable configuration of an {@link SqsTransport}. Every property has a default ({@code DEFAULT_*});
- * the builder checks each value as it is set.
+ * The immutable configuration of an {@link SqsTransport}: where SQS is, how to sign in, and how the transport
+ * names its queues, publishes and consumes. Every property has a default, a {@code DEFAULT_*} constant that
+ * its setter names (the region and credentials default to the SDK's chains); the builder checks each value as
+ * it is set. Settings that mean the same as in {@code RabbitTransportSettings} have the same name there
+ * ({@code namePrefix}, {@code createTopology}, {@code maxMessageBytes}, {@code deadLetterSuffix},
+ * {@code maxDeliveries}, {@code consumerThreads}).
  *
  * <pre>{@code
  * SqsTransportSettings settings = SqsTransportSettings.builder()
  *     .region(Region.EU_WEST_1)
- *     .queueNamePrefix("prod-")
+ *     .namePrefix("prod-")
  *     .fifo(true)
  *     .build();
  * }</pre>
@@ -24,9 +28,9 @@ import software.amazon.awssdk.regions.Region;
  * <p>Thread-safety: instances are immutable and thread-safe; the builder is not.
  */
 public final class SqsTransportSettings {
-  /** Default queue name prefix: none. */
-  public static final String DEFAULT_QUEUE_NAME_PREFIX = "";
-  /** Default suffix of dead-letter queue names, before {@code .fifo}: {@value}. */
+  /** Default prefix of every name the transport creates: none. */
+  public static final String DEFAULT_NAME_PREFIX = "";
+  /** Default suffix that turns a destination into its dead-letter destination: {@value}. */
   public static final String DEFAULT_DEAD_LETTER_SUFFIX = "-dlq";
   /** Default queue type: standard (not FIFO). */
   public static final boolean DEFAULT_FIFO = false;
@@ -34,21 +38,21 @@ public final class SqsTransportSettings {
   public static final String DEFAULT_ORDERING_KEY_HEADER = Transport.HEADER_ROUTE;
   /** Default {@code MessageGroupId} of FIFO messages without the ordering-key header: {@value}. */
   public static final String DEFAULT_MESSAGE_GROUP_ID = "postoffice";
-  /** Default: {@code declare} creates missing queues. */
-  public static final boolean DEFAULT_CREATE_QUEUES = true;
+  /** Default: {@value}, {@code declare} creates the queues and redrive policy it needs. */
+  public static final boolean DEFAULT_CREATE_TOPOLOGY = true;
   /** Default long-polling wait: 20 seconds, the SQS maximum. */
   public static final Duration DEFAULT_WAIT_TIME = Duration.ofSeconds(20);
   /** Default visibility timeout of a received message: 30 seconds. */
   public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
   /** Default longest time the visibility of a message is extended while its handler runs: 10 minutes. */
   public static final Duration DEFAULT_MAX_VISIBILITY_EXTENSION = Duration.ofMinutes(10);
-  /** Default number of deliveries before a message is dead-lettered: 5. */
+  /** Default number of deliveries before a message is dead-lettered: {@value}. */
   public static final int DEFAULT_MAX_DELIVERIES = 5;
   /** Default time a publish or a delete waits for others to share its batch call: 10 ms. */
   public static final Duration DEFAULT_BATCH_LINGER = Duration.ofMillis(10);
-  /** Default number of handler calls running at once per subscription: 4. */
+  /** Default number of handler calls running at once per subscription: {@value}. */
   public static final int DEFAULT_CONSUMER_THREADS = 4;
-  /** Default number of SQS calls (batch sends, deletes) in flight at once: 4. */
+  /** Default number of SQS calls (batch sends, deletes) in flight at once: {@value}. */
   public static final int DEFAULT_SENDER_THREADS = 4;
   /** Default SQS message size limit (body plus attributes) and batch size limit: 262,144 bytes. */
   public static final int DEFAULT_MESSAGE_SIZE_LIMIT = 262_144;
@@ -61,12 +65,12 @@ public final class SqsTransportSettings {
   private final Region region;
   private final AwsCredentialsProvider credentialsProvider;
   private final URI endpointOverride;
-  private final String queueNamePrefix;
+  private final String namePrefix;
   private final String deadLetterSuffix;
   private final boolean fifo;
   private final String orderingKeyHeader;
   private final String defaultMessageGroupId;
-  private final boolean createQueues;
+  private final boolean createTopology;
   private final Duration waitTime;
   private final Duration visibilityTimeout;
   private final Duration maxVisibilityExtension;
@@ -82,12 +86,12 @@ public final class SqsTransportSettings {
     region = b.region;
     credentialsProvider = b.credentialsProvider;
     endpointOverride = b.endpointOverride;
-    queueNamePrefix = b.queueNamePrefix;
+    namePrefix = b.namePrefix;
     deadLetterSuffix = b.deadLetterSuffix;
     fifo = b.fifo;
     orderingKeyHeader = b.orderingKeyHeader;
     defaultMessageGroupId = b.defaultMessageGroupId;
-    createQueues = b.createQueues;
+    createTopology = b.createTopology;
     waitTime = b.waitTime;
     visibilityTimeout = b.visibilityTimeout;
     maxVisibilityExtension = b.maxVisibilityExtension;
@@ -101,7 +105,7 @@ public final class SqsTransportSettings {
   }
 
   /**
-   * Returns a builder holding every default.
+   * Returns a builder holding the defaults.
    *
    * @return a new builder
    */
@@ -119,10 +123,11 @@ public final class SqsTransportSettings {
   }
 
   /**
-   * Returns a builder holding these settings, to change some of them.
+   * Returns a builder holding the values of existing settings, to change a few of them.
    *
    * @param base the settings to start from
    * @return a new builder
+   * @throws NullPointerException if base is null
    */
   public static Builder from(SqsTransportSettings base) {
     return new Builder(Require.nonNull(base, "base"));
@@ -143,9 +148,9 @@ public final class SqsTransportSettings {
     return Optional.ofNullable(endpointOverride);
   }
 
-  /** @return the prefix put before every destination to form its queue name */
-  public String queueNamePrefix() {
-    return queueNamePrefix;
+  /** @return the prefix put before every queue name the transport uses */
+  public String namePrefix() {
+    return namePrefix;
   }
 
   /** @return the suffix that turns a destination into its dead-letter destination */
@@ -168,9 +173,9 @@ public final class SqsTransportSettings {
     return defaultMessageGroupId;
   }
 
-  /** @return whether {@code declare} creates missing queues (otherwise it only checks they exist) */
-  public boolean createQueues() {
-    return createQueues;
+  /** @return whether {@code declare} creates the topology (otherwise it only checks that it exists) */
+  public boolean createTopology() {
+    return createTopology;
   }
 
   /** @return how long one receive call waits for messages (long polling) */
@@ -214,13 +219,15 @@ public final class SqsTransportSettings {
   }
 
   /**
-   * Returns the largest body accepted: the message size limit less {@link SqsTransport#ATTRIBUTE_BUDGET_BYTES}
+   * Returns the largest body a publish accepts, which the transport reports as
+   * {@code capabilities().maxMessageBytes()}. It follows from {@link #messageSizeLimit()} rather than being a
+   * setting of its own: the message size limit less {@link SqsTransport#ATTRIBUTE_BUDGET_BYTES}
    * for attributes, times 3/4 because a body that is not valid SQS text travels as base64. With the default
    * limit: {@code (262144 - 8192) / 4 * 3 = 190464} bytes.
    *
    * @return the largest body in bytes
    */
-  public int maxBodyBytes() {
+  public int maxMessageBytes() {
     return (messageSizeLimit - SqsTransport.ATTRIBUTE_BUDGET_BYTES) / 4 * 3;
   }
 
@@ -229,7 +236,13 @@ public final class SqsTransportSettings {
     return closeTimeout;
   }
 
-  /** @return the clock the transport reads to time visibility extensions */
+  /**
+   * Returns the clock the transport reads to decide when to stop extending a message's visibility (see
+   * {@link #maxVisibilityExtension()}). The Rabbit transport has no such setting: its waits are elapsed-time
+   * waits on monotonic timers, which a clock cannot drive.
+   *
+   * @return the clock
+   */
   public Clock clock() {
     return clock;
   }
@@ -237,22 +250,22 @@ public final class SqsTransportSettings {
   @Override
   public String toString() {
     return "SqsTransportSettings[region=" + region + ", endpointOverride=" + endpointOverride
-        + ", queueNamePrefix='" + queueNamePrefix + "', fifo=" + fifo + ", waitTime=" + waitTime
+        + ", namePrefix='" + namePrefix + "', fifo=" + fifo + ", waitTime=" + waitTime
         + ", visibilityTimeout=" + visibilityTimeout + ", maxDeliveries=" + maxDeliveries
         + ", batchLinger=" + batchLinger + ", consumerThreads=" + consumerThreads + "]";
   }
 
-  /** Builds {@link SqsTransportSettings}. Not thread-safe. */
+  /** Builds {@link SqsTransportSettings}; each setter checks its argument at once. Not thread-safe. */
   public static final class Builder {
     private Region region;
     private AwsCredentialsProvider credentialsProvider;
     private URI endpointOverride;
-    private String queueNamePrefix = DEFAULT_QUEUE_NAME_PREFIX;
+    private String namePrefix = DEFAULT_NAME_PREFIX;
     private String deadLetterSuffix = DEFAULT_DEAD_LETTER_SUFFIX;
     private boolean fifo = DEFAULT_FIFO;
     private String orderingKeyHeader = DEFAULT_ORDERING_KEY_HEADER;
     private String defaultMessageGroupId = DEFAULT_MESSAGE_GROUP_ID;
-    private boolean createQueues = DEFAULT_CREATE_QUEUES;
+    private boolean createTopology = DEFAULT_CREATE_TOPOLOGY;
     private Duration waitTime = DEFAULT_WAIT_TIME;
     private Duration visibilityTimeout = DEFAULT_VISIBILITY_TIMEOUT;
     private Duration maxVisibilityExtension = DEFAULT_MAX_VISIBILITY_EXTENSION;
@@ -270,12 +283,12 @@ public final class SqsTransportSettings {
       region = s.region;
       credentialsProvider = s.credentialsProvider;
       endpointOverride = s.endpointOverride;
-      queueNamePrefix = s.queueNamePrefix;
+      namePrefix = s.namePrefix;
       deadLetterSuffix = s.deadLetterSuffix;
       fifo = s.fifo;
       orderingKeyHeader = s.orderingKeyHeader;
       defaultMessageGroupId = s.defaultMessageGroupId;
-      createQueues = s.createQueues;
+      createTopology = s.createTopology;
       waitTime = s.waitTime;
       visibilityTimeout = s.visibilityTimeout;
       maxVisibilityExtension = s.maxVisibilityExtension;
@@ -328,44 +341,46 @@ public final class SqsTransportSettings {
     }
 
     /**
-     * Sets the prefix put before every destination to form its SQS queue name, for example to keep
-     * environments apart in one account. Defaults to empty (no prefix).
+     * Sets the prefix put before every queue name the transport uses, such as {@code "staging-"}, for example
+     * to keep environments apart in one account. Defaults to empty (no prefix).
      *
-     * @param prefix letters, digits, '-' and '_' only; may be empty
+     * @param namePrefix 0 to 60 of letters, digits, '-' and '_'; may be empty
      * @return this builder
+     * @throws NullPointerException if namePrefix is null
      * @throws IllegalArgumentException if the prefix has other characters or is longer than 60
      */
-    public Builder queueNamePrefix(String prefix) {
-      Require.nonNull(prefix, "queueNamePrefix");
-      if (!prefix.matches("[A-Za-z0-9_-]{0,60}")) {
-        throw new IllegalArgumentException("queueNamePrefix must be 0 to 60 of A-Z, a-z, 0-9, '-' and '_', "
-            + "but was '" + prefix + "'");
+    public Builder namePrefix(String namePrefix) {
+      Require.nonNull(namePrefix, "namePrefix");
+      if (!namePrefix.matches("[A-Za-z0-9_-]{0,60}")) {
+        throw new IllegalArgumentException("namePrefix must be 0 to 60 of A-Z, a-z, 0-9, '-' and '_', "
+            + "but was '" + namePrefix + "'");
       }
-      this.queueNamePrefix = prefix;
+      this.namePrefix = namePrefix;
       return this;
     }
 
     /**
      * Sets the suffix that turns a destination into its dead-letter destination (before {@code .fifo}).
-     * Defaults to {@value SqsTransportSettings#DEFAULT_DEAD_LETTER_SUFFIX}.
+     * Defaults to {@value #DEFAULT_DEAD_LETTER_SUFFIX}.
      *
-     * @param suffix 1 to 20 of letters, digits, '-' and '_'
+     * @param deadLetterSuffix 1 to 20 of letters, digits, '-' and '_'
      * @return this builder
+     * @throws NullPointerException if deadLetterSuffix is null
      * @throws IllegalArgumentException if the suffix is empty, too long or has other characters
      */
-    public Builder deadLetterSuffix(String suffix) {
-      Require.nonNull(suffix, "deadLetterSuffix");
-      if (!suffix.matches("[A-Za-z0-9_-]{1,20}")) {
+    public Builder deadLetterSuffix(String deadLetterSuffix) {
+      Require.nonNull(deadLetterSuffix, "deadLetterSuffix");
+      if (!deadLetterSuffix.matches("[A-Za-z0-9_-]{1,20}")) {
         throw new IllegalArgumentException("deadLetterSuffix must be 1 to 20 of A-Z, a-z, 0-9, '-' and '_', "
-            + "but was '" + suffix + "'");
+            + "but was '" + deadLetterSuffix + "'");
       }
-      this.deadLetterSuffix = suffix;
+      this.deadLetterSuffix = deadLetterSuffix;
       return this;
     }
 
     /**
      * Uses FIFO queues (names ending in {@code .fifo}, exactly-once sends within five minutes, order per
-     * message group) instead of standard ones. Defaults to {@value SqsTransportSettings#DEFAULT_FIFO}.
+     * message group) instead of standard ones. Defaults to {@value #DEFAULT_FIFO}.
      *
      * @param fifo whether queues are FIFO
      * @return this builder
@@ -378,7 +393,7 @@ public final class SqsTransportSettings {
     /**
      * Sets the header whose value becomes a FIFO message's {@code MessageGroupId}: messages with the same
      * value are delivered in order, one group at a time. Defaults to the route header
-     * ({@value SqsTransportSettings#DEFAULT_ORDERING_KEY_HEADER}). Ignored by standard queues.
+     * ({@value #DEFAULT_ORDERING_KEY_HEADER}). Ignored by standard queues.
      *
      * @param header the header name
      * @return this builder
@@ -395,7 +410,7 @@ public final class SqsTransportSettings {
 
     /**
      * Sets the {@code MessageGroupId} of FIFO messages that lack the ordering-key header. Defaults to
-     * {@value SqsTransportSettings#DEFAULT_MESSAGE_GROUP_ID}.
+     * {@value #DEFAULT_MESSAGE_GROUP_ID}.
      *
      * @param groupId 1 to 128 printable ASCII characters
      * @return this builder
@@ -412,15 +427,15 @@ public final class SqsTransportSettings {
     }
 
     /**
-     * Chooses whether {@code declare} creates missing queues and sets their redrive policy, or only checks
-     * that they exist (when the host manages the topology, for example with CloudFormation). Defaults to
-     * {@value SqsTransportSettings#DEFAULT_CREATE_QUEUES}.
+     * Chooses whether {@code declare} creates the queues and redrive policy it needs ({@code true}) or only
+     * checks that they exist (when the host manages the topology, for example with CloudFormation). Defaults
+     * to {@value #DEFAULT_CREATE_TOPOLOGY}.
      *
-     * @param createQueues whether to create queues
+     * @param createTopology whether to create the topology
      * @return this builder
      */
-    public Builder createQueues(boolean createQueues) {
-      this.createQueues = createQueues;
+    public Builder createTopology(boolean createTopology) {
+      this.createTopology = createTopology;
       return this;
     }
 
@@ -471,7 +486,7 @@ public final class SqsTransportSettings {
      * Sets how many times a message is delivered before it is dead-lettered: a requeue (or handler
      * exception) of the last delivery moves it to the dead-letter queue with the reason, and the queue's
      * redrive policy ({@code maxReceiveCount}) catches messages whose consumer vanished. Defaults to
-     * {@value SqsTransportSettings#DEFAULT_MAX_DELIVERIES}.
+     * {@value #DEFAULT_MAX_DELIVERIES}.
      *
      * @param maxDeliveries 1 to 1000 (the SQS range of {@code maxReceiveCount})
      * @return this builder
@@ -496,21 +511,21 @@ public final class SqsTransportSettings {
     }
 
     /**
-     * Sets how many handler calls run at once per subscription; it also bounds how many messages a
-     * subscription holds. Defaults to {@value SqsTransportSettings#DEFAULT_CONSUMER_THREADS}.
+     * Sets how many handler calls run at once per subscription, each on a thread of its own; it also bounds
+     * how many messages a subscription holds. Defaults to {@value #DEFAULT_CONSUMER_THREADS}.
      *
-     * @param threads 1 to 1000
+     * @param consumerThreads 1 to 1000
      * @return this builder
      * @throws IllegalArgumentException if out of range
      */
-    public Builder consumerThreads(int threads) {
-      this.consumerThreads = Require.between(threads, 1, 1000, "consumerThreads");
+    public Builder consumerThreads(int consumerThreads) {
+      this.consumerThreads = Require.between(consumerThreads, 1, 1000, "consumerThreads");
       return this;
     }
 
     /**
      * Sets how many batch calls (sends, deletes, visibility changes) run at once. Defaults to
-     * {@value SqsTransportSettings#DEFAULT_SENDER_THREADS}.
+     * {@value #DEFAULT_SENDER_THREADS}.
      *
      * @param threads 1 to 256
      * @return this builder

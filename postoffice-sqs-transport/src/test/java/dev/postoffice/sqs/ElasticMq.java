@@ -42,7 +42,7 @@ final class ElasticMq {
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-        .queueNamePrefix("t" + UUID.randomUUID().toString().substring(0, 8) + "-")
+        .namePrefix("t" + UUID.randomUUID().toString().substring(0, 8) + "-")
         .waitTime(java.time.Duration.ofSeconds(1))
         .closeTimeout(java.time.Duration.ofSeconds(5));
   }

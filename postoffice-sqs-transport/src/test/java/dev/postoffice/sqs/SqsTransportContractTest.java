@@ -1,7 +1,7 @@
 package dev.postoffice.sqs;
 
 import dev.postoffice.spi.Transport;
-import dev.postoffice.testkit.TransportContract;
+import dev.postoffice.testkit.transport.TransportContract;
 
 /** Runs the {@link TransportContract} against standard queues on an embedded ElasticMQ. */
 class SqsTransportContractTest extends TransportContract {

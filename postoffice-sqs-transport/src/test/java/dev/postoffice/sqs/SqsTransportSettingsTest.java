@@ -21,7 +21,7 @@ class SqsTransportSettingsTest {
       assertThat(s.region()).isEmpty();
       assertThat(s.credentialsProvider()).isEmpty();
       assertThat(s.endpointOverride()).isEmpty();
-      assertThat(s.queueNamePrefix()).isEqualTo(SqsTransportSettings.DEFAULT_QUEUE_NAME_PREFIX);
+      assertThat(s.namePrefix()).isEqualTo(SqsTransportSettings.DEFAULT_NAME_PREFIX);
       assertThat(s.fifo()).isFalse();
       assertThat(s.waitTime()).isEqualTo(Duration.ofSeconds(20));
       assertThat(s.visibilityTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -33,9 +33,9 @@ class SqsTransportSettingsTest {
     @Test
     @DisplayName("the largest body is the size limit less the attribute budget, times 3/4 for base64")
     void maxBody() {
-      assertThat(SqsTransportSettings.ofDefaults().maxBodyBytes()).isEqualTo((262_144 - 8192) / 4 * 3)
+      assertThat(SqsTransportSettings.ofDefaults().maxMessageBytes()).isEqualTo((262_144 - 8192) / 4 * 3)
           .isEqualTo(190_464);
-      assertThat(SqsTransportSettings.builder().messageSizeLimit(1_048_576).build().maxBodyBytes())
+      assertThat(SqsTransportSettings.builder().messageSizeLimit(1_048_576).build().maxMessageBytes())
           .isEqualTo(780_288);
     }
 
@@ -81,8 +81,8 @@ class SqsTransportSettingsTest {
     @Test
     @DisplayName("names SQS would refuse, and nulls")
     void names() {
-      assertThatThrownBy(() -> SqsTransportSettings.builder().queueNamePrefix("prod."))
-          .hasMessage("queueNamePrefix must be 0 to 60 of A-Z, a-z, 0-9, '-' and '_', but was 'prod.'");
+      assertThatThrownBy(() -> SqsTransportSettings.builder().namePrefix("prod."))
+          .hasMessage("namePrefix must be 0 to 60 of A-Z, a-z, 0-9, '-' and '_', but was 'prod.'");
       assertThatThrownBy(() -> SqsTransportSettings.builder().deadLetterSuffix(""))
           .hasMessageStartingWith("deadLetterSuffix must be 1 to 20");
       assertThatThrownBy(() -> SqsTransportSettings.builder().defaultMessageGroupId("a b"))

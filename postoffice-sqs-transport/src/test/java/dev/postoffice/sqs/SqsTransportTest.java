@@ -155,7 +155,7 @@ class SqsTransportTest {
       t.declare("vanish");
       t.publish("vanish", message("m-vanish")).get(5, TimeUnit.SECONDS);
       try (SqsClient raw = ElasticMq.get().client()) {
-        String url = raw.getQueueUrl(r -> r.queueName(t.settings().queueNamePrefix() + "vanish")).queueUrl();
+        String url = raw.getQueueUrl(r -> r.queueName(t.settings().namePrefix() + "vanish")).queueUrl();
         for (int i = 0; i < 3; i++) {
           // A consumer takes the message and dies: it becomes visible again at once (visibility 1 s).
           raw.receiveMessage(r -> r.queueUrl(url).visibilityTimeout(1).waitTimeSeconds(2));
@@ -222,7 +222,7 @@ class SqsTransportTest {
       verify(spy, never()).getQueueUrl(ArgumentMatchers.<Consumer<GetQueueUrlRequest.Builder>>any());
       verify(spy, times(3)).sendMessageBatch(ArgumentMatchers.<Consumer<SendMessageBatchRequest.Builder>>any());
 
-      String url = real.getQueueUrl(r -> r.queueName(settings.queueNamePrefix() + "orders")).queueUrl();
+      String url = real.getQueueUrl(r -> r.queueName(settings.namePrefix() + "orders")).queueUrl();
       String redrive = real.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL))
           .attributes().get(QueueAttributeName.REDRIVE_POLICY);
       assertThat(redrive).contains("maxReceiveCount").contains("4").contains("orders-dlq");
@@ -236,19 +236,19 @@ class SqsTransportTest {
       t.declare("orders");
       assertThat(t.deadLetterDestination("orders")).isEqualTo("orders-dlq");
       try (SqsClient raw = ElasticMq.get().client()) {
-        String url = raw.getQueueUrl(r -> r.queueName(settings.queueNamePrefix() + "orders.fifo")).queueUrl();
+        String url = raw.getQueueUrl(r -> r.queueName(settings.namePrefix() + "orders.fifo")).queueUrl();
         Map<QueueAttributeName, String> attributes =
             raw.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL)).attributes();
         assertThat(attributes).containsEntry(QueueAttributeName.FIFO_QUEUE, "true")
             .containsEntry(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false");
-        raw.getQueueUrl(r -> r.queueName(settings.queueNamePrefix() + "orders-dlq.fifo"));
+        raw.getQueueUrl(r -> r.queueName(settings.namePrefix() + "orders-dlq.fifo"));
       }
     }
 
     @Test
-    @DisplayName("without createQueues, declaring a missing queue fails with a hint")
+    @DisplayName("without createTopology, declaring a missing queue fails with a hint")
     void checkOnly() {
-      SqsTransport t = transport(ElasticMq.get().settings().createQueues(false));
+      SqsTransport t = transport(ElasticMq.get().settings().createTopology(false));
       assertThatThrownBy(() -> t.declare("missing")).isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("does not exist").hasMessageContaining("Hint");
     }

@@ -1,5 +1,7 @@
 package dev.postoffice.testkit;
 
+import dev.postoffice.testkit.transport.TransportContract;
+
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.spi.Transport;
 

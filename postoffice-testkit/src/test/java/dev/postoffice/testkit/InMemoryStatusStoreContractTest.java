@@ -1,5 +1,7 @@
 package dev.postoffice.testkit;
 
+import dev.postoffice.testkit.store.StatusStoreContract;
+
 import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.spi.StatusStore;
 

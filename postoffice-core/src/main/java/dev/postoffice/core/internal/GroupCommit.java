@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * @param <T> an item
  * @param <R> an item's result
  */
-final class GroupCommit<T, R> {
+public final class GroupCommit<T, R> {
   /**
    * The operation being coalesced.
    *
@@ -34,7 +34,7 @@ final class GroupCommit<T, R> {
    * @param <R> an item's result
    */
   @FunctionalInterface
-  interface Operation<T, R> {
+  public interface Operation<T, R> {
     /** @param items the items @return one result per item, in the items' order */
     List<R> apply(List<T> items);
   }
@@ -66,7 +66,7 @@ final class GroupCommit<T, R> {
    * @param operation the operation
    * @param maxItems the most items one combined call carries (a single caller's larger list goes alone)
    */
-  GroupCommit(Operation<T, R> operation, int maxItems) {
+  public GroupCommit(Operation<T, R> operation, int maxItems) {
     this(operation, maxItems, 1);
   }
 
@@ -75,7 +75,7 @@ final class GroupCommit<T, R> {
    * @param maxItems the most items one combined call carries (a single caller's larger list goes alone)
    * @param maxCalls the most calls running at once, at least 1
    */
-  GroupCommit(Operation<T, R> operation, int maxItems, int maxCalls) {
+  public GroupCommit(Operation<T, R> operation, int maxItems, int maxCalls) {
     if (maxCalls < 1) {
       throw new IllegalArgumentException("maxCalls must be at least 1, was " + maxCalls);
     }
@@ -91,7 +91,7 @@ final class GroupCommit<T, R> {
    * @return their results, in order
    * @throws StoreUnavailableException if the thread is interrupted while it waits for a call
    */
-  List<R> run(List<T> items) {
+  public List<R> run(List<T> items) {
     Pending<T, R> mine = new Pending<>(items);
     lock.lock();
     try {
@@ -135,7 +135,7 @@ final class GroupCommit<T, R> {
   }
 
   /** @return the number of callers waiting for the next call; for tests */
-  int waiting() {
+  public int waiting() {
     lock.lock();
     try {
       return waiting.size();

@@ -7,7 +7,7 @@ import org.slf4j.MDC;
  * Puts an entry's trace id, route, layer and id in the SLF4J MDC while a stage works on it, so every log
  * line the stage (or the host's code) emits can be traced.
  */
-final class Mdc implements AutoCloseable {
+public final class Mdc implements AutoCloseable {
   static final String TRACE_ID = "traceId";
   static final String ROUTE = "route";
   static final String LAYER = "layer";
@@ -15,7 +15,7 @@ final class Mdc implements AutoCloseable {
 
   private Mdc() {}
 
-  static Mdc of(Entry entry) {
+  public static Mdc of(Entry entry) {
     MDC.put(TRACE_ID, entry.traceId().value());
     MDC.put(ROUTE, entry.route().value());
     MDC.put(LAYER, entry.layer().name());

@@ -42,6 +42,22 @@ public final class Require {
   }
 
   /**
+   * Checks an int has a lower bound only.
+   *
+   * @param value the value
+   * @param min the smallest allowed
+   * @param name the property name
+   * @return the value
+   * @throws IllegalArgumentException "name must be >= min, but was value"
+   */
+  public static int atLeast(int value, int min, String name) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be >= " + min + ", but was " + value);
+    }
+    return value;
+  }
+
+  /**
    * Checks a long is within bounds.
    *
    * @param value the value

@@ -1,5 +1,6 @@
 package dev.postoffice.core.memory;
 
+import dev.postoffice.core.internal.Require;
 import dev.postoffice.spi.ReceiptLog;
 import java.time.Instant;
 import java.util.Collection;
@@ -61,26 +62,26 @@ public final class InMemoryReceiptLog implements ReceiptLog {
    * @throws IllegalArgumentException if maxEntries is below 1
    */
   public static InMemoryReceiptLog create(int maxEntries) {
-    return new InMemoryReceiptLog(Check.atLeast(maxEntries, 1, "maxEntries"));
+    return new InMemoryReceiptLog(Require.atLeast(maxEntries, 1, "maxEntries"));
   }
 
   @Override
   public synchronized boolean isHandled(String consumer, String messageId) {
-    return handled.containsKey(new Key(Check.notNull(consumer, "consumer"), Check.notNull(messageId, "messageId")));
+    return handled.containsKey(new Key(Require.nonNull(consumer, "consumer"), Require.nonNull(messageId, "messageId")));
   }
 
   @Override
   public synchronized void markHandled(String consumer, String messageId, Instant at) {
-    Check.notNull(at, "at");
-    handled.putIfAbsent(new Key(Check.notNull(consumer, "consumer"), Check.notNull(messageId, "messageId")), at);
+    Require.nonNull(at, "at");
+    handled.putIfAbsent(new Key(Require.nonNull(consumer, "consumer"), Require.nonNull(messageId, "messageId")), at);
   }
 
   @Override
   public synchronized Set<String> handledAmong(String consumer, Collection<String> messageIds) {
-    Check.notNull(consumer, "consumer");
+    Require.nonNull(consumer, "consumer");
     Set<String> out = new HashSet<>();
-    for (String id : Check.notNull(messageIds, "messageIds")) {
-      if (handled.containsKey(new Key(consumer, Check.notNull(id, "messageIds[]")))) {
+    for (String id : Require.nonNull(messageIds, "messageIds")) {
+      if (handled.containsKey(new Key(consumer, Require.nonNull(id, "messageIds[]")))) {
         out.add(id);
       }
     }
@@ -89,10 +90,10 @@ public final class InMemoryReceiptLog implements ReceiptLog {
 
   @Override
   public synchronized void markAllHandled(String consumer, Collection<String> messageIds, Instant at) {
-    Check.notNull(consumer, "consumer");
-    Check.notNull(at, "at");
-    for (String id : Check.notNull(messageIds, "messageIds")) {
-      Check.notNull(id, "messageIds[]"); // all checked before any is marked
+    Require.nonNull(consumer, "consumer");
+    Require.nonNull(at, "at");
+    for (String id : Require.nonNull(messageIds, "messageIds")) {
+      Require.nonNull(id, "messageIds[]"); // all checked before any is marked
     }
     for (String id : messageIds) {
       handled.putIfAbsent(new Key(consumer, id), at);

@@ -1,10 +1,11 @@
 package dev.postoffice.core.memory;
 
+import dev.postoffice.IllegalStatusTransitionException;
 import dev.postoffice.NoSuchEntryException;
+import dev.postoffice.core.internal.Require;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.HistoryRecord;
-import dev.postoffice.model.Layer;
 import dev.postoffice.model.Lease;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
@@ -25,12 +26,10 @@ import dev.postoffice.spi.StoreCapabilities;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,29 +63,20 @@ public final class InMemoryStatusStore implements StatusStore {
   /** The most entries one lock hold of {@link #purgeFinishedBefore} drops. */
   static final int PURGE_CHUNK = 1_000;
 
-  private static final StoreCapabilities CAPABILITIES = new StoreCapabilities(false, false, true);
-  private static final List<Status> TERMINAL =
-      Arrays.stream(Status.values()).filter(Status::isTerminal).toList();
+  private static final StoreCapabilities CAPABILITIES =
+      StoreCapabilities.builder().skipLocked(true).build();
   private static final Comparator<Entry> BY_CREATION =
       Comparator.comparing(Entry::createdAt).thenComparing(e -> e.id().value());
   private static final Comparator<Entry> BY_UPDATE =
       Comparator.comparing(Entry::updatedAt).thenComparing(e -> e.id().value());
 
-  private record LaneKey(RouteId route, Layer layer) {}
-
-  private record DedupKey(RouteId route, String key) {}
-
   private record CursorKey(RouteId route, String name) {}
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final Map<EntryId, StoredEntry> byId = new HashMap<>();
-  private final Map<TraceId, List<StoredEntry>> byTrace = new HashMap<>();
-  private final Map<DedupKey, EntryId> dedup = new HashMap<>();
+  // The entries and every index over them, which EntryIndex keeps consistent; this class holds the lock and
+  // applies the contract's rules (arguments, lookups, transitions, history).
+  private final EntryIndex entries = new EntryIndex();
   private final Map<CursorKey, String> cursors = new HashMap<>();
-  // Each lane also lists its entries by status, so a query by status (failed entries, overdue Queued ones)
-  // reads only the matching entries instead of scanning the store under the lock.
-  private final Map<LaneKey, Lane> lanes = new HashMap<>();
-  private long nextSeq;
 
   private InMemoryStatusStore() {}
 
@@ -106,11 +96,11 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<IntakeResult> intake(List<NewEntry> entries, Instant now) {
-    Check.notNull(entries, "entries");
-    Check.notNull(now, "now");
+    Require.nonNull(entries, "entries");
+    Require.nonNull(now, "now");
     lock.lock();
     try {
-      return doIntake(entries, now);
+      return intakeAll(entries, now);
     } finally {
       lock.unlock();
     }
@@ -118,9 +108,9 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
-    Check.notNull(entries, "entries");
-    Check.notNull(cursor, "cursor");
-    Check.notNull(now, "now");
+    Require.nonNull(entries, "entries");
+    Require.nonNull(cursor, "cursor");
+    Require.nonNull(now, "now");
     lock.lock();
     try {
       CursorKey key = new CursorKey(cursor.route(), cursor.name());
@@ -128,7 +118,7 @@ public final class InMemoryStatusStore implements StatusStore {
       if (!Objects.equals(actual, cursor.expected())) {
         throw new StaleCursorException(cursor.route(), cursor.name(), cursor.expected(), actual);
       }
-      List<IntakeResult> results = doIntake(entries, now);
+      List<IntakeResult> results = intakeAll(entries, now);
       cursors.put(key, cursor.next());
       return results;
     } finally {
@@ -136,125 +126,45 @@ public final class InMemoryStatusStore implements StatusStore {
     }
   }
 
-  private List<IntakeResult> doIntake(List<NewEntry> entries, Instant now) {
-    for (NewEntry e : entries) {
-      if (e != null && e.finishedAs() != null) {
-        throw new IllegalArgumentException("intake: entry " + e.id() + " has finishedAs " + e.finishedAs().name()
+  private List<IntakeResult> intakeAll(List<NewEntry> batch, Instant now) {
+    // Check every entry before storing any, so that a bad argument leaves the store untouched: all or nothing.
+    for (NewEntry n : batch) {
+      if (n != null && n.finishedAs() != null) {
+        throw new IllegalArgumentException("intake: entry " + n.id() + " has finishedAs " + n.finishedAs().name()
             + "; only a completion's outputs can be stored finished");
       }
     }
-    if (entries.size() == 1) {
-      return List.of(intakeOne(Check.notNull(entries.get(0), "entries[0]"), now));
-    }
-    // Decide everything first, so that a bad argument leaves the store untouched: all or nothing.
-    List<IntakeResult> results = new ArrayList<>(entries.size());
-    Map<EntryId, IntakeResult> newInCall = new LinkedHashMap<>();
-    Map<EntryId, NewEntry> toInsert = new LinkedHashMap<>();
-    Map<DedupKey, EntryId> keysInCall = new HashMap<>();
-    for (NewEntry n : entries) {
-      if (n == null) {
-        throw new NullPointerException("entries[" + results.size() + "] cannot be null");
-      }
-      StoredEntry existing = byId.get(n.id());
-      IntakeResult earlier = newInCall.get(n.id());
-      if (existing != null) {
-        results.add(new IntakeResult(n.id(), existing.duplicateOf));
-      } else if (earlier != null) {
-        results.add(earlier);
-      } else {
-        EntryId original = null;
-        if (n.dedupKey() != null) {
-          DedupKey key = new DedupKey(n.route(), n.dedupKey());
-          original = dedup.get(key);
-          if (original == null) {
-            original = keysInCall.putIfAbsent(key, n.id());
-          }
-        }
-        IntakeResult result = new IntakeResult(n.id(), original);
-        newInCall.put(n.id(), result);
-        toInsert.put(n.id(), n);
-        results.add(result);
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.get(i) == null) { // not Require.nonNull: that would build the name of every element
+        throw new NullPointerException("entries[" + i + "] cannot be null");
       }
     }
-    for (NewEntry n : toInsert.values()) {
-      insert(n, newInCall.get(n.id()).duplicateOf(), now);
+    if (batch.size() == 1) {
+      return List.of(intakeOne(batch.get(0), now)); // the common case: one message per call
     }
-    dedup.putAll(keysInCall);
+    List<IntakeResult> results = new ArrayList<>(batch.size());
+    for (NewEntry n : batch) {
+      results.add(intakeOne(n, now)); // an entry repeated in the batch, or its dedup key, meets the first
+    }
     return results;
   }
 
-  /** The common case of one message per call, without the bookkeeping a batch needs. */
   private IntakeResult intakeOne(NewEntry n, Instant now) {
-    StoredEntry existing = byId.get(n.id());
+    StoredEntry existing = entries.get(n.id());
     if (existing != null) {
-      return new IntakeResult(n.id(), existing.duplicateOf);
+      return new IntakeResult(n.id(), existing.duplicateOf); // intake retried: the first result stands
     }
-    EntryId original = null;
-    if (n.dedupKey() != null) {
-      DedupKey key = new DedupKey(n.route(), n.dedupKey());
-      original = dedup.putIfAbsent(key, n.id());
-    }
-    insert(n, original, now);
+    EntryId original = entries.original(n.route(), n.dedupKey());
+    Status status = original == null ? Status.JUST_IN : Status.DUPLICATE;
+    StoredEntry rec = entries.addTakenIn(EntrySnapshots.created(n, status, now), original);
+    rec.recordChange(null, status, now, original == null ? null : "duplicate of " + original);
     return new IntakeResult(n.id(), original);
-  }
-
-  private void insert(NewEntry n, EntryId duplicateOf, Instant now) {
-    insert(n, duplicateOf, now, null);
-  }
-
-  /**
-   * Stores a new entry unless one with its id exists (then returns false and changes nothing).
-   * {@code knownSource} is the entry being committed when it is the new entry's source, which spares a
-   * lookup; null to look the source up.
-   */
-  private boolean insert(NewEntry n, EntryId duplicateOf, Instant now, StoredEntry knownSource) {
-    boolean finished = n.finishedAs() != null && duplicateOf == null;
-    Status status = duplicateOf != null ? Status.DUPLICATE : finished ? n.finishedAs() : Status.JUST_IN;
-    Lease lease = status == Status.JUST_IN ? n.lease() : null;
-    // The canonical constructor rather than a builder: this runs for every entry, and so do the ones below.
-    Entry entry = new Entry(n.id(), n.route(), n.direction(), n.layer(), status, n.payload(), n.headers(),
-        n.sourceId(), n.traceId(), n.dedupKey(), lease == null && !finished ? 0 : 1, null, null, 0,
-        n.producedBy(), lease, now, now);
-    StoredEntry rec = new StoredEntry(nextSeq, entry, duplicateOf, lane(entry));
-    if (byId.putIfAbsent(entry.id(), rec) != null) {
-      return false;
-    }
-    nextSeq++;
-    if (finished) {
-      rec.history.add(new HistoryRecord(entry.id(), null, Status.JUST_IN, now, null));
-      rec.history.add(new HistoryRecord(entry.id(), Status.JUST_IN, status, now, n.finishedDetail()));
-    } else {
-      rec.history.add(new HistoryRecord(entry.id(), null, status, now,
-          duplicateOf == null ? null : "duplicate of " + duplicateOf));
-    }
-    StoredEntry source = entry.sourceId() == null ? null
-        : knownSource != null && knownSource.entry.id().equals(entry.sourceId()) ? knownSource
-        : byId.get(entry.sourceId());
-    if (source != null) {
-      if (source.children == null) {
-        source.children = new ArrayList<>(2);
-      }
-      source.children.add(rec);
-    }
-    // An entry whose source is in the same trace is found from that source (findByTrace walks down the
-    // lineage); only the others are indexed by trace, which spares a map update per derived entry.
-    if (source == null || !source.entry.traceId().equals(entry.traceId())) {
-      traceRoot(rec);
-    }
-    rec.lane.list(rec);
-    rec.lane.place(rec, now);
-    return true;
-  }
-
-  private void traceRoot(StoredEntry rec) {
-    rec.traceRoot = true;
-    byTrace.computeIfAbsent(rec.entry.traceId(), k -> new ArrayList<>(1)).add(rec);
   }
 
   @Override
   public Optional<String> cursor(RouteId route, String name) {
-    Check.notNull(route, "route");
-    Check.notNull(name, "name");
+    Require.nonNull(route, "route");
+    Require.nonNull(name, "name");
     lock.lock();
     try {
       return Optional.ofNullable(cursors.get(new CursorKey(route, name)));
@@ -265,25 +175,16 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<Entry> claim(ClaimRequest request) {
-    Check.notNull(request, "request");
+    Require.nonNull(request, "request");
     Instant now = request.now();
     Lease lease = new Lease(request.owner(), now.plus(request.leaseDuration()));
     lock.lock();
     try {
-      Lane lane = lanes.get(new LaneKey(request.route(), request.layer()));
-      if (lane == null) {
-        return List.of();
-      }
-      List<StoredEntry> due = lane.takeDue(request.limit(), now);
+      List<StoredEntry> due = entries.takeDue(request.route(), request.layer(), request.limit(), now);
       List<Entry> claimed = new ArrayList<>(due.size());
       for (StoredEntry rec : due) {
-        Entry p = rec.entry;
-        Entry e = new Entry(p.id(), p.route(), p.direction(), p.layer(), p.status(), p.payload(), p.headers(),
-            p.sourceId(), p.traceId(), p.dedupKey(), p.attempts() + 1, p.nextAttemptAt(), p.lastError(),
-            p.generation(), p.producedBy(), lease, p.createdAt(), now);
-        rec.entry = e;
-        lane.list(rec);
-        lane.place(rec, now);
+        Entry e = EntrySnapshots.claimed(rec.entry, lease, now);
+        entries.changed(rec, e, now);
         claimed.add(e);
       }
       return claimed;
@@ -294,37 +195,35 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public CommitResult commit(List<Completion> completions, Instant now) {
-    Check.notNull(completions, "completions");
-    Check.notNull(now, "now");
+    Require.nonNull(completions, "completions");
+    Require.nonNull(now, "now");
     lock.lock();
     try {
       // Check every move before writing anything: an illegal one fails the whole call.
-      StoredEntry[] recs = new StoredEntry[completions.size()];
-      for (int i = 0; i < recs.length; i++) {
+      StoredEntry[] held = new StoredEntry[completions.size()];
+      for (int i = 0; i < held.length; i++) {
         Completion c = completions.get(i);
-        Check.notNull(c, "completions[i]");
-        StoredEntry rec = byId.get(c.entryId());
+        Require.nonNull(c, "completions[i]");
+        StoredEntry rec = entries.get(c.entryId());
         if (holds(rec, c)) {
-          Status.checkMove(c.entryId(), rec.entry.status(), c.newStatus());
-          recs[i] = rec;
+          IllegalStatusTransitionException.check(c.entryId(), rec.entry.status(), c.newStatus());
+          held[i] = rec;
         }
       }
-      List<EntryId> applied = new ArrayList<>(recs.length);
+      List<EntryId> applied = new ArrayList<>(held.length);
       List<EntryId> refused = new ArrayList<>(0);
-      for (int i = 0; i < recs.length; i++) {
+      for (int i = 0; i < held.length; i++) {
         Completion c = completions.get(i);
-        StoredEntry rec = recs[i];
+        StoredEntry rec = held[i];
         if (rec == null) {
           refused.add(c.entryId());
           continue;
         }
         Entry e = rec.entry;
-        update(rec, new Entry(e.id(), e.route(), e.direction(), e.layer(), c.newStatus(), e.payload(), e.headers(),
-            e.sourceId(), e.traceId(), e.dedupKey(), e.attempts(), c.nextAttemptAt(), c.lastError(),
-            e.generation(), e.producedBy(), null, e.createdAt(), now), now);
-        rec.history.add(new HistoryRecord(e.id(), e.status(), c.newStatus(), now, c.detail()));
+        entries.changed(rec, EntrySnapshots.moved(e, c.newStatus(), c.nextAttemptAt(), c.lastError(), now), now);
+        rec.recordChange(e.status(), c.newStatus(), now, c.detail());
         for (NewEntry output : c.outputs()) {
-          insert(output, null, now, rec); // an output already stored (a rerun) is left as it is
+          storeOutput(output, rec, now);
         }
         applied.add(c.entryId());
       }
@@ -334,6 +233,10 @@ public final class InMemoryStatusStore implements StatusStore {
     }
   }
 
+  /**
+   * Whether a completion's claim still holds: a claimable status, the owner's lease and the fencing token.
+   * A completion applied earlier in the same call cleared the lease, so the entry's second one is refused.
+   */
   private static boolean holds(StoredEntry rec, Completion c) {
     if (rec == null) {
       return false;
@@ -345,27 +248,35 @@ public final class InMemoryStatusStore implements StatusStore {
         && e.attempts() == c.leaseToken();
   }
 
+  private void storeOutput(NewEntry n, StoredEntry source, Instant now) {
+    Status status = n.finishedAs() == null ? Status.JUST_IN : n.finishedAs();
+    StoredEntry rec = entries.addOutput(EntrySnapshots.created(n, status, now), source);
+    if (rec == null) {
+      return; // an output already stored (a rerun) is left as it is
+    }
+    if (n.finishedAs() == null) {
+      rec.recordChange(null, status, now, null);
+    } else {
+      rec.recordChange(null, Status.JUST_IN, now, null);
+      rec.recordChange(Status.JUST_IN, status, now, n.finishedDetail());
+    }
+  }
+
   @Override
   public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
-    Check.notNull(id, "id");
-    Check.notNull(from, "from");
-    Check.notNull(to, "to");
-    Check.notNull(now, "now");
+    Require.nonNull(id, "id");
+    Require.nonNull(from, "from");
+    Require.nonNull(to, "to");
+    Require.nonNull(now, "now");
     detail = StorableText.detail(detail); // the same text as every store keeps
     lock.lock();
     try {
       StoredEntry rec = existing(id);
-      Entry e = rec.entry;
-      if (!from.contains(e.status())) {
+      if (!from.contains(rec.entry.status())) {
         return Optional.empty();
       }
-      Status.checkMove(id, e.status(), to);
-      Entry changed = new Entry(e.id(), e.route(), e.direction(), e.layer(), to, e.payload(), e.headers(),
-          e.sourceId(), e.traceId(), e.dedupKey(), e.attempts(), null, lastError(e, to, detail), e.generation(),
-          e.producedBy(), null, e.createdAt(), now);
-      update(rec, changed, now);
-      rec.history.add(new HistoryRecord(id, e.status(), to, now, detail));
-      return Optional.of(changed);
+      IllegalStatusTransitionException.check(id, rec.entry.status(), to);
+      return Optional.of(move(rec, to, detail, now));
     } finally {
       lock.unlock();
     }
@@ -374,26 +285,21 @@ public final class InMemoryStatusStore implements StatusStore {
   @Override
   public Set<EntryId> transitionAll(
       Collection<EntryId> ids, Set<Status> from, Status to, String detail, Instant now) {
-    Check.notNull(ids, "ids");
-    Check.notNull(from, "from");
-    Check.notNull(to, "to");
-    Check.notNull(now, "now");
+    Require.nonNull(ids, "ids");
+    Require.nonNull(from, "from");
+    Require.nonNull(to, "to");
+    Require.nonNull(now, "now");
     StatusStore.checkMovable(from, to);
     detail = StorableText.detail(detail);
     Set<EntryId> moved = new HashSet<>();
     lock.lock();
     try {
       for (EntryId id : ids) {
-        StoredEntry rec = byId.get(Check.notNull(id, "ids[]"));
+        StoredEntry rec = entries.get(Require.nonNull(id, "ids[]"));
         if (rec == null || !from.contains(rec.entry.status()) || moved.contains(id)) {
           continue;
         }
-        Entry e = rec.entry;
-        Entry changed = new Entry(e.id(), e.route(), e.direction(), e.layer(), to, e.payload(), e.headers(),
-            e.sourceId(), e.traceId(), e.dedupKey(), e.attempts(), null, lastError(e, to, detail), e.generation(),
-            e.producedBy(), null, e.createdAt(), now);
-        update(rec, changed, now);
-        rec.history.add(new HistoryRecord(id, e.status(), to, now, detail));
+        move(rec, to, detail, now);
         moved.add(id);
       }
       return moved;
@@ -402,21 +308,29 @@ public final class InMemoryStatusStore implements StatusStore {
     }
   }
 
-  /** A transition to FAILED or REJECTED records its detail as the entry's last error (StatusStore#transition). */
-  private static String lastError(Entry e, Status to, String detail) {
-    return to == Status.FAILED || to == Status.REJECTED ? detail : e.lastError();
+  /**
+   * Moves an entry outside a claim, as {@link #transition} describes: no lease, no next attempt time, and a
+   * move to FAILED or REJECTED records its detail as the last error.
+   */
+  private Entry move(StoredEntry rec, Status to, String detail, Instant now) {
+    Entry e = rec.entry;
+    String lastError = to == Status.FAILED || to == Status.REJECTED ? detail : e.lastError();
+    Entry changed = EntrySnapshots.moved(e, to, null, lastError, now);
+    entries.changed(rec, changed, now);
+    rec.recordChange(e.status(), to, now, detail);
+    return changed;
   }
 
   @Override
   public Entry replay(EntryId id, String detail, Instant now) {
-    Check.notNull(id, "id");
-    Check.notNull(now, "now");
+    Require.nonNull(id, "id");
+    Require.nonNull(now, "now");
     detail = StorableText.detail(detail);
     lock.lock();
     try {
       StoredEntry rec = existing(id);
       Entry e = rec.entry;
-      Status.checkMove(id, e.status(), Status.JUST_IN);
+      IllegalStatusTransitionException.check(id, e.status(), Status.JUST_IN);
       Entry replayed = e.toBuilder()
           .status(Status.JUST_IN)
           .generation(e.generation() + 1)
@@ -426,15 +340,14 @@ public final class InMemoryStatusStore implements StatusStore {
           .nextAttemptAt(null)
           .updatedAt(now)
           .build();
-      update(rec, replayed, now);
-      rec.history.add(new HistoryRecord(id, e.status(), Status.JUST_IN, now, detail));
-      for (StoredEntry child : rec.children == null ? List.<StoredEntry>of() : rec.children) {
-        EntryId childId = child.entry.id();
-        Status s = child.entry.status();
+      entries.changed(rec, replayed, now);
+      rec.recordChange(e.status(), Status.JUST_IN, now, detail);
+      for (StoredEntry output : entries.outputs(rec)) {
+        Status s = output.entry.status();
         if (s != Status.DUPLICATE && s != Status.SUPERSEDED) {
-          update(child, child.entry.toBuilder()
+          entries.changed(output, output.entry.toBuilder()
               .status(Status.SUPERSEDED).lease(null).nextAttemptAt(null).updatedAt(now).build(), now);
-          child.history.add(new HistoryRecord(childId, s, Status.SUPERSEDED, now, detail));
+          output.recordChange(s, Status.SUPERSEDED, now, detail);
         }
       }
       return replayed;
@@ -445,23 +358,17 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public int release(String owner, Instant now) {
-    Check.notNull(owner, "owner");
-    Check.notNull(now, "now");
+    Require.nonNull(owner, "owner");
+    Require.nonNull(now, "now");
     lock.lock();
     try {
-      int released = 0;
-      for (Lane lane : lanes.values()) {
-        for (StoredEntry rec : lane.withLease()) {
-          Entry e = rec.entry;
-          if (e.lease().owner().equals(owner)) {
-            // The attempt stays counted: attempts is the fencing token, and a token must never be handed out
-            // twice (a worker of this node still running after shutdown would otherwise match a later claim).
-            update(rec, e.toBuilder().lease(null).updatedAt(now).build(), now);
-            released++;
-          }
-        }
+      List<StoredEntry> leased = entries.leasedBy(owner);
+      for (StoredEntry rec : leased) {
+        // The attempt stays counted: attempts is the fencing token, and a token must never be handed out
+        // twice (a worker of this node still running after shutdown would otherwise match a later claim).
+        entries.changed(rec, rec.entry.toBuilder().lease(null).updatedAt(now).build(), now);
       }
-      return released;
+      return leased.size();
     } finally {
       lock.unlock();
     }
@@ -480,7 +387,7 @@ public final class InMemoryStatusStore implements StatusStore {
     lock.lock();
     try {
       for (HeldLease lease : leases) {
-        StoredEntry rec = byId.get(lease.entryId());
+        StoredEntry rec = entries.get(lease.entryId());
         if (rec == null || held.contains(lease.entryId())) {
           continue;
         }
@@ -490,9 +397,7 @@ public final class InMemoryStatusStore implements StatusStore {
           continue;
         }
         if (e.lease().expiresAt().isBefore(until)) {
-          // Not through update(): the status lists are ordered by updatedAt, which a renewal leaves as it is.
-          rec.entry = e.toBuilder().lease(new Lease(owner, until)).build();
-          rec.lane.place(rec, now);
+          entries.leaseExtended(rec, e.toBuilder().lease(new Lease(owner, until)).build(), now);
         }
         held.add(e.id());
       }
@@ -504,10 +409,10 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public Optional<Entry> find(EntryId id) {
-    Check.notNull(id, "id");
+    Require.nonNull(id, "id");
     lock.lock();
     try {
-      StoredEntry rec = byId.get(id);
+      StoredEntry rec = entries.get(id);
       return rec == null ? Optional.empty() : Optional.of(rec.entry);
     } finally {
       lock.unlock();
@@ -516,10 +421,10 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<HistoryRecord> history(EntryId id) {
-    Check.notNull(id, "id");
+    Require.nonNull(id, "id");
     lock.lock();
     try {
-      StoredEntry rec = byId.get(id);
+      StoredEntry rec = entries.get(id);
       return rec == null ? List.of() : List.copyOf(rec.history);
     } finally {
       lock.unlock();
@@ -528,14 +433,10 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<Entry> findByTrace(TraceId traceId) {
-    Check.notNull(traceId, "traceId");
+    Require.nonNull(traceId, "traceId");
     lock.lock();
     try {
-      List<StoredEntry> found = new ArrayList<>();
-      for (StoredEntry root : byTrace.getOrDefault(traceId, List.of())) {
-        descendants(root, traceId, found);
-      }
-      return listing(found);
+      return listing(entries.trace(traceId));
     } finally {
       lock.unlock();
     }
@@ -543,32 +444,21 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<Entry> findBySource(EntryId sourceId) {
-    Check.notNull(sourceId, "sourceId");
+    Require.nonNull(sourceId, "sourceId");
     lock.lock();
     try {
-      StoredEntry source = byId.get(sourceId);
-      return source == null || source.children == null ? List.of() : listing(source.children);
+      StoredEntry source = entries.get(sourceId);
+      return source == null ? List.of() : listing(entries.outputs(source));
     } finally {
       lock.unlock();
     }
   }
 
-  /** Adds an entry and, depth first, the entries of the same trace derived from it. */
-  private static void descendants(StoredEntry rec, TraceId traceId, List<StoredEntry> out) {
-    out.add(rec);
-    if (rec.children != null) {
-      for (StoredEntry child : rec.children) {
-        if (!child.traceRoot && child.entry.traceId().equals(traceId)) {
-          descendants(child, traceId, out);
-        }
-      }
-    }
-  }
-
+  /** Entries without payloads, ordered by creation time then id, as lineage queries return them. */
   private static List<Entry> listing(List<StoredEntry> recs) {
     List<Entry> out = new ArrayList<>(recs.size());
     for (StoredEntry rec : recs) {
-      out.add(withoutPayload(rec.entry));
+      out.add(EntrySnapshots.withoutPayload(rec.entry));
     }
     out.sort(BY_CREATION);
     return out;
@@ -576,11 +466,11 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public List<Entry> query(EntryQuery query) {
-    Check.notNull(query, "query");
+    Require.nonNull(query, "query");
     lock.lock();
     try {
       List<Entry> out = new ArrayList<>();
-      for (StoredEntry rec : candidates(query)) {
+      for (StoredEntry rec : entries.candidates(query)) {
         Entry e = rec.entry;
         if ((query.route() == null || query.route().equals(e.route()))
             && (query.layer() == null || query.layer() == e.layer())
@@ -592,7 +482,7 @@ public final class InMemoryStatusStore implements StatusStore {
       out.sort(BY_UPDATE);
       List<Entry> page = new ArrayList<>(Math.min(out.size(), query.limit()));
       for (Entry e : out.subList(0, Math.min(out.size(), query.limit()))) {
-        page.add(query.withPayload() ? e : withoutPayload(e));
+        page.add(query.withPayload() ? e : EntrySnapshots.withoutPayload(e));
       }
       return page;
     } finally {
@@ -604,15 +494,7 @@ public final class InMemoryStatusStore implements StatusStore {
   public List<StatusCount> countByStatus() {
     lock.lock();
     try {
-      List<StatusCount> out = new ArrayList<>();
-      for (Lane lane : lanes.values()) {
-        for (Status status : Status.values()) {
-          long n = lane.count(status);
-          if (n > 0) {
-            out.add(new StatusCount(lane.route, lane.layer, status, n));
-          }
-        }
-      }
+      List<StatusCount> out = entries.counts();
       out.sort(Comparator.comparing(StatusCount::route)
           .thenComparing(StatusCount::layer).thenComparing(StatusCount::status));
       return out;
@@ -623,17 +505,10 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public long backlog(RouteId route) {
-    Check.notNull(route, "route");
+    Require.nonNull(route, "route");
     lock.lock();
     try {
-      long n = 0;
-      for (Layer layer : Layer.values()) {
-        Lane lane = lanes.get(new LaneKey(route, layer));
-        if (lane != null) {
-          n += lane.count(Status.JUST_IN) + lane.count(Status.RETRYING);
-        }
-      }
-      return n;
+      return entries.count(route, Status.JUST_IN) + entries.count(route, Status.RETRYING);
     } finally {
       lock.unlock();
     }
@@ -653,13 +528,15 @@ public final class InMemoryStatusStore implements StatusStore {
    * @throws NullPointerException if cutoff is null
    */
   public int purgeFinishedBefore(Instant cutoff) {
-    Check.notNull(cutoff, "cutoff");
+    Require.nonNull(cutoff, "cutoff");
     int dropped = 0;
     while (true) {
       int chunk;
       lock.lock();
       try {
-        chunk = purgeChunk(cutoff);
+        List<StoredEntry> doomed = entries.finishedBefore(cutoff, PURGE_CHUNK);
+        entries.removeAll(doomed);
+        chunk = doomed.size();
       } finally {
         lock.unlock();
       }
@@ -670,66 +547,6 @@ public final class InMemoryStatusStore implements StatusStore {
     }
   }
 
-  /** Drops up to {@value #PURGE_CHUNK} finished entries updated before the cutoff; call under the lock. */
-  private int purgeChunk(Instant cutoff) {
-    // Read the terminal statuses' lists, oldest change first, rather than every entry: a host purging
-    // often reads little more than what it drops. Each list gives an equal share of the chunk, so the layers
-    // of the same traces (finished at about the same time) tend to go together.
-    int lists = 0;
-    for (Lane lane : lanes.values()) {
-      for (Status status : TERMINAL) {
-        if (lane.count(status) > 0) {
-          lists++;
-        }
-      }
-    }
-    int share = Math.max(1, PURGE_CHUNK / Math.max(1, lists));
-    List<StoredEntry> doomed = new ArrayList<>(PURGE_CHUNK);
-    for (Lane lane : lanes.values()) {
-      for (Status status : TERMINAL) {
-        if (lane.count(status) > 0) {
-          lane.collect(status, cutoff, share, false, doomed);
-        }
-      }
-    }
-    if (doomed.size() > PURGE_CHUNK) {
-      doomed = doomed.subList(0, PURGE_CHUNK);
-    }
-    // A whole trace usually goes in one chunk: marking the chunk first spares unlinking an entry from a source
-    // that goes too, and indexing by trace a child that goes too (four map updates per entry otherwise).
-    for (StoredEntry rec : doomed) {
-      rec.purging = true;
-    }
-    for (StoredEntry rec : doomed) {
-      Entry e = rec.entry;
-      Lane.remove(rec);
-      byId.remove(e.id());
-      rec.lane.unlist(rec);
-      StoredEntry source = e.sourceId() == null ? null : byId.get(e.sourceId());
-      if (source != null && !source.purging && source.children != null) {
-        source.children.remove(rec);
-      }
-      if (rec.traceRoot) {
-        List<StoredEntry> trace = byTrace.get(e.traceId());
-        if (trace != null && trace.remove(rec) && trace.isEmpty()) {
-          byTrace.remove(e.traceId());
-        }
-      }
-      // Entries found through this one by trace are indexed by trace themselves from now on.
-      if (rec.children != null) {
-        for (StoredEntry child : rec.children) {
-          if (!child.traceRoot && !child.purging && byId.get(child.entry.id()) == child) {
-            traceRoot(child);
-          }
-        }
-      }
-      if (e.dedupKey() != null) {
-        dedup.remove(new DedupKey(e.route(), e.dedupKey()), e.id());
-      }
-    }
-    return doomed.size();
-  }
-
   /** Does nothing: the data stays readable, so tests can inspect it after the engine closed. */
   @Override
   public void close() {
@@ -738,57 +555,22 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public String toString() {
-    lock.lock();
-    try {
-      return "InMemoryStatusStore[" + byId.size() + " entries]";
-    } finally {
-      lock.unlock();
-    }
+    return "InMemoryStatusStore[" + size() + " entries]";
   }
 
   private StoredEntry existing(EntryId id) {
-    StoredEntry rec = byId.get(id);
+    StoredEntry rec = entries.get(id);
     if (rec == null) {
       throw new NoSuchEntryException(id);
     }
     return rec;
   }
 
-  private void update(StoredEntry rec, Entry changed, Instant now) {
-    rec.entry = changed;
-    rec.lane.list(rec);
-    rec.lane.place(rec, now);
-  }
-
-  private Lane lane(Entry e) {
-    return lanes.computeIfAbsent(new LaneKey(e.route(), e.layer()), k -> new Lane(k.route(), k.layer()));
-  }
-
-  private Iterable<StoredEntry> candidates(EntryQuery query) {
-    if (query.statuses().isEmpty()) {
-      return byId.values();
-    }
-    List<StoredEntry> out = new ArrayList<>();
-    for (Lane lane : lanes.values()) {
-      if ((query.route() == null || query.route().equals(lane.route))
-          && (query.layer() == null || query.layer() == lane.layer)) {
-        for (Status status : query.statuses()) {
-          lane.collect(status, query.updatedBefore(), query.limit(), true, out);
-        }
-      }
-    }
-    return out;
-  }
-
-  private static Entry withoutPayload(Entry e) {
-    return e.payload() == null ? e : e.toBuilder().payload(null).build();
-  }
-
   /** Only for tests in this package: the number of stored entries. */
   int size() {
     lock.lock();
     try {
-      return byId.size();
+      return entries.size();
     } finally {
       lock.unlock();
     }

@@ -1,5 +1,6 @@
 package dev.postoffice.core.memory;
 
+import dev.postoffice.core.internal.Require;
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.MessageHandler;
@@ -75,7 +76,11 @@ public final class InMemoryTransport implements Transport {
   private InMemoryTransport(Builder b) {
     this.maxDeliveries = b.maxDeliveries;
     this.capacityPerDestination = b.capacityPerDestination;
-    this.capabilities = new TransportCapabilities(false, true, true, b.maxMessageBytes);
+    this.capabilities = TransportCapabilities.builder()
+        .confirmsPublishes(true)
+        .deliveryCount(true)
+        .maxMessageBytes(b.maxMessageBytes)
+        .build();
   }
 
   /**
@@ -112,7 +117,7 @@ public final class InMemoryTransport implements Transport {
 
   @Override
   public void declare(String destination) {
-    Check.notNull(destination, "destination");
+    Require.nonNull(destination, "destination");
     lock.lock();
     try {
       ensureOpen();
@@ -125,7 +130,7 @@ public final class InMemoryTransport implements Transport {
 
   @Override
   public String deadLetterDestination(String destination) {
-    return Check.notNull(destination, "destination") + DEAD_LETTER_SUFFIX;
+    return Require.nonNull(destination, "destination") + DEAD_LETTER_SUFFIX;
   }
 
   /**
@@ -136,8 +141,8 @@ public final class InMemoryTransport implements Transport {
    */
   @Override
   public CompletableFuture<Void> publish(String destination, OutboundMessage message) {
-    Check.notNull(destination, "destination");
-    Check.notNull(message, "message");
+    Require.nonNull(destination, "destination");
+    Require.nonNull(message, "message");
     if (message.body().length > capabilities.maxMessageBytes()) {
       // Rejected, not retried: the message will never fit (the Transport contract).
       return CompletableFuture.failedFuture(new RejectedInputException("message " + message.messageId()
@@ -171,8 +176,8 @@ public final class InMemoryTransport implements Transport {
 
   @Override
   public List<CompletableFuture<Void>> publishAll(String destination, List<OutboundMessage> messages) {
-    Check.notNull(destination, "destination");
-    Check.notNull(messages, "messages");
+    Require.nonNull(destination, "destination");
+    Require.nonNull(messages, "messages");
     List<CompletableFuture<Void>> futures = new ArrayList<>(messages.size());
     lock.lock();
     try {
@@ -188,8 +193,8 @@ public final class InMemoryTransport implements Transport {
 
   @Override
   public Subscription subscribe(String destination, MessageHandler handler) {
-    Check.notNull(destination, "destination");
-    Check.notNull(handler, "handler");
+    Require.nonNull(destination, "destination");
+    Require.nonNull(handler, "handler");
     MemorySubscription subscription;
     lock.lock();
     try {
@@ -232,7 +237,7 @@ public final class InMemoryTransport implements Transport {
    * @throws InterruptedException if the waiting thread is interrupted
    */
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
-    long nanos = Check.notNull(timeout, "timeout").toNanos();
+    long nanos = Require.nonNull(timeout, "timeout").toNanos();
     lock.lock();
     try {
       while (!idle()) {
@@ -254,7 +259,7 @@ public final class InMemoryTransport implements Transport {
    * @return the number waiting; 0 for an undeclared destination
    */
   public int queued(String destination) {
-    Check.notNull(destination, "destination");
+    Require.nonNull(destination, "destination");
     lock.lock();
     try {
       MemoryQueue q = queues.get(destination);
@@ -435,7 +440,7 @@ public final class InMemoryTransport implements Transport {
      * @throws IllegalArgumentException if value is below 1
      */
     public Builder maxDeliveries(int value) {
-      maxDeliveries = Check.atLeast(value, 1, "maxDeliveries");
+      maxDeliveries = Require.atLeast(value, 1, "maxDeliveries");
       return this;
     }
 
@@ -448,7 +453,7 @@ public final class InMemoryTransport implements Transport {
      * @throws IllegalArgumentException if value is below 1
      */
     public Builder capacityPerDestination(int value) {
-      capacityPerDestination = Check.atLeast(value, 1, "capacityPerDestination");
+      capacityPerDestination = Require.atLeast(value, 1, "capacityPerDestination");
       return this;
     }
 
@@ -460,7 +465,7 @@ public final class InMemoryTransport implements Transport {
      * @throws IllegalArgumentException if value is below 1
      */
     public Builder maxMessageBytes(int value) {
-      maxMessageBytes = Check.atLeast(value, 1, "maxMessageBytes");
+      maxMessageBytes = Require.atLeast(value, 1, "maxMessageBytes");
       return this;
     }
 

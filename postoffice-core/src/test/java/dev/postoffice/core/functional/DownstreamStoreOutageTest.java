@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.Pipeline;
-import dev.postoffice.core.exchange.CoreAppSender;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.core.support.Harness;
 import dev.postoffice.core.support.Models.ShipOrder;
+import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;

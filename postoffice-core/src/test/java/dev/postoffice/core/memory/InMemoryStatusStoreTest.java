@@ -84,7 +84,7 @@ class InMemoryStatusStoreTest {
     assertThat(store.size()).isEqualTo(2);
     // Its dedup key is forgotten with it, as documented.
     NewEntry again = entry("k1");
-    assertThat(store.intake(List.of(again), T0.plusSeconds(200))).containsExactly(new IntakeResult(again.id(), null));
+    assertThat(store.intake(List.of(again), T0.plusSeconds(200))).containsExactly(IntakeResult.stored(again.id()));
   }
 
   @Test

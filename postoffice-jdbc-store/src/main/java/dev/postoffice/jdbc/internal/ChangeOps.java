@@ -1,5 +1,6 @@
 package dev.postoffice.jdbc.internal;
 
+import dev.postoffice.IllegalStatusTransitionException;
 import dev.postoffice.NoSuchEntryException;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
@@ -42,7 +43,7 @@ final class ChangeOps {
     if (!from.contains(current.status())) {
       return Optional.empty();
     }
-    Status.checkMove(id, current.status(), to);
+    IllegalStatusTransitionException.check(id, current.status(), to);
     String sql = "UPDATE " + tables.entry() + " SET status = ?, lease_owner = NULL, lease_expires_at = NULL,"
         + " next_attempt_at = NULL, updated_at = ?" + setsLastError(to) + " WHERE id = ? AND status = ?";
     guarded(c, sql, id, current.status(), to.name(), Rows.nanos(now), to, detail);
@@ -111,7 +112,7 @@ final class ChangeOps {
 
   Entry replay(Connection c, EntryId id, String detail, Instant now) throws SQLException {
     Entry current = lock(c, id);
-    Status.checkMove(id, current.status(), Status.JUST_IN);
+    IllegalStatusTransitionException.check(id, current.status(), Status.JUST_IN);
     String sql = "UPDATE " + tables.entry() + " SET status = ?, generation = generation + 1, attempts = 0,"
         + " lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, next_attempt_at = NULL,"
         + " updated_at = ? WHERE id = ? AND status = ?";
@@ -129,7 +130,7 @@ final class ChangeOps {
     String supersede = "UPDATE " + tables.entry() + " SET status = ?, lease_owner = NULL,"
         + " lease_expires_at = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = ?";
     for (Entry out : outputs) {
-      Status.checkMove(out.id(), out.status(), Status.SUPERSEDED);
+      IllegalStatusTransitionException.check(out.id(), out.status(), Status.SUPERSEDED);
       guarded(c, supersede, out.id(), out.status(), Status.SUPERSEDED.name(), Rows.nanos(now), Status.SUPERSEDED,
           null);
       history.add(new HistoryRecord(out.id(), out.status(), Status.SUPERSEDED, now, detail));

@@ -1,5 +1,6 @@
 package dev.postoffice.jdbc.internal;
 
+import dev.postoffice.IllegalStatusTransitionException;
 import dev.postoffice.jdbc.internal.EntryWriter.NewRow;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.HistoryRecord;
@@ -41,7 +42,7 @@ final class CommitOps {
   CommitResult commit(Connection c, List<Completion> completions, Instant now) throws SQLException {
     for (Completion done : completions) {
       // Both claimable statuses allow the same moves, so this check needs no read of the row.
-      Status.checkMove(done.entryId(), Status.JUST_IN, done.newStatus());
+      IllegalStatusTransitionException.check(done.entryId(), Status.JUST_IN, done.newStatus());
     }
     // Guard on JUST_IN first, then on RETRYING for the rest: the update counts tell the status it came from,
     // without reading the row first.

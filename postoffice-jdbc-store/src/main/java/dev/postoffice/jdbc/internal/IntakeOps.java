@@ -56,7 +56,8 @@ final class IntakeOps {
           newKeys.add(new String[] {e.route().value(), e.dedupKey(), e.id().value()});
         }
       }
-      IntakeResult result = new IntakeResult(e.id(), original == null ? null : EntryId.of(original));
+      IntakeResult result = original == null ? IntakeResult.stored(e.id())
+          : IntakeResult.duplicate(e.id(), EntryId.of(original));
       Status status = original == null ? Status.JUST_IN : Status.DUPLICATE;
       rows.add(new NewRow(e, status, original));
       history.add(new HistoryRecord(e.id(), null, status, now,
@@ -116,13 +117,23 @@ final class IntakeOps {
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          String dup = rs.getString(2);
-          found.put(rs.getString(1),
-              new IntakeResult(EntryId.of(rs.getString(1)), dup == null ? null : EntryId.of(dup)));
+          found.put(rs.getString(1), storedResult(rs));
         }
       }
     }
     return found;
+  }
+
+  /**
+   * Reads what an earlier intake stored for an entry from a row of {@code id, duplicate_of}.
+   *
+   * @param rs positioned on the row
+   * @return the stored entry's result
+   */
+  static IntakeResult storedResult(ResultSet rs) throws SQLException {
+    EntryId id = EntryId.of(rs.getString(1));
+    String dup = rs.getString(2);
+    return dup == null ? IntakeResult.stored(id) : IntakeResult.duplicate(id, EntryId.of(dup));
   }
 
   /** Loads the owners of the dedup keys of the new entries: route to (key to entry id). */

@@ -126,7 +126,7 @@ final class PgOps {
   CommitResult commit(Connection c, List<Completion> completions, Instant now) throws SQLException {
     for (Completion done : completions) {
       // Both claimable statuses allow the same moves, so this check needs no read of the row.
-      Status.checkMove(done.entryId(), Status.JUST_IN, done.newStatus());
+      IllegalStatusTransitionException.check(done.entryId(), Status.JUST_IN, done.newStatus());
     }
     int n = completions.size();
     String[] id = new String[n];
@@ -238,7 +238,8 @@ final class PgOps {
         if (!from.contains(current)) {
           return Optional.empty();
         }
-        Status.checkMove(id, current, to); // throws: the status is one of from, but cannot move to `to`
+        // Throws: the status is one of from, but cannot move to `to`.
+        IllegalStatusTransitionException.check(id, current, to);
         return null; // it was movable and changed under us: the caller runs this again
       }
     }
@@ -301,9 +302,7 @@ final class PgOps {
         ps.setArray(1, c.createArrayOf("varchar", old.toArray(new String[0])));
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            String dup = rs.getString(2);
-            known.put(rs.getString(1),
-                new IntakeResult(EntryId.of(rs.getString(1)), dup == null ? null : EntryId.of(dup)));
+            known.put(rs.getString(1), IntakeOps.storedResult(rs));
           }
         }
       }
@@ -311,7 +310,7 @@ final class PgOps {
     List<IntakeResult> results = new ArrayList<>(entries.size());
     for (NewEntry e : entries) {
       IntakeResult r = known.get(e.id().value());
-      results.add(r != null ? r : new IntakeResult(e.id(), null));
+      results.add(r != null ? r : IntakeResult.stored(e.id()));
     }
     return results;
   }

@@ -1,6 +1,5 @@
 package dev.postoffice.jdbc.internal;
 
-import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.jdbc.JdbcDialect;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
@@ -20,7 +19,6 @@ import dev.postoffice.spi.StatusCount;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,17 +31,11 @@ import java.util.TreeMap;
  */
 public final class StoreOperations {
   private final Transactions tx;
-  private final StoreClock clock;
-  private final IntakeOps intake;
-  private final ClaimOps claims;
-  private final CommitOps commits;
   private final ChangeOps changes;
   private final QueryOps queries;
   private final RetentionOps retention;
-  /** PostgreSQL's one-statement operations; null on the other databases. */
-  private final PgOps pg;
-  /** PostgreSQL: analyzes new tables as they first grow; null on the other databases. */
-  private final YoungTableAnalyzer analyzer;
+  /** The writes whose statements differ by database, chosen once here. */
+  private final WritePath writes;
 
   /**
    * Creates the operations.
@@ -54,37 +46,23 @@ public final class StoreOperations {
    */
   public StoreOperations(Tables tables, Transactions tx, StoreClock clock) {
     this.tx = tx;
-    this.clock = clock;
     EntryWriter writer = new EntryWriter(tables, clock);
-    this.intake = new IntakeOps(tables, writer);
-    this.claims = new ClaimOps(tables, clock);
-    this.commits = new CommitOps(tables, writer, clock);
+    ClaimOps claims = new ClaimOps(tables, clock);
     this.changes = new ChangeOps(tables, writer);
     this.queries = new QueryOps(tables);
     this.retention = new RetentionOps(tables);
-    this.pg = tables.dialect() == JdbcDialect.POSTGRESQL ? new PgOps(tables, clock) : null;
-    this.analyzer = pg == null ? null : new YoungTableAnalyzer(tx, tables.entry());
+    PortableWritePath portable = new PortableWritePath(tx, clock, new IntakeOps(tables, writer), claims,
+        new CommitOps(tables, writer, clock), changes);
+    this.writes = tables.dialect() == JdbcDialect.POSTGRESQL
+        ? new PostgresWritePath(tx, new PgOps(tables, clock), claims, portable,
+            new YoungTableAnalyzer(tx, tables.entry()))
+        : portable;
   }
 
   /** See {@code StatusStore#intake}. @param entries the entries @param cursor the cursor move or null
    * @param now the time @return the results */
   public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
-    if (pg != null && cursor == null && !entries.isEmpty()
-        && entries.stream().allMatch(e -> e.dedupKey() == null)) {
-      List<IntakeResult> results = tx.statement("intake", h -> pg.intake(tx.connection(h), entries, now));
-      analyzer.inserted(entries.size());
-      return results;
-    }
-    List<IntakeResult> results = tx.inTransaction("intake", true, h -> {
-      if (cursor != null) {
-        intake.moveCursor(tx.connection(h), cursor, now);
-      }
-      return entries.isEmpty() ? List.of() : intake.intake(tx.connection(h), entries, now);
-    });
-    if (analyzer != null) {
-      analyzer.inserted(entries.size());
-    }
-    return results;
+    return writes.intake(entries, cursor, now);
   }
 
   /** See {@code StatusStore#cursor}. @param route the route @param name the name @return the value */
@@ -94,10 +72,7 @@ public final class StoreOperations {
 
   /** See {@code StatusStore#claim}. @param request the request @return the claimed entries */
   public List<Entry> claim(ClaimRequest request) {
-    if (pg != null) {
-      return tx.statement("claim", h -> claims.claim(tx.connection(h), request));
-    }
-    return tx.inTransaction("claim", false, h -> claims.claim(tx.connection(h), request));
+    return writes.claim(request);
   }
 
   /** See {@code StatusStore#commit}. @param completions the completions @param now the time @return what
@@ -106,36 +81,13 @@ public final class StoreOperations {
     if (completions.isEmpty()) {
       return new CommitResult(List.of(), List.of());
     }
-    if (pg != null) {
-      CommitResult result = tx.statement("commit", h -> pg.commit(tx.connection(h), completions, now));
-      int outputs = 0;
-      for (Completion done : completions) {
-        outputs += done.outputs().size();
-      }
-      analyzer.inserted(outputs);
-      return result;
-    }
-    return tx.inTransaction("commit", true, h -> commits.commit(tx.connection(h), completions, now));
+    return writes.commit(completions, now);
   }
 
   /** See {@code StatusStore#transition}. @param id the entry @param from the statuses @param to the status
    * @param detail why @param now the time @return the changed entry */
   public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
-    if (pg != null) {
-      for (int attempt = 1; ; attempt++) {
-        Optional<Entry> moved = tx.statement("transition",
-            h -> pg.transition(tx.connection(h), id, from, to, detail, now));
-        if (moved != null) {
-          return moved;
-        }
-        if (attempt == Transactions.MAX_ATTEMPTS) {
-          throw new StoreUnavailableException("JDBC store: transition of " + id + " gave up after " + attempt
-              + " attempts, its status kept changing; nothing was changed", null);
-        }
-      }
-    }
-    return tx.inTransaction("transition", false,
-        h -> changes.transition(tx.connection(h), id, from, to, detail, now));
+    return writes.transition(id, from, to, detail, now);
   }
 
   /** See {@code StatusStore#transitionAll}. @param ids the entries @param from the statuses @param to the
@@ -145,23 +97,7 @@ public final class StoreOperations {
     if (ids.isEmpty()) {
       return Set.of();
     }
-    if (pg == null) {
-      return tx.inTransaction("transitionAll", false,
-          h -> changes.transitionAll(tx.connection(h), ids, from, to, detail, now));
-    }
-    Set<EntryId> moved = new HashSet<>();
-    Collection<EntryId> pending = ids;
-    for (int attempt = 1; !pending.isEmpty(); attempt++) {
-      if (attempt > Transactions.MAX_ATTEMPTS) {
-        throw new StoreUnavailableException("JDBC store: transitionAll gave up after " + Transactions.MAX_ATTEMPTS
-            + " attempts on " + pending.size() + " entries whose status kept changing; " + moved.size()
-            + " others were moved", null);
-      }
-      Collection<EntryId> batch = pending;
-      pending = tx.statement("transitionAll",
-          h -> pg.transitionAll(tx.connection(h), batch, from, to, detail, now, moved));
-    }
-    return moved;
+    return writes.transitionAll(ids, from, to, detail, now);
   }
 
   /** See {@code StatusStore#replay}. @param id the entry @param detail why @param now the time
@@ -186,11 +122,7 @@ public final class StoreOperations {
     if (tokens.isEmpty()) {
       return Set.of();
     }
-    if (pg != null) {
-      return tx.statement("renew", h -> pg.renew(tx.connection(h), owner, tokens, leaseDuration, now));
-    }
-    return tx.inTransaction("renew", false,
-        h -> changes.renew(tx.connection(h), owner, tokens, leaseDuration, clock, now));
+    return writes.renew(owner, tokens, leaseDuration, now);
   }
 
   /** See {@code StatusStore#find}. @param id the entry @return the entry */

@@ -4,23 +4,38 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Argument checks whose messages are generated from the same bounds the check uses, such as
- * {@code "prefetch must be between 1 and 65535, but was 0"}.
+ * Argument checks whose messages come from the same bounds the checks use, such as
+ * {@code "prefetch must be between 1 and 65535, but was 0"}. {@link #nonNull} and {@link #between} have
+ * the signatures and messages of core's and the SQS transport's {@code Require} (value first, name last);
+ * the other checks are the ones only this transport needs, in the same shape.
  */
 public final class Require {
   private Require() {}
 
   /**
-   * Checks that a number lies within bounds.
+   * Checks that a value is not null.
    *
-   * @param name the property name
    * @param value the value
-   * @param min the smallest value allowed
-   * @param max the largest value allowed
+   * @param name the property's name
+   * @param <T> its type
    * @return the value
-   * @throws IllegalArgumentException if the value is out of bounds
+   * @throws NullPointerException "name cannot be null"
    */
-  public static int between(String name, int value, int min, int max) {
+  public static <T> T nonNull(T value, String name) {
+    return Objects.requireNonNull(value, () -> name + " cannot be null");
+  }
+
+  /**
+   * Checks that an int is within bounds.
+   *
+   * @param value the value
+   * @param min the smallest allowed
+   * @param max the largest allowed
+   * @param name the property's name
+   * @return the value
+   * @throws IllegalArgumentException "name must be between min and max, but was value"
+   */
+  public static int between(int value, int min, int max, String name) {
     if (value < min || value > max) {
       throw new IllegalArgumentException(
           name + " must be between " + min + " and " + max + ", but was " + value);
@@ -31,14 +46,14 @@ public final class Require {
   /**
    * Checks that a duration is positive.
    *
-   * @param name the property name
    * @param value the value
+   * @param name the property's name
    * @return the value
-   * @throws NullPointerException if the value is null
-   * @throws IllegalArgumentException if the value is zero or negative
+   * @throws NullPointerException if value is null
+   * @throws IllegalArgumentException "name must be positive, but was value"
    */
-  public static Duration positive(String name, Duration value) {
-    notNull(name, value);
+  public static Duration positive(Duration value, String name) {
+    nonNull(value, name);
     if (value.isZero() || value.isNegative()) {
       throw new IllegalArgumentException(name + " must be positive, but was " + value);
     }
@@ -46,30 +61,18 @@ public final class Require {
   }
 
   /**
-   * Checks that a value is not null.
+   * Checks that a string is neither null nor blank and at most {@code maxLength} characters (AMQP names are
+   * short strings, so every name the transport sends has a length limit).
    *
-   * @param name the property name
    * @param value the value
-   * @param <T> its type
+   * @param maxLength the longest allowed
+   * @param name the property's name
    * @return the value
-   * @throws NullPointerException if the value is null
+   * @throws NullPointerException if value is null
+   * @throws IllegalArgumentException "name must be 1 to maxLength non-blank characters, but was 'value'"
    */
-  public static <T> T notNull(String name, T value) {
-    return Objects.requireNonNull(value, () -> name + " cannot be null");
-  }
-
-  /**
-   * Checks that a string is neither null nor blank and at most {@code maxLength} characters.
-   *
-   * @param name the property name
-   * @param value the value
-   * @param maxLength the longest value allowed
-   * @return the value
-   * @throws NullPointerException if the value is null
-   * @throws IllegalArgumentException if the value is blank or too long
-   */
-  public static String notBlank(String name, String value, int maxLength) {
-    notNull(name, value);
+  public static String nonBlank(String value, int maxLength, String name) {
+    nonNull(value, name);
     if (value.isBlank() || value.length() > maxLength) {
       throw new IllegalArgumentException(
           name + " must be 1 to " + maxLength + " non-blank characters, but was '" + value + "'");

@@ -72,7 +72,7 @@ public final class Topology {
   public void declare(String destination) {
     String queue = queue(destination);
     String dlq = queue(deadLetterDestination(destination));
-    if (!settings.declareTopology()) {
+    if (!settings.createTopology()) {
       verify("exchange", exchange());
       verify("exchange", deadLetterExchange());
       verify("queue", dlq);
@@ -128,8 +128,8 @@ public final class Topology {
       }
     } catch (IOException | ShutdownSignalException | java.util.concurrent.TimeoutException e) {
       throw new RabbitTransportException(kind + " '" + name + "' does not exist in virtual host '"
-          + settings.virtualHost() + "' (" + rootMessage(e) + ") [Hint: declareTopology is false, so the host"
-          + " must create it; or set declareTopology(true)]", e);
+          + settings.virtualHost() + "' (" + rootMessage(e) + ") [Hint: createTopology is false, so the host"
+          + " must create it; or set createTopology(true)]", e);
     }
   }
 

@@ -10,7 +10,7 @@ import dev.postoffice.core.PipelineBuilder;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RetrySettings;
 import dev.postoffice.core.RouteSettings;
-import dev.postoffice.core.exchange.CoreAppReceiver;
+import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.itsupport.CountingTransport;
 import dev.postoffice.itsupport.EndToEnd;
 import dev.postoffice.itsupport.EndToEnd.OrderPlaced;

@@ -71,7 +71,7 @@ public final class MessageCodec {
    * @throws RejectedInputException if the body or the headers exceed their limits, naming the limit
    */
   public EncodedMessage encode(OutboundMessage message) {
-    int maxBody = settings.maxBodyBytes();
+    int maxBody = settings.maxMessageBytes();
     if (message.body().length > maxBody) {
       throw new RejectedInputException("message '" + message.messageId() + "' has a body of "
           + message.body().length + " bytes, but the SQS transport accepts at most " + maxBody + " bytes ("

@@ -48,7 +48,7 @@ public final class QueueRegistry {
    */
   public String queueName(String destination) {
     String base = base(destination);
-    String name = settings.queueNamePrefix() + base + (settings.fifo() ? FIFO_SUFFIX : "");
+    String name = settings.namePrefix() + base + (settings.fifo() ? FIFO_SUFFIX : "");
     if (name.length() > MAX_QUEUE_NAME) {
       throw new IllegalArgumentException("queue name '" + name + "' of destination '" + destination
           + "' must be at most " + MAX_QUEUE_NAME + " characters (SQS limit, prefix and .fifo included), but was "
@@ -97,7 +97,7 @@ public final class QueueRegistry {
       }
       String dlqName = queueName(deadLetterDestination(destination));
       String name = queueName(destination);
-      if (settings.createQueues()) {
+      if (settings.createTopology()) {
         String dlqUrl = create(dlqName);
         client.setQueueAttributes(r -> r.queueUrl(dlqUrl)
             .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, DLQ_RETENTION_SECONDS)));

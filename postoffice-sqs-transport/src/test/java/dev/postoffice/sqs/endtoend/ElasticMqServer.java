@@ -42,7 +42,7 @@ final class ElasticMqServer {
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-        .queueNamePrefix(prefix)
+        .namePrefix(prefix)
         .waitTime(Duration.ofSeconds(1))
         .batchLinger(Duration.ofMillis(5))
         .closeTimeout(Duration.ofSeconds(5));

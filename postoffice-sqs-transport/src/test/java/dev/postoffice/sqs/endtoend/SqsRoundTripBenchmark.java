@@ -3,7 +3,7 @@ package dev.postoffice.sqs.endtoend;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
-import dev.postoffice.core.exchange.CoreAppReceiver;
+import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.itsupport.EndToEnd;
 import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
 import dev.postoffice.jdbc.JdbcReceiptLog;

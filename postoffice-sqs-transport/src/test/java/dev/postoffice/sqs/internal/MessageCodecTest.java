@@ -101,7 +101,7 @@ class MessageCodecTest {
     @Test
     @DisplayName("a body over the limit is refused with a message naming the limit")
     void oversize() {
-      int max = SqsTransportSettings.ofDefaults().maxBodyBytes();
+      int max = SqsTransportSettings.ofDefaults().maxMessageBytes();
       assertThat(standard.encode(message(Map.of(), new byte[max])).size()).isLessThanOrEqualTo(262_144);
       assertThatThrownBy(() -> standard.encode(message(Map.of(), new byte[max + 1])))
           .isInstanceOf(RejectedInputException.class)

@@ -1,0 +1,204 @@
+package dev.postoffice.core.operator;
+
+import dev.postoffice.NoSuchEntryException;
+import dev.postoffice.core.internal.Require;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.RouteId;
+import dev.postoffice.model.Status;
+import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.StatusCount;
+import dev.postoffice.spi.StatusStore;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The operator API: where a message is, where it came from, what failed, and replay after a fix. Reads
+ * and writes go straight to the store, so it works on any node, and without a running pipeline
+ * ({@link #create(StatusStore, Clock)}). Thread-safe.
+ *
+ * <pre>{@code
+ * Operations ops = pipeline.operations();
+ * System.out.println(ops.trace(entryId).render());
+ * ops.failed("acme-orders", 50).forEach(e -> ops.replay(e.id(), "mapping fixed in v4"));
+ * }</pre>
+ */
+public final class Operations {
+  /** The most entries a lineage walk visits, so one pathological fan-out cannot exhaust memory. */
+  public static final int MAX_LINEAGE = 10_000;
+
+  private final StatusStore store;
+  private final Clock clock;
+
+  private Operations(StatusStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /**
+   * Returns operations on a store.
+   *
+   * @param store the store
+   * @param clock the clock for replay times
+   * @return the operations
+   */
+  public static Operations create(StatusStore store, Clock clock) {
+    return new Operations(Require.nonNull(store, "store"), Require.nonNull(clock, "clock"));
+  }
+
+  /**
+   * Returns the full trace the entry belongs to: every entry across the layers, with history and errors.
+   *
+   * @param id any entry of the trace
+   * @return the trace
+   * @throws NoSuchEntryException if there is no such entry
+   */
+  public TraceView trace(EntryId id) {
+    return trace(find(id).traceId());
+  }
+
+  /**
+   * Returns a trace by its id, as the Core App sees it in the {@code postoffice-trace-id} header.
+   *
+   * @param traceId the trace
+   * @return the trace; empty if no entry has that trace id
+   */
+  public TraceView trace(TraceId traceId) {
+    List<TracedEntry> traced = new ArrayList<>();
+    for (Entry e : sourcesFirst(store.findByTrace(Require.nonNull(traceId, "traceId")))) {
+      traced.add(new TracedEntry(e, store.history(e.id())));
+    }
+    return new TraceView(traceId, traced);
+  }
+
+  /**
+   * Orders a trace's entries so that each comes right after its source's subtree starts (depth first), keeping
+   * the store's order (creation time) among siblings. Creation time alone cannot: the entries a worker stores
+   * in one commit (several layers of one message) share it.
+   */
+  private static List<Entry> sourcesFirst(List<Entry> entries) {
+    Map<EntryId, List<Entry>> children = new HashMap<>();
+    Set<EntryId> ids = new HashSet<>();
+    entries.forEach(e -> ids.add(e.id()));
+    List<Entry> roots = new ArrayList<>();
+    for (Entry e : entries) {
+      if (e.sourceId() != null && ids.contains(e.sourceId()) && !e.sourceId().equals(e.id())) {
+        children.computeIfAbsent(e.sourceId(), k -> new ArrayList<>()).add(e);
+      } else {
+        roots.add(e);
+      }
+    }
+    List<Entry> ordered = new ArrayList<>(entries.size());
+    Set<EntryId> placed = new HashSet<>();
+    Deque<Entry> stack = new ArrayDeque<>();
+    for (Entry root : roots) {
+      stack.push(root);
+      while (!stack.isEmpty()) {
+        Entry e = stack.pop();
+        if (!placed.add(e.id())) {
+          continue;
+        }
+        ordered.add(e);
+        List<Entry> below = children.getOrDefault(e.id(), List.of());
+        for (int i = below.size() - 1; i >= 0; i--) {
+          stack.push(below.get(i));
+        }
+      }
+    }
+    for (Entry e : entries) { // a source cycle (never written by the engine) leaves entries unplaced
+      if (placed.add(e.id())) {
+        ordered.add(e);
+      }
+    }
+    return ordered;
+  }
+
+  /**
+   * Returns an entry's lineage both ways: back to the raw receipt and forward to everything it produced.
+   *
+   * @param id the entry
+   * @return the lineage
+   * @throws NoSuchEntryException if there is no such entry
+   */
+  public Lineage lineage(EntryId id) {
+    Entry entry = find(id);
+    Deque<Entry> ancestors = new ArrayDeque<>();
+    Set<EntryId> seen = new HashSet<>();
+    seen.add(entry.id());
+    EntryId source = entry.sourceId();
+    while (source != null && seen.add(source) && ancestors.size() < MAX_LINEAGE) {
+      Entry parent = store.find(source).orElse(null);
+      if (parent == null) {
+        break;
+      }
+      ancestors.addFirst(parent);
+      source = parent.sourceId();
+    }
+    List<Entry> descendants = new ArrayList<>();
+    Deque<EntryId> frontier = new ArrayDeque<>(List.of(entry.id()));
+    while (!frontier.isEmpty() && descendants.size() < MAX_LINEAGE) {
+      for (Entry child : store.findBySource(frontier.poll())) {
+        if (seen.add(child.id())) {
+          descendants.add(child);
+          frontier.add(child.id());
+        }
+      }
+    }
+    return new Lineage(entry, new ArrayList<>(ancestors), descendants);
+  }
+
+  /**
+   * Lists a route's entries that need an operator: {@code FAILED} and {@code REJECTED}, oldest first.
+   *
+   * @param route the route's name
+   * @param limit the most to return
+   * @return the entries, without payloads
+   */
+  public List<Entry> failed(String route, int limit) {
+    return store.query(EntryQuery.of(RouteId.of(route), limit, Status.FAILED, Status.REJECTED));
+  }
+
+  /**
+   * Replays an entry from its layer: it runs again through the current stages (after a mapping fix, say).
+   * Its previous outputs are marked {@code SUPERSEDED}, not deleted, and the new outputs get new ids.
+   *
+   * @param id the entry
+   * @param reason why, for the history
+   * @return the replayed entry, {@code JUST_IN}
+   * @throws NoSuchEntryException if there is no such entry
+   * @throws dev.postoffice.IllegalStatusTransitionException if the entry cannot be replayed from its status
+   */
+  public Entry replay(EntryId id, String reason) {
+    return store.replay(id, "replayed by operator: " + Require.nonBlank(reason, "reason"), clock.instant());
+  }
+
+  /**
+   * Counts entries per route, layer and status.
+   *
+   * @return the counts
+   */
+  public List<StatusCount> stats() {
+    return store.countByStatus();
+  }
+
+  /**
+   * Renders {@link #stats()} as a table.
+   *
+   * @return the table
+   */
+  public String statsTable() {
+    return StatusTable.render(stats());
+  }
+
+  private Entry find(EntryId id) {
+    return store.find(Require.nonNull(id, "id")).orElseThrow(() -> new NoSuchEntryException(id));
+  }
+}

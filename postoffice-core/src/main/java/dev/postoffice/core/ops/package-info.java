@@ -1,2 +1,0 @@
-/** The operator API: traces, lineage, failed entries, replay and counts. */
-package dev.postoffice.core.ops;
