@@ -11,6 +11,7 @@ import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.Route;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -161,6 +163,27 @@ public final class EndToEnd {
       String reference = CODEC.decode(request.body(), PartnerShipment.class).reference();
       references.computeIfAbsent(reference, k -> new AtomicInteger()).incrementAndGet();
       return new DispatchResult(201, "{\"accepted\":true}");
+    }
+  }
+
+  /**
+   * Sends {@code count} shipment orders (message ids {@code ship-0} on) and waits until the transport took
+   * them all; then sends the first {@code again} of them a second time with the same ids, one by one, as a
+   * core that crashed after sending would.
+   *
+   * @param sender the Core App's sender
+   * @param queue where the shipments go
+   * @param count how many to send
+   * @param again how many of them to send again
+   */
+  public static void sendShipments(CoreAppSender sender, String queue, int count, int again) {
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      sent.add(sender.send(queue, "ship-" + i, new ShipOrder("o-" + i, i + " Main St")));
+    }
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+    for (int i = 0; i < again; i++) {
+      sender.send(queue, "ship-" + i, new ShipOrder("o-" + i, i + " Main St")).join();
     }
   }
 

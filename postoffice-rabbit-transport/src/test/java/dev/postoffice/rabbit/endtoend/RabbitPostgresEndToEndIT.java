@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -135,15 +134,8 @@ class RabbitPostgresEndToEndIT {
         .build().start());
 
     CoreAppSender sender = CoreAppSender.create(core);
-    List<CompletableFuture<Void>> sent = new ArrayList<>();
-    for (int i = 0; i < 500; i++) {
-      sent.add(sender.send("core.shipments", "ship-" + i, new ShipOrder("o-" + i, i + " Main St")));
-    }
-    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
     // The core crashed after sending and sends some again, with the same ids.
-    for (int i = 0; i < 25; i++) {
-      sender.send("core.shipments", "ship-" + i, new ShipOrder("o-" + i, i + " Main St")).join();
-    }
+    EndToEnd.sendShipments(sender, "core.shipments", 500, 25);
 
     await(PATIENCE, "500 dispatched and 25 duplicates recorded",
         () -> count(pipeline, route, Layer.L1, Status.DISPATCHED) == 500

@@ -15,7 +15,6 @@ import dev.postoffice.itsupport.CountingTransport;
 import dev.postoffice.itsupport.EndToEnd;
 import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
 import dev.postoffice.itsupport.EndToEnd.Partner;
-import dev.postoffice.itsupport.EndToEnd.ShipOrder;
 import dev.postoffice.itsupport.EndToEndDatabase;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -130,14 +128,7 @@ class SqsPostgresEndToEndIT {
         .build().start());
 
     CoreAppSender sender = CoreAppSender.create(transport());
-    List<CompletableFuture<Void>> sent = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      sent.add(sender.send("core-shipments", "ship-" + i, new ShipOrder("o-" + i, i + " Main St")));
-    }
-    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
-    for (int i = 0; i < 20; i++) {
-      sender.send("core-shipments", "ship-" + i, new ShipOrder("o-" + i, i + " Main St")).join();
-    }
+    EndToEnd.sendShipments(sender, "core-shipments", 200, 20);
 
     await(PATIENCE, "200 dispatched and 20 duplicates recorded",
         () -> count(pipeline, route, Layer.L1, Status.DISPATCHED) == 200
