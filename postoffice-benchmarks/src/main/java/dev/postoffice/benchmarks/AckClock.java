@@ -2,23 +2,14 @@ package dev.postoffice.benchmarks;
 
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
-import dev.postoffice.model.HistoryRecord;
 import dev.postoffice.model.Layer;
-import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
-import dev.postoffice.spi.ClaimRequest;
 import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
-import dev.postoffice.spi.CursorUpdate;
-import dev.postoffice.spi.EntryQuery;
-import dev.postoffice.spi.HeldLease;
-import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
-import dev.postoffice.spi.StatusCount;
 import dev.postoffice.spi.StatusStore;
-import dev.postoffice.spi.StoreCapabilities;
-import java.time.Duration;
+import dev.postoffice.testkit.ForwardingStatusStore;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
@@ -34,11 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * (the harness's finish line) and, for a sample of traces, records when, so latency is intake to the final
  * status as the store recorded it, whichever path the engine took.
  */
-final class AckClock implements StatusStore {
+final class AckClock extends ForwardingStatusStore {
   /** One trace in {@code SAMPLE_MASK + 1} is timed. */
   static final int SAMPLE_MASK = 15;
 
-  private final StatusStore delegate;
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong overtaken = new AtomicLong();
   private final Map<TraceId, Long> submittedAt = new ConcurrentHashMap<>();
@@ -47,7 +37,7 @@ final class AckClock implements StatusStore {
   private final Map<EntryId, TraceId> sampledLayer4 = new ConcurrentHashMap<>();
 
   AckClock(StatusStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   static boolean sampled(TraceId trace) {
@@ -95,34 +85,9 @@ final class AckClock implements StatusStore {
 
   @Override
   public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
-    Optional<Entry> result = delegate.transition(id, from, to, detail, now);
+    Optional<Entry> result = super.transition(id, from, to, detail, now);
     observe(result, to);
     return result;
-  }
-
-  @Override
-  public StoreCapabilities capabilities() {
-    return delegate.capabilities();
-  }
-
-  @Override
-  public List<IntakeResult> intake(List<NewEntry> entries, Instant now) {
-    return delegate.intake(entries, now);
-  }
-
-  @Override
-  public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
-    return delegate.intake(entries, cursor, now);
-  }
-
-  @Override
-  public Optional<String> cursor(RouteId route, String name) {
-    return delegate.cursor(route, name);
-  }
-
-  @Override
-  public List<Entry> claim(ClaimRequest request) {
-    return delegate.claim(request);
   }
 
   @Override
@@ -134,13 +99,13 @@ final class AckClock implements StatusStore {
         }
       }
     }
-    return delegate.commit(completions, now);
+    return super.commit(completions, now);
   }
 
   @Override
   public Set<EntryId> transitionAll(
       Collection<EntryId> ids, Set<Status> from, Status to, String detail, Instant now) {
-    Set<EntryId> moved = delegate.transitionAll(ids, from, to, detail, now);
+    Set<EntryId> moved = super.transitionAll(ids, from, to, detail, now);
     if (to == Status.QUEUED) {
       overtaken.addAndGet(moved.size());
     }
@@ -157,58 +122,4 @@ final class AckClock implements StatusStore {
     return moved;
   }
 
-  @Override
-  public Entry replay(EntryId id, String detail, Instant now) {
-    return delegate.replay(id, detail, now);
-  }
-
-  @Override
-  public Set<EntryId> renew(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
-    return delegate.renew(owner, leases, leaseDuration, now);
-  }
-
-  @Override
-  public int release(String owner, Instant now) {
-    return delegate.release(owner, now);
-  }
-
-  @Override
-  public Optional<Entry> find(EntryId id) {
-    return delegate.find(id);
-  }
-
-  @Override
-  public List<HistoryRecord> history(EntryId id) {
-    return delegate.history(id);
-  }
-
-  @Override
-  public List<Entry> findByTrace(TraceId traceId) {
-    return delegate.findByTrace(traceId);
-  }
-
-  @Override
-  public List<Entry> findBySource(EntryId sourceId) {
-    return delegate.findBySource(sourceId);
-  }
-
-  @Override
-  public List<Entry> query(EntryQuery query) {
-    return delegate.query(query);
-  }
-
-  @Override
-  public List<StatusCount> countByStatus() {
-    return delegate.countByStatus();
-  }
-
-  @Override
-  public long backlog(RouteId route) {
-    return delegate.backlog(route);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
-  }
 }

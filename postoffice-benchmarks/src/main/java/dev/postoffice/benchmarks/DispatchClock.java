@@ -8,8 +8,8 @@ import dev.postoffice.model.TraceId;
 import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.StatusStore;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import dev.postoffice.testkit.ForwardingStatusStore;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,21 +66,14 @@ final class DispatchClock {
 
   /** Returns the store, watched. */
   StatusStore watch(StatusStore store) {
-    return (StatusStore) Proxy.newProxyInstance(StatusStore.class.getClassLoader(),
-        new Class<?>[] {StatusStore.class}, (proxy, method, args) -> {
-          Object result;
-          try {
-            result = method.invoke(store, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-          if (method.getName().equals("commit") && result instanceof CommitResult committed) {
-            @SuppressWarnings("unchecked")
-            List<Completion> completions = (List<Completion>) args[0];
-            observe(completions, committed);
-          }
-          return result;
-        });
+    return new ForwardingStatusStore(store) {
+      @Override
+      public CommitResult commit(List<Completion> completions, Instant now) {
+        CommitResult committed = super.commit(completions, now);
+        observe(completions, committed);
+        return committed;
+      }
+    };
   }
 
   private void observe(List<Completion> completions, CommitResult committed) {

@@ -4,7 +4,7 @@ import dev.postoffice.spi.MessageHandler;
 import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.Subscription;
 import dev.postoffice.spi.Transport;
-import dev.postoffice.spi.TransportCapabilities;
+import dev.postoffice.testkit.ForwardingTransport;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -90,36 +90,21 @@ final class CrashableNode {
 
   /** Wraps the shared transport: after a crash the node's subscriptions are closed and it publishes nothing. */
   Transport transport(Transport shared) {
-    return new Transport() {
-      @Override
-      public TransportCapabilities capabilities() {
-        return shared.capabilities();
-      }
-
-      @Override
-      public void declare(String destination) {
-        shared.declare(destination);
-      }
-
-      @Override
-      public String deadLetterDestination(String destination) {
-        return shared.deadLetterDestination(destination);
-      }
-
+    return new ForwardingTransport(shared) {
       @Override
       public CompletableFuture<Void> publish(String destination, OutboundMessage message) {
-        return crashed ? CompletableFuture.failedFuture(dead()) : shared.publish(destination, message);
+        return crashed ? CompletableFuture.failedFuture(dead()) : super.publish(destination, message);
       }
 
       @Override
       public List<CompletableFuture<Void>> publishAll(String destination, List<OutboundMessage> messages) {
         return crashed ? messages.stream().map(m -> CompletableFuture.<Void>failedFuture(dead())).toList()
-            : shared.publishAll(destination, messages);
+            : super.publishAll(destination, messages);
       }
 
       @Override
       public Subscription subscribe(String destination, MessageHandler handler) {
-        Subscription s = shared.subscribe(destination, handler);
+        Subscription s = super.subscribe(destination, handler);
         subscriptions.add(s);
         return s;
       }

@@ -53,43 +53,6 @@ final class Broker {
     }
   }
 
-  /** Skips the test, saying why, when {@code rabbitmqctl} cannot reach the local broker. */
-  static void assumeRabbitmqctl() {
-    String answer;
-    try {
-      answer = rabbitmqctl("eval", "ok.");
-    } catch (Exception e) {
-      answer = e.toString();
-    }
-    org.junit.jupiter.api.Assumptions.assumeTrue(answer.trim().endsWith("ok"),
-        "rabbitmqctl cannot reach the local RabbitMQ (it answered: " + answer.trim() + ")");
-  }
-
-  /**
-   * Makes the broker close, with a channel-level error (PRECONDITION_FAILED, unknown delivery tag), every
-   * channel that consumes a queue, as RabbitMQ's {@code consumer_timeout} does; returns how many.
-   */
-  static int provokeChannelError(String queue) throws Exception {
-    String erlang = "Q = <<\"" + queue + "\">>, "
-        + "Chs = lists:usort([proplists:get_value(channel_pid, C) || C <- rabbit_amqqueue:consumers_all(<<\"/\">>),"
-        + " element(4, proplists:get_value(queue_name, C)) =:= Q]), "
-        + "[rabbit_channel:do(Ch, {'basic.ack', 987654321, false}) || Ch <- Chs], length(Chs).";
-    String out = rabbitmqctl("eval", erlang).trim();
-    return Integer.parseInt(out.substring(out.lastIndexOf('\n') + 1).trim());
-  }
-
-  private static String rabbitmqctl(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>();
-    command.add("rabbitmqctl");
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("rabbitmqctl did not answer within 60 s");
-    }
-    return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-  }
-
   /** Waits for a condition that another thread makes true, failing after the timeout. */
   static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

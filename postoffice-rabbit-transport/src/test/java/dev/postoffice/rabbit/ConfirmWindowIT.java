@@ -2,43 +2,37 @@ package dev.postoffice.rabbit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postoffice.testkit.FaultProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Holds back the broker's confirms with a TCP proxy to watch the window and the confirm timeout. */
 @DisplayName("The confirm window, with confirms held back")
 class ConfirmWindowIT {
   private static final int WINDOW = 5;
 
-  private final String prefix = Broker.uniquePrefix();
   private final String destination = "window";
 
-  @BeforeAll
-  static void needsRabbit() {
-    Broker.assumeReachable();
-  }
+  @RegisterExtension
+  final BrokerScope broker = BrokerScope.deleting(destination);
 
-  @AfterEach
-  void cleanUp() {
-    Broker.cleanUp(prefix, List.of(destination));
-  }
+  private final String prefix = broker.prefix();
 
   @Test
   @DisplayName("holds at most N publishes, makes the next wait, and fails them all when no confirm comes")
   void boundedAndTimesOut() throws Exception {
-    try (TcpProxy proxy = new TcpProxy(Broker.HOST, Broker.PORT);
+    try (FaultProxy proxy = FaultProxy.to(Broker.HOST, Broker.PORT);
         RabbitTransport t = RabbitTransport.create(Broker.settings(prefix).port(proxy.port())
             .maxOutstandingPublishes(WINDOW).confirmTimeout(Duration.ofSeconds(1)).build())) {
       t.declare(destination);
       t.publish(destination, RabbitTransportIT.message("warm-up")).join(); // opens the channel
-      proxy.hold(true);
+      proxy.holdReplies(true);
       List<CompletableFuture<Void>> held = new ArrayList<>();
       for (int i = 0; i < WINDOW; i++) {
         held.add(t.publish(destination, RabbitTransportIT.message("held-" + i)));
@@ -54,7 +48,7 @@ class ConfirmWindowIT {
             .withMessageContaining("no confirm within PT1S");
       }
       assertThat(t.outstandingPublishes(destination)).isLessThanOrEqualTo(WINDOW);
-      proxy.hold(false);
+      proxy.holdReplies(false);
       // The waiting publish either got room once the held ones timed out, or timed out itself.
       try {
         waiting.get();

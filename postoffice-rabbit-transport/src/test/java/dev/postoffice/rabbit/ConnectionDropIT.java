@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.postoffice.rabbit.internal.RabbitSubscription;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.OutboundMessage;
+import dev.postoffice.testkit.FaultProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Publishes and consumes a stream through a TCP proxy that cuts every link mid-stream. The test republishes
@@ -25,25 +25,19 @@ import org.junit.jupiter.api.Test;
 class ConnectionDropIT {
   private static final int MESSAGES = 2000;
 
-  private final String prefix = Broker.uniquePrefix();
   private final String destination = "drop";
 
-  @BeforeAll
-  static void needsRabbit() {
-    Broker.assumeReachable();
-  }
+  @RegisterExtension
+  final BrokerScope broker = BrokerScope.deleting(destination);
 
-  @AfterEach
-  void cleanUp() {
-    Broker.cleanUp(prefix, List.of(destination));
-  }
+  private final String prefix = broker.prefix();
 
   @Test
   @DisplayName("loses no message, counts duplicates, and never acks on a dead channel")
   void noLossAcrossRecovery() throws Exception {
     Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
     AtomicInteger republished = new AtomicInteger();
-    try (TcpProxy proxy = new TcpProxy(Broker.HOST, Broker.PORT);
+    try (FaultProxy proxy = FaultProxy.to(Broker.HOST, Broker.PORT);
         RabbitTransport t = RabbitTransport.create(Broker.settings(prefix).port(proxy.port())
             .recoveryInterval(Duration.ofMillis(200)).confirmTimeout(Duration.ofSeconds(5)).build())) {
       t.declare(destination);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.postoffice.itsupport.Rabbitmqctl;
 import dev.postoffice.rabbit.internal.RabbitSubscription;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
@@ -59,7 +60,7 @@ class ConsumerRecoveryIT {
   @Test
   @DisplayName("whose channel the broker closes with a channel-level error consumes again on a new channel")
   void channelClosedByTheBroker() throws Exception {
-    Broker.assumeRabbitmqctl();
+    Rabbitmqctl.assumeAvailable();
     transport = RabbitTransport.create(Broker.settings(prefix).recoveryInterval(Duration.ofMillis(100)).build());
     String d = declared("channel-closed");
     BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
@@ -71,7 +72,7 @@ class ConsumerRecoveryIT {
     transport.publish(d, RabbitTransportIT.message("before")).get(10, TimeUnit.SECONDS);
     assertThat(next(received, Duration.ofSeconds(10)).messageId()).isEqualTo("before");
 
-    assertThat(Broker.provokeChannelError(prefix + d)).as("consumer channels made to fail").isEqualTo(1);
+    assertThat(Rabbitmqctl.closeConsumerChannels(prefix + d)).as("consumer channels made to fail").isEqualTo(1);
     Broker.await(Duration.ofSeconds(10), () -> !subscription.channelErrors().isEmpty(), "the channel closed");
     transport.publish(d, RabbitTransportIT.message("after")).get(10, TimeUnit.SECONDS);
 
@@ -84,7 +85,7 @@ class ConsumerRecoveryIT {
   @DisplayName("whose channel the broker closes puts back uncounted the deliveries no handler had yet; the one its"
       + " handler had counts")
   void prefetchedDeliveriesDoNotCount() throws Exception {
-    Broker.assumeRabbitmqctl();
+    Rabbitmqctl.assumeAvailable();
     transport = RabbitTransport.create(Broker.settings(prefix).recoveryInterval(Duration.ofMillis(100))
         .consumerThreads(1).prefetch(10).maxDeliveries(2).build());
     String d = declared("prefetched");
@@ -108,7 +109,7 @@ class ConsumerRecoveryIT {
       transport.publish(d, RabbitTransportIT.message("p-" + i)).get(10, TimeUnit.SECONDS);
     }
     assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(Broker.provokeChannelError(prefix + d)).isEqualTo(1);
+    assertThat(Rabbitmqctl.closeConsumerChannels(prefix + d)).isEqualTo(1);
     Broker.await(Duration.ofSeconds(10), () -> !transport.runningSubscriptions().iterator().next()
         .channelErrors().isEmpty(), "the channel closed");
     release.countDown();

@@ -11,27 +11,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("Poison messages on the RabbitMQ at 127.0.0.1:5672")
 class PoisonMessageIT {
   private static final int MAX_DELIVERIES = 3;
 
-  private final String prefix = Broker.uniquePrefix();
   private final String destination = "poison";
 
-  @BeforeAll
-  static void needsRabbit() {
-    Broker.assumeReachable();
-  }
+  @RegisterExtension
+  final BrokerScope broker = BrokerScope.deleting(destination);
 
-  @AfterEach
-  void cleanUp() {
-    Broker.cleanUp(prefix, List.of(destination));
-  }
+  private final String prefix = broker.prefix();
 
   @Test
   @DisplayName("land in the dead-letter queue with their reason while the other messages carry on")

@@ -2,7 +2,6 @@ package dev.postoffice.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.DispatchResult;
 import dev.postoffice.Dispatcher;
 import dev.postoffice.IntakeReceipt;
@@ -35,7 +34,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +42,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Guarantee 5 (bounded) with bad input: seeded garbage at the webhook over loopback, at
@@ -64,35 +61,10 @@ class BadInputIT {
   private static final int ROUTE_LIMIT = 64 * 1024;
   private static final int BODY_LIMIT = 256 * 1024;
   private static final Duration PATIENCE = Duration.ofSeconds(Mode.LONG ? 600 : 90);
-  private static HikariDataSource db;
-  private static String tables;
-  private static String queues;
-  private static final List<AutoCloseable> open = new ArrayList<>();
 
-  @BeforeAll
-  static void setUp() {
-    Services.assumeReachable();
-    db = Services.postgres(Services.POSTGRES_PORT, 6, "bad-input");
-    tables = Services.tablePrefix("bad");
-    queues = Services.queuePrefix("bad");
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    if (db != null) {
-      Services.dropTables(db, tables);
-      db.close();
-      Services.deleteQueues(queues, List.of(Flows.ORDERS_QUEUE, Flows.SHIPMENTS_QUEUE));
-    }
-  }
-
-  private static <T extends AutoCloseable> T opened(T resource) {
-    open.add(resource);
-    return resource;
-  }
+  @RegisterExtension
+  static final SuiteFixture suite =
+      SuiteFixture.of("bad", "bad-input", 6, Flows.ORDERS_QUEUE, Flows.SHIPMENTS_QUEUE);
 
   /** What each channel answered, per kind of input: "kind -> answer -> count". */
   private final Map<String, Map<String, Integer>> answers = new TreeMap<>();
@@ -105,12 +77,12 @@ class BadInputIT {
   @DisplayName("every bad input is answered clearly and recorded, good ones interleaved all pass, and the heap"
       + " stays bounded")
   void garbage() throws Exception {
-    JdbcStatusStore store = JdbcStatusStore.builder(db).tablePrefix(tables).build();
+    JdbcStatusStore store = suite.store();
     store.migrate();
-    RabbitTransport postOfficeRabbit = opened(RabbitTransport.create(
-        Services.rabbit(queues, Services.RABBIT_PORT, "bad-postoffice").build()));
-    RabbitTransport coreRabbit = opened(RabbitTransport.create(
-        Services.rabbit(queues, Services.RABBIT_PORT, "bad-core").build()));
+    RabbitTransport postOfficeRabbit = suite.opened(RabbitTransport.create(
+        Services.rabbit(suite.queues(), Services.RABBIT_PORT, "bad-postoffice").build()));
+    RabbitTransport coreRabbit = suite.opened(RabbitTransport.create(
+        Services.rabbit(suite.queues(), Services.RABBIT_PORT, "bad-core").build()));
     Set<String> handled = ConcurrentHashMap.newKeySet();
     Set<String> dispatched = ConcurrentHashMap.newKeySet();
     Dispatcher partner = (request, context) -> {
@@ -121,19 +93,19 @@ class BadInputIT {
     WebhookHandler webhooks = WebhookHandler.builder()
         .route(WebhookRoute.builder("orders").maxBodyBytes(BODY_LIMIT).dedupHeader("Delivery-Id").build())
         .build();
-    Pipeline pipeline = opened(PostOffice.builder().store(store).transport(postOfficeRabbit)
+    Pipeline pipeline = suite.opened(PostOffice.builder().store(store).transport(postOfficeRabbit)
         .route(Flows.orders("orders", Flows.ORDERS_QUEUE, settings))
         .route(Flows.shipments("shipments", Flows.SHIPMENTS_QUEUE, URI.create("http://partner.invalid/"),
             settings, partner))
         .ingestor("orders", webhooks.ingestor("orders"))
         .build().start());
-    WebhookServer server = opened(WebhookServer.builder(webhooks).host(Services.HOST).port(0).start());
-    opened(CoreAppReceiver.builder(coreRabbit, InMemoryReceiptLog.create(), Flows.OrderPlaced.class)
+    WebhookServer server = suite.opened(WebhookServer.builder(webhooks).host(Services.HOST).port(0).start());
+    suite.opened(CoreAppReceiver.builder(coreRabbit, InMemoryReceiptLog.create(), Flows.OrderPlaced.class)
         .from(Flows.ORDERS_QUEUE).name("orders")
         .handler((order, context) -> handled.add(plain(order.orderId())))
         .build().start());
     Map<String, String> deadLetters = new ConcurrentHashMap<>();
-    opened(coreRabbit.subscribe(coreRabbit.deadLetterDestination(Flows.SHIPMENTS_QUEUE), m -> {
+    suite.opened(coreRabbit.subscribe(coreRabbit.deadLetterDestination(Flows.SHIPMENTS_QUEUE), m -> {
       deadLetters.put(m.messageId(), String.valueOf(m.headers().get(Transport.HEADER_DEAD_LETTER_REASON)));
       return Disposition.ack();
     }));

@@ -2,7 +2,6 @@ package dev.postoffice.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.RawMessage;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
@@ -21,10 +20,9 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Regressions for engine problems these suites found. The ones fixed run by default; a scenario still failing
@@ -33,29 +31,14 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("Engine problems found by the reliability suites")
 class KnownBugsIT {
-  private static HikariDataSource db;
-  private static String tables;
-
-  @BeforeAll
-  static void setUp() {
-    Services.assumeReachable();
-    db = Services.postgres(Services.POSTGRES_PORT, 4, "known-bugs");
-    tables = Services.tablePrefix("bug");
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (db != null) {
-      Services.dropTables(db, tables);
-      db.close();
-    }
-  }
+  @RegisterExtension
+  static final SuiteFixture suite = SuiteFixture.of("bug", "known-bugs", 4);
 
   @Test
   @DisplayName("a payload value quoted by a decode error is not stored in the entry's error (no sensitive-field"
       + " redaction exists)")
   void decodeErrorsQuotePayloadValues() {
-    JdbcStatusStore store = JdbcStatusStore.builder(db).tablePrefix(tables).build();
+    JdbcStatusStore store = suite.store();
     store.migrate();
     String card = "4111111111111111";
     try (LogCapture logs = new LogCapture();
@@ -75,7 +58,7 @@ class KnownBugsIT {
   @Test
   @DisplayName("a JSON document followed by trailing content is rejected, not decoded as if the rest were absent")
   void trailingContentIsRejected() {
-    JdbcStatusStore store = JdbcStatusStore.builder(db).tablePrefix(tables).build();
+    JdbcStatusStore store = suite.store();
     store.migrate();
     try (Pipeline pipeline = PostOffice.builder().store(store).transport(InMemoryTransport.create())
         .route(Flows.orders("trailing", "core.trailing", Flows.settings(Duration.ofSeconds(5)).build()))
@@ -94,7 +77,7 @@ class KnownBugsIT {
   void oversizedBodiesGetTheir413() throws Exception {
     WebhookHandler webhooks = WebhookHandler.builder()
         .route(WebhookRoute.builder("orders").maxBodyBytes(64 * 1024).build()).build();
-    JdbcStatusStore store = JdbcStatusStore.builder(db).tablePrefix(tables).build();
+    JdbcStatusStore store = suite.store();
     store.migrate();
     try (Pipeline pipeline = PostOffice.builder().store(store).transport(InMemoryTransport.create())
             .route(Flows.orders("orders", "core.orders", Flows.settings(Duration.ofSeconds(5)).build()))

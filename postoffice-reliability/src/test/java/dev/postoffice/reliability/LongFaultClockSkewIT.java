@@ -13,7 +13,6 @@ import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.coreapp.CoreAppSender;
-import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.RouteId;
@@ -24,17 +23,16 @@ import dev.postoffice.spi.StatusCount;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Long faults, clock skew (issue 16, defect 10): two nodes on one PostgreSQL schema and one RabbitMQ vhost whose
@@ -54,35 +52,13 @@ class LongFaultClockSkewIT {
   private static final int ORDERS = Mode.LONG ? 1000 : 200;
   private static final Duration MAX_SETTLE = Duration.ofSeconds(Mode.LONG ? 240 : 75);
 
-  private static HikariDataSource direct;
-  private static String tables;
-  private static String queues;
-  private static final List<AutoCloseable> open = new ArrayList<>();
+  @RegisterExtension
+  static final SuiteFixture suite =
+      SuiteFixture.of("skew", "skew-direct", 4, Flows.ORDERS_QUEUE, Flows.SHIPMENTS_QUEUE);
 
   @BeforeAll
   static void setUp() {
-    Services.assumeReachable();
-    direct = Services.postgres(Services.POSTGRES_PORT, 4, "skew-direct");
-    tables = Services.tablePrefix("skew");
-    queues = Services.queuePrefix("skew");
-    JdbcStatusStore.builder(direct).tablePrefix(tables).build().migrate();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    if (direct != null) {
-      Services.dropTables(direct, tables);
-      direct.close();
-      Services.deleteQueues(queues, List.of(Flows.ORDERS_QUEUE, Flows.SHIPMENTS_QUEUE));
-    }
-  }
-
-  private static <T extends AutoCloseable> T opened(T resource) {
-    open.add(resource);
-    return resource;
+    suite.store().migrate();
   }
 
   /** One node: its own pool, store, broker connection and clock. */
@@ -95,11 +71,11 @@ class LongFaultClockSkewIT {
           + context.attempt() + " " + Thread.currentThread().getName());
       return shared.dispatch(request, context);
     };
-    HikariDataSource pool = opened(Services.postgres(Services.POSTGRES_PORT, 6, "skew-" + id));
-    JdbcStatusStore store = JdbcStatusStore.builder(pool).tablePrefix(tables).build();
-    RabbitTransport rabbit = opened(RabbitTransport.create(
-        Services.rabbit(queues, Services.RABBIT_PORT, "skew-" + id).build()));
-    return opened(PostOffice.builder().nodeId(id).clock(clock).store(store).transport(rabbit)
+    HikariDataSource pool = suite.opened(Services.postgres(Services.POSTGRES_PORT, 6, "skew-" + id));
+    JdbcStatusStore store = JdbcStatusStore.builder(pool).tablePrefix(suite.tables()).build();
+    RabbitTransport rabbit = suite.opened(RabbitTransport.create(
+        Services.rabbit(suite.queues(), Services.RABBIT_PORT, "skew-" + id).build()));
+    return suite.opened(PostOffice.builder().nodeId(id).clock(clock).store(store).transport(rabbit)
         .route(Flows.orders("orders", Flows.ORDERS_QUEUE, settings))
         .route(Flows.shipments("shipments", Flows.SHIPMENTS_QUEUE, URI.create("http://partner.invalid/"), settings,
             partner))
@@ -119,9 +95,9 @@ class LongFaultClockSkewIT {
     RouteSettings settings = Flows.settings(LEASE).batchSize(6).build();
     Pipeline behind = node("node-behind", Clock.systemUTC(), settings, partner);
     Pipeline ahead = node("node-ahead", Clock.offset(Clock.systemUTC(), SKEW), settings, partner);
-    RabbitTransport coreRabbit = opened(RabbitTransport.create(
-        Services.rabbit(queues, Services.RABBIT_PORT, "skew-core").build()));
-    opened(CoreAppReceiver.builder(coreRabbit, JdbcReceiptLog.builder(direct).tablePrefix(tables).build(),
+    RabbitTransport coreRabbit = suite.opened(RabbitTransport.create(
+        Services.rabbit(suite.queues(), Services.RABBIT_PORT, "skew-core").build()));
+    suite.opened(CoreAppReceiver.builder(coreRabbit, suite.receipts(),
             Flows.OrderPlaced.class)
         .from(Flows.ORDERS_QUEUE).name("orders")
         .handler((order, context) -> handled.computeIfAbsent(order.orderId(), k -> new AtomicInteger())
@@ -140,7 +116,7 @@ class LongFaultClockSkewIT {
       }
     }
     Duration fed = Duration.ofNanos(System.nanoTime() - started);
-    JdbcStatusStore view = JdbcStatusStore.builder(direct).tablePrefix(tables).build();
+    JdbcStatusStore view = suite.store();
     Duration settled = Await.until(MAX_SETTLE, "every shipment Dispatched and every order Acknowledged",
         () -> count(view, "shipments", Layer.L1, Status.DISPATCHED) == SHIPMENTS
             && count(view, "orders", Layer.L4, Status.ACKNOWLEDGED) == ORDERS && handled.size() == ORDERS,
@@ -187,7 +163,7 @@ class LongFaultClockSkewIT {
     f.setHost(Services.HOST);
     f.setPort(Services.RABBIT_PORT);
     try (com.rabbitmq.client.Connection c = f.newConnection("skew-dlq"); Channel ch = c.createChannel()) {
-      return ch.queueDeclarePassive(queues + destination + RabbitTransportSettings.DEFAULT_DEAD_LETTER_SUFFIX)
+      return ch.queueDeclarePassive(suite.queues() + destination + RabbitTransportSettings.DEFAULT_DEAD_LETTER_SUFFIX)
           .getMessageCount();
     } catch (Exception e) {
       return 0;

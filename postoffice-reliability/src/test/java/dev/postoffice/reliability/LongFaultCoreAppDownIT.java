@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.RawMessage;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RetrySettings;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.coreapp.CoreAppReceiver;
-import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.HistoryRecord;
@@ -27,16 +25,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Long faults, the Core App side (issue 16): the Core App's receiver is absent for longer than
@@ -56,20 +53,16 @@ class LongFaultCoreAppDownIT {
   private static final int MAX_ATTEMPTS = 3;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(4);
   private static final String ROUTE = "orders";
-  private static HikariDataSource pool;
-  private static String tables;
-  private static String queues;
-  private static final List<AutoCloseable> open = new ArrayList<>();
+
+  @RegisterExtension
+  static final SuiteFixture suite =
+      SuiteFixture.of("lfcore", "long-core-down", 8, Flows.ORDERS_QUEUE);
 
   @BeforeAll
   static void setUp() {
-    Services.assumeReachable();
-    pool = Services.postgres(Services.POSTGRES_PORT, 8, "long-core-down");
-    tables = Services.tablePrefix("lfcore");
-    queues = Services.queuePrefix("lfcore");
-    JdbcStatusStore.builder(pool).tablePrefix(tables).build().migrate();
-    try (java.sql.Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE " + tables + "effect (order_id VARCHAR(100) NOT NULL)");
+    suite.store().migrate();
+    try (java.sql.Connection c = suite.db().getConnection(); Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE " + suite.tables() + "effect (order_id VARCHAR(100) NOT NULL)");
     } catch (SQLException e) {
       throw new AssertionError(e);
     }
@@ -77,8 +70,8 @@ class LongFaultCoreAppDownIT {
 
   /** The core's effects, counted in its database: orders with more than one row. */
   private static long duplicateEffects() {
-    try (java.sql.Connection c = pool.getConnection(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM (SELECT order_id FROM " + tables + "effect"
+    try (java.sql.Connection c = suite.db().getConnection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM (SELECT order_id FROM " + suite.tables() + "effect"
             + " GROUP BY order_id HAVING COUNT(*) > 1) d")) {
       rs.next();
       return rs.getLong(1);
@@ -87,34 +80,17 @@ class LongFaultCoreAppDownIT {
     }
   }
 
-  @AfterAll
-  static void tearDown() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    if (pool != null) {
-      Services.dropTables(pool, tables);
-      pool.close();
-      Services.deleteQueues(queues, List.of(Flows.ORDERS_QUEUE));
-    }
-  }
-
-  private static <T extends AutoCloseable> T opened(T resource) {
-    open.add(resource);
-    return resource;
-  }
-
   @Test
   @DisplayName("every message ends Acknowledged once the Core App is back, handled once, none dead-lettered,"
       + " republished within the documented bound")
   void coreAppDown() {
-    JdbcStatusStore store = opened(JdbcStatusStore.builder(pool).tablePrefix(tables).build());
-    RabbitTransport postOfficeRabbit = opened(RabbitTransport.create(
-        Services.rabbit(queues, Services.RABBIT_PORT, "lfcore-postoffice").build()));
+    JdbcStatusStore store = suite.opened(suite.store());
+    RabbitTransport postOfficeRabbit = suite.opened(RabbitTransport.create(
+        Services.rabbit(suite.queues(), Services.RABBIT_PORT, "lfcore-postoffice").build()));
     RouteSettings settings = Flows.settings(Duration.ofSeconds(5)).ackTimeout(ACK_TIMEOUT)
         .retry(RetrySettings.ofDefaults().withMaxAttempts(MAX_ATTEMPTS)
             .withBackoff(Duration.ofMillis(100), MAX_BACKOFF)).build();
-    Pipeline pipeline = opened(PostOffice.builder().store(store).transport(postOfficeRabbit)
+    Pipeline pipeline = suite.opened(PostOffice.builder().store(store).transport(postOfficeRabbit)
         .route(Flows.orders(ROUTE, Flows.ORDERS_QUEUE, settings)).build().start());
 
     long faultStart = System.nanoTime();
@@ -133,15 +109,15 @@ class LongFaultCoreAppDownIT {
     Duration down = Duration.ofNanos(System.nanoTime() - faultStart);
 
     Map<String, AtomicInteger> effects = new ConcurrentHashMap<>();
-    RabbitTransport coreRabbit = opened(RabbitTransport.create(
-        Services.rabbit(queues, Services.RABBIT_PORT, "lfcore-core").build()));
+    RabbitTransport coreRabbit = suite.opened(RabbitTransport.create(
+        Services.rabbit(suite.queues(), Services.RABBIT_PORT, "lfcore-core").build()));
     long back = System.nanoTime();
-    opened(CoreAppReceiver.builder(coreRabbit, JdbcReceiptLog.builder(pool).tablePrefix(tables).build(),
+    suite.opened(CoreAppReceiver.builder(coreRabbit, suite.receipts(),
             Flows.OrderPlaced.class)
         .from(Flows.ORDERS_QUEUE).name("orders")
         // The default way to receive: the core's effect (a row) commits with the receipt.
         .handler(java.sql.Connection.class, (order, context, connection) -> {
-          try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + tables + "effect VALUES (?)")) {
+          try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + suite.tables() + "effect VALUES (?)")) {
             ps.setString(1, order.orderId());
             ps.executeUpdate();
           }
@@ -195,7 +171,7 @@ class LongFaultCoreAppDownIT {
     f.setHost(Services.HOST);
     f.setPort(Services.RABBIT_PORT);
     try (Connection c = f.newConnection("lfcore-dlq-check"); Channel ch = c.createChannel()) {
-      return ch.queueDeclarePassive(queues + Flows.ORDERS_QUEUE + RabbitTransportSettings.DEFAULT_DEAD_LETTER_SUFFIX)
+      return ch.queueDeclarePassive(suite.queues() + Flows.ORDERS_QUEUE + RabbitTransportSettings.DEFAULT_DEAD_LETTER_SUFFIX)
           .getMessageCount();
     } catch (Exception e) {
       throw new AssertionError("cannot read the dead-letter queue's depth", e);

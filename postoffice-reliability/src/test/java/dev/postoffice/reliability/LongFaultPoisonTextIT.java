@@ -2,7 +2,6 @@ package dev.postoffice.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.DispatchResult;
 import dev.postoffice.RawMessage;
 import dev.postoffice.RejectedInputException;
@@ -29,10 +28,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Long faults, poison text: NUL bytes, unpaired surrogates and 10 MB strings reach PostgreSQL through every
@@ -46,28 +44,14 @@ class LongFaultPoisonTextIT {
   private static final int MESSAGES = Mode.pick("postoffice.reliability.longfaults.text.messages", 200, 2000);
   private static final String POISON = "\0 and " + (char) 0xD800 + " ";
   private static final String HUGE = "z".repeat(10 * 1024 * 1024);
-  private static HikariDataSource db;
-  private static String tables;
 
-  @BeforeAll
-  static void setUp() {
-    Services.assumeReachable();
-    db = Services.postgres(Services.POSTGRES_PORT, 8, "long-faults-text");
-    tables = Services.tablePrefix("lftext");
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (db != null) {
-      Services.dropTables(db, tables);
-      db.close();
-    }
-  }
+  @RegisterExtension
+  static final SuiteFixture suite = SuiteFixture.of("lftext", "long-faults-text", 8);
 
   @Test
   @DisplayName("every entry ends terminal, no partner call and no Core App effect repeats")
   void poisonTextEndsTerminal() {
-    JdbcStatusStore store = JdbcStatusStore.builder(db).tablePrefix(tables).build();
+    JdbcStatusStore store = suite.store();
     store.migrate();
     InMemoryTransport transport = InMemoryTransport.create();
     Map<String, AtomicInteger> partnerCalls = new ConcurrentHashMap<>();

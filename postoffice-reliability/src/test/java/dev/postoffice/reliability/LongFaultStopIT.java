@@ -12,6 +12,7 @@ import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.rabbit.RabbitTransport;
 import dev.postoffice.spi.StatusCount;
+import dev.postoffice.testkit.FaultProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -8,10 +8,10 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.DispatchResult;
 import dev.postoffice.Dispatcher;
-import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.coreapp.CoreAppSender;
+import dev.postoffice.itsupport.Rabbitmqctl;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Layer;
@@ -20,6 +20,7 @@ import dev.postoffice.model.Status;
 import dev.postoffice.rabbit.RabbitTransport;
 import dev.postoffice.rabbit.RabbitTransportSettings;
 import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.testkit.FaultProxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,7 +132,7 @@ class LongFaultStoreDownIT {
     Await.until(Duration.ofSeconds(20), "the first messages dispatched", () -> keysByReference.size() >= 10,
         this::state);
 
-    pgProxy.cut();
+    pgProxy.cutAndRefuse();
     long faultStart = System.nanoTime();
     Await.until(Duration.ofSeconds(15), "the subscription paused (no consumer on the queue)",
         () -> consumers() == 0, this::state);

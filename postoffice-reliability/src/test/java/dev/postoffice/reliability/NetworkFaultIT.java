@@ -11,7 +11,6 @@ import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.coreapp.CoreAppSender;
-import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.RouteId;
@@ -19,6 +18,7 @@ import dev.postoffice.model.Status;
 import dev.postoffice.rabbit.RabbitTransport;
 import dev.postoffice.spi.EntryQuery;
 import dev.postoffice.spi.StatusCount;
+import dev.postoffice.testkit.FaultProxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,10 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Guarantees 1 and 2 under network faults: PostOffice reaches PostgreSQL and RabbitMQ only through
@@ -49,60 +49,33 @@ import org.junit.jupiter.api.Test;
 class NetworkFaultIT {
   private static final Duration FAULT = Duration.ofSeconds(Mode.LONG ? 20 : 4);
   private static final Duration MAX_RECOVERY = Duration.ofSeconds(Mode.LONG ? 120 : 60);
-  private static HikariDataSource direct;
+
+  @RegisterExtension
+  static final SuiteFixture suite =
+      SuiteFixture.of("faults", "faults-direct", 4, Flows.ORDERS_QUEUE, Flows.SHIPMENTS_QUEUE);
+
   private static HikariDataSource proxied;
   private static FaultProxy pgProxy;
   private static FaultProxy rabbitProxy;
-  private static String tables;
-  private static String queues;
   private static JdbcStatusStore store;
-  private static final List<AutoCloseable> open = new ArrayList<>();
 
   @BeforeAll
   static void setUp() throws Exception {
-    Services.assumeReachable();
-    direct = Services.postgres(Services.POSTGRES_PORT, 4, "faults-direct");
-    tables = Services.tablePrefix("faults");
-    queues = Services.queuePrefix("faults");
-    JdbcStatusStore.builder(direct).tablePrefix(tables).build().migrate();
-    pgProxy = FaultProxy.to(Services.HOST, Services.POSTGRES_PORT);
-    rabbitProxy = FaultProxy.to(Services.HOST, Services.RABBIT_PORT);
-    proxied = Services.postgres(pgProxy.port(), 6, "faults-proxied");
-    store = JdbcStatusStore.builder(proxied).tablePrefix(tables).build();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    if (proxied != null) {
-      proxied.close();
-    }
-    if (pgProxy != null) {
-      pgProxy.close();
-      rabbitProxy.close();
-    }
-    if (direct != null) {
-      Services.dropTables(direct, tables);
-      direct.close();
-      Services.deleteQueues(queues, List.of(Flows.ORDERS_QUEUE, Flows.SHIPMENTS_QUEUE));
-    }
-  }
-
-  private static <T extends AutoCloseable> T opened(T resource) {
-    open.add(resource);
-    return resource;
+    suite.store().migrate();
+    pgProxy = suite.opened(FaultProxy.to(Services.HOST, Services.POSTGRES_PORT));
+    rabbitProxy = suite.opened(FaultProxy.to(Services.HOST, Services.RABBIT_PORT));
+    proxied = suite.opened(Services.postgres(pgProxy.port(), 6, "faults-proxied"));
+    store = JdbcStatusStore.builder(proxied).tablePrefix(suite.tables()).build();
   }
 
   @Test
   @DisplayName("after latency, cut connections and a black hole on either service, nothing is lost or"
       + " duplicated and the pipeline catches up within a bounded time")
   void faults() throws Exception {
-    RabbitTransport postOfficeRabbit = opened(RabbitTransport.create(
-        Services.rabbit(queues, rabbitProxy.port(), "faults-postoffice").build()));
-    RabbitTransport coreRabbit = opened(RabbitTransport.create(
-        Services.rabbit(queues, Services.RABBIT_PORT, "faults-core").build()));
+    RabbitTransport postOfficeRabbit = suite.opened(RabbitTransport.create(
+        Services.rabbit(suite.queues(), rabbitProxy.port(), "faults-postoffice").build()));
+    RabbitTransport coreRabbit = suite.opened(RabbitTransport.create(
+        Services.rabbit(suite.queues(), Services.RABBIT_PORT, "faults-core").build()));
     Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
     Map<String, Set<String>> keysByReference = new ConcurrentHashMap<>();
     AtomicInteger partnerCalls = new AtomicInteger();
@@ -113,12 +86,12 @@ class NetworkFaultIT {
       return new DispatchResult(201, "{}");
     };
     RouteSettings settings = Flows.settings(Duration.ofSeconds(3)).build();
-    Pipeline pipeline = opened(PostOffice.builder().store(store).transport(postOfficeRabbit)
+    Pipeline pipeline = suite.opened(PostOffice.builder().store(store).transport(postOfficeRabbit)
         .route(Flows.orders("orders", Flows.ORDERS_QUEUE, settings))
         .route(Flows.shipments("shipments", Flows.SHIPMENTS_QUEUE, URI.create("http://partner.invalid/"),
             settings, partner))
         .build().start());
-    opened(CoreAppReceiver.builder(coreRabbit, JdbcReceiptLog.builder(direct).tablePrefix(tables).build(),
+    suite.opened(CoreAppReceiver.builder(coreRabbit, suite.receipts(),
             Flows.OrderPlaced.class)
         .from(Flows.ORDERS_QUEUE).name("orders")
         .handler((order, context) -> handled.computeIfAbsent(order.orderId(), k -> new AtomicInteger())
@@ -128,7 +101,7 @@ class NetworkFaultIT {
 
     Map<String, Consumer<FaultProxy>> faults = new LinkedHashMap<>();
     faults.put("latency 150 ms", p -> p.latency(Duration.ofMillis(150)));
-    faults.put("connections cut", FaultProxy::cut);
+    faults.put("connections cut", FaultProxy::cutAndRefuse);
     faults.put("black hole", FaultProxy::blackHole);
     Feed feed = new Feed(pipeline, sender);
     Map<String, Duration> recovery = new LinkedHashMap<>();

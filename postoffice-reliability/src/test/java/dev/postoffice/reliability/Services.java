@@ -6,12 +6,10 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.core.PipelineBuilder;
+import dev.postoffice.itsupport.EndToEnd;
 import dev.postoffice.rabbit.RabbitTransportSettings;
 import dev.postoffice.testkit.RequiredService;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,24 +67,7 @@ final class Services {
 
   /** Drops every table whose name starts with the prefix. */
   static void dropTables(DataSource dataSource, String prefix) throws SQLException {
-    List<String> tables = new ArrayList<>();
-    try (java.sql.Connection c = dataSource.getConnection()) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT tablename FROM pg_tables"
-          + " WHERE schemaname = current_schema() AND left(tablename, length(?)) = ?")) {
-        ps.setString(1, prefix);
-        ps.setString(2, prefix);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            tables.add(rs.getString(1));
-          }
-        }
-      }
-      try (Statement st = c.createStatement()) {
-        for (String table : tables) {
-          st.execute("DROP TABLE IF EXISTS " + table + " CASCADE");
-        }
-      }
-    }
+    EndToEnd.dropTables(dataSource, prefix);
   }
 
   /** Deletes the destinations' queues (with the acknowledgement queue) and dead-letter queues, and the exchanges. */

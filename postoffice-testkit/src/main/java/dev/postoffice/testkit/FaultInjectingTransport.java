@@ -7,7 +7,6 @@ import dev.postoffice.spi.MessageHandler;
 import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.Subscription;
 import dev.postoffice.spi.Transport;
-import dev.postoffice.spi.TransportCapabilities;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     .seed(7).lostConfirmRate(0.1).duplicateRate(0.05).redeliveryRate(0.05).build();
  * }</pre>
  */
-public final class FaultInjectingTransport implements Transport {
+public final class FaultInjectingTransport extends ForwardingTransport {
   /** Default seed of the random faults. */
   public static final long DEFAULT_SEED = 42L;
 
@@ -48,7 +47,6 @@ public final class FaultInjectingTransport implements Transport {
   /** Default share of acknowledgements turned into redeliveries: none. */
   public static final double DEFAULT_REDELIVERY_RATE = 0.0;
 
-  private final Transport delegate;
   private final Random random;
   private final double lostConfirmRate;
   private final double duplicateRate;
@@ -59,7 +57,7 @@ public final class FaultInjectingTransport implements Transport {
   private volatile boolean faultsEnabled = true;
 
   private FaultInjectingTransport(Builder b) {
-    this.delegate = b.delegate;
+    super(b.delegate);
     this.random = new Random(b.seed);
     this.lostConfirmRate = b.lostConfirmRate;
     this.duplicateRate = b.duplicateRate;
@@ -102,29 +100,14 @@ public final class FaultInjectingTransport implements Transport {
   }
 
   @Override
-  public TransportCapabilities capabilities() {
-    return delegate.capabilities();
-  }
-
-  @Override
-  public void declare(String destination) {
-    delegate.declare(destination);
-  }
-
-  @Override
-  public String deadLetterDestination(String destination) {
-    return delegate.deadLetterDestination(destination);
-  }
-
-  @Override
   public CompletableFuture<Void> publish(String destination, OutboundMessage message) {
     boolean duplicate = roll(duplicateRate);
     boolean loseConfirm = roll(lostConfirmRate);
-    CompletableFuture<Void> published = delegate.publish(destination, message);
+    CompletableFuture<Void> published = delegate().publish(destination, message);
     if (duplicate) {
       published = published.thenCompose(v -> {
         duplicates.incrementAndGet();
-        return delegate.publish(destination, message);
+        return delegate().publish(destination, message);
       });
     }
     if (loseConfirm) {
@@ -138,11 +121,17 @@ public final class FaultInjectingTransport implements Transport {
   }
 
   @Override
+  public List<CompletableFuture<Void>> publishAll(String destination, List<OutboundMessage> messages) {
+    // One roll per message, as for single publishes, so a batch gets the same faults.
+    return publishEach(destination, messages);
+  }
+
+  @Override
   public Subscription subscribe(String destination, MessageHandler handler) {
     Objects.requireNonNull(handler, "handler cannot be null");
     if (handler instanceof BatchMessageHandler batch) {
       // Stays a batch handler, so the wrapped transport hands it batches as it would without the faults.
-      return delegate.subscribe(destination, (BatchMessageHandler) messages -> {
+      return delegate().subscribe(destination, (BatchMessageHandler) messages -> {
         List<Disposition> answered = batch.handleAll(messages);
         List<Disposition> out = new ArrayList<>(answered.size());
         for (int i = 0; i < answered.size(); i++) {
@@ -151,7 +140,7 @@ public final class FaultInjectingTransport implements Transport {
         return out;
       });
     }
-    return delegate.subscribe(destination, message -> maybeLoseAck(message, handler.handle(message)));
+    return delegate().subscribe(destination, message -> maybeLoseAck(message, handler.handle(message)));
   }
 
   private Disposition maybeLoseAck(InboundMessage message, Disposition d) {
@@ -164,14 +153,9 @@ public final class FaultInjectingTransport implements Transport {
   }
 
   @Override
-  public void close() {
-    delegate.close();
-  }
-
-  @Override
   public String toString() {
     return "FaultInjectingTransport[lostConfirmRate=" + lostConfirmRate + ", duplicateRate=" + duplicateRate
-        + ", redeliveryRate=" + redeliveryRate + ", " + delegate + "]";
+        + ", redeliveryRate=" + redeliveryRate + ", " + delegate() + "]";
   }
 
   private boolean roll(double rate) {

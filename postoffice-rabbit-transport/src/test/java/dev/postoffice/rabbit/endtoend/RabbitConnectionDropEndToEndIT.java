@@ -1,10 +1,9 @@
 package dev.postoffice.rabbit.endtoend;
 
-import static dev.postoffice.rabbit.endtoend.EndToEnd.await;
-import static dev.postoffice.rabbit.endtoend.EndToEnd.count;
+import static dev.postoffice.itsupport.EndToEnd.await;
+import static dev.postoffice.itsupport.EndToEnd.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.RawMessage;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PipelineBuilder;
@@ -12,12 +11,16 @@ import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RetrySettings;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.coreapp.CoreAppReceiver;
+import dev.postoffice.itsupport.CountingTransport;
+import dev.postoffice.itsupport.EndToEnd;
+import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
+import dev.postoffice.itsupport.EndToEndDatabase;
 import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.rabbit.RabbitTransport;
-import dev.postoffice.rabbit.endtoend.EndToEnd.OrderPlaced;
+import dev.postoffice.testkit.FaultProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,22 +43,19 @@ class RabbitConnectionDropEndToEndIT {
   private static final String QUEUE = "core.orders";
 
   private final String prefix = Rabbit.uniquePrefix();
-  private HikariDataSource db;
-  private String tables;
+  private EndToEndDatabase database;
 
   @BeforeEach
   void needsServices() {
     EndToEnd.assumePostgres();
     Rabbit.assumeReachable();
-    db = EndToEnd.postgres(8);
-    tables = EndToEnd.tablePrefix();
+    database = EndToEndDatabase.create(8);
   }
 
   @AfterEach
   void cleanUp() throws Exception {
-    if (db != null) {
-      EndToEnd.dropTables(db, tables);
-      db.close();
+    if (database != null) {
+      database.close();
       Rabbit.cleanUp(prefix, List.of(QUEUE, PipelineBuilder.DEFAULT_ACK_DESTINATION));
     }
   }
@@ -64,9 +64,8 @@ class RabbitConnectionDropEndToEndIT {
   @DisplayName("loses no message: every entry is Acknowledged, and the core handler runs once per message id"
       + " although the broker delivers some again")
   void noLossNoDoubleEffect() throws Exception {
-    JdbcStatusStore store = JdbcStatusStore.builder(db).tablePrefix(tables).build();
-    store.migrate();
-    JdbcReceiptLog receipts = JdbcReceiptLog.builder(db).tablePrefix(tables).build();
+    JdbcStatusStore store = database.store();
+    JdbcReceiptLog receipts = database.receipts();
     RouteSettings settings = EndToEnd.settings()
         .retry(RetrySettings.ofDefaults().withMaxAttempts(100)
             .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)))
@@ -74,7 +73,7 @@ class RabbitConnectionDropEndToEndIT {
         .ackTimeout(Duration.ofSeconds(8))
         .build();
     Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
-    try (CuttableProxy proxy = new CuttableProxy(Rabbit.HOST, Rabbit.PORT);
+    try (FaultProxy proxy = FaultProxy.to(Rabbit.HOST, Rabbit.PORT);
         RabbitTransport postOffice = RabbitTransport.create(Rabbit.settings(prefix, proxy.port()).build());
         CountingTransport core = new CountingTransport(
             RabbitTransport.create(Rabbit.settings(prefix, proxy.port()).build()));
@@ -112,12 +111,12 @@ class RabbitConnectionDropEndToEndIT {
       System.out.printf("RabbitConnectionDropEndToEndIT: %d messages, links cut at %d and %d handled,"
               + " %d proxy connections, %d deliveries of %d message ids (%d redeliveries absorbed by the"
               + " receipt log)%n", MESSAGES, handledAtFirstCut, handledAtSecondCut, proxy.accepted(),
-          core.deliveries.values().stream().mapToInt(AtomicInteger::get).sum(), core.deliveries.size(),
+          core.deliveries().values().stream().mapToInt(AtomicInteger::get).sum(), core.deliveries().size(),
           core.redeliveries());
       assertThat(proxy.accepted()).as("the transports reconnected").isGreaterThan(4);
       assertThat(handled).hasSize(MESSAGES);
       assertThat(EndToEnd.repeated(handled)).as("message ids the core handler ran more than once").isEmpty();
-      assertThat(core.deliveries.keySet()).isEqualTo(handled.keySet());
+      assertThat(core.deliveries().keySet()).isEqualTo(handled.keySet());
       assertThat(pipeline.operations().failed(ROUTE, 10)).isEmpty();
     }
   }

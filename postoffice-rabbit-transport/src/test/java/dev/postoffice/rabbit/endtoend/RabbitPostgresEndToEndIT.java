@@ -1,25 +1,24 @@
 package dev.postoffice.rabbit.endtoend;
 
-import static dev.postoffice.rabbit.endtoend.EndToEnd.await;
-import static dev.postoffice.rabbit.endtoend.EndToEnd.count;
+import static dev.postoffice.itsupport.EndToEnd.await;
+import static dev.postoffice.itsupport.EndToEnd.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.RawMessage;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PipelineBuilder;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.coreapp.CoreAppSender;
-import dev.postoffice.jdbc.JdbcReceiptLog;
-import dev.postoffice.jdbc.JdbcStatusStore;
+import dev.postoffice.itsupport.EndToEnd;
+import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
+import dev.postoffice.itsupport.EndToEnd.Partner;
+import dev.postoffice.itsupport.EndToEnd.ShipOrder;
+import dev.postoffice.itsupport.EndToEndDatabase;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.rabbit.RabbitTransport;
-import dev.postoffice.rabbit.endtoend.EndToEnd.OrderPlaced;
-import dev.postoffice.rabbit.endtoend.EndToEnd.Partner;
-import dev.postoffice.rabbit.endtoend.EndToEnd.ShipOrder;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.Transport;
@@ -29,14 +28,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole pipeline with its real parts: the JDBC store on PostgreSQL, RabbitMQ as the transport, the Core
@@ -45,32 +43,16 @@ import org.junit.jupiter.api.Test;
 @DisplayName("PostOffice on PostgreSQL (127.0.0.1:5432) and RabbitMQ (127.0.0.1:5672), end to end")
 class RabbitPostgresEndToEndIT {
   private static final Duration PATIENCE = Duration.ofSeconds(45);
-  private static HikariDataSource db;
-  private static String tables;
-  private static JdbcStatusStore store;
-  private static JdbcReceiptLog receipts;
+  @RegisterExtension
+  static final EndToEndDatabase database = EndToEndDatabase.perClass(8);
 
   private final String prefix = Rabbit.uniquePrefix();
   private final Deque<AutoCloseable> open = new ArrayDeque<>();
   private final List<String> queues = new ArrayList<>(List.of(PipelineBuilder.DEFAULT_ACK_DESTINATION));
 
   @BeforeAll
-  static void migrate() {
-    EndToEnd.assumePostgres();
+  static void needsRabbit() {
     Rabbit.assumeReachable();
-    db = EndToEnd.postgres(8);
-    tables = EndToEnd.tablePrefix();
-    store = JdbcStatusStore.builder(db).tablePrefix(tables).build();
-    store.migrate();
-    receipts = JdbcReceiptLog.builder(db).tablePrefix(tables).build();
-  }
-
-  @AfterAll
-  static void drop() throws Exception {
-    if (db != null) {
-      EndToEnd.dropTables(db, tables);
-      db.close();
-    }
   }
 
   @AfterEach
@@ -94,12 +76,12 @@ class RabbitPostgresEndToEndIT {
     queues.add("core.orders");
     RabbitTransport postOffice = opened(Rabbit.transport(prefix));
     RabbitTransport core = opened(Rabbit.transport(prefix));
-    Pipeline pipeline = opened(PostOffice.builder().store(store).transport(postOffice)
+    Pipeline pipeline = opened(PostOffice.builder().store(database.store()).transport(postOffice)
         .route(EndToEnd.ordersRoute(route, "core.orders", EndToEnd.settings().build()))
         .build().start());
     Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
     Map<String, String> orderByMessage = new ConcurrentHashMap<>();
-    opened(CoreAppReceiver.builder(core, receipts, OrderPlaced.class)
+    opened(CoreAppReceiver.builder(core, database.receipts(), OrderPlaced.class)
         .from("core.orders")
         .name("orders-" + prefix)
         .handler((order, context) -> {
@@ -130,7 +112,7 @@ class RabbitPostgresEndToEndIT {
 
     // Lineage: the core saw the layer-4 entry id as message id, and the trace id of the partner receipt.
     String messageId = handled.keySet().iterator().next();
-    Entry published = store.find(dev.postoffice.model.EntryId.of(messageId)).orElseThrow();
+    Entry published = database.store().find(dev.postoffice.model.EntryId.of(messageId)).orElseThrow();
     assertThat(published.status()).isEqualTo(Status.ACKNOWLEDGED);
     assertThat(orderByMessage.get(messageId)).endsWith("|" + published.traceId().value());
     assertThat(pipeline.operations().trace(published.id()).entries())
@@ -147,29 +129,22 @@ class RabbitPostgresEndToEndIT {
     RabbitTransport postOffice = opened(Rabbit.transport(prefix));
     RabbitTransport core = opened(Rabbit.transport(prefix));
     Partner partner = new Partner();
-    Pipeline pipeline = opened(PostOffice.builder().store(store).transport(postOffice)
+    Pipeline pipeline = opened(PostOffice.builder().store(database.store()).transport(postOffice)
         .route(EndToEnd.shipmentsRoute(route, "core.shipments", EndToEnd.settings().build(), partner))
         .build().start());
 
     CoreAppSender sender = CoreAppSender.create(core);
-    List<CompletableFuture<Void>> sent = new ArrayList<>();
-    for (int i = 0; i < 500; i++) {
-      sent.add(sender.send("core.shipments", "ship-" + i, new ShipOrder("o-" + i, i + " Main St")));
-    }
-    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
     // The core crashed after sending and sends some again, with the same ids.
-    for (int i = 0; i < 25; i++) {
-      sender.send("core.shipments", "ship-" + i, new ShipOrder("o-" + i, i + " Main St")).join();
-    }
+    EndToEnd.sendShipments(sender, "core.shipments", 500, 25);
 
     await(PATIENCE, "500 dispatched and 25 duplicates recorded",
         () -> count(pipeline, route, Layer.L1, Status.DISPATCHED) == 500
             && count(pipeline, route, Layer.L4, Status.DUPLICATE) == 25,
         () -> pipeline.operations().statsTable());
-    assertThat(partner.references).hasSize(500);
-    assertThat(EndToEnd.repeated(partner.references)).as("shipments the partner received twice").isEmpty();
-    assertThat(partner.keys).hasSize(500);
-    assertThat(EndToEnd.repeated(partner.keys)).as("idempotency keys the partner received twice").isEmpty();
+    assertThat(partner.references()).hasSize(500);
+    assertThat(EndToEnd.repeated(partner.references())).as("shipments the partner received twice").isEmpty();
+    assertThat(partner.keys()).hasSize(500);
+    assertThat(EndToEnd.repeated(partner.keys())).as("idempotency keys the partner received twice").isEmpty();
     assertThat(count(pipeline, route, Layer.L4, Status.PROCESSED)).isEqualTo(500);
     assertThat(pipeline.stop(Duration.ofSeconds(10))).isTrue();
   }
@@ -182,7 +157,7 @@ class RabbitPostgresEndToEndIT {
     RabbitTransport postOffice = opened(Rabbit.transport(prefix));
     RabbitTransport core = opened(Rabbit.transport(prefix));
     Partner partner = new Partner();
-    Pipeline pipeline = opened(PostOffice.builder().store(store).transport(postOffice)
+    Pipeline pipeline = opened(PostOffice.builder().store(database.store()).transport(postOffice)
         .route(EndToEnd.shipmentsRoute(route, "core.poison",
             EndToEnd.settings().maxPayloadBytes(4096).build(), partner))
         .build().start());
@@ -208,7 +183,7 @@ class RabbitPostgresEndToEndIT {
       assertThat(e.status()).isEqualTo(Status.REJECTED);
       assertThat(e.layer()).isEqualTo(Layer.L4);
     });
-    assertThat(partner.references).hasSize(50).doesNotContainKey("ACME-o-huge");
+    assertThat(partner.references()).hasSize(50).doesNotContainKey("ACME-o-huge");
     assertThat(pipeline.stop(Duration.ofSeconds(10))).isTrue();
   }
 }

@@ -1,10 +1,9 @@
 package dev.postoffice.sqs.endtoend;
 
-import static dev.postoffice.sqs.endtoend.EndToEnd.await;
-import static dev.postoffice.sqs.endtoend.EndToEnd.count;
+import static dev.postoffice.itsupport.EndToEnd.await;
+import static dev.postoffice.itsupport.EndToEnd.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.RawMessage;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PipelineBuilder;
@@ -12,31 +11,29 @@ import dev.postoffice.core.PostOffice;
 import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.coreapp.CoreMessageHandler;
-import dev.postoffice.jdbc.JdbcReceiptLog;
-import dev.postoffice.jdbc.JdbcStatusStore;
+import dev.postoffice.itsupport.CountingTransport;
+import dev.postoffice.itsupport.EndToEnd;
+import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
+import dev.postoffice.itsupport.EndToEnd.Partner;
+import dev.postoffice.itsupport.EndToEndDatabase;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.sqs.SqsTransport;
-import dev.postoffice.sqs.endtoend.EndToEnd.OrderPlaced;
-import dev.postoffice.sqs.endtoend.EndToEnd.Partner;
-import dev.postoffice.sqs.endtoend.EndToEnd.ShipOrder;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole pipeline with its real parts: the JDBC store on PostgreSQL, SQS (an embedded ElasticMQ) as the
@@ -49,31 +46,11 @@ class SqsPostgresEndToEndIT {
   private static final String ORDERS_QUEUE = "core-orders";
   /** The acknowledgement queue: the default, which must be a valid SQS name. */
   private static final String ACKS = PipelineBuilder.DEFAULT_ACK_DESTINATION;
-  private static HikariDataSource db;
-  private static String tables;
-  private static JdbcStatusStore store;
-  private static JdbcReceiptLog receipts;
+  @RegisterExtension
+  static final EndToEndDatabase database = EndToEndDatabase.perClass(8);
 
   private final String prefix = ElasticMqServer.uniquePrefix();
   private final Deque<AutoCloseable> open = new ArrayDeque<>();
-
-  @BeforeAll
-  static void migrate() {
-    EndToEnd.assumePostgres();
-    db = EndToEnd.postgres(8);
-    tables = EndToEnd.tablePrefix();
-    store = JdbcStatusStore.builder(db).tablePrefix(tables).build();
-    store.migrate();
-    receipts = JdbcReceiptLog.builder(db).tablePrefix(tables).build();
-  }
-
-  @AfterAll
-  static void drop() throws Exception {
-    if (db != null) {
-      EndToEnd.dropTables(db, tables);
-      db.close();
-    }
-  }
 
   @AfterEach
   void close() throws Exception {
@@ -92,7 +69,7 @@ class SqsPostgresEndToEndIT {
   }
 
   private Pipeline ordersPipeline(String route) {
-    return opened(PostOffice.builder().store(store).transport(transport()).ackDestination(ACKS)
+    return opened(PostOffice.builder().store(database.store()).transport(transport()).ackDestination(ACKS)
         .route(EndToEnd.ordersRoute(route, ORDERS_QUEUE, EndToEnd.settings().build()))
         .build().start());
   }
@@ -116,7 +93,7 @@ class SqsPostgresEndToEndIT {
     Pipeline pipeline = ordersPipeline(ORDERS);
     Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
     Map<String, String> orders = new ConcurrentHashMap<>();
-    opened(CoreAppReceiver.builder(transport(), receipts, OrderPlaced.class)
+    opened(CoreAppReceiver.builder(transport(), database.receipts(), OrderPlaced.class)
         .from(ORDERS_QUEUE)
         .ackDestination(ACKS)
         .name("orders-" + prefix)
@@ -146,27 +123,20 @@ class SqsPostgresEndToEndIT {
   void downstream() throws Exception {
     String route = "shipments-to-acme";
     Partner partner = new Partner();
-    Pipeline pipeline = opened(PostOffice.builder().store(store).transport(transport()).ackDestination(ACKS)
+    Pipeline pipeline = opened(PostOffice.builder().store(database.store()).transport(transport()).ackDestination(ACKS)
         .route(EndToEnd.shipmentsRoute(route, "core-shipments", EndToEnd.settings().build(), partner))
         .build().start());
 
     CoreAppSender sender = CoreAppSender.create(transport());
-    List<CompletableFuture<Void>> sent = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      sent.add(sender.send("core-shipments", "ship-" + i, new ShipOrder("o-" + i, i + " Main St")));
-    }
-    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
-    for (int i = 0; i < 20; i++) {
-      sender.send("core-shipments", "ship-" + i, new ShipOrder("o-" + i, i + " Main St")).join();
-    }
+    EndToEnd.sendShipments(sender, "core-shipments", 200, 20);
 
     await(PATIENCE, "200 dispatched and 20 duplicates recorded",
         () -> count(pipeline, route, Layer.L1, Status.DISPATCHED) == 200
             && count(pipeline, route, Layer.L4, Status.DUPLICATE) == 20,
         pipeline.operations()::statsTable);
-    assertThat(partner.references).hasSize(200);
-    assertThat(EndToEnd.repeated(partner.references)).as("shipments the partner received twice").isEmpty();
-    assertThat(EndToEnd.repeated(partner.keys)).as("idempotency keys the partner received twice").isEmpty();
+    assertThat(partner.references()).hasSize(200);
+    assertThat(EndToEnd.repeated(partner.references())).as("shipments the partner received twice").isEmpty();
+    assertThat(EndToEnd.repeated(partner.keys())).as("idempotency keys the partner received twice").isEmpty();
     assertThat(count(pipeline, route, Layer.L4, Status.PROCESSED)).isEqualTo(200);
     assertThat(pipeline.stop(Duration.ofSeconds(10))).isTrue();
   }
@@ -186,7 +156,7 @@ class SqsPostgresEndToEndIT {
       core = opened(new CountingTransport(SqsTransport.create(ElasticMqServer.get().settings(prefix)
           .visibilityTimeout(Duration.ofSeconds(1)).maxVisibilityExtension(Duration.ZERO)
           .consumerThreads(4).build())));
-      opened(CoreAppReceiver.builder(core, receipts, OrderPlaced.class)
+      opened(CoreAppReceiver.builder(core, database.receipts(), OrderPlaced.class)
           .from(ORDERS_QUEUE)
           .ackDestination(ACKS)
           .name("stuck-" + prefix)
@@ -201,7 +171,7 @@ class SqsPostgresEndToEndIT {
     }
 
     private int deliveries(String id) {
-      AtomicInteger n = id == null ? null : core.deliveries.get(id);
+      AtomicInteger n = id == null ? null : core.deliveries().get(id);
       return n == null ? 0 : n.get();
     }
 
@@ -216,7 +186,7 @@ class SqsPostgresEndToEndIT {
       assertThat(deliveries(stuckId.get())).as("the stuck message came back").isGreaterThanOrEqualTo(2);
       assertThat(completed).hasSize(101);
       assertThat(EndToEnd.repeated(completed)).as("message ids whose handler completed more than once").isEmpty();
-      assertThat(receipts.isHandled("stuck-" + prefix, stuckId.get())).isTrue();
+      assertThat(database.receipts().isHandled("stuck-" + prefix, stuckId.get())).isTrue();
       assertThat(pipeline.stop(Duration.ofSeconds(10))).isTrue();
     }
 

@@ -1,20 +1,15 @@
 package dev.postoffice.sqs.endtoend;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.postoffice.RawMessage;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.coreapp.CoreAppReceiver;
+import dev.postoffice.itsupport.EndToEnd;
+import dev.postoffice.itsupport.EndToEnd.OrderPlaced;
 import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
-import dev.postoffice.model.Layer;
-import dev.postoffice.model.Status;
 import dev.postoffice.sqs.SqsTransport;
 import dev.postoffice.sqs.SqsTransportSettings;
-import dev.postoffice.sqs.endtoend.EndToEnd.OrderPlaced;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -73,26 +68,7 @@ public final class SqsRoundTripBenchmark {
             .build().start();
         CoreAppReceiver<OrderPlaced> receiver = CoreAppReceiver.builder(core, receipts, OrderPlaced.class)
             .from("core-orders").ackDestination("postoffice-acks").handler((order, context) -> handled.incrementAndGet()).build().start()) {
-      long start = System.nanoTime();
-      List<RawMessage> batch = new ArrayList<>();
-      for (int i = 0; i < messages; i++) {
-        batch.add(RawMessage.json(EndToEnd.orderJson("o-" + i, 1 + i % 5), null));
-        if (batch.size() == 100 || i == messages - 1) {
-          pipeline.intake("bench").submitAll(batch);
-          batch.clear();
-        }
-      }
-      long submitted = System.nanoTime();
-      // Wait on the handler first (no queries), then on the store (the acknowledgements trail the handler).
-      EndToEnd.await(Duration.ofMinutes(10), "the core has handled every message",
-          () -> handled.get() >= messages, pipeline.operations()::statsTable);
-      EndToEnd.await(Duration.ofMinutes(10), "every entry is Acknowledged",
-          () -> EndToEnd.count(pipeline, "bench", Layer.L4, Status.ACKNOWLEDGED) == messages,
-          pipeline.operations()::statsTable);
-      long done = System.nanoTime();
-      System.out.printf("  intake of %,d took %,d ms; handler ran %,d times%n", messages,
-          (submitted - start) / 1_000_000, handled.get());
-      return messages / ((done - start) / 1e9);
+      return EndToEnd.roundTrip(pipeline, "bench", messages, handled::get);
     }
   }
 }

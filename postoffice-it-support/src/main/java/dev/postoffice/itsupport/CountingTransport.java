@@ -1,10 +1,11 @@
-package dev.postoffice.sqs.endtoend;
+package dev.postoffice.itsupport;
 
 import dev.postoffice.spi.MessageHandler;
 import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.Subscription;
 import dev.postoffice.spi.Transport;
-import dev.postoffice.spi.TransportCapabilities;
+import dev.postoffice.testkit.ForwardingTransport;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,37 +17,37 @@ import java.util.function.BooleanSupplier;
  * Wraps a transport to count how often the broker delivers each message id, and to stall one publish (as a
  * slow broker or a paused consumer would) until a condition holds.
  */
-final class CountingTransport implements Transport {
-  final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
-  private final Transport delegate;
+public final class CountingTransport extends ForwardingTransport {
+  private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
   private final Map<String, BooleanSupplier> holds = new ConcurrentHashMap<>();
 
-  CountingTransport(Transport delegate) {
-    this.delegate = delegate;
+  /**
+   * Wraps a transport.
+   *
+   * @param delegate the transport that carries the messages
+   */
+  public CountingTransport(Transport delegate) {
+    super(delegate);
+  }
+
+  /** @return how often each message id was delivered to a subscriber (live view) */
+  public Map<String, AtomicInteger> deliveries() {
+    return deliveries;
   }
 
   /** @return deliveries beyond the first, over every message id */
-  int redeliveries() {
+  public int redeliveries() {
     return deliveries.values().stream().mapToInt(n -> n.get() - 1).sum();
   }
 
-  @Override
-  public TransportCapabilities capabilities() {
-    return delegate.capabilities();
-  }
-
-  @Override
-  public void declare(String destination) {
-    delegate.declare(destination);
-  }
-
-  @Override
-  public String deadLetterDestination(String destination) {
-    return delegate.deadLetterDestination(destination);
-  }
-
-  /** Makes the next publish of a message id wait, on the publishing thread, until the condition holds. */
-  void holdNextPublishOf(String messageId, BooleanSupplier until) {
+  /**
+   * Makes the next publish of a message id wait, on the publishing thread, until the condition holds (ten
+   * seconds at most).
+   *
+   * @param messageId the message whose next publish waits
+   * @param until what the publish waits for
+   */
+  public void holdNextPublishOf(String messageId, BooleanSupplier until) {
     holds.put(messageId, until);
   }
 
@@ -67,19 +68,20 @@ final class CountingTransport implements Transport {
         }
       }
     }
-    return delegate.publish(destination, message);
+    return super.publish(destination, message);
+  }
+
+  @Override
+  public List<CompletableFuture<Void>> publishAll(String destination, List<OutboundMessage> messages) {
+    // One at a time through publish, so a held message id is held in a batch too.
+    return publishEach(destination, messages);
   }
 
   @Override
   public Subscription subscribe(String destination, MessageHandler handler) {
-    return delegate.subscribe(destination, m -> {
+    return super.subscribe(destination, m -> {
       deliveries.computeIfAbsent(m.messageId(), k -> new AtomicInteger()).incrementAndGet();
       return handler.handle(m);
     });
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

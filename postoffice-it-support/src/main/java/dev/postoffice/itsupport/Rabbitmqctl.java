@@ -1,4 +1,4 @@
-package dev.postoffice.reliability;
+package dev.postoffice.itsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -7,11 +7,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** Faults provoked inside the local RabbitMQ through {@code rabbitmqctl}, which must reach it. */
-final class Rabbitmqctl {
+public final class Rabbitmqctl {
   private Rabbitmqctl() {}
 
   /** Skips the test, saying why, when {@code rabbitmqctl} cannot reach the local broker. */
-  static void assumeAvailable() {
+  public static void assumeAvailable() {
     String answer;
     try {
       answer = run("eval", "ok.");
@@ -24,9 +24,13 @@ final class Rabbitmqctl {
 
   /**
    * Makes the broker close, with a channel-level error (PRECONDITION_FAILED, unknown delivery tag), every
-   * channel that consumes a queue, as RabbitMQ's {@code consumer_timeout} does; returns how many.
+   * channel that consumes a queue, as RabbitMQ's {@code consumer_timeout} does.
+   *
+   * @param queue the queue's full name
+   * @return how many channels were made to fail
+   * @throws Exception if {@code rabbitmqctl} fails or does not answer
    */
-  static int closeConsumerChannels(String queue) throws Exception {
+  public static int closeConsumerChannels(String queue) throws Exception {
     String erlang = "Q = <<\"" + queue + "\">>, "
         + "Chs = lists:usort([proplists:get_value(channel_pid, C) || C <- rabbit_amqqueue:consumers_all(<<\"/\">>),"
         + " element(4, proplists:get_value(queue_name, C)) =:= Q]), "
