@@ -14,7 +14,8 @@ import dev.postoffice.model.TraceId;
  */
 public record DispatchContext(RouteId route, EntryId entryId, TraceId traceId, int attempt) {
   /**
-   * Returns the key partners use to recognise a repeated request: the entry id, the same on every attempt.
+   * Returns the key partners use to recognise a repeated request: the entry id, the same on every
+   * attempt.
    *
    * @return the idempotency key
    */

@@ -1,9 +1,10 @@
 package dev.postoffice;
 
 /**
- * A partner's answer to a dispatched request. A status code of 400 or more means the request was not
- * delivered: the entry is retried for 408, 425, 429 and 5xx, and fails at once for any other; prefer
- * throwing {@link TransientFailureException} or {@link PermanentFailureException} with a reason.
+ * A partner's answer to a dispatched request. A status code of 400 or more means the request was
+ * not delivered: the entry is retried for 408, 425, 429 and 5xx, and fails at once for any other;
+ * prefer throwing {@link TransientFailureException} or {@link PermanentFailureException} with a
+ * reason.
  *
  * @param statusCode the partner's status code (HTTP or equivalent); 0 if the protocol has none
  * @param excerpt a bounded excerpt of the answer to keep on the entry; never null
@@ -14,7 +15,10 @@ public record DispatchResult(int statusCode, String excerpt) {
 
   /** Cuts the excerpt to {@value #MAX_EXCERPT} characters. */
   public DispatchResult {
-    excerpt = excerpt == null ? "" : excerpt.length() > MAX_EXCERPT ? excerpt.substring(0, MAX_EXCERPT) : excerpt;
+    excerpt =
+        excerpt == null
+            ? ""
+            : excerpt.length() > MAX_EXCERPT ? excerpt.substring(0, MAX_EXCERPT) : excerpt;
   }
 
   /**

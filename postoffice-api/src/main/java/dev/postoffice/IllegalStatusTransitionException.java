@@ -3,7 +3,10 @@ package dev.postoffice;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Status;
 
-/** Thrown when something tries to move an entry between two statuses that the lifecycle does not link. */
+/**
+ * Thrown when something tries to move an entry between two statuses that the lifecycle does not
+ * link.
+ */
 public class IllegalStatusTransitionException extends PostOfficeException {
   private static final long serialVersionUID = 1L;
 
@@ -19,8 +22,17 @@ public class IllegalStatusTransitionException extends PostOfficeException {
    * @param to the refused status
    */
   public IllegalStatusTransitionException(EntryId entryId, Status from, Status to) {
-    super("entry " + entryId + " cannot move from " + from.name() + " to " + to.name()
-        + "; allowed from " + from.name() + ": " + from.allowedNext());
+    super(
+        "entry "
+            + entryId
+            + " cannot move from "
+            + from.name()
+            + " to "
+            + to.name()
+            + "; allowed from "
+            + from.name()
+            + ": "
+            + from.allowedNext());
     this.entryId = entryId;
     this.from = from;
     this.to = to;
@@ -40,17 +52,23 @@ public class IllegalStatusTransitionException extends PostOfficeException {
     }
   }
 
-  /** @return the entry that was to move */
+  /**
+   * @return the entry that was to move
+   */
   public EntryId entryId() {
     return entryId;
   }
 
-  /** @return its status at the time */
+  /**
+   * @return its status at the time
+   */
   public Status from() {
     return from;
   }
 
-  /** @return the refused status */
+  /**
+   * @return the refused status
+   */
   public Status to() {
     return to;
   }

@@ -18,7 +18,9 @@ public class NoSuchEntryException extends PostOfficeException {
     this.entryId = entryId;
   }
 
-  /** @return the missing entry's id */
+  /**
+   * @return the missing entry's id
+   */
   public EntryId entryId() {
     return entryId;
   }

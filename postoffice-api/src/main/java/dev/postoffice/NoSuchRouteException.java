@@ -4,7 +4,10 @@ import dev.postoffice.model.RouteId;
 import java.util.Collection;
 import java.util.List;
 
-/** Thrown when a caller names a route the pipeline was not built with. The message lists the known ones. */
+/**
+ * Thrown when a caller names a route the pipeline was not built with. The message lists the known
+ * ones.
+ */
 public class NoSuchRouteException extends PostOfficeException {
   private static final long serialVersionUID = 1L;
 
@@ -18,18 +21,26 @@ public class NoSuchRouteException extends PostOfficeException {
    * @param knownRoutes the routes the pipeline has
    */
   public NoSuchRouteException(String route, Collection<RouteId> knownRoutes) {
-    super("no route '" + route + "' in this pipeline; known routes: " + knownRoutes
-        + " [Hint: add it with PipelineBuilder.route(...) before build()]");
+    super(
+        "no route '"
+            + route
+            + "' in this pipeline; known routes: "
+            + knownRoutes
+            + " [Hint: add it with PipelineBuilder.route(...) before build()]");
     this.route = route;
     this.knownRoutes = List.copyOf(knownRoutes);
   }
 
-  /** @return the name asked for */
+  /**
+   * @return the name asked for
+   */
   public String route() {
     return route;
   }
 
-  /** @return the routes the pipeline has */
+  /**
+   * @return the routes the pipeline has
+   */
   public List<RouteId> knownRoutes() {
     return knownRoutes;
   }

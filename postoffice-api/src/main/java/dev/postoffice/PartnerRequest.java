@@ -6,13 +6,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A request to a partner's API, as built by a {@link RequestNormalizer} and sent by a {@link Dispatcher}.
- * Dispatchers that are not HTTP use the fields as they see fit (the method as an operation name, say).
+ * A request to a partner's API, as built by a {@link RequestNormalizer} and sent by a {@link
+ * Dispatcher}. Dispatchers that are not HTTP use the fields as they see fit (the method as an
+ * operation name, say).
  *
  * @param method the HTTP method or operation, such as {@code POST}
  * @param uri where to send it
- * @param headers request headers; never null. Do not put credentials here: they would be stored. Use the
- *     dispatcher's auth provider.
+ * @param headers request headers; never null. Do not put credentials here: they would be stored.
+ *     Use the dispatcher's auth provider.
  * @param body the body, or null for none
  */
 public record PartnerRequest(String method, URI uri, Map<String, String> headers, Payload body) {

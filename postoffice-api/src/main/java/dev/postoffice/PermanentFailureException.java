@@ -1,9 +1,9 @@
 package dev.postoffice;
 
 /**
- * Thrown by a stage when retrying cannot help although the input itself may be fine, for example a partner
- * answering 400 or 404 to a request: the entry becomes {@code FAILED} at once and waits for an operator, who
- * can replay it after fixing the cause.
+ * Thrown by a stage when retrying cannot help although the input itself may be fine, for example a
+ * partner answering 400 or 404 to a request: the entry becomes {@code FAILED} at once and waits for
+ * an operator, who can replay it after fixing the cause.
  */
 public class PermanentFailureException extends PostOfficeException {
   private static final long serialVersionUID = 1L;

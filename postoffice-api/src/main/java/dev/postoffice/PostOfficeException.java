@@ -1,8 +1,8 @@
 package dev.postoffice;
 
 /**
- * The root of every exception PostOffice throws. Unchecked: subclasses are named for what happened and carry
- * structured getters.
+ * The root of every exception PostOffice throws. Unchecked: subclasses are named for what happened
+ * and carry structured getters.
  */
 public abstract class PostOfficeException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A message as a partner sent it, before PostOffice understood it: bytes, headers and, where the partner
- * gives one, the key intake deduplicates on.
+ * A message as a partner sent it, before PostOffice understood it: bytes, headers and, where the
+ * partner gives one, the key intake deduplicates on.
  *
  * @param payload the bytes and their content type
  * @param headers partner headers worth keeping (event type, signature id); never null
@@ -20,14 +20,19 @@ public record RawMessage(Payload payload, Map<String, String> headers, String de
    * Checks the arguments and copies the headers.
    *
    * @throws NullPointerException if payload is null
-   * @throws IllegalArgumentException if dedupKey is blank or longer than {@value #MAX_DEDUP_KEY_LENGTH}
+   * @throws IllegalArgumentException if dedupKey is blank or longer than {@value
+   *     #MAX_DEDUP_KEY_LENGTH}
    */
   public RawMessage {
     Objects.requireNonNull(payload, "payload cannot be null");
     headers = headers == null ? Map.of() : Map.copyOf(headers);
     if (dedupKey != null && (dedupKey.isBlank() || dedupKey.length() > MAX_DEDUP_KEY_LENGTH)) {
-      throw new IllegalArgumentException("dedupKey must be 1 to " + MAX_DEDUP_KEY_LENGTH
-          + " non-blank characters or null, but was '" + dedupKey + "'");
+      throw new IllegalArgumentException(
+          "dedupKey must be 1 to "
+              + MAX_DEDUP_KEY_LENGTH
+              + " non-blank characters or null, but was '"
+              + dedupKey
+              + "'");
     }
   }
 

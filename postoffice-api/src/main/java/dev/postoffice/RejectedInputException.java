@@ -1,9 +1,9 @@
 package dev.postoffice;
 
 /**
- * Thrown by a stage (normalizer, translator, dispatcher, codec) when its input is bad and will stay bad: the
- * entry becomes {@code REJECTED} at once, with this message as its reason, and is never retried
- * automatically. Any other exception a stage throws counts as transient and is retried.
+ * Thrown by a stage (normalizer, translator, dispatcher, codec) when its input is bad and will stay
+ * bad: the entry becomes {@code REJECTED} at once, with this message as its reason, and is never
+ * retried automatically. Any other exception a stage throws counts as transient and is retried.
  *
  * <pre>{@code
  * if (order.quantity() < 0) {

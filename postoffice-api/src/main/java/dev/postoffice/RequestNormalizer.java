@@ -1,8 +1,8 @@
 package dev.postoffice;
 
 /**
- * Layer 2 downstream: turns a partner model into a request that complies with the partner's API signature
- * (method, address, headers, body), for the route's {@link Dispatcher}.
+ * Layer 2 downstream: turns a partner model into a request that complies with the partner's API
+ * signature (method, address, headers, body), for the route's {@link Dispatcher}.
  *
  * <pre>{@code
  * RequestNormalizer<AcmeShipment> toRequest = shipment ->

@@ -5,9 +5,10 @@ import java.util.Optional;
 
 /**
  * Thrown by a stage when a failure may go away by itself (a timeout, a 503): the entry becomes
- * {@code RETRYING} with a persisted next attempt time, or {@code FAILED} once the route's maximum attempts
- * are used. Any exception that is not a {@link RejectedInputException} or {@link PermanentFailureException}
- * is treated the same way; throw this one to pass a {@code Retry-After} hint.
+ * {@code RETRYING} with a persisted next attempt time, or {@code FAILED} once the route's maximum
+ * attempts are used. Any exception that is not a {@link RejectedInputException} or {@link
+ * PermanentFailureException} is treated the same way; throw this one to pass a {@code Retry-After}
+ * hint.
  */
 public class TransientFailureException extends PostOfficeException {
   private static final long serialVersionUID = 1L;

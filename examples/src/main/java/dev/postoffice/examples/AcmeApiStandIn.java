@@ -18,11 +18,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Layer 1 of {@code shipments-to-acme}: a stand-in for Acme's shipments API, in this JVM, where a real host
- * would use an HTTP dispatcher. It behaves like a well-made partner API: it deduplicates on the idempotency
- * key (a repeated request is answered 200 and not booked twice), answers 422 to a shipment it can never take
- * (a {@link PermanentFailureException}: retrying cannot help), and can be told to answer the next requests
- * 503 with a {@code Retry-After} (a {@link TransientFailureException}: PostOffice retries later). Thread-safe.
+ * Layer 1 of {@code shipments-to-acme}: a stand-in for Acme's shipments API, in this JVM, where a
+ * real host would use an HTTP dispatcher. It behaves like a well-made partner API: it deduplicates
+ * on the idempotency key (a repeated request is answered 200 and not booked twice), answers 422 to
+ * a shipment it can never take (a {@link PermanentFailureException}: retrying cannot help), and can
+ * be told to answer the next requests 503 with a {@code Retry-After} (a {@link
+ * TransientFailureException}: PostOffice retries later). Thread-safe.
  */
 public final class AcmeApiStandIn implements Dispatcher {
   /** The most parcels Acme takes in one shipment. */
@@ -71,14 +72,18 @@ public final class AcmeApiStandIn implements Dispatcher {
     // A real dispatcher sends the request over HTTP here, with an Idempotency-Key header.
     AcmeResponse response = acmeApi(request, context);
     if (response.status() >= 500 || response.status() == 429) {
-      throw new TransientFailureException("Acme answered " + response.status() + ": " + response.body(),
-          response.retryAfter(), null);
+      throw new TransientFailureException(
+          "Acme answered " + response.status() + ": " + response.body(),
+          response.retryAfter(),
+          null);
     }
     if (response.status() >= 400) {
-      throw new PermanentFailureException("Acme answered " + response.status() + ": " + response.body());
+      throw new PermanentFailureException(
+          "Acme answered " + response.status() + ": " + response.body());
     }
     return new DispatchResult(response.status(), response.body());
   }
+
   // end::dispatcher[]
 
   /** What Acme's API answers: status, {@code Retry-After} (or null) and body. */
@@ -99,12 +104,17 @@ public final class AcmeApiStandIn implements Dispatcher {
       return new AcmeResponse(400, null, "not a shipment: " + e.getMessage());
     }
     if (shipment.packages() < 1 || shipment.packages() > MAX_PACKAGES) {
-      return new AcmeResponse(422, null, "packages must be 1 to " + MAX_PACKAGES + ", but was " + shipment.packages());
+      return new AcmeResponse(
+          422, null, "packages must be 1 to " + MAX_PACKAGES + ", but was " + shipment.packages());
     }
     if (booked.putIfAbsent(key, shipment) != null) {
-      return new AcmeResponse(200, null, "{\"status\":\"already received\",\"reference\":\"" + shipment.reference() + "\"}");
+      return new AcmeResponse(
+          200,
+          null,
+          "{\"status\":\"already received\",\"reference\":\"" + shipment.reference() + "\"}");
     }
-    return new AcmeResponse(201, null, "{\"status\":\"booked\",\"reference\":\"" + shipment.reference() + "\"}");
+    return new AcmeResponse(
+        201, null, "{\"status\":\"booked\",\"reference\":\"" + shipment.reference() + "\"}");
   }
 
   /**
@@ -119,7 +129,8 @@ public final class AcmeApiStandIn implements Dispatcher {
   }
 
   /**
-   * Returns the shipments booked, by idempotency key; each key is booked once however often it is sent.
+   * Returns the shipments booked, by idempotency key; each key is booked once however often it is
+   * sent.
    *
    * @return an unmodifiable snapshot
    */

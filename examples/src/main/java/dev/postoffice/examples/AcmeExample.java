@@ -14,15 +14,18 @@ import dev.postoffice.examples.model.OrderLinePlaced;
 import java.time.Duration;
 
 /**
- * The example's parts, wired on embedded defaults and running on their own threads: the in-memory store and
- * transport, the pipeline with both Acme routes, the Core App's receiver and sender, and the stand-in for
- * Acme's API. {@link #close()} stops them in order. Not meant to be shared between threads while starting.
+ * The example's parts, wired on embedded defaults and running on their own threads: the in-memory
+ * store and transport, the pipeline with both Acme routes, the Core App's receiver and sender, and
+ * the stand-in for Acme's API. {@link #close()} stops them in order. Not meant to be shared between
+ * threads while starting.
  */
 public final class AcmeExample implements AutoCloseable {
   /** Route settings for a demo that finishes in seconds: short retry backoff. */
-  public static final RouteSettings SETTINGS = RouteSettings.builder()
-      .retry(RetrySettings.ofDefaults().withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)))
-      .build();
+  public static final RouteSettings SETTINGS =
+      RouteSettings.builder()
+          .retry(
+              RetrySettings.ofDefaults().withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)))
+          .build();
 
   private final InMemoryStatusStore store = InMemoryStatusStore.create();
   private final InMemoryTransport transport = InMemoryTransport.create();
@@ -36,20 +39,22 @@ public final class AcmeExample implements AutoCloseable {
   private AcmeExample(int outageRequests, Duration outageRetryAfter) {
     acme.unavailableFor(outageRequests, outageRetryAfter);
     // tag::wiring[]
-    pipeline = PostOffice.builder()
-        .store(store)                                   // InMemoryStatusStore.create()
-        .transport(transport)                           // InMemoryTransport.create()
-        .route(AcmeRoutes.orders(codec, SETTINGS))
-        .route(AcmeRoutes.shipments(codec, acme, SETTINGS))
-        .build()
-        .start();
+    pipeline =
+        PostOffice.builder()
+            .store(store) // InMemoryStatusStore.create()
+            .transport(transport) // InMemoryTransport.create()
+            .route(AcmeRoutes.orders(codec, SETTINGS))
+            .route(AcmeRoutes.shipments(codec, acme, SETTINGS))
+            .build()
+            .start();
     // The Core App's side, embedded in the core: receives core.orders, dedups, acknowledges.
-    receiver = CoreAppReceiver.builder(transport, InMemoryReceiptLog.create(), OrderLinePlaced.class)
-        .from(AcmeRoutes.ORDERS_QUEUE)
-        .handler(orderBook)
-        .build()
-        .start();
-    sender = CoreAppSender.create(transport);           // the core sends ShipOrder commands with it
+    receiver =
+        CoreAppReceiver.builder(transport, InMemoryReceiptLog.create(), OrderLinePlaced.class)
+            .from(AcmeRoutes.ORDERS_QUEUE)
+            .handler(orderBook)
+            .build()
+            .start();
+    sender = CoreAppSender.create(transport); // the core sends ShipOrder commands with it
     // end::wiring[]
   }
 
@@ -64,22 +69,30 @@ public final class AcmeExample implements AutoCloseable {
     return new AcmeExample(outageRequests, outageRetryAfter);
   }
 
-  /** @return the running pipeline */
+  /**
+   * @return the running pipeline
+   */
   public Pipeline pipeline() {
     return pipeline;
   }
 
-  /** @return the sender the example core uses */
+  /**
+   * @return the sender the example core uses
+   */
   public CoreAppSender sender() {
     return sender;
   }
 
-  /** @return the example core's handler, with what it saw */
+  /**
+   * @return the example core's handler, with what it saw
+   */
   public CoreOrderBook orderBook() {
     return orderBook;
   }
 
-  /** @return the stand-in for Acme's API, with what it received */
+  /**
+   * @return the stand-in for Acme's API, with what it received
+   */
   public AcmeApiStandIn acme() {
     return acme;
   }

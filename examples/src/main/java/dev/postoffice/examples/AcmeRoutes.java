@@ -10,8 +10,9 @@ import dev.postoffice.examples.model.ShipOrder;
 import dev.postoffice.spi.Codec;
 
 /**
- * The example's two routes with Acme: orders coming in ({@value #ORDERS}) and shipment notices going out
- * ({@value #SHIPMENTS}). The runnable example and the tests build their pipelines from these.
+ * The example's two routes with Acme: orders coming in ({@value #ORDERS}) and shipment notices
+ * going out ({@value #SHIPMENTS}). The runnable example and the tests build their pipelines from
+ * these.
  */
 public final class AcmeRoutes {
   /** The upstream route: Acme's orders to the core. */
@@ -29,8 +30,8 @@ public final class AcmeRoutes {
   private AcmeRoutes() {}
 
   /**
-   * Returns the upstream route: raw JSON, validated into {@link AcmeOrder}, one {@link OrderLinePlaced} per
-   * line, published to {@value #ORDERS_QUEUE}.
+   * Returns the upstream route: raw JSON, validated into {@link AcmeOrder}, one {@link
+   * OrderLinePlaced} per line, published to {@value #ORDERS_QUEUE}.
    *
    * @param codec the codec that parses Acme's JSON
    * @param settings the route's settings
@@ -39,9 +40,9 @@ public final class AcmeRoutes {
   public static Route orders(Codec codec, RouteSettings settings) {
     // tag::ordersRoute[]
     return Route.upstream(ORDERS)
-        .normalize(AcmeOrder.class, new AcmeOrderNormalizer(codec))      // L2: bytes -> Acme's model
-        .translate(OrderLinePlaced.class, new OrderTranslator())         // L3: Acme's model -> core events
-        .publishTo(ORDERS_QUEUE)                                         // L4: the Core App's queue
+        .normalize(AcmeOrder.class, new AcmeOrderNormalizer(codec)) // L2: bytes -> Acme's model
+        .translate(OrderLinePlaced.class, new OrderTranslator()) // L3: Acme's model -> core events
+        .publishTo(ORDERS_QUEUE) // L4: the Core App's queue
         .translatorVersion(OrderTranslator.VERSION)
         .settings(settings)
         .build();
@@ -60,10 +61,10 @@ public final class AcmeRoutes {
   public static Route shipments(Codec codec, Dispatcher dispatcher, RouteSettings settings) {
     // tag::shipmentsRoute[]
     return Route.downstream(SHIPMENTS)
-        .consumeFrom(SHIPMENTS_QUEUE, ShipOrder.class)                   // L4: the core's command
-        .translate(AcmeShipment.class, new ShipmentTranslator())         // L3: core model -> Acme's model
-        .normalize(new ShipmentRequestNormalizer(codec))                 // L2: Acme's model -> Acme's request
-        .dispatchWith(dispatcher)                                        // L1: send it to Acme
+        .consumeFrom(SHIPMENTS_QUEUE, ShipOrder.class) // L4: the core's command
+        .translate(AcmeShipment.class, new ShipmentTranslator()) // L3: core model -> Acme's model
+        .normalize(new ShipmentRequestNormalizer(codec)) // L2: Acme's model -> Acme's request
+        .dispatchWith(dispatcher) // L1: send it to Acme
         .translatorVersion(ShipmentTranslator.VERSION)
         .settings(settings)
         .build();

@@ -6,17 +6,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Made-up traffic for the example: Acme's orders as raw JSON (with a few malformed ones and a few deliveries
- * sent twice, as real partners do), and the core's ship commands.
+ * Made-up traffic for the example: Acme's orders as raw JSON (with a few malformed ones and a few
+ * deliveries sent twice, as real partners do), and the core's ship commands.
  */
 public final class AcmeTraffic {
-  /** Malformed deliveries mixed into every batch of orders: each is rejected with its own reason. */
-  public static final List<String> MALFORMED = List.of(
-      "{\"orderId\": \"A-broken\", \"customer\": \"C-1\", \"lines\": [",
-      "Internal Server Error",
-      "{\"customer\": \"C-7\", \"lines\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}",
-      "{\"orderId\": \"A-empty\", \"customer\": \"C-8\", \"lines\": []}",
-      "{\"orderId\": \"A-zero\", \"customer\": \"C-9\", \"lines\": [{\"sku\": \"SKU-3\", \"quantity\": 0}]}");
+  /**
+   * Malformed deliveries mixed into every batch of orders: each is rejected with its own reason.
+   */
+  public static final List<String> MALFORMED =
+      List.of(
+          "{\"orderId\": \"A-broken\", \"customer\": \"C-1\", \"lines\": [",
+          "Internal Server Error",
+          "{\"customer\": \"C-7\", \"lines\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}",
+          "{\"orderId\": \"A-empty\", \"customer\": \"C-8\", \"lines\": []}",
+          "{\"orderId\": \"A-zero\", \"customer\": \"C-9\", \"lines\": [{\"sku\": \"SKU-3\", \"quantity\": 0}]}");
 
   /** How many deliveries of every batch are sent a second time with the same delivery id. */
   public static final int RESENT = 3;
@@ -30,7 +33,8 @@ public final class AcmeTraffic {
    * @param malformed how many deliveries are malformed
    * @param resent how many deliveries repeat an earlier one
    */
-  public record Orders(List<RawMessage> messages, int orders, int lines, int malformed, int resent) {}
+  public record Orders(
+      List<RawMessage> messages, int orders, int lines, int malformed, int resent) {}
 
   private AcmeTraffic() {}
 
@@ -42,19 +46,27 @@ public final class AcmeTraffic {
    * @return the JSON text
    */
   public static String orderJson(String orderId, int lines) {
-    StringBuilder json = new StringBuilder()
-        .append("{\"orderId\": \"").append(orderId).append("\", \"customer\": \"C-").append(orderId.hashCode() & 0xff)
-        .append("\", \"lines\": [");
+    StringBuilder json =
+        new StringBuilder()
+            .append("{\"orderId\": \"")
+            .append(orderId)
+            .append("\", \"customer\": \"C-")
+            .append(orderId.hashCode() & 0xff)
+            .append("\", \"lines\": [");
     for (int i = 0; i < lines; i++) {
-      json.append(i == 0 ? "" : ", ").append("{\"sku\": \"SKU-").append(100 + i).append("\", \"quantity\": ")
-          .append(i + 1).append('}');
+      json.append(i == 0 ? "" : ", ")
+          .append("{\"sku\": \"SKU-")
+          .append(100 + i)
+          .append("\", \"quantity\": ")
+          .append(i + 1)
+          .append('}');
     }
     return json.append("]}").toString();
   }
 
   /**
-   * Returns a batch of deliveries: valid orders of 1 to 3 lines with the {@link #MALFORMED} ones and
-   * {@link #RESENT} repeated deliveries spread among them.
+   * Returns a batch of deliveries: valid orders of 1 to 3 lines with the {@link #MALFORMED} ones
+   * and {@link #RESENT} repeated deliveries spread among them.
    *
    * @param total how many deliveries in all, at least 20
    * @return the batch
@@ -78,7 +90,8 @@ public final class AcmeTraffic {
       }
       if (i > 0 && i % resentSpacing == 0 && i / resentSpacing <= RESENT) {
         int again = i - 1;
-        messages.add(RawMessage.json(orderJson("A-" + (10_000 + again), 1 + again % 3), deliveryId(again)));
+        messages.add(
+            RawMessage.json(orderJson("A-" + (10_000 + again), 1 + again % 3), deliveryId(again)));
       }
     }
     return new Orders(List.copyOf(messages), valid, lines, MALFORMED.size(), RESENT);
@@ -103,8 +116,13 @@ public final class AcmeTraffic {
   public static List<ShipOrder> shipments(int count) {
     List<ShipOrder> commands = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      commands.add(new ShipOrder("S-" + (50_000 + i), "A-" + (10_000 + i), (i % 90 + 1) + " Main Street",
-          "Springfield", 1 + i % 4));
+      commands.add(
+          new ShipOrder(
+              "S-" + (50_000 + i),
+              "A-" + (10_000 + i),
+              (i % 90 + 1) + " Main Street",
+              "Springfield",
+              1 + i % 4));
     }
     return commands;
   }

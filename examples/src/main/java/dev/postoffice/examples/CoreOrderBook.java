@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The example Core App's handler for {@link OrderLinePlaced}: it books the line and counts how often it saw
- * each message id, to show that the receiver hands every message to the core exactly once. Thread-safe.
+ * The example Core App's handler for {@link OrderLinePlaced}: it books the line and counts how
+ * often it saw each message id, to show that the receiver hands every message to the core exactly
+ * once. Thread-safe.
  */
 public final class CoreOrderBook implements CoreMessageHandler<OrderLinePlaced> {
   private final Map<String, AtomicInteger> timesHandled = new ConcurrentHashMap<>();

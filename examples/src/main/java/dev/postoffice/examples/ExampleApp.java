@@ -18,11 +18,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The runnable example: Acme's orders flow in through {@code acme-orders} to an example Core App, the core's
- * ship commands flow out through {@code shipments-to-acme} to a stand-in for Acme's API, on the in-memory
- * store and transport (no server needed). It sends a few thousand messages, some malformed, some twice,
- * while Acme's API is briefly down; waits until every entry reached a terminal status; prints the status
- * table, the rejected deliveries and two traces; and exits 0, or 1 if something did not settle in time.
+ * The runnable example: Acme's orders flow in through {@code acme-orders} to an example Core App,
+ * the core's ship commands flow out through {@code shipments-to-acme} to a stand-in for Acme's API,
+ * on the in-memory store and transport (no server needed). It sends a few thousand messages, some
+ * malformed, some twice, while Acme's API is briefly down; waits until every entry reached a
+ * terminal status; prints the status table, the rejected deliveries and two traces; and exits 0, or
+ * 1 if something did not settle in time.
  *
  * <pre>{@code
  * ./mvnw -q -pl examples -am package -DskipTests -Prun-example
@@ -36,8 +37,9 @@ public final class ExampleApp {
   public static final int DEFAULT_SHIPMENTS = 1_000;
 
   /**
-   * How long the example waits for every entry to reach a terminal status. A run takes 2 to 4 seconds on an
-   * idle laptop; the deadline only catches a run that is stuck, also on a busy machine.
+   * How long the example waits for every entry to reach a terminal status. A run takes 2 to 4
+   * seconds on an idle laptop; the deadline only catches a run that is stuck, also on a busy
+   * machine.
    */
   public static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -78,12 +80,13 @@ public final class ExampleApp {
       throws InterruptedException {
     AcmeTraffic.Orders orders = AcmeTraffic.orders(orderCount);
     List<ShipOrder> shipments = AcmeTraffic.shipments(shipmentCount);
-    Expected expected = new Expected()
-        .expect(ORDERS, Layer.L1, Status.REJECTED, orders.malformed())
-        .expect(ORDERS, Layer.L1, Status.DUPLICATE, orders.resent())
-        .expect(ORDERS, Layer.L4, Status.ACKNOWLEDGED, orders.lines())
-        .expect(SHIPMENTS, Layer.L4, Status.DUPLICATE, 1)
-        .expect(SHIPMENTS, Layer.L1, Status.DISPATCHED, shipments.size());
+    Expected expected =
+        new Expected()
+            .expect(ORDERS, Layer.L1, Status.REJECTED, orders.malformed())
+            .expect(ORDERS, Layer.L1, Status.DUPLICATE, orders.resent())
+            .expect(ORDERS, Layer.L4, Status.ACKNOWLEDGED, orders.lines())
+            .expect(SHIPMENTS, Layer.L4, Status.DUPLICATE, 1)
+            .expect(SHIPMENTS, Layer.L1, Status.DISPATCHED, shipments.size());
     ExampleReport report = new ExampleReport(out);
     report.intro(orders, shipments.size());
     long started = System.nanoTime();
@@ -101,8 +104,12 @@ public final class ExampleApp {
     }
   }
 
-  /** Submits like a webhook would, one delivery per call, slowing down when the route says its backlog is full. */
-  private static List<IntakeReceipt> submitAll(Intake intake, List<RawMessage> messages) throws InterruptedException {
+  /**
+   * Submits like a webhook would, one delivery per call, slowing down when the route says its
+   * backlog is full.
+   */
+  private static List<IntakeReceipt> submitAll(Intake intake, List<RawMessage> messages)
+      throws InterruptedException {
     List<IntakeReceipt> receipts = new ArrayList<>(messages.size());
     for (RawMessage message : messages) {
       while (true) {
@@ -110,7 +117,7 @@ public final class ExampleApp {
           receipts.add(intake.submit(message));
           break;
         } catch (BacklogFullException e) {
-          Thread.sleep(e.retryAfter().toMillis());   // a webhook would answer 503 with Retry-After
+          Thread.sleep(e.retryAfter().toMillis()); // a webhook would answer 503 with Retry-After
         }
       }
     }

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The counts a run should end with, per route, layer and status, checked against
- * {@code operations().stats()}. A run is settled when every expected count is reached and no entry is still
- * in a non-terminal status ({@code Just In}, {@code Retrying}, {@code Queued}). Not thread-safe.
+ * The counts a run should end with, per route, layer and status, checked against {@code
+ * operations().stats()}. A run is settled when every expected count is reached and no entry is
+ * still in a non-terminal status ({@code Just In}, {@code Retrying}, {@code Queued}). Not
+ * thread-safe.
  */
 public final class Expected {
   private static final long POLL_MILLIS = 50;
@@ -48,15 +49,18 @@ public final class Expected {
     for (StatusCount c : stats) {
       actual.merge(new Key(c.route().value(), c.layer(), c.status()), c.count(), Long::sum);
       if (!c.status().isTerminal() && c.count() > 0) {
-        missing.add(c.count() + " entries of " + c.route() + " " + c.layer() + " still " + c.status());
+        missing.add(
+            c.count() + " entries of " + c.route() + " " + c.layer() + " still " + c.status());
       }
     }
-    counts.forEach((key, want) -> {
-      long have = actual.getOrDefault(key, 0L);
-      if (have < want) {
-        missing.add(key.route() + " " + key.layer() + " " + key.status() + ": " + have + " of " + want);
-      }
-    });
+    counts.forEach(
+        (key, want) -> {
+          long have = actual.getOrDefault(key, 0L);
+          if (have < want) {
+            missing.add(
+                key.route() + " " + key.layer() + " " + key.status() + ": " + have + " of " + want);
+          }
+        });
     return missing;
   }
 
@@ -68,7 +72,8 @@ public final class Expected {
    * @return what is still missing; empty when settled
    * @throws InterruptedException if interrupted while waiting
    */
-  public List<String> awaitSettled(Operations operations, Duration timeout) throws InterruptedException {
+  public List<String> awaitSettled(Operations operations, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<String> missing = missing(operations.stats());
     while (!missing.isEmpty() && System.nanoTime() < deadline) {

@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Layer 3 of {@code acme-orders}: maps one Acme order to one {@link OrderLinePlaced} per line (a fan-out).
- * It maps, it does not interpret: no lookups, no defaults beyond what the fields say. Thread-safe.
+ * Layer 3 of {@code acme-orders}: maps one Acme order to one {@link OrderLinePlaced} per line (a
+ * fan-out). It maps, it does not interpret: no lookups, no defaults beyond what the fields say.
+ * Thread-safe.
  */
 public final class OrderTranslator implements Translator<AcmeOrder, OrderLinePlaced> {
   /** The partner name the core sees on every event from this route. */

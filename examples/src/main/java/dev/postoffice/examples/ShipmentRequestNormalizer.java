@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Layer 2 of {@code shipments-to-acme}: turns an {@link AcmeShipment} into the request Acme's API expects.
- * No credentials here: requests are stored, so authentication belongs to the dispatcher. Thread-safe.
+ * Layer 2 of {@code shipments-to-acme}: turns an {@link AcmeShipment} into the request Acme's API
+ * expects. No credentials here: requests are stored, so authentication belongs to the dispatcher.
+ * Thread-safe.
  */
 public final class ShipmentRequestNormalizer implements RequestNormalizer<AcmeShipment> {
   /** Where Acme takes shipment notices. */
@@ -30,7 +31,8 @@ public final class ShipmentRequestNormalizer implements RequestNormalizer<AcmeSh
   // tag::requestNormalizer[]
   @Override
   public PartnerRequest toRequest(AcmeShipment shipment) {
-    return new PartnerRequest("POST", SHIPMENTS_URI, Map.of("X-Acme-Api-Version", "3"), codec.encode(shipment));
+    return new PartnerRequest(
+        "POST", SHIPMENTS_URI, Map.of("X-Acme-Api-Version", "3"), codec.encode(shipment));
   }
   // end::requestNormalizer[]
 }

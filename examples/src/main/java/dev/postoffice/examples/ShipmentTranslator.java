@@ -6,8 +6,8 @@ import dev.postoffice.examples.model.ShipOrder;
 import java.util.List;
 
 /**
- * Layer 3 of {@code shipments-to-acme}: maps the core's {@link ShipOrder} to Acme's {@link AcmeShipment}.
- * Thread-safe.
+ * Layer 3 of {@code shipments-to-acme}: maps the core's {@link ShipOrder} to Acme's {@link
+ * AcmeShipment}. Thread-safe.
  */
 public final class ShipmentTranslator implements Translator<ShipOrder, AcmeShipment> {
   /** The version recorded on every output. */
@@ -15,7 +15,11 @@ public final class ShipmentTranslator implements Translator<ShipOrder, AcmeShipm
 
   @Override
   public List<AcmeShipment> translate(ShipOrder command) {
-    return List.of(new AcmeShipment("SHP-" + command.shipmentId(), command.partnerOrderId(),
-        command.street() + ", " + command.city(), command.parcels()));
+    return List.of(
+        new AcmeShipment(
+            "SHP-" + command.shipmentId(),
+            command.partnerOrderId(),
+            command.street() + ", " + command.city(),
+            command.parcels()));
   }
 }

@@ -43,20 +43,22 @@ class AcmeOrdersRouteTest {
   private PipelineDriver driver;
 
   private void start(Route route) {
-    pipeline = PostOffice.builder()
-        .store(store)
-        .transport(transport)
-        .clock(clock)
-        .manualScheduling()                  // no worker threads: the driver runs the stages
-        .route(route)
-        .build()
-        .start();
-    receiver = CoreAppReceiver.builder(transport, InMemoryReceiptLog.create(), OrderLinePlaced.class)
-        .from(AcmeRoutes.ORDERS_QUEUE)
-        .clock(clock)
-        .handler(core)
-        .build()
-        .start();
+    pipeline =
+        PostOffice.builder()
+            .store(store)
+            .transport(transport)
+            .clock(clock)
+            .manualScheduling() // no worker threads: the driver runs the stages
+            .route(route)
+            .build()
+            .start();
+    receiver =
+        CoreAppReceiver.builder(transport, InMemoryReceiptLog.create(), OrderLinePlaced.class)
+            .from(AcmeRoutes.ORDERS_QUEUE)
+            .clock(clock)
+            .handler(core)
+            .build()
+            .start();
     driver = PipelineDriver.of(pipeline, transport);
   }
 
@@ -66,6 +68,7 @@ class AcmeOrdersRouteTest {
     pipeline.close();
     transport.close();
   }
+
   // end::testSetup[]
 
   private IntakeReceipt submit(String json, String deliveryId) {
@@ -74,7 +77,8 @@ class AcmeOrdersRouteTest {
 
   private List<Entry> outputsIn(IntakeReceipt receipt, Layer layer) {
     return pipeline.operations().lineage(receipt.entryId()).descendants().stream()
-        .filter(e -> e.layer() == layer).toList();
+        .filter(e -> e.layer() == layer)
+        .toList();
   }
 
   @Nested
@@ -93,9 +97,13 @@ class AcmeOrdersRouteTest {
           .hasStatus(Status.PROCESSED)
           .hasHistory(Status.JUST_IN, Status.PROCESSED);
       List<Entry> coreMessages = outputsIn(receipt, Layer.L4);
-      assertThat(coreMessages).hasSize(2).allSatisfy(e -> assertThatEntry(store, e.id())
-          .hasStatus(Status.ACKNOWLEDGED)
-          .hasHistory(Status.JUST_IN, Status.QUEUED, Status.ACKNOWLEDGED));
+      assertThat(coreMessages)
+          .hasSize(2)
+          .allSatisfy(
+              e ->
+                  assertThatEntry(store, e.id())
+                      .hasStatus(Status.ACKNOWLEDGED)
+                      .hasHistory(Status.JUST_IN, Status.QUEUED, Status.ACKNOWLEDGED));
       assertThat(core.timesHandled(coreMessages.get(0).id().value())).isEqualTo(1);
       // end::goodOrder[]
     }
@@ -108,8 +116,11 @@ class AcmeOrdersRouteTest {
       IntakeReceipt receipt = submit(AcmeTraffic.orderJson("A-2", 1), null);
       driver.drain();
 
-      assertThat(outputsIn(receipt, Layer.L2)).extracting(Entry::producedBy).containsExactly("normalize@1");
-      assertThat(outputsIn(receipt, Layer.L3)).extracting(Entry::producedBy)
+      assertThat(outputsIn(receipt, Layer.L2))
+          .extracting(Entry::producedBy)
+          .containsExactly("normalize@1");
+      assertThat(outputsIn(receipt, Layer.L3))
+          .extracting(Entry::producedBy)
           .containsExactly("translate@" + OrderTranslator.VERSION);
     }
 
@@ -138,7 +149,8 @@ class AcmeOrdersRouteTest {
       // tag::rejected[]
       start(AcmeRoutes.orders(codec, RouteSettings.ofDefaults()));
 
-      IntakeReceipt noId = submit("{\"customer\": \"C-7\", \"lines\": [{\"sku\": \"S-1\", \"quantity\": 1}]}", null);
+      IntakeReceipt noId =
+          submit("{\"customer\": \"C-7\", \"lines\": [{\"sku\": \"S-1\", \"quantity\": 1}]}", null);
       driver.drain();
       clock.advance(Duration.ofDays(1));
       driver.drain();
@@ -149,7 +161,8 @@ class AcmeOrdersRouteTest {
           .hasErrorContaining("orderId is required, but was missing")
           .hasOutputs(0);
       assertThat(pipeline.operations().failed(AcmeRoutes.ORDERS, 10))
-          .extracting(Entry::id).containsExactly(noId.entryId());
+          .extracting(Entry::id)
+          .containsExactly(noId.entryId());
       // end::rejected[]
     }
 
@@ -161,7 +174,8 @@ class AcmeOrdersRouteTest {
       IntakeReceipt broken = submit(AcmeTraffic.MALFORMED.get(0), null);
       driver.drain();
 
-      assertThatEntry(store, broken.entryId()).hasStatus(Status.REJECTED)
+      assertThatEntry(store, broken.entryId())
+          .hasStatus(Status.REJECTED)
           .hasErrorContaining("cannot decode AcmeOrder at line 1, column 54");
     }
 
@@ -176,7 +190,8 @@ class AcmeOrdersRouteTest {
 
       assertThat(core.linesHandled()).isEqualTo(traffic.lines());
       assertThat(core.eachHandledOnce()).isTrue();
-      assertThat(pipeline.operations().failed(AcmeRoutes.ORDERS, 100)).hasSize(traffic.malformed())
+      assertThat(pipeline.operations().failed(AcmeRoutes.ORDERS, 100))
+          .hasSize(traffic.malformed())
           .allSatisfy(e -> assertThat(e.status()).isEqualTo(Status.REJECTED));
     }
   }
@@ -185,25 +200,30 @@ class AcmeOrdersRouteTest {
   @DisplayName("After a mapping fix")
   class Replay {
     @Test
-    @DisplayName("an operator replays what the old translator rejected, and the new version's outputs reach the core")
+    @DisplayName(
+        "an operator replays what the old translator rejected, and the new version's outputs reach the core")
     void replayAfterFix() {
       // tag::replay[]
       // Version 1 of the mapping could not handle orders of more than one line.
-      start(Route.upstream(AcmeRoutes.ORDERS)
-          .normalize(AcmeOrder.class, new AcmeOrderNormalizer(codec))
-          .translate(OrderLinePlaced.class, (AcmeOrder order) -> {
-            if (order.lines().size() > 1) {
-              throw new RejectedInputException("orders of several lines are not mapped yet");
-            }
-            return new OrderTranslator().translate(order);
-          })
-          .publishTo(AcmeRoutes.ORDERS_QUEUE)
-          .translatorVersion("1")
-          .build());
+      start(
+          Route.upstream(AcmeRoutes.ORDERS)
+              .normalize(AcmeOrder.class, new AcmeOrderNormalizer(codec))
+              .translate(
+                  OrderLinePlaced.class,
+                  (AcmeOrder order) -> {
+                    if (order.lines().size() > 1) {
+                      throw new RejectedInputException(
+                          "orders of several lines are not mapped yet");
+                    }
+                    return new OrderTranslator().translate(order);
+                  })
+              .publishTo(AcmeRoutes.ORDERS_QUEUE)
+              .translatorVersion("1")
+              .build());
       IntakeReceipt receipt = submit(AcmeTraffic.orderJson("A-9", 3), "delivery-9");
       driver.drain();
       Entry rejected = pipeline.operations().failed(AcmeRoutes.ORDERS, 10).get(0);
-      assertThat(rejected.layer()).isEqualTo(Layer.L2);   // the translator's input was rejected
+      assertThat(rejected.layer()).isEqualTo(Layer.L2); // the translator's input was rejected
 
       // Version 2 is deployed: the same store, a new pipeline with the fixed translator.
       receiver.close();
@@ -215,7 +235,8 @@ class AcmeOrdersRouteTest {
       assertThatEntry(store, rejected.id())
           .hasHistory(Status.JUST_IN, Status.REJECTED, Status.JUST_IN, Status.PROCESSED)
           .hasOutputs(3);
-      assertThat(outputsIn(receipt, Layer.L3)).extracting(Entry::producedBy)
+      assertThat(outputsIn(receipt, Layer.L3))
+          .extracting(Entry::producedBy)
           .containsOnly("translate@" + OrderTranslator.VERSION);
       assertThat(core.linesHandled()).isEqualTo(3);
       // end::replay[]

@@ -16,15 +16,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Keeps the guides honest: every {@code java} block in them must be preceded by
- * {@code <!-- snippet: examples/<path>#<tag> -->} and equal (whitespace-normalized) the region between
- * {@code // tag::<tag>[]} and {@code // end::<tag>[]} of that file, which the build compiles and tests.
+ * Keeps the guides honest: every {@code java} block in them must be preceded by {@code <!--
+ * snippet: examples/<path>#<tag> -->} and equal (whitespace-normalized) the region between {@code
+ * // tag::<tag>[]} and {@code // end::<tag>[]} of that file, which the build compiles and tests.
  */
 @DisplayName("The docs")
 class DocSnippetsTest {
   static final List<String> GUIDES = List.of("docs/concepts.md", "docs/writing-a-translator.md");
 
-  private static final Pattern MARKER = Pattern.compile("<!--\\s*snippet:\\s*(\\S+)#([\\w-]+)\\s*-->");
+  private static final Pattern MARKER =
+      Pattern.compile("<!--\\s*snippet:\\s*(\\S+)#([\\w-]+)\\s*-->");
 
   /** One fenced java block of a guide and the marker above it (null if none). */
   record Block(String guide, int line, String marker, String code) {
@@ -36,12 +37,15 @@ class DocSnippetsTest {
 
   static Path root() {
     Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !(Files.isDirectory(dir.resolve("docs")) && Files.isDirectory(dir.resolve("examples")))) {
+    while (dir != null
+        && !(Files.isDirectory(dir.resolve("docs"))
+            && Files.isDirectory(dir.resolve("examples")))) {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("cannot find the repository root (with docs/ and examples/) above "
-          + Path.of("").toAbsolutePath());
+      throw new IllegalStateException(
+          "cannot find the repository root (with docs/ and examples/) above "
+              + Path.of("").toAbsolutePath());
     }
     return dir;
   }
@@ -78,7 +82,9 @@ class DocSnippetsTest {
   @DisplayName("quote tested code verbatim in every java block")
   void snippetMatchesItsSource(Block block) {
     assertThat(block.marker())
-        .as("%s: a java block needs <!-- snippet: examples/...java#tag --> on the line above it", block)
+        .as(
+            "%s: a java block needs <!-- snippet: examples/...java#tag --> on the line above it",
+            block)
         .isNotNull();
     Matcher m = MARKER.matcher(block.marker());
     assertThat(m.find()).isTrue();

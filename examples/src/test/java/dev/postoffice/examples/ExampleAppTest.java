@@ -15,7 +15,8 @@ class ExampleAppTest {
   private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
   @Test
-  @DisplayName("settles a smaller run on real threads and prints the table, the rejected deliveries and traces")
+  @DisplayName(
+      "settles a smaller run on real threads and prints the table, the rejected deliveries and traces")
   void smallRun() throws InterruptedException {
     int exit = ExampleApp.run(200, 50, Duration.ofSeconds(30), out);
 

@@ -16,26 +16,30 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The house rule "no module reads another module's internal": every {@code dev.postoffice.X.internal}
- * import must come from the module that owns {@code dev.postoffice.X}. Internal packages carry no
- * compatibility promise, so a store or transport that used core's internals would break on any release.
+ * The house rule "no module reads another module's internal": every {@code
+ * dev.postoffice.X.internal} import must come from the module that owns {@code dev.postoffice.X}.
+ * Internal packages carry no compatibility promise, so a store or transport that used core's
+ * internals would break on any release.
  */
 @DisplayName("Module boundaries")
 class ModuleBoundariesTest {
   /** Each module and the root packages whose internals it may use; others may use none. */
-  private static final Map<String, List<String>> OWNERS = Map.of(
-      "postoffice-api", List.of("dev.postoffice"),
-      // The Core App side (coreapp) lives in the core module until it gets its own artifact.
-      "postoffice-core", List.of("dev.postoffice.core", "dev.postoffice.coreapp"),
-      "postoffice-testkit", List.of("dev.postoffice.testkit"),
-      "postoffice-jdbc-store", List.of("dev.postoffice.jdbc"),
-      "postoffice-rabbit-transport", List.of("dev.postoffice.rabbit"),
-      "postoffice-sqs-transport", List.of("dev.postoffice.sqs"),
-      // Microbenchmarks measure engine internals on purpose; the module is not an API and is not deployed.
-      "postoffice-benchmarks", List.of("dev.postoffice.core"));
+  private static final Map<String, List<String>> OWNERS =
+      Map.of(
+          "postoffice-api", List.of("dev.postoffice"),
+          // The Core App side (coreapp) lives in the core module until it gets its own artifact.
+          "postoffice-core", List.of("dev.postoffice.core", "dev.postoffice.coreapp"),
+          "postoffice-testkit", List.of("dev.postoffice.testkit"),
+          "postoffice-jdbc-store", List.of("dev.postoffice.jdbc"),
+          "postoffice-rabbit-transport", List.of("dev.postoffice.rabbit"),
+          "postoffice-sqs-transport", List.of("dev.postoffice.sqs"),
+          // Microbenchmarks measure engine internals on purpose; the module is not an API and is
+          // not deployed.
+          "postoffice-benchmarks", List.of("dev.postoffice.core"));
 
   private static final Pattern INTERNAL_IMPORT =
-      Pattern.compile("^import (?:static )?(dev\\.postoffice\\.[a-z.]*?)\\.internal\\b", Pattern.MULTILINE);
+      Pattern.compile(
+          "^import (?:static )?(dev\\.postoffice\\.[a-z.]*?)\\.internal\\b", Pattern.MULTILINE);
 
   @Test
   @DisplayName("no module imports another module's internal packages")
@@ -50,41 +54,52 @@ class ModuleBoundariesTest {
           continue;
         }
         try (Stream<Path> files = Files.walk(src)) {
-          files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
-            Matcher m = INTERNAL_IMPORT.matcher(read(f));
-            while (m.find()) {
-              String pkg = m.group(1);
-              if (owned.stream().noneMatch(owner -> pkg.equals(owner) || pkg.startsWith(owner + "."))) {
-                violations.add(root.relativize(f) + " imports " + pkg + ".internal");
-              }
-            }
-          });
+          files
+              .filter(f -> f.toString().endsWith(".java"))
+              .forEach(
+                  f -> {
+                    Matcher m = INTERNAL_IMPORT.matcher(read(f));
+                    while (m.find()) {
+                      String pkg = m.group(1);
+                      if (owned.stream()
+                          .noneMatch(owner -> pkg.equals(owner) || pkg.startsWith(owner + "."))) {
+                        violations.add(root.relativize(f) + " imports " + pkg + ".internal");
+                      }
+                    }
+                  });
         }
       }
     }
     assertThat(violations).as("imports of another module's internals").isEmpty();
   }
 
-  /** What the Core App side may import besides the JDK and itself: the api and the codec, never the engine. */
+  /**
+   * What the Core App side may import besides the JDK and itself: the api and the codec, never the
+   * engine.
+   */
   private static final Pattern ENGINE_IMPORT =
-      Pattern.compile("^import (?:static )?(dev\\.postoffice\\.core(?!\\.codec\\b)[a-z.]*)",
-          Pattern.MULTILINE);
+      Pattern.compile(
+          "^import (?:static )?(dev\\.postoffice\\.core(?!\\.codec\\b)[a-z.]*)", Pattern.MULTILINE);
 
   @Test
-  @DisplayName("the Core App side (coreapp) imports nothing of the engine, so it can become its own artifact")
+  @DisplayName(
+      "the Core App side (coreapp) imports nothing of the engine, so it can become its own artifact")
   void coreAppWithoutEngine() throws IOException {
     Path root = Path.of("").toAbsolutePath().getParent();
     Path coreApp = root.resolve("postoffice-core/src/main/java/dev/postoffice/coreapp");
     List<String> violations = new ArrayList<>();
     try (Stream<Path> files = Files.walk(coreApp)) {
-      files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
-        Matcher m = ENGINE_IMPORT.matcher(read(f));
-        while (m.find()) {
-          if (!m.group(1).startsWith("dev.postoffice.coreapp")) {
-            violations.add(root.relativize(f) + " imports " + m.group(1));
-          }
-        }
-      });
+      files
+          .filter(f -> f.toString().endsWith(".java"))
+          .forEach(
+              f -> {
+                Matcher m = ENGINE_IMPORT.matcher(read(f));
+                while (m.find()) {
+                  if (!m.group(1).startsWith("dev.postoffice.coreapp")) {
+                    violations.add(root.relativize(f) + " imports " + m.group(1));
+                  }
+                }
+              });
     }
     assertThat(violations).as("imports of the engine from the Core App side").isEmpty();
   }

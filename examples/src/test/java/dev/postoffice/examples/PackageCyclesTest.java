@@ -23,16 +23,17 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * No package cycles inside a module: a reader can learn a module package by package, bottom up, and a package
- * can move to a module of its own without dragging its dependents along.
+ * No package cycles inside a module: a reader can learn a module package by package, bottom up, and
+ * a package can move to a module of its own without dragging its dependents along.
  *
- * <p>One kind of edge is allowed to point back: from an implementation package {@code p.internal} (or
- * {@code p.internal.x}) to the package {@code p} whose public types it implements, the way failsafe's
- * {@code RetryPolicyImpl} implements {@code RetryPolicy} and reads its config. Everything else, including
- * edges between two internal packages, must be acyclic.
+ * <p>One kind of edge is allowed to point back: from an implementation package {@code p.internal}
+ * (or {@code p.internal.x}) to the package {@code p} whose public types it implements, the way
+ * failsafe's {@code RetryPolicyImpl} implements {@code RetryPolicy} and reads its config.
+ * Everything else, including edges between two internal packages, must be acyclic.
  *
- * <p>The classes come from the library modules on this module's test class path (compiled output, so the
- * check sees every dependency the compiler recorded: imports, fully qualified names, constants excepted).
+ * <p>The classes come from the library modules on this module's test class path (compiled output,
+ * so the check sees every dependency the compiler recorded: imports, fully qualified names,
+ * constants excepted).
  */
 @DisplayName("Package structure")
 class PackageCyclesTest {
@@ -47,28 +48,36 @@ class PackageCyclesTest {
 
   @BeforeAll
   static void importLibraryClasses() {
-    classes = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("dev.postoffice");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.postoffice");
   }
 
   @Test
   @DisplayName("the library modules are all on the class path, so the check sees them")
   void seesEveryLibraryModule() {
-    assertThat(packagesByModule().keySet()).contains(
-        "postoffice-api", "postoffice-core", "postoffice-testkit", "postoffice-jdbc-store",
-        "postoffice-rabbit-transport", "postoffice-sqs-transport");
+    assertThat(packagesByModule().keySet())
+        .contains(
+            "postoffice-api",
+            "postoffice-core",
+            "postoffice-testkit",
+            "postoffice-jdbc-store",
+            "postoffice-rabbit-transport",
+            "postoffice-sqs-transport");
   }
 
   @Test
   @DisplayName("no module has a cycle between its packages")
   void noPackageCycles() {
     List<String> cycles = new ArrayList<>();
-    packagesByModule().forEach((module, graph) -> {
-      for (Set<String> cycle : stronglyConnected(graph)) {
-        cycles.add(module + ": " + cycle + " via " + edgesWithin(graph, cycle));
-      }
-    });
+    packagesByModule()
+        .forEach(
+            (module, graph) -> {
+              for (Set<String> cycle : stronglyConnected(graph)) {
+                cycles.add(module + ": " + cycle + " via " + edgesWithin(graph, cycle));
+              }
+            });
     assertThat(cycles).as("package cycles (break them, or move the shared type down)").isEmpty();
   }
 
@@ -119,7 +128,9 @@ class PackageCyclesTest {
     return edges;
   }
 
-  /** Tarjan's algorithm: every strongly connected component with more than one package is a cycle. */
+  /**
+   * Tarjan's algorithm: every strongly connected component with more than one package is a cycle.
+   */
   private static List<Set<String>> stronglyConnected(Map<String, Set<String>> graph) {
     Map<String, Integer> index = new HashMap<>();
     Map<String, Integer> low = new HashMap<>();
@@ -134,8 +145,14 @@ class PackageCyclesTest {
     return components;
   }
 
-  private static void visit(String node, Map<String, Set<String>> graph, Map<String, Integer> index,
-      Map<String, Integer> low, Deque<String> stack, Set<String> onStack, List<Set<String>> components) {
+  private static void visit(
+      String node,
+      Map<String, Set<String>> graph,
+      Map<String, Integer> index,
+      Map<String, Integer> low,
+      Deque<String> stack,
+      Set<String> onStack,
+      List<Set<String>> components) {
     index.put(node, index.size());
     low.put(node, index.get(node));
     stack.push(node);

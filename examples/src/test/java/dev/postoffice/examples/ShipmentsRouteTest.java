@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 @DisplayName("The shipments-to-acme route")
 class ShipmentsRouteTest {
-  private static final ShipOrder SHIP = new ShipOrder("S-1", "A-1", "1 Main Street", "Springfield", 2);
+  private static final ShipOrder SHIP =
+      new ShipOrder("S-1", "A-1", "1 Main Street", "Springfield", 2);
 
   private final MutableClock clock = MutableClock.at(Instant.parse("2030-01-01T00:00:00Z"));
   private final InMemoryStatusStore store = InMemoryStatusStore.create();
@@ -42,10 +43,15 @@ class ShipmentsRouteTest {
 
   @BeforeEach
   void start() {
-    pipeline = PostOffice.builder().store(store).transport(transport).clock(clock).manualScheduling()
-        .route(AcmeRoutes.shipments(codec, acme, RouteSettings.ofDefaults()))
-        .build()
-        .start();
+    pipeline =
+        PostOffice.builder()
+            .store(store)
+            .transport(transport)
+            .clock(clock)
+            .manualScheduling()
+            .route(AcmeRoutes.shipments(codec, acme, RouteSettings.ofDefaults()))
+            .build()
+            .start();
     driver = PipelineDriver.of(pipeline, transport);
   }
 
@@ -89,7 +95,8 @@ class ShipmentsRouteTest {
       Entry root = pipeline.operations().lineage(dispatched).root();
       assertThat(root.layer()).isEqualTo(Layer.L4);
       assertThat(root.dedupKey()).isEqualTo("S-1");
-      assertThat(pipeline.operations().lineage(dispatched).ancestors()).extracting(Entry::layer)
+      assertThat(pipeline.operations().lineage(dispatched).ancestors())
+          .extracting(Entry::layer)
           .containsExactly(Layer.L4, Layer.L3, Layer.L2);
     }
 
@@ -101,9 +108,10 @@ class ShipmentsRouteTest {
       driver.drain();
 
       assertThat(acme.booked()).hasSize(1);
-      assertThat(pipeline.operations().stats()).contains(
-          new StatusCount(pipeline.routes().get(0), Layer.L4, Status.DUPLICATE, 1),
-          new StatusCount(pipeline.routes().get(0), Layer.L1, Status.DISPATCHED, 1));
+      assertThat(pipeline.operations().stats())
+          .contains(
+              new StatusCount(pipeline.routes().get(0), Layer.L4, Status.DUPLICATE, 1),
+              new StatusCount(pipeline.routes().get(0), Layer.L1, Status.DISPATCHED, 1));
     }
   }
 
@@ -111,20 +119,23 @@ class ShipmentsRouteTest {
   @DisplayName("When Acme's API fails")
   class Failures {
     @Test
-    @DisplayName("a 503 is retried after its Retry-After, not before, with the same idempotency key")
+    @DisplayName(
+        "a 503 is retried after its Retry-After, not before, with the same idempotency key")
     void retriedAfterRetryAfter() {
       // tag::retryAfter[]
-      acme.unavailableFor(1, Duration.ofMinutes(2));   // the next request is answered 503, Retry-After 2 min
+      acme.unavailableFor(
+          1, Duration.ofMinutes(2)); // the next request is answered 503, Retry-After 2 min
       send(SHIP);
       driver.drain();
 
       EntryId request = acme.metOutage().get(0);
-      assertThatEntry(store, request).hasStatus(Status.RETRYING)
+      assertThatEntry(store, request)
+          .hasStatus(Status.RETRYING)
           .hasErrorContaining("Acme answered 503");
 
       clock.advance(Duration.ofMinutes(1));
       driver.drain();
-      assertThatEntry(store, request).hasStatus(Status.RETRYING);   // not due yet
+      assertThatEntry(store, request).hasStatus(Status.RETRYING); // not due yet
 
       clock.advance(Duration.ofMinutes(2));
       driver.drain();
@@ -162,7 +173,9 @@ class ShipmentsRouteTest {
       }
 
       EntryId request = acme.metOutage().get(0);
-      assertThatEntry(store, request).hasStatus(Status.FAILED).hasErrorContaining("gave up after 8 attempt(s)");
+      assertThatEntry(store, request)
+          .hasStatus(Status.FAILED)
+          .hasErrorContaining("gave up after 8 attempt(s)");
       assertThat(acme.requests(request.value())).isEqualTo(8);
       assertThat(Map.copyOf(acme.booked())).isEmpty();
     }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 @DisplayName("The status diagram in docs/concepts.md")
 class StatusDiagramTest {
-  private static final Pattern EDGE = Pattern.compile("^\\s*(\\[\\*]|[A-Z_]+)\\s*-->\\s*(\\[\\*]|[A-Z_]+)\\s*$");
+  private static final Pattern EDGE =
+      Pattern.compile("^\\s*(\\[\\*]|[A-Z_]+)\\s*-->\\s*(\\[\\*]|[A-Z_]+)\\s*$");
 
   @Test
   @DisplayName("draws exactly the moves dev.postoffice.model.Status allows")

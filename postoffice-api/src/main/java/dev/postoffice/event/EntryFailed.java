@@ -13,4 +13,5 @@ import dev.postoffice.model.Status;
  * @param outcome what became of the entry: RETRYING, FAILED or REJECTED
  * @param error the failure, for people
  */
-public record EntryFailed(RouteId route, EntryId entryId, String stage, Status outcome, String error) {}
+public record EntryFailed(
+    RouteId route, EntryId entryId, String stage, Status outcome, String error) {}

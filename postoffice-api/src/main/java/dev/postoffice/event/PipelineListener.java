@@ -1,8 +1,9 @@
 package dev.postoffice.event;
 
 /**
- * Observes a running pipeline, for metrics and alerts. Every method has a no-op default; implement what you
- * need. Called on engine threads: return quickly and do not throw (exceptions are logged and ignored).
+ * Observes a running pipeline, for metrics and alerts. Every method has a no-op default; implement
+ * what you need. Called on engine threads: return quickly and do not throw (exceptions are logged
+ * and ignored).
  */
 public interface PipelineListener {
   /** A listener that does nothing. */
@@ -30,7 +31,8 @@ public interface PipelineListener {
   default void onEntryFailed(EntryFailed event) {}
 
   /**
-   * A stage's worker died and was replaced (an alert worth raising: it means an {@link Error} or a bug).
+   * A stage's worker died and was replaced (an alert worth raising: it means an {@link Error} or a
+   * bug).
    *
    * @param event which worker, why, and how many so far
    */

@@ -14,5 +14,5 @@ import java.time.Duration;
  * @param failures how many of them failed (retrying, failed or rejected)
  * @param duration how long the batch took, claim to commit
  */
-public record StageFinished(RouteId route, Layer layer, String stage, int entries, int failures,
-    Duration duration) {}
+public record StageFinished(
+    RouteId route, Layer layer, String stage, int entries, int failures, Duration duration) {}

@@ -4,8 +4,9 @@ import dev.postoffice.model.RouteId;
 
 /**
  * A stage's worker thread died of something the engine cannot handle as an entry's failure (an
- * {@link Error} such as {@link OutOfMemoryError} or {@link StackOverflowError} outside user code, or a bug),
- * and a new worker took its place. The batch it held waits for its leases to expire, then is claimed again.
+ * {@link Error} such as {@link OutOfMemoryError} or {@link StackOverflowError} outside user code,
+ * or a bug), and a new worker took its place. The batch it held waits for its leases to expire,
+ * then is claimed again.
  *
  * @param route the route
  * @param stage the stage's name
@@ -13,4 +14,5 @@ import dev.postoffice.model.RouteId;
  * @param cause what it died of, for people: the throwable's type and message
  * @param replacements how many workers of this route have been replaced since the pipeline started
  */
-public record WorkerReplaced(RouteId route, String stage, String thread, String cause, long replacements) {}
+public record WorkerReplaced(
+    RouteId route, String stage, String thread, String cause, long replacements) {}

@@ -18,11 +18,13 @@ import java.util.Objects;
  * @param sourceId the entry in the previous layer it came from; null for a root entry
  * @param traceId shared by everything descending from one original receipt
  * @param dedupKey the key intake deduplicates on; null where there is none
- * @param attempts how many times a stage has claimed it; the current value is the lease's fencing token
+ * @param attempts how many times a stage has claimed it; the current value is the lease's fencing
+ *     token
  * @param nextAttemptAt when a retrying entry is due again; null otherwise
  * @param lastError the last failure, for people; null if none
  * @param generation how many times an operator replayed it; part of its outputs' ids
- * @param producedBy the name and version of the stage that produced it, such as {@code "translator@3"}
+ * @param producedBy the name and version of the stage that produced it, such as {@code
+ *     "translator@3"}
  * @param lease the current claim on it; null when unclaimed
  * @param createdAt when it was stored
  * @param updatedAt when its status or lease last changed
@@ -126,109 +128,145 @@ public record Entry(
       }
     }
 
-    /** @param v the id @return this builder */
+    /**
+     * @param v the id @return this builder
+     */
     public Builder id(EntryId v) {
       id = v;
       return this;
     }
 
-    /** @param v the route @return this builder */
+    /**
+     * @param v the route @return this builder
+     */
     public Builder route(RouteId v) {
       route = v;
       return this;
     }
 
-    /** @param v the direction @return this builder */
+    /**
+     * @param v the direction @return this builder
+     */
     public Builder direction(Direction v) {
       direction = v;
       return this;
     }
 
-    /** @param v the layer @return this builder */
+    /**
+     * @param v the layer @return this builder
+     */
     public Builder layer(Layer v) {
       layer = v;
       return this;
     }
 
-    /** @param v the status @return this builder */
+    /**
+     * @param v the status @return this builder
+     */
     public Builder status(Status v) {
       status = v;
       return this;
     }
 
-    /** @param v the payload, or null @return this builder */
+    /**
+     * @param v the payload, or null @return this builder
+     */
     public Builder payload(Payload v) {
       payload = v;
       return this;
     }
 
-    /** @param v the headers @return this builder */
+    /**
+     * @param v the headers @return this builder
+     */
     public Builder headers(Map<String, String> v) {
       headers = v;
       return this;
     }
 
-    /** @param v the source entry id, or null @return this builder */
+    /**
+     * @param v the source entry id, or null @return this builder
+     */
     public Builder sourceId(EntryId v) {
       sourceId = v;
       return this;
     }
 
-    /** @param v the trace id @return this builder */
+    /**
+     * @param v the trace id @return this builder
+     */
     public Builder traceId(TraceId v) {
       traceId = v;
       return this;
     }
 
-    /** @param v the dedup key, or null @return this builder */
+    /**
+     * @param v the dedup key, or null @return this builder
+     */
     public Builder dedupKey(String v) {
       dedupKey = v;
       return this;
     }
 
-    /** @param v the attempt count @return this builder */
+    /**
+     * @param v the attempt count @return this builder
+     */
     public Builder attempts(int v) {
       attempts = v;
       return this;
     }
 
-    /** @param v the next attempt time, or null @return this builder */
+    /**
+     * @param v the next attempt time, or null @return this builder
+     */
     public Builder nextAttemptAt(Instant v) {
       nextAttemptAt = v;
       return this;
     }
 
-    /** @param v the last error, or null @return this builder */
+    /**
+     * @param v the last error, or null @return this builder
+     */
     public Builder lastError(String v) {
       lastError = v;
       return this;
     }
 
-    /** @param v the replay generation @return this builder */
+    /**
+     * @param v the replay generation @return this builder
+     */
     public Builder generation(int v) {
       generation = v;
       return this;
     }
 
-    /** @param v the producing stage and version, or null @return this builder */
+    /**
+     * @param v the producing stage and version, or null @return this builder
+     */
     public Builder producedBy(String v) {
       producedBy = v;
       return this;
     }
 
-    /** @param v the lease, or null @return this builder */
+    /**
+     * @param v the lease, or null @return this builder
+     */
     public Builder lease(Lease v) {
       lease = v;
       return this;
     }
 
-    /** @param v the creation time @return this builder */
+    /**
+     * @param v the creation time @return this builder
+     */
     public Builder createdAt(Instant v) {
       createdAt = v;
       return this;
     }
 
-    /** @param v the last update time @return this builder */
+    /**
+     * @param v the last update time @return this builder
+     */
     public Builder updatedAt(Instant v) {
       updatedAt = v;
       return this;
@@ -242,8 +280,24 @@ public record Entry(
      */
     public Entry build() {
       return new Entry(
-          id, route, direction, layer, status, payload, headers, sourceId, traceId, dedupKey, attempts,
-          nextAttemptAt, lastError, generation, producedBy, lease, createdAt, updatedAt);
+          id,
+          route,
+          direction,
+          layer,
+          status,
+          payload,
+          headers,
+          sourceId,
+          traceId,
+          dedupKey,
+          attempts,
+          nextAttemptAt,
+          lastError,
+          generation,
+          producedBy,
+          lease,
+          createdAt,
+          updatedAt);
     }
   }
 }

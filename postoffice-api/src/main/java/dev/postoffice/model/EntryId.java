@@ -5,11 +5,12 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The id of one entry. Root entries get a random id; outputs get an id derived from their source entry, the
- * source's replay generation and their index, so a stage that runs twice for the same input (after a crash)
- * produces the same ids and cannot duplicate its outputs.
+ * The id of one entry. Root entries get a random id; outputs get an id derived from their source
+ * entry, the source's replay generation and their index, so a stage that runs twice for the same
+ * input (after a crash) produces the same ids and cannot duplicate its outputs.
  *
- * <p>Upstream, the id of the layer-4 entry is the message id the Core App sees: it is the idempotency key.
+ * <p>Upstream, the id of the layer-4 entry is the message id the Core App sees: it is the
+ * idempotency key.
  *
  * @param value the id, at most {@value #MAX_LENGTH} characters
  */
@@ -43,7 +44,8 @@ public record EntryId(String value) {
 
   /**
    * Returns a new random id, for root entries: a time-ordered UUID (version 7 layout: 48 bits of
-   * milliseconds, then random bits), so ids written close in time sit close together in database indexes.
+   * milliseconds, then random bits), so ids written close in time sit close together in database
+   * indexes.
    *
    * @return a random entry id
    */
@@ -62,10 +64,12 @@ public record EntryId(String value) {
   public static EntryId derive(EntryId source, int generation, int index) {
     Objects.requireNonNull(source, "source cannot be null");
     String name = source.value + "/" + generation + "/" + index;
-    // The same as UUID.nameUUIDFromBytes (version 3, MD5), on a per-thread digest: ids derived by earlier
+    // The same as UUID.nameUUIDFromBytes (version 3, MD5), on a per-thread digest: ids derived by
+    // earlier
     // versions stay the same, without a provider lookup per id.
     UUID hashed = TimeOrderedIds.nameBased(name.getBytes(StandardCharsets.UTF_8));
-    // Keep the source's time prefix where it has one, so outputs sit beside their source in indexes.
+    // Keep the source's time prefix where it has one, so outputs sit beside their source in
+    // indexes.
     return new EntryId(TimeOrderedIds.withTimeOf(source.value, hashed).toString());
   }
 

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A node's claim on an entry: nobody else works on it until the lease expires. The entry's attempt number
- * at claim time is the fencing token: a commit carrying an older token changes nothing.
+ * A node's claim on an entry: nobody else works on it until the lease expires. The entry's attempt
+ * number at claim time is the fencing token: a commit carrying an older token changes nothing.
  *
  * @param owner the node id holding the lease
  * @param expiresAt when other nodes may claim the entry again

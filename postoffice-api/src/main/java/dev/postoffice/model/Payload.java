@@ -7,10 +7,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The bytes of a message and their content type. Immutable: {@link #of} and {@link #bytes()} copy the bytes
- * in and out; {@link #wrap} and {@link #asInputStream()} are the copy-free ways for code that
- * handles every message (codecs, transports, stores), where a copy per call is what the pipeline spends most
- * of its allocations on.
+ * The bytes of a message and their content type. Immutable: {@link #of} and {@link #bytes()} copy
+ * the bytes in and out; {@link #wrap} and {@link #asInputStream()} are the copy-free ways for code
+ * that handles every message (codecs, transports, stores), where a copy per call is what the
+ * pipeline spends most of its allocations on.
  */
 public final class Payload {
   /** Content type of JSON payloads. */
@@ -42,9 +42,10 @@ public final class Payload {
   }
 
   /**
-   * Returns a payload that takes ownership of the bytes instead of copying them: the caller must not change
-   * the array afterwards (as with {@link java.nio.ByteBuffer#wrap(byte[])}). For arrays that were made for
-   * this payload and are handed over, such as a serializer's output or a body just read off the wire.
+   * Returns a payload that takes ownership of the bytes instead of copying them: the caller must
+   * not change the array afterwards (as with {@link java.nio.ByteBuffer#wrap(byte[])}). For arrays
+   * that were made for this payload and are handed over, such as a serializer's output or a body
+   * just read off the wire.
    *
    * @param bytes the bytes, no longer the caller's to change
    * @param contentType their media type, such as {@code application/json}

@@ -4,11 +4,12 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The name of a route: one partner, one kind of message, one direction (for example {@code acme-orders}).
+ * The name of a route: one partner, one kind of message, one direction (for example {@code
+ * acme-orders}).
  *
- * <p>Route ids are lower-case letters, digits, {@code .}, {@code _} and {@code -}, start with a letter or
- * digit and are at most {@value #MAX_LENGTH} characters long, so they are safe as queue names, metric tags
- * and database keys alike.
+ * <p>Route ids are lower-case letters, digits, {@code .}, {@code _} and {@code -}, start with a
+ * letter or digit and are at most {@value #MAX_LENGTH} characters long, so they are safe as queue
+ * names, metric tags and database keys alike.
  *
  * @param value the route name
  */
@@ -28,8 +29,12 @@ public record RouteId(String value) implements Comparable<RouteId> {
     Objects.requireNonNull(value, "route cannot be null");
     if (value.isEmpty() || value.length() > MAX_LENGTH || !VALID.matcher(value).matches()) {
       throw new IllegalArgumentException(
-          "route must be 1 to " + MAX_LENGTH + " characters of [a-z0-9._-] starting with a letter or digit,"
-              + " but was '" + value + "'");
+          "route must be 1 to "
+              + MAX_LENGTH
+              + " characters of [a-z0-9._-] starting with a letter or digit,"
+              + " but was '"
+              + value
+              + "'");
     }
   }
 

@@ -41,18 +41,32 @@ public enum Status {
 
   static {
     Set<Status> fromWork =
-        EnumSet.of(PROCESSED, FILTERED, QUEUED, DISPATCHED, RETRYING, FAILED, REJECTED, SUPERSEDED, ACKNOWLEDGED);
+        EnumSet.of(
+            PROCESSED,
+            FILTERED,
+            QUEUED,
+            DISPATCHED,
+            RETRYING,
+            FAILED,
+            REJECTED,
+            SUPERSEDED,
+            ACKNOWLEDGED);
     ALLOWED.put(JUST_IN, fromWork);
     ALLOWED.put(RETRYING, fromWork);
-    // QUEUED -> JUST_IN is the republish after an acknowledgement timeout; QUEUED -> REJECTED the Core App's
+    // QUEUED -> JUST_IN is the republish after an acknowledgement timeout; QUEUED -> REJECTED the
+    // Core App's
     // negative acknowledgement.
     ALLOWED.put(QUEUED, EnumSet.of(ACKNOWLEDGED, JUST_IN, FAILED, REJECTED, SUPERSEDED));
-    // Finished entries may be replayed by an operator (-> JUST_IN) or superseded by a replay of their source.
-    for (Status done : EnumSet.of(PROCESSED, FILTERED, ACKNOWLEDGED, DISPATCHED, FAILED, REJECTED)) {
+    // Finished entries may be replayed by an operator (-> JUST_IN) or superseded by a replay of
+    // their source.
+    for (Status done :
+        EnumSet.of(PROCESSED, FILTERED, ACKNOWLEDGED, DISPATCHED, FAILED, REJECTED)) {
       ALLOWED.put(done, EnumSet.of(JUST_IN, SUPERSEDED));
     }
-    // The Core App's answer is taken whenever it comes (the store decides, and the Core App saw the message):
-    // a late acknowledgement of an entry given up (FAILED) or rejected, and a late negative acknowledgement
+    // The Core App's answer is taken whenever it comes (the store decides, and the Core App saw the
+    // message):
+    // a late acknowledgement of an entry given up (FAILED) or rejected, and a late negative
+    // acknowledgement
     // of one given up. See acceptsAcknowledgement().
     ALLOWED.get(FAILED).add(ACKNOWLEDGED);
     ALLOWED.get(FAILED).add(REJECTED);
@@ -95,11 +109,11 @@ public enum Status {
   }
 
   /**
-   * Tells whether a layer-4 upstream entry in this status takes the Core App's acknowledgement: every status
-   * such an entry can have ({@link #JUST_IN}, {@link #RETRYING}, {@link #QUEUED}, {@link #FAILED},
-   * {@link #REJECTED}) but {@link #SUPERSEDED} (a replay replaced it) and {@link #ACKNOWLEDGED} itself. An
-   * acknowledgement that arrives after the entry was given up ({@link #FAILED}) or rejected is still taken,
-   * and its history row says it came late.
+   * Tells whether a layer-4 upstream entry in this status takes the Core App's acknowledgement:
+   * every status such an entry can have ({@link #JUST_IN}, {@link #RETRYING}, {@link #QUEUED},
+   * {@link #FAILED}, {@link #REJECTED}) but {@link #SUPERSEDED} (a replay replaced it) and {@link
+   * #ACKNOWLEDGED} itself. An acknowledgement that arrives after the entry was given up ({@link
+   * #FAILED}) or rejected is still taken, and its history row says it came late.
    *
    * @return true if this status can move to {@link #ACKNOWLEDGED}
    */

@@ -7,25 +7,31 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Makes UUIDs in the version 7 layout (48 bits of Unix milliseconds, version, random bits, variant), which
- * sort by creation time. Random UUIDs scatter inserts over every page of an index; time-ordered ones append,
- * which keeps a database store's cost per message flat as the tables grow.
+ * Makes UUIDs in the version 7 layout (48 bits of Unix milliseconds, version, random bits,
+ * variant), which sort by creation time. Random UUIDs scatter inserts over every page of an index;
+ * time-ordered ones append, which keeps a database store's cost per message flat as the tables
+ * grow.
  */
 final class TimeOrderedIds {
-  /** One MD5 digest per thread: MessageDigest is not thread-safe, and looking one up per id is slow. */
-  private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new InternalError("MD5 is required of every Java platform", e);
-    }
-  });
+  /**
+   * One MD5 digest per thread: MessageDigest is not thread-safe, and looking one up per id is slow.
+   */
+  private static final ThreadLocal<MessageDigest> MD5 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+              throw new InternalError("MD5 is required of every Java platform", e);
+            }
+          });
 
   private TimeOrderedIds() {}
 
   static UUID next() {
     long millis = System.currentTimeMillis();
-    // Ids need to be unique, not unguessable: 74 random bits per millisecond from a thread-local generator
+    // Ids need to be unique, not unguessable: 74 random bits per millisecond from a thread-local
+    // generator
     // (no contention, unlike SecureRandom) make a collision practically impossible.
     ThreadLocalRandom random = ThreadLocalRandom.current();
     long randA = random.nextLong();
@@ -47,8 +53,9 @@ final class TimeOrderedIds {
   }
 
   /**
-   * Returns {@code hashed} with the time prefix of {@code source} when source is a version 7 UUID; otherwise
-   * {@code hashed} unchanged. Deterministic: the same arguments give the same id on any node.
+   * Returns {@code hashed} with the time prefix of {@code source} when source is a version 7 UUID;
+   * otherwise {@code hashed} unchanged. Deterministic: the same arguments give the same id on any
+   * node.
    */
   static UUID withTimeOf(String source, UUID hashed) {
     UUID parsed = parse(source);
@@ -62,7 +69,8 @@ final class TimeOrderedIds {
   }
 
   private static UUID parse(String value) {
-    if (value.length() != 36 || value.charAt(14) != '7') { // only a version 7 UUID keeps its time prefix
+    if (value.length() != 36
+        || value.charAt(14) != '7') { // only a version 7 UUID keeps its time prefix
       return null;
     }
     try {

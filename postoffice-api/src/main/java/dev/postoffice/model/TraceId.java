@@ -3,8 +3,8 @@ package dev.postoffice.model;
 import java.util.Objects;
 
 /**
- * The id shared by every entry that descends from one original receipt (a partner message upstream, a Core
- * App message downstream). It travels to the Core App as a message header.
+ * The id shared by every entry that descends from one original receipt (a partner message upstream,
+ * a Core App message downstream). It travels to the Core App as a message header.
  *
  * @param value the id, at most {@value EntryId#MAX_LENGTH} characters
  */
@@ -19,7 +19,11 @@ public record TraceId(String value) {
     Objects.requireNonNull(value, "traceId cannot be null");
     if (value.isBlank() || value.length() > EntryId.MAX_LENGTH) {
       throw new IllegalArgumentException(
-          "traceId must be 1 to " + EntryId.MAX_LENGTH + " non-blank characters, but was '" + value + "'");
+          "traceId must be 1 to "
+              + EntryId.MAX_LENGTH
+              + " non-blank characters, but was '"
+              + value
+              + "'");
     }
   }
 

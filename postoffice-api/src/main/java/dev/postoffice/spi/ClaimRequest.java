@@ -14,8 +14,9 @@ import java.util.Objects;
  * @param limit the most entries to return, at least 1
  * @param owner the claiming node's id
  * @param leaseDuration how long the claim holds, from the store's now
- * @param now the caller's current time: recorded as the claimed entries' {@code updatedAt}; a store on a clock
- *     of its own (see {@link StatusStore}, "Time") judges what is due and when the lease expires on that clock
+ * @param now the caller's current time: recorded as the claimed entries' {@code updatedAt}; a store
+ *     on a clock of its own (see {@link StatusStore}, "Time") judges what is due and when the lease
+ *     expires on that clock
  */
 public record ClaimRequest(
     RouteId route, Layer layer, int limit, String owner, Duration leaseDuration, Instant now) {
@@ -35,7 +36,8 @@ public record ClaimRequest(
       throw new IllegalArgumentException("limit must be >= 1, but was " + limit);
     }
     if (leaseDuration.isNegative() || leaseDuration.isZero()) {
-      throw new IllegalArgumentException("leaseDuration must be positive, but was " + leaseDuration);
+      throw new IllegalArgumentException(
+          "leaseDuration must be positive, but was " + leaseDuration);
     }
   }
 }

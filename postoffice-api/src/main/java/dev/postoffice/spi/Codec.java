@@ -3,9 +3,7 @@ package dev.postoffice.spi;
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.model.Payload;
 
-/**
- * Turns typed models into payloads and back, between layers. Thread-safe.
- */
+/** Turns typed models into payloads and back, between layers. Thread-safe. */
 public interface Codec {
   /**
    * Encodes a value.

@@ -7,8 +7,8 @@ import java.util.List;
  * What {@link StatusStore#commit} did.
  *
  * @param applied the entries whose completion was applied, with their outputs
- * @param refused the entries whose claim no longer held (lease expired and taken by another node, or the
- *     status changed underneath); nothing of their completion was applied
+ * @param refused the entries whose claim no longer held (lease expired and taken by another node,
+ *     or the status changed underneath); nothing of their completion was applied
  */
 public record CommitResult(List<EntryId> applied, List<EntryId> refused) {
   /** Copies the lists. */

@@ -4,9 +4,9 @@ import dev.postoffice.model.RouteId;
 import java.util.Objects;
 
 /**
- * A compare-and-set of a polling cursor, committed by {@link StatusStore#intake(java.util.List, CursorUpdate,
- * java.time.Instant)} in the same transaction as the page's entries, so a restart neither skips nor repeats a
- * page.
+ * A compare-and-set of a polling cursor, committed by {@link StatusStore#intake(java.util.List,
+ * CursorUpdate, java.time.Instant)} in the same transaction as the page's entries, so a restart
+ * neither skips nor repeats a page.
  *
  * @param route the route whose cursor it is
  * @param name the cursor's name within the route (most routes have one, {@code "default"})

@@ -5,13 +5,14 @@ import java.util.Objects;
 /**
  * What a {@link MessageHandler} wants done with a delivered message.
  *
- * <p>Two ways to put a message back differ in who is to blame. A {@link Kind#REQUEUE} says the message
- * could not be handled: it counts as a delivery attempt, and the transport dead-letters it once it has been
- * delivered its maximum number of times. A {@link Kind#RELEASE} says the handler cannot take any message
- * right now (its store is down, its backlog is full): the message is put back <em>without</em> counting as a
- * delivery attempt, so however long the handler is unavailable, no message reaches the dead-letter queue for
- * it. A handler that releases should also {@link Subscription#pause() pause} its subscription until it can
- * take messages again, or the broker keeps offering them.
+ * <p>Two ways to put a message back differ in who is to blame. A {@link Kind#REQUEUE} says the
+ * message could not be handled: it counts as a delivery attempt, and the transport dead-letters it
+ * once it has been delivered its maximum number of times. A {@link Kind#RELEASE} says the handler
+ * cannot take any message right now (its store is down, its backlog is full): the message is put
+ * back <em>without</em> counting as a delivery attempt, so however long the handler is unavailable,
+ * no message reaches the dead-letter queue for it. A handler that releases should also {@link
+ * Subscription#pause() pause} its subscription until it can take messages again, or the broker
+ * keeps offering them.
  *
  * @param kind acknowledge, requeue, release, or dead-letter
  * @param reason why, for requeue, release and dead letter; null for ack
@@ -22,15 +23,16 @@ public record Disposition(Kind kind, String reason) {
     /** Done: the broker forgets the message. */
     ACK,
     /**
-     * Not done: the broker delivers it again (to this or another consumer). Counts as a delivery attempt: a
-     * message requeued on its last allowed delivery is dead-lettered instead.
+     * Not done: the broker delivers it again (to this or another consumer). Counts as a delivery
+     * attempt: a message requeued on its last allowed delivery is dead-lettered instead.
      */
     REQUEUE,
     /**
-     * Put back, not a delivery attempt: the handler is unavailable for a while, whatever the message. The
-     * broker delivers it again (to this or another consumer), with the delivery count it had before this
-     * delivery, and never dead-letters it for a release. Meant for temporary refusals only; a message the
-     * handler cannot handle is {@link #REQUEUE}d or {@link #DEAD_LETTER}ed.
+     * Put back, not a delivery attempt: the handler is unavailable for a while, whatever the
+     * message. The broker delivers it again (to this or another consumer), with the delivery count
+     * it had before this delivery, and never dead-letters it for a release. Meant for temporary
+     * refusals only; a message the handler cannot handle is {@link #REQUEUE}d or {@link
+     * #DEAD_LETTER}ed.
      */
     RELEASE,
     /** Poison: the transport moves it to the destination's dead-letter queue with the reason. */
@@ -42,7 +44,8 @@ public record Disposition(Kind kind, String reason) {
   /**
    * Checks the arguments.
    *
-   * @throws NullPointerException if kind is null, or reason is null for requeue, release or dead letter
+   * @throws NullPointerException if kind is null, or reason is null for requeue, release or dead
+   *     letter
    */
   public Disposition {
     Objects.requireNonNull(kind, "kind cannot be null");
@@ -51,7 +54,9 @@ public record Disposition(Kind kind, String reason) {
     }
   }
 
-  /** @return the acknowledgement */
+  /**
+   * @return the acknowledgement
+   */
   public static Disposition ack() {
     return ACK;
   }

@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Selects entries for operators and housekeeping. Unset criteria match everything. Results are ordered by
- * {@code updatedAt}, oldest first, then by id.
+ * Selects entries for operators and housekeeping. Unset criteria match everything. Results are
+ * ordered by {@code updatedAt}, oldest first, then by id.
  *
  * @param route only this route, or null for all
  * @param layer only this layer, or null for all
@@ -20,15 +20,22 @@ import java.util.Set;
  * @param withPayload whether to load payloads (listings usually do not need them)
  */
 public record EntryQuery(
-    RouteId route, Layer layer, Set<Status> statuses, Instant updatedBefore, int limit, boolean withPayload) {
+    RouteId route,
+    Layer layer,
+    Set<Status> statuses,
+    Instant updatedBefore,
+    int limit,
+    boolean withPayload) {
   /**
    * Checks and copies the arguments.
    *
    * @throws IllegalArgumentException if limit is below 1
    */
   public EntryQuery {
-    statuses = statuses == null || statuses.isEmpty()
-        ? Set.of() : Set.copyOf(EnumSet.copyOf(Objects.requireNonNull(statuses)));
+    statuses =
+        statuses == null || statuses.isEmpty()
+            ? Set.of()
+            : Set.copyOf(EnumSet.copyOf(Objects.requireNonNull(statuses)));
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be >= 1, but was " + limit);
     }

@@ -5,8 +5,8 @@ import dev.postoffice.model.EntryId;
 import java.util.Objects;
 
 /**
- * A lease a node believes it holds, as {@link StatusStore#renew} checks it: the entry and the fencing token
- * the claim returned (the entry's {@code attempts} at claim time).
+ * A lease a node believes it holds, as {@link StatusStore#renew} checks it: the entry and the
+ * fencing token the claim returned (the entry's {@code attempts} at claim time).
  *
  * @param entryId the claimed entry
  * @param token the entry's {@code attempts} as the claim returned them

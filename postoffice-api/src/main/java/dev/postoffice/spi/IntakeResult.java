@@ -6,12 +6,12 @@ import java.util.Objects;
 /**
  * What {@link StatusStore#intake} did with one new entry.
  *
- * <p>Stores create it with {@link #stored} or {@link #duplicate}, which name what happened and cannot swap
- * the two ids; a later version may add a component without breaking them.
+ * <p>Stores create it with {@link #stored} or {@link #duplicate}, which name what happened and
+ * cannot swap the two ids; a later version may add a component without breaking them.
  *
  * @param entryId the id of the entry stored for it
- * @param duplicateOf the entry that first had the same route and dedup key, or null if this one was new;
- *     when set, the entry was stored with status {@code DUPLICATE}
+ * @param duplicateOf the entry that first had the same route and dedup key, or null if this one was
+ *     new; when set, the entry was stored with status {@code DUPLICATE}
  */
 public record IntakeResult(EntryId entryId, EntryId duplicateOf) {
   /**
@@ -40,7 +40,9 @@ public record IntakeResult(EntryId entryId, EntryId duplicateOf) {
     return new IntakeResult(entryId, original);
   }
 
-  /** @return true if the dedup key had been seen before */
+  /**
+   * @return true if the dedup key had been seen before
+   */
   public boolean isDuplicate() {
     return duplicateOf != null;
   }

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param body the bytes (not copied: do not change the array after publishing)
  * @param contentType the body's media type
  */
-public record OutboundMessage(String messageId, Map<String, String> headers, byte[] body, String contentType) {
+public record OutboundMessage(
+    String messageId, Map<String, String> headers, byte[] body, String contentType) {
   /**
    * Checks the arguments and copies the headers.
    *
@@ -27,8 +28,11 @@ public record OutboundMessage(String messageId, Map<String, String> headers, byt
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof OutboundMessage m && messageId.equals(m.messageId) && headers.equals(m.headers)
-        && Arrays.equals(body, m.body) && contentType.equals(m.contentType);
+    return o instanceof OutboundMessage m
+        && messageId.equals(m.messageId)
+        && headers.equals(m.headers)
+        && Arrays.equals(body, m.body)
+        && contentType.equals(m.contentType);
   }
 
   @Override

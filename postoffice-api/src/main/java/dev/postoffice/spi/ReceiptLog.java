@@ -7,13 +7,14 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The Core App receiver's memory of which message ids its handler has already handled, so a redelivered or
- * republished message is acknowledged without running the handler again. A host that wants the mark and its
- * handler's own writes in one transaction implements this on its own database.
+ * The Core App receiver's memory of which message ids its handler has already handled, so a
+ * redelivered or republished message is acknowledged without running the handler again. A host that
+ * wants the mark and its handler's own writes in one transaction implements this on its own
+ * database.
  *
  * <p>The receiver reads and marks the messages a transport delivered together with one call each
- * ({@link #handledAmong}, {@link #markAllHandled}); their defaults call the single-message methods, and a log on
- * a database overrides them with one statement each.
+ * ({@link #handledAmong}, {@link #markAllHandled}); their defaults call the single-message methods,
+ * and a log on a database overrides them with one statement each.
  *
  * <p>Implementations are thread-safe.
  */
@@ -36,40 +37,40 @@ public interface ReceiptLog {
    */
   void markHandled(String consumer, String messageId, Instant at);
 
-  /**
-   * Work a receiver runs for one message through {@link #handleOnce}.
-   */
+  /** Work a receiver runs for one message through {@link #handleOnce}. */
   @FunctionalInterface
   interface Once {
     /**
      * Does the work.
      *
-     * @param transaction the log's open transaction, of {@link #transactionType()} (for {@code JdbcReceiptLog} a
-     *     {@code java.sql.Connection}); null if the log has none
+     * @param transaction the log's open transaction, of {@link #transactionType()} (for {@code
+     *     JdbcReceiptLog} a {@code java.sql.Connection}); null if the log has none
      * @throws Exception to leave the message unmarked (the transaction is rolled back)
      */
     void run(Object transaction) throws Exception;
   }
 
   /**
-   * Runs work for a message unless it was handled before, and marks it handled, as one step where the log can:
-   * a log on a database claims the message id first (so a second caller, in this process or another, waits
-   * for the first and then skips the work), runs the work in the same transaction as the mark, and commits
-   * both together; if the work throws or the process dies before the commit, neither the work's writes
-   * through the transaction nor the mark remain. The default, for logs without transactions, checks
-   * {@link #isHandled}, runs the work with no transaction, then calls {@link #markHandled}: a crash between the
-   * two runs the work again.
+   * Runs work for a message unless it was handled before, and marks it handled, as one step where
+   * the log can: a log on a database claims the message id first (so a second caller, in this
+   * process or another, waits for the first and then skips the work), runs the work in the same
+   * transaction as the mark, and commits both together; if the work throws or the process dies
+   * before the commit, neither the work's writes through the transaction nor the mark remain. The
+   * default, for logs without transactions, checks {@link #isHandled}, runs the work with no
+   * transaction, then calls {@link #markHandled}: a crash between the two runs the work again.
    *
    * @param consumer the receiver's name
    * @param messageId the message id
    * @param at when it is handled
    * @param work the work
-   * @return true if the work ran and the message is now marked, false if it was handled before (the work did
-   *     not run)
-   * @throws Exception what the work threw (nothing is marked); {@link dev.postoffice.StoreUnavailableException}
-   *     if the log cannot be reached (the work did not run, or its transaction was rolled back)
+   * @return true if the work ran and the message is now marked, false if it was handled before (the
+   *     work did not run)
+   * @throws Exception what the work threw (nothing is marked); {@link
+   *     dev.postoffice.StoreUnavailableException} if the log cannot be reached (the work did not
+   *     run, or its transaction was rolled back)
    */
-  default boolean handleOnce(String consumer, String messageId, Instant at, Once work) throws Exception {
+  default boolean handleOnce(String consumer, String messageId, Instant at, Once work)
+      throws Exception {
     if (isHandled(consumer, messageId)) {
       return false;
     }
@@ -81,7 +82,8 @@ public interface ReceiptLog {
   /**
    * Tells what {@link #handleOnce} gives its work as the transaction.
    *
-   * @return the transaction's type, such as {@code java.sql.Connection}; null (the default) if it gives none
+   * @return the transaction's type, such as {@code java.sql.Connection}; null (the default) if it
+   *     gives none
    */
   default Class<?> transactionType() {
     return null;
@@ -106,9 +108,9 @@ public interface ReceiptLog {
   }
 
   /**
-   * Records that several messages were handled, as {@link #markHandled} does for each: idempotent, ids already
-   * marked (or repeated) change nothing. When it throws, some ids may be marked and others not. The default
-   * calls {@link #markHandled} for each.
+   * Records that several messages were handled, as {@link #markHandled} does for each: idempotent,
+   * ids already marked (or repeated) change nothing. When it throws, some ids may be marked and
+   * others not. The default calls {@link #markHandled} for each.
    *
    * @param consumer the receiver's name
    * @param messageIds the message ids

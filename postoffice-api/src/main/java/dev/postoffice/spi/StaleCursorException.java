@@ -4,8 +4,9 @@ import dev.postoffice.PostOfficeException;
 import dev.postoffice.model.RouteId;
 
 /**
- * Thrown by {@link StatusStore#intake(java.util.List, CursorUpdate, java.time.Instant)} when the cursor no
- * longer has the expected value: another node polled the same page first. Nothing was stored.
+ * Thrown by {@link StatusStore#intake(java.util.List, CursorUpdate, java.time.Instant)} when the
+ * cursor no longer has the expected value: another node polled the same page first. Nothing was
+ * stored.
  */
 public class StaleCursorException extends PostOfficeException {
   private static final long serialVersionUID = 1L;
@@ -22,18 +23,30 @@ public class StaleCursorException extends PostOfficeException {
    * @param actual the value found, or null if none
    */
   public StaleCursorException(RouteId route, String cursorName, String expected, String actual) {
-    super("cursor '" + cursorName + "' of route " + route + " was expected to be '" + expected
-        + "' but is '" + actual + "'; another poller advanced it");
+    super(
+        "cursor '"
+            + cursorName
+            + "' of route "
+            + route
+            + " was expected to be '"
+            + expected
+            + "' but is '"
+            + actual
+            + "'; another poller advanced it");
     this.route = route;
     this.cursorName = cursorName;
   }
 
-  /** @return the route */
+  /**
+   * @return the route
+   */
   public RouteId route() {
     return route;
   }
 
-  /** @return the cursor's name */
+  /**
+   * @return the cursor's name
+   */
   public String cursorName() {
     return cursorName;
   }

@@ -20,32 +20,33 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where every entry, its status and its history live. The store is the source of truth: the engine keeps no
- * state that a crash could lose. Every method here is one atomic operation.
+ * Where every entry, its status and its history live. The store is the source of truth: the engine
+ * keeps no state that a crash could lose. Every method here is one atomic operation.
  *
- * <p>Time: the caller passes {@code now}, its clock's reading, to every call that writes. A store judges leases
- * and due times on <em>one</em> clock for all its callers, so that nodes whose clocks differ still agree on
- * when a lease expires and when a retry is due:
+ * <p>Time: the caller passes {@code now}, its clock's reading, to every call that writes. A store
+ * judges leases and due times on <em>one</em> clock for all its callers, so that nodes whose clocks
+ * differ still agree on when a lease expires and when a retry is due:
  *
  * <ul>
- *   <li>a store used by one process may take the {@code now} it is given as that clock (the in-memory store
- *       does: its clock is the engine's injected {@code Clock});
- *   <li>a store shared by several nodes uses a clock of its own (the JDBC store uses the database's clock by
- *       default). It then reads every absolute time the caller computed from its {@code now} as a delay from
- *       that {@code now}: a claim's lease lasts {@code leaseDuration} from the store's now, a completion's
- *       {@code nextAttemptAt} is due {@code nextAttemptAt - now} after the store's now, a new entry's lease
- *       ({@link NewEntry#lease()}) expires {@code expiresAt - now} after it. Leases and due times read back
- *       ({@link Entry#lease()}, {@link Entry#nextAttemptAt()}) are on the store's clock.
+ *   <li>a store used by one process may take the {@code now} it is given as that clock (the
+ *       in-memory store does: its clock is the engine's injected {@code Clock});
+ *   <li>a store shared by several nodes uses a clock of its own (the JDBC store uses the database's
+ *       clock by default). It then reads every absolute time the caller computed from its {@code
+ *       now} as a delay from that {@code now}: a claim's lease lasts {@code leaseDuration} from the
+ *       store's now, a completion's {@code nextAttemptAt} is due {@code nextAttemptAt - now} after
+ *       the store's now, a new entry's lease ({@link NewEntry#lease()}) expires {@code expiresAt -
+ *       now} after it. Leases and due times read back ({@link Entry#lease()}, {@link
+ *       Entry#nextAttemptAt()}) are on the store's clock.
  * </ul>
  *
- * <p>Times kept for the record ({@code createdAt}, {@code updatedAt}, history) are the caller's {@code now} in
- * every store. Every status change, including creation, appends a {@link HistoryRecord} in the same
- * transaction. Every method may throw {@link StoreUnavailableException} when the database cannot be reached;
- * nothing was changed then.
+ * <p>Times kept for the record ({@code createdAt}, {@code updatedAt}, history) are the caller's
+ * {@code now} in every store. Every status change, including creation, appends a {@link
+ * HistoryRecord} in the same transaction. Every method may throw {@link StoreUnavailableException}
+ * when the database cannot be reached; nothing was changed then.
  *
- * <p>Implementations are thread-safe. Do not mock this interface in tests: use the in-memory store, which
- * is the reference implementation, and run {@code StatusStoreContract} from {@code postoffice-testkit}
- * against any new implementation.
+ * <p>Implementations are thread-safe. Do not mock this interface in tests: use the in-memory store,
+ * which is the reference implementation, and run {@code StatusStoreContract} from {@code
+ * postoffice-testkit} against any new implementation.
  */
 public interface StatusStore extends AutoCloseable {
   /**
@@ -56,11 +57,12 @@ public interface StatusStore extends AutoCloseable {
   StoreCapabilities capabilities();
 
   /**
-   * Inserts root entries in one transaction: all of them or none. Each is stored as {@code JUST_IN}, unless
-   * another entry of the same route already has its (non-null) dedup key: then it is stored as
-   * {@code DUPLICATE}, with a history detail naming the original, and its result names the original. Two
-   * entries with the same dedup key in one call: the first is new, the second a duplicate. An entry whose id
-   * already exists is not inserted again; its result is the existing one's (idempotent retry of intake).
+   * Inserts root entries in one transaction: all of them or none. Each is stored as {@code
+   * JUST_IN}, unless another entry of the same route already has its (non-null) dedup key: then it
+   * is stored as {@code DUPLICATE}, with a history detail naming the original, and its result names
+   * the original. Two entries with the same dedup key in one call: the first is new, the second a
+   * duplicate. An entry whose id already exists is not inserted again; its result is the existing
+   * one's (idempotent retry of intake).
    *
    * @param entries the entries
    * @param now the time of receipt
@@ -69,13 +71,15 @@ public interface StatusStore extends AutoCloseable {
   List<IntakeResult> intake(List<NewEntry> entries, Instant now);
 
   /**
-   * Inserts root entries and moves a polling cursor in one transaction, as {@link #intake(List, Instant)}.
+   * Inserts root entries and moves a polling cursor in one transaction, as {@link #intake(List,
+   * Instant)}.
    *
    * @param entries the page's entries (may be empty: the cursor still moves)
    * @param cursor the cursor move
    * @param now the time of receipt
    * @return one result per entry, in order
-   * @throws StaleCursorException if the cursor is not at {@code cursor.expected()}; nothing is stored
+   * @throws StaleCursorException if the cursor is not at {@code cursor.expected()}; nothing is
+   *     stored
    */
   List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now);
 
@@ -89,13 +93,14 @@ public interface StatusStore extends AutoCloseable {
   Optional<String> cursor(RouteId route, String name);
 
   /**
-   * Claims due entries of a route and layer for one owner. An entry is due when its status is claimable
-   * ({@code JUST_IN}, or {@code RETRYING} with {@code nextAttemptAt <= now}) and it has no lease or its lease
-   * expired ({@code expiresAt <= now}), {@code now} being the store's clock (see "Time" above): a node whose
-   * clock is ahead does not take over a lease early. Each claimed entry gets a lease
-   * {@code (owner, now + leaseDuration)} and its {@code attempts} incremented by one; the returned entries show both and include payloads.
-   * Oldest first (by creation time, then insertion order); the claim also sets {@code updatedAt}. Concurrent
-   * claimers, in this process or another, never receive the same entry while its lease holds.
+   * Claims due entries of a route and layer for one owner. An entry is due when its status is
+   * claimable ({@code JUST_IN}, or {@code RETRYING} with {@code nextAttemptAt <= now}) and it has
+   * no lease or its lease expired ({@code expiresAt <= now}), {@code now} being the store's clock
+   * (see "Time" above): a node whose clock is ahead does not take over a lease early. Each claimed
+   * entry gets a lease {@code (owner, now + leaseDuration)} and its {@code attempts} incremented by
+   * one; the returned entries show both and include payloads. Oldest first (by creation time, then
+   * insertion order); the claim also sets {@code updatedAt}. Concurrent claimers, in this process
+   * or another, never receive the same entry while its lease holds.
    *
    * @param request what to claim
    * @return up to {@code request.limit()} entries; empty if none is due
@@ -103,30 +108,33 @@ public interface StatusStore extends AutoCloseable {
   List<Entry> claim(ClaimRequest request);
 
   /**
-   * Applies completions in one transaction. A completion applies only if its entry still has a claimable
-   * status, a lease owned by {@code owner} and {@code attempts == leaseToken}; otherwise it is refused and
-   * nothing of it is written (the fencing that keeps a node presumed dead from overwriting newer state).
-   * Applying means: move the entry to {@code newStatus} (clearing the lease, setting {@code lastError} and
-   * {@code nextAttemptAt}), append a history row with {@code detail}, and insert the outputs as
-   * {@link NewEntry} describes, skipping any whose id exists. If the same entry appears twice in one call,
-   * the first completion applies and the second is refused.
+   * Applies completions in one transaction. A completion applies only if its entry still has a
+   * claimable status, a lease owned by {@code owner} and {@code attempts == leaseToken}; otherwise
+   * it is refused and nothing of it is written (the fencing that keeps a node presumed dead from
+   * overwriting newer state). Applying means: move the entry to {@code newStatus} (clearing the
+   * lease, setting {@code lastError} and {@code nextAttemptAt}), append a history row with {@code
+   * detail}, and insert the outputs as {@link NewEntry} describes, skipping any whose id exists. If
+   * the same entry appears twice in one call, the first completion applies and the second is
+   * refused.
    *
-   * <p>If the connection fails after the database committed, the caller sees
-   * {@link StoreUnavailableException} although the batch applied; retrying the same completions is then
+   * <p>If the connection fails after the database committed, the caller sees {@link
+   * StoreUnavailableException} although the batch applied; retrying the same completions is then
    * harmless: they are refused, because the fencing no longer matches.
    *
    * @param completions the completions
    * @param now the time of the commit
    * @return which completions were applied and which refused
-   * @throws IllegalStatusTransitionException if a completion's move is not allowed (nothing is written)
+   * @throws IllegalStatusTransitionException if a completion's move is not allowed (nothing is
+   *     written)
    */
   CommitResult commit(List<Completion> completions, Instant now);
 
   /**
-   * Moves an entry whose status is one of {@code from} to {@code to}, outside any claim (an acknowledgement
-   * from the Core App, a republish after a timeout). Clears the lease and the next attempt time, appends a
-   * history row. A move to {@code FAILED} or {@code REJECTED} also sets {@code lastError} to {@code detail}
-   * (the reason the entry was given up or refused); other moves keep it.
+   * Moves an entry whose status is one of {@code from} to {@code to}, outside any claim (an
+   * acknowledgement from the Core App, a republish after a timeout). Clears the lease and the next
+   * attempt time, appends a history row. A move to {@code FAILED} or {@code REJECTED} also sets
+   * {@code lastError} to {@code detail} (the reason the entry was given up or refused); other moves
+   * keep it.
    *
    * @param id the entry
    * @param from the statuses it may be in
@@ -135,28 +143,30 @@ public interface StatusStore extends AutoCloseable {
    * @param now the time of the change
    * @return the changed entry, or empty if its status was not in {@code from} (nothing changed)
    * @throws NoSuchEntryException if there is no such entry
-   * @throws IllegalStatusTransitionException if the entry is in a status of {@code from} that cannot move
-   *     to {@code to}
+   * @throws IllegalStatusTransitionException if the entry is in a status of {@code from} that
+   *     cannot move to {@code to}
    */
   Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now);
 
   /**
    * Moves several entries, each as {@link #transition} would, with one history row each: all in one
-   * transaction where the store can (the JDBC store does; the default here calls {@code transition} once per
-   * entry). This is how acknowledgements that arrive together are applied in one database round trip instead
-   * of one per message.
+   * transaction where the store can (the JDBC store does; the default here calls {@code transition}
+   * once per entry). This is how acknowledgements that arrive together are applied in one database
+   * round trip instead of one per message.
    *
-   * <p>An id given twice moves once. An id with no entry, or whose entry's status is not in {@code from}, is
-   * left out of the result; nothing else about it changes and it is no error (the caller can look it up).
+   * <p>An id given twice moves once. An id with no entry, or whose entry's status is not in {@code
+   * from}, is left out of the result; nothing else about it changes and it is no error (the caller
+   * can look it up).
    *
    * @param ids the entries
-   * @param from the statuses they may be in; every one of them must be allowed to move to {@code to}
+   * @param from the statuses they may be in; every one of them must be allowed to move to {@code
+   *     to}
    * @param to the new status
    * @param detail why, for the history rows; may be null
    * @param now the time of the change
    * @return the ids of the entries that moved, in no particular order
-   * @throws IllegalArgumentException if a status of {@code from} can never move to {@code to} (nothing is
-   *     written)
+   * @throws IllegalArgumentException if a status of {@code from} can never move to {@code to}
+   *     (nothing is written)
    */
   default Set<EntryId> transitionAll(
       Collection<EntryId> ids, Set<Status> from, Status to, String detail, Instant now) {
@@ -175,7 +185,8 @@ public interface StatusStore extends AutoCloseable {
   }
 
   /**
-   * Checks the precondition of {@link #transitionAll}: every status of {@code from} can move to {@code to}.
+   * Checks the precondition of {@link #transitionAll}: every status of {@code from} can move to
+   * {@code to}.
    *
    * @param from the statuses entries may be in
    * @param to the new status
@@ -184,17 +195,22 @@ public interface StatusStore extends AutoCloseable {
   static void checkMovable(Set<Status> from, Status to) {
     for (Status s : from) {
       if (!s.canMoveTo(to)) {
-        throw new IllegalArgumentException("transitionAll: an entry in " + s.name() + " can never move to " + to.name()
-            + "; pass only statuses that can");
+        throw new IllegalArgumentException(
+            "transitionAll: an entry in "
+                + s.name()
+                + " can never move to "
+                + to.name()
+                + "; pass only statuses that can");
       }
     }
   }
 
   /**
-   * Replays an entry for an operator: it becomes {@code JUST_IN} again with its generation incremented,
-   * attempts, lease, error and next attempt time cleared; in the same transaction, each of its outputs that
-   * is not {@code DUPLICATE} or {@code SUPERSEDED} becomes {@code SUPERSEDED}. The outputs of the new run get
-   * new ids (they derive from the new generation), so the old ones stay for the record.
+   * Replays an entry for an operator: it becomes {@code JUST_IN} again with its generation
+   * incremented, attempts, lease, error and next attempt time cleared; in the same transaction,
+   * each of its outputs that is not {@code DUPLICATE} or {@code SUPERSEDED} becomes {@code
+   * SUPERSEDED}. The outputs of the new run get new ids (they derive from the new generation), so
+   * the old ones stay for the record.
    *
    * @param id the entry
    * @param detail why, for the history rows
@@ -206,10 +222,10 @@ public interface StatusStore extends AutoCloseable {
   Entry replay(EntryId id, String detail, Instant now);
 
   /**
-   * Releases the leases an owner holds on claimable entries of every route, for a graceful shutdown: they
-   * become claimable at once. The attempt the claim counted stays counted: {@code attempts} is the fencing
-   * token and never decreases, so the next claim gets a token no earlier claim had. No history row (the status
-   * does not change).
+   * Releases the leases an owner holds on claimable entries of every route, for a graceful
+   * shutdown: they become claimable at once. The attempt the claim counted stays counted: {@code
+   * attempts} is the fencing token and never decreases, so the next claim gets a token no earlier
+   * claim had. No history row (the status does not change).
    *
    * @param owner the node id
    * @param now the current time
@@ -218,31 +234,40 @@ public interface StatusStore extends AutoCloseable {
   int release(String owner, Instant now);
 
   /**
-   * Confirms that an owner still holds leases, and extends them, before it makes an external call for their
-   * entries (a publish, a partner call): a call made for an entry whose lease another node took over is made
-   * twice. A lease is held when its entry still has a claimable status, a lease owned by {@code owner} and
-   * {@code attempts == token} (the fencing of {@link #commit}), even if it expired meanwhile: nobody claimed
-   * the entry since, and a renewal and a claim exclude each other. Each held lease is extended to expire no
-   * earlier than the store's now plus {@code leaseDuration} (never shortened; see "Time" above). Nothing else
-   * changes, and no history row is written.
+   * Confirms that an owner still holds leases, and extends them, before it makes an external call
+   * for their entries (a publish, a partner call): a call made for an entry whose lease another
+   * node took over is made twice. A lease is held when its entry still has a claimable status, a
+   * lease owned by {@code owner} and {@code attempts == token} (the fencing of {@link #commit}),
+   * even if it expired meanwhile: nobody claimed the entry since, and a renewal and a claim exclude
+   * each other. Each held lease is extended to expire no earlier than the store's now plus {@code
+   * leaseDuration} (never shortened; see "Time" above). Nothing else changes, and no history row is
+   * written.
    *
    * <p>The default implementation, for stores written before this method, only confirms, through
    * {@link #find}, and extends nothing; it is not atomic. Stores override it.
    *
    * @param owner the node id
-   * @param leases the leases to confirm; a lease given twice counts once, an unknown entry is not held
+   * @param leases the leases to confirm; a lease given twice counts once, an unknown entry is not
+   *     held
    * @param leaseDuration how long each held lease lasts from now, at least
    * @param now the caller's current time
-   * @return the ids of the entries whose lease the owner holds (now extended); the caller makes no external
-   *     call for the others
+   * @return the ids of the entries whose lease the owner holds (now extended); the caller makes no
+   *     external call for the others
    * @throws IllegalArgumentException if leaseDuration is not positive
    */
-  default Set<EntryId> renew(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+  default Set<EntryId> renew(
+      String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
     checkRenewal(owner, leases, leaseDuration, now);
     Set<EntryId> held = new HashSet<>();
     for (HeldLease lease : leases) {
-      find(lease.entryId()).filter(e -> e.status().isClaimable() && e.lease() != null
-          && e.lease().owner().equals(owner) && e.attempts() == lease.token()).ifPresent(e -> held.add(e.id()));
+      find(lease.entryId())
+          .filter(
+              e ->
+                  e.status().isClaimable()
+                      && e.lease() != null
+                      && e.lease().owner().equals(owner)
+                      && e.attempts() == lease.token())
+          .ifPresent(e -> held.add(e.id()));
     }
     return held;
   }
@@ -257,14 +282,16 @@ public interface StatusStore extends AutoCloseable {
    * @throws NullPointerException if an argument is null or leases holds null
    * @throws IllegalArgumentException if leaseDuration is not positive
    */
-  static void checkRenewal(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+  static void checkRenewal(
+      String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
     Objects.requireNonNull(owner, "owner cannot be null");
     Objects.requireNonNull(leases, "leases cannot be null");
     Objects.requireNonNull(leaseDuration, "leaseDuration cannot be null");
     Objects.requireNonNull(now, "now cannot be null");
     leases.forEach(l -> Objects.requireNonNull(l, "leases cannot contain null"));
     if (leaseDuration.isNegative() || leaseDuration.isZero()) {
-      throw new IllegalArgumentException("leaseDuration must be positive, but was " + leaseDuration);
+      throw new IllegalArgumentException(
+          "leaseDuration must be positive, but was " + leaseDuration);
     }
   }
 
@@ -277,7 +304,8 @@ public interface StatusStore extends AutoCloseable {
   Optional<Entry> find(EntryId id);
 
   /**
-   * Returns an entry's status changes, oldest first; for an entry that does not exist, an empty list.
+   * Returns an entry's status changes, oldest first; for an entry that does not exist, an empty
+   * list.
    *
    * @param id the entry
    * @return the history
@@ -293,8 +321,8 @@ public interface StatusStore extends AutoCloseable {
   List<Entry> findByTrace(TraceId traceId);
 
   /**
-   * Returns the outputs of an entry (entries whose source it is) without payloads, ordered by creation
-   * time then id.
+   * Returns the outputs of an entry (entries whose source it is) without payloads, ordered by
+   * creation time then id.
    *
    * @param sourceId the source entry
    * @return the entries
@@ -317,7 +345,8 @@ public interface StatusStore extends AutoCloseable {
   List<StatusCount> countByStatus();
 
   /**
-   * Counts a route's entries waiting for work: status {@code JUST_IN} or {@code RETRYING}, any layer.
+   * Counts a route's entries waiting for work: status {@code JUST_IN} or {@code RETRYING}, any
+   * layer.
    *
    * @param route the route
    * @return the backlog

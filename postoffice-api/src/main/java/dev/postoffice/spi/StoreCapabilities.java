@@ -1,12 +1,12 @@
 package dev.postoffice.spi;
 
 /**
- * What a store can promise. The contract suite skips, with a message, the tests of what a store declares it
- * cannot do; the engine refuses a multi-node setup on a store that is not shared.
+ * What a store can promise. The contract suite skips, with a message, the tests of what a store
+ * declares it cannot do; the engine refuses a multi-node setup on a store that is not shared.
  *
- * <p>Stores build it with {@link #builder()} (or start from {@link #none()}), not with the canonical
- * constructor: a later version may add a capability, and the builder keeps a store that does not know of it
- * compiling, with the new capability declared as not supported.
+ * <p>Stores build it with {@link #builder()} (or start from {@link #none()}), not with the
+ * canonical constructor: a later version may add a capability, and the builder keeps a store that
+ * does not know of it compiling, with the new capability declared as not supported.
  *
  * @param durable whether committed data survives a restart of the process
  * @param sharedAcrossNodes whether several engine instances (processes) can use it at once
@@ -31,7 +31,9 @@ public record StoreCapabilities(boolean durable, boolean sharedAcrossNodes, bool
     return new Builder();
   }
 
-  /** Builds {@link StoreCapabilities}; not thread-safe. Every capability defaults to not supported. */
+  /**
+   * Builds {@link StoreCapabilities}; not thread-safe. Every capability defaults to not supported.
+   */
   public static final class Builder {
     private boolean durable;
     private boolean sharedAcrossNodes;
@@ -51,7 +53,8 @@ public record StoreCapabilities(boolean durable, boolean sharedAcrossNodes, bool
     }
 
     /**
-     * Sets whether several engine instances (processes) can use the store at once. Defaults to false.
+     * Sets whether several engine instances (processes) can use the store at once. Defaults to
+     * false.
      *
      * @param sharedAcrossNodes true if they can
      * @return this builder
@@ -62,7 +65,8 @@ public record StoreCapabilities(boolean durable, boolean sharedAcrossNodes, bool
     }
 
     /**
-     * Sets whether concurrent claimers skip each other's rows instead of waiting. Defaults to false.
+     * Sets whether concurrent claimers skip each other's rows instead of waiting. Defaults to
+     * false.
      *
      * @param skipLocked true if they do
      * @return this builder

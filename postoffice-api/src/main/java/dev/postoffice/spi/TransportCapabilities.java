@@ -1,12 +1,12 @@
 package dev.postoffice.spi;
 
 /**
- * What a transport can promise; the contract suite skips, with a message, what a transport declares it
- * cannot do.
+ * What a transport can promise; the contract suite skips, with a message, what a transport declares
+ * it cannot do.
  *
- * <p>Transports build it with {@link #builder()} (or start from {@link #none()}), not with the canonical
- * constructor: a later version may add a capability, and the builder keeps a transport that does not know
- * of it compiling, with the new capability declared as not supported.
+ * <p>Transports build it with {@link #builder()} (or start from {@link #none()}), not with the
+ * canonical constructor: a later version may add a capability, and the builder keeps a transport
+ * that does not know of it compiling, with the new capability declared as not supported.
  *
  * @param durable whether published messages survive a restart of the broker or the process
  * @param confirmsPublishes whether a completed publish means the broker has the message
@@ -16,12 +16,14 @@ package dev.postoffice.spi;
 public record TransportCapabilities(
     boolean durable, boolean confirmsPublishes, boolean deliveryCount, int maxMessageBytes) {
 
-  /** The {@code maxMessageBytes} of a transport that declares no limit: {@link Integer#MAX_VALUE}. */
+  /**
+   * The {@code maxMessageBytes} of a transport that declares no limit: {@link Integer#MAX_VALUE}.
+   */
   public static final int UNLIMITED_MESSAGE_BYTES = Integer.MAX_VALUE;
 
   /**
-   * Returns the capabilities of a transport that promises none of them and declares no size limit: the
-   * builder's defaults.
+   * Returns the capabilities of a transport that promises none of them and declares no size limit:
+   * the builder's defaults.
    *
    * @return capabilities with every flag false and {@link #UNLIMITED_MESSAGE_BYTES}
    */
@@ -40,8 +42,8 @@ public record TransportCapabilities(
   }
 
   /**
-   * Builds {@link TransportCapabilities}; not thread-safe. Every capability defaults to not supported, the
-   * size limit to {@link #UNLIMITED_MESSAGE_BYTES}.
+   * Builds {@link TransportCapabilities}; not thread-safe. Every capability defaults to not
+   * supported, the size limit to {@link #UNLIMITED_MESSAGE_BYTES}.
    */
   public static final class Builder {
     private boolean durable;
@@ -52,7 +54,8 @@ public record TransportCapabilities(
     private Builder() {}
 
     /**
-     * Sets whether published messages survive a restart of the broker or the process. Defaults to false.
+     * Sets whether published messages survive a restart of the broker or the process. Defaults to
+     * false.
      *
      * @param durable true if they do
      * @return this builder
@@ -93,7 +96,8 @@ public record TransportCapabilities(
      */
     public Builder maxMessageBytes(int maxMessageBytes) {
       if (maxMessageBytes < 1) {
-        throw new IllegalArgumentException("maxMessageBytes must be >= 1, but was " + maxMessageBytes);
+        throw new IllegalArgumentException(
+            "maxMessageBytes must be >= 1, but was " + maxMessageBytes);
       }
       this.maxMessageBytes = maxMessageBytes;
       return this;

@@ -15,14 +15,16 @@ class IntakeResultTest {
   @Test
   @DisplayName("stored() is a new entry, not a duplicate")
   void stored() {
-    assertThat(IntakeResult.stored(first)).isEqualTo(new IntakeResult(first, null))
+    assertThat(IntakeResult.stored(first))
+        .isEqualTo(new IntakeResult(first, null))
         .returns(false, IntakeResult::isDuplicate);
   }
 
   @Test
   @DisplayName("duplicate() names the stored entry first and the original second")
   void duplicate() {
-    assertThat(IntakeResult.duplicate(second, first)).isEqualTo(new IntakeResult(second, first))
+    assertThat(IntakeResult.duplicate(second, first))
+        .isEqualTo(new IntakeResult(second, first))
         .returns(true, IntakeResult::isDuplicate);
   }
 
@@ -30,8 +32,10 @@ class IntakeResultTest {
   @DisplayName("refuses a null id with the argument's name")
   void refusesNulls() {
     assertThatThrownBy(() -> IntakeResult.stored(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("entryId cannot be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("entryId cannot be null");
     assertThatThrownBy(() -> IntakeResult.duplicate(first, null))
-        .isInstanceOf(NullPointerException.class).hasMessage("original cannot be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("original cannot be null");
   }
 }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 @DisplayName("StorableText")
 class StorableTextTest {
-  private static final String PAIR = new String(Character.toChars(0x1F4E6)); // a valid surrogate pair
+  private static final String PAIR =
+      new String(Character.toChars(0x1F4E6)); // a valid surrogate pair
 
   @Test
   @DisplayName("replaces NUL and unpaired surrogates, keeps valid pairs and the length")
@@ -31,14 +32,16 @@ class StorableTextTest {
   }
 
   @Test
-  @DisplayName("cuts a detail to the cap, saying how many characters were left out, never splitting a pair")
+  @DisplayName(
+      "cuts a detail to the cap, saying how many characters were left out, never splitting a pair")
   void cuts() {
     String text = "y".repeat(StorableText.MAX_DETAIL_LENGTH - 40) + PAIR.repeat(100);
 
     String kept = StorableText.detail(text);
 
     int keptChars = kept.indexOf(StorableText.CUT_MARK);
-    assertThat(kept).hasSizeLessThanOrEqualTo(StorableText.MAX_DETAIL_LENGTH)
+    assertThat(kept)
+        .hasSizeLessThanOrEqualTo(StorableText.MAX_DETAIL_LENGTH)
         .endsWith(StorableText.CUT_MARK + (text.length() - keptChars) + " more characters]")
         .doesNotContain("\uFFFD");
     assertThat(text).startsWith(kept.substring(0, keptChars));
@@ -47,7 +50,8 @@ class StorableTextTest {
   @Test
   @DisplayName("Completion and NewEntry clean their text when built")
   void recordsClean() {
-    Completion c = new Completion(EntryId.random(), "node", 1, Status.FAILED, "d\0", "e\0", null, null);
+    Completion c =
+        new Completion(EntryId.random(), "node", 1, Status.FAILED, "d\0", "e\0", null, null);
     assertThat(c.detail()).isEqualTo("d\uFFFD");
     assertThat(c.lastError()).isEqualTo("e\uFFFD");
   }
@@ -57,7 +61,11 @@ class StorableTextTest {
   void dedupKeys() {
     assertThat(StorableText.dedupKey("order-1")).isEqualTo("order-1");
     String withNul = StorableText.dedupKey("a\0");
-    assertThat(withNul).startsWith("sha256:").hasSize(71).isEqualTo(StorableText.dedupKey("a\0"))
-        .isNotEqualTo(StorableText.dedupKey("a\uFFFD")).isNotEqualTo(StorableText.dedupKey("a" + (char) 0xD800));
+    assertThat(withNul)
+        .startsWith("sha256:")
+        .hasSize(71)
+        .isEqualTo(StorableText.dedupKey("a\0"))
+        .isNotEqualTo(StorableText.dedupKey("a\uFFFD"))
+        .isNotEqualTo(StorableText.dedupKey("a" + (char) 0xD800));
   }
 }

@@ -21,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A store that passes every call on and watches for entries becoming {@code ACKNOWLEDGED}: it counts them
- * (the harness's finish line) and, for a sample of traces, records when, so latency is intake to the final
- * status as the store recorded it, whichever path the engine took.
+ * A store that passes every call on and watches for entries becoming {@code ACKNOWLEDGED}: it
+ * counts them (the harness's finish line) and, for a sample of traces, records when, so latency is
+ * intake to the final status as the store recorded it, whichever path the engine took.
  */
 final class AckClock extends ForwardingStatusStore {
   /** One trace in {@code SAMPLE_MASK + 1} is timed. */
@@ -33,6 +33,7 @@ final class AckClock extends ForwardingStatusStore {
   private final AtomicLong overtaken = new AtomicLong();
   private final Map<TraceId, Long> submittedAt = new ConcurrentHashMap<>();
   private final Map<TraceId, Long> acknowledgedAt = new ConcurrentHashMap<>();
+
   /** The layer-4 entries of the sampled traces, noted as the hand-off commits them. */
   private final Map<EntryId, TraceId> sampledLayer4 = new ConcurrentHashMap<>();
 
@@ -57,10 +58,11 @@ final class AckClock extends ForwardingStatusStore {
 
   /** Latencies in microseconds of the sampled traces, sorted. */
   long[] latenciesMicros() {
-    long[] out = submittedAt.entrySet().stream()
-        .filter(e -> acknowledgedAt.containsKey(e.getKey()))
-        .mapToLong(e -> (acknowledgedAt.get(e.getKey()) - e.getValue()) / 1000)
-        .toArray();
+    long[] out =
+        submittedAt.entrySet().stream()
+            .filter(e -> acknowledgedAt.containsKey(e.getKey()))
+            .mapToLong(e -> (acknowledgedAt.get(e.getKey()) - e.getValue()) / 1000)
+            .toArray();
     Arrays.sort(out);
     return out;
   }
@@ -84,7 +86,8 @@ final class AckClock extends ForwardingStatusStore {
   }
 
   @Override
-  public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
+  public Optional<Entry> transition(
+      EntryId id, Set<Status> from, Status to, String detail, Instant now) {
     Optional<Entry> result = super.transition(id, from, to, detail, now);
     observe(result, to);
     return result;
@@ -121,5 +124,4 @@ final class AckClock extends ForwardingStatusStore {
     }
     return moved;
   }
-
 }

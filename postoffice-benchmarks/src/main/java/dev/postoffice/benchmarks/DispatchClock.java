@@ -20,14 +20,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The downstream run's finish line and latency clock. It watches the stores' commits for layer-1 entries
- * becoming {@code DISPATCHED} and counts them; for a sample of traces it times send (the Core App's
- * {@code CoreAppSender.send}) to the commit that recorded {@code DISPATCHED}, joining the two through the
- * dispatcher (which sees the trace and the entry id).
+ * The downstream run's finish line and latency clock. It watches the stores' commits for layer-1
+ * entries becoming {@code DISPATCHED} and counts them; for a sample of traces it times send (the
+ * Core App's {@code CoreAppSender.send}) to the commit that recorded {@code DISPATCHED}, joining
+ * the two through the dispatcher (which sees the trace and the entry id).
  *
- * <p>The store is watched through a dynamic proxy rather than a hand-written delegate so that it passes on
- * every method of {@link StatusStore}, default methods included (the JDBC store's batched overrides stay in
- * use), whatever methods the SPI gains later.
+ * <p>The store is watched through a dynamic proxy rather than a hand-written delegate so that it
+ * passes on every method of {@link StatusStore}, default methods included (the JDBC store's batched
+ * overrides stay in use), whatever methods the SPI gains later.
  */
 final class DispatchClock {
   /** One message in {@code SAMPLE_MASK + 1} is timed, as upstream. */

@@ -25,29 +25,38 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One measured run of the downstream path: producers send {@code messages} core orders through a
- * {@link CoreAppSender} on the in-memory transport; each node's downstream route consumes them (L4, stored Just
- * In before the broker is acked), translates each into a {@link Shipment} (L4 to L3), normalizes that into a
- * POST request (L3 to L2, then L1) and dispatches it with an {@link HttpDispatcher} to the loopback
- * {@link PartnerServer}; the run ends when every layer-1 entry is {@code DISPATCHED}.
+ * {@link CoreAppSender} on the in-memory transport; each node's downstream route consumes them (L4,
+ * stored Just In before the broker is acked), translates each into a {@link Shipment} (L4 to L3),
+ * normalizes that into a POST request (L3 to L2, then L1) and dispatches it with an {@link
+ * HttpDispatcher} to the loopback {@link PartnerServer}; the run ends when every layer-1 entry is
+ * {@code DISPATCHED}.
  */
 final class DownstreamRun {
   static final String QUEUE = "core.shipments";
 
   /** The partner's shipment request: what one core order becomes downstream. */
-  record Shipment(String reference, String customer, String currency, int parcels, long totalCents) {}
+  record Shipment(
+      String reference, String customer, String currency, int parcels, long totalCents) {}
 
   private DownstreamRun() {}
 
   /** The translator: one shipment per core order. */
   static Shipment ship(CoreOrder order) {
-    return new Shipment("SHIP-" + order.orderId(), order.customerId(), order.currency(), order.lines(),
+    return new Shipment(
+        "SHIP-" + order.orderId(),
+        order.customerId(),
+        order.currency(),
+        order.lines(),
         order.totalCents());
   }
 
-  /** The core order number {@code i}, as the upstream path makes it from partner order {@code i}. */
+  /**
+   * The core order number {@code i}, as the upstream path makes it from partner order {@code i}.
+   */
   static CoreOrder coreOrder(Codec codec, int i) {
-    return Workload.translate(Workload.normalize(codec,
-        new RawMessage(Payload.of(Workload.json(i), Payload.JSON), Map.of(), null)));
+    return Workload.translate(
+        Workload.normalize(
+            codec, new RawMessage(Payload.of(Workload.json(i), Payload.JSON), Map.of(), null)));
   }
 
   /**
@@ -56,33 +65,44 @@ final class DownstreamRun {
    * @param stores one store per node
    * @param partner the partner stand-in
    */
-  static RunResult run(List<StatusStore> stores, PartnerServer partner, String routeName, int messages,
-      Options o) throws InterruptedException {
+  static RunResult run(
+      List<StatusStore> stores, PartnerServer partner, String routeName, int messages, Options o)
+      throws InterruptedException {
     JacksonCodec codec = JacksonCodec.create();
     DispatchClock clock = new DispatchClock();
     HttpDispatcher http = HttpDispatcher.builder().build();
     URI uri = partner.uri();
-    Route route = Route.downstream(routeName)
-        .consumeFrom(QUEUE, CoreOrder.class)
-        .translate(Shipment.class, order -> List.of(ship(order)))
-        .normalize(shipment -> PartnerRequest.post(uri, codec.encode(shipment)))
-        .dispatchWith(clock.dispatcher(http))
-        .settings(o.routeSettings())
-        .build();
-    // The Core App's messages, made once: the run measures PostOffice, not the core building its orders.
+    Route route =
+        Route.downstream(routeName)
+            .consumeFrom(QUEUE, CoreOrder.class)
+            .translate(Shipment.class, order -> List.of(ship(order)))
+            .normalize(shipment -> PartnerRequest.post(uri, codec.encode(shipment)))
+            .dispatchWith(clock.dispatcher(http))
+            .settings(o.routeSettings())
+            .build();
+    // The Core App's messages, made once: the run measures PostOffice, not the core building its
+    // orders.
     CoreOrder[] orders = new CoreOrder[Math.min(messages, Workload.DISTINCT)];
     for (int i = 0; i < orders.length; i++) {
       orders[i] = coreOrder(codec, i);
     }
-    InMemoryTransport transport = InMemoryTransport.builder()
-        .capacityPerDestination(Math.max(InMemoryTransport.DEFAULT_CAPACITY_PER_DESTINATION, messages + 1))
-        .build();
+    InMemoryTransport transport =
+        InMemoryTransport.builder()
+            .capacityPerDestination(
+                Math.max(InMemoryTransport.DEFAULT_CAPACITY_PER_DESTINATION, messages + 1))
+            .build();
     CoreAppSender sender = CoreAppSender.create(transport, codec);
     List<Pipeline> pipelines = new ArrayList<>();
     try (Stats.HeapPeak heap = new Stats.HeapPeak()) {
       for (int n = 0; n < stores.size(); n++) {
-        pipelines.add(PostOffice.builder().nodeId("bench-node-" + n).store(clock.watch(stores.get(n)))
-            .transport(transport).codec(codec).route(route).build());
+        pipelines.add(
+            PostOffice.builder()
+                .nodeId("bench-node-" + n)
+                .store(clock.watch(stores.get(n)))
+                .transport(transport)
+                .codec(codec)
+                .route(route)
+                .build());
       }
       pipelines.forEach(Pipeline::start);
       long cpuBefore = Stats.processCpuNanos();
@@ -93,32 +113,44 @@ final class DownstreamRun {
       List<Thread> producers = new ArrayList<>();
       for (int p = 0; p < o.producers(); p++) {
         int first = p;
-        Thread t = new Thread(() -> {
-          for (int i = first; i < messages; i += o.producers()) {
-            while (o.window() > 0 && sent.get() - clock.dispatched() >= o.window()) {
-              LockSupport.parkNanos(100_000);
-            }
-            sent.incrementAndGet();
-            String id = routeName + "-" + i;
-            // One message in DispatchClock.SAMPLE_MASK + 1 carries a trace id of ours, so that it can be timed.
-            Map<String, String> headers = (i & DispatchClock.SAMPLE_MASK) == 0
-                ? Map.of(Transport.HEADER_TRACE_ID, id) : Map.of();
-            if (!headers.isEmpty()) {
-              clock.sent(TraceId.of(id), System.nanoTime());
-            }
-            long at = System.nanoTime();
-            sender.send(QUEUE, id, orders[i % orders.length], headers).join();
-            sendNanos[i] = System.nanoTime() - at;
-          }
-        }, "core-sender-" + p);
+        Thread t =
+            new Thread(
+                () -> {
+                  for (int i = first; i < messages; i += o.producers()) {
+                    while (o.window() > 0 && sent.get() - clock.dispatched() >= o.window()) {
+                      LockSupport.parkNanos(100_000);
+                    }
+                    sent.incrementAndGet();
+                    String id = routeName + "-" + i;
+                    // One message in DispatchClock.SAMPLE_MASK + 1 carries a trace id of ours, so
+                    // that it can be timed.
+                    Map<String, String> headers =
+                        (i & DispatchClock.SAMPLE_MASK) == 0
+                            ? Map.of(Transport.HEADER_TRACE_ID, id)
+                            : Map.of();
+                    if (!headers.isEmpty()) {
+                      clock.sent(TraceId.of(id), System.nanoTime());
+                    }
+                    long at = System.nanoTime();
+                    sender.send(QUEUE, id, orders[i % orders.length], headers).join();
+                    sendNanos[i] = System.nanoTime() - at;
+                  }
+                },
+                "core-sender-" + p);
         producers.add(t);
         t.start();
       }
       long deadline = started + Duration.ofMinutes(10).toNanos();
       while (clock.dispatched() < messages) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("run did not finish in 10 minutes: " + clock.dispatched() + " of "
-              + messages + " dispatched, " + partner.requests() + " requests at the partner");
+          throw new IllegalStateException(
+              "run did not finish in 10 minutes: "
+                  + clock.dispatched()
+                  + " of "
+                  + messages
+                  + " dispatched, "
+                  + partner.requests()
+                  + " requests at the partner");
         }
         LockSupport.parkNanos(200_000);
       }
@@ -131,8 +163,18 @@ final class DownstreamRun {
       long[] latencies = clock.latenciesMicros();
       System.gc(); // after the clock stopped: what the pipeline and its store hold, without garbage
       long live = Stats.heapUsedBytes() / (1024 * 1024);
-      return new RunResult(messages, seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
-          heap.peakMegabytes(), cpu, gcMillisDuringRun, live, 0, -1, RunResult.Latency.ofNanos(sendNanos));
+      return new RunResult(
+          messages,
+          seconds,
+          Stats.percentile(latencies, 50),
+          Stats.percentile(latencies, 99),
+          heap.peakMegabytes(),
+          cpu,
+          gcMillisDuringRun,
+          live,
+          0,
+          -1,
+          RunResult.Latency.ofNanos(sendNanos));
     } finally {
       pipelines.forEach(Pipeline::close);
       transport.close();

@@ -10,9 +10,10 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The database baseline: the rows the pipeline writes per message, in plain JDBC. Per message, four entry
- * rows with the payload (one per layer) and nine status rows (the nine status changes of the upstream path),
- * batched {@code batch} messages a transaction on one connection, synchronous commits.
+ * The database baseline: the rows the pipeline writes per message, in plain JDBC. Per message, four
+ * entry rows with the payload (one per layer) and nine status rows (the nine status changes of the
+ * upstream path), batched {@code batch} messages a transaction on one connection, synchronous
+ * commits.
  */
 final class JdbcBaseline {
   private JdbcBaseline() {}
@@ -23,17 +24,26 @@ final class JdbcBaseline {
     byte[] payload = Workload.json(0);
     try (Connection c = dataSource.getConnection()) {
       try (Statement st = c.createStatement()) {
-        st.execute("CREATE TABLE " + table + "_entry (id VARCHAR(64) PRIMARY KEY, status VARCHAR(20),"
-            + " payload " + (c.getMetaData().getDatabaseProductName().contains("H2") ? "VARBINARY" : "BYTEA")
-            + ", updated_at TIMESTAMP)");
-        st.execute("CREATE TABLE " + table + "_history (entry_id VARCHAR(64), to_status VARCHAR(20),"
-            + " at TIMESTAMP)");
+        st.execute(
+            "CREATE TABLE "
+                + table
+                + "_entry (id VARCHAR(64) PRIMARY KEY, status VARCHAR(20),"
+                + " payload "
+                + (c.getMetaData().getDatabaseProductName().contains("H2") ? "VARBINARY" : "BYTEA")
+                + ", updated_at TIMESTAMP)");
+        st.execute(
+            "CREATE TABLE "
+                + table
+                + "_history (entry_id VARCHAR(64), to_status VARCHAR(20),"
+                + " at TIMESTAMP)");
       }
       c.setAutoCommit(false);
       long cpuBefore = Stats.processCpuNanos();
       long started = System.nanoTime();
-      try (PreparedStatement entry = c.prepareStatement("INSERT INTO " + table + "_entry VALUES (?, ?, ?, ?)");
-          PreparedStatement history = c.prepareStatement("INSERT INTO " + table + "_history VALUES (?, ?, ?)")) {
+      try (PreparedStatement entry =
+              c.prepareStatement("INSERT INTO " + table + "_entry VALUES (?, ?, ?, ?)");
+          PreparedStatement history =
+              c.prepareStatement("INSERT INTO " + table + "_history VALUES (?, ?, ?)")) {
         for (int i = 0; i < messages; i += batch) {
           for (int m = i; m < Math.min(messages, i + batch); m++) {
             Timestamp now = Timestamp.from(Instant.now());
@@ -44,8 +54,10 @@ final class JdbcBaseline {
               entry.setBytes(3, payload);
               entry.setTimestamp(4, now);
               entry.addBatch();
-              for (String status : layer == 4 ? new String[] {"JUST_IN", "QUEUED", "ACKNOWLEDGED"}
-                  : new String[] {"JUST_IN", "PROCESSED"}) {
+              for (String status :
+                  layer == 4
+                      ? new String[] {"JUST_IN", "QUEUED", "ACKNOWLEDGED"}
+                      : new String[] {"JUST_IN", "PROCESSED"}) {
                 history.setString(1, id);
                 history.setString(2, status);
                 history.setTimestamp(3, now);

@@ -15,43 +15,77 @@ import java.util.Set;
  * @param runs measured runs (the median is reported)
  * @param warmups warm-up runs before them
  * @param batchSize the route's batch size
- * @param concurrency worker threads per stage (and, downstream, the baseline's HTTP threads per node)
- * @param producers threads calling {@code intake.submit} (downstream: {@code CoreAppSender.send}), one message
- *     per call
+ * @param concurrency worker threads per stage (and, downstream, the baseline's HTTP threads per
+ *     node)
+ * @param producers threads calling {@code intake.submit} (downstream: {@code CoreAppSender.send}),
+ *     one message per call
  * @param baseline whether to measure the baseline too
- * @param window the most messages in flight (submitted, not yet finished): producers wait beyond it, so the
- *     run measures the pipeline's rate rather than how fast a backlog piles up; 0 for no limit
- * @param purge whether the in-memory store drops entries finished over a second ago, twice a second, as a
- *     long-running host does (steady state: the heap stays flat)
- * @param nodes engines sharing the store (and the broker), each with its own node id and, on a database, its
- *     own connection pool; submits are spread over them
- * @param prefill finished entries of another route written to the store before the runs, to see whether a
- *     large table slows the pipeline (JDBC stores only)
+ * @param window the most messages in flight (submitted, not yet finished): producers wait beyond
+ *     it, so the run measures the pipeline's rate rather than how fast a backlog piles up; 0 for no
+ *     limit
+ * @param purge whether the in-memory store drops entries finished over a second ago, twice a
+ *     second, as a long-running host does (steady state: the heap stays flat)
+ * @param nodes engines sharing the store (and the broker), each with its own node id and, on a
+ *     database, its own connection pool; submits are spread over them
+ * @param prefill finished entries of another route written to the store before the runs, to see
+ *     whether a large table slows the pipeline (JDBC stores only)
  * @param store the store under the scenarios that take one: {@code postgresql} or {@code h2}
- * @param memoryReceipts whether the Core App receiver of {@code rabbit} and {@code sqs} keeps its receipt log in
- *     memory ({@code receipts=memory}: a Core App recording receipts in its own handler's transaction) rather
- *     than in the database with {@code JdbcReceiptLog} ({@code receipts=jdbc}, the default)
- * @param rate upstream messages per second the producers submit at most, all together (0: as fast as they can):
- *     for the latency at a given load rather than at saturation
- * @param lingerMillis how long a stage waits for a batch to fill ({@code RouteSettings.linger}), in ms; -1 for the
- *     library's default
- * @param backlog messages waiting (Just In at layer 1 of the run's route) written to the store before each run;
- *     the run then submits nothing and carries the first {@code messages} of them, sampling the live heap as it
- *     goes, so runs with backlogs of different sizes show what the backlog's size costs (JDBC stores only)
+ * @param memoryReceipts whether the Core App receiver of {@code rabbit} and {@code sqs} keeps its
+ *     receipt log in memory ({@code receipts=memory}: a Core App recording receipts in its own
+ *     handler's transaction) rather than in the database with {@code JdbcReceiptLog} ({@code
+ *     receipts=jdbc}, the default)
+ * @param rate upstream messages per second the producers submit at most, all together (0: as fast
+ *     as they can): for the latency at a given load rather than at saturation
+ * @param lingerMillis how long a stage waits for a batch to fill ({@code RouteSettings.linger}), in
+ *     ms; -1 for the library's default
+ * @param backlog messages waiting (Just In at layer 1 of the run's route) written to the store
+ *     before each run; the run then submits nothing and carries the first {@code messages} of them,
+ *     sampling the live heap as it goes, so runs with backlogs of different sizes show what the
+ *     backlog's size costs (JDBC stores only)
  */
-record Options(String scenario, int messages, int runs, int warmups, int batchSize, int concurrency,
-    int producers, boolean baseline, int window, boolean purge, int nodes, long prefill, String store,
-    boolean memoryReceipts, int rate, int lingerMillis, long backlog) {
+record Options(
+    String scenario,
+    int messages,
+    int runs,
+    int warmups,
+    int batchSize,
+    int concurrency,
+    int producers,
+    boolean baseline,
+    int window,
+    boolean purge,
+    int nodes,
+    long prefill,
+    String store,
+    boolean memoryReceipts,
+    int rate,
+    int lingerMillis,
+    long backlog) {
 
   /** Every scenario, in the order the usage lists them. */
-  static final List<String> SCENARIOS = List.of("inmemory", "h2", "postgresql", "rabbit", "sqs", "downstream");
+  static final List<String> SCENARIOS =
+      List.of("inmemory", "h2", "postgresql", "rabbit", "sqs", "downstream");
 
   /** The scenarios that run on a store chosen with {@code store=}; the others name their store. */
   static final Set<String> STORE_CHOICE = Set.of("rabbit", "sqs", "downstream");
 
-  private static final Set<String> NAMES = Set.of("runs", "warmups", "batch", "concurrency", "producers",
-      "baseline", "window", "purge", "nodes", "prefill", "store", "receipts", "rate",
-      "linger", "backlog");
+  private static final Set<String> NAMES =
+      Set.of(
+          "runs",
+          "warmups",
+          "batch",
+          "concurrency",
+          "producers",
+          "baseline",
+          "window",
+          "purge",
+          "nodes",
+          "prefill",
+          "store",
+          "receipts",
+          "rate",
+          "linger",
+          "backlog");
 
   static Options parse(String[] args) {
     if (args.length == 0) {
@@ -61,8 +95,10 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
     if (!SCENARIOS.contains(scenario)) {
       throw new IllegalArgumentException("unknown scenario " + scenario + "\n" + usage());
     }
-    // Defaults sized so that one run takes seconds on a laptop: the in-memory path is two orders faster.
-    int defaultMessages = scenario.equals("inmemory") ? 200_000 : scenario.equals("h2") ? 20_000 : 10_000;
+    // Defaults sized so that one run takes seconds on a laptop: the in-memory path is two orders
+    // faster.
+    int defaultMessages =
+        scenario.equals("inmemory") ? 200_000 : scenario.equals("h2") ? 20_000 : 10_000;
     int messages = defaultMessages;
     Map<String, String> named = new HashMap<>();
     for (int i = 1; i < args.length; i++) {
@@ -78,56 +114,78 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + unknown.keySet() + "\n" + usage());
     }
-    String store = named.getOrDefault("store", STORE_CHOICE.contains(scenario) ? "postgresql"
-        : scenario.equals("inmemory") ? "inmemory" : scenario);
-    if (named.containsKey("store") && (!STORE_CHOICE.contains(scenario) || !Set.of("postgresql", "h2")
-        .contains(store))) {
-      throw new IllegalArgumentException("store=postgresql|h2 applies to rabbit, sqs and downstream only\n"
-          + usage());
+    String store =
+        named.getOrDefault(
+            "store",
+            STORE_CHOICE.contains(scenario)
+                ? "postgresql"
+                : scenario.equals("inmemory") ? "inmemory" : scenario);
+    if (named.containsKey("store")
+        && (!STORE_CHOICE.contains(scenario) || !Set.of("postgresql", "h2").contains(store))) {
+      throw new IllegalArgumentException(
+          "store=postgresql|h2 applies to rabbit, sqs and downstream only\n" + usage());
     }
-    Options o = new Options(scenario, messages,
-        Integer.parseInt(named.getOrDefault("runs", "3")),
-        Integer.parseInt(named.getOrDefault("warmups", defaultWarmups(scenario))),
-        Integer.parseInt(named.getOrDefault("batch", "100")),
-        Integer.parseInt(named.getOrDefault("concurrency", "1")),
-        Integer.parseInt(named.getOrDefault("producers", "2")),
-        Boolean.parseBoolean(named.getOrDefault("baseline", "true")),
-        Integer.parseInt(named.getOrDefault("window", "10000")),
-        Boolean.parseBoolean(named.getOrDefault("purge", "true")),
-        Integer.parseInt(named.getOrDefault("nodes", "1")),
-        Long.parseLong(named.getOrDefault("prefill", "0")),
-        store,
-        receipts(named.getOrDefault("receipts", "jdbc")),
-        Integer.parseInt(named.getOrDefault("rate", "0")),
-        Integer.parseInt(named.getOrDefault("linger", "-1")),
-        Long.parseLong(named.getOrDefault("backlog", "0")));
-    if (o.nodes() < 1 || o.runs() < 1 || o.warmups() < 0 || o.producers() < 1 || o.prefill() < 0
-        || o.rate() < 0 || o.backlog() < 0) {
-      throw new IllegalArgumentException("nodes, runs and producers must be >= 1, warmups, prefill, rate and"
-          + " backlog >= 0\n" + usage());
+    Options o =
+        new Options(
+            scenario,
+            messages,
+            Integer.parseInt(named.getOrDefault("runs", "3")),
+            Integer.parseInt(named.getOrDefault("warmups", defaultWarmups(scenario))),
+            Integer.parseInt(named.getOrDefault("batch", "100")),
+            Integer.parseInt(named.getOrDefault("concurrency", "1")),
+            Integer.parseInt(named.getOrDefault("producers", "2")),
+            Boolean.parseBoolean(named.getOrDefault("baseline", "true")),
+            Integer.parseInt(named.getOrDefault("window", "10000")),
+            Boolean.parseBoolean(named.getOrDefault("purge", "true")),
+            Integer.parseInt(named.getOrDefault("nodes", "1")),
+            Long.parseLong(named.getOrDefault("prefill", "0")),
+            store,
+            receipts(named.getOrDefault("receipts", "jdbc")),
+            Integer.parseInt(named.getOrDefault("rate", "0")),
+            Integer.parseInt(named.getOrDefault("linger", "-1")),
+            Long.parseLong(named.getOrDefault("backlog", "0")));
+    if (o.nodes() < 1
+        || o.runs() < 1
+        || o.warmups() < 0
+        || o.producers() < 1
+        || o.prefill() < 0
+        || o.rate() < 0
+        || o.backlog() < 0) {
+      throw new IllegalArgumentException(
+          "nodes, runs and producers must be >= 1, warmups, prefill, rate and"
+              + " backlog >= 0\n"
+              + usage());
     }
     if ((o.prefill() > 0 || o.backlog() > 0) && o.store().equals("inmemory")) {
-      throw new IllegalArgumentException("prefill and backlog need a JDBC store (h2, postgresql or store=...)\n"
-          + usage());
+      throw new IllegalArgumentException(
+          "prefill and backlog need a JDBC store (h2, postgresql or store=...)\n" + usage());
     }
     if (o.backlog() > 0 && o.scenario().equals("downstream")) {
       throw new IllegalArgumentException("backlog applies to the upstream scenarios\n" + usage());
     }
     if (o.backlog() > 0 && o.backlog() < o.messages()) {
-      throw new IllegalArgumentException("backlog=" + o.backlog() + " is smaller than the " + o.messages()
-          + " messages a run carries out of it\n" + usage());
+      throw new IllegalArgumentException(
+          "backlog="
+              + o.backlog()
+              + " is smaller than the "
+              + o.messages()
+              + " messages a run carries out of it\n"
+              + usage());
     }
     return o;
   }
 
-  /** Whether the store is a database (so nodes get their own pools and entries can be pre-filled). */
+  /**
+   * Whether the store is a database (so nodes get their own pools and entries can be pre-filled).
+   */
   boolean jdbc() {
     return !store.equals("inmemory");
   }
 
   /** The route settings these options ask for: batch size, concurrency and, if given, linger. */
   RouteSettings routeSettings() {
-    RouteSettings.Builder builder = RouteSettings.builder().batchSize(batchSize).concurrency(concurrency);
+    RouteSettings.Builder builder =
+        RouteSettings.builder().batchSize(batchSize).concurrency(concurrency);
     if (lingerMillis >= 0) {
       builder.linger(Duration.ofMillis(lingerMillis));
     }
@@ -138,14 +196,16 @@ record Options(String scenario, int messages, int runs, int warmups, int batchSi
     return switch (value) {
       case "jdbc" -> false;
       case "memory" -> true;
-      default -> throw new IllegalArgumentException("receipts=jdbc|memory, not " + value + "\n" + usage());
+      default ->
+          throw new IllegalArgumentException("receipts=jdbc|memory, not " + value + "\n" + usage());
     };
   }
 
   /**
-   * Warm-up runs unless set: enough for the JIT compilers to finish with the scenario's code. The round trip on
-   * RabbitMQ runs the most code (AMQP client, JDBC driver, Jackson, the engine); on two cores its compilers were
-   * busy for the first minute (JFR: about 8 s of compiling per 10 s), so its first runs measured the JIT.
+   * Warm-up runs unless set: enough for the JIT compilers to finish with the scenario's code. The
+   * round trip on RabbitMQ runs the most code (AMQP client, JDBC driver, Jackson, the engine); on
+   * two cores its compilers were busy for the first minute (JFR: about 8 s of compiling per 10 s),
+   * so its first runs measured the JIT.
    */
   private static String defaultWarmups(String scenario) {
     return switch (scenario) {

@@ -14,12 +14,13 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The RabbitMQ baseline: the same round trip with the plain Java client and nothing else. A publisher sends
- * the messages persistent to a durable queue with publisher confirms, at most {@value #WINDOW} unconfirmed
- * (the transport's default window); a "core" consumer takes each one and publishes a persistent
- * acknowledgement to a second queue, then acks the delivery (it does not wait for that publish's confirm); a
- * third consumer takes the acknowledgements. Done when every acknowledgement is consumed. Prefetch
- * {@value #PREFETCH} on both consumers, as the transport's default. Queues of its own, deleted afterwards.
+ * The RabbitMQ baseline: the same round trip with the plain Java client and nothing else. A
+ * publisher sends the messages persistent to a durable queue with publisher confirms, at most
+ * {@value #WINDOW} unconfirmed (the transport's default window); a "core" consumer takes each one
+ * and publishes a persistent acknowledgement to a second queue, then acks the delivery (it does not
+ * wait for that publish's confirm); a third consumer takes the acknowledgements. Done when every
+ * acknowledgement is consumed. Prefetch {@value #PREFETCH} on both consumers, as the transport's
+ * default. Queues of its own, deleted afterwards.
  */
 final class RabbitBaseline {
   static final int WINDOW = RabbitTransportSettings.DEFAULT_MAX_OUTSTANDING_PUBLISHES;
@@ -48,24 +49,36 @@ final class RabbitBaseline {
         CountDownLatch done = new CountDownLatch(messages);
         Channel ackChannel = publisherSide.createChannel();
         ackChannel.basicQos(PREFETCH);
-        ackChannel.basicConsume(acks, false, (tag, delivery) -> {
-          ackChannel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
-          done.countDown();
-        }, tag -> { });
+        ackChannel.basicConsume(
+            acks,
+            false,
+            (tag, delivery) -> {
+              ackChannel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+              done.countDown();
+            },
+            tag -> {});
         Channel coreChannel = coreSide.createChannel();
         coreChannel.basicQos(PREFETCH);
-        coreChannel.confirmSelect(); // the ack is published with confirms too, as the Core App receiver does
-        coreChannel.basicConsume(queue, false, (tag, delivery) -> {
-          String id = delivery.getProperties().getMessageId();
-          coreChannel.basicPublish("", acks, props(id + "-ack"), id.getBytes(StandardCharsets.UTF_8));
-          coreChannel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
-        }, tag -> { });
+        coreChannel
+            .confirmSelect(); // the ack is published with confirms too, as the Core App receiver
+        // does
+        coreChannel.basicConsume(
+            queue,
+            false,
+            (tag, delivery) -> {
+              String id = delivery.getProperties().getMessageId();
+              coreChannel.basicPublish(
+                  "", acks, props(id + "-ack"), id.getBytes(StandardCharsets.UTF_8));
+              coreChannel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+            },
+            tag -> {});
 
         Channel publisher = publisherSide.createChannel();
         publisher.confirmSelect();
         Semaphore window = new Semaphore(WINDOW);
         NavigableSet<Long> unconfirmed = new ConcurrentSkipListSet<>();
-        publisher.addConfirmListener((seq, multiple) -> window.release(settle(unconfirmed, seq, multiple)),
+        publisher.addConfirmListener(
+            (seq, multiple) -> window.release(settle(unconfirmed, seq, multiple)),
             (seq, multiple) -> {
               throw new IllegalStateException("the broker refused message " + seq);
             });
@@ -77,7 +90,8 @@ final class RabbitBaseline {
           publisher.basicPublish("", queue, props("m-" + i), body);
         }
         if (!done.await(10, TimeUnit.MINUTES)) {
-          throw new IllegalStateException("baseline did not finish: " + done.getCount() + " acks missing");
+          throw new IllegalStateException(
+              "baseline did not finish: " + done.getCount() + " acks missing");
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         return new double[] {seconds, (Stats.processCpuNanos() - cpuBefore) / 1000.0 / messages};
@@ -100,7 +114,10 @@ final class RabbitBaseline {
   }
 
   private static AMQP.BasicProperties props(String messageId) {
-    return MessageProperties.PERSISTENT_BASIC.builder().messageId(messageId).contentType("application/json")
+    return MessageProperties.PERSISTENT_BASIC
+        .builder()
+        .messageId(messageId)
+        .contentType("application/json")
         .build();
   }
 }

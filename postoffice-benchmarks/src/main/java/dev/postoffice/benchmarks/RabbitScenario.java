@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The {@code rabbit} scenario's broker: RabbitMQ at 127.0.0.1:5672 as guest/guest, one {@link RabbitTransport}
- * (its own connection) per node and one for the Core App, every queue and exchange under a name prefix of
- * the run's own, deleted when the run closes.
+ * The {@code rabbit} scenario's broker: RabbitMQ at 127.0.0.1:5672 as guest/guest, one {@link
+ * RabbitTransport} (its own connection) per node and one for the Core App, every queue and exchange
+ * under a name prefix of the run's own, deleted when the run closes.
  */
 final class RabbitScenario {
   static final String HOST = "127.0.0.1";
@@ -36,7 +36,9 @@ final class RabbitScenario {
     return f;
   }
 
-  /** @return a queue and exchange name prefix no other run uses */
+  /**
+   * @return a queue and exchange name prefix no other run uses
+   */
   static String uniquePrefix() {
     return "bench-" + UUID.randomUUID().toString().substring(0, 8) + ".";
   }
@@ -52,9 +54,17 @@ final class RabbitScenario {
     List<RabbitTransport> transports = new ArrayList<>();
     try {
       for (int n = 0; n <= nodes; n++) {
-        transports.add(RabbitTransport.create(RabbitTransportSettings.builder().host(HOST).port(PORT)
-            .username("guest").password("guest").namePrefix(prefix)
-            .connectionName(n < nodes ? "postoffice-bench-node-" + n : "postoffice-bench-core").build()));
+        transports.add(
+            RabbitTransport.create(
+                RabbitTransportSettings.builder()
+                    .host(HOST)
+                    .port(PORT)
+                    .username("guest")
+                    .password("guest")
+                    .namePrefix(prefix)
+                    .connectionName(
+                        n < nodes ? "postoffice-bench-node-" + n : "postoffice-bench-core")
+                    .build()));
       }
     } catch (RuntimeException e) {
       transports.forEach(RabbitTransport::close);

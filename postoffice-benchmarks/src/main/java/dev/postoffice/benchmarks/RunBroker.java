@@ -4,9 +4,9 @@ import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.spi.Transport;
 
 /**
- * What carries one run's core messages and acknowledgements: a transport per node and one for the Core App,
- * all on the same broker. Made fresh for each run, so no message of one run leaks into the next; closing it
- * closes the transports and deletes the run's queues.
+ * What carries one run's core messages and acknowledgements: a transport per node and one for the
+ * Core App, all on the same broker. Made fresh for each run, so no message of one run leaks into
+ * the next; closing it closes the transports and deletes the run's queues.
  */
 interface RunBroker extends AutoCloseable {
   /** The transport node {@code node} publishes on and takes acknowledgements from. */
@@ -24,13 +24,16 @@ interface RunBroker extends AutoCloseable {
   /**
    * One in-memory transport shared by every node and the Core App, as one broker would be.
    *
-   * @param messages the run's messages: the queue holds them all, so a slow consumer never blocks a publish
+   * @param messages the run's messages: the queue holds them all, so a slow consumer never blocks a
+   *     publish
    * @return the broker
    */
   static RunBroker inMemory(int messages) {
-    InMemoryTransport transport = InMemoryTransport.builder()
-        .capacityPerDestination(Math.max(InMemoryTransport.DEFAULT_CAPACITY_PER_DESTINATION, messages + 1))
-        .build();
+    InMemoryTransport transport =
+        InMemoryTransport.builder()
+            .capacityPerDestination(
+                Math.max(InMemoryTransport.DEFAULT_CAPACITY_PER_DESTINATION, messages + 1))
+            .build();
     return new RunBroker() {
       @Override
       public Transport node(int node) {

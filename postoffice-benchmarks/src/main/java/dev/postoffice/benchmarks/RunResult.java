@@ -12,16 +12,28 @@ import java.util.Arrays;
  * @param heapPeakMegabytes the highest heap use sampled during the run
  * @param cpuMicrosPerMessage process CPU time per message
  * @param gcMillis time the collectors took during the run
- * @param liveHeapMegabytes heap in use after the run and a full GC: what the pipeline and its store hold
- * @param overtaken upstream only: acknowledgements recorded before the publisher's confirmation record
- * @param liveDuringRunMegabytes the highest live heap sampled during the run (a full GC every few seconds), or
- *     -1 when not sampled (only runs with a backlog sample it)
- * @param submit how long a producer's call took ({@code Intake.submit} upstream, {@code CoreAppSender.send}
- *     downstream: what a webhook's caller or the core waits for), or {@link Latency#NONE} when nothing was submitted
+ * @param liveHeapMegabytes heap in use after the run and a full GC: what the pipeline and its store
+ *     hold
+ * @param overtaken upstream only: acknowledgements recorded before the publisher's confirmation
+ *     record
+ * @param liveDuringRunMegabytes the highest live heap sampled during the run (a full GC every few
+ *     seconds), or -1 when not sampled (only runs with a backlog sample it)
+ * @param submit how long a producer's call took ({@code Intake.submit} upstream, {@code
+ *     CoreAppSender.send} downstream: what a webhook's caller or the core waits for), or {@link
+ *     Latency#NONE} when nothing was submitted
  */
-record RunResult(int messages, double seconds, long p50Micros, long p99Micros, long heapPeakMegabytes,
-    double cpuMicrosPerMessage, long gcMillis, long liveHeapMegabytes, long overtaken,
-    long liveDuringRunMegabytes, Latency submit) {
+record RunResult(
+    int messages,
+    double seconds,
+    long p50Micros,
+    long p99Micros,
+    long heapPeakMegabytes,
+    double cpuMicrosPerMessage,
+    long gcMillis,
+    long liveHeapMegabytes,
+    long overtaken,
+    long liveDuringRunMegabytes,
+    Latency submit) {
   /**
    * A latency distribution's median and 99th percentile.
    *
@@ -31,7 +43,10 @@ record RunResult(int messages, double seconds, long p50Micros, long p99Micros, l
   record Latency(long p50Micros, long p99Micros) {
     static final Latency NONE = new Latency(-1, -1);
 
-    /** @param nanos one duration per call, in ns, in any order (sorted in place) @return their percentiles */
+    /**
+     * @param nanos one duration per call, in ns, in any order (sorted in place) @return their
+     *     percentiles
+     */
     static Latency ofNanos(long[] nanos) {
       if (nanos.length == 0) {
         return NONE;

@@ -16,11 +16,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
- * The SQS baseline: the plain AWS SDK v2 {@link SqsClient} on the same embedded ElasticMQ, one leg only:
- * {@code sendMessageBatch} (ten a call) from {@value #THREADS} threads, {@code receiveMessage} (up to ten,
- * long-polling) and {@code deleteMessageBatch} from {@value #THREADS} others (the transport's default sender
- * and consumer threads). Done when every message is deleted. The pipeline does this twice per message (the
- * core message, then its acknowledgement), so a ratio near 0.5 means PostOffice adds little.
+ * The SQS baseline: the plain AWS SDK v2 {@link SqsClient} on the same embedded ElasticMQ, one leg
+ * only: {@code sendMessageBatch} (ten a call) from {@value #THREADS} threads, {@code
+ * receiveMessage} (up to ten, long-polling) and {@code deleteMessageBatch} from {@value #THREADS}
+ * others (the transport's default sender and consumer threads). Done when every message is deleted.
+ * The pipeline does this twice per message (the core message, then its acknowledgement), so a ratio
+ * near 0.5 means PostOffice adds little.
  */
 final class SqsBaseline {
   static final int THREADS = SqsTransportSettings.DEFAULT_SENDER_THREADS;
@@ -50,34 +51,47 @@ final class SqsBaseline {
       List<Future<?>> work = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         int first = t;
-        work.add(pool.submit(() -> {
-          for (int from = first * BATCH; from < messages; from += THREADS * BATCH) {
-            List<SendMessageBatchRequestEntry> batch = new ArrayList<>(BATCH);
-            for (int i = from; i < Math.min(messages, from + BATCH); i++) {
-              batch.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i - from)).messageBody(text)
-                  .build());
-            }
-            client.sendMessageBatch(r -> r.queueUrl(url).entries(batch));
-          }
-        }));
-        work.add(pool.submit(() -> {
-          while (deleted.get() < messages) {
-            List<Message> received = client.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(BATCH)
-                .waitTimeSeconds(1)).messages();
-            if (received.isEmpty()) {
-              continue;
-            }
-            List<DeleteMessageBatchRequestEntry> done = new ArrayList<>(received.size());
-            for (int i = 0; i < received.size(); i++) {
-              done.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
-                  .receiptHandle(received.get(i).receiptHandle()).build());
-            }
-            client.deleteMessageBatch(r -> r.queueUrl(url).entries(done));
-            if (deleted.addAndGet(done.size()) >= messages) {
-              finished.compareAndSet(0, System.nanoTime());
-            }
-          }
-        }));
+        work.add(
+            pool.submit(
+                () -> {
+                  for (int from = first * BATCH; from < messages; from += THREADS * BATCH) {
+                    List<SendMessageBatchRequestEntry> batch = new ArrayList<>(BATCH);
+                    for (int i = from; i < Math.min(messages, from + BATCH); i++) {
+                      batch.add(
+                          SendMessageBatchRequestEntry.builder()
+                              .id(Integer.toString(i - from))
+                              .messageBody(text)
+                              .build());
+                    }
+                    client.sendMessageBatch(r -> r.queueUrl(url).entries(batch));
+                  }
+                }));
+        work.add(
+            pool.submit(
+                () -> {
+                  while (deleted.get() < messages) {
+                    List<Message> received =
+                        client
+                            .receiveMessage(
+                                r -> r.queueUrl(url).maxNumberOfMessages(BATCH).waitTimeSeconds(1))
+                            .messages();
+                    if (received.isEmpty()) {
+                      continue;
+                    }
+                    List<DeleteMessageBatchRequestEntry> done = new ArrayList<>(received.size());
+                    for (int i = 0; i < received.size(); i++) {
+                      done.add(
+                          DeleteMessageBatchRequestEntry.builder()
+                              .id(Integer.toString(i))
+                              .receiptHandle(received.get(i).receiptHandle())
+                              .build());
+                    }
+                    client.deleteMessageBatch(r -> r.queueUrl(url).entries(done));
+                    if (deleted.addAndGet(done.size()) >= messages) {
+                      finished.compareAndSet(0, System.nanoTime());
+                    }
+                  }
+                }));
       }
       for (Future<?> f : work) {
         f.get();

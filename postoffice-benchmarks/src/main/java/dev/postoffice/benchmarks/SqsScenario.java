@@ -17,10 +17,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The {@code sqs} scenario's broker: an ElasticMQ (SQS-compatible) server started in this JVM on a free
- * loopback port, one {@link SqsTransport} per node and one for the Core App, every queue under a name prefix
- * of the run's own, deleted when the run closes. Being in-process, ElasticMQ's CPU counts in the figures of
- * both the pipeline and the baseline.
+ * The {@code sqs} scenario's broker: an ElasticMQ (SQS-compatible) server started in this JVM on a
+ * free loopback port, one {@link SqsTransport} per node and one for the Core App, every queue under
+ * a name prefix of the run's own, deleted when the run closes. Being in-process, ElasticMQ's CPU
+ * counts in the figures of both the pipeline and the baseline.
  */
 final class SqsScenario implements AutoCloseable {
   /** SQS queue names take letters, digits, hyphens and underscores: no dots. */
@@ -55,15 +55,19 @@ final class SqsScenario implements AutoCloseable {
     List<SqsTransport> transports = new ArrayList<>();
     try {
       for (int n = 0; n <= nodes; n++) {
-        transports.add(SqsTransport.create(SqsTransportSettings.builder()
-            .endpointOverride(endpoint)
-            .region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-            .namePrefix(prefix)
-            // Short long-polls so that closing the run does not wait 20 s for the receivers to return.
-            .waitTime(Duration.ofSeconds(1))
-            .closeTimeout(Duration.ofSeconds(5))
-            .build()));
+        transports.add(
+            SqsTransport.create(
+                SqsTransportSettings.builder()
+                    .endpointOverride(endpoint)
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+                    .namePrefix(prefix)
+                    // Short long-polls so that closing the run does not wait 20 s for the receivers
+                    // to return.
+                    .waitTime(Duration.ofSeconds(1))
+                    .closeTimeout(Duration.ofSeconds(5))
+                    .build()));
       }
     } catch (RuntimeException e) {
       transports.forEach(SqsTransport::close);
@@ -93,7 +97,10 @@ final class SqsScenario implements AutoCloseable {
     };
   }
 
-  /** Deletes every queue whose name starts with the prefix (the destinations and their dead-letter queues). */
+  /**
+   * Deletes every queue whose name starts with the prefix (the destinations and their dead-letter
+   * queues).
+   */
   void deleteQueues(String prefix) {
     try (SqsClient client = client()) {
       for (String url : client.listQueues(r -> r.queueNamePrefix(prefix)).queueUrls()) {

@@ -28,32 +28,40 @@ final class Stats {
   /** CPU time this process used so far, all threads, in nanoseconds; -1 if the JVM cannot tell. */
   static long processCpuNanos() {
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime()
+        : -1;
   }
 
   /** Milliseconds all garbage collectors spent so far. */
   static long gcMillis() {
     long total = 0;
-    for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+    for (java.lang.management.GarbageCollectorMXBean gc :
+        ManagementFactory.getGarbageCollectorMXBeans()) {
       total += Math.max(0, gc.getCollectionTime());
     }
     return total;
   }
 
   /**
-   * Milliseconds the JIT compilers spent so far (their threads' time, summed), or -1 if the JVM cannot tell. A
-   * run during which the compilers were busy was not yet steady: on two cores they take CPU from the pipeline.
+   * Milliseconds the JIT compilers spent so far (their threads' time, summed), or -1 if the JVM
+   * cannot tell. A run during which the compilers were busy was not yet steady: on two cores they
+   * take CPU from the pipeline.
    */
   static long jitMillis() {
     java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : -1;
   }
 
   static long heapUsedBytes() {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  /** The load average as {@code uptime} shows it, so figures can be read against the machine's load. */
+  /**
+   * The load average as {@code uptime} shows it, so figures can be read against the machine's load.
+   */
   static String load() {
     try {
       String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
@@ -70,16 +78,19 @@ final class Stats {
     private volatile long peak;
 
     HeapPeak() {
-      thread = new Thread(() -> {
-        while (running) {
-          peak = Math.max(peak, heapUsedBytes());
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "heap-peak");
+      thread =
+          new Thread(
+              () -> {
+                while (running) {
+                  peak = Math.max(peak, heapUsedBytes());
+                  try {
+                    Thread.sleep(20);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "heap-peak");
       thread.setDaemon(true);
       thread.start();
     }
@@ -96,8 +107,9 @@ final class Stats {
   }
 
   /**
-   * Samples the live heap during a run: every few seconds a full GC, then the heap in use, keeping the highest.
-   * The GCs cost the run some time, so it is used only where retention is the question (a backlog run).
+   * Samples the live heap during a run: every few seconds a full GC, then the heap in use, keeping
+   * the highest. The GCs cost the run some time, so it is used only where retention is the question
+   * (a backlog run).
    */
   static final class LiveHeap implements AutoCloseable {
     private final Thread thread;
@@ -105,17 +117,20 @@ final class Stats {
     private volatile long peak = -1;
 
     LiveHeap(long everyMillis) {
-      thread = new Thread(() -> {
-        while (running) {
-          try {
-            Thread.sleep(everyMillis);
-          } catch (InterruptedException e) {
-            return;
-          }
-          System.gc();
-          peak = Math.max(peak, heapUsedBytes());
-        }
-      }, "live-heap");
+      thread =
+          new Thread(
+              () -> {
+                while (running) {
+                  try {
+                    Thread.sleep(everyMillis);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  System.gc();
+                  peak = Math.max(peak, heapUsedBytes());
+                }
+              },
+              "live-heap");
       thread.setDaemon(true);
       thread.start();
     }

@@ -24,14 +24,18 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
- * The store a scenario runs on, for every node: in memory (one store shared by the nodes, fresh for each run),
- * H2 in memory, or PostgreSQL at 127.0.0.1:5432. On a database the tables live under a table prefix of their
- * own, migrated once and dropped at the end; each node gets its own {@link JdbcStatusStore} and, on
- * PostgreSQL, its own Hikari pool, as separate hosts would have.
+ * The store a scenario runs on, for every node: in memory (one store shared by the nodes, fresh for
+ * each run), H2 in memory, or PostgreSQL at 127.0.0.1:5432. On a database the tables live under a
+ * table prefix of their own, migrated once and dropped at the end; each node gets its own {@link
+ * JdbcStatusStore} and, on PostgreSQL, its own Hikari pool, as separate hosts would have.
  */
 final class StoreSetup implements AutoCloseable {
-  static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true";
-  /** Connections per node: enough for the stages, the intake and the acknowledgements of one route. */
+  static final String POSTGRES_URL =
+      "jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true";
+
+  /**
+   * Connections per node: enough for the stages, the intake and the acknowledgements of one route.
+   */
   private static final int POOL_SIZE = 8;
 
   private final String kind;
@@ -49,11 +53,13 @@ final class StoreSetup implements AutoCloseable {
   /**
    * Opens the scenario's store, migrated and pre-filled.
    *
-   * @return the store, or null after printing {@code SKIPPED: ...} when PostgreSQL is needed but unreachable
+   * @return the store, or null after printing {@code SKIPPED: ...} when PostgreSQL is needed but
+   *     unreachable
    */
   static StoreSetup open(Options o, PrintStream out) throws SQLException {
     if (o.store().equals("postgresql") && !reachable("127.0.0.1", 5432)) {
-      out.println("SKIPPED: PostgreSQL is not reachable at 127.0.0.1:5432 (database test, user postgres)");
+      out.println(
+          "SKIPPED: PostgreSQL is not reachable at 127.0.0.1:5432 (database test, user postgres)");
       return null;
     }
     StoreSetup setup = new StoreSetup(o.store(), o.nodes());
@@ -62,7 +68,10 @@ final class StoreSetup implements AutoCloseable {
       if (o.prefill() > 0) {
         long started = System.nanoTime();
         Prefill.finishedEntries(setup.dataSource, setup.dialect(), setup.prefix, o.prefill());
-        out.printf(java.util.Locale.ROOT, "  pre-filled %,d finished entries in %.1f s%n", o.prefill(),
+        out.printf(
+            java.util.Locale.ROOT,
+            "  pre-filled %,d finished entries in %.1f s%n",
+            o.prefill(),
             (System.nanoTime() - started) / 1e9);
       }
       return setup;
@@ -82,7 +91,11 @@ final class StoreSetup implements AutoCloseable {
   void backlog(String route, long entries, PrintStream out) throws SQLException {
     long started = System.nanoTime();
     Prefill.backlog(dataSource, dialect(), prefix, route, entries);
-    out.printf(java.util.Locale.ROOT, "  %,d messages waiting at layer 1 of %s written in %.1f s%n", entries, route,
+    out.printf(
+        java.util.Locale.ROOT,
+        "  %,d messages waiting at layer 1 of %s written in %.1f s%n",
+        entries,
+        route,
         (System.nanoTime() - started) / 1e9);
   }
 
@@ -92,7 +105,8 @@ final class StoreSetup implements AutoCloseable {
     }
     List<DataSource> perNode = new ArrayList<>();
     if (kind.equals("h2")) {
-      // One in-memory database; H2's data source opens a session per connection, so nodes need no pools.
+      // One in-memory database; H2's data source opens a session per connection, so nodes need no
+      // pools.
       JdbcDataSource h2 = new JdbcDataSource();
       h2.setURL("jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
       perNode.addAll(Collections.nCopies(nodes, h2));
@@ -124,14 +138,19 @@ final class StoreSetup implements AutoCloseable {
     return dataSource;
   }
 
-  /** One store per node for the next run: in memory a fresh one shared by all nodes, else the nodes' own. */
+  /**
+   * One store per node for the next run: in memory a fresh one shared by all nodes, else the nodes'
+   * own.
+   */
   List<StatusStore> storesForRun() {
-    return dataSource == null ? Collections.nCopies(nodes, InMemoryStatusStore.create()) : jdbcStores;
+    return dataSource == null
+        ? Collections.nCopies(nodes, InMemoryStatusStore.create())
+        : jdbcStores;
   }
 
   /**
-   * The Core App receiver's receipt log: in the database when the broker is real (a real Core App's dedup
-   * must survive its restart, and writing it is part of the cost), else in memory.
+   * The Core App receiver's receipt log: in the database when the broker is real (a real Core App's
+   * dedup must survive its restart, and writing it is part of the cost), else in memory.
    */
   ReceiptLog receiptLog(boolean durable) {
     return durable && dataSource != null
@@ -142,12 +161,15 @@ final class StoreSetup implements AutoCloseable {
   @Override
   public void close() {
     if (dataSource != null) {
-      try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-        for (String table : List.of("entry", "history", "dedup", "poll_cursor", "receipt", "schema_version")) {
+      try (Connection c = dataSource.getConnection();
+          Statement st = c.createStatement()) {
+        for (String table :
+            List.of("entry", "history", "dedup", "poll_cursor", "receipt", "schema_version")) {
           st.execute("DROP TABLE IF EXISTS " + prefix + table);
         }
       } catch (SQLException e) {
-        System.err.println("could not drop the benchmark tables " + prefix + "*: " + e.getMessage());
+        System.err.println(
+            "could not drop the benchmark tables " + prefix + "*: " + e.getMessage());
       }
     }
     pools.forEach(HikariDataSource::close);

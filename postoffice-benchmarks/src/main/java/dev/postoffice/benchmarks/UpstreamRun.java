@@ -25,16 +25,21 @@ import java.util.function.LongSupplier;
 import java.util.stream.LongStream;
 
 /**
- * One measured run of the upstream path: producers submit {@code messages} raw orders one per call, spread over
- * the nodes; the route normalizes (L1 to L2), translates (L2 to L3), hands off (L3 to L4) and publishes (L4);
- * a Core App receiver decodes each core order and acknowledges it; the run ends when the store has recorded
- * every layer-4 entry {@code ACKNOWLEDGED}. The store and broker come from the scenario. With a backlog (messages
- * already waiting in the store, see {@link Options#backlog()}) nothing is submitted: the run carries the first
- * {@code messages} of the backlog and samples the live heap while it does.
+ * One measured run of the upstream path: producers submit {@code messages} raw orders one per call,
+ * spread over the nodes; the route normalizes (L1 to L2), translates (L2 to L3), hands off (L3 to
+ * L4) and publishes (L4); a Core App receiver decodes each core order and acknowledges it; the run
+ * ends when the store has recorded every layer-4 entry {@code ACKNOWLEDGED}. The store and broker
+ * come from the scenario. With a backlog (messages already waiting in the store, see {@link
+ * Options#backlog()}) nothing is submitted: the run carries the first {@code messages} of the
+ * backlog and samples the live heap while it does.
  */
 final class UpstreamRun {
   static final String QUEUE = "core.bench";
-  /** How long the in-memory store keeps finished entries when purging (system property bench.retainMillis). */
+
+  /**
+   * How long the in-memory store keeps finished entries when purging (system property
+   * bench.retainMillis).
+   */
   static final long RETAIN_MILLIS = Long.getLong("bench.retainMillis", 1000);
 
   private UpstreamRun() {}
@@ -46,9 +51,16 @@ final class UpstreamRun {
    * @param broker the run's transports
    * @param receipts the Core App receiver's receipt log
    */
-  static RunResult run(List<StatusStore> stores, RunBroker broker, ReceiptLog receipts, String routeName,
-      List<RawMessage> messages, Options o) throws InterruptedException {
-    // One clock per node: every node may record an acknowledgement (the ack queue is shared), and each clock
+  static RunResult run(
+      List<StatusStore> stores,
+      RunBroker broker,
+      ReceiptLog receipts,
+      String routeName,
+      List<RawMessage> messages,
+      Options o)
+      throws InterruptedException {
+    // One clock per node: every node may record an acknowledgement (the ack queue is shared), and
+    // each clock
     // is told of every submit so that it can time the acknowledgements it sees.
     List<AckClock> clocks = new ArrayList<>();
     for (StatusStore store : stores) {
@@ -56,35 +68,46 @@ final class UpstreamRun {
     }
     JacksonCodec codec = JacksonCodec.create();
     RouteSettings settings = o.routeSettings();
-    Route route = Route.upstream(routeName)
-        .normalize(PartnerOrder.class, raw -> Workload.normalize(codec, raw))
-        .translate(CoreOrder.class, order -> List.of(Workload.translate(order)))
-        .publishTo(broker.queue())
-        .settings(settings)
-        .build();
+    Route route =
+        Route.upstream(routeName)
+            .normalize(PartnerOrder.class, raw -> Workload.normalize(codec, raw))
+            .translate(CoreOrder.class, order -> List.of(Workload.translate(order)))
+            .publishTo(broker.queue())
+            .settings(settings)
+            .build();
     AtomicLong handled = new AtomicLong();
-    CoreAppReceiver<CoreOrder> receiver = CoreAppReceiver.builder(broker.core(), receipts, CoreOrder.class)
-        .from(broker.queue())
-        .codec(codec)
-        .handler((order, context) -> handled.incrementAndGet())
-        .build();
+    CoreAppReceiver<CoreOrder> receiver =
+        CoreAppReceiver.builder(broker.core(), receipts, CoreOrder.class)
+            .from(broker.queue())
+            .codec(codec)
+            .handler((order, context) -> handled.incrementAndGet())
+            .build();
     List<Pipeline> pipelines = new ArrayList<>();
     try (Stats.HeapPeak heap = new Stats.HeapPeak();
         Stats.LiveHeap liveHeap = o.backlog() > 0 ? new Stats.LiveHeap(1_000) : null) {
       for (int n = 0; n < stores.size(); n++) {
-        pipelines.add(PostOffice.builder().nodeId("bench-node-" + n).store(clocks.get(n))
-            .transport(broker.node(n)).codec(codec).route(route).build());
+        pipelines.add(
+            PostOffice.builder()
+                .nodeId("bench-node-" + n)
+                .store(clocks.get(n))
+                .transport(broker.node(n))
+                .codec(codec)
+                .route(route)
+                .build());
       }
       receiver.start();
       pipelines.forEach(Pipeline::start);
       Thread purger = null;
       if (o.purge() && stores.get(0) instanceof InMemoryStatusStore memory) {
-        purger = new Thread(() -> {
-          while (!Thread.currentThread().isInterrupted()) {
-            memory.purgeFinishedBefore(Instant.now().minusMillis(RETAIN_MILLIS));
-            LockSupport.parkNanos(RETAIN_MILLIS * 500_000L);
-          }
-        }, "purger");
+        purger =
+            new Thread(
+                () -> {
+                  while (!Thread.currentThread().isInterrupted()) {
+                    memory.purgeFinishedBefore(Instant.now().minusMillis(RETAIN_MILLIS));
+                    LockSupport.parkNanos(RETAIN_MILLIS * 500_000L);
+                  }
+                },
+                "purger");
         purger.setDaemon(true);
         purger.start();
       }
@@ -100,16 +123,36 @@ final class UpstreamRun {
       for (int p = 0; p < (o.backlog() > 0 ? 0 : o.producers()); p++) {
         int first = p;
         long nanosPerMessage = o.rate() > 0 ? 1_000_000_000L / o.rate() : 0;
-        Thread t = new Thread(() -> produce(intakes, clocks, acknowledged, messages, first, o.producers(),
-            o.window(), submitted, started, nanosPerMessage, submitNanos), "producer-" + p);
+        Thread t =
+            new Thread(
+                () ->
+                    produce(
+                        intakes,
+                        clocks,
+                        acknowledged,
+                        messages,
+                        first,
+                        o.producers(),
+                        o.window(),
+                        submitted,
+                        started,
+                        nanosPerMessage,
+                        submitNanos),
+                "producer-" + p);
         producers.add(t);
         t.start();
       }
       long deadline = started + Duration.ofMinutes(10).toNanos();
       while (acknowledged.getAsLong() < messages.size()) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("run did not finish in 10 minutes: " + acknowledged.getAsLong() + " of "
-              + messages.size() + " acknowledged, " + handled.get() + " handled by the Core App");
+          throw new IllegalStateException(
+              "run did not finish in 10 minutes: "
+                  + acknowledged.getAsLong()
+                  + " of "
+                  + messages.size()
+                  + " acknowledged, "
+                  + handled.get()
+                  + " handled by the Core App");
         }
         LockSupport.parkNanos(200_000);
       }
@@ -123,13 +166,21 @@ final class UpstreamRun {
       if (purger != null) {
         purger.interrupt();
       }
-      long[] latencies = clocks.stream().flatMapToLong(c -> LongStream.of(c.latenciesMicros())).sorted()
-          .toArray();
+      long[] latencies =
+          clocks.stream().flatMapToLong(c -> LongStream.of(c.latenciesMicros())).sorted().toArray();
       System.gc(); // after the clock stopped: what the pipeline and its store hold, without garbage
       long live = Stats.heapUsedBytes() / (1024 * 1024);
-      return new RunResult(messages.size(), seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
-          heap.peakMegabytes(), cpu, gcMillisDuringRun, live,
-          clocks.stream().mapToLong(AckClock::overtaken).sum(), liveDuringRun,
+      return new RunResult(
+          messages.size(),
+          seconds,
+          Stats.percentile(latencies, 50),
+          Stats.percentile(latencies, 99),
+          heap.peakMegabytes(),
+          cpu,
+          gcMillisDuringRun,
+          live,
+          clocks.stream().mapToLong(AckClock::overtaken).sum(),
+          liveDuringRun,
           RunResult.Latency.ofNanos(submitNanos));
     } finally {
       receiver.close();
@@ -138,18 +189,29 @@ final class UpstreamRun {
   }
 
   /**
-   * Submits every {@code step}-th message from {@code first}, one per call, as webhooks would, to the nodes in
-   * turn, keeping at most {@code window} messages in flight over all producers; with a rate, message {@code i}
-   * is not submitted before {@code started + i * nanosPerMessage}. Records how long each submit took in
-   * {@code submitNanos[i]} (retries after a full backlog included: the webhook's caller waits for them too).
+   * Submits every {@code step}-th message from {@code first}, one per call, as webhooks would, to
+   * the nodes in turn, keeping at most {@code window} messages in flight over all producers; with a
+   * rate, message {@code i} is not submitted before {@code started + i * nanosPerMessage}. Records
+   * how long each submit took in {@code submitNanos[i]} (retries after a full backlog included: the
+   * webhook's caller waits for them too).
    */
-  private static void produce(List<Intake> intakes, List<AckClock> clocks, LongSupplier acknowledged,
-      List<RawMessage> messages, int first, int step, int window, AtomicLong submitted, long started,
-      long nanosPerMessage, long[] submitNanos) {
+  private static void produce(
+      List<Intake> intakes,
+      List<AckClock> clocks,
+      LongSupplier acknowledged,
+      List<RawMessage> messages,
+      int first,
+      int step,
+      int window,
+      AtomicLong submitted,
+      long started,
+      long nanosPerMessage,
+      long[] submitNanos) {
     for (int i = first; i < messages.size(); i += step) {
       RawMessage message = messages.get(i);
       long wait;
-      while (nanosPerMessage > 0 && (wait = started + i * nanosPerMessage - System.nanoTime()) > 0) {
+      while (nanosPerMessage > 0
+          && (wait = started + i * nanosPerMessage - System.nanoTime()) > 0) {
         LockSupport.parkNanos(wait);
       }
       while (window > 0 && submitted.get() - acknowledged.getAsLong() >= window) {

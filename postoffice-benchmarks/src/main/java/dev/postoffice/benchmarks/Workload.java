@@ -19,14 +19,24 @@ public final class Workload {
   private Workload() {}
 
   /** The partner's order, as its API sends it. */
-  public record PartnerOrder(String orderId, String customer, String currency, Instant placedAt,
-      List<Line> lines, String note) {}
+  public record PartnerOrder(
+      String orderId,
+      String customer,
+      String currency,
+      Instant placedAt,
+      List<Line> lines,
+      String note) {}
 
   /** One order line of the partner's order. */
   public record Line(String sku, int quantity, long unitPriceCents, String description) {}
 
   /** The core message one partner order becomes. */
-  public record CoreOrder(String orderId, String customerId, String currency, Instant placedAt, int lines,
+  public record CoreOrder(
+      String orderId,
+      String customerId,
+      String currency,
+      Instant placedAt,
+      int lines,
       long totalCents) {}
 
   /**
@@ -36,15 +46,25 @@ public final class Workload {
    * @return the JSON bytes
    */
   public static byte[] json(int i) {
-    String s = "{\"orderId\":\"ord-" + (1_000_000 + i) + "\",\"customer\":\"cust-" + (i % 977)
-        + "\",\"currency\":\"EUR\",\"placedAt\":\"2030-01-01T00:00:00Z\",\"lines\":["
-        + "{\"sku\":\"SKU-" + (i % 101) + "\",\"quantity\":2,\"unitPriceCents\":1999,"
-        + "\"description\":\"Blue widget, large, boxed\"},"
-        + "{\"sku\":\"SKU-" + (i % 103) + "\",\"quantity\":1,\"unitPriceCents\":4999,"
-        + "\"description\":\"Red gadget with charger and cable\"},"
-        + "{\"sku\":\"SKU-" + (i % 107) + "\",\"quantity\":5,\"unitPriceCents\":250,"
-        + "\"description\":\"Spare screws, pack of twenty\"}],"
-        + "\"note\":\"Leave at the back door if nobody answers; call ahead on weekdays before noon.\"}";
+    String s =
+        "{\"orderId\":\"ord-"
+            + (1_000_000 + i)
+            + "\",\"customer\":\"cust-"
+            + (i % 977)
+            + "\",\"currency\":\"EUR\",\"placedAt\":\"2030-01-01T00:00:00Z\",\"lines\":["
+            + "{\"sku\":\"SKU-"
+            + (i % 101)
+            + "\",\"quantity\":2,\"unitPriceCents\":1999,"
+            + "\"description\":\"Blue widget, large, boxed\"},"
+            + "{\"sku\":\"SKU-"
+            + (i % 103)
+            + "\",\"quantity\":1,\"unitPriceCents\":4999,"
+            + "\"description\":\"Red gadget with charger and cable\"},"
+            + "{\"sku\":\"SKU-"
+            + (i % 107)
+            + "\",\"quantity\":5,\"unitPriceCents\":250,"
+            + "\"description\":\"Spare screws, pack of twenty\"}],"
+            + "\"note\":\"Leave at the back door if nobody answers; call ahead on weekdays before noon.\"}";
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -52,8 +72,9 @@ public final class Workload {
   static final int DISTINCT = 4096;
 
   /**
-   * Returns {@code count} raw messages (no dedup key, no headers), cycling through {@value #DISTINCT} distinct
-   * orders, so the harness's own data stays small on the heap and does not skew the GC figures.
+   * Returns {@code count} raw messages (no dedup key, no headers), cycling through {@value
+   * #DISTINCT} distinct orders, so the harness's own data stays small on the heap and does not skew
+   * the GC figures.
    *
    * @param count how many
    * @return the messages
@@ -87,8 +108,13 @@ public final class Workload {
     for (Line line : order.lines()) {
       total += line.quantity() * line.unitPriceCents();
     }
-    return new CoreOrder(order.orderId(), order.customer(), order.currency(), order.placedAt(),
-        order.lines().size(), total);
+    return new CoreOrder(
+        order.orderId(),
+        order.customer(),
+        order.currency(),
+        order.placedAt(),
+        order.lines().size(),
+        total);
   }
 
   /**

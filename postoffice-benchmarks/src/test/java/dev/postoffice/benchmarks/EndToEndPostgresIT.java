@@ -9,8 +9,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the harness's PostgreSQL scenarios with a few hundred messages, so a harness that broke is noticed. No
- * timing is asserted. Skips (or fails under POSTOFFICE_REQUIRE_SERVICES=true) without PostgreSQL.
+ * Runs the harness's PostgreSQL scenarios with a few hundred messages, so a harness that broke is
+ * noticed. No timing is asserted. Skips (or fails under POSTOFFICE_REQUIRE_SERVICES=true) without
+ * PostgreSQL.
  */
 @DisplayName("The end-to-end harness on PostgreSQL")
 class EndToEndPostgresIT {
@@ -21,7 +22,8 @@ class EndToEndPostgresIT {
   }
 
   @Test
-  @DisplayName("runs every message to Acknowledged and prints its figure beside the plain JDBC baseline")
+  @DisplayName(
+      "runs every message to Acknowledged and prints its figure beside the plain JDBC baseline")
   void upstream() throws Exception {
     assertThat(run("postgresql", "100", "runs=1", "warmups=0", "batch=20"))
         .contains("RESULT postgresql:", "plain JDBC", "ratio");
@@ -31,14 +33,27 @@ class EndToEndPostgresIT {
   @DisplayName("runs on two nodes, each with its own pool, over a pre-filled table")
   void twoNodesPrefilled() throws Exception {
     assertThat(run("postgresql", "300", "runs=1", "warmups=0", "nodes=2", "prefill=5000"))
-        .contains("RESULT postgresql: 300 msgs, 2 node(s), 5,000 pre-filled", "plain JDBC", "ratio");
+        .contains(
+            "RESULT postgresql: 300 msgs, 2 node(s), 5,000 pre-filled", "plain JDBC", "ratio");
   }
 
   @Test
-  @DisplayName("carries messages out of a backlog written to the tables first, sampling the live heap")
+  @DisplayName(
+      "carries messages out of a backlog written to the tables first, sampling the live heap")
   void backlog() throws Exception {
-    assertThat(run("postgresql", "300", "runs=1", "warmups=0", "batch=50", "backlog=3000", "baseline=false"))
-        .contains("3,000 messages waiting at layer 1 of bench-0", "(300 msgs in", "RESULT postgresql: 300 msgs");
+    assertThat(
+            run(
+                "postgresql",
+                "300",
+                "runs=1",
+                "warmups=0",
+                "batch=50",
+                "backlog=3000",
+                "baseline=false"))
+        .contains(
+            "3,000 messages waiting at layer 1 of bench-0",
+            "(300 msgs in",
+            "RESULT postgresql: 300 msgs");
   }
 
   @Test
@@ -52,6 +67,10 @@ class EndToEndPostgresIT {
   @DisplayName("runs the downstream path on PostgreSQL until every request is Dispatched")
   void downstream() throws Exception {
     assertThat(run("downstream", "300", "runs=1", "warmups=0", "nodes=2"))
-        .contains("store postgresql", "RESULT downstream: 300 msgs, 2 node(s)", "plain HttpClient", "ratio");
+        .contains(
+            "store postgresql",
+            "RESULT downstream: 300 msgs, 2 node(s)",
+            "plain HttpClient",
+            "ratio");
   }
 }

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the harness's RabbitMQ scenario with a few hundred messages, so a harness that broke is noticed. No
- * timing is asserted. Skips (or fails under POSTOFFICE_REQUIRE_SERVICES=true) without PostgreSQL and RabbitMQ.
+ * Runs the harness's RabbitMQ scenario with a few hundred messages, so a harness that broke is
+ * noticed. No timing is asserted. Skips (or fails under POSTOFFICE_REQUIRE_SERVICES=true) without
+ * PostgreSQL and RabbitMQ.
  */
 @DisplayName("The end-to-end harness on PostgreSQL and RabbitMQ")
 class EndToEndRabbitIT {
@@ -22,7 +23,8 @@ class EndToEndRabbitIT {
   }
 
   @Test
-  @DisplayName("runs every message to Acknowledged and prints its figure beside the plain client's round trip")
+  @DisplayName(
+      "runs every message to Acknowledged and prints its figure beside the plain client's round trip")
   void rabbit() throws Exception {
     assertThat(run("rabbit", "300", "runs=1", "warmups=0"))
         .contains("RESULT rabbit: 300 msgs, 1 node(s)", "plain RabbitMQ client", "ratio");

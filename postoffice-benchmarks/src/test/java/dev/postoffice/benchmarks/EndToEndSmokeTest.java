@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs each scenario of the harness that needs no outside service with a few hundred messages (the SQS one on
- * its embedded ElasticMQ, SQS and downstream on H2), so a harness that broke is noticed. No timing is asserted.
+ * Runs each scenario of the harness that needs no outside service with a few hundred messages (the
+ * SQS one on its embedded ElasticMQ, SQS and downstream on H2), so a harness that broke is noticed.
+ * No timing is asserted.
  */
 @DisplayName("The end-to-end harness")
 class EndToEndSmokeTest {
@@ -49,7 +50,9 @@ class EndToEndSmokeTest {
       long started = System.nanoTime();
       assertThat(run("inmemory", "200", "runs=1", "warmups=0", "baseline=false", "rate=400"))
           .contains("RESULT inmemory: 200 msgs");
-      assertThat(System.nanoTime() - started).as("200 messages at 400/s").isGreaterThan(450_000_000L);
+      assertThat(System.nanoTime() - started)
+          .as("200 messages at 400/s")
+          .isGreaterThan(450_000_000L);
     }
 
     @Test
@@ -63,16 +66,23 @@ class EndToEndSmokeTest {
     @DisplayName("on H2, two nodes, with finished entries written to the tables first")
     void h2TwoNodesPrefilled() throws Exception {
       assertThat(run("h2", "200", "runs=1", "warmups=0", "batch=20", "nodes=2", "prefill=2000"))
-          .contains("pre-filled 2,000 finished entries", "RESULT h2: 200 msgs, 2 node(s), 2,000 pre-filled",
-              "plain JDBC", "ratio");
+          .contains(
+              "pre-filled 2,000 finished entries",
+              "RESULT h2: 200 msgs, 2 node(s), 2,000 pre-filled",
+              "plain JDBC",
+              "ratio");
     }
 
     @Test
-    @DisplayName("on H2, carrying messages out of a backlog written to the tables first, with the live heap")
+    @DisplayName(
+        "on H2, carrying messages out of a backlog written to the tables first, with the live heap")
     void h2Backlog() throws Exception {
-      assertThat(run("h2", "200", "runs=1", "warmups=0", "batch=20", "backlog=1000", "baseline=false"))
-          .contains("1,000 messages waiting at layer 1 of bench-0", "(200 msgs in", "RESULT h2: 200 msgs")
-          .as("nothing is submitted in a run out of a backlog").doesNotContain("submit p50");
+      assertThat(
+              run("h2", "200", "runs=1", "warmups=0", "batch=20", "backlog=1000", "baseline=false"))
+          .contains(
+              "1,000 messages waiting at layer 1 of bench-0", "(200 msgs in", "RESULT h2: 200 msgs")
+          .as("nothing is submitted in a run out of a backlog")
+          .doesNotContain("submit p50");
     }
 
     @Test

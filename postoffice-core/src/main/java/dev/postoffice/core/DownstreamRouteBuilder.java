@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Describes a downstream route step by step: Core App queue (L4), translator (L3), request normalizer (L2),
- * dispatcher (L1). Each step is typed by the previous one's output. Start with
+ * Describes a downstream route step by step: Core App queue (L4), translator (L3), request
+ * normalizer (L2), dispatcher (L1). Each step is typed by the previous one's output. Start with
  * {@link Route#downstream(String)}. Not thread-safe.
  */
 public final class DownstreamRouteBuilder {
@@ -63,7 +63,8 @@ public final class DownstreamRouteBuilder {
      * @param <P> the partner model
      * @return the next step
      */
-    public <P> Translated<C, P> translate(Class<P> partnerType, Translator<? super C, ? extends P> translator) {
+    public <P> Translated<C, P> translate(
+        Class<P> partnerType, Translator<? super C, ? extends P> translator) {
       List<String> all = new ArrayList<>(errors);
       RouteBuilder.checkNotNull(all, name, "L3", partnerType, "partner type");
       RouteBuilder.checkNotNull(all, name, "L3", translator, "translator");
@@ -83,7 +84,10 @@ public final class DownstreamRouteBuilder {
     private final Class<P> partnerType;
     private final Translator<? super C, ? extends P> translator;
 
-    Translated(Consuming<C> consuming, List<String> errors, Class<P> partnerType,
+    Translated(
+        Consuming<C> consuming,
+        List<String> errors,
+        Class<P> partnerType,
         Translator<? super C, ? extends P> translator) {
       this.consuming = consuming;
       this.errors = errors;
@@ -115,7 +119,8 @@ public final class DownstreamRouteBuilder {
     private final List<String> errors;
     private final RequestNormalizer<? super P> normalizer;
 
-    Normalized(Translated<C, P> translated, List<String> errors, RequestNormalizer<? super P> normalizer) {
+    Normalized(
+        Translated<C, P> translated, List<String> errors, RequestNormalizer<? super P> normalizer) {
       this.translated = translated;
       this.errors = errors;
       this.normalizer = normalizer;
@@ -131,14 +136,33 @@ public final class DownstreamRouteBuilder {
       Consuming<C> consuming = translated.consuming;
       List<String> all = new ArrayList<>(errors);
       RouteBuilder.checkNotNull(all, consuming.name, "L1", dispatcher, "dispatcher");
-      return new RouteBuilder(consuming.name, Direction.DOWNSTREAM, all, (id, codec, versions) -> List.of(
-          StageSpec.transform("translate", Layer.L4, Layer.L3, versions.translator(),
-              Transforms.translate(id, "L3", consuming.coreType, translated.partnerType, translated.translator,
-                  codec)),
-          StageSpec.transform("normalize", Layer.L3, Layer.L2, versions.normalizer(),
-              Transforms.request(id, translated.partnerType, normalizer, codec)),
-          StageSpec.transform("hand-off", Layer.L2, Layer.L1, "1", Transforms.handOff()),
-          StageSpec.dispatch(dispatcher, versions.dispatcher())), consuming.destination);
+      return new RouteBuilder(
+          consuming.name,
+          Direction.DOWNSTREAM,
+          all,
+          (id, codec, versions) ->
+              List.of(
+                  StageSpec.transform(
+                      "translate",
+                      Layer.L4,
+                      Layer.L3,
+                      versions.translator(),
+                      Transforms.translate(
+                          id,
+                          "L3",
+                          consuming.coreType,
+                          translated.partnerType,
+                          translated.translator,
+                          codec)),
+                  StageSpec.transform(
+                      "normalize",
+                      Layer.L3,
+                      Layer.L2,
+                      versions.normalizer(),
+                      Transforms.request(id, translated.partnerType, normalizer, codec)),
+                  StageSpec.transform("hand-off", Layer.L2, Layer.L1, "1", Transforms.handOff()),
+                  StageSpec.dispatch(dispatcher, versions.dispatcher())),
+          consuming.destination);
     }
   }
 }

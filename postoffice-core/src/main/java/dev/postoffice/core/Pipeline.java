@@ -23,9 +23,9 @@ public interface Pipeline extends AutoCloseable {
    * Declares the transport's queues, starts the stages, the Core App acknowledgement listener, the
    * downstream consumers and the ingestors, in that order.
    *
-   * <p>If a step fails (a broker that refuses a declaration, an ingestor that cannot bind its port), what had
-   * started is stopped again and the failure is rethrown: nothing keeps running under this node's id. A
-   * pipeline whose start failed cannot be started again; build a new one.
+   * <p>If a step fails (a broker that refuses a declaration, an ingestor that cannot bind its
+   * port), what had started is stopped again and the failure is rethrown: nothing keeps running
+   * under this node's id. A pipeline whose start failed cannot be started again; build a new one.
    *
    * @return this pipeline
    * @throws IllegalStateException if it was started before
@@ -50,8 +50,8 @@ public interface Pipeline extends AutoCloseable {
   Operations operations();
 
   /**
-   * With manual scheduling (tests), runs every stage of every route once, on the calling thread, and the
-   * housekeeping (republishing unacknowledged entries).
+   * With manual scheduling (tests), runs every stage of every route once, on the calling thread,
+   * and the housekeeping (republishing unacknowledged entries).
    *
    * @return how many entries were worked on; 0 when nothing was due
    * @throws IllegalStateException if the pipeline runs its own threads, or is not started
@@ -59,16 +59,17 @@ public interface Pipeline extends AutoCloseable {
   int runOnce();
 
   /**
-   * Stops gracefully: ingestors and consumers first, then the stages finish the batch in hand, then the
-   * leases this node still holds are released so other nodes can take the entries at once.
+   * Stops gracefully: ingestors and consumers first, then the stages finish the batch in hand, then
+   * the leases this node still holds are released so other nodes can take the entries at once.
    *
-   * <p>Returns by the deadline whatever happens: a step stuck in a call (a database that stopped answering, a
-   * broker that does not close) is interrupted and abandoned, with a WARN naming the step and those left
-   * undone. Nothing is lost by that: entries still leased to this node are claimed again when their leases
-   * expire.
+   * <p>Returns by the deadline whatever happens: a step stuck in a call (a database that stopped
+   * answering, a broker that does not close) is interrupted and abandoned, with a WARN naming the
+   * step and those left undone. Nothing is lost by that: entries still leased to this node are
+   * claimed again when their leases expire.
    *
    * @param timeout how long to wait for in-flight batches and the rest of the stop
-   * @return true if every step finished in time; false if a worker or a step was interrupted or abandoned
+   * @return true if every step finished in time; false if a worker or a step was interrupted or
+   *     abandoned
    */
   boolean stop(Duration timeout);
 

@@ -2,16 +2,16 @@ package dev.postoffice.core;
 
 import dev.postoffice.ConfigurationException;
 import dev.postoffice.Ingestor;
+import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.core.internal.Require;
 import dev.postoffice.core.internal.engine.Engine;
 import dev.postoffice.core.internal.route.EngineContext;
-import dev.postoffice.core.internal.Require;
 import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.event.PipelineListener;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.RouteId;
-import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.spi.Codec;
 import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.Transport;
@@ -26,15 +26,15 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Composes routes, a store and a transport into a {@link Pipeline}. Every problem is collected and reported
- * together by {@link #build()}, with its property path. Not thread-safe. Start with
- * {@link PostOffice#builder()}.
+ * Composes routes, a store and a transport into a {@link Pipeline}. Every problem is collected and
+ * reported together by {@link #build()}, with its property path. Not thread-safe. Start with {@link
+ * PostOffice#builder()}.
  */
 public final class PipelineBuilder {
   /**
-   * The queue Core App acknowledgements arrive on, unless set. Letters, digits and dashes only, so it is a
-   * valid name on every transport (SQS refuses dots). The same as {@link AckMessages#DEFAULT_DESTINATION},
-   * the Core App receiver's default.
+   * The queue Core App acknowledgements arrive on, unless set. Letters, digits and dashes only, so
+   * it is a valid name on every transport (SQS refuses dots). The same as {@link
+   * AckMessages#DEFAULT_DESTINATION}, the Core App receiver's default.
    */
   public static final String DEFAULT_ACK_DESTINATION = AckMessages.DEFAULT_DESTINATION;
 
@@ -69,7 +69,8 @@ public final class PipelineBuilder {
   /**
    * Sets the store. Required.
    *
-   * @param value the store, such as {@code InMemoryStatusStore.create()} or a {@code JdbcStatusStore}
+   * @param value the store, such as {@code InMemoryStatusStore.create()} or a {@code
+   *     JdbcStatusStore}
    * @return this builder
    */
   public PipelineBuilder store(StatusStore value) {
@@ -80,7 +81,8 @@ public final class PipelineBuilder {
   /**
    * Sets the transport to the Core App. Required when there are routes.
    *
-   * @param value the transport, such as {@code InMemoryTransport.create()} or a {@code RabbitTransport}
+   * @param value the transport, such as {@code InMemoryTransport.create()} or a {@code
+   *     RabbitTransport}
    * @return this builder
    */
   public PipelineBuilder transport(Transport value) {
@@ -198,20 +200,27 @@ public final class PipelineBuilder {
     String node = nodeId == null ? "node-" + UUID.randomUUID() : nodeId;
     Require.collect(errors, "nodeId", () -> EntryId.of(node));
     if (store == null) {
-      errors.add("store cannot be null [Hint: pass InMemoryStatusStore.create() for tests, or a JdbcStatusStore"
-          + " from postoffice-jdbc-store to .store(...)]");
+      errors.add(
+          "store cannot be null [Hint: pass InMemoryStatusStore.create() for tests, or a JdbcStatusStore"
+              + " from postoffice-jdbc-store to .store(...)]");
     }
     if (transport == null && !routes.isEmpty()) {
-      errors.add("transport cannot be null: every route exchanges messages with the Core App [Hint: pass"
-          + " InMemoryTransport.create() for tests, or add postoffice-rabbit-transport or"
-          + " postoffice-sqs-transport and pass it to .transport(...)]");
+      errors.add(
+          "transport cannot be null: every route exchanges messages with the Core App [Hint: pass"
+              + " InMemoryTransport.create() for tests, or add postoffice-rabbit-transport or"
+              + " postoffice-sqs-transport and pass it to .transport(...)]");
     }
     Require.collect(errors, "codec", () -> Require.nonNull(codec, "codec"));
     Require.collect(errors, "clock", () -> Require.nonNull(clock, "clock"));
     Require.collect(errors, "listener", () -> Require.nonNull(listener, "listener"));
-    Require.collect(errors, "ackDestination", () -> Require.nonBlank(ackDestination, "ackDestination"));
-    Require.collect(errors, "shutdownTimeout", () ->
-        Require.between(shutdownTimeout, Duration.ZERO, Duration.ofHours(1), "shutdownTimeout"));
+    Require.collect(
+        errors, "ackDestination", () -> Require.nonBlank(ackDestination, "ackDestination"));
+    Require.collect(
+        errors,
+        "shutdownTimeout",
+        () ->
+            Require.between(
+                shutdownTimeout, Duration.ZERO, Duration.ofHours(1), "shutdownTimeout"));
     Set<String> names = new HashSet<>();
     Map<String, Direction> directions = new LinkedHashMap<>();
     for (int i = 0; i < routes.size(); i++) {
@@ -226,17 +235,25 @@ public final class PipelineBuilder {
       }
       directions.put(route.name(), route.direction());
     }
-    ingestors.forEach((route, list) -> {
-      Direction direction = directions.get(route);
-      if (direction == null) {
-        errors.add("ingestor for route[" + route + "]: no such route; known routes: " + directions.keySet());
-      } else if (direction != Direction.UPSTREAM) {
-        errors.add("ingestor for route[" + route + "]: the route is downstream; ingestors feed upstream routes");
-      }
-      if (list.contains(null)) {
-        errors.add("ingestor for route[" + route + "] cannot be null");
-      }
-    });
+    ingestors.forEach(
+        (route, list) -> {
+          Direction direction = directions.get(route);
+          if (direction == null) {
+            errors.add(
+                "ingestor for route["
+                    + route
+                    + "]: no such route; known routes: "
+                    + directions.keySet());
+          } else if (direction != Direction.UPSTREAM) {
+            errors.add(
+                "ingestor for route["
+                    + route
+                    + "]: the route is downstream; ingestors feed upstream routes");
+          }
+          if (list.contains(null)) {
+            errors.add("ingestor for route[" + route + "] cannot be null");
+          }
+        });
     if (!errors.isEmpty()) {
       throw new ConfigurationException(errors);
     }
@@ -246,8 +263,17 @@ public final class PipelineBuilder {
     }
     Map<RouteId, List<Ingestor>> byRoute = new LinkedHashMap<>();
     ingestors.forEach((route, list) -> byRoute.put(RouteId.of(route), List.copyOf(list)));
-    EngineContext ctx = new EngineContext(node, store, transport, codec, clock, listener, ackDestination, manual,
-        shutdownTimeout);
+    EngineContext ctx =
+        new EngineContext(
+            node,
+            store,
+            transport,
+            codec,
+            clock,
+            listener,
+            ackDestination,
+            manual,
+            shutdownTimeout);
     return new Engine(ctx, definitions, byRoute);
   }
 }

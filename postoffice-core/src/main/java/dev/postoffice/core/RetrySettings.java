@@ -4,9 +4,9 @@ import dev.postoffice.core.internal.Require;
 import java.time.Duration;
 
 /**
- * How a route retries transient failures: exponential backoff with jitter, persisted as the entry's next
- * attempt time (so a retry survives a restart and holds no thread), up to a maximum number of attempts,
- * after which the entry is {@code FAILED}.
+ * How a route retries transient failures: exponential backoff with jitter, persisted as the entry's
+ * next attempt time (so a retry survives a restart and holds no thread), up to a maximum number of
+ * attempts, after which the entry is {@code FAILED}.
  *
  * <p>The delay before attempt {@code n+1} is {@code initialBackoff * multiplier^(n-1)}, capped at
  * {@code maxBackoff}, randomized by {@code ±jitter} (resilience4j's exponential random backoff).
@@ -18,15 +18,23 @@ import java.time.Duration;
  * @param jitter the randomization factor, 0 to 1; default {@value #DEFAULT_JITTER}
  */
 public record RetrySettings(
-    int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff, double jitter) {
+    int maxAttempts,
+    Duration initialBackoff,
+    double multiplier,
+    Duration maxBackoff,
+    double jitter) {
   /** Default maximum attempts. */
   public static final int DEFAULT_MAX_ATTEMPTS = 8;
+
   /** Default first delay. */
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
+
   /** Default growth per attempt. */
   public static final double DEFAULT_MULTIPLIER = 2.0;
+
   /** Default longest delay. */
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(10);
+
   /** Default randomization factor. */
   public static final double DEFAULT_JITTER = 0.3;
 
@@ -50,7 +58,11 @@ public record RetrySettings(
    */
   public static RetrySettings ofDefaults() {
     return new RetrySettings(
-        DEFAULT_MAX_ATTEMPTS, DEFAULT_INITIAL_BACKOFF, DEFAULT_MULTIPLIER, DEFAULT_MAX_BACKOFF, DEFAULT_JITTER);
+        DEFAULT_MAX_ATTEMPTS,
+        DEFAULT_INITIAL_BACKOFF,
+        DEFAULT_MULTIPLIER,
+        DEFAULT_MAX_BACKOFF,
+        DEFAULT_JITTER);
   }
 
   /**

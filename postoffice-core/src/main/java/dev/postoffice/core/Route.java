@@ -7,10 +7,10 @@ import dev.postoffice.spi.Codec;
 import java.util.List;
 
 /**
- * One flow: one partner, one kind of message, one direction, with its own stages and settings. Routes are
- * immutable; build them with {@link #upstream(String)} or {@link #downstream(String)}, whose typed steps
- * let the compiler check that each layer's output type is the next layer's input type, and add them to a
- * {@link PipelineBuilder}.
+ * One flow: one partner, one kind of message, one direction, with its own stages and settings.
+ * Routes are immutable; build them with {@link #upstream(String)} or {@link #downstream(String)},
+ * whose typed steps let the compiler check that each layer's output type is the next layer's input
+ * type, and add them to a {@link PipelineBuilder}.
  *
  * <pre>{@code
  * Route orders = Route.upstream("acme-orders")
@@ -29,8 +29,14 @@ public final class Route {
   private final RouteBuilder.Versions versions;
   private final String sourceDestination;
 
-  Route(String name, Direction direction, RouteSettings settings, List<String> errors,
-      RouteBuilder.StageFactory stages, RouteBuilder.Versions versions, String sourceDestination) {
+  Route(
+      String name,
+      Direction direction,
+      RouteSettings settings,
+      List<String> errors,
+      RouteBuilder.StageFactory stages,
+      RouteBuilder.Versions versions,
+      String sourceDestination) {
     this.versions = versions;
     this.name = name;
     this.direction = direction;
@@ -60,17 +66,23 @@ public final class Route {
     return new DownstreamRouteBuilder(name);
   }
 
-  /** @return the route's name */
+  /**
+   * @return the route's name
+   */
   public String name() {
     return name;
   }
 
-  /** @return the route's direction */
+  /**
+   * @return the route's direction
+   */
   public Direction direction() {
     return direction;
   }
 
-  /** @return the route's settings */
+  /**
+   * @return the route's settings
+   */
   public RouteSettings settings() {
     return settings;
   }
@@ -83,7 +95,8 @@ public final class Route {
   /** Turns the description into what the engine runs; call only when {@link #errors()} is empty. */
   RouteDefinition define(Codec codec) {
     RouteId id = RouteId.of(name);
-    return new RouteDefinition(id, direction, settings, stages.create(id, codec, versions), sourceDestination);
+    return new RouteDefinition(
+        id, direction, settings, stages.create(id, codec, versions), sourceDestination);
   }
 
   @Override

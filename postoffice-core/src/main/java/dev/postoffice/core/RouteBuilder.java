@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The last step of describing a route, once its stages are complete: settings and the versions recorded on
- * what its stages produce. Not thread-safe.
+ * The last step of describing a route, once its stages are complete: settings and the versions
+ * recorded on what its stages produce. Not thread-safe.
  */
 public final class RouteBuilder {
   /** Default version recorded for stages whose version is not set. */
@@ -35,7 +35,11 @@ public final class RouteBuilder {
   private String translatorVersion = DEFAULT_VERSION;
   private String dispatcherVersion = DEFAULT_VERSION;
 
-  RouteBuilder(String name, Direction direction, List<String> errors, StageFactory stages,
+  RouteBuilder(
+      String name,
+      Direction direction,
+      List<String> errors,
+      StageFactory stages,
       String sourceDestination) {
     this.name = name;
     this.direction = direction;
@@ -56,8 +60,8 @@ public final class RouteBuilder {
   }
 
   /**
-   * Sets the version recorded on what the normalizer produces, so an operator can tell which mapping made
-   * an entry.
+   * Sets the version recorded on what the normalizer produces, so an operator can tell which
+   * mapping made an entry.
    *
    * @param value the version; default {@value #DEFAULT_VERSION}
    * @return this builder
@@ -90,7 +94,8 @@ public final class RouteBuilder {
   }
 
   /**
-   * Builds the route. Problems are collected and reported together by {@link PipelineBuilder#build()}.
+   * Builds the route. Problems are collected and reported together by {@link
+   * PipelineBuilder#build()}.
    *
    * @return the route
    */
@@ -106,7 +111,8 @@ public final class RouteBuilder {
     return new Route(name, direction, settings, all, stages, versions, sourceDestination);
   }
 
-  static void checkNotNull(List<String> errors, String name, String layer, Object value, String what) {
+  static void checkNotNull(
+      List<String> errors, String name, String layer, Object value, String what) {
     if (value == null) {
       errors.add("route[" + name + "] " + layer + ": " + what + " cannot be null");
     }

@@ -10,16 +10,19 @@ import java.time.Duration;
  * @param batchSize entries a stage claims and commits together
  * @param linger how long a stage waits for a batch to fill before working on a partial one
  * @param concurrency worker threads per stage of this route (its bulkhead)
- * @param leaseDuration how long a claim holds before other nodes may take the entry again; with worker threads
- *     it must cover a batch's run through all the transform stages, which commit once (fused)
- * @param pollInterval how often an idle stage looks in the store for work (the recovery and multi-node path)
+ * @param leaseDuration how long a claim holds before other nodes may take the entry again; with
+ *     worker threads it must cover a batch's run through all the transform stages, which commit
+ *     once (fused)
+ * @param pollInterval how often an idle stage looks in the store for work (the recovery and
+ *     multi-node path)
  * @param retry the retry policy
  * @param highWaterMark backlog (entries waiting for work) above which intake refuses
  * @param retryAfter the delay intake suggests when it refuses
  * @param maxPayloadBytes the largest message intake accepts
- * @param ackTimeout how long a {@code QUEUED} entry waits for the Core App before it is published again; the
- *     wait doubles with each further publish, up to the larger of this and {@code retry.maxBackoff()}, and the
- *     entry is published again for as long as the Core App does not answer (it is never given up)
+ * @param ackTimeout how long a {@code QUEUED} entry waits for the Core App before it is published
+ *     again; the wait doubles with each further publish, up to the larger of this and {@code
+ *     retry.maxBackoff()}, and the entry is published again for as long as the Core App does not
+ *     answer (it is never given up)
  * @param confirmTimeout how long publishing waits for the broker's confirmation
  */
 public record RouteSettings(
@@ -36,22 +39,31 @@ public record RouteSettings(
     Duration confirmTimeout) {
   /** Default batch size. */
   public static final int DEFAULT_BATCH_SIZE = 100;
+
   /** Default linger. */
   public static final Duration DEFAULT_LINGER = Duration.ofMillis(2);
+
   /** Default worker threads per stage. */
   public static final int DEFAULT_CONCURRENCY = 1;
+
   /** Default lease. */
   public static final Duration DEFAULT_LEASE = Duration.ofMinutes(1);
+
   /** Default poll interval. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(200);
+
   /** Default high-water mark. */
   public static final long DEFAULT_HIGH_WATER_MARK = 100_000;
+
   /** Default retry-after hint. */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
+
   /** Default largest payload: 1 MiB. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
+
   /** Default acknowledgement timeout. */
   public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofMinutes(5);
+
   /** Default publish confirmation timeout. */
   public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(30);
 
@@ -130,67 +142,91 @@ public record RouteSettings(
 
     private Builder() {}
 
-    /** @param v entries per batch, 1 to 10000; default {@value #DEFAULT_BATCH_SIZE} @return this builder */
+    /**
+     * @param v entries per batch, 1 to 10000; default {@value #DEFAULT_BATCH_SIZE} @return this
+     *     builder
+     */
     public Builder batchSize(int v) {
       batchSize = v;
       return this;
     }
 
-    /** @param v wait for a batch to fill, 0 to 10 s; default 2 ms @return this builder */
+    /**
+     * @param v wait for a batch to fill, 0 to 10 s; default 2 ms @return this builder
+     */
     public Builder linger(Duration v) {
       linger = v;
       return this;
     }
 
-    /** @param v worker threads per stage, 1 to 64; default 1 @return this builder */
+    /**
+     * @param v worker threads per stage, 1 to 64; default 1 @return this builder
+     */
     public Builder concurrency(int v) {
       concurrency = v;
       return this;
     }
 
-    /** @param v claim duration, 100 ms to 24 h; default 1 min @return this builder */
+    /**
+     * @param v claim duration, 100 ms to 24 h; default 1 min @return this builder
+     */
     public Builder leaseDuration(Duration v) {
       leaseDuration = v;
       return this;
     }
 
-    /** @param v idle store polling interval; default 200 ms @return this builder */
+    /**
+     * @param v idle store polling interval; default 200 ms @return this builder
+     */
     public Builder pollInterval(Duration v) {
       pollInterval = v;
       return this;
     }
 
-    /** @param v the retry policy; default {@link RetrySettings#ofDefaults()} @return this builder */
+    /**
+     * @param v the retry policy; default {@link RetrySettings#ofDefaults()} @return this builder
+     */
     public Builder retry(RetrySettings v) {
       retry = v;
       return this;
     }
 
-    /** @param v backlog above which intake refuses; default 100000 @return this builder */
+    /**
+     * @param v backlog above which intake refuses; default 100000 @return this builder
+     */
     public Builder highWaterMark(long v) {
       highWaterMark = v;
       return this;
     }
 
-    /** @param v delay intake suggests when it refuses; default 1 s @return this builder */
+    /**
+     * @param v delay intake suggests when it refuses; default 1 s @return this builder
+     */
     public Builder retryAfter(Duration v) {
       retryAfter = v;
       return this;
     }
 
-    /** @param v largest accepted message in bytes; default 1 MiB @return this builder */
+    /**
+     * @param v largest accepted message in bytes; default 1 MiB @return this builder
+     */
     public Builder maxPayloadBytes(int v) {
       maxPayloadBytes = v;
       return this;
     }
 
-    /** @param v wait for the Core App's acknowledgement; default 5 min @return this builder */
+    /**
+     * @param v wait for the Core App's acknowledgement; default 5 min @return this builder
+     */
     public Builder ackTimeout(Duration v) {
       ackTimeout = v;
       return this;
     }
 
-    /** @param v wait for the broker's confirmation, at most the lease; default 30 s @return this builder */
+    /**
+     * @param v wait for the broker's confirmation, at most the lease; default 30 s @return this
+     *     builder
+     */
     public Builder confirmTimeout(Duration v) {
       confirmTimeout = v;
       return this;
@@ -203,8 +239,18 @@ public record RouteSettings(
      * @throws IllegalArgumentException naming the first value out of bounds
      */
     public RouteSettings build() {
-      return new RouteSettings(batchSize, linger, concurrency, leaseDuration, pollInterval, retry,
-          highWaterMark, retryAfter, maxPayloadBytes, ackTimeout, confirmTimeout);
+      return new RouteSettings(
+          batchSize,
+          linger,
+          concurrency,
+          leaseDuration,
+          pollInterval,
+          retry,
+          highWaterMark,
+          retryAfter,
+          maxPayloadBytes,
+          ackTimeout,
+          confirmTimeout);
     }
   }
 }

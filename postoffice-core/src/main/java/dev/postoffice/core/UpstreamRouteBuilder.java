@@ -10,9 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Describes an upstream route step by step: normalizer (L2), translator (L3), Core App queue (L4). Each step
- * returns the next, typed by the previous step's output, so a translator that does not take the
- * normalizer's model does not compile. Start with {@link Route#upstream(String)}. Not thread-safe.
+ * Describes an upstream route step by step: normalizer (L2), translator (L3), Core App queue (L4).
+ * Each step returns the next, typed by the previous step's output, so a translator that does not
+ * take the normalizer's model does not compile. Start with {@link Route#upstream(String)}. Not
+ * thread-safe.
  */
 public final class UpstreamRouteBuilder {
   private final String name;
@@ -24,7 +25,8 @@ public final class UpstreamRouteBuilder {
   /**
    * Sets the layer-2 normalizer: raw partner bytes to the partner's typed model.
    *
-   * @param type the partner model's class (its outputs are stored as JSON through the pipeline's codec)
+   * @param type the partner model's class (its outputs are stored as JSON through the pipeline's
+   *     codec)
    * @param normalizer the normalizer
    * @param <P> the partner model
    * @return the next step
@@ -62,7 +64,8 @@ public final class UpstreamRouteBuilder {
      * @param <C> the core message
      * @return the next step
      */
-    public <C> Translated<P, C> translate(Class<C> coreType, Translator<? super P, ? extends C> translator) {
+    public <C> Translated<P, C> translate(
+        Class<C> coreType, Translator<? super P, ? extends C> translator) {
       List<String> all = new ArrayList<>(errors);
       RouteBuilder.checkNotNull(all, name, "L3", coreType, "core type");
       RouteBuilder.checkNotNull(all, name, "L3", translator, "translator");
@@ -82,7 +85,10 @@ public final class UpstreamRouteBuilder {
     private final Class<C> coreType;
     private final Translator<? super P, ? extends C> translator;
 
-    Translated(Normalized<P> normalized, List<String> errors, Class<C> coreType,
+    Translated(
+        Normalized<P> normalized,
+        List<String> errors,
+        Class<C> coreType,
         Translator<? super P, ? extends C> translator) {
       this.normalized = normalized;
       this.errors = errors;
@@ -100,13 +106,27 @@ public final class UpstreamRouteBuilder {
       List<String> all = new ArrayList<>(errors);
       String name = normalized.name;
       RouteBuilder.checkDestination(all, name, "L4", destination);
-      return new RouteBuilder(name, Direction.UPSTREAM, all, (id, codec, versions) -> List.of(
-          StageSpec.transform("normalize", Layer.L1, Layer.L2, versions.normalizer(),
-              Transforms.normalize(id, normalized.type, normalized.normalizer, codec)),
-          StageSpec.transform("translate", Layer.L2, Layer.L3, versions.translator(),
-              Transforms.translate(id, "L3", normalized.type, coreType, translator, codec)),
-          StageSpec.transform("hand-off", Layer.L3, Layer.L4, "1", Transforms.handOff()),
-          StageSpec.publish(destination)), null);
+      return new RouteBuilder(
+          name,
+          Direction.UPSTREAM,
+          all,
+          (id, codec, versions) ->
+              List.of(
+                  StageSpec.transform(
+                      "normalize",
+                      Layer.L1,
+                      Layer.L2,
+                      versions.normalizer(),
+                      Transforms.normalize(id, normalized.type, normalized.normalizer, codec)),
+                  StageSpec.transform(
+                      "translate",
+                      Layer.L2,
+                      Layer.L3,
+                      versions.translator(),
+                      Transforms.translate(id, "L3", normalized.type, coreType, translator, codec)),
+                  StageSpec.transform("hand-off", Layer.L3, Layer.L4, "1", Transforms.handOff()),
+                  StageSpec.publish(destination)),
+          null);
     }
   }
 }

@@ -1,10 +1,10 @@
 package dev.postoffice.coreapp;
 
+import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.core.codec.JacksonCodec;
 import dev.postoffice.coreapp.internal.BatchReceiver;
 import dev.postoffice.coreapp.internal.ReceiverConfig;
 import dev.postoffice.coreapp.internal.Require;
-import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Codec;
 import dev.postoffice.spi.Disposition;
@@ -17,30 +17,33 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The Core App's side of layer 4 upstream, embedded in the core: consumes a queue PostOffice publishes to,
- * skips message ids its {@link ReceiptLog} has seen, runs the core's handler, records the id, sends the
- * acknowledgement back to PostOffice (which marks the entry {@code ACKNOWLEDGED}), and only then
- * acknowledges the broker. A crash anywhere in between makes the broker deliver again; the log absorbs it.
- * A message already handled is acknowledged as a success again, never retried into a dead letter. Messages the
- * transport delivers together are read from the log with one call, handled one by one, marked with one call
- * (so a crash between a handler and the mark can make the handler run again for the messages of that batch),
- * then one acknowledgement message naming them all is published and awaited (its format: {@link AckMessages}).
+ * The Core App's side of layer 4 upstream, embedded in the core: consumes a queue PostOffice
+ * publishes to, skips message ids its {@link ReceiptLog} has seen, runs the core's handler, records
+ * the id, sends the acknowledgement back to PostOffice (which marks the entry {@code
+ * ACKNOWLEDGED}), and only then acknowledges the broker. A crash anywhere in between makes the
+ * broker deliver again; the log absorbs it. A message already handled is acknowledged as a success
+ * again, never retried into a dead letter. Messages the transport delivers together are read from
+ * the log with one call, handled one by one, marked with one call (so a crash between a handler and
+ * the mark can make the handler run again for the messages of that batch), then one acknowledgement
+ * message naming them all is published and awaited (its format: {@link AckMessages}).
  *
- * <p>While the receipt log is unreachable ({@link dev.postoffice.StoreUnavailableException}), the receiver
- * holds the delivery and asks again after pauses of {@link #FIRST_HOLD_PAUSE} doubling up to
- * {@link #MAX_HOLD_PAUSE}, for as long as it runs: an outage of the log never counts toward the broker's
- * delivery limit, so it never dead-letters a good message (an outage longer than the broker's own consumer
- * timeout, 30 minutes on RabbitMQ by default, makes the broker take the delivery back). Every message the
- * receiver dead-letters is logged at WARN with its id and the reason.
+ * <p>While the receipt log is unreachable ({@link dev.postoffice.StoreUnavailableException}), the
+ * receiver holds the delivery and asks again after pauses of {@link #FIRST_HOLD_PAUSE} doubling up
+ * to {@link #MAX_HOLD_PAUSE}, for as long as it runs: an outage of the log never counts toward the
+ * broker's delivery limit, so it never dead-letters a good message (an outage longer than the
+ * broker's own consumer timeout, 30 minutes on RabbitMQ by default, makes the broker take the
+ * delivery back). Every message the receiver dead-letters is logged at WARN with its id and the
+ * reason.
  *
- * <p>Within one receiver, a copy of a message that arrives while the first is still being handled waits for
- * it. With a plain {@link CoreMessageHandler}, across several receiver instances (several Core App nodes), two
- * copies delivered at the same moment can both run the handler, and a crash between the handler and the mark
- * runs it again, because the receipt log is checked before and written after the handler. The default way to
- * receive avoids both: a {@link TransactionalMessageHandler} ({@link Builder#handler(Class,
- * TransactionalMessageHandler)}) runs inside the receipt log's transaction ({@link ReceiptLog#handleOnce}:
- * {@code JdbcReceiptLog} claims the message id, runs the handler with its {@code Connection}, and commits the
- * handler's writes with the receipt).
+ * <p>Within one receiver, a copy of a message that arrives while the first is still being handled
+ * waits for it. With a plain {@link CoreMessageHandler}, across several receiver instances (several
+ * Core App nodes), two copies delivered at the same moment can both run the handler, and a crash
+ * between the handler and the mark runs it again, because the receipt log is checked before and
+ * written after the handler. The default way to receive avoids both: a {@link
+ * TransactionalMessageHandler} ({@link Builder#handler(Class, TransactionalMessageHandler)}) runs
+ * inside the receipt log's transaction ({@link ReceiptLog#handleOnce}: {@code JdbcReceiptLog}
+ * claims the message id, runs the handler with its {@code Connection}, and commits the handler's
+ * writes with the receipt).
  *
  * <pre>{@code
  * CoreAppReceiver<OrderPlaced> receiver = CoreAppReceiver.builder(transport, receiptLog, OrderPlaced.class)
@@ -107,8 +110,8 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   }
 
   /**
-   * Stops consuming; a message being handled finishes first. Deliveries held while the receipt log is
-   * unreachable are given back to the broker at once.
+   * Stops consuming; a message being handled finishes first. Deliveries held while the receipt log
+   * is unreachable are given back to the broker at once.
    */
   @Override
   public synchronized void close() {
@@ -124,9 +127,10 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   }
 
   /**
-   * Handles messages delivered together: the receipt log is read once for all of them, the core's handler
-   * runs for each one not handled before, the ones it handled are marked in the log together, then one
-   * acknowledgement message names them all (one publish and one confirmation instead of one per message).
+   * Handles messages delivered together: the receipt log is read once for all of them, the core's
+   * handler runs for each one not handled before, the ones it handled are marked in the log
+   * together, then one acknowledgement message names them all (one publish and one confirmation
+   * instead of one per message).
    */
   List<Disposition> receiveAll(List<InboundMessage> messages) {
     return batches.receiveAll(messages);
@@ -156,13 +160,18 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       this.type = Require.nonNull(type, "type");
     }
 
-    /** @param queue the queue PostOffice's route publishes to (required) @return this builder */
+    /**
+     * @param queue the queue PostOffice's route publishes to (required) @return this builder
+     */
     public Builder<T> from(String queue) {
       this.source = Require.nonBlank(queue, "queue");
       return this;
     }
 
-    /** @param value the receiver's name in the receipt log; default: the queue name @return this builder */
+    /**
+     * @param value the receiver's name in the receipt log; default: the queue name @return this
+     *     builder
+     */
     public Builder<T> name(String value) {
       this.name = Require.nonBlank(value, "name");
       return this;
@@ -178,9 +187,10 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
 
     /**
-     * Sets the core's handler, run before the receipt is marked (a crash between the two runs it again on
-     * redelivery; make it idempotent on the message id). Prefer {@link #handler(Class,
-     * TransactionalMessageHandler)} with a log on the core's own database. Replaces a transactional handler.
+     * Sets the core's handler, run before the receipt is marked (a crash between the two runs it
+     * again on redelivery; make it idempotent on the message id). Prefer {@link #handler(Class,
+     * TransactionalMessageHandler)} with a log on the core's own database. Replaces a transactional
+     * handler.
      *
      * @param value the core's handler
      * @return this builder
@@ -192,48 +202,65 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
 
     /**
-     * Sets the core's handler, run inside the receipt log's transaction (effectively once: the handler's writes
-     * through the transaction and the receipt commit together, and the log claims the message id first, so two
-     * receivers never both run it). The default way to receive with {@code JdbcReceiptLog}, whose transaction
-     * is a {@code java.sql.Connection}. Replaces a plain handler.
+     * Sets the core's handler, run inside the receipt log's transaction (effectively once: the
+     * handler's writes through the transaction and the receipt commit together, and the log claims
+     * the message id first, so two receivers never both run it). The default way to receive with
+     * {@code JdbcReceiptLog}, whose transaction is a {@code java.sql.Connection}. Replaces a plain
+     * handler.
      *
-     * @param transactionType what the handler expects as transaction, such as {@code Connection.class}
+     * @param transactionType what the handler expects as transaction, such as {@code
+     *     Connection.class}
      * @param value the core's handler
      * @param <X> the transaction's type
      * @return this builder
      * @throws IllegalArgumentException if the receipt log gives no transaction of that type
      */
-    public <X> Builder<T> handler(Class<X> transactionType, TransactionalMessageHandler<? super T, X> value) {
+    public <X> Builder<T> handler(
+        Class<X> transactionType, TransactionalMessageHandler<? super T, X> value) {
       Require.nonNull(transactionType, "transactionType");
       Require.nonNull(value, "handler");
       Class<?> given = receipts.transactionType();
       if (given == null || !transactionType.isAssignableFrom(given)) {
-        throw new IllegalArgumentException("the receipt log " + receipts.getClass().getSimpleName()
-            + " gives its handlers " + (given == null ? "no transaction" : "a " + given.getName()) + ", not a "
-            + transactionType.getName() + " [Hint: use JdbcReceiptLog from postoffice-jdbc-store, whose"
-            + " transaction is a java.sql.Connection]");
+        throw new IllegalArgumentException(
+            "the receipt log "
+                + receipts.getClass().getSimpleName()
+                + " gives its handlers "
+                + (given == null ? "no transaction" : "a " + given.getName())
+                + ", not a "
+                + transactionType.getName()
+                + " [Hint: use JdbcReceiptLog from postoffice-jdbc-store, whose"
+                + " transaction is a java.sql.Connection]");
       }
-      this.transactional = (message, context, transaction) ->
-          value.handle(message, context, transactionType.cast(transaction));
+      this.transactional =
+          (message, context, transaction) ->
+              value.handle(message, context, transactionType.cast(transaction));
       this.handler = null;
       return this;
     }
 
-    /** @param value the codec; default {@link JacksonCodec#create()} @return this builder */
+    /**
+     * @param value the codec; default {@link JacksonCodec#create()} @return this builder
+     */
     public Builder<T> codec(Codec value) {
       this.codec = Require.nonNull(value, "codec");
       return this;
     }
 
-    /** @param value the clock for receipt times; default UTC system clock @return this builder */
+    /**
+     * @param value the clock for receipt times; default UTC system clock @return this builder
+     */
     public Builder<T> clock(Clock value) {
       this.clock = Require.nonNull(value, "clock");
       return this;
     }
 
-    /** @param value how long an acknowledgement waits for the broker; default 10 s @return this builder */
+    /**
+     * @param value how long an acknowledgement waits for the broker; default 10 s @return this
+     *     builder
+     */
     public Builder<T> ackTimeout(Duration value) {
-      this.ackTimeout = Require.between(value, Duration.ofMillis(1), Duration.ofMinutes(10), "ackTimeout");
+      this.ackTimeout =
+          Require.between(value, Duration.ofMillis(1), Duration.ofMinutes(10), "ackTimeout");
       return this;
     }
 
@@ -248,9 +275,21 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       if (transactional == null) {
         Require.nonNull(handler, "handler");
       }
-      return new CoreAppReceiver<>(new ReceiverConfig<>(transport, receipts, type, source,
-          name == null ? source : name, ackDestination, handler, transactional, codec, clock, ackTimeout,
-          FIRST_HOLD_PAUSE, MAX_HOLD_PAUSE));
+      return new CoreAppReceiver<>(
+          new ReceiverConfig<>(
+              transport,
+              receipts,
+              type,
+              source,
+              name == null ? source : name,
+              ackDestination,
+              handler,
+              transactional,
+              codec,
+              clock,
+              ackTimeout,
+              FIRST_HOLD_PAUSE,
+              MAX_HOLD_PAUSE));
     }
   }
 }

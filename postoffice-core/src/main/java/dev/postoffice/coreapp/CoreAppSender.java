@@ -11,9 +11,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The Core App's side of layer 4 downstream: sends core messages to the queue a PostOffice downstream route
- * consumes. Give each message a stable id where the core has one (an outbox row id): PostOffice deduplicates
- * on it, so sending again after a crash is safe. Thread-safe.
+ * The Core App's side of layer 4 downstream: sends core messages to the queue a PostOffice
+ * downstream route consumes. Give each message a stable id where the core has one (an outbox row
+ * id): PostOffice deduplicates on it, so sending again after a crash is safe. Thread-safe.
  *
  * <pre>{@code
  * CoreAppSender sender = CoreAppSender.create(transport);
@@ -47,7 +47,8 @@ public final class CoreAppSender {
    * @return the sender
    */
   public static CoreAppSender create(Transport transport, Codec codec) {
-    return new CoreAppSender(Require.nonNull(transport, "transport"), Require.nonNull(codec, "codec"));
+    return new CoreAppSender(
+        Require.nonNull(transport, "transport"), Require.nonNull(codec, "codec"));
   }
 
   /**
@@ -71,13 +72,13 @@ public final class CoreAppSender {
    * @param headers extra headers, such as {@link Transport#HEADER_TRACE_ID}
    * @return a future completing when the broker has it
    */
-  public CompletableFuture<Void> send(String queue, String messageId, Object message,
-      Map<String, String> headers) {
+  public CompletableFuture<Void> send(
+      String queue, String messageId, Object message, Map<String, String> headers) {
     Require.nonBlank(queue, "queue");
     Require.nonBlank(messageId, "messageId");
     Payload payload = codec.encode(Require.nonNull(message, "message"));
-    return transport.publish(queue, new OutboundMessage(messageId, headers, payload.bytes(),
-        payload.contentType()));
+    return transport.publish(
+        queue, new OutboundMessage(messageId, headers, payload.bytes(), payload.contentType()));
   }
 
   /**

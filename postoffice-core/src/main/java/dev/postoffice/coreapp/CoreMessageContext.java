@@ -10,4 +10,5 @@ import java.util.Map;
  * @param route the route it came through; null if absent
  * @param headers every header
  */
-public record CoreMessageContext(String messageId, String traceId, String route, Map<String, String> headers) {}
+public record CoreMessageContext(
+    String messageId, String traceId, String route, Map<String, String> headers) {}

@@ -23,46 +23,65 @@ class PipelineBuilderTest {
   @Test
   @DisplayName("reports every configuration problem at once, each with its path and a hint")
   void collectsAllErrors() {
-    Route badName = Route.upstream("Acme Orders")
-        .normalize(AcmeOrder.class, raw -> null)
-        .translate(LineOrdered.class, Harness::perLine)
-        .publishTo("core.orders")
-        .build();
-    Route missingStages = Route.upstream("partial")
-        .normalize(AcmeOrder.class, null)
-        .translate(LineOrdered.class, null)
-        .publishTo(" ")
-        .build();
+    Route badName =
+        Route.upstream("Acme Orders")
+            .normalize(AcmeOrder.class, raw -> null)
+            .translate(LineOrdered.class, Harness::perLine)
+            .publishTo("core.orders")
+            .build();
+    Route missingStages =
+        Route.upstream("partial")
+            .normalize(AcmeOrder.class, null)
+            .translate(LineOrdered.class, null)
+            .publishTo(" ")
+            .build();
 
-    assertThatThrownBy(() -> PostOffice.builder().route(badName).route(missingStages)
-        .ingestor("nowhere", intake -> { }).shutdownTimeout(Duration.ofHours(2)).build())
-        .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.errors()).containsExactly(
-            "store cannot be null [Hint: pass InMemoryStatusStore.create() for tests, or a JdbcStatusStore"
-                + " from postoffice-jdbc-store to .store(...)]",
-            "transport cannot be null: every route exchanges messages with the Core App [Hint: pass"
-                + " InMemoryTransport.create() for tests, or add postoffice-rabbit-transport or"
-                + " postoffice-sqs-transport and pass it to .transport(...)]",
-            "shutdownTimeout: shutdownTimeout must be between PT0S and PT1H, but was PT2H",
-            "route[Acme Orders]: route must be 1 to 100 characters of [a-z0-9._-] starting with a letter or"
-                + " digit, but was 'Acme Orders'",
-            "route[partial] L2: normalizer cannot be null",
-            "route[partial] L3: translator cannot be null",
-            "route[partial] L4: destination cannot be null or blank",
-            "ingestor for route[nowhere]: no such route; known routes: [Acme Orders, partial]"))
+    assertThatThrownBy(
+            () ->
+                PostOffice.builder()
+                    .route(badName)
+                    .route(missingStages)
+                    .ingestor("nowhere", intake -> {})
+                    .shutdownTimeout(Duration.ofHours(2))
+                    .build())
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly(
+                        "store cannot be null [Hint: pass InMemoryStatusStore.create() for tests, or a JdbcStatusStore"
+                            + " from postoffice-jdbc-store to .store(...)]",
+                        "transport cannot be null: every route exchanges messages with the Core App [Hint: pass"
+                            + " InMemoryTransport.create() for tests, or add postoffice-rabbit-transport or"
+                            + " postoffice-sqs-transport and pass it to .transport(...)]",
+                        "shutdownTimeout: shutdownTimeout must be between PT0S and PT1H, but was PT2H",
+                        "route[Acme Orders]: route must be 1 to 100 characters of [a-z0-9._-] starting with a letter or"
+                            + " digit, but was 'Acme Orders'",
+                        "route[partial] L2: normalizer cannot be null",
+                        "route[partial] L3: translator cannot be null",
+                        "route[partial] L4: destination cannot be null or blank",
+                        "ingestor for route[nowhere]: no such route; known routes: [Acme Orders, partial]"))
         .hasMessageStartingWith("invalid PostOffice configuration (8 errors):");
   }
 
   @Test
   @DisplayName("refuses two routes with one name and an ingestor on a downstream route")
   void duplicateRoutes() {
-    assertThatThrownBy(() -> h.pipeline("n").route(h.ordersRoute(Harness::perLine, h.settings()))
-        .route(h.ordersRoute(Harness::perLine, h.settings()))
-        .route(h.shipmentsRoute(h.settings()))
-        .ingestor(Harness.SHIPMENTS, intake -> { })
-        .build())
-        .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.errors()).containsExactly(
-            "route[acme-orders] is defined twice; route names must be unique",
-            "ingestor for route[shipments-to-acme]: the route is downstream; ingestors feed upstream routes"));
+    assertThatThrownBy(
+            () ->
+                h.pipeline("n")
+                    .route(h.ordersRoute(Harness::perLine, h.settings()))
+                    .route(h.ordersRoute(Harness::perLine, h.settings()))
+                    .route(h.shipmentsRoute(h.settings()))
+                    .ingestor(Harness.SHIPMENTS, intake -> {})
+                    .build())
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly(
+                        "route[acme-orders] is defined twice; route names must be unique",
+                        "ingestor for route[shipments-to-acme]: the route is downstream; ingestors feed upstream routes"));
   }
 
   @Test
@@ -82,19 +101,26 @@ class PipelineBuilderTest {
   @DisplayName("starts ingestors with their route's intake and closes them on stop")
   void ingestorLifecycle() {
     List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Ingestor ingestor = new Ingestor() {
-      @Override
-      public void start(Intake intake) {
-        events.add("start " + intake.route());
-      }
+    Ingestor ingestor =
+        new Ingestor() {
+          @Override
+          public void start(Intake intake) {
+            events.add("start " + intake.route());
+          }
 
-      @Override
-      public void close() {
-        events.add("close");
-      }
-    };
-    Pipeline p = PostOffice.builder().store(InMemoryStatusStore.create()).transport(InMemoryTransport.create())
-        .route(h.ordersRoute(Harness::perLine, h.settings())).ingestor(Harness.ORDERS, ingestor).build().start();
+          @Override
+          public void close() {
+            events.add("close");
+          }
+        };
+    Pipeline p =
+        PostOffice.builder()
+            .store(InMemoryStatusStore.create())
+            .transport(InMemoryTransport.create())
+            .route(h.ordersRoute(Harness::perLine, h.settings()))
+            .ingestor(Harness.ORDERS, ingestor)
+            .build()
+            .start();
     p.close();
     assertThat(events).containsExactly("start acme-orders", "close");
     assertThatThrownBy(p::start).isInstanceOf(IllegalStateException.class);
@@ -103,9 +129,15 @@ class PipelineBuilderTest {
   @Test
   @DisplayName("offers runOnce only under manual scheduling")
   void runOnceNeedsManual() {
-    Pipeline p = PostOffice.builder().store(InMemoryStatusStore.create()).transport(InMemoryTransport.create())
-        .route(h.ordersRoute(Harness::perLine, h.settings())).build().start();
-    assertThatThrownBy(p::runOnce).isInstanceOf(IllegalStateException.class)
+    Pipeline p =
+        PostOffice.builder()
+            .store(InMemoryStatusStore.create())
+            .transport(InMemoryTransport.create())
+            .route(h.ordersRoute(Harness::perLine, h.settings()))
+            .build()
+            .start();
+    assertThatThrownBy(p::runOnce)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(".manualScheduling()");
     p.close();
   }

@@ -6,19 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.model.EntryId;
-import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.OutboundMessage;
-import dev.postoffice.spi.Transport;
 import dev.postoffice.spi.ReceiptLog;
 import dev.postoffice.spi.Subscription;
+import dev.postoffice.spi.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,38 +51,51 @@ class CoreAppReceiverTest {
   }
 
   private static InboundMessage message(String id, String json) {
-    return new InboundMessage(id, Map.of(Transport.HEADER_TRACE_ID, "t-1"), json.getBytes(StandardCharsets.UTF_8),
-        "application/json", 1, false);
+    return new InboundMessage(
+        id,
+        Map.of(Transport.HEADER_TRACE_ID, "t-1"),
+        json.getBytes(StandardCharsets.UTF_8),
+        "application/json",
+        1,
+        false);
   }
 
   private CoreAppReceiver<Line> receiver(CoreMessageHandler<Line> handler) {
     transport.declare("core.lines");
     transport.declare("postoffice-acks");
-    return CoreAppReceiver.builder(transport, receipts, Line.class).from("core.lines").handler(handler).build();
+    return CoreAppReceiver.builder(transport, receipts, Line.class)
+        .from("core.lines")
+        .handler(handler)
+        .build();
   }
 
   @Test
-  @DisplayName("runs the handler once when a copy arrives while the first delivery is still being handled")
+  @DisplayName(
+      "runs the handler once when a copy arrives while the first delivery is still being handled")
   void copyWaitsForTheFirst() throws Exception {
     CountDownLatch inHandler = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger runs = new AtomicInteger();
-    CoreAppReceiver<Line> receiver = receiver((line, ctx) -> {
-      runs.incrementAndGet();
-      inHandler.countDown();
-      release.await();
-    });
-    CompletableFuture<Disposition> first = CompletableFuture.supplyAsync(
-        () -> receiver.receive(message("m-1", "{\"sku\":\"a\"}")));
+    CoreAppReceiver<Line> receiver =
+        receiver(
+            (line, ctx) -> {
+              runs.incrementAndGet();
+              inHandler.countDown();
+              release.await();
+            });
+    CompletableFuture<Disposition> first =
+        CompletableFuture.supplyAsync(() -> receiver.receive(message("m-1", "{\"sku\":\"a\"}")));
     assertThat(inHandler.await(5, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<Disposition> copy = CompletableFuture.supplyAsync(
-        () -> receiver.receive(message("m-1", "{\"sku\":\"a\"}")));
+    CompletableFuture<Disposition> copy =
+        CompletableFuture.supplyAsync(() -> receiver.receive(message("m-1", "{\"sku\":\"a\"}")));
     release.countDown();
 
     assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(Disposition.ack());
     assertThat(copy.get(5, TimeUnit.SECONDS)).isEqualTo(Disposition.ack());
     assertThat(runs).hasValue(1);
-    assertThat(transport.queued("postoffice-acks")).as("each delivery is acknowledged to PostOffice").isEqualTo(2);
+    assertThat(transport.queued("postoffice-acks"))
+        .as("each delivery is acknowledged to PostOffice")
+        .isEqualTo(2);
   }
 
   @Test
@@ -97,37 +109,51 @@ class CoreAppReceiverTest {
   }
 
   @Test
-  @DisplayName("dead-letters what it cannot decode or the core rejects, and requeues a handler failure")
+  @DisplayName(
+      "dead-letters what it cannot decode or the core rejects, and requeues a handler failure")
   void failures() {
-    CoreAppReceiver<Line> receiver = receiver((line, ctx) -> {
-      if (line.sku().equals("bad")) {
-        throw new RejectedInputException("unknown sku bad");
-      }
-      throw new IllegalStateException("database down");
-    });
-    assertThat(receiver.receive(message("m-1", "not json")).kind()).isEqualTo(Disposition.Kind.DEAD_LETTER);
+    CoreAppReceiver<Line> receiver =
+        receiver(
+            (line, ctx) -> {
+              if (line.sku().equals("bad")) {
+                throw new RejectedInputException("unknown sku bad");
+              }
+              throw new IllegalStateException("database down");
+            });
+    assertThat(receiver.receive(message("m-1", "not json")).kind())
+        .isEqualTo(Disposition.Kind.DEAD_LETTER);
     assertThat(receiver.receive(message("m-2", "{\"sku\":\"bad\"}")))
         .isEqualTo(Disposition.deadLetter("rejected by the Core App: unknown sku bad"));
-    assertThat(receiver.receive(message("m-3", "{\"sku\":\"ok\"}")).kind()).isEqualTo(Disposition.Kind.REQUEUE);
+    assertThat(receiver.receive(message("m-3", "{\"sku\":\"ok\"}")).kind())
+        .isEqualTo(Disposition.Kind.REQUEUE);
     assertThat(receipts.isHandled("core.lines", "m-3")).isFalse();
   }
 
   @Test
-  @DisplayName("tells PostOffice, with a negative acknowledgement and the reason, about a message it refuses"
-      + " (issue 16, defect 4)")
+  @DisplayName(
+      "tells PostOffice, with a negative acknowledgement and the reason, about a message it refuses"
+          + " (issue 16, defect 4)")
   void refusalIsToldBack() {
-    CoreAppReceiver<Line> receiver = receiver((line, ctx) -> {
-      throw new RejectedInputException("unknown sku " + line.sku());
-    });
+    CoreAppReceiver<Line> receiver =
+        receiver(
+            (line, ctx) -> {
+              throw new RejectedInputException("unknown sku " + line.sku());
+            });
 
-    assertThat(receiver.receiveAll(List.of(message("m-1", "{\"sku\":\"bad\"}"), message("m-2", "not json"))))
-        .extracting(Disposition::kind).containsOnly(Disposition.Kind.DEAD_LETTER);
+    assertThat(
+            receiver.receiveAll(
+                List.of(message("m-1", "{\"sku\":\"bad\"}"), message("m-2", "not json"))))
+        .extracting(Disposition::kind)
+        .containsOnly(Disposition.Kind.DEAD_LETTER);
 
     List<AckMessages.Rejection> told = new CopyOnWriteArrayList<>();
-    try (Subscription s = transport.subscribe("postoffice-acks", m -> {
-      told.add(AckMessages.readRejection(m));
-      return Disposition.ack();
-    })) {
+    try (Subscription s =
+        transport.subscribe(
+            "postoffice-acks",
+            m -> {
+              told.add(AckMessages.readRejection(m));
+              return Disposition.ack();
+            })) {
       Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> told.size() == 2);
     }
     assertThat(told).extracting(r -> r.entryId().value()).containsExactly("m-1", "m-2");
@@ -175,28 +201,49 @@ class CoreAppReceiverTest {
   private CoreAppReceiver<Line> receiver(ReceiptLog log, CoreMessageHandler<Line> handler) {
     transport.declare("core.lines");
     transport.declare("postoffice-acks");
-    return CoreAppReceiver.builder(transport, log, Line.class).from("core.lines").handler(handler).build();
+    return CoreAppReceiver.builder(transport, log, Line.class)
+        .from("core.lines")
+        .handler(handler)
+        .build();
   }
 
   @Test
-  @DisplayName("reads and marks the receipt log once per delivered batch, handling each new message once")
+  @DisplayName(
+      "reads and marks the receipt log once per delivered batch, handling each new message once")
   void batchTouchesTheLogTwice() {
     CountingLog log = new CountingLog();
     log.delegate.markHandled("core.lines", "m-2", Instant.now());
     List<String> handled = new ArrayList<>();
-    CoreAppReceiver<Line> receiver = receiver(log, (line, ctx) -> {
-      if (line.sku().equals("boom")) {
-        throw new IllegalStateException("core database down");
-      }
-      handled.add(ctx.messageId());
-    });
-    List<Disposition> out = receiver.receiveAll(List.of(message("m-1", "{\"sku\":\"a\"}"),
-        message("m-2", "{\"sku\":\"b\"}"), message("m-3", "{\"sku\":\"boom\"}"),
-        message("m-4", "not json"), message("m-1", "{\"sku\":\"a\"}"), message("m-5", "{\"sku\":\"c\"}")));
+    CoreAppReceiver<Line> receiver =
+        receiver(
+            log,
+            (line, ctx) -> {
+              if (line.sku().equals("boom")) {
+                throw new IllegalStateException("core database down");
+              }
+              handled.add(ctx.messageId());
+            });
+    List<Disposition> out =
+        receiver.receiveAll(
+            List.of(
+                message("m-1", "{\"sku\":\"a\"}"),
+                message("m-2", "{\"sku\":\"b\"}"),
+                message("m-3", "{\"sku\":\"boom\"}"),
+                message("m-4", "not json"),
+                message("m-1", "{\"sku\":\"a\"}"),
+                message("m-5", "{\"sku\":\"c\"}")));
 
-    assertThat(out).extracting(Disposition::kind).containsExactly(Disposition.Kind.ACK, Disposition.Kind.ACK,
-        Disposition.Kind.REQUEUE, Disposition.Kind.DEAD_LETTER, Disposition.Kind.ACK, Disposition.Kind.ACK);
-    assertThat(handled).as("m-2 was handled before; m-1's repeat in the batch finds it handled")
+    assertThat(out)
+        .extracting(Disposition::kind)
+        .containsExactly(
+            Disposition.Kind.ACK,
+            Disposition.Kind.ACK,
+            Disposition.Kind.REQUEUE,
+            Disposition.Kind.DEAD_LETTER,
+            Disposition.Kind.ACK,
+            Disposition.Kind.ACK);
+    assertThat(handled)
+        .as("m-2 was handled before; m-1's repeat in the batch finds it handled")
         .containsExactly("m-1", "m-5");
     assertThat(log.batchReads).hasValue(1);
     assertThat(log.batchMarks).hasValue(1);
@@ -204,18 +251,24 @@ class CoreAppReceiverTest {
     assertThat(log.singleMarks).hasValue(0);
     assertThat(log.delegate.handledAmong("core.lines", List.of("m-1", "m-3", "m-4", "m-5")))
         .containsExactlyInAnyOrder("m-1", "m-5");
-    assertThat(acknowledged()).as("one acknowledgement naming each handled message once")
+    assertThat(acknowledged())
+        .as("one acknowledgement naming each handled message once")
         .containsExactly(List.of("m-1", "m-2", "m-5"));
   }
 
-  /** Takes the acknowledgement messages waiting in the ack queue: the message ids each one names. */
+  /**
+   * Takes the acknowledgement messages waiting in the ack queue: the message ids each one names.
+   */
   private List<List<String>> acknowledged() {
     List<List<String>> out = new CopyOnWriteArrayList<>();
     int waiting = transport.queued("postoffice-acks");
-    try (Subscription s = transport.subscribe("postoffice-acks", m -> {
-      out.add(AckMessages.read(m).stream().map(EntryId::value).toList());
-      return Disposition.ack();
-    })) {
+    try (Subscription s =
+        transport.subscribe(
+            "postoffice-acks",
+            m -> {
+              out.add(AckMessages.read(m).stream().map(EntryId::value).toList());
+              return Disposition.ack();
+            })) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (out.size() < waiting && System.nanoTime() < deadline) {
         Thread.onSpinWait();
@@ -225,39 +278,49 @@ class CoreAppReceiverTest {
   }
 
   @Test
-  @DisplayName("marks one by one when the batch mark fails, so only what could not be marked runs again")
+  @DisplayName(
+      "marks one by one when the batch mark fails, so only what could not be marked runs again")
   void batchMarkFailureFallsBack() {
     CountingLog log = new CountingLog();
     log.failBatchMarks = true;
     AtomicInteger runs = new AtomicInteger();
     CoreAppReceiver<Line> receiver = receiver(log, (line, ctx) -> runs.incrementAndGet());
-    List<Disposition> out = receiver.receiveAll(List.of(message("m-1", "{\"sku\":\"a\"}"),
-        message("m-2", "{\"sku\":\"b\"}")));
+    List<Disposition> out =
+        receiver.receiveAll(
+            List.of(message("m-1", "{\"sku\":\"a\"}"), message("m-2", "{\"sku\":\"b\"}")));
 
     assertThat(out).containsOnly(Disposition.ack());
     assertThat(log.singleMarks).hasValue(2);
-    assertThat(receiver.receiveAll(List.of(message("m-1", "{\"sku\":\"a\"}")))).containsOnly(Disposition.ack());
+    assertThat(receiver.receiveAll(List.of(message("m-1", "{\"sku\":\"a\"}"))))
+        .containsOnly(Disposition.ack());
     assertThat(runs).hasValue(2);
   }
 
   @Test
-  @DisplayName("a copy in another thread's batch waits for the first delivery and does not run the handler again")
+  @DisplayName(
+      "a copy in another thread's batch waits for the first delivery and does not run the handler again")
   void copyInAnotherBatchWaits() throws Exception {
     CountDownLatch inHandler = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger runs = new AtomicInteger();
-    CoreAppReceiver<Line> receiver = receiver((line, ctx) -> {
-      runs.incrementAndGet();
-      if (ctx.messageId().equals("m-1")) {
-        inHandler.countDown();
-        release.await();
-      }
-    });
-    CompletableFuture<List<Disposition>> first = CompletableFuture.supplyAsync(
-        () -> receiver.receiveAll(List.of(message("m-1", "{\"sku\":\"a\"}"))));
+    CoreAppReceiver<Line> receiver =
+        receiver(
+            (line, ctx) -> {
+              runs.incrementAndGet();
+              if (ctx.messageId().equals("m-1")) {
+                inHandler.countDown();
+                release.await();
+              }
+            });
+    CompletableFuture<List<Disposition>> first =
+        CompletableFuture.supplyAsync(
+            () -> receiver.receiveAll(List.of(message("m-1", "{\"sku\":\"a\"}"))));
     assertThat(inHandler.await(5, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<List<Disposition>> second = CompletableFuture.supplyAsync(
-        () -> receiver.receiveAll(List.of(message("m-2", "{\"sku\":\"b\"}"), message("m-1", "{\"sku\":\"a\"}"))));
+    CompletableFuture<List<Disposition>> second =
+        CompletableFuture.supplyAsync(
+            () ->
+                receiver.receiveAll(
+                    List.of(message("m-2", "{\"sku\":\"b\"}"), message("m-1", "{\"sku\":\"a\"}"))));
     // m-2 is handled while m-1's copy waits for the first delivery.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (runs.get() < 2 && System.nanoTime() < deadline) {
@@ -267,7 +330,8 @@ class CoreAppReceiverTest {
     release.countDown();
 
     assertThat(first.get(5, TimeUnit.SECONDS)).containsExactly(Disposition.ack());
-    assertThat(second.get(5, TimeUnit.SECONDS)).containsExactly(Disposition.ack(), Disposition.ack());
+    assertThat(second.get(5, TimeUnit.SECONDS))
+        .containsExactly(Disposition.ack(), Disposition.ack());
     assertThat(runs).hasValue(2);
   }
 
@@ -275,12 +339,14 @@ class CoreAppReceiverTest {
   private static ListAppender<ILoggingEvent> captureLog() {
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(CoreAppReceiver.class)).addAppender(appender);
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(CoreAppReceiver.class))
+        .addAppender(appender);
     return appender;
   }
 
   private static void stopCapture(ListAppender<ILoggingEvent> appender) {
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(CoreAppReceiver.class)).detachAppender(appender);
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(CoreAppReceiver.class))
+        .detachAppender(appender);
   }
 
   private static List<InboundMessage> fiveLines() {
@@ -292,23 +358,27 @@ class CoreAppReceiverTest {
   }
 
   @Test
-  @DisplayName("an Error in one handler of a batch (issue 16, defect 3): the messages handled before and after it"
-      + " stay handled, the Error is logged at ERROR with the message id, and only its message comes again")
+  @DisplayName(
+      "an Error in one handler of a batch (issue 16, defect 3): the messages handled before and after it"
+          + " stay handled, the Error is logged at ERROR with the message id, and only its message comes again")
   void errorInOneHandlerKeepsTheOthersHandled() {
     Map<String, AtomicInteger> runs = new java.util.concurrent.ConcurrentHashMap<>();
     AtomicBoolean broken = new AtomicBoolean(true);
-    CoreAppReceiver<Line> receiver = receiver((line, ctx) -> {
-      runs.computeIfAbsent(ctx.messageId(), k -> new AtomicInteger()).incrementAndGet();
-      if (ctx.messageId().equals("m-3") && broken.get()) {
-        throw new AssertionError("core invariant broken for s3");
-      }
-    });
+    CoreAppReceiver<Line> receiver =
+        receiver(
+            (line, ctx) -> {
+              runs.computeIfAbsent(ctx.messageId(), k -> new AtomicInteger()).incrementAndGet();
+              if (ctx.messageId().equals("m-3") && broken.get()) {
+                throw new AssertionError("core invariant broken for s3");
+              }
+            });
     ListAppender<ILoggingEvent> logged = captureLog();
     List<Disposition> first;
     try {
       first = receiver.receiveAll(fiveLines());
     } catch (Throwable e) {
-      first = null; // the Error escaped the receiver: what the broker does next is the transport's guess
+      first = null; // the Error escaped the receiver: what the broker does next is the transport's
+      // guess
     } finally {
       stopCapture(logged);
     }
@@ -316,22 +386,36 @@ class CoreAppReceiverTest {
     List<Disposition> redelivered = receiver.receiveAll(fiveLines());
 
     assertThat(redelivered).containsOnly(Disposition.ack());
-    assertThat(runs).as("handler runs per message over both deliveries")
+    assertThat(runs)
+        .as("handler runs per message over both deliveries")
         .containsOnlyKeys("m-1", "m-2", "m-3", "m-4", "m-5");
     assertThat(runs.get("m-1")).hasValue(1);
     assertThat(runs.get("m-2")).hasValue(1);
     assertThat(runs.get("m-3")).hasValue(2);
     assertThat(runs.get("m-4")).hasValue(1);
     assertThat(runs.get("m-5")).hasValue(1);
-    assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.ERROR)
+    assertThat(logged.list)
+        .filteredOn(e -> e.getLevel() == Level.ERROR)
         .extracting(ILoggingEvent::getFormattedMessage)
-        .singleElement().asString().contains("m-3").contains("AssertionError");
-    assertThat(first).as("the Error stays inside the receiver; only its message is delivered again")
-        .extracting(Disposition::kind).containsExactly(Disposition.Kind.ACK, Disposition.Kind.ACK,
-            Disposition.Kind.REQUEUE, Disposition.Kind.ACK, Disposition.Kind.ACK);
+        .singleElement()
+        .asString()
+        .contains("m-3")
+        .contains("AssertionError");
+    assertThat(first)
+        .as("the Error stays inside the receiver; only its message is delivered again")
+        .extracting(Disposition::kind)
+        .containsExactly(
+            Disposition.Kind.ACK,
+            Disposition.Kind.ACK,
+            Disposition.Kind.REQUEUE,
+            Disposition.Kind.ACK,
+            Disposition.Kind.ACK);
   }
 
-  /** A receipt log whose database is unreachable until a moment, then answers: each call fails until then. */
+  /**
+   * A receipt log whose database is unreachable until a moment, then answers: each call fails until
+   * then.
+   */
   private static final class UnreachableUntil implements ReceiptLog {
     final InMemoryReceiptLog delegate = InMemoryReceiptLog.create();
     final AtomicInteger refused = new AtomicInteger();
@@ -362,17 +446,26 @@ class CoreAppReceiverTest {
   }
 
   @Test
-  @DisplayName("holds a delivery with growing pauses while its receipt log is unreachable (issue 16, defect 1):"
-      + " the message is handled once when the log is back, never dead-lettered")
+  @DisplayName(
+      "holds a delivery with growing pauses while its receipt log is unreachable (issue 16, defect 1):"
+          + " the message is handled once when the log is back, never dead-lettered")
   void unreachableReceiptLogHoldsTheDelivery() {
     UnreachableUntil down = new UnreachableUntil(Duration.ofMillis(700));
     AtomicInteger runs = new AtomicInteger();
     CoreAppReceiver<Line> receiver = receiver(down, (line, ctx) -> runs.incrementAndGet()).start();
     try {
-      transport.publish("core.lines", new OutboundMessage("m-1", Map.of(),
-          "{\"sku\":\"a\"}".getBytes(StandardCharsets.UTF_8), "application/json")).join();
+      transport
+          .publish(
+              "core.lines",
+              new OutboundMessage(
+                  "m-1",
+                  Map.of(),
+                  "{\"sku\":\"a\"}".getBytes(StandardCharsets.UTF_8),
+                  "application/json"))
+          .join();
 
-      Awaitility.await().atMost(Duration.ofSeconds(10))
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
           .until(() -> transport.queued("postoffice-acks") == 1 || transport.queued(dlq()) > 0);
     } finally {
       receiver.close();
@@ -380,7 +473,8 @@ class CoreAppReceiverTest {
     assertThat(transport.queued(dlq())).as("dead letters").isZero();
     assertThat(runs).hasValue(1);
     assertThat(down.delegate.isHandled("core.lines", "m-1")).isTrue();
-    assertThat(down.refused.get()).as("the log was asked again with pauses, not in a tight loop")
+    assertThat(down.refused.get())
+        .as("the log was asked again with pauses, not in a tight loop")
         .isBetween(2, 12);
   }
 
@@ -389,13 +483,18 @@ class CoreAppReceiverTest {
   }
 
   @Test
-  @DisplayName("refuses a transactional handler on a receipt log that has no transaction, naming the fix")
+  @DisplayName(
+      "refuses a transactional handler on a receipt log that has no transaction, naming the fix")
   void transactionalHandlerNeedsATransaction() {
-    assertThatThrownBy(() -> CoreAppReceiver.builder(transport, receipts, Line.class).from("core.lines")
-        .handler(java.sql.Connection.class, (line, ctx, connection) -> { }))
+    assertThatThrownBy(
+            () ->
+                CoreAppReceiver.builder(transport, receipts, Line.class)
+                    .from("core.lines")
+                    .handler(java.sql.Connection.class, (line, ctx, connection) -> {}))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the receipt log InMemoryReceiptLog gives its handlers no transaction, not a"
-            + " java.sql.Connection [Hint: use JdbcReceiptLog from postoffice-jdbc-store, whose transaction is a"
-            + " java.sql.Connection]");
+        .hasMessage(
+            "the receipt log InMemoryReceiptLog gives its handlers no transaction, not a"
+                + " java.sql.Connection [Hint: use JdbcReceiptLog from postoffice-jdbc-store, whose transaction is a"
+                + " java.sql.Connection]");
   }
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * Wraps a transport to count how often the broker delivers each message id, and to stall one publish (as a
- * slow broker or a paused consumer would) until a condition holds.
+ * Wraps a transport to count how often the broker delivers each message id, and to stall one
+ * publish (as a slow broker or a paused consumer would) until a condition holds.
  */
 public final class CountingTransport extends ForwardingTransport {
   private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
@@ -30,19 +30,23 @@ public final class CountingTransport extends ForwardingTransport {
     super(delegate);
   }
 
-  /** @return how often each message id was delivered to a subscriber (live view) */
+  /**
+   * @return how often each message id was delivered to a subscriber (live view)
+   */
   public Map<String, AtomicInteger> deliveries() {
     return deliveries;
   }
 
-  /** @return deliveries beyond the first, over every message id */
+  /**
+   * @return deliveries beyond the first, over every message id
+   */
   public int redeliveries() {
     return deliveries.values().stream().mapToInt(n -> n.get() - 1).sum();
   }
 
   /**
-   * Makes the next publish of a message id wait, on the publishing thread, until the condition holds (ten
-   * seconds at most).
+   * Makes the next publish of a message id wait, on the publishing thread, until the condition
+   * holds (ten seconds at most).
    *
    * @param messageId the message whose next publish waits
    * @param until what the publish waits for
@@ -72,16 +76,19 @@ public final class CountingTransport extends ForwardingTransport {
   }
 
   @Override
-  public List<CompletableFuture<Void>> publishAll(String destination, List<OutboundMessage> messages) {
+  public List<CompletableFuture<Void>> publishAll(
+      String destination, List<OutboundMessage> messages) {
     // One at a time through publish, so a held message id is held in a batch too.
     return publishEach(destination, messages);
   }
 
   @Override
   public Subscription subscribe(String destination, MessageHandler handler) {
-    return super.subscribe(destination, m -> {
-      deliveries.computeIfAbsent(m.messageId(), k -> new AtomicInteger()).incrementAndGet();
-      return handler.handle(m);
-    });
+    return super.subscribe(
+        destination,
+        m -> {
+          deliveries.computeIfAbsent(m.messageId(), k -> new AtomicInteger()).incrementAndGet();
+          return handler.handle(m);
+        });
   }
 }

@@ -38,12 +38,14 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
- * What the transports' end-to-end tests share: the local PostgreSQL (a pool and a table prefix per test
- * class), the partner and core models, the two routes, a partner stand-in, and waits on observable state.
+ * What the transports' end-to-end tests share: the local PostgreSQL (a pool and a table prefix per
+ * test class), the partner and core models, the two routes, a partner stand-in, and waits on
+ * observable state.
  */
 public final class EndToEnd {
   /** The local PostgreSQL the end-to-end tests use, with batched inserts rewritten. */
-  public static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true";
+  public static final String POSTGRES_URL =
+      "jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true";
 
   private static final JacksonCodec CODEC = JacksonCodec.create();
 
@@ -77,17 +79,24 @@ public final class EndToEnd {
     return new HikariDataSource(config);
   }
 
-  /** @return a table prefix no other run uses */
+  /**
+   * @return a table prefix no other run uses
+   */
   public static String tablePrefix() {
     return "e2e" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
   }
 
-  /** Drops every table whose name starts with the prefix (whatever tables the store's migrations made). */
+  /**
+   * Drops every table whose name starts with the prefix (whatever tables the store's migrations
+   * made).
+   */
   public static void dropTables(DataSource dataSource, String prefix) throws SQLException {
     List<String> tables = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT tablename FROM pg_tables"
-          + " WHERE schemaname = current_schema() AND left(tablename, length(?)) = ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT tablename FROM pg_tables"
+                  + " WHERE schemaname = current_schema() AND left(tablename, length(?)) = ?")) {
         ps.setString(1, prefix);
         ps.setString(2, prefix);
         try (ResultSet rs = ps.executeQuery()) {
@@ -109,50 +118,75 @@ public final class EndToEnd {
     return "{\"orderId\":\"" + id + "\",\"quantity\":" + quantity + "}";
   }
 
-  /** Settings for tests: small batches, no linger wait, a short poll so the recovery path runs often. */
+  /**
+   * Settings for tests: small batches, no linger wait, a short poll so the recovery path runs
+   * often.
+   */
   public static RouteSettings.Builder settings() {
-    return RouteSettings.builder().batchSize(100).linger(Duration.ofMillis(2)).pollInterval(Duration.ofMillis(20));
+    return RouteSettings.builder()
+        .batchSize(100)
+        .linger(Duration.ofMillis(2))
+        .pollInterval(Duration.ofMillis(20));
   }
 
-  /** Upstream: raw JSON order (L1) → validated partner order (L2) → one OrderPlaced (L3) → published (L4). */
+  /**
+   * Upstream: raw JSON order (L1) → validated partner order (L2) → one OrderPlaced (L3) → published
+   * (L4).
+   */
   public static Route ordersRoute(String name, String queue, RouteSettings settings) {
     return Route.upstream(name)
-        .normalize(PartnerOrder.class, raw -> {
-          PartnerOrder order = CODEC.decode(raw.payload(), PartnerOrder.class);
-          if (order.orderId() == null || order.orderId().isBlank()) {
-            throw new RejectedInputException("orderId is required, but was " + order.orderId());
-          }
-          return order;
-        })
-        .translate(OrderPlaced.class, order -> List.of(new OrderPlaced(order.orderId(), order.quantity())))
+        .normalize(
+            PartnerOrder.class,
+            raw -> {
+              PartnerOrder order = CODEC.decode(raw.payload(), PartnerOrder.class);
+              if (order.orderId() == null || order.orderId().isBlank()) {
+                throw new RejectedInputException("orderId is required, but was " + order.orderId());
+              }
+              return order;
+            })
+        .translate(
+            OrderPlaced.class, order -> List.of(new OrderPlaced(order.orderId(), order.quantity())))
         .publishTo(queue)
         .settings(settings)
         .build();
   }
 
-  /** Downstream: ShipOrder from the core (L4) → partner shipment (L3) → HTTP-like request (L2) → dispatched. */
+  /**
+   * Downstream: ShipOrder from the core (L4) → partner shipment (L3) → HTTP-like request (L2) →
+   * dispatched.
+   */
   public static Route shipmentsRoute(
       String name, String queue, RouteSettings settings, Dispatcher dispatcher) {
     return Route.downstream(name)
         .consumeFrom(queue, ShipOrder.class)
-        .translate(PartnerShipment.class, s -> List.of(new PartnerShipment("ACME-" + s.orderId(), s.address())))
-        .normalize(s -> PartnerRequest.post(URI.create("https://acme.example/shipments"), CODEC.encode(s)))
+        .translate(
+            PartnerShipment.class,
+            s -> List.of(new PartnerShipment("ACME-" + s.orderId(), s.address())))
+        .normalize(
+            s -> PartnerRequest.post(URI.create("https://acme.example/shipments"), CODEC.encode(s)))
         .dispatchWith(dispatcher)
         .settings(settings)
         .build();
   }
 
-  /** A partner stand-in: records each request's idempotency key and the shipment reference it carried. */
+  /**
+   * A partner stand-in: records each request's idempotency key and the shipment reference it
+   * carried.
+   */
   public static final class Partner implements Dispatcher {
     private final Map<String, AtomicInteger> keys = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> references = new ConcurrentHashMap<>();
 
-    /** @return how many requests came with each idempotency key (live view) */
+    /**
+     * @return how many requests came with each idempotency key (live view)
+     */
     public Map<String, AtomicInteger> keys() {
       return keys;
     }
 
-    /** @return how many requests came with each shipment reference (live view) */
+    /**
+     * @return how many requests came with each shipment reference (live view)
+     */
     public Map<String, AtomicInteger> references() {
       return references;
     }
@@ -167,9 +201,9 @@ public final class EndToEnd {
   }
 
   /**
-   * Sends {@code count} shipment orders (message ids {@code ship-0} on) and waits until the transport took
-   * them all; then sends the first {@code again} of them a second time with the same ids, one by one, as a
-   * core that crashed after sending would.
+   * Sends {@code count} shipment orders (message ids {@code ship-0} on) and waits until the
+   * transport took them all; then sends the first {@code again} of them a second time with the same
+   * ids, one by one, as a core that crashed after sending would.
    *
    * @param sender the Core App's sender
    * @param queue where the shipments go
@@ -192,18 +226,22 @@ public final class EndToEnd {
     RouteId id = RouteId.of(route);
     return pipeline.operations().stats().stream()
         .filter(c -> c.route().equals(id) && c.layer() == layer && c.status() == status)
-        .mapToLong(StatusCount::count).sum();
+        .mapToLong(StatusCount::count)
+        .sum();
   }
 
-  /** Waits for a condition other threads make true, failing with the last state after the timeout. */
-  public static void await(Duration timeout, String what, BooleanSupplier condition, Supplier<String> state)
+  /**
+   * Waits for a condition other threads make true, failing with the last state after the timeout.
+   */
+  public static void await(
+      Duration timeout, String what, BooleanSupplier condition, Supplier<String> state)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Object monitor = new Object();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out after " + timeout + " waiting until " + what + "; state: "
-            + state.get());
+        throw new AssertionError(
+            "timed out after " + timeout + " waiting until " + what + "; state: " + state.get());
       }
       synchronized (monitor) {
         TimeUnit.MILLISECONDS.timedWait(monitor, 25);
@@ -212,8 +250,9 @@ public final class EndToEnd {
   }
 
   /**
-   * Times one round of a round-trip benchmark: submits the orders in batches of 100, waits until the core
-   * has handled each and every entry is Acknowledged (ten minutes at most), and prints how long intake took.
+   * Times one round of a round-trip benchmark: submits the orders in batches of 100, waits until
+   * the core has handled each and every entry is Acknowledged (ten minutes at most), and prints how
+   * long intake took.
    *
    * @param pipeline a started pipeline with {@link #ordersRoute} under the route's name
    * @param route the route's name
@@ -234,26 +273,36 @@ public final class EndToEnd {
       }
     }
     long submitted = System.nanoTime();
-    // Wait on the handler first (no queries), then on the store (the acknowledgements trail the handler).
-    await(Duration.ofMinutes(10), "the core has handled every message",
-        () -> handled.getAsInt() >= messages, pipeline.operations()::statsTable);
-    await(Duration.ofMinutes(10), "every entry is Acknowledged",
+    // Wait on the handler first (no queries), then on the store (the acknowledgements trail the
+    // handler).
+    await(
+        Duration.ofMinutes(10),
+        "the core has handled every message",
+        () -> handled.getAsInt() >= messages,
+        pipeline.operations()::statsTable);
+    await(
+        Duration.ofMinutes(10),
+        "every entry is Acknowledged",
         () -> count(pipeline, route, Layer.L4, Status.ACKNOWLEDGED) == messages,
         pipeline.operations()::statsTable);
     long done = System.nanoTime();
-    System.out.printf("  intake of %,d took %,d ms; handler ran %,d times%n", messages,
-        (submitted - start) / 1_000_000, handled.getAsInt());
+    System.out.printf(
+        "  intake of %,d took %,d ms; handler ran %,d times%n",
+        messages, (submitted - start) / 1_000_000, handled.getAsInt());
     return messages / ((done - start) / 1e9);
   }
 
-  /** @return the ids seen more than once, with their counts */
+  /**
+   * @return the ids seen more than once, with their counts
+   */
   public static Map<String, Integer> repeated(Map<String, AtomicInteger> counts) {
     Map<String, Integer> more = new java.util.TreeMap<>();
-    counts.forEach((id, n) -> {
-      if (n.get() != 1) {
-        more.put(id, n.get());
-      }
-    });
+    counts.forEach(
+        (id, n) -> {
+          if (n.get() != 1) {
+            more.put(id, n.get());
+          }
+        });
     return more;
   }
 }

@@ -10,13 +10,14 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One end-to-end test's share of the local PostgreSQL: a pool, tables under a prefix no other run uses, and
- * the JDBC store (migrated) and receipt log on them. Closing it drops the tables and closes the pool.
+ * One end-to-end test's share of the local PostgreSQL: a pool, tables under a prefix no other run
+ * uses, and the JDBC store (migrated) and receipt log on them. Closing it drops the tables and
+ * closes the pool.
  *
- * <p>Either open one with {@link #create(int)} (check {@link EndToEnd#assumePostgres()} first), or register
- * {@link #perClass(int)} on a static field with {@code @RegisterExtension}: it skips the class unless
- * PostgreSQL is reachable, opens before the class's first {@code @BeforeAll} and closes after its last
- * {@code @AfterAll}.
+ * <p>Either open one with {@link #create(int)} (check {@link EndToEnd#assumePostgres()} first), or
+ * register {@link #perClass(int)} on a static field with {@code @RegisterExtension}: it skips the
+ * class unless PostgreSQL is reachable, opens before the class's first {@code @BeforeAll} and
+ * closes after its last {@code @AfterAll}.
  */
 public final class EndToEndDatabase implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   private final int poolSize;
@@ -75,33 +76,43 @@ public final class EndToEndDatabase implements AutoCloseable, BeforeAllCallback,
     tables = prefix;
   }
 
-  /** @return the pool */
+  /**
+   * @return the pool
+   */
   public HikariDataSource dataSource() {
     return opened(dataSource);
   }
 
-  /** @return the prefix of this database's tables */
+  /**
+   * @return the prefix of this database's tables
+   */
   public String tables() {
     return opened(tables);
   }
 
-  /** @return the JDBC store on this database's tables */
+  /**
+   * @return the JDBC store on this database's tables
+   */
   public JdbcStatusStore store() {
     return opened(store);
   }
 
-  /** @return the Core App's receipt log on this database's tables */
+  /**
+   * @return the Core App's receipt log on this database's tables
+   */
   public JdbcReceiptLog receipts() {
     return opened(receipts);
   }
 
   private static <T> T opened(T value) {
-    return Objects.requireNonNull(value, "the database is not open: create() it, or use it from a test");
+    return Objects.requireNonNull(
+        value, "the database is not open: create() it, or use it from a test");
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    // JUnit calls a class's extensions for each of its @Nested classes too: open once, for the outermost.
+    // JUnit calls a class's extensions for each of its @Nested classes too: open once, for the
+    // outermost.
     if (owner != null) {
       return;
     }

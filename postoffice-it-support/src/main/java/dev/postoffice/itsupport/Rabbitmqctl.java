@@ -18,23 +18,27 @@ public final class Rabbitmqctl {
     } catch (Exception e) {
       answer = e.toString();
     }
-    Assumptions.assumeTrue(answer.trim().endsWith("ok"),
+    Assumptions.assumeTrue(
+        answer.trim().endsWith("ok"),
         "rabbitmqctl cannot reach the local RabbitMQ (it answered: " + answer.trim() + ")");
   }
 
   /**
-   * Makes the broker close, with a channel-level error (PRECONDITION_FAILED, unknown delivery tag), every
-   * channel that consumes a queue, as RabbitMQ's {@code consumer_timeout} does.
+   * Makes the broker close, with a channel-level error (PRECONDITION_FAILED, unknown delivery tag),
+   * every channel that consumes a queue, as RabbitMQ's {@code consumer_timeout} does.
    *
    * @param queue the queue's full name
    * @return how many channels were made to fail
    * @throws Exception if {@code rabbitmqctl} fails or does not answer
    */
   public static int closeConsumerChannels(String queue) throws Exception {
-    String erlang = "Q = <<\"" + queue + "\">>, "
-        + "Chs = lists:usort([proplists:get_value(channel_pid, C) || C <- rabbit_amqqueue:consumers_all(<<\"/\">>),"
-        + " element(4, proplists:get_value(queue_name, C)) =:= Q]), "
-        + "[rabbit_channel:do(Ch, {'basic.ack', 987654321, false}) || Ch <- Chs], length(Chs).";
+    String erlang =
+        "Q = <<\""
+            + queue
+            + "\">>, "
+            + "Chs = lists:usort([proplists:get_value(channel_pid, C) || C <- rabbit_amqqueue:consumers_all(<<\"/\">>),"
+            + " element(4, proplists:get_value(queue_name, C)) =:= Q]), "
+            + "[rabbit_channel:do(Ch, {'basic.ack', 987654321, false}) || Ch <- Chs], length(Chs).";
     String out = run("eval", erlang).trim();
     return Integer.parseInt(out.substring(out.lastIndexOf('\n') + 1).trim());
   }

@@ -4,21 +4,24 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The databases the JDBC store speaks. One store, one seam: the dialect picks the schema files and the few
- * statements that differ (the claim query, locks for migrations).
+ * The databases the JDBC store speaks. One store, one seam: the dialect picks the schema files and
+ * the few statements that differ (the claim query, locks for migrations).
  */
 public enum JdbcDialect {
-  /** PostgreSQL 12 or later: the primary target. Claims with one {@code UPDATE ... SKIP LOCKED RETURNING}. */
+  /**
+   * PostgreSQL 12 or later: the primary target. Claims with one {@code UPDATE ... SKIP LOCKED
+   * RETURNING}.
+   */
   POSTGRESQL("postgresql", true),
   /**
-   * MariaDB 10.6 or later (and MySQL 8.0.1 or later, where the SQL is the same): claims with
-   * {@code SKIP LOCKED}. {@code migrate()} refuses an older server, naming its version.
+   * MariaDB 10.6 or later (and MySQL 8.0.1 or later, where the SQL is the same): claims with {@code
+   * SKIP LOCKED}. {@code migrate()} refuses an older server, naming its version.
    */
   MARIADB("mariadb", true),
   /**
-   * H2 2.x, embedded: quick starts, examples and tests. Its {@code SKIP LOCKED} does not return the unlocked
-   * rows reliably, so claims here select without locks and let the guarded update decide (a claimer that
-   * loses a race gets fewer entries, never the same ones).
+   * H2 2.x, embedded: quick starts, examples and tests. Its {@code SKIP LOCKED} does not return the
+   * unlocked rows reliably, so claims here select without locks and let the guarded update decide
+   * (a claimer that loses a race gets fewer entries, never the same ones).
    */
   H2("h2", false);
 
@@ -49,11 +52,11 @@ public enum JdbcDialect {
   }
 
   /**
-   * Returns the dialect for a JDBC driver's product name, as {@code DatabaseMetaData#getDatabaseProductName}
-   * reports it.
+   * Returns the dialect for a JDBC driver's product name, as {@code
+   * DatabaseMetaData#getDatabaseProductName} reports it.
    *
-   * @param productName the product name, such as {@code "PostgreSQL"}, {@code "MariaDB"}, {@code "MySQL"} or
-   *     {@code "H2"}
+   * @param productName the product name, such as {@code "PostgreSQL"}, {@code "MariaDB"}, {@code
+   *     "MySQL"} or {@code "H2"}
    * @return the dialect
    * @throws NullPointerException if productName is null
    * @throws IllegalArgumentException if the database is not supported
@@ -70,8 +73,11 @@ public enum JdbcDialect {
     if (name.equals("h2")) {
       return H2;
     }
-    throw new IllegalArgumentException("database '" + productName + "' is not supported; supported are"
-        + " PostgreSQL, MariaDB/MySQL and H2 [Hint: set the dialect explicitly with"
-        + " JdbcStatusStore.builder(dataSource).dialect(...) if it speaks one of these]");
+    throw new IllegalArgumentException(
+        "database '"
+            + productName
+            + "' is not supported; supported are"
+            + " PostgreSQL, MariaDB/MySQL and H2 [Hint: set the dialect explicitly with"
+            + " JdbcStatusStore.builder(dataSource).dialect(...) if it speaks one of these]");
   }
 }

@@ -13,11 +13,12 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * A durable {@link ReceiptLog} in the same database and under the same table prefix as
- * {@link JdbcStatusStore} (table {@code <prefix>receipt}, created by the same migration), for the Core App
- * receiver's dedup by message id. Its {@link #handleOnce} runs the receiver's handler inside the transaction that
- * marks the receipt (see {@code CoreAppReceiver.Builder#handler(Class, TransactionalMessageHandler)}): the default
- * way to receive, effectively once even when the Core App is killed between its handler and the mark.
+ * A durable {@link ReceiptLog} in the same database and under the same table prefix as {@link
+ * JdbcStatusStore} (table {@code <prefix>receipt}, created by the same migration), for the Core App
+ * receiver's dedup by message id. Its {@link #handleOnce} runs the receiver's handler inside the
+ * transaction that marks the receipt (see {@code CoreAppReceiver.Builder#handler(Class,
+ * TransactionalMessageHandler)}): the default way to receive, effectively once even when the Core
+ * App is killed between its handler and the mark.
  *
  * <pre>{@code
  * JdbcReceiptLog receipts = JdbcReceiptLog.builder(dataSource).build();
@@ -31,7 +32,8 @@ public final class JdbcReceiptLog implements ReceiptLog {
   private final ReceiptOps ops;
 
   private JdbcReceiptLog(JdbcStatusStore.Config config) {
-    Transactions tx = new Transactions(config.jdbi(), config.tables().dialect(), config.statementTimeout());
+    Transactions tx =
+        new Transactions(config.jdbi(), config.tables().dialect(), config.statementTimeout());
     this.migrator = new Migrator(config.tables(), tx);
     this.ops = new ReceiptOps(config.tables(), tx);
   }
@@ -64,8 +66,8 @@ public final class JdbcReceiptLog implements ReceiptLog {
    * Creates or upgrades the tables, exactly as {@link JdbcStatusStore#migrate()}.
    *
    * @return how many schema versions were applied
-   * @throws dev.postoffice.ConfigurationException if the server is a MariaDB before 10.6 or a MySQL before
-   *     8.0.1 (no {@code SKIP LOCKED})
+   * @throws dev.postoffice.ConfigurationException if the server is a MariaDB before 10.6 or a MySQL
+   *     before 8.0.1 (no {@code SKIP LOCKED})
    */
   public int migrate() {
     return migrator.migrate(Instant.now());
@@ -102,11 +104,12 @@ public final class JdbcReceiptLog implements ReceiptLog {
   }
 
   /**
-   * Runs work once for a message, in the transaction that marks it handled: claims the message id first (a
-   * second caller with the same id, in this process or another, waits for the first transaction and then skips
-   * the work), runs the work with the transaction's {@link Connection}, and commits both. If the work throws,
-   * or the process dies before the commit, neither its writes through the connection nor the mark remain. A
-   * transaction the database aborts (deadlock, serialization failure) is run again, work included.
+   * Runs work once for a message, in the transaction that marks it handled: claims the message id
+   * first (a second caller with the same id, in this process or another, waits for the first
+   * transaction and then skips the work), runs the work with the transaction's {@link Connection},
+   * and commits both. If the work throws, or the process dies before the commit, neither its writes
+   * through the connection nor the mark remain. A transaction the database aborts (deadlock,
+   * serialization failure) is run again, work included.
    *
    * @param consumer the receiver's name
    * @param messageId the message id
@@ -116,7 +119,8 @@ public final class JdbcReceiptLog implements ReceiptLog {
    * @throws Exception what the work threw (nothing is marked)
    */
   @Override
-  public boolean handleOnce(String consumer, String messageId, Instant at, Once work) throws Exception {
+  public boolean handleOnce(String consumer, String messageId, Instant at, Once work)
+      throws Exception {
     Objects.requireNonNull(consumer, "consumer cannot be null");
     Objects.requireNonNull(messageId, "messageId cannot be null");
     Objects.requireNonNull(at, "at cannot be null");
@@ -124,7 +128,9 @@ public final class JdbcReceiptLog implements ReceiptLog {
     return ops.handleOnce(consumer, messageId, at, work);
   }
 
-  /** @return {@link Connection}: what {@link #handleOnce} gives its work */
+  /**
+   * @return {@link Connection}: what {@link #handleOnce} gives its work
+   */
   @Override
   public Class<?> transactionType() {
     return Connection.class;

@@ -36,15 +36,17 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * A {@link StatusStore} on a relational database: PostgreSQL (the primary target), MariaDB/MySQL or H2.
- * Several nodes can share one database: due entries are claimed with {@code FOR UPDATE SKIP LOCKED} under a
- * lease, and every commit is a conditional update fenced by the lease's attempt number, so a node presumed
- * dead cannot overwrite newer work. Claims, outputs, status changes and history are written in batches, one
- * transaction per call. Deadlocks and serialization failures are retried; an unreachable database surfaces as
- * {@link dev.postoffice.StoreUnavailableException}.
+ * A {@link StatusStore} on a relational database: PostgreSQL (the primary target), MariaDB/MySQL or
+ * H2. Several nodes can share one database: due entries are claimed with {@code FOR UPDATE SKIP
+ * LOCKED} under a lease, and every commit is a conditional update fenced by the lease's attempt
+ * number, so a node presumed dead cannot overwrite newer work. Claims, outputs, status changes and
+ * history are written in batches, one transaction per call. Deadlocks and serialization failures
+ * are retried; an unreachable database surfaces as {@link
+ * dev.postoffice.StoreUnavailableException}.
  *
- * <p>Leases and due times are judged on the database's clock by default ({@link JdbcClock}), so nodes whose
- * clocks differ still agree on when a lease expires: a node whose clock is ahead does not take over work early.
+ * <p>Leases and due times are judged on the database's clock by default ({@link JdbcClock}), so
+ * nodes whose clocks differ still agree on when a lease expires: a node whose clock is ahead does
+ * not take over work early.
  *
  * <pre>{@code
  * HikariDataSource dataSource = new HikariDataSource(config); // the host's pool
@@ -63,10 +65,14 @@ public final class JdbcStatusStore implements StatusStore {
 
   private JdbcStatusStore(Config config) {
     this.config = config;
-    Transactions tx = new Transactions(config.jdbi(), config.tables().dialect(), config.statementTimeout());
+    Transactions tx =
+        new Transactions(config.jdbi(), config.tables().dialect(), config.statementTimeout());
     this.migrator = new Migrator(config.tables(), tx);
-    this.ops = new StoreOperations(config.tables(), tx,
-        new StoreClock(config.tables().dialect(), config.clock() == JdbcClock.DATABASE));
+    this.ops =
+        new StoreOperations(
+            config.tables(),
+            tx,
+            new StoreClock(config.tables().dialect(), config.clock() == JdbcClock.DATABASE));
   }
 
   /**
@@ -94,25 +100,26 @@ public final class JdbcStatusStore implements StatusStore {
   }
 
   /**
-   * Creates or upgrades the store's tables by applying the versioned SQL files shipped in this jar, and
-   * records them in the {@code <prefix>schema_version} table. Safe to call from several nodes at once: they
-   * wait on a database lock (PostgreSQL advisory lock, MariaDB {@code GET_LOCK}) and the second finds nothing
-   * to do.
+   * Creates or upgrades the store's tables by applying the versioned SQL files shipped in this jar,
+   * and records them in the {@code <prefix>schema_version} table. Safe to call from several nodes
+   * at once: they wait on a database lock (PostgreSQL advisory lock, MariaDB {@code GET_LOCK}) and
+   * the second finds nothing to do.
    *
    * @return how many schema versions were applied (0 if the schema was up to date)
    * @throws dev.postoffice.StoreUnavailableException if the database cannot be reached
-   * @throws dev.postoffice.ConfigurationException if the server is a MariaDB before 10.6 or a MySQL before
-   *     8.0.1, which lack the {@code SKIP LOCKED} claims need (the message names the version; nothing is
-   *     created)
+   * @throws dev.postoffice.ConfigurationException if the server is a MariaDB before 10.6 or a MySQL
+   *     before 8.0.1, which lack the {@code SKIP LOCKED} claims need (the message names the
+   *     version; nothing is created)
    */
   public int migrate() {
     return migrator.migrate(Instant.now());
   }
 
   /**
-   * Writes the SQL that {@link #migrate()} would apply, with the table prefix filled in, for hosts that run
-   * migrations with Flyway, Liquibase or a DBA. (The versioned files themselves are in this jar under
-   * {@code dev/postoffice/jdbc/schema/<dialect>/}, with a {@code ${prefix}} placeholder.)
+   * Writes the SQL that {@link #migrate()} would apply, with the table prefix filled in, for hosts
+   * that run migrations with Flyway, Liquibase or a DBA. (The versioned files themselves are in
+   * this jar under {@code dev/postoffice/jdbc/schema/<dialect>/}, with a {@code ${prefix}}
+   * placeholder.)
    *
    * @param out where to write
    * @throws IOException if writing fails
@@ -151,8 +158,8 @@ public final class JdbcStatusStore implements StatusStore {
 
   /**
    * Deletes the payloads of finished entries (any status but {@code JUST_IN}, {@code RETRYING} and
-   * {@code QUEUED}) last updated before a time, keeping their statuses and history. Works in batches of
-   * {@code batchSize}, one short transaction each, until none is left.
+   * {@code QUEUED}) last updated before a time, keeping their statuses and history. Works in
+   * batches of {@code batchSize}, one short transaction each, until none is left.
    *
    * @param before purge entries last updated strictly before this time
    * @param batchSize entries per transaction, 1 to 10000
@@ -165,12 +172,12 @@ public final class JdbcStatusStore implements StatusStore {
   }
 
   /**
-   * Deletes whole traces (entries, history, dedup keys) none of whose entries is waiting ({@code JUST_IN},
-   * {@code RETRYING}, {@code QUEUED}) and whose newest change is before a time. Works in batches of
-   * {@code batchSize} traces, one short transaction each, until none is left. A message re-sent with a dedup
-   * key of a purged trace is new again. Only entries still finished and old when they are deleted go: an entry
-   * that joins a selected trace meanwhile (a replay, a downstream message carrying an old trace id) stays, with
-   * its history.
+   * Deletes whole traces (entries, history, dedup keys) none of whose entries is waiting ({@code
+   * JUST_IN}, {@code RETRYING}, {@code QUEUED}) and whose newest change is before a time. Works in
+   * batches of {@code batchSize} traces, one short transaction each, until none is left. A message
+   * re-sent with a dedup key of a purged trace is new again. Only entries still finished and old
+   * when they are deleted go: an entry that joins a selected trace meanwhile (a replay, a
+   * downstream message carrying an old trace id) stays, with its history.
    *
    * @param before purge traces whose every entry was last updated strictly before this time
    * @param batchSize traces per transaction, 1 to 10000
@@ -184,7 +191,8 @@ public final class JdbcStatusStore implements StatusStore {
 
   private static int checkBatchSize(int batchSize) {
     if (batchSize < 1 || batchSize > 10_000) {
-      throw new IllegalArgumentException("batchSize must be between 1 and 10000, but was " + batchSize);
+      throw new IllegalArgumentException(
+          "batchSize must be between 1 and 10000, but was " + batchSize);
     }
     return batchSize;
   }
@@ -214,8 +222,12 @@ public final class JdbcStatusStore implements StatusStore {
   private static void notFinished(List<NewEntry> entries) {
     for (NewEntry e : entries) {
       if (e != null && e.finishedAs() != null) {
-        throw new IllegalArgumentException("intake: entry " + e.id() + " has finishedAs " + e.finishedAs().name()
-            + "; only a completion's outputs can be stored finished");
+        throw new IllegalArgumentException(
+            "intake: entry "
+                + e.id()
+                + " has finishedAs "
+                + e.finishedAs().name()
+                + "; only a completion's outputs can be stored finished");
       }
     }
   }
@@ -240,7 +252,8 @@ public final class JdbcStatusStore implements StatusStore {
   }
 
   @Override
-  public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
+  public Optional<Entry> transition(
+      EntryId id, Set<Status> from, Status to, String detail, Instant now) {
     Objects.requireNonNull(id, "id cannot be null");
     Objects.requireNonNull(from, "from cannot be null");
     Objects.requireNonNull(to, "to cannot be null");
@@ -277,11 +290,12 @@ public final class JdbcStatusStore implements StatusStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Here, on the store's clock ({@link JdbcStoreBuilder#clock}): the database's by default. One statement on
-   * PostgreSQL, one batched update on the others.
+   * <p>Here, on the store's clock ({@link JdbcStoreBuilder#clock}): the database's by default. One
+   * statement on PostgreSQL, one batched update on the others.
    */
   @Override
-  public Set<EntryId> renew(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+  public Set<EntryId> renew(
+      String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
     StatusStore.checkRenewal(owner, leases, leaseDuration, now);
     return ops.renew(owner, leases, leaseDuration, now);
   }
@@ -330,7 +344,10 @@ public final class JdbcStatusStore implements StatusStore {
     return ops.backlog(Objects.requireNonNull(route, "route cannot be null"));
   }
 
-  /** Does nothing: the store holds no resources of its own, and the host owns its {@code DataSource}. */
+  /**
+   * Does nothing: the store holds no resources of its own, and the host owns its {@code
+   * DataSource}.
+   */
   @Override
   public void close() {}
 
@@ -340,6 +357,10 @@ public final class JdbcStatusStore implements StatusStore {
   }
 
   /** The fixed configuration a builder produced. */
-  record Config(Jdbi jdbi, Tables tables, StoreCapabilities capabilities, JdbcClock clock,
+  record Config(
+      Jdbi jdbi,
+      Tables tables,
+      StoreCapabilities capabilities,
+      JdbcClock clock,
       Duration statementTimeout) {}
 }

@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Builds a {@link JdbcStatusStore} or a {@link JdbcReceiptLog}: the dialect, the table prefix, the clock and
- * the statement timeout. Not
- * thread-safe; {@link #build()} copies the settings into the immutable store.
+ * Builds a {@link JdbcStatusStore} or a {@link JdbcReceiptLog}: the dialect, the table prefix, the
+ * clock and the statement timeout. Not thread-safe; {@link #build()} copies the settings into the
+ * immutable store.
  *
  * @param <T> what it builds
  */
@@ -21,7 +21,10 @@ public final class JdbcStoreBuilder<T> {
   /** The default table prefix. */
   public static final String DEFAULT_TABLE_PREFIX = "po_";
 
-  /** The longest table prefix accepted (index names must stay under every database's identifier limit). */
+  /**
+   * The longest table prefix accepted (index names must stay under every database's identifier
+   * limit).
+   */
   public static final int MAX_PREFIX_LENGTH = 30;
 
   /** The default clock for leases and due times: the database's. */
@@ -60,29 +63,33 @@ public final class JdbcStoreBuilder<T> {
   }
 
   /**
-   * Sets the prefix of every table and index name, so several stores (or tests) can share one schema.
-   * Defaults to {@value #DEFAULT_TABLE_PREFIX}.
+   * Sets the prefix of every table and index name, so several stores (or tests) can share one
+   * schema. Defaults to {@value #DEFAULT_TABLE_PREFIX}.
    *
-   * @param tablePrefix lower-case letters, digits and underscores, not starting with a digit, at most
-   *     {@value #MAX_PREFIX_LENGTH} characters
+   * @param tablePrefix lower-case letters, digits and underscores, not starting with a digit, at
+   *     most {@value #MAX_PREFIX_LENGTH} characters
    * @return this builder
    * @throws IllegalArgumentException if the prefix is not valid
    */
   public JdbcStoreBuilder<T> tablePrefix(String tablePrefix) {
     Objects.requireNonNull(tablePrefix, "tablePrefix cannot be null");
     if (tablePrefix.length() > MAX_PREFIX_LENGTH || !PREFIX.matcher(tablePrefix).matches()) {
-      throw new IllegalArgumentException("tablePrefix must match [a-z_][a-z0-9_]* and be at most "
-          + MAX_PREFIX_LENGTH + " characters, but was '" + tablePrefix + "'");
+      throw new IllegalArgumentException(
+          "tablePrefix must match [a-z_][a-z0-9_]* and be at most "
+              + MAX_PREFIX_LENGTH
+              + " characters, but was '"
+              + tablePrefix
+              + "'");
     }
     this.tablePrefix = tablePrefix;
     return this;
   }
 
   /**
-   * Sets the clock leases and due times are judged on. Defaults to {@link JdbcClock#DATABASE}: nodes whose
-   * clocks differ still agree on when a lease expires and when a retry is due. {@link JdbcClock#ENGINE} is for
-   * tests that move the engine's clock (a {@code MutableClock}) over a JDBC store. (A receipt log has no
-   * leases; it ignores this.)
+   * Sets the clock leases and due times are judged on. Defaults to {@link JdbcClock#DATABASE}:
+   * nodes whose clocks differ still agree on when a lease expires and when a retry is due. {@link
+   * JdbcClock#ENGINE} is for tests that move the engine's clock (a {@code MutableClock}) over a
+   * JDBC store. (A receipt log has no leases; it ignores this.)
    *
    * @param clock the clock
    * @return this builder
@@ -94,14 +101,14 @@ public final class JdbcStoreBuilder<T> {
   }
 
   /**
-   * Sets how long one statement of the store may run before it is cancelled and the call fails with a
-   * retryable {@link dev.postoffice.StoreUnavailableException} (JDBC {@code setQueryTimeout}, whole seconds,
-   * rounded up). A connection that gets no answer at all for twice as long (an unreachable database, a black
-   * hole) is given up too (JDBC network timeout, unless the connection has a shorter one already, such as the
-   * driver's {@code socketTimeout}; restored when the store hands the connection back), so no
-   * store call hangs for ever, whatever the driver's own {@code socketTimeout} (0, no limit, by default on
-   * PostgreSQL). Defaults to 30 seconds. Set the driver's and the pool's timeouts as well: see
-   * {@code docs/stores.md}.
+   * Sets how long one statement of the store may run before it is cancelled and the call fails with
+   * a retryable {@link dev.postoffice.StoreUnavailableException} (JDBC {@code setQueryTimeout},
+   * whole seconds, rounded up). A connection that gets no answer at all for twice as long (an
+   * unreachable database, a black hole) is given up too (JDBC network timeout, unless the
+   * connection has a shorter one already, such as the driver's {@code socketTimeout}; restored when
+   * the store hands the connection back), so no store call hangs for ever, whatever the driver's
+   * own {@code socketTimeout} (0, no limit, by default on PostgreSQL). Defaults to 30 seconds. Set
+   * the driver's and the pool's timeouts as well: see {@code docs/stores.md}.
    *
    * @param statementTimeout at least 1 second
    * @return this builder
@@ -109,9 +116,13 @@ public final class JdbcStoreBuilder<T> {
    */
   public JdbcStoreBuilder<T> statementTimeout(Duration statementTimeout) {
     Objects.requireNonNull(statementTimeout, "statementTimeout cannot be null");
-    if (statementTimeout.compareTo(Duration.ofSeconds(1)) < 0 || statementTimeout.compareTo(MAX_TIMEOUT) > 0) {
-      throw new IllegalArgumentException("statementTimeout must be between 1 second and " + MAX_TIMEOUT.toHours()
-          + " hours, but was " + statementTimeout);
+    if (statementTimeout.compareTo(Duration.ofSeconds(1)) < 0
+        || statementTimeout.compareTo(MAX_TIMEOUT) > 0) {
+      throw new IllegalArgumentException(
+          "statementTimeout must be between 1 second and "
+              + MAX_TIMEOUT.toHours()
+              + " hours, but was "
+              + statementTimeout);
     }
     this.statementTimeout = statementTimeout;
     return this;
@@ -125,22 +136,29 @@ public final class JdbcStoreBuilder<T> {
    * @throws IllegalArgumentException if the database is not supported
    */
   public T build() {
-    String[] meta = new Transactions(jdbi, dialect == null ? JdbcDialect.H2 : dialect)
-        .withHandle("detect the database", h -> {
-          DatabaseMetaData md = h.getConnection().getMetaData();
-          return new String[] {md.getDatabaseProductName(), md.getURL()};
-        });
+    String[] meta =
+        new Transactions(jdbi, dialect == null ? JdbcDialect.H2 : dialect)
+            .withHandle(
+                "detect the database",
+                h -> {
+                  DatabaseMetaData md = h.getConnection().getMetaData();
+                  return new String[] {md.getDatabaseProductName(), md.getURL()};
+                });
     JdbcDialect chosen = dialect != null ? dialect : JdbcDialect.fromProductName(meta[0]);
     String url = meta[1] == null ? "" : meta[1];
-    boolean embeddedH2 = chosen == JdbcDialect.H2 && !url.startsWith("jdbc:h2:tcp:")
-        && !url.startsWith("jdbc:h2:ssl:");
+    boolean embeddedH2 =
+        chosen == JdbcDialect.H2
+            && !url.startsWith("jdbc:h2:tcp:")
+            && !url.startsWith("jdbc:h2:ssl:");
     boolean inMemory = chosen == JdbcDialect.H2 && url.startsWith("jdbc:h2:mem:");
-    StoreCapabilities caps = StoreCapabilities.builder()
-        .durable(!inMemory)
-        .sharedAcrossNodes(!embeddedH2)
-        .skipLocked(chosen.skipLocked())
-        .build();
-    return factory.apply(new JdbcStatusStore.Config(jdbi, new Tables(chosen, tablePrefix), caps, clock,
-        statementTimeout));
+    StoreCapabilities caps =
+        StoreCapabilities.builder()
+            .durable(!inMemory)
+            .sharedAcrossNodes(!embeddedH2)
+            .skipLocked(chosen.skipLocked())
+            .build();
+    return factory.apply(
+        new JdbcStatusStore.Config(
+            jdbi, new Tables(chosen, tablePrefix), caps, clock, statementTimeout));
   }
 }

@@ -13,10 +13,11 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * A DataSource that can go down (no connections) or drop a connection for real at the moment a transaction
- * commits: the server kills the session (PostgreSQL {@code pg_terminate_backend}, MariaDB {@code KILL}), so
- * the commit fails with a genuine I/O error and the server rolls the transaction back. In autocommit (the
- * one-statement operations on PostgreSQL), the session is killed as the data-changing statement executes.
+ * A DataSource that can go down (no connections) or drop a connection for real at the moment a
+ * transaction commits: the server kills the session (PostgreSQL {@code pg_terminate_backend},
+ * MariaDB {@code KILL}), so the commit fails with a genuine I/O error and the server rolls the
+ * transaction back. In autocommit (the one-statement operations on PostgreSQL), the session is
+ * killed as the data-changing statement executes.
  */
 final class FlakyDataSource implements DataSource {
   private final DataSource delegate;
@@ -35,53 +36,71 @@ final class FlakyDataSource implements DataSource {
       throw new SQLTransientConnectionException("Connection refused (simulated outage)", "08001");
     }
     Connection real = delegate.getConnection();
-    return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("commit") && dropOnCommit) {
-            kill(real);
-          }
-          if (method.getName().equals("prepareStatement") && dropOnCommit && real.getAutoCommit()
-              && isWrite((String) args[0])) {
-            // Autocommit (PostgreSQL's one-statement operations): executing the statement is the commit.
-            PreparedStatement ps = (PreparedStatement) method.invoke(real, args);
-            return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {PreparedStatement.class},
-                (p, m, a) -> {
-                  if (m.getName().startsWith("execute")) {
-                    kill(real);
-                  }
-                  try {
-                    return m.invoke(ps, a);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
-          }
-          try {
-            return method.invoke(real, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return (Connection)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("commit") && dropOnCommit) {
+                kill(real);
+              }
+              if (method.getName().equals("prepareStatement")
+                  && dropOnCommit
+                  && real.getAutoCommit()
+                  && isWrite((String) args[0])) {
+                // Autocommit (PostgreSQL's one-statement operations): executing the statement is
+                // the commit.
+                PreparedStatement ps = (PreparedStatement) method.invoke(real, args);
+                return Proxy.newProxyInstance(
+                    getClass().getClassLoader(),
+                    new Class<?>[] {PreparedStatement.class},
+                    (p, m, a) -> {
+                      if (m.getName().startsWith("execute")) {
+                        kill(real);
+                      }
+                      try {
+                        return m.invoke(ps, a);
+                      } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                      }
+                    });
+              }
+              try {
+                return method.invoke(real, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   private static boolean isWrite(String sql) {
     String s = sql.stripLeading().toUpperCase(java.util.Locale.ROOT);
-    return s.startsWith("WITH") || s.startsWith("UPDATE") || s.startsWith("INSERT") || s.startsWith("DELETE");
+    return s.startsWith("WITH")
+        || s.startsWith("UPDATE")
+        || s.startsWith("INSERT")
+        || s.startsWith("DELETE");
   }
 
   private void kill(Connection victim) throws SQLException {
     if (dialect == JdbcDialect.H2) {
-      victim.close(); // an embedded database has no session to kill; closing loses the transaction the same way
+      victim.close(); // an embedded database has no session to kill; closing loses the transaction
+      // the same way
       throw new SQLException("connection lost (simulated)", "08006");
     }
-    String idQuery = dialect == JdbcDialect.POSTGRESQL ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()";
+    String idQuery =
+        dialect == JdbcDialect.POSTGRESQL ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()";
     long id;
-    try (Statement st = victim.createStatement(); var rs = st.executeQuery(idQuery)) {
+    try (Statement st = victim.createStatement();
+        var rs = st.executeQuery(idQuery)) {
       rs.next();
       id = rs.getLong(1);
     }
-    try (Connection admin = delegate.getConnection(); Statement st = admin.createStatement()) {
-      st.execute(dialect == JdbcDialect.POSTGRESQL ? "SELECT pg_terminate_backend(" + id + ")" : "KILL " + id);
+    try (Connection admin = delegate.getConnection();
+        Statement st = admin.createStatement()) {
+      st.execute(
+          dialect == JdbcDialect.POSTGRESQL
+              ? "SELECT pg_terminate_backend(" + id + ")"
+              : "KILL " + id);
     }
   }
 

@@ -6,7 +6,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Runs the {@link StatusStoreContract} against {@link JdbcStatusStore} on embedded, in-memory H2. */
+/**
+ * Runs the {@link StatusStoreContract} against {@link JdbcStatusStore} on embedded, in-memory H2.
+ */
 class H2StatusStoreContractTest extends StatusStoreContract {
   private static TestDatabase db;
 
@@ -23,7 +25,8 @@ class H2StatusStoreContractTest extends StatusStoreContract {
 
   @Override
   protected StatusStore createStore() {
-    // The suite moves a MutableClock; the tests of nodes whose clocks differ get a store on the database's.
+    // The suite moves a MutableClock; the tests of nodes whose clocks differ get a store on the
+    // database's.
     return db.store(JdbcClock.ENGINE);
   }
 
@@ -35,7 +38,10 @@ class H2StatusStoreContractTest extends StatusStoreContract {
 
   @Override
   protected Optional<StatusStore> openStoreOnItsOwnClock(StatusStore first) {
-    return Optional.of(JdbcStatusStore.builder(db.dataSource).tablePrefix(db.prefix).clock(JdbcClock.DATABASE)
-        .build());
+    return Optional.of(
+        JdbcStatusStore.builder(db.dataSource)
+            .tablePrefix(db.prefix)
+            .clock(JdbcClock.DATABASE)
+            .build());
   }
 }

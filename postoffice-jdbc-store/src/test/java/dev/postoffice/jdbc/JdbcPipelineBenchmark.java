@@ -20,12 +20,12 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Not a test: upstream messages per second end to end through all four layers, one engine on the JDBC store
- * with the in-memory transport and a Core App receiver that acknowledges; each message a ~500-byte JSON order
- * with one line. Also runs plain JDBC doing the same writes (the same tables and indexes: an insert and a
- * history row per new entry, a status update and a history row per change) batched, and one commit per
- * message and step, and prints the ratios. Prints the median of the runs after a warm-up. Run it as
- * docs/performance.md shows:
+ * Not a test: upstream messages per second end to end through all four layers, one engine on the
+ * JDBC store with the in-memory transport and a Core App receiver that acknowledges; each message a
+ * ~500-byte JSON order with one line. Also runs plain JDBC doing the same writes (the same tables
+ * and indexes: an insert and a history row per new entry, a status update and a history row per
+ * change) batched, and one commit per message and step, and prints the ratios. Prints the median of
+ * the runs after a warm-up. Run it as docs/performance.md shows:
  *
  * <pre>
  * ./mvnw -q -o -pl postoffice-jdbc-store test-compile exec:java -Dexec.classpathScope=test \
@@ -63,9 +63,17 @@ public final class JdbcPipelineBenchmark {
         }
       }
       double m = median(engine);
-      System.out.printf("%s batch=%d messages=%d runs=%d: engine %.0f msgs/s | plain JDBC batched %.0f msgs/s"
-          + " (engine/plain %.2f) | plain JDBC one commit per write %.0f msgs/s (engine/plain %.2f)%n",
-          database, batch, messages, runs, m, median(plainBatched), m / median(plainBatched), median(plainSingle),
+      System.out.printf(
+          "%s batch=%d messages=%d runs=%d: engine %.0f msgs/s | plain JDBC batched %.0f msgs/s"
+              + " (engine/plain %.2f) | plain JDBC one commit per write %.0f msgs/s (engine/plain %.2f)%n",
+          database,
+          batch,
+          messages,
+          runs,
+          m,
+          median(plainBatched),
+          m / median(plainBatched),
+          median(plainSingle),
           m / median(plainSingle));
     }
   }
@@ -77,9 +85,13 @@ public final class JdbcPipelineBenchmark {
 
   private static double measure(String database, Run run) throws Exception {
     String prefix = "pb" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
-    TestDatabase db = database.equals("h2") ? TestDatabase.h2()
-        : new TestDatabase(JdbcDialect.POSTGRESQL, TestDatabase.newPool(TestDatabase.POSTGRES_URL, "postgres", 8),
-            prefix);
+    TestDatabase db =
+        database.equals("h2")
+            ? TestDatabase.h2()
+            : new TestDatabase(
+                JdbcDialect.POSTGRESQL,
+                TestDatabase.newPool(TestDatabase.POSTGRES_URL, "postgres", 8),
+                prefix);
     try {
       db.migratedStore();
       return run.run(db);
@@ -90,12 +102,26 @@ public final class JdbcPipelineBenchmark {
 
   private static double pipeline(TestDatabase db, int messages, int batch) throws Exception {
     InMemoryTransport transport = InMemoryTransport.create();
-    RouteSettings settings = RouteSettings.builder().batchSize(batch).pollInterval(Duration.ofMillis(20))
-        .highWaterMark(10L * messages).build();
-    Pipeline p = PostOffice.builder().nodeId("bench").store(db.store()).transport(transport)
-        .route(UpstreamFlow.route(settings, o -> {}, o -> {})).build().start();
-    CoreAppReceiver<LineOrdered> receiver = CoreAppReceiver.builder(transport, InMemoryReceiptLog.create(),
-        LineOrdered.class).from(UpstreamFlow.QUEUE).handler((line, ctx) -> {}).build().start();
+    RouteSettings settings =
+        RouteSettings.builder()
+            .batchSize(batch)
+            .pollInterval(Duration.ofMillis(20))
+            .highWaterMark(10L * messages)
+            .build();
+    Pipeline p =
+        PostOffice.builder()
+            .nodeId("bench")
+            .store(db.store())
+            .transport(transport)
+            .route(UpstreamFlow.route(settings, o -> {}, o -> {}))
+            .build()
+            .start();
+    CoreAppReceiver<LineOrdered> receiver =
+        CoreAppReceiver.builder(transport, InMemoryReceiptLog.create(), LineOrdered.class)
+            .from(UpstreamFlow.QUEUE)
+            .handler((line, ctx) -> {})
+            .build()
+            .start();
     try {
       List<RawMessage> page = new ArrayList<>(batch);
       long start = System.nanoTime();
@@ -119,8 +145,12 @@ public final class JdbcPipelineBenchmark {
 
   private static long acknowledged(TestDatabase db) throws SQLException {
     try (Connection c = db.dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + db.prefix + "entry WHERE route = ?"
-            + " AND status = 'ACKNOWLEDGED'")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT COUNT(*) FROM "
+                    + db.prefix
+                    + "entry WHERE route = ?"
+                    + " AND status = 'ACKNOWLEDGED'")) {
       ps.setString(1, UpstreamFlow.ROUTE);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -130,23 +160,32 @@ public final class JdbcPipelineBenchmark {
   }
 
   /**
-   * Plain JDBC, the same writes as the engine: intake (insert + history), three stages (update + history,
-   * insert output + history), publish (update + history), acknowledgement (update + history); {@code batch}
-   * messages per transaction and JDBC batch.
+   * Plain JDBC, the same writes as the engine: intake (insert + history), three stages (update +
+   * history, insert output + history), publish (update + history), acknowledgement (update +
+   * history); {@code batch} messages per transaction and JDBC batch.
    */
   private static double plain(TestDatabase db, int messages, int batch) throws SQLException {
-    String insert = "INSERT INTO " + db.prefix + "entry (id, route, direction, layer, status, content_type, payload,"
-        + " headers, source_id, trace_id, attempts, generation, produced_by, created_at, updated_at)"
-        + " VALUES (?, 'plain', 'UPSTREAM', ?, 'JUST_IN', 'application/json', ?, NULL, ?, ?, 0, 0, 'plain', ?, ?)";
-    String update = "UPDATE " + db.prefix + "entry SET status = ?, updated_at = ? WHERE id = ? AND status = ?";
-    String history = "INSERT INTO " + db.prefix + "history (entry_id, from_status, to_status, changed_at)"
-        + " VALUES (?, ?, ?, ?)";
-    byte[] payload = UpstreamFlow.orderJson("o-1", 1, 500).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String insert =
+        "INSERT INTO "
+            + db.prefix
+            + "entry (id, route, direction, layer, status, content_type, payload,"
+            + " headers, source_id, trace_id, attempts, generation, produced_by, created_at, updated_at)"
+            + " VALUES (?, 'plain', 'UPSTREAM', ?, 'JUST_IN', 'application/json', ?, NULL, ?, ?, 0, 0, 'plain', ?, ?)";
+    String update =
+        "UPDATE " + db.prefix + "entry SET status = ?, updated_at = ? WHERE id = ? AND status = ?";
+    String history =
+        "INSERT INTO "
+            + db.prefix
+            + "history (entry_id, from_status, to_status, changed_at)"
+            + " VALUES (?, ?, ?, ?)";
+    byte[] payload =
+        UpstreamFlow.orderJson("o-1", 1, 500).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     AtomicLong clock = new AtomicLong();
     long start = System.nanoTime();
     try (Connection c = db.dataSource.getConnection()) {
       c.setAutoCommit(false);
-      try (PreparedStatement ins = c.prepareStatement(insert); PreparedStatement upd = c.prepareStatement(update);
+      try (PreparedStatement ins = c.prepareStatement(insert);
+          PreparedStatement upd = c.prepareStatement(update);
           PreparedStatement his = c.prepareStatement(history)) {
         for (int i = 0; i < messages; i += batch) {
           String[] ids = new String[Math.min(batch, messages - i)];
@@ -167,8 +206,18 @@ public final class JdbcPipelineBenchmark {
   }
 
   /** One transaction: moves {@code ids} from one status to another, and/or inserts {@code outs}. */
-  private static void step(Connection c, PreparedStatement ins, PreparedStatement his, String[] ids,
-      String[] outs, int layer, byte[] payload, AtomicLong clock, PreparedStatement upd, String from, String to)
+  private static void step(
+      Connection c,
+      PreparedStatement ins,
+      PreparedStatement his,
+      String[] ids,
+      String[] outs,
+      int layer,
+      byte[] payload,
+      AtomicLong clock,
+      PreparedStatement upd,
+      String from,
+      String to)
       throws SQLException {
     long now = clock.incrementAndGet();
     if (ids != null) {

@@ -43,8 +43,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What the JDBC store promises beyond the StatusStore contract: migrations, SKIP LOCKED, dedup across
- * nodes, retention and outages. Run against each database by a small subclass.
+ * What the JDBC store promises beyond the StatusStore contract: migrations, SKIP LOCKED, dedup
+ * across nodes, retention and outages. Run against each database by a small subclass.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JdbcStoreBehaviour {
@@ -55,7 +55,9 @@ abstract class JdbcStoreBehaviour {
   JdbcStatusStore store;
   RouteId route;
 
-  /** @return the database to test on, for the whole class */
+  /**
+   * @return the database to test on, for the whole class
+   */
   abstract TestDatabase openDatabase();
 
   @BeforeAll
@@ -77,8 +79,18 @@ abstract class JdbcStoreBehaviour {
   }
 
   NewEntry root(String dedupKey) {
-    return new NewEntry(EntryId.random(), route, Direction.UPSTREAM, Layer.L1, Payload.json("{\"a\":1}"),
-        Map.of(), null, TraceId.random(), dedupKey, "test@1", null);
+    return new NewEntry(
+        EntryId.random(),
+        route,
+        Direction.UPSTREAM,
+        Layer.L1,
+        Payload.json("{\"a\":1}"),
+        Map.of(),
+        null,
+        TraceId.random(),
+        dedupKey,
+        "test@1",
+        null);
   }
 
   List<Entry> claim(JdbcStatusStore s, int limit, Instant now) {
@@ -86,13 +98,30 @@ abstract class JdbcStoreBehaviour {
   }
 
   static Completion processed(Entry e, NewEntry... outputs) {
-    return new Completion(e.id(), e.lease().owner(), e.attempts(), Status.PROCESSED, null, null, null,
+    return new Completion(
+        e.id(),
+        e.lease().owner(),
+        e.attempts(),
+        Status.PROCESSED,
+        null,
+        null,
+        null,
         List.of(outputs));
   }
 
   static NewEntry outputOf(Entry e) {
-    return new NewEntry(EntryId.derive(e.id(), e.generation(), 0), e.route(), e.direction(), Layer.L2,
-        Payload.json("{\"b\":2}"), Map.of(), e.id(), e.traceId(), null, "test@1", null);
+    return new NewEntry(
+        EntryId.derive(e.id(), e.generation(), 0),
+        e.route(),
+        e.direction(),
+        Layer.L2,
+        Payload.json("{\"b\":2}"),
+        Map.of(),
+        e.id(),
+        e.traceId(),
+        null,
+        "test@1",
+        null);
   }
 
   @Nested
@@ -111,18 +140,25 @@ abstract class JdbcStoreBehaviour {
       String prefix = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
       try {
         String v1;
-        try (var in = JdbcStatusStore.class.getResourceAsStream(
-            "/dev/postoffice/jdbc/schema/" + db.dialect.schemaFolder() + "/V1__entries.sql")) {
-          v1 = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("${prefix}", prefix);
+        try (var in =
+            JdbcStatusStore.class.getResourceAsStream(
+                "/dev/postoffice/jdbc/schema/" + db.dialect.schemaFolder() + "/V1__entries.sql")) {
+          v1 =
+              new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                  .replace("${prefix}", prefix);
         }
-        try (Connection c = db.dataSource.getConnection(); var st = c.createStatement()) {
+        try (Connection c = db.dataSource.getConnection();
+            var st = c.createStatement()) {
           for (String sql : v1.replaceAll("(?m)^\\s*--.*$", "").split(";\\s*\\n")) {
             if (!sql.isBlank()) {
               st.execute(sql);
             }
           }
-          st.execute("CREATE TABLE " + prefix + "schema_version (version INTEGER NOT NULL PRIMARY KEY,"
-              + " description VARCHAR(200) NOT NULL, installed_at BIGINT NOT NULL)");
+          st.execute(
+              "CREATE TABLE "
+                  + prefix
+                  + "schema_version (version INTEGER NOT NULL PRIMARY KEY,"
+                  + " description VARCHAR(200) NOT NULL, installed_at BIGINT NOT NULL)");
           st.execute("INSERT INTO " + prefix + "schema_version VALUES (1, 'V1__entries.sql', 0)");
         }
         JdbcStatusStore old = JdbcStatusStore.builder(db.dataSource).tablePrefix(prefix).build();
@@ -148,11 +184,14 @@ abstract class JdbcStoreBehaviour {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> results = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-          results.add(pool.submit(() -> {
-            JdbcStatusStore s = JdbcStatusStore.builder(db.dataSource).tablePrefix(prefix).build();
-            start.await();
-            return s.migrate();
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    JdbcStatusStore s =
+                        JdbcStatusStore.builder(db.dataSource).tablePrefix(prefix).build();
+                    start.await();
+                    return s.migrate();
+                  }));
         }
         start.countDown();
         int applied = 0;
@@ -180,7 +219,8 @@ abstract class JdbcStoreBehaviour {
     @Test
     @DisplayName("a store whose tables do not exist fails with a hint to migrate")
     void missingSchema() {
-      JdbcStatusStore none = JdbcStatusStore.builder(db.dataSource).tablePrefix("nothing_here_").build();
+      JdbcStatusStore none =
+          JdbcStatusStore.builder(db.dataSource).tablePrefix("nothing_here_").build();
       assertThatThrownBy(() -> none.find(EntryId.random()))
           .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("migrate()");
@@ -198,7 +238,8 @@ abstract class JdbcStoreBehaviour {
   @Test
   @DisplayName("a claim skips rows another transaction has locked instead of waiting for them")
   void skipLocked() throws Exception {
-    Assumptions.assumeTrue(store.capabilities().skipLocked(), store.dialect() + " claims without SKIP LOCKED");
+    Assumptions.assumeTrue(
+        store.capabilities().skipLocked(), store.dialect() + " claims without SKIP LOCKED");
     List<NewEntry> entries = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       entries.add(root(null));
@@ -208,25 +249,32 @@ abstract class JdbcStoreBehaviour {
     try (Connection c = db.dataSource.getConnection()) {
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      // Lock row by row on the primary key: on InnoDB a range (even an IN list) locks more than it returns.
+      // Lock row by row on the primary key: on InnoDB a range (even an IN list) locks more than it
+      // returns.
       for (String id : locked) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + db.prefix + "entry WHERE id = ?"
-            + " FOR UPDATE")) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id FROM " + db.prefix + "entry WHERE id = ?" + " FOR UPDATE")) {
           ps.setString(1, id);
           try (ResultSet rs = ps.executeQuery()) {
             assertThat(rs.next()).isTrue();
           }
         }
       }
-      List<Entry> got = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> claim(store, 10, T0));
-      assertThat(got).hasSize(7).extracting(e -> e.id().value()).doesNotContainAnyElementsOf(locked);
+      List<Entry> got =
+          assertTimeoutPreemptively(Duration.ofSeconds(10), () -> claim(store, 10, T0));
+      assertThat(got)
+          .hasSize(7)
+          .extracting(e -> e.id().value())
+          .doesNotContainAnyElementsOf(locked);
       c.rollback();
     }
     assertThat(claim(store, 10, T0)).hasSize(3);
   }
 
   @Test
-  @DisplayName("concurrent intakes of one dedup key from several nodes store exactly one JUST_IN entry")
+  @DisplayName(
+      "concurrent intakes of one dedup key from several nodes store exactly one JUST_IN entry")
   void dedupRace() throws Exception {
     int nodes = 4;
     ExecutorService pool = Executors.newFixedThreadPool(nodes);
@@ -237,10 +285,12 @@ abstract class JdbcStoreBehaviour {
         List<Future<IntakeResult>> results = new ArrayList<>();
         for (int n = 0; n < nodes; n++) {
           JdbcStatusStore node = db.store();
-          results.add(pool.submit(() -> {
-            start.await();
-            return node.intake(List.of(root(key)), T0).get(0);
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return node.intake(List.of(root(key)), T0).get(0);
+                  }));
         }
         start.countDown();
         List<IntakeResult> all = new ArrayList<>();
@@ -249,7 +299,9 @@ abstract class JdbcStoreBehaviour {
         }
         List<IntakeResult> originals = all.stream().filter(r -> !r.isDuplicate()).toList();
         assertThat(originals).hasSize(1);
-        assertThat(all).filteredOn(IntakeResult::isDuplicate).hasSize(nodes - 1)
+        assertThat(all)
+            .filteredOn(IntakeResult::isDuplicate)
+            .hasSize(nodes - 1)
             .allSatisfy(r -> assertThat(r.duplicateOf()).isEqualTo(originals.get(0).entryId()));
       }
     } finally {
@@ -281,14 +333,16 @@ abstract class JdbcStoreBehaviour {
       Entry purged = store.find(old.id()).orElseThrow();
       assertThat(purged.payload()).isNull();
       assertThat(purged.status()).isEqualTo(Status.PROCESSED);
-      assertThat(store.history(old.id())).extracting(HistoryRecord::to)
+      assertThat(store.history(old.id()))
+          .extracting(HistoryRecord::to)
           .containsExactly(Status.JUST_IN, Status.PROCESSED);
       assertThat(store.find(waiting.id()).orElseThrow().payload()).isNotNull();
       assertThat(store.find(recent.id()).orElseThrow().payload()).isNotNull();
     }
 
     @Test
-    @DisplayName("purges whole finished traces in batches, leaving traces with waiting or recent entries")
+    @DisplayName(
+        "purges whole finished traces in batches, leaving traces with waiting or recent entries")
     void traces() {
       Entry a = finished(T0);
       Entry b = finished(T0);
@@ -326,7 +380,8 @@ abstract class JdbcStoreBehaviour {
     }
 
     @Test
-    @DisplayName("no connection: a retryable StoreUnavailableException, and work resumes when it returns")
+    @DisplayName(
+        "no connection: a retryable StoreUnavailableException, and work resumes when it returns")
     void down() {
       NewEntry n = root(null);
       flakyStore.intake(List.of(n), T0);
@@ -339,7 +394,8 @@ abstract class JdbcStoreBehaviour {
     }
 
     @Test
-    @DisplayName("connection killed while a commit batch commits: nothing of it is visible, and it applies later")
+    @DisplayName(
+        "connection killed while a commit batch commits: nothing of it is visible, and it applies later")
     void dropDuringCommit() {
       List<NewEntry> roots = List.of(root(null), root(null), root(null));
       flakyStore.intake(roots, T0);
@@ -347,7 +403,8 @@ abstract class JdbcStoreBehaviour {
       List<Completion> batch = claimed.stream().map(e -> processed(e, outputOf(e))).toList();
 
       flaky.dropOnCommit = true;
-      assertThatThrownBy(() -> flakyStore.commit(batch, T0)).isInstanceOf(StoreUnavailableException.class);
+      assertThatThrownBy(() -> flakyStore.commit(batch, T0))
+          .isInstanceOf(StoreUnavailableException.class);
       flaky.dropOnCommit = false;
 
       for (Entry e : claimed) {
@@ -362,14 +419,16 @@ abstract class JdbcStoreBehaviour {
     }
 
     @Test
-    @DisplayName("connection killed while an intake batch commits: none of it is stored, and a retry stores all")
+    @DisplayName(
+        "connection killed while an intake batch commits: none of it is stored, and a retry stores all")
     void dropDuringIntake() {
       List<NewEntry> roots = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
         roots.add(root("k" + i));
       }
       flaky.dropOnCommit = true;
-      assertThatThrownBy(() -> flakyStore.intake(roots, T0)).isInstanceOf(StoreUnavailableException.class);
+      assertThatThrownBy(() -> flakyStore.intake(roots, T0))
+          .isInstanceOf(StoreUnavailableException.class);
       flaky.dropOnCommit = false;
       assertThat(store.backlog(route)).isZero();
       assertThat(flakyStore.intake(roots, T0)).noneMatch(IntakeResult::isDuplicate);
@@ -377,15 +436,17 @@ abstract class JdbcStoreBehaviour {
     }
 
     @Test
-    @DisplayName("connection killed while an intake batch without dedup keys commits: none of it is stored,"
-        + " and a retry stores all")
+    @DisplayName(
+        "connection killed while an intake batch without dedup keys commits: none of it is stored,"
+            + " and a retry stores all")
     void dropDuringPlainIntake() {
       List<NewEntry> roots = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
         roots.add(root(null));
       }
       flaky.dropOnCommit = true;
-      assertThatThrownBy(() -> flakyStore.intake(roots, T0)).isInstanceOf(StoreUnavailableException.class);
+      assertThatThrownBy(() -> flakyStore.intake(roots, T0))
+          .isInstanceOf(StoreUnavailableException.class);
       flaky.dropOnCommit = false;
       assertThat(store.backlog(route)).isZero();
       assertThat(store.history(roots.get(0).id())).isEmpty();

@@ -5,7 +5,9 @@ import dev.postoffice.testkit.ReceiptLogContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Runs the {@link ReceiptLogContract} against {@link JdbcReceiptLog} on MariaDB at 127.0.0.1:3306. */
+/**
+ * Runs the {@link ReceiptLogContract} against {@link JdbcReceiptLog} on MariaDB at 127.0.0.1:3306.
+ */
 class MariaDbReceiptLogContractIT extends ReceiptLogContract {
   private static TestDatabase db;
 

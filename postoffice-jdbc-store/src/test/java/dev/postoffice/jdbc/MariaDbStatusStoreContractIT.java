@@ -6,7 +6,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Runs the {@link StatusStoreContract} against {@link JdbcStatusStore} on MariaDB at 127.0.0.1:3306. */
+/**
+ * Runs the {@link StatusStoreContract} against {@link JdbcStatusStore} on MariaDB at
+ * 127.0.0.1:3306.
+ */
 class MariaDbStatusStoreContractIT extends StatusStoreContract {
   private static TestDatabase db;
 
@@ -25,7 +28,8 @@ class MariaDbStatusStoreContractIT extends StatusStoreContract {
 
   @Override
   protected StatusStore createStore() {
-    // The suite moves a MutableClock; the tests of nodes whose clocks differ get a store on the database's.
+    // The suite moves a MutableClock; the tests of nodes whose clocks differ get a store on the
+    // database's.
     return db.store(JdbcClock.ENGINE);
   }
 
@@ -37,13 +41,19 @@ class MariaDbStatusStoreContractIT extends StatusStoreContract {
 
   @Override
   protected Optional<StatusStore> openSecondNode(StatusStore first) {
-    return Optional.of(JdbcStatusStore.builder(db.anotherPool(2)).tablePrefix(db.prefix).clock(JdbcClock.ENGINE)
-        .build());
+    return Optional.of(
+        JdbcStatusStore.builder(db.anotherPool(2))
+            .tablePrefix(db.prefix)
+            .clock(JdbcClock.ENGINE)
+            .build());
   }
 
   @Override
   protected Optional<StatusStore> openStoreOnItsOwnClock(StatusStore first) {
-    return Optional.of(JdbcStatusStore.builder(db.anotherPool(2)).tablePrefix(db.prefix).clock(JdbcClock.DATABASE)
-        .build());
+    return Optional.of(
+        JdbcStatusStore.builder(db.anotherPool(2))
+            .tablePrefix(db.prefix)
+            .clock(JdbcClock.DATABASE)
+            .build());
   }
 }

@@ -26,11 +26,15 @@ class MigrateServerVersionTest {
   void oldMariaDbRefused() throws SQLException {
     JdbcDataSource h2 = new JdbcDataSource();
     h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-    JdbcStatusStore store = JdbcStatusStore.builder(new ReportingAs(h2, "MariaDB", "10.5.8-MariaDB"))
-        .dialect(JdbcDialect.MARIADB).build();
+    JdbcStatusStore store =
+        JdbcStatusStore.builder(new ReportingAs(h2, "MariaDB", "10.5.8-MariaDB"))
+            .dialect(JdbcDialect.MARIADB)
+            .build();
 
-    assertThatThrownBy(store::migrate).isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("MariaDB 10.5.8 cannot run the JDBC store: it needs MariaDB 10.6 or later")
+    assertThatThrownBy(store::migrate)
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining(
+            "MariaDB 10.5.8 cannot run the JDBC store: it needs MariaDB 10.6 or later")
         .hasMessageContaining("'10.5.8-MariaDB'")
         .hasMessageContaining("[Hint: upgrade the server to MariaDB 10.6+");
     try (Connection c = h2.getConnection();
@@ -40,26 +44,34 @@ class MigrateServerVersionTest {
   }
 
   /** An H2 data source whose metadata names another server, as an old MariaDB would. */
-  private record ReportingAs(DataSource delegate, String product, String version) implements DataSource {
+  private record ReportingAs(DataSource delegate, String product, String version)
+      implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
       Connection real = delegate.getConnection();
-      return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-          (proxy, method, args) -> {
-            if (method.getName().equals("getMetaData")) {
-              DatabaseMetaData meta = real.getMetaData();
-              return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DatabaseMetaData.class},
-                  (p, m, a) -> switch (m.getName()) {
-                    case "getDatabaseProductName" -> product;
-                    case "getDatabaseProductVersion" -> version;
-                    default -> invoke(m, meta, a);
-                  });
-            }
-            return invoke(method, real, args);
-          });
+      return (Connection)
+          Proxy.newProxyInstance(
+              getClass().getClassLoader(),
+              new Class<?>[] {Connection.class},
+              (proxy, method, args) -> {
+                if (method.getName().equals("getMetaData")) {
+                  DatabaseMetaData meta = real.getMetaData();
+                  return Proxy.newProxyInstance(
+                      getClass().getClassLoader(),
+                      new Class<?>[] {DatabaseMetaData.class},
+                      (p, m, a) ->
+                          switch (m.getName()) {
+                            case "getDatabaseProductName" -> product;
+                            case "getDatabaseProductVersion" -> version;
+                            default -> invoke(m, meta, a);
+                          });
+                }
+                return invoke(method, real, args);
+              });
     }
 
-    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args)
+        throws Throwable {
       try {
         return method.invoke(target, args);
       } catch (InvocationTargetException e) {

@@ -19,15 +19,18 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * While the store uses a connection, a connection that gets no answer is given up after twice the statement
- * timeout (JDBC network timeout), unless the host set a shorter one, and the host's setting comes back after
- * (issue 16, defect 7).
+ * While the store uses a connection, a connection that gets no answer is given up after twice the
+ * statement timeout (JDBC network timeout), unless the host set a shorter one, and the host's
+ * setting comes back after (issue 16, defect 7).
  */
 class NetworkTimeoutTest {
   /** The network timeouts the store set, in order. */
   private final List<Integer> set = new CopyOnWriteArrayList<>();
 
-  /** A DataSource over in-memory H2 whose connections report {@code initial} as their network timeout. */
+  /**
+   * A DataSource over in-memory H2 whose connections report {@code initial} as their network
+   * timeout.
+   */
   private DataSource recording(int initial) {
     JdbcDataSource h2 = new JdbcDataSource();
     h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
@@ -36,22 +39,25 @@ class NetworkTimeoutTest {
       public Connection getConnection() throws SQLException {
         Connection real = h2.getConnection();
         int[] timeout = {initial};
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-            new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-              if (method.getName().equals("getNetworkTimeout")) {
-                return timeout[0];
-              }
-              if (method.getName().equals("setNetworkTimeout")) {
-                timeout[0] = (Integer) args[1];
-                set.add(timeout[0]);
-                return null;
-              }
-              try {
-                return method.invoke(real, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+        return (Connection)
+            Proxy.newProxyInstance(
+                Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("getNetworkTimeout")) {
+                    return timeout[0];
+                  }
+                  if (method.getName().equals("setNetworkTimeout")) {
+                    timeout[0] = (Integer) args[1];
+                    set.add(timeout[0]);
+                    return null;
+                  }
+                  try {
+                    return method.invoke(real, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
       }
 
       @Override
@@ -93,10 +99,14 @@ class NetworkTimeoutTest {
   }
 
   @Test
-  @DisplayName("a connection without a network timeout gets twice the statement timeout, then its own back")
+  @DisplayName(
+      "a connection without a network timeout gets twice the statement timeout, then its own back")
   void setAndRestored() {
-    JdbcStatusStore store = JdbcStatusStore.builder(recording(0)).dialect(JdbcDialect.H2)
-        .statementTimeout(Duration.ofSeconds(3)).build();
+    JdbcStatusStore store =
+        JdbcStatusStore.builder(recording(0))
+            .dialect(JdbcDialect.H2)
+            .statementTimeout(Duration.ofSeconds(3))
+            .build();
     store.migrate();
     set.clear();
     store.find(EntryId.random());
@@ -106,8 +116,11 @@ class NetworkTimeoutTest {
   @Test
   @DisplayName("a connection whose own network timeout is shorter keeps it")
   void shorterKept() {
-    JdbcStatusStore store = JdbcStatusStore.builder(recording(2000)).dialect(JdbcDialect.H2)
-        .statementTimeout(Duration.ofSeconds(3)).build();
+    JdbcStatusStore store =
+        JdbcStatusStore.builder(recording(2000))
+            .dialect(JdbcDialect.H2)
+            .statementTimeout(Duration.ofSeconds(3))
+            .build();
     store.migrate();
     set.clear();
     store.find(EntryId.random());

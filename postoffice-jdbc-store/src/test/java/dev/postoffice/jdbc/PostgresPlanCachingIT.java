@@ -31,10 +31,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * On new PostgreSQL tables, the store's cached statements stop reading the entry table whole once it has grown:
- * a generic plan cached while the tables were nearly empty used a sequential scan at every later call (see
- * {@code YoungTableAnalyzer}), which made the engine with batching off three times slower than plain JDBC. The
- * same holds for the receipt log's batch read, which took 15–40 ms per delivery batch on such a plan.
+ * On new PostgreSQL tables, the store's cached statements stop reading the entry table whole once
+ * it has grown: a generic plan cached while the tables were nearly empty used a sequential scan at
+ * every later call (see {@code YoungTableAnalyzer}), which made the engine with batching off three
+ * times slower than plain JDBC. The same holds for the receipt log's batch read, which took 15–40
+ * ms per delivery batch on such a plan.
  */
 class PostgresPlanCachingIT {
   private static final RouteId ROUTE = RouteId.of("acme-orders");
@@ -48,7 +49,8 @@ class PostgresPlanCachingIT {
   }
 
   @Test
-  @DisplayName("status changes cached as generic plans on empty tables use the primary key once the table grew")
+  @DisplayName(
+      "status changes cached as generic plans on empty tables use the primary key once the table grew")
   void plansFollowTheTablesGrowth() throws SQLException {
     // One connection, so every call below reuses it and its server-side prepared statements, as the
     // connections of a busy pool are reused.
@@ -60,11 +62,13 @@ class PostgresPlanCachingIT {
       now = now.plusSeconds(1);
       NewEntry in = entry();
       store.intake(List.of(in), now);
-      List<Entry> claimed = store.claim(new ClaimRequest(ROUTE, Layer.L1, 10, "node", Duration.ofSeconds(30),
-          now));
+      List<Entry> claimed =
+          store.claim(new ClaimRequest(ROUTE, Layer.L1, 10, "node", Duration.ofSeconds(30), now));
       List<Completion> done = new ArrayList<>();
       for (Entry e : claimed) {
-        done.add(new Completion(e.id(), "node", e.attempts(), Status.QUEUED, null, null, null, List.of()));
+        done.add(
+            new Completion(
+                e.id(), "node", e.attempts(), Status.QUEUED, null, null, null, List.of()));
       }
       store.commit(done, now);
       store.transitionAll(List.of(in.id()), Set.of(Status.QUEUED), Status.ACKNOWLEDGED, "ack", now);
@@ -78,13 +82,15 @@ class PostgresPlanCachingIT {
     }
 
     assertThat(genericPlans(pool, "%UPDATE " + db.prefix + "entry e %"))
-        .as("commit and transitionAll ran often enough to be prepared").hasSize(2)
+        .as("commit and transitionAll ran often enough to be prepared")
+        .hasSize(2)
         .allSatisfy(plan -> assertThat(plan).doesNotContain("Seq Scan on " + db.prefix + "entry"));
   }
 
   @Test
-  @DisplayName("the receipt log's batch read, cached as a generic plan on an empty table, looks ids up by key once"
-      + " the table grew")
+  @DisplayName(
+      "the receipt log's batch read, cached as a generic plan on an empty table, looks ids up by key once"
+          + " the table grew")
   void receiptReadsFollowTheTablesGrowth() throws SQLException {
     HikariDataSource pool = db.anotherPool(1);
     JdbcReceiptLog receipts = JdbcReceiptLog.builder(pool).tablePrefix(db.prefix).build();
@@ -95,7 +101,8 @@ class PostgresPlanCachingIT {
       receipts.handledAmong("core", ids);
       receipts.markAllHandled("core", ids, T0);
     }
-    // Past the second analyze (4,000 rows): from there a plan made with the table's statistics looks each id up.
+    // Past the second analyze (4,000 rows): from there a plan made with the table's statistics
+    // looks each id up.
     for (int page = 0; page < 50; page++) {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
@@ -105,27 +112,41 @@ class PostgresPlanCachingIT {
     }
 
     assertThat(genericPlans(pool, "SELECT message_id FROM " + db.prefix + "receipt %"))
-        .as("handledAmong ran often enough to be prepared").hasSize(1)
-        // The plan cached on the empty table scans all of the consumer's receipts and filters the ids.
-        .allSatisfy(plan -> assertThat(plan).doesNotContain("Seq Scan").doesNotContain("Filter")
-            .containsPattern("Index Cond: .*message_id"));
+        .as("handledAmong ran often enough to be prepared")
+        .hasSize(1)
+        // The plan cached on the empty table scans all of the consumer's receipts and filters the
+        // ids.
+        .allSatisfy(
+            plan ->
+                assertThat(plan)
+                    .doesNotContain("Seq Scan")
+                    .doesNotContain("Filter")
+                    .containsPattern("Index Cond: .*message_id"));
   }
 
   /**
-   * The plans PostgreSQL would run for this connection's server-side prepared statements matching a pattern,
-   * forced to their cached generic plans (the ones a busy pool's statements end up on).
+   * The plans PostgreSQL would run for this connection's server-side prepared statements matching a
+   * pattern, forced to their cached generic plans (the ones a busy pool's statements end up on).
    */
-  private static List<String> genericPlans(HikariDataSource pool, String likePattern) throws SQLException {
+  private static List<String> genericPlans(HikariDataSource pool, String likePattern)
+      throws SQLException {
     List<String> plans = new ArrayList<>();
-    try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = pool.getConnection();
+        Statement st = c.createStatement()) {
       List<String> explains = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT name, cardinality(parameter_types)"
-          + " FROM pg_prepared_statements WHERE statement LIKE ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT name, cardinality(parameter_types)"
+                  + " FROM pg_prepared_statements WHERE statement LIKE ?")) {
         ps.setString(1, likePattern);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            explains.add("EXPLAIN EXECUTE \"" + rs.getString(1) + "\"(" + String.join(", ",
-                Collections.nCopies(rs.getInt(2), "NULL")) + ")");
+            explains.add(
+                "EXPLAIN EXECUTE \""
+                    + rs.getString(1)
+                    + "\"("
+                    + String.join(", ", Collections.nCopies(rs.getInt(2), "NULL"))
+                    + ")");
           }
         }
       }
@@ -148,7 +169,17 @@ class PostgresPlanCachingIT {
   }
 
   private static NewEntry entry() {
-    return new NewEntry(EntryId.random(), ROUTE, Direction.UPSTREAM, Layer.L1, Payload.json("{}"), Map.of(), null,
-        TraceId.random(), null, null, null);
+    return new NewEntry(
+        EntryId.random(),
+        ROUTE,
+        Direction.UPSTREAM,
+        Layer.L1,
+        Payload.json("{}"),
+        Map.of(),
+        null,
+        TraceId.random(),
+        null,
+        null,
+        null);
   }
 }

@@ -5,7 +5,10 @@ import dev.postoffice.testkit.ReceiptLogContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Runs the {@link ReceiptLogContract} against {@link JdbcReceiptLog} on PostgreSQL at 127.0.0.1:5432. */
+/**
+ * Runs the {@link ReceiptLogContract} against {@link JdbcReceiptLog} on PostgreSQL at
+ * 127.0.0.1:5432.
+ */
 class PostgresReceiptLogContractIT extends ReceiptLogContract {
   private static TestDatabase db;
 

@@ -11,15 +11,17 @@ import java.util.Map;
 import java.util.Queue;
 
 /**
- * One node's store, recording for every applied completion which node committed it: each entry id belongs to
- * one stage, so a second record for an id is an entry worked to completion twice in one stage.
+ * One node's store, recording for every applied completion which node committed it: each entry id
+ * belongs to one stage, so a second record for an id is an entry worked to completion twice in one
+ * stage.
  */
 final class RecordingStore extends ForwardingStatusStore {
   private final String node;
   private final Map<EntryId, String> committedBy;
   private final Queue<EntryId> twice;
 
-  RecordingStore(StatusStore delegate, String node, Map<EntryId, String> committedBy, Queue<EntryId> twice) {
+  RecordingStore(
+      StatusStore delegate, String node, Map<EntryId, String> committedBy, Queue<EntryId> twice) {
     super(delegate);
     this.node = node;
     this.committedBy = committedBy;

@@ -13,11 +13,12 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
- * A database for one test class: a pool, and a table prefix no other run uses. {@link #close()} drops the
- * tables and closes the pool.
+ * A database for one test class: a pool, and a table prefix no other run uses. {@link #close()}
+ * drops the tables and closes the pool.
  */
 final class TestDatabase implements AutoCloseable {
-  static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true";
+  static final String POSTGRES_URL =
+      "jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true";
   static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
 
   private static final List<String> TABLES =
@@ -29,10 +30,16 @@ final class TestDatabase implements AutoCloseable {
   private final List<HikariDataSource> pools = new ArrayList<>();
 
   private TestDatabase(JdbcDialect dialect, DataSource dataSource) {
-    this(dialect, dataSource, "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_");
+    this(
+        dialect,
+        dataSource,
+        "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_");
   }
 
-  /** A view of the same database under another prefix; closing it is not needed, see {@link #dropTables}. */
+  /**
+   * A view of the same database under another prefix; closing it is not needed, see {@link
+   * #dropTables}.
+   */
   TestDatabase(JdbcDialect dialect, DataSource dataSource, String prefix) {
     this.dialect = dialect;
     this.prefix = prefix;
@@ -41,7 +48,8 @@ final class TestDatabase implements AutoCloseable {
 
   /** Drops this prefix's tables. */
   void dropTables() throws SQLException {
-    try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement st = c.createStatement()) {
       for (String table : TABLES) {
         st.execute("DROP TABLE IF EXISTS " + prefix + table);
       }
@@ -72,8 +80,10 @@ final class TestDatabase implements AutoCloseable {
     if (dialect == JdbcDialect.H2) {
       throw new IllegalStateException("H2 in memory has no second node");
     }
-    HikariDataSource pool = dialect == JdbcDialect.POSTGRESQL
-        ? newPool(POSTGRES_URL, "postgres", size) : newPool(MARIADB_URL, "root", size);
+    HikariDataSource pool =
+        dialect == JdbcDialect.POSTGRESQL
+            ? newPool(POSTGRES_URL, "postgres", size)
+            : newPool(MARIADB_URL, "root", size);
     pools.add(pool);
     return pool;
   }
@@ -104,7 +114,8 @@ final class TestDatabase implements AutoCloseable {
 
   /** Deletes every row, so the next test starts empty (release() counts across routes). */
   void clear() {
-    try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement st = c.createStatement()) {
       for (String table : TABLES.subList(0, TABLES.size() - 1)) {
         st.execute("DELETE FROM " + prefix + table);
       }
@@ -115,7 +126,8 @@ final class TestDatabase implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement st = c.createStatement()) {
       if (dialect == JdbcDialect.H2) {
         st.execute("SHUTDOWN");
       } else {

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Effectively once at the Core App (issue 16, defect 13): with {@link JdbcReceiptLog} the receiver runs the
- * core's handler inside the transaction that marks the receipt, after claiming the message id. Each database
- * runs these cases through a subclass.
+ * Effectively once at the Core App (issue 16, defect 13): with {@link JdbcReceiptLog} the receiver
+ * runs the core's handler inside the transaction that marks the receipt, after claiming the message
+ * id. Each database runs these cases through a subclass.
  */
 abstract class TransactionalReceiveCases {
   record Line(String sku) {}
@@ -39,7 +39,9 @@ abstract class TransactionalReceiveCases {
   private JdbcReceiptLog receipts;
   private final InMemoryTransport transport = InMemoryTransport.create();
 
-  /** @return the database under test, for this test */
+  /**
+   * @return the database under test, for this test
+   */
   abstract TestDatabase database();
 
   @BeforeEach
@@ -47,7 +49,8 @@ abstract class TransactionalReceiveCases {
     db = database();
     receipts = JdbcReceiptLog.builder(db.dataSource).tablePrefix(db.prefix).build();
     receipts.migrate();
-    try (Connection c = db.dataSource.getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = db.dataSource.getConnection();
+        Statement st = c.createStatement()) {
       st.execute("CREATE TABLE " + effects() + " (message_id VARCHAR(100) NOT NULL)");
     }
   }
@@ -55,7 +58,8 @@ abstract class TransactionalReceiveCases {
   @AfterEach
   void tearDown() throws Exception {
     transport.close();
-    try (Connection c = db.dataSource.getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = db.dataSource.getConnection();
+        Statement st = c.createStatement()) {
       st.execute("DROP TABLE IF EXISTS " + effects());
     }
     db.close();
@@ -67,7 +71,8 @@ abstract class TransactionalReceiveCases {
 
   /** The core's effect: one row per run, written through the given transaction. */
   private void writeEffect(Connection transaction, String messageId) throws SQLException {
-    try (PreparedStatement ps = transaction.prepareStatement("INSERT INTO " + effects() + " VALUES (?)")) {
+    try (PreparedStatement ps =
+        transaction.prepareStatement("INSERT INTO " + effects() + " VALUES (?)")) {
       ps.setString(1, messageId);
       ps.executeUpdate();
     }
@@ -75,7 +80,8 @@ abstract class TransactionalReceiveCases {
 
   private int effectsOf(String messageId) throws SQLException {
     try (Connection c = db.dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + effects() + " WHERE message_id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT COUNT(*) FROM " + effects() + " WHERE message_id = ?")) {
       ps.setString(1, messageId);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -85,27 +91,53 @@ abstract class TransactionalReceiveCases {
   }
 
   @Test
-  @DisplayName("a handler that wrote its effect and died before the commit leaves neither effect nor mark; on"
-      + " redelivery the effect happens exactly once")
+  @DisplayName(
+      "a handler that wrote its effect and died before the commit leaves neither effect nor mark; on"
+          + " redelivery the effect happens exactly once")
   void diesBeforeCommit() throws Exception {
     AtomicInteger runs = new AtomicInteger();
     transport.declare("core.lines");
     transport.declare("postoffice-acks");
-    CoreAppReceiver<Line> receiver = CoreAppReceiver.builder(transport, receipts, Line.class).from("core.lines")
-        .handler(Connection.class, (line, context, connection) -> {
-          writeEffect(connection, context.messageId());
-          if (runs.incrementAndGet() == 1) {
-            throw new IllegalStateException("the Core App process dies here, before the commit");
-          }
-        }).build().start();
+    CoreAppReceiver<Line> receiver =
+        CoreAppReceiver.builder(transport, receipts, Line.class)
+            .from("core.lines")
+            .handler(
+                Connection.class,
+                (line, context, connection) -> {
+                  writeEffect(connection, context.messageId());
+                  if (runs.incrementAndGet() == 1) {
+                    throw new IllegalStateException(
+                        "the Core App process dies here, before the commit");
+                  }
+                })
+            .build()
+            .start();
     try {
-      transport.publish("core.lines", new OutboundMessage("m-1", Map.of(),
-          "{\"sku\":\"a\"}".getBytes(StandardCharsets.UTF_8), "application/json")).join();
-      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> transport.queued("postoffice-acks") == 1);
+      transport
+          .publish(
+              "core.lines",
+              new OutboundMessage(
+                  "m-1",
+                  Map.of(),
+                  "{\"sku\":\"a\"}".getBytes(StandardCharsets.UTF_8),
+                  "application/json"))
+          .join();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> transport.queued("postoffice-acks") == 1);
       // And a republished copy later: absorbed by the log, no third run.
-      transport.publish("core.lines", new OutboundMessage("m-1", Map.of(),
-          "{\"sku\":\"a\"}".getBytes(StandardCharsets.UTF_8), "application/json")).join();
-      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> transport.queued("postoffice-acks") == 2);
+      transport
+          .publish(
+              "core.lines",
+              new OutboundMessage(
+                  "m-1",
+                  Map.of(),
+                  "{\"sku\":\"a\"}".getBytes(StandardCharsets.UTF_8),
+                  "application/json"))
+          .join();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> transport.queued("postoffice-acks") == 2);
     } finally {
       receiver.close();
     }
@@ -121,25 +153,32 @@ abstract class TransactionalReceiveCases {
   void workAndMarkTogether() throws Exception {
     String consumer = "c-" + db.prefix;
     try {
-      receipts.handleOnce(consumer, "m-1", AT, tx -> {
-        writeEffect((Connection) tx, "m-1");
-        throw new IllegalStateException("boom");
-      });
+      receipts.handleOnce(
+          consumer,
+          "m-1",
+          AT,
+          tx -> {
+            writeEffect((Connection) tx, "m-1");
+            throw new IllegalStateException("boom");
+          });
     } catch (IllegalStateException e) {
       assertThat(e).hasMessage("boom");
     }
     assertThat(effectsOf("m-1")).isZero();
     assertThat(receipts.isHandled(consumer, "m-1")).isFalse();
 
-    assertThat(receipts.handleOnce(consumer, "m-1", AT, tx -> writeEffect((Connection) tx, "m-1"))).isTrue();
-    assertThat(receipts.handleOnce(consumer, "m-1", AT, tx -> writeEffect((Connection) tx, "m-1"))).isFalse();
+    assertThat(receipts.handleOnce(consumer, "m-1", AT, tx -> writeEffect((Connection) tx, "m-1")))
+        .isTrue();
+    assertThat(receipts.handleOnce(consumer, "m-1", AT, tx -> writeEffect((Connection) tx, "m-1")))
+        .isFalse();
     assertThat(effectsOf("m-1")).isEqualTo(1);
     assertThat(receipts.isHandled(consumer, "m-1")).isTrue();
   }
 
   @Test
-  @DisplayName("two receivers racing on the same message id run the handler once: the second waits for the"
-      + " first's claim, then skips")
+  @DisplayName(
+      "two receivers racing on the same message id run the handler once: the second waits for the"
+          + " first's claim, then skips")
   void twoReceiversRace() throws Exception {
     String consumer = "c-" + db.prefix;
     CountDownLatch firstInWork = new CountDownLatch(1);
@@ -147,21 +186,39 @@ abstract class TransactionalReceiveCases {
     AtomicInteger runs = new AtomicInteger();
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
-      Future<Boolean> first = threads.submit(() -> receipts.handleOnce(consumer, "m-1", AT, tx -> {
-        runs.incrementAndGet();
-        writeEffect((Connection) tx, "m-1");
-        firstInWork.countDown();
-        release.await(20, TimeUnit.SECONDS);
-      }));
+      Future<Boolean> first =
+          threads.submit(
+              () ->
+                  receipts.handleOnce(
+                      consumer,
+                      "m-1",
+                      AT,
+                      tx -> {
+                        runs.incrementAndGet();
+                        writeEffect((Connection) tx, "m-1");
+                        firstInWork.countDown();
+                        release.await(20, TimeUnit.SECONDS);
+                      }));
       assertThat(firstInWork.await(20, TimeUnit.SECONDS)).isTrue();
-      Future<Boolean> second = threads.submit(() -> receipts.handleOnce(consumer, "m-1", AT, tx -> {
-        runs.incrementAndGet();
-        writeEffect((Connection) tx, "m-1");
-      }));
-      // The second claim waits on the first's uncommitted receipt row (H2: fails and is retried) until it ends.
-      // The second caller stays waiting while the first holds the claim (the outcome does not depend on how long).
+      Future<Boolean> second =
+          threads.submit(
+              () ->
+                  receipts.handleOnce(
+                      consumer,
+                      "m-1",
+                      AT,
+                      tx -> {
+                        runs.incrementAndGet();
+                        writeEffect((Connection) tx, "m-1");
+                      }));
+      // The second claim waits on the first's uncommitted receipt row (H2: fails and is retried)
+      // until it ends.
+      // The second caller stays waiting while the first holds the claim (the outcome does not
+      // depend on how long).
       Awaitility.await("the second caller waits while the first holds the claim")
-          .during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !second.isDone());
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !second.isDone());
       release.countDown();
 
       assertThat(first.get(20, TimeUnit.SECONDS)).isTrue();

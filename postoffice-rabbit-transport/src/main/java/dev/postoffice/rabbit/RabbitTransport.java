@@ -29,20 +29,23 @@ import org.slf4j.LoggerFactory;
  * A {@link Transport} on RabbitMQ (AMQP 0-9-1, the {@code com.rabbitmq:amqp-client} library).
  *
  * <ul>
- *   <li><b>Topology.</b> Each destination is a durable queue (classic, or quorum with
- *       {@link RabbitTransportSettings.Builder#quorumQueues}) bound to a durable direct exchange, with a
+ *   <li><b>Topology.</b> Each destination is a durable queue (classic, or quorum with {@link
+ *       RabbitTransportSettings.Builder#quorumQueues}) bound to a durable direct exchange, with a
  *       dead-letter queue {@code destination + ".dlq"} on a dead-letter exchange.
- *   <li><b>Publishing.</b> Persistent, mandatory messages, with the message id as AMQP {@code message-id};
- *       each destination publishes on a channel of its own with asynchronous publisher confirms and a bounded
- *       window. A nack, a return (unroutable), a lost channel or a confirm timeout fails the future.
- *   <li><b>Consuming.</b> Manual acknowledgements after the handler returns, with a prefetch. Dead letters
- *       are published (confirmed) to the dead-letter exchange with the reason header, then the original is
- *       acknowledged. A delivery whose channel died is never acknowledged on its successor.
+ *   <li><b>Publishing.</b> Persistent, mandatory messages, with the message id as AMQP {@code
+ *       message-id}; each destination publishes on a channel of its own with asynchronous publisher
+ *       confirms and a bounded window. A nack, a return (unroutable), a lost channel or a confirm
+ *       timeout fails the future.
+ *   <li><b>Consuming.</b> Manual acknowledgements after the handler returns, with a prefetch. Dead
+ *       letters are published (confirmed) to the dead-letter exchange with the reason header, then
+ *       the original is acknowledged. A delivery whose channel died is never acknowledged on its
+ *       successor.
  *   <li><b>Recovery.</b> Two connections (publishing, consuming) recover automatically with their
- *       topology and consumers; a consumer's channel closed by the broker, or a consumer it cancelled, is
- *       re-opened and subscribed again with backoff.
- *   <li><b>Pause and release.</b> {@code pause()} cancels the consumer and {@code resume()} consumes again; a
- *       release is a nack with requeue that does not count toward {@code maxDeliveries}.
+ *       topology and consumers; a consumer's channel closed by the broker, or a consumer it
+ *       cancelled, is re-opened and subscribed again with backoff.
+ *   <li><b>Pause and release.</b> {@code pause()} cancels the consumer and {@code resume()}
+ *       consumes again; a release is a nack with requeue that does not count toward {@code
+ *       maxDeliveries}.
  * </ul>
  *
  * <pre>{@code
@@ -80,11 +83,13 @@ public final class RabbitTransport implements Transport {
     }
     this.topology = new Topology(settings, publishConnection);
     this.deadLetters = newPublisher(topology.deadLetterExchange(), "dead letters");
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "postoffice-rabbit-confirm-timeouts");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "postoffice-rabbit-confirm-timeouts");
+              t.setDaemon(true);
+              return t;
+            });
     long period = Math.max(10, Math.min(1000, settings.confirmTimeout().toMillis() / 4));
     timer.scheduleWithFixedDelay(this::failOverduePublishes, period, period, TimeUnit.MILLISECONDS);
     LOG.info("RabbitMQ transport connected: {}", settings);
@@ -102,14 +107,16 @@ public final class RabbitTransport implements Transport {
     return new RabbitTransport(Require.nonNull(settings, "settings"));
   }
 
-  /** @return the settings this transport was created with */
+  /**
+   * @return the settings this transport was created with
+   */
   public RabbitTransportSettings settings() {
     return settings;
   }
 
   /**
-   * Returns what RabbitMQ promises: durable, confirmed publishes and a delivery count (from the broker with
-   * quorum queues; tracked in this process with classic queues).
+   * Returns what RabbitMQ promises: durable, confirmed publishes and a delivery count (from the
+   * broker with quorum queues; tracked in this process with classic queues).
    */
   @Override
   public TransportCapabilities capabilities() {
@@ -124,7 +131,8 @@ public final class RabbitTransport implements Transport {
   /**
    * {@inheritDoc}
    *
-   * @throws RabbitTransportException if the broker refuses, or (with createTopology off) something is missing
+   * @throws RabbitTransportException if the broker refuses, or (with createTopology off) something
+   *     is missing
    */
   @Override
   public void declare(String destination) {
@@ -140,11 +148,11 @@ public final class RabbitTransport implements Transport {
   /**
    * {@inheritDoc}
    *
-   * <p>Waits, up to the confirm timeout, while the destination's confirm window is full. The future fails
-   * with {@link RejectedInputException} if the body is larger than
-   * {@link RabbitTransportSettings#maxMessageBytes()} (nothing is sent), with
-   * {@link UnroutableMessageException} if no queue is bound for the destination, and with
-   * {@link PublishNotConfirmedException} on a nack, a lost channel, a confirm timeout or close.
+   * <p>Waits, up to the confirm timeout, while the destination's confirm window is full. The future
+   * fails with {@link RejectedInputException} if the body is larger than {@link
+   * RabbitTransportSettings#maxMessageBytes()} (nothing is sent), with {@link
+   * UnroutableMessageException} if no queue is bound for the destination, and with {@link
+   * PublishNotConfirmedException} on a nack, a lost channel, a confirm timeout or close.
    */
   @Override
   public CompletableFuture<Void> publish(String destination, OutboundMessage message) {
@@ -152,9 +160,15 @@ public final class RabbitTransport implements Transport {
     Require.nonNull(message, "message");
     if (message.body().length > settings.maxMessageBytes()) {
       // Rejected, not retried: the message will never fit (the Transport contract).
-      return CompletableFuture.failedFuture(new RejectedInputException("message " + message.messageId()
-          + " has " + message.body().length + " bytes, more than maxMessageBytes ("
-          + settings.maxMessageBytes() + ") of the RabbitMQ transport"));
+      return CompletableFuture.failedFuture(
+          new RejectedInputException(
+              "message "
+                  + message.messageId()
+                  + " has "
+                  + message.body().length
+                  + " bytes, more than maxMessageBytes ("
+                  + settings.maxMessageBytes()
+                  + ") of the RabbitMQ transport"));
     }
     if (closed) {
       return CompletableFuture.failedFuture(
@@ -163,7 +177,10 @@ public final class RabbitTransport implements Transport {
     ConfirmingPublisher publisher =
         publishers.computeIfAbsent(destination, d -> newPublisher(topology.exchange(), d));
     return publisher.publish(
-        topology.queue(destination), message.messageId(), Messages.properties(message), message.body());
+        topology.queue(destination),
+        message.messageId(),
+        Messages.properties(message),
+        message.body());
   }
 
   /**
@@ -177,16 +194,31 @@ public final class RabbitTransport implements Transport {
     checkDestination(destination);
     Require.nonNull(handler, "handler");
     String queue = topology.queue(destination);
-    RabbitSubscription subscription = new RabbitSubscription(consumeConnection, queue,
-        topology.queue(topology.deadLetterDestination(destination)), handler, deadLetters,
-        settings.prefetch(), settings.consumerThreads(), settings.maxDeliveries(), settings.confirmTimeout(),
-        settings.recoveryInterval());
+    RabbitSubscription subscription =
+        new RabbitSubscription(
+            consumeConnection,
+            queue,
+            topology.queue(topology.deadLetterDestination(destination)),
+            handler,
+            deadLetters,
+            settings.prefetch(),
+            settings.consumerThreads(),
+            settings.maxDeliveries(),
+            settings.confirmTimeout(),
+            settings.recoveryInterval());
     try {
       subscription.start();
     } catch (IOException | RuntimeException e) {
       subscription.close();
-      throw new RabbitTransportException("could not consume queue '" + queue + "': " + e
-          + " [Hint: call declare(\"" + destination + "\") first]", e);
+      throw new RabbitTransportException(
+          "could not consume queue '"
+              + queue
+              + "': "
+              + e
+              + " [Hint: call declare(\""
+              + destination
+              + "\") first]",
+          e);
     }
     subscriptions.add(subscription);
     return new Subscription() {
@@ -209,8 +241,9 @@ public final class RabbitTransport implements Transport {
   }
 
   /**
-   * Stops every subscription (waiting for running handler calls), waits a few seconds for outstanding
-   * confirms, fails the publishes still unconfirmed, and closes both connections. Idempotent.
+   * Stops every subscription (waiting for running handler calls), waits a few seconds for
+   * outstanding confirms, fails the publishes still unconfirmed, and closes both connections.
+   * Idempotent.
    */
   @Override
   public void close() {
@@ -244,7 +277,11 @@ public final class RabbitTransport implements Transport {
 
   private ConfirmingPublisher newPublisher(String exchange, String role) {
     return new ConfirmingPublisher(
-        publishConnection, exchange, role, settings.maxOutstandingPublishes(), settings.confirmTimeout());
+        publishConnection,
+        exchange,
+        role,
+        settings.maxOutstandingPublishes(),
+        settings.confirmTimeout());
   }
 
   private void failOverduePublishes() {

@@ -3,8 +3,9 @@ package dev.postoffice.rabbit;
 import dev.postoffice.PostOfficeException;
 
 /**
- * Thrown (or used to fail a publish future) when the RabbitMQ transport cannot do what was asked: the broker
- * is unreachable, refused a login, lacks a queue the host should have declared, or did not confirm a publish.
+ * Thrown (or used to fail a publish future) when the RabbitMQ transport cannot do what was asked:
+ * the broker is unreachable, refused a login, lacks a queue the host should have declared, or did
+ * not confirm a publish.
  */
 public class RabbitTransportException extends PostOfficeException {
   private static final long serialVersionUID = 1L;

@@ -6,19 +6,21 @@ import java.util.Objects;
 import javax.net.ssl.SSLContext;
 
 /**
- * The immutable configuration of a {@link RabbitTransport}: where the broker is, how to log in, and how the
- * transport publishes, consumes and names its topology. Every property has a default, a {@code DEFAULT_*}
- * constant that its setter names; the builder checks each value as it is set. Settings that mean the same
- * as in {@code SqsTransportSettings} have the same name there ({@code namePrefix}, {@code createTopology},
- * {@code maxMessageBytes}, {@code deadLetterSuffix}, {@code maxDeliveries}, {@code consumerThreads}).
+ * The immutable configuration of a {@link RabbitTransport}: where the broker is, how to log in, and
+ * how the transport publishes, consumes and names its topology. Every property has a default, a
+ * {@code DEFAULT_*} constant that its setter names; the builder checks each value as it is set.
+ * Settings that mean the same as in {@code SqsTransportSettings} have the same name there ({@code
+ * namePrefix}, {@code createTopology}, {@code maxMessageBytes}, {@code deadLetterSuffix}, {@code
+ * maxDeliveries}, {@code consumerThreads}).
  *
  * <p>The password is never logged and never appears in {@link #toString()}.
  *
- * <p>Unlike the SQS transport, this one takes no {@link java.time.Clock}: SQS reads its clock to decide when
- * to stop extending a message's visibility, but every wait here (the confirm timeout, room in the confirm
- * window, the recovery backoff, the drains on close) is an elapsed-time wait on the JDK's monotonic timers
- * ({@code Semaphore.tryAcquire}, a scheduled executor, {@code System.nanoTime}), which a clock cannot drive,
- * and no decision compares two readings of the time of day.
+ * <p>Unlike the SQS transport, this one takes no {@link java.time.Clock}: SQS reads its clock to
+ * decide when to stop extending a message's visibility, but every wait here (the confirm timeout,
+ * room in the confirm window, the recovery backoff, the drains on close) is an elapsed-time wait on
+ * the JDK's monotonic timers ({@code Semaphore.tryAcquire}, a scheduled executor, {@code
+ * System.nanoTime}), which a clock cannot drive, and no decision compares two readings of the time
+ * of day.
  *
  * <pre>{@code
  * RabbitTransportSettings settings = RabbitTransportSettings.builder()
@@ -33,40 +35,58 @@ import javax.net.ssl.SSLContext;
 public final class RabbitTransportSettings {
   /** Default broker host: {@value}. */
   public static final String DEFAULT_HOST = "localhost";
+
   /** Default broker port: {@value} (use 5671 with TLS). */
   public static final int DEFAULT_PORT = 5672;
+
   /** Default virtual host: {@value}. */
   public static final String DEFAULT_VIRTUAL_HOST = "/";
+
   /** Default user name: {@value}. */
   public static final String DEFAULT_USERNAME = "guest";
+
   /** Default password: the broker's stock {@code guest} password. */
   public static final String DEFAULT_PASSWORD = "guest";
+
   /** Default prefetch (unacknowledged deliveries per subscription): {@value}. */
   public static final int DEFAULT_PREFETCH = 250;
+
   /** Default number of handler calls running at once per subscription: {@value}. */
   public static final int DEFAULT_CONSUMER_THREADS = 4;
+
   /** Default confirm window (unconfirmed publishes per publishing channel): {@value}. */
   public static final int DEFAULT_MAX_OUTSTANDING_PUBLISHES = 1000;
+
   /** Default time a publish waits for its confirm (and for room in the window): 30 seconds. */
   public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(30);
+
   /** Default number of deliveries before a message is dead-lettered: {@value}. */
   public static final int DEFAULT_MAX_DELIVERIES = 5;
+
   /** Default queue type: classic queues ({@value} means quorum queues). */
   public static final boolean DEFAULT_QUORUM_QUEUES = false;
+
   /** Default: {@value}, {@code declare} creates the exchanges, queues and bindings it needs. */
   public static final boolean DEFAULT_CREATE_TOPOLOGY = true;
+
   /** Default prefix of every name the transport creates: none. */
   public static final String DEFAULT_NAME_PREFIX = "";
+
   /** Default name of the direct exchange destinations are bound to: {@value}. */
   public static final String DEFAULT_EXCHANGE = "postoffice";
+
   /** Default name of the direct exchange dead-letter queues are bound to: {@value}. */
   public static final String DEFAULT_DEAD_LETTER_EXCHANGE = "postoffice.dead-letter";
+
   /** Default suffix that turns a destination into its dead-letter destination: {@value}. */
   public static final String DEFAULT_DEAD_LETTER_SUFFIX = ".dlq";
+
   /** Default client-provided connection name, shown in the management UI: {@value}. */
   public static final String DEFAULT_CONNECTION_NAME = "postoffice";
+
   /** Default pause between connection recovery attempts: 1 second. */
   public static final Duration DEFAULT_RECOVERY_INTERVAL = Duration.ofSeconds(1);
+
   /** Default largest body a publish accepts, the broker's own default limit: {@value} bytes. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 
@@ -148,22 +168,30 @@ public final class RabbitTransportSettings {
     return new Builder(Require.nonNull(base, "base"));
   }
 
-  /** @return the broker host */
+  /**
+   * @return the broker host
+   */
   public String host() {
     return host;
   }
 
-  /** @return the broker port */
+  /**
+   * @return the broker port
+   */
   public int port() {
     return port;
   }
 
-  /** @return the virtual host */
+  /**
+   * @return the virtual host
+   */
   public String virtualHost() {
     return virtualHost;
   }
 
-  /** @return the user name */
+  /**
+   * @return the user name
+   */
   public String username() {
     return username;
   }
@@ -177,84 +205,114 @@ public final class RabbitTransportSettings {
     return password;
   }
 
-  /** @return whether connections use TLS */
+  /**
+   * @return whether connections use TLS
+   */
   public boolean tls() {
     return tls;
   }
 
-  /** @return the TLS context, or null to use the JVM's default context */
+  /**
+   * @return the TLS context, or null to use the JVM's default context
+   */
   public SSLContext sslContext() {
     return sslContext;
   }
 
-  /** @return the most unacknowledged deliveries one subscription holds */
+  /**
+   * @return the most unacknowledged deliveries one subscription holds
+   */
   public int prefetch() {
     return prefetch;
   }
 
-  /** @return how many handler calls run at once per subscription */
+  /**
+   * @return how many handler calls run at once per subscription
+   */
   public int consumerThreads() {
     return consumerThreads;
   }
 
-  /** @return the most unconfirmed publishes one publishing channel holds */
+  /**
+   * @return the most unconfirmed publishes one publishing channel holds
+   */
   public int maxOutstandingPublishes() {
     return maxOutstandingPublishes;
   }
 
-  /** @return how long a publish waits for its confirm */
+  /**
+   * @return how long a publish waits for its confirm
+   */
   public Duration confirmTimeout() {
     return confirmTimeout;
   }
 
-  /** @return how many times a message is delivered before it is dead-lettered */
+  /**
+   * @return how many times a message is delivered before it is dead-lettered
+   */
   public int maxDeliveries() {
     return maxDeliveries;
   }
 
-  /** @return whether destinations are quorum queues (else classic queues) */
+  /**
+   * @return whether destinations are quorum queues (else classic queues)
+   */
   public boolean quorumQueues() {
     return quorumQueues;
   }
 
-  /** @return whether {@code declare} creates the topology (otherwise it only checks that it exists) */
+  /**
+   * @return whether {@code declare} creates the topology (otherwise it only checks that it exists)
+   */
   public boolean createTopology() {
     return createTopology;
   }
 
-  /** @return the prefix put before every queue and exchange name the transport uses */
+  /**
+   * @return the prefix put before every queue and exchange name the transport uses
+   */
   public String namePrefix() {
     return namePrefix;
   }
 
-  /** @return the exchange destinations are bound to, without the prefix */
+  /**
+   * @return the exchange destinations are bound to, without the prefix
+   */
   public String exchange() {
     return exchange;
   }
 
-  /** @return the exchange dead-letter queues are bound to, without the prefix */
+  /**
+   * @return the exchange dead-letter queues are bound to, without the prefix
+   */
   public String deadLetterExchange() {
     return deadLetterExchange;
   }
 
-  /** @return the suffix that turns a destination into its dead-letter destination */
+  /**
+   * @return the suffix that turns a destination into its dead-letter destination
+   */
   public String deadLetterSuffix() {
     return deadLetterSuffix;
   }
 
-  /** @return the client-provided connection name */
+  /**
+   * @return the client-provided connection name
+   */
   public String connectionName() {
     return connectionName;
   }
 
-  /** @return the pause between connection recovery attempts */
+  /**
+   * @return the pause between connection recovery attempts
+   */
   public Duration recoveryInterval() {
     return recoveryInterval;
   }
 
   /**
-   * Returns the largest body a publish accepts, which the transport reports as
-   * {@code capabilities().maxMessageBytes()}.
+   * Returns the largest body a publish accepts, which the transport reports as {@code
+   * capabilities().maxMessageBytes()}.
    *
    * @return the largest body in bytes
    */
@@ -265,17 +323,51 @@ public final class RabbitTransportSettings {
   /** Returns the settings with the password redacted. */
   @Override
   public String toString() {
-    return "RabbitTransportSettings[" + (tls ? "amqps" : "amqp") + "://" + username + ":****@" + host + ":"
-        + port + " vhost=" + virtualHost + ", prefetch=" + prefetch + ", consumerThreads=" + consumerThreads
-        + ", maxOutstandingPublishes=" + maxOutstandingPublishes + ", confirmTimeout=" + confirmTimeout
-        + ", maxDeliveries=" + maxDeliveries + ", quorumQueues=" + quorumQueues + ", createTopology="
-        + createTopology + ", namePrefix='" + namePrefix + "', exchange=" + exchange
-        + ", deadLetterExchange=" + deadLetterExchange + ", deadLetterSuffix=" + deadLetterSuffix
-        + ", connectionName=" + connectionName + ", recoveryInterval=" + recoveryInterval
-        + ", maxMessageBytes=" + maxMessageBytes + "]";
+    return "RabbitTransportSettings["
+        + (tls ? "amqps" : "amqp")
+        + "://"
+        + username
+        + ":****@"
+        + host
+        + ":"
+        + port
+        + " vhost="
+        + virtualHost
+        + ", prefetch="
+        + prefetch
+        + ", consumerThreads="
+        + consumerThreads
+        + ", maxOutstandingPublishes="
+        + maxOutstandingPublishes
+        + ", confirmTimeout="
+        + confirmTimeout
+        + ", maxDeliveries="
+        + maxDeliveries
+        + ", quorumQueues="
+        + quorumQueues
+        + ", createTopology="
+        + createTopology
+        + ", namePrefix='"
+        + namePrefix
+        + "', exchange="
+        + exchange
+        + ", deadLetterExchange="
+        + deadLetterExchange
+        + ", deadLetterSuffix="
+        + deadLetterSuffix
+        + ", connectionName="
+        + connectionName
+        + ", recoveryInterval="
+        + recoveryInterval
+        + ", maxMessageBytes="
+        + maxMessageBytes
+        + "]";
   }
 
-  /** Builds {@link RabbitTransportSettings}; each setter checks its argument at once. Not thread-safe. */
+  /**
+   * Builds {@link RabbitTransportSettings}; each setter checks its argument at once. Not
+   * thread-safe.
+   */
   public static final class Builder {
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
@@ -389,8 +481,8 @@ public final class RabbitTransportSettings {
     }
 
     /**
-     * Turns TLS on or off. Defaults to off. With TLS on and no {@link #sslContext}, the JVM's default
-     * context is used and the broker's host name is verified.
+     * Turns TLS on or off. Defaults to off. With TLS on and no {@link #sslContext}, the JVM's
+     * default context is used and the broker's host name is verified.
      *
      * @param tls whether to use TLS
      * @return this builder
@@ -427,8 +519,8 @@ public final class RabbitTransportSettings {
     }
 
     /**
-     * Sets how many handler calls run at once per subscription, each on a thread of its own. Defaults to
-     * {@value #DEFAULT_CONSUMER_THREADS}.
+     * Sets how many handler calls run at once per subscription, each on a thread of its own.
+     * Defaults to {@value #DEFAULT_CONSUMER_THREADS}.
      *
      * @param consumerThreads from 1 to 256
      * @return this builder
@@ -440,8 +532,8 @@ public final class RabbitTransportSettings {
     }
 
     /**
-     * Sets the confirm window: the most publishes one publishing channel holds unconfirmed. A publish that
-     * finds the window full waits for room, up to the confirm timeout. Defaults to
+     * Sets the confirm window: the most publishes one publishing channel holds unconfirmed. A
+     * publish that finds the window full waits for room, up to the confirm timeout. Defaults to
      * {@value #DEFAULT_MAX_OUTSTANDING_PUBLISHES}.
      *
      * @param maxOutstandingPublishes from 1 to 100000
@@ -455,7 +547,8 @@ public final class RabbitTransportSettings {
     }
 
     /**
-     * Sets how long a publish waits for its confirm before its future fails. Defaults to 30 seconds.
+     * Sets how long a publish waits for its confirm before its future fails. Defaults to 30
+     * seconds.
      *
      * @param confirmTimeout a positive duration
      * @return this builder
@@ -469,9 +562,9 @@ public final class RabbitTransportSettings {
 
     /**
      * Sets how many times a message is delivered before it is dead-lettered: a requeue (or handler
-     * exception) of the last delivery moves it to the dead-letter queue with the reason, and a message that
-     * arrives more often than this (its consumer died before settling it) is dead-lettered without calling
-     * the handler. Defaults to {@value #DEFAULT_MAX_DELIVERIES}.
+     * exception) of the last delivery moves it to the dead-letter queue with the reason, and a
+     * message that arrives more often than this (its consumer died before settling it) is
+     * dead-lettered without calling the handler. Defaults to {@value #DEFAULT_MAX_DELIVERIES}.
      *
      * @param maxDeliveries from 1 to 1000
      * @return this builder
@@ -483,8 +576,9 @@ public final class RabbitTransportSettings {
     }
 
     /**
-     * Chooses quorum queues (replicated; the broker counts deliveries) over classic queues. Defaults to
-     * classic queues. An existing queue keeps its type: the declare fails if it differs.
+     * Chooses quorum queues (replicated; the broker counts deliveries) over classic queues.
+     * Defaults to classic queues. An existing queue keeps its type: the declare fails if it
+     * differs.
      *
      * @param quorumQueues whether to declare quorum queues
      * @return this builder
@@ -495,9 +589,9 @@ public final class RabbitTransportSettings {
     }
 
     /**
-     * Chooses whether {@code declare} creates the exchanges, queues and bindings it needs ({@code true}) or
-     * only checks, with passive declares, that they exist (when the host manages the topology). Defaults to
-     * {@value #DEFAULT_CREATE_TOPOLOGY}.
+     * Chooses whether {@code declare} creates the exchanges, queues and bindings it needs ({@code
+     * true}) or only checks, with passive declares, that they exist (when the host manages the
+     * topology). Defaults to {@value #DEFAULT_CREATE_TOPOLOGY}.
      *
      * @param createTopology whether to create the topology
      * @return this builder
@@ -508,8 +602,8 @@ public final class RabbitTransportSettings {
     }
 
     /**
-     * Sets the prefix put before every queue and exchange name the transport uses, such as
-     * {@code "staging."}, for example to keep environments apart on one broker. Defaults to empty (no
+     * Sets the prefix put before every queue and exchange name the transport uses, such as {@code
+     * "staging."}, for example to keep environments apart on one broker. Defaults to empty (no
      * prefix).
      *
      * @param namePrefix at most 100 characters; may be empty
@@ -541,8 +635,8 @@ public final class RabbitTransportSettings {
     }
 
     /**
-     * Sets the direct exchange dead-letter queues are bound to. Defaults to
-     * {@value #DEFAULT_DEAD_LETTER_EXCHANGE}.
+     * Sets the direct exchange dead-letter queues are bound to. Defaults to {@value
+     * #DEFAULT_DEAD_LETTER_EXCHANGE}.
      *
      * @param deadLetterExchange the exchange name, without the prefix
      * @return this builder
@@ -596,9 +690,9 @@ public final class RabbitTransportSettings {
     }
 
     /**
-     * Sets the largest body a publish accepts; a larger one fails the publish with
-     * {@code RejectedInputException}. Set it no higher than the broker's {@code max_message_size}. Defaults
-     * to {@value #DEFAULT_MAX_MESSAGE_BYTES} bytes.
+     * Sets the largest body a publish accepts; a larger one fails the publish with {@code
+     * RejectedInputException}. Set it no higher than the broker's {@code max_message_size}.
+     * Defaults to {@value #DEFAULT_MAX_MESSAGE_BYTES} bytes.
      *
      * @param maxMessageBytes from 1 to {@value #DEFAULT_MAX_MESSAGE_BYTES}
      * @return this builder

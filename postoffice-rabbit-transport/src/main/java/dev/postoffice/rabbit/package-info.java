@@ -1,7 +1,7 @@
 /**
- * A {@link dev.postoffice.spi.Transport} on the RabbitMQ Java client: durable queues (classic or quorum),
- * publisher confirms with a bounded window, manual acknowledgements after the handler returns, dead letters
- * carrying their reason, and automatic connection and topology recovery.
+ * A {@link dev.postoffice.spi.Transport} on the RabbitMQ Java client: durable queues (classic or
+ * quorum), publisher confirms with a bounded window, manual acknowledgements after the handler
+ * returns, dead letters carrying their reason, and automatic connection and topology recovery.
  *
  * <pre>{@code
  * Transport transport = RabbitTransport.create(RabbitTransportSettings.builder()

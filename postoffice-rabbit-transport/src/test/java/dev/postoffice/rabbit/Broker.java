@@ -10,7 +10,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** The local test broker: reachability check, unique names, clean-up, and a raw client for inspection. */
+/**
+ * The local test broker: reachability check, unique names, clean-up, and a raw client for
+ * inspection.
+ */
 final class Broker {
   static final String HOST = "127.0.0.1";
   static final int PORT = 5672;
@@ -21,14 +24,20 @@ final class Broker {
     RequiredService.assumeReachable("RabbitMQ", HOST, PORT);
   }
 
-  /** @return a unique name prefix, so parallel runs never share queues or exchanges */
+  /**
+   * @return a unique name prefix, so parallel runs never share queues or exchanges
+   */
   static String uniquePrefix() {
     return "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
   }
 
   static RabbitTransportSettings.Builder settings(String prefix) {
-    return RabbitTransportSettings.builder().host(HOST).port(PORT).namePrefix(prefix)
-        .connectionName("postoffice-it").confirmTimeout(Duration.ofSeconds(10));
+    return RabbitTransportSettings.builder()
+        .host(HOST)
+        .port(PORT)
+        .namePrefix(prefix)
+        .connectionName("postoffice-it")
+        .confirmTimeout(Duration.ofSeconds(10));
   }
 
   /** Opens a raw client connection to the broker. */
@@ -41,7 +50,8 @@ final class Broker {
 
   /** Deletes the queues of the destinations and the prefix's two exchanges. */
   static void cleanUp(String prefix, List<String> destinations) {
-    try (Connection c = raw(); Channel ch = c.createChannel()) {
+    try (Connection c = raw();
+        Channel ch = c.createChannel()) {
       for (String d : destinations) {
         ch.queueDelete(prefix + d);
         ch.queueDelete(prefix + d + RabbitTransportSettings.DEFAULT_DEAD_LETTER_SUFFIX);
@@ -54,7 +64,8 @@ final class Broker {
   }
 
   /** Waits for a condition that another thread makes true, failing after the timeout. */
-  static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
+  static void await(Duration timeout, BooleanSupplier condition, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Object monitor = new Object();
     while (!condition.getAsBoolean()) {

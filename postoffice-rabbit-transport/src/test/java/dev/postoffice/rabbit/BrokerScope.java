@@ -6,9 +6,9 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One test's corner of the local broker, as a JUnit extension on an instance field: skips the test unless
- * the broker is reachable, gives it a name prefix no other run uses, and deletes its queues and exchanges
- * after it.
+ * One test's corner of the local broker, as a JUnit extension on an instance field: skips the test
+ * unless the broker is reachable, gives it a name prefix no other run uses, and deletes its queues
+ * and exchanges after it.
  */
 final class BrokerScope implements BeforeEachCallback, AfterEachCallback {
   private final String prefix = Broker.uniquePrefix();
@@ -19,12 +19,16 @@ final class BrokerScope implements BeforeEachCallback, AfterEachCallback {
     this.destinations = destinations;
   }
 
-  /** @return a scope that deletes these destinations' queues after each test */
+  /**
+   * @return a scope that deletes these destinations' queues after each test
+   */
   static BrokerScope deleting(String... destinations) {
     return new BrokerScope(List.of(destinations));
   }
 
-  /** @return the prefix of every queue and exchange the test declares */
+  /**
+   * @return the prefix of every queue and exchange the test declares
+   */
   String prefix() {
     return prefix;
   }

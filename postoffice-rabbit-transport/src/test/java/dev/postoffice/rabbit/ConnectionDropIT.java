@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Publishes and consumes a stream through a TCP proxy that cuts every link mid-stream. The test republishes
- * what was not confirmed, with the same id, as the engine does.
+ * Publishes and consumes a stream through a TCP proxy that cuts every link mid-stream. The test
+ * republishes what was not confirmed, with the same id, as the engine does.
  */
 @DisplayName("A broker connection cut mid-stream")
 class ConnectionDropIT {
@@ -27,8 +27,7 @@ class ConnectionDropIT {
 
   private final String destination = "drop";
 
-  @RegisterExtension
-  final BrokerScope broker = BrokerScope.deleting(destination);
+  @RegisterExtension final BrokerScope broker = BrokerScope.deleting(destination);
 
   private final String prefix = broker.prefix();
 
@@ -38,16 +37,25 @@ class ConnectionDropIT {
     Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
     AtomicInteger republished = new AtomicInteger();
     try (FaultProxy proxy = FaultProxy.to(Broker.HOST, Broker.PORT);
-        RabbitTransport t = RabbitTransport.create(Broker.settings(prefix).port(proxy.port())
-            .recoveryInterval(Duration.ofMillis(200)).confirmTimeout(Duration.ofSeconds(5)).build())) {
+        RabbitTransport t =
+            RabbitTransport.create(
+                Broker.settings(prefix)
+                    .port(proxy.port())
+                    .recoveryInterval(Duration.ofMillis(200))
+                    .confirmTimeout(Duration.ofSeconds(5))
+                    .build())) {
       t.declare(destination);
-      t.subscribe(destination, m -> {
-        java.util.concurrent.locks.LockSupport.parkNanos(500_000); // a little work: deliveries pile up
-        seen.computeIfAbsent(m.messageId(), k -> new AtomicInteger()).incrementAndGet();
-        return Disposition.ack();
-      });
+      t.subscribe(
+          destination,
+          m -> {
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                500_000); // a little work: deliveries pile up
+            seen.computeIfAbsent(m.messageId(), k -> new AtomicInteger()).incrementAndGet();
+            return Disposition.ack();
+          });
       RabbitSubscription subscription = t.runningSubscriptions().iterator().next();
-      // First half in one burst, so that the cut finds deliveries in flight and confirms outstanding.
+      // First half in one burst, so that the cut finds deliveries in flight and confirms
+      // outstanding.
       List<OutboundMessage> firstHalf = new java.util.ArrayList<>();
       for (int i = 0; i < MESSAGES / 2; i++) {
         firstHalf.add(RabbitTransportIT.message("d-" + i));
@@ -68,18 +76,27 @@ class ConnectionDropIT {
       }
       Broker.await(Duration.ofSeconds(60), () -> seen.size() == MESSAGES, "every message consumed");
       int duplicates = seen.values().stream().mapToInt(n -> n.get() - 1).sum();
-      System.out.printf("ConnectionDropIT: %d messages, %d publishes repeated after failed confirms, %d duplicate"
-              + " deliveries, %d settlements skipped on dead channels, %d proxy connections%n", MESSAGES,
-          republished.get(), duplicates, subscription.staleSettlementsSkipped(), proxy.accepted());
+      System.out.printf(
+          "ConnectionDropIT: %d messages, %d publishes repeated after failed confirms, %d duplicate"
+              + " deliveries, %d settlements skipped on dead channels, %d proxy connections%n",
+          MESSAGES,
+          republished.get(),
+          duplicates,
+          subscription.staleSettlementsSkipped(),
+          proxy.accepted());
       assertThat(seen).hasSize(MESSAGES);
-      assertThat(subscription.channelErrors()).as("no ack on a dead channel caused a channel error").isEmpty();
+      assertThat(subscription.channelErrors())
+          .as("no ack on a dead channel caused a channel error")
+          .isEmpty();
       assertThat(proxy.accepted()).as("the transport reconnected").isGreaterThan(2);
     }
   }
 
-  /** Publishes, and publishes again with the same id while the future fails, as the engine would. */
-  private static void publishUntilConfirmed(RabbitTransport t, OutboundMessage m, AtomicInteger republished)
-      throws InterruptedException {
+  /**
+   * Publishes, and publishes again with the same id while the future fails, as the engine would.
+   */
+  private static void publishUntilConfirmed(
+      RabbitTransport t, OutboundMessage m, AtomicInteger republished) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       CompletableFuture<Void> f = t.publish("drop", m);

@@ -21,8 +21,7 @@ class PoisonMessageIT {
 
   private final String destination = "poison";
 
-  @RegisterExtension
-  final BrokerScope broker = BrokerScope.deleting(destination);
+  @RegisterExtension final BrokerScope broker = BrokerScope.deleting(destination);
 
   private final String prefix = broker.prefix();
 
@@ -32,34 +31,40 @@ class PoisonMessageIT {
     Map<String, InboundMessage> dead = new ConcurrentHashMap<>();
     Set<String> handled = ConcurrentHashMap.newKeySet();
     List<Integer> throwerDeliveries = new CopyOnWriteArrayList<>();
-    try (RabbitTransport t = RabbitTransport.create(
-        Broker.settings(prefix).maxDeliveries(MAX_DELIVERIES).build())) {
+    try (RabbitTransport t =
+        RabbitTransport.create(Broker.settings(prefix).maxDeliveries(MAX_DELIVERIES).build())) {
       t.declare(destination);
-      t.subscribe(t.deadLetterDestination(destination), m -> {
-        dead.put(m.messageId(), m);
-        return Disposition.ack();
-      });
-      t.subscribe(destination, m -> {
-        switch (m.messageId()) {
-          case "refused" -> {
-            return Disposition.deadLetter("schema violation: missing field 'sku'");
-          }
-          case "thrower" -> {
-            throwerDeliveries.add(m.deliveryCount());
-            throw new IllegalStateException("handler bug");
-          }
-          default -> {
-            handled.add(m.messageId());
+      t.subscribe(
+          t.deadLetterDestination(destination),
+          m -> {
+            dead.put(m.messageId(), m);
             return Disposition.ack();
-          }
-        }
-      });
+          });
+      t.subscribe(
+          destination,
+          m -> {
+            switch (m.messageId()) {
+              case "refused" -> {
+                return Disposition.deadLetter("schema violation: missing field 'sku'");
+              }
+              case "thrower" -> {
+                throwerDeliveries.add(m.deliveryCount());
+                throw new IllegalStateException("handler bug");
+              }
+              default -> {
+                handled.add(m.messageId());
+                return Disposition.ack();
+              }
+            }
+          });
       t.publish(destination, RabbitTransportIT.message("refused")).join();
       t.publish(destination, RabbitTransportIT.message("thrower")).join();
       for (int i = 0; i < 50; i++) {
         t.publish(destination, RabbitTransportIT.message("ok-" + i)).join();
       }
-      Broker.await(Duration.ofSeconds(20), () -> dead.size() == 2 && handled.size() == 50,
+      Broker.await(
+          Duration.ofSeconds(20),
+          () -> dead.size() == 2 && handled.size() == 50,
           "two dead letters and 50 handled messages");
     }
     assertThat(dead.get("refused").headers())

@@ -17,10 +17,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Prints msgs/s against the local broker (not run by the build): the plain Java client with a confirm window
- * (the baseline), {@link RabbitTransport#publish} with confirms, and publish + consume + ack through the
- * transport. Arguments: message count (default 50000), body bytes (default 512), then "quorum" for quorum
- * queues. Run it with the command in docs/performance.md.
+ * Prints msgs/s against the local broker (not run by the build): the plain Java client with a
+ * confirm window (the baseline), {@link RabbitTransport#publish} with confirms, and publish +
+ * consume + ack through the transport. Arguments: message count (default 50000), body bytes
+ * (default 512), then "quorum" for quorum queues. Run it with the command in docs/performance.md.
  */
 public final class RabbitBenchmark {
   private static final int WINDOW = RabbitTransportSettings.DEFAULT_MAX_OUTSTANDING_PUBLISHES;
@@ -34,14 +34,20 @@ public final class RabbitBenchmark {
     byte[] body = new byte[bodyBytes];
     String prefix = Broker.uniquePrefix();
     List<String> destinations = List.of("bench-plain", "bench-publish", "bench-roundtrip");
-    try (RabbitTransport t = RabbitTransport.create(Broker.settings(prefix).quorumQueues(quorum).build())) {
+    try (RabbitTransport t =
+        RabbitTransport.create(Broker.settings(prefix).quorumQueues(quorum).build())) {
       destinations.forEach(t::declare);
       for (int round = 1; round <= 2; round++) { // round 1 warms up the JIT
-        System.out.printf("round %d (%d messages of %d bytes, %s queues, persistent, confirmed):%n", round,
-            count, bodyBytes, quorum ? "quorum" : "classic");
-        report("plain Java client, confirm window " + WINDOW, count, plainClient(prefix, count, body));
+        System.out.printf(
+            "round %d (%d messages of %d bytes, %s queues, persistent, confirmed):%n",
+            round, count, bodyBytes, quorum ? "quorum" : "classic");
+        report(
+            "plain Java client, confirm window " + WINDOW, count, plainClient(prefix, count, body));
         report("RabbitTransport.publish", count, transportPublish(t, "bench-publish", count, body));
-        report("publish + consume + ack round trip", count, roundTrip(t, "bench-roundtrip", count, body));
+        report(
+            "publish + consume + ack round trip",
+            count,
+            roundTrip(t, "bench-roundtrip", count, body));
       }
     } finally {
       Broker.cleanUp(prefix, destinations);
@@ -53,34 +59,47 @@ public final class RabbitBenchmark {
   }
 
   private static OutboundMessage message(int i, byte[] body) {
-    return new OutboundMessage("bench-" + i, Map.of(Transport.HEADER_TRACE_ID, "trace-" + i), body,
+    return new OutboundMessage(
+        "bench-" + i,
+        Map.of(Transport.HEADER_TRACE_ID, "trace-" + i),
+        body,
         "application/octet-stream");
   }
 
   /** The baseline: the Java client alone, async confirms, the same window. */
   private static long plainClient(String prefix, int count, byte[] body) throws Exception {
-    try (Connection c = Broker.raw(); Channel ch = c.createChannel()) {
+    try (Connection c = Broker.raw();
+        Channel ch = c.createChannel()) {
       ch.confirmSelect();
       ConcurrentSkipListMap<Long, Boolean> outstanding = new ConcurrentSkipListMap<>();
       Semaphore window = new Semaphore(WINDOW);
       CountDownLatch done = new CountDownLatch(count);
-      ch.addConfirmListener((seq, multiple) -> {
-        var settled = multiple ? outstanding.headMap(seq, true) : outstanding.subMap(seq, true, seq, true);
-        int n = settled.size();
-        settled.clear();
-        window.release(n);
-        for (int i = 0; i < n; i++) {
-          done.countDown();
-        }
-      }, (seq, multiple) -> {
-        throw new IllegalStateException("nack " + seq);
-      });
+      ch.addConfirmListener(
+          (seq, multiple) -> {
+            var settled =
+                multiple
+                    ? outstanding.headMap(seq, true)
+                    : outstanding.subMap(seq, true, seq, true);
+            int n = settled.size();
+            settled.clear();
+            window.release(n);
+            for (int i = 0; i < n; i++) {
+              done.countDown();
+            }
+          },
+          (seq, multiple) -> {
+            throw new IllegalStateException("nack " + seq);
+          });
       long start = System.nanoTime();
       for (int i = 0; i < count; i++) {
         window.acquire();
         outstanding.put(ch.getNextPublishSeqNo(), Boolean.TRUE);
-        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().messageId("plain-" + i)
-            .deliveryMode(2).contentType("application/octet-stream").build();
+        AMQP.BasicProperties props =
+            new AMQP.BasicProperties.Builder()
+                .messageId("plain-" + i)
+                .deliveryMode(2)
+                .contentType("application/octet-stream")
+                .build();
         ch.basicPublish(prefix + "postoffice", prefix + "bench-plain", true, props, body);
       }
       done.await(5, TimeUnit.MINUTES);
@@ -90,7 +109,8 @@ public final class RabbitBenchmark {
     }
   }
 
-  private static long transportPublish(RabbitTransport t, String d, int count, byte[] body) throws Exception {
+  private static long transportPublish(RabbitTransport t, String d, int count, byte[] body)
+      throws Exception {
     List<CompletableFuture<Void>> futures = new ArrayList<>(count);
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
@@ -98,20 +118,25 @@ public final class RabbitBenchmark {
     }
     CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
     long nanos = System.nanoTime() - start;
-    try (Connection c = Broker.raw(); Channel ch = c.createChannel()) {
+    try (Connection c = Broker.raw();
+        Channel ch = c.createChannel()) {
       ch.queuePurge(t.settings().namePrefix() + d);
     }
     return nanos;
   }
 
-  private static long roundTrip(RabbitTransport t, String d, int count, byte[] body) throws Exception {
+  private static long roundTrip(RabbitTransport t, String d, int count, byte[] body)
+      throws Exception {
     CountDownLatch consumed = new CountDownLatch(count);
     List<CompletableFuture<Void>> futures = new ArrayList<>(count);
     long start = System.nanoTime();
-    try (Subscription s = t.subscribe(d, m -> {
-      consumed.countDown();
-      return Disposition.ack();
-    })) {
+    try (Subscription s =
+        t.subscribe(
+            d,
+            m -> {
+              consumed.countDown();
+              return Disposition.ack();
+            })) {
       for (int i = 0; i < count; i++) {
         futures.add(t.publish(d, message(i, body)));
       }

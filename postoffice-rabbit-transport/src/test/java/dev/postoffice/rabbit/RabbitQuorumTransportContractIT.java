@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Runs the {@link TransportContract} against quorum queues on the real RabbitMQ, where the broker counts
- * deliveries itself ({@code x-delivery-count}), releases included; then deletes its queues.
+ * Runs the {@link TransportContract} against quorum queues on the real RabbitMQ, where the broker
+ * counts deliveries itself ({@code x-delivery-count}), releases included; then deletes its queues.
  */
 class RabbitQuorumTransportContractIT extends TransportContract {
   private final String prefix = Broker.uniquePrefix();
@@ -21,14 +21,18 @@ class RabbitQuorumTransportContractIT extends TransportContract {
 
   @Override
   protected Transport createTransport() {
-    return RabbitTransport.create(Broker.settings(prefix).quorumQueues(true).maxDeliveries(maxDeliveries())
-        .maxMessageBytes(64 * 1024).build());
+    return RabbitTransport.create(
+        Broker.settings(prefix)
+            .quorumQueues(true)
+            .maxDeliveries(maxDeliveries())
+            .maxMessageBytes(64 * 1024)
+            .build());
   }
 
   /**
-   * Pausing cancels the consumer; a quorum queue takes back a message that was on its way to the cancelled
-   * consumer and counts it in x-delivery-count, though the client never saw it (so this process cannot
-   * remember it as uncounted). At most one count per pause for such a message.
+   * Pausing cancels the consumer; a quorum queue takes back a message that was on its way to the
+   * cancelled consumer and counts it in x-delivery-count, though the client never saw it (so this
+   * process cannot remember it as uncounted). At most one count per pause for such a message.
    */
   @Override
   protected boolean pauseKeepsDeliveryCount() {

@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Runs the {@link TransportContract} against the real RabbitMQ on 127.0.0.1:5672, then deletes its queues. */
+/**
+ * Runs the {@link TransportContract} against the real RabbitMQ on 127.0.0.1:5672, then deletes its
+ * queues.
+ */
 class RabbitTransportContractIT extends TransportContract {
   private final String prefix = Broker.uniquePrefix();
   private final List<String> destinations = new ArrayList<>();
@@ -18,8 +21,8 @@ class RabbitTransportContractIT extends TransportContract {
 
   @Override
   protected Transport createTransport() {
-    return RabbitTransport.create(Broker.settings(prefix).maxDeliveries(maxDeliveries())
-        .maxMessageBytes(64 * 1024).build());
+    return RabbitTransport.create(
+        Broker.settings(prefix).maxDeliveries(maxDeliveries()).maxMessageBytes(64 * 1024).build());
   }
 
   @Override

@@ -78,28 +78,37 @@ class RabbitTransportIT {
     return d;
   }
 
-  private Subscription subscribe(Transport t, String d, BlockingQueue<InboundMessage> into, Disposition answer) {
-    Subscription s = t.subscribe(d, m -> {
-      into.add(m);
-      return answer;
-    });
+  private Subscription subscribe(
+      Transport t, String d, BlockingQueue<InboundMessage> into, Disposition answer) {
+    Subscription s =
+        t.subscribe(
+            d,
+            m -> {
+              into.add(m);
+              return answer;
+            });
     closeables.add(s);
     return s;
   }
 
   static OutboundMessage message(String id) {
-    return new OutboundMessage(id, Map.of(Transport.HEADER_TRACE_ID, "trace-" + id, Transport.HEADER_ROUTE,
-        "acme-orders"), ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8), "application/json");
+    return new OutboundMessage(
+        id,
+        Map.of(Transport.HEADER_TRACE_ID, "trace-" + id, Transport.HEADER_ROUTE, "acme-orders"),
+        ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8),
+        "application/json");
   }
 
-  private static InboundMessage next(BlockingQueue<InboundMessage> queue) throws InterruptedException {
+  private static InboundMessage next(BlockingQueue<InboundMessage> queue)
+      throws InterruptedException {
     InboundMessage m = queue.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(m).as("a delivery within " + WAIT).isNotNull();
     return m;
   }
 
   private int messageCount(String queue) throws Exception {
-    try (Connection c = Broker.raw(); Channel ch = c.createChannel()) {
+    try (Connection c = Broker.raw();
+        Channel ch = c.createChannel()) {
       return ch.queueDeclarePassive(queue).getMessageCount();
     }
   }
@@ -108,12 +117,14 @@ class RabbitTransportIT {
   @DisplayName("publishing")
   class Publishing {
     @Test
-    @DisplayName("stores a persistent message with its id as message-id, its headers and content type")
+    @DisplayName(
+        "stores a persistent message with its id as message-id, its headers and content type")
     void persistentWithProperties() throws Exception {
       RabbitTransport t = transport();
       String d = declared(t);
       t.publish(d, message("m-1")).get(10, TimeUnit.SECONDS);
-      try (Connection c = Broker.raw(); Channel ch = c.createChannel()) {
+      try (Connection c = Broker.raw();
+          Channel ch = c.createChannel()) {
         GetResponse r = ch.basicGet(prefix + d, true);
         assertThat(r).isNotNull();
         AMQP.BasicProperties p = r.getProps();
@@ -131,19 +142,23 @@ class RabbitTransportIT {
       RabbitTransport t = transport();
       declared(t); // the exchange exists, but nothing is bound for "nowhere"
       CompletableFuture<Void> f = t.publish("nowhere", message("m-2"));
-      assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(UnroutableMessageException.class)
+      assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(UnroutableMessageException.class)
           .hasMessageContaining("exchange '" + prefix + "postoffice'")
           .hasMessageContaining("routing key '" + prefix + "nowhere'")
           .hasMessageContaining("m-2");
     }
 
     @Test
-    @DisplayName("fails the future of a body larger than maxMessageBytes with RejectedInputException")
+    @DisplayName(
+        "fails the future of a body larger than maxMessageBytes with RejectedInputException")
     void tooLarge() {
       RabbitTransport t = transport(b -> b.maxMessageBytes(4));
       String d = declared(t);
-      assertThat(t.publish(d, message("m-3"))).failsWithin(WAIT)
+      assertThat(t.publish(d, message("m-3")))
+          .failsWithin(WAIT)
           .withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(RejectedInputException.class)
           .withMessageContaining("more than maxMessageBytes (4)");
@@ -157,22 +172,26 @@ class RabbitTransportIT {
       String d = declared(t);
       AtomicInteger maxSeen = new AtomicInteger();
       AtomicBoolean done = new AtomicBoolean();
-      Thread sampler = new Thread(() -> {
-        while (!done.get()) {
-          maxSeen.accumulateAndGet(t.outstandingPublishes(d), Math::max);
-        }
-      });
+      Thread sampler =
+          new Thread(
+              () -> {
+                while (!done.get()) {
+                  maxSeen.accumulateAndGet(t.outstandingPublishes(d), Math::max);
+                }
+              });
       sampler.start();
       List<CompletableFuture<Void>> futures = new java.util.concurrent.CopyOnWriteArrayList<>();
       List<Thread> publishers = new ArrayList<>();
       for (int p = 0; p < 4; p++) {
         int base = p * 500;
-        Thread th = new Thread(() -> {
-          for (int i = 0; i < 500; i++) {
-            futures.add(t.publish(d, message("w-" + (base + i))));
-            maxSeen.accumulateAndGet(t.outstandingPublishes(d), Math::max);
-          }
-        });
+        Thread th =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < 500; i++) {
+                    futures.add(t.publish(d, message("w-" + (base + i))));
+                    maxSeen.accumulateAndGet(t.outstandingPublishes(d), Math::max);
+                  }
+                });
         publishers.add(th);
         th.start();
       }
@@ -188,12 +207,14 @@ class RabbitTransportIT {
     }
 
     @Test
-    @DisplayName("fails the publishes still unconfirmed when the transport closes, and any publish after")
+    @DisplayName(
+        "fails the publishes still unconfirmed when the transport closes, and any publish after")
     void afterClose() {
       RabbitTransport t = transport();
       String d = declared(t);
       t.close();
-      assertThat(t.publish(d, message("m-4"))).failsWithin(WAIT)
+      assertThat(t.publish(d, message("m-4")))
+          .failsWithin(WAIT)
           .withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(PublishNotConfirmedException.class)
           .withMessageContaining("closed");
@@ -214,7 +235,8 @@ class RabbitTransportIT {
       t.publish(d, message("c-1")).join();
       InboundMessage m = next(got);
       assertThat(m.messageId()).isEqualTo("c-1");
-      assertThat(m.headers()).containsEntry(Transport.HEADER_TRACE_ID, "trace-c-1")
+      assertThat(m.headers())
+          .containsEntry(Transport.HEADER_TRACE_ID, "trace-c-1")
           .containsEntry(Transport.HEADER_ROUTE, "acme-orders");
       assertThat(m.contentType()).isEqualTo("application/json");
       assertThat(new String(m.body(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":\"c-1\"}");
@@ -225,25 +247,30 @@ class RabbitTransportIT {
     }
 
     @Test
-    @DisplayName("redelivers a requeued message (and one whose handler threw) with a higher delivery count")
+    @DisplayName(
+        "redelivers a requeued message (and one whose handler threw) with a higher delivery count")
     void requeue() throws Exception {
       RabbitTransport t = transport(b -> b.consumerThreads(1));
       String d = declared(t);
       BlockingQueue<InboundMessage> got = new LinkedBlockingQueue<>();
       AtomicInteger calls = new AtomicInteger();
-      closeables.add(t.subscribe(d, m -> {
-        got.add(m);
-        return switch (calls.incrementAndGet()) {
-          case 1 -> Disposition.requeue("not now");
-          case 2 -> throw new IllegalStateException("boom");
-          default -> Disposition.ack();
-        };
-      }));
+      closeables.add(
+          t.subscribe(
+              d,
+              m -> {
+                got.add(m);
+                return switch (calls.incrementAndGet()) {
+                  case 1 -> Disposition.requeue("not now");
+                  case 2 -> throw new IllegalStateException("boom");
+                  default -> Disposition.ack();
+                };
+              }));
       t.publish(d, message("c-2")).join();
       InboundMessage first = next(got);
       InboundMessage second = next(got);
       InboundMessage third = next(got);
-      assertThat(List.of(first.messageId(), second.messageId(), third.messageId())).containsOnly("c-2");
+      assertThat(List.of(first.messageId(), second.messageId(), third.messageId()))
+          .containsOnly("c-2");
       assertThat(List.of(first.deliveryCount(), second.deliveryCount(), third.deliveryCount()))
           .containsExactly(1, 2, 3);
       assertThat(second.redelivered()).isTrue();
@@ -261,7 +288,8 @@ class RabbitTransportIT {
       t.publish(d, message("c-3")).join();
       InboundMessage dead = next(got);
       assertThat(dead.messageId()).isEqualTo("c-3");
-      assertThat(dead.headers()).containsEntry(Transport.HEADER_DEAD_LETTER_REASON, "cannot parse: line 1")
+      assertThat(dead.headers())
+          .containsEntry(Transport.HEADER_DEAD_LETTER_REASON, "cannot parse: line 1")
           .containsEntry(Transport.HEADER_TRACE_ID, "trace-c-3");
       assertThat(dead.body()).isEqualTo(message("c-3").body());
       assertThat(t.deadLetterDestination(d)).isEqualTo(d + ".dlq");
@@ -274,8 +302,10 @@ class RabbitTransportIT {
       String d = declared(t);
       BlockingQueue<InboundMessage> got = new LinkedBlockingQueue<>();
       subscribe(t, d, got, Disposition.ack());
-      try (Connection c = Broker.raw(); Channel ch = c.createChannel()) {
-        ch.basicPublish(prefix + "postoffice", prefix + d, null, "raw".getBytes(StandardCharsets.UTF_8));
+      try (Connection c = Broker.raw();
+          Channel ch = c.createChannel()) {
+        ch.basicPublish(
+            prefix + "postoffice", prefix + d, null, "raw".getBytes(StandardCharsets.UTF_8));
       }
       InboundMessage m = next(got);
       assertThat(m.messageId()).startsWith("amqp-generated-");
@@ -290,16 +320,19 @@ class RabbitTransportIT {
       CountDownLatch entered = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       AtomicBoolean returned = new AtomicBoolean();
-      Subscription s = t.subscribe(d, m -> {
-        entered.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        returned.set(true);
-        return Disposition.ack();
-      });
+      Subscription s =
+          t.subscribe(
+              d,
+              m -> {
+                entered.countDown();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                returned.set(true);
+                return Disposition.ack();
+              });
       t.publish(d, message("c-4")).join();
       assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
       Thread closer = new Thread(s::close);
@@ -328,13 +361,16 @@ class RabbitTransportIT {
     }
 
     @Test
-    @DisplayName("with createTopology off, a missing queue fails with its name; an existing one passes")
+    @DisplayName(
+        "with createTopology off, a missing queue fails with its name; an existing one passes")
     void verifyOnly() {
       RabbitTransport verifying = transport(b -> b.createTopology(false));
       String d = "dest-" + counter.incrementAndGet();
       destinations.add(d);
-      assertThatThrownBy(() -> verifying.declare(d)).isInstanceOf(RabbitTransportException.class)
-          .hasMessageContaining("does not exist").hasMessageContaining("createTopology is false");
+      assertThatThrownBy(() -> verifying.declare(d))
+          .isInstanceOf(RabbitTransportException.class)
+          .hasMessageContaining("does not exist")
+          .hasMessageContaining("createTopology is false");
       transport().declare(d);
       verifying.declare(d);
       assertThat(verifying.publish(d, message("t-2"))).succeedsWithin(WAIT);
@@ -347,14 +383,22 @@ class RabbitTransportIT {
       String d = declared(t);
       BlockingQueue<InboundMessage> got = new LinkedBlockingQueue<>();
       AtomicInteger calls = new AtomicInteger();
-      closeables.add(t.subscribe(d, m -> {
-        got.add(m);
-        return calls.incrementAndGet() < 3 ? Disposition.requeue("again") : Disposition.ack();
-      }));
+      closeables.add(
+          t.subscribe(
+              d,
+              m -> {
+                got.add(m);
+                return calls.incrementAndGet() < 3
+                    ? Disposition.requeue("again")
+                    : Disposition.ack();
+              }));
       t.publish(d, message("q-1")).join();
-      assertThat(List.of(next(got).deliveryCount(), next(got).deliveryCount(), next(got).deliveryCount()))
+      assertThat(
+              List.of(
+                  next(got).deliveryCount(), next(got).deliveryCount(), next(got).deliveryCount()))
           .containsExactly(1, 2, 3);
-      try (Connection c = Broker.raw(); Channel ch = c.createChannel()) {
+      try (Connection c = Broker.raw();
+          Channel ch = c.createChannel()) {
         assertThat(ch.queueDeclarePassive(prefix + d).getQueue()).isEqualTo(prefix + d);
       }
     }

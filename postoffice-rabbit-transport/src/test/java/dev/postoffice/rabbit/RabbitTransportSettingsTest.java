@@ -45,8 +45,17 @@ class RabbitTransportSettingsTest {
     @Test
     @DisplayName("from(base) copies every value, so a builder can change a few")
     void from() {
-      RabbitTransportSettings base = RabbitTransportSettings.builder().host("h").port(5671).tls(true)
-          .password("p").prefetch(7).quorumQueues(true).createTopology(false).namePrefix("x.").build();
+      RabbitTransportSettings base =
+          RabbitTransportSettings.builder()
+              .host("h")
+              .port(5671)
+              .tls(true)
+              .password("p")
+              .prefetch(7)
+              .quorumQueues(true)
+              .createTopology(false)
+              .namePrefix("x.")
+              .build();
       RabbitTransportSettings copy = RabbitTransportSettings.from(base).prefetch(9).build();
       assertThat(copy.toString()).isEqualTo(base.toString().replace("prefetch=7", "prefetch=9"));
       assertThat(copy.password()).isEqualTo("p");
@@ -55,7 +64,8 @@ class RabbitTransportSettingsTest {
     @Test
     @DisplayName("an SSLContext turns TLS on")
     void sslContextTurnsTlsOn() throws Exception {
-      RabbitTransportSettings s = RabbitTransportSettings.builder().sslContext(SSLContext.getDefault()).build();
+      RabbitTransportSettings s =
+          RabbitTransportSettings.builder().sslContext(SSLContext.getDefault()).build();
       assertThat(s.tls()).isTrue();
       assertThat(s.sslContext()).isNotNull();
     }
@@ -67,7 +77,8 @@ class RabbitTransportSettingsTest {
     @Test
     @DisplayName("never appears in toString()")
     void redacted() {
-      RabbitTransportSettings s = RabbitTransportSettings.builder().username("svc").password("s3cr3t-Pa55").build();
+      RabbitTransportSettings s =
+          RabbitTransportSettings.builder().username("svc").password("s3cr3t-Pa55").build();
       assertThat(s.toString()).doesNotContain("s3cr3t-Pa55").contains("svc:****@");
       assertThat(s.password()).isEqualTo("s3cr3t-Pa55");
     }
@@ -81,7 +92,8 @@ class RabbitTransportSettingsTest {
     @Test
     @DisplayName("numbers out of bounds, naming the property, the bounds and the value")
     void bounds() {
-      assertThatThrownBy(() -> b.prefetch(0)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> b.prefetch(0))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("prefetch must be between 1 and 65535, but was 0");
       assertThatThrownBy(() -> b.port(70000))
           .hasMessage("port must be between 1 and 65535, but was 70000");
@@ -107,7 +119,8 @@ class RabbitTransportSettingsTest {
     @Test
     @DisplayName("nulls and blank names")
     void nullsAndBlanks() {
-      assertThatThrownBy(() -> b.host(null)).isInstanceOf(NullPointerException.class)
+      assertThatThrownBy(() -> b.host(null))
+          .isInstanceOf(NullPointerException.class)
           .hasMessage("host cannot be null");
       assertThatThrownBy(() -> b.password(null)).hasMessage("password cannot be null");
       assertThatThrownBy(() -> b.host(" "))

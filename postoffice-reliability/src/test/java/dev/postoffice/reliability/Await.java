@@ -5,7 +5,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Waits on state other threads and processes change (these suites observe real time on purpose). */
+/**
+ * Waits on state other threads and processes change (these suites observe real time on purpose).
+ */
 final class Await {
   private Await() {}
 
@@ -15,13 +17,14 @@ final class Await {
    * @return how long it took
    * @throws AssertionError naming what was awaited and the last state, after the timeout
    */
-  static Duration until(Duration timeout, String what, BooleanSupplier condition, Supplier<String> state) {
+  static Duration until(
+      Duration timeout, String what, BooleanSupplier condition, Supplier<String> state) {
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out after " + timeout + " waiting until " + what + "; state: "
-            + state.get());
+        throw new AssertionError(
+            "timed out after " + timeout + " waiting until " + what + "; state: " + state.get());
       }
       pause(Duration.ofMillis(50));
     }

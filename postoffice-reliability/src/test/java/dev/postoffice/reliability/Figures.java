@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
-/** Prints a suite's figures and appends them to {@code target/reliability-figures.txt} for the report. */
+/**
+ * Prints a suite's figures and appends them to {@code target/reliability-figures.txt} for the
+ * report.
+ */
 final class Figures {
   private static final Path FILE = Path.of("target", "reliability-figures.txt");
 
@@ -15,11 +18,16 @@ final class Figures {
 
   /** Prints and records one line of figures. */
   static synchronized void record(String suite, String line) {
-    String text = Instant.now() + " [" + Mode.name() + ", seed " + Mode.SEED + "] " + suite + ": " + line;
+    String text =
+        Instant.now() + " [" + Mode.name() + ", seed " + Mode.SEED + "] " + suite + ": " + line;
     System.out.println("FIGURES " + text);
     try {
       Files.createDirectories(FILE.getParent());
-      Files.writeString(FILE, text + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+      Files.writeString(
+          FILE,
+          text + System.lineSeparator(),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
     } catch (IOException e) {
       System.err.println("reliability: cannot write " + FILE + ": " + e);

@@ -11,7 +11,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-/** The partner and core models and the two routes every suite runs: orders upstream, shipments downstream. */
+/**
+ * The partner and core models and the two routes every suite runs: orders upstream, shipments
+ * downstream.
+ */
 final class Flows {
   static final JacksonCodec CODEC = JacksonCodec.create();
   static final String ORDERS_QUEUE = "core.orders";
@@ -31,44 +34,66 @@ final class Flows {
   /** The partner's shipment request (downstream L3 model). */
   record PartnerShipment(String reference, String deliverTo) {}
 
-  /** @return a raw partner order */
+  /**
+   * @return a raw partner order
+   */
   static String orderJson(String id, int quantity) {
     return "{\"orderId\":\"" + id + "\",\"quantity\":" + quantity + "}";
   }
 
   /**
-   * Settings for crash and fault suites: short leases so a dead node's work is taken over quickly, fast polls,
-   * and patient retries (many attempts, short backoff) so faults end in recovery, not in FAILED.
+   * Settings for crash and fault suites: short leases so a dead node's work is taken over quickly,
+   * fast polls, and patient retries (many attempts, short backoff) so faults end in recovery, not
+   * in FAILED.
    */
   static RouteSettings.Builder settings(Duration lease) {
-    return RouteSettings.builder().batchSize(50).linger(Duration.ofMillis(2)).pollInterval(Duration.ofMillis(100))
-        .leaseDuration(lease).confirmTimeout(lease.dividedBy(2)).ackTimeout(Duration.ofSeconds(10))
-        .retry(RetrySettings.ofDefaults().withMaxAttempts(60)
-            .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)));
+    return RouteSettings.builder()
+        .batchSize(50)
+        .linger(Duration.ofMillis(2))
+        .pollInterval(Duration.ofMillis(100))
+        .leaseDuration(lease)
+        .confirmTimeout(lease.dividedBy(2))
+        .ackTimeout(Duration.ofSeconds(10))
+        .retry(
+            RetrySettings.ofDefaults()
+                .withMaxAttempts(60)
+                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)));
   }
 
-  /** Upstream: raw JSON order (L1) → validated partner order (L2) → one OrderPlaced (L3) → published (L4). */
+  /**
+   * Upstream: raw JSON order (L1) → validated partner order (L2) → one OrderPlaced (L3) → published
+   * (L4).
+   */
   static Route orders(String name, String queue, RouteSettings settings) {
     return Route.upstream(name)
-        .normalize(PartnerOrder.class, raw -> {
-          PartnerOrder order = CODEC.decode(raw.payload(), PartnerOrder.class);
-          if (order.orderId() == null || order.orderId().isBlank()) {
-            throw new RejectedInputException("orderId is required");
-          }
-          return order;
-        })
-        .translate(OrderPlaced.class, order -> List.of(new OrderPlaced(order.orderId(), order.quantity())))
+        .normalize(
+            PartnerOrder.class,
+            raw -> {
+              PartnerOrder order = CODEC.decode(raw.payload(), PartnerOrder.class);
+              if (order.orderId() == null || order.orderId().isBlank()) {
+                throw new RejectedInputException("orderId is required");
+              }
+              return order;
+            })
+        .translate(
+            OrderPlaced.class, order -> List.of(new OrderPlaced(order.orderId(), order.quantity())))
         .publishTo(queue)
         .settings(settings)
         .build();
   }
 
-  /** Downstream: ShipOrder (L4) → partner shipment (L3) → POST {partner}shipments (L2) → dispatched (L1). */
-  static Route shipments(String name, String queue, URI partner, RouteSettings settings, Dispatcher dispatcher) {
+  /**
+   * Downstream: ShipOrder (L4) → partner shipment (L3) → POST {partner}shipments (L2) → dispatched
+   * (L1).
+   */
+  static Route shipments(
+      String name, String queue, URI partner, RouteSettings settings, Dispatcher dispatcher) {
     URI target = partner.resolve("shipments");
     return Route.downstream(name)
         .consumeFrom(queue, ShipOrder.class)
-        .translate(PartnerShipment.class, s -> List.of(new PartnerShipment("REF-" + s.orderId(), s.address())))
+        .translate(
+            PartnerShipment.class,
+            s -> List.of(new PartnerShipment("REF-" + s.orderId(), s.address())))
         .normalize(s -> PartnerRequest.post(target, CODEC.encode(s)))
         .dispatchWith(dispatcher)
         .settings(settings)

@@ -43,30 +43,36 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Guarantees 1 and 2 under SIGKILL: several PostOffice node processes on one PostgreSQL schema and one RabbitMQ
- * vhost, a Core App receiver process, and a partner stand-in in this JVM. Partner webhooks go to random live
- * nodes (retried on refusal, as a partner would); the Core App sends shipments; meanwhile a driver kills a
- * random node with SIGKILL at random (seeded) moments and starts a fresh one, and another kills the Core App
- * receiver the same way whenever the handler's count passes one of its seeded random marks (so mid-flow). The
- * receiver uses the transactional handler (its effect written through the {@code JdbcReceiptLog}'s
- * {@code Connection}), so a receiver killed mid-batch still leaves each effect exactly once.
+ * Guarantees 1 and 2 under SIGKILL: several PostOffice node processes on one PostgreSQL schema and
+ * one RabbitMQ vhost, a Core App receiver process, and a partner stand-in in this JVM. Partner
+ * webhooks go to random live nodes (retried on refusal, as a partner would); the Core App sends
+ * shipments; meanwhile a driver kills a random node with SIGKILL at random (seeded) moments and
+ * starts a fresh one, and another kills the Core App receiver the same way whenever the handler's
+ * count passes one of its seeded random marks (so mid-flow). The receiver uses the transactional
+ * handler (its effect written through the {@code JdbcReceiptLog}'s {@code Connection}), so a
+ * receiver killed mid-batch still leaves each effect exactly once.
  *
- * <p>Short mode: 1,000 upstream + 1,000 downstream messages, 5 node kills, 3 receiver kills. Long mode
- * ({@code -Dpostoffice.reliability.long=true}): 50,000 + 50,000, 50 node kills, 25 receiver kills. Overrides:
- * {@code -Dpostoffice.reliability.soak.upstream=N}, {@code .downstream=M}, {@code .kills=K},
- * {@code .receiverKills=R}. {@code -Dpostoffice.reliability.soak.plainHandler=true} gives the receiver a plain
- * handler (effect and receipt in two transactions) instead, to see the duplicates the transactional one
- * prevents (with enough receiver kills the run then fails).
+ * <p>Short mode: 1,000 upstream + 1,000 downstream messages, 5 node kills, 3 receiver kills. Long
+ * mode ({@code -Dpostoffice.reliability.long=true}): 50,000 + 50,000, 50 node kills, 25 receiver
+ * kills. Overrides: {@code -Dpostoffice.reliability.soak.upstream=N}, {@code .downstream=M}, {@code
+ * .kills=K}, {@code .receiverKills=R}. {@code -Dpostoffice.reliability.soak.plainHandler=true}
+ * gives the receiver a plain handler (effect and receipt in two transactions) instead, to see the
+ * duplicates the transactional one prevents (with enough receiver kills the run then fails).
  */
-@DisplayName("Kill -9 soak: nodes and the Core App receiver killed with SIGKILL while messages flow both ways")
+@DisplayName(
+    "Kill -9 soak: nodes and the Core App receiver killed with SIGKILL while messages flow both ways")
 class KillNineSoakIT {
   private static final int NODES = 3;
   private static final Duration LEASE = Duration.ofMillis(2500);
-  private static final int UPSTREAM = Mode.pick("postoffice.reliability.soak.upstream", 1000, 50_000);
-  private static final int DOWNSTREAM = Mode.pick("postoffice.reliability.soak.downstream", 1000, 50_000);
+  private static final int UPSTREAM =
+      Mode.pick("postoffice.reliability.soak.upstream", 1000, 50_000);
+  private static final int DOWNSTREAM =
+      Mode.pick("postoffice.reliability.soak.downstream", 1000, 50_000);
   private static final int KILLS = Mode.pick("postoffice.reliability.soak.kills", 5, 50);
-  private static final int RECEIVER_KILLS = Mode.pick("postoffice.reliability.soak.receiverKills", 3, 25);
-  private static final boolean PLAIN_HANDLER = Boolean.getBoolean("postoffice.reliability.soak.plainHandler");
+  private static final int RECEIVER_KILLS =
+      Mode.pick("postoffice.reliability.soak.receiverKills", 3, 25);
+  private static final boolean PLAIN_HANDLER =
+      Boolean.getBoolean("postoffice.reliability.soak.plainHandler");
   private static final Duration SETTLE = Duration.ofSeconds(Mode.LONG ? 1800 : 150);
 
   private static HikariDataSource db;
@@ -86,16 +92,28 @@ class KillNineSoakIT {
     store = JdbcStatusStore.builder(db).tablePrefix(tables).build();
     store.migrate();
     JdbcReceiptLog.builder(db).tablePrefix(tables).build().migrate();
-    try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE " + tables + "handled (message_id VARCHAR(200) PRIMARY KEY,"
-          + " order_id VARCHAR(200) NOT NULL, n INT NOT NULL)");
+    try (Connection c = db.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute(
+          "CREATE TABLE "
+              + tables
+              + "handled (message_id VARCHAR(200) PRIMARY KEY,"
+              + " order_id VARCHAR(200) NOT NULL, n INT NOT NULL)");
     }
     partner = Partner.start();
     Path dir = Path.of("target", "reliability", "soak-" + tables);
     Files.createDirectories(dir);
-    processes = new NodeProcesses(dir, List.of("tables=" + tables, "queues=" + queues,
-        "partner=" + partner.uri(), "leaseMillis=" + LEASE.toMillis(), "plainHandler=" + PLAIN_HANDLER));
-    coreTransport = RabbitTransport.create(Services.rabbit(queues, Services.RABBIT_PORT, "soak-core").build());
+    processes =
+        new NodeProcesses(
+            dir,
+            List.of(
+                "tables=" + tables,
+                "queues=" + queues,
+                "partner=" + partner.uri(),
+                "leaseMillis=" + LEASE.toMillis(),
+                "plainHandler=" + PLAIN_HANDLER));
+    coreTransport =
+        RabbitTransport.create(Services.rabbit(queues, Services.RABBIT_PORT, "soak-core").build());
   }
 
   @AfterAll
@@ -117,33 +135,44 @@ class KillNineSoakIT {
   }
 
   @Test
-  @DisplayName("every message reaches a terminal status, the core handler sees each once, the partner gets each"
-      + " shipment under one idempotency key, and nothing stays claimed")
+  @DisplayName(
+      "every message reaches a terminal status, the core handler sees each once, the partner gets each"
+          + " shipment under one idempotency key, and nothing stays claimed")
   void soak() throws Exception {
     long started = System.nanoTime();
     Random random = new Random(Mode.SEED);
     AtomicInteger generation = new AtomicInteger();
-    ReceiverKiller receiverKiller = new ReceiverKiller(processes.start("receiver", "receiver-0",
-        Duration.ofSeconds(90)), RECEIVER_KILLS, Mode.SEED + 2);
+    ReceiverKiller receiverKiller =
+        new ReceiverKiller(
+            processes.start("receiver", "receiver-0", Duration.ofSeconds(90)),
+            RECEIVER_KILLS,
+            Mode.SEED + 2);
     AtomicReferenceArray<NodeProcesses.Started> nodes = new AtomicReferenceArray<>(NODES);
     for (int i = 0; i < NODES; i++) {
-      nodes.set(i, processes.start("node", "n" + i + "-g" + generation.getAndIncrement(), Duration.ofSeconds(90)));
+      nodes.set(
+          i,
+          processes.start(
+              "node", "n" + i + "-g" + generation.getAndIncrement(), Duration.ofSeconds(90)));
     }
 
     ExecutorService work = Executors.newFixedThreadPool(6);
     Feeder feeder = new Feeder(nodes, UPSTREAM, Mode.SEED);
     List<Future<?>> feeding = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      feeding.add(work.submit(() -> {
-        feeder.run();
-        return null;
-      }));
+      feeding.add(
+          work.submit(
+              () -> {
+                feeder.run();
+                return null;
+              }));
     }
     Future<Integer> sending = work.submit(() -> sendShipments(DOWNSTREAM));
-    Future<?> killingReceiver = work.submit(() -> {
-      receiverKiller.run();
-      return null;
-    });
+    Future<?> killingReceiver =
+        work.submit(
+            () -> {
+              receiverKiller.run();
+              return null;
+            });
 
     // The driver: kill a random node at a random moment, start a fresh one in its place.
     int kills = 0;
@@ -152,8 +181,10 @@ class KillNineSoakIT {
       int victim = random.nextInt(NODES);
       NodeProcesses.kill(nodes.get(victim).process());
       kills++;
-      nodes.set(victim, processes.start("node", "n" + victim + "-g" + generation.getAndIncrement(),
-          Duration.ofSeconds(90)));
+      nodes.set(
+          victim,
+          processes.start(
+              "node", "n" + victim + "-g" + generation.getAndIncrement(), Duration.ofSeconds(90)));
     }
     for (Future<?> f : feeding) {
       f.get();
@@ -164,44 +195,74 @@ class KillNineSoakIT {
 
     RouteId orders = RouteId.of("orders");
     RouteId shipments = RouteId.of("shipments");
-    Duration settled = Await.until(SETTLE, "every message is Acknowledged or Dispatched and nothing is pending",
-        () -> count(orders, Layer.L4, Status.ACKNOWLEDGED) == UPSTREAM
-            && count(shipments, Layer.L1, Status.DISPATCHED) == DOWNSTREAM
-            && pending().isEmpty(),
-        KillNineSoakIT::stats);
-    assertThat(receiverKiller.handledAtKills).as("Core App receiver kills (one per mark)").hasSize(RECEIVER_KILLS);
+    Duration settled =
+        Await.until(
+            SETTLE,
+            "every message is Acknowledged or Dispatched and nothing is pending",
+            () ->
+                count(orders, Layer.L4, Status.ACKNOWLEDGED) == UPSTREAM
+                    && count(shipments, Layer.L1, Status.DISPATCHED) == DOWNSTREAM
+                    && pending().isEmpty(),
+            KillNineSoakIT::stats);
+    assertThat(receiverKiller.handledAtKills)
+        .as("Core App receiver kills (one per mark)")
+        .hasSize(RECEIVER_KILLS);
 
-    // Guarantee 1: every accepted partner message and every core message is there, terminal, not failed.
+    // Guarantee 1: every accepted partner message and every core message is there, terminal, not
+    // failed.
     List<Entry> received = all(orders, Layer.L1);
-    Set<String> accepted = received.stream().filter(e -> e.status() != Status.DUPLICATE).map(Entry::dedupKey)
-        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> accepted =
+        received.stream()
+            .filter(e -> e.status() != Status.DUPLICATE)
+            .map(Entry::dedupKey)
+            .collect(Collectors.toCollection(TreeSet::new));
     Set<String> missing = new TreeSet<>(feeder.accepted);
     missing.removeAll(accepted);
     assertThat(missing).as("webhook deliveries answered 2xx but not stored").isEmpty();
     assertThat(accepted).hasSize(UPSTREAM);
     assertThat(count(orders, Layer.L1, Status.PROCESSED)).isEqualTo(UPSTREAM);
     assertThat(count(shipments, Layer.L4, Status.PROCESSED)).isEqualTo(DOWNSTREAM);
-    assertThat(counts().stream().filter(c -> c.status() == Status.FAILED || c.status() == Status.REJECTED))
-        .as("failed or rejected entries").isEmpty();
+    assertThat(
+            counts().stream()
+                .filter(c -> c.status() == Status.FAILED || c.status() == Status.REJECTED))
+        .as("failed or rejected entries")
+        .isEmpty();
     assertThat(pending()).as("entries left Just In, Retrying, Queued or under a lease").isEmpty();
 
-    // Guarantee 2: the core handler saw each message once; the partner got each shipment under one key.
+    // Guarantee 2: the core handler saw each message once; the partner got each shipment under one
+    // key.
     long[] handled = handled();
     assertThat(handled[0]).as("message ids the core handler saw").isEqualTo(UPSTREAM);
     assertThat(handled[1]).as("message ids the core handler saw more than once").isZero();
     assertThat(handled[2]).as("distinct orders the core handler saw").isEqualTo(UPSTREAM);
     assertThat(partner.keysByReference).hasSize(DOWNSTREAM);
-    assertThat(partner.referencesWithSeveralKeys()).as("shipments sent under more than one key").isEmpty();
+    assertThat(partner.referencesWithSeveralKeys())
+        .as("shipments sent under more than one key")
+        .isEmpty();
 
-    Figures.record("kill-9 soak", String.format("nodes=%d upstream=%d downstream=%d kills=%d receiverKills=%d"
-            + " handledAtReceiverKills=%s receiverHandler=%s lost=0 coreHandlerDuplicates=%d partnerKeys=%d"
-            + " partnerResendsSameKey=%d webhookRetries=%d webhookDuplicateAnswers=%d coreResends=%d"
-            + " duplicateRecords=%d settledAfterFeed=%ds total=%ds",
-        NODES, UPSTREAM, DOWNSTREAM, kills, receiverKiller.handledAtKills.size(),
-        receiverKiller.handledAtKills.toString().replace(" ", ""), PLAIN_HANDLER ? "plain" : "transactional",
-        handled[1], partner.keys.size(), partner.resends(), feeder.retries.get(), feeder.duplicates.get(),
-        resentByCore, countStatus(Status.DUPLICATE), settled.toSeconds(),
-        Duration.ofNanos(System.nanoTime() - started).toSeconds()));
+    Figures.record(
+        "kill-9 soak",
+        String.format(
+            "nodes=%d upstream=%d downstream=%d kills=%d receiverKills=%d"
+                + " handledAtReceiverKills=%s receiverHandler=%s lost=0 coreHandlerDuplicates=%d partnerKeys=%d"
+                + " partnerResendsSameKey=%d webhookRetries=%d webhookDuplicateAnswers=%d coreResends=%d"
+                + " duplicateRecords=%d settledAfterFeed=%ds total=%ds",
+            NODES,
+            UPSTREAM,
+            DOWNSTREAM,
+            kills,
+            receiverKiller.handledAtKills.size(),
+            receiverKiller.handledAtKills.toString().replace(" ", ""),
+            PLAIN_HANDLER ? "plain" : "transactional",
+            handled[1],
+            partner.keys.size(),
+            partner.resends(),
+            feeder.retries.get(),
+            feeder.duplicates.get(),
+            resentByCore,
+            countStatus(Status.DUPLICATE),
+            settled.toSeconds(),
+            Duration.ofNanos(System.nanoTime() - started).toSeconds()));
   }
 
   /** Sends the Core App's shipments, resending (same id) any whose broker confirmation failed. */
@@ -216,8 +277,11 @@ class KillNineSoakIT {
       while (!batch.isEmpty()) {
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (int i : batch) {
-          sent.add(sender.send(Flows.SHIPMENTS_QUEUE, "ship-" + i,
-              new Flows.ShipOrder("o-" + i, i + " Main St")));
+          sent.add(
+              sender.send(
+                  Flows.SHIPMENTS_QUEUE,
+                  "ship-" + i,
+                  new Flows.ShipOrder("o-" + i, i + " Main St")));
         }
         List<Integer> again = new ArrayList<>();
         for (int k = 0; k < batch.size(); k++) {
@@ -236,15 +300,17 @@ class KillNineSoakIT {
   }
 
   /**
-   * Kills the Core App receiver with SIGKILL and starts a fresh one, each time the core handler's count of
-   * message ids passes the next of {@code kills} seeded random marks between 10 % and 90 % of the upstream
-   * messages. A mark is acted on only once the current receiver has counted something itself, so every kill
-   * lands while a receiver is handling messages (mostly mid-batch: between a plain handler's effect and the
-   * receipt mark, or inside the transactional handler's transaction).
+   * Kills the Core App receiver with SIGKILL and starts a fresh one, each time the core handler's
+   * count of message ids passes the next of {@code kills} seeded random marks between 10 % and 90 %
+   * of the upstream messages. A mark is acted on only once the current receiver has counted
+   * something itself, so every kill lands while a receiver is handling messages (mostly mid-batch:
+   * between a plain handler's effect and the receipt mark, or inside the transactional handler's
+   * transaction).
    */
   static final class ReceiverKiller {
     /** The handler's count of message ids at each kill, in order. */
     final List<Long> handledAtKills = new ArrayList<>();
+
     private final long[] marks;
     private NodeProcesses.Started receiver;
 
@@ -262,7 +328,8 @@ class KillNineSoakIT {
       long atStart = handled()[0];
       for (int k = 0; k < marks.length; k++) {
         long handled = handled()[0];
-        // Given up only when the count stops moving (the settle check then reports it), not on a fixed
+        // Given up only when the count stops moving (the settle check then reports it), not on a
+        // fixed
         // deadline: a slow flow still gets all its kills.
         long deadline = System.nanoTime() + SETTLE.toNanos();
         while (handled < marks[k] || handled <= atStart) {
@@ -293,7 +360,8 @@ class KillNineSoakIT {
     private final int total;
     private final AtomicInteger next = new AtomicInteger();
     private final Random random;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     Feeder(AtomicReferenceArray<NodeProcesses.Started> nodes, int total, long seed) {
       this.nodes = nodes;
@@ -317,9 +385,13 @@ class KillNineSoakIT {
       synchronized (random) {
         port = nodes.get(random.nextInt(nodes.length())).port();
       }
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/orders"))
-          .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-          .header("Delivery-Id", delivery).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/orders"))
+              .timeout(Duration.ofSeconds(10))
+              .header("Content-Type", "application/json")
+              .header("Delivery-Id", delivery)
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build();
       try {
         int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         if (status == 200) {
@@ -337,8 +409,10 @@ class KillNineSoakIT {
   }
 
   private static long count(RouteId route, Layer layer, Status status) {
-    return counts().stream().filter(c -> c.route().equals(route) && c.layer() == layer && c.status() == status)
-        .mapToLong(StatusCount::count).sum();
+    return counts().stream()
+        .filter(c -> c.route().equals(route) && c.layer() == layer && c.status() == status)
+        .mapToLong(StatusCount::count)
+        .sum();
   }
 
   private static long countStatus(Status status) {
@@ -346,7 +420,8 @@ class KillNineSoakIT {
   }
 
   private static String stats() {
-    return counts().stream().map(c -> c.route().value() + "/" + c.layer() + "/" + c.status() + "=" + c.count())
+    return counts().stream()
+        .map(c -> c.route().value() + "/" + c.layer() + "/" + c.status() + "=" + c.count())
         .collect(Collectors.joining(", "));
   }
 
@@ -354,8 +429,15 @@ class KillNineSoakIT {
   private static List<Entry> pending() {
     List<Entry> out = new ArrayList<>();
     for (String route : List.of("orders", "shipments")) {
-      out.addAll(store.query(new EntryQuery(RouteId.of(route), null,
-          EnumSet.of(Status.JUST_IN, Status.RETRYING, Status.QUEUED), null, 100, false)));
+      out.addAll(
+          store.query(
+              new EntryQuery(
+                  RouteId.of(route),
+                  null,
+                  EnumSet.of(Status.JUST_IN, Status.RETRYING, Status.QUEUED),
+                  null,
+                  100,
+                  false)));
     }
     return out;
   }
@@ -364,11 +446,18 @@ class KillNineSoakIT {
     return store.query(new EntryQuery(route, layer, Set.of(), null, UPSTREAM * 3 + 1000, false));
   }
 
-  /** @return message ids handled, ids handled more than once, distinct orders */
+  /**
+   * @return message ids handled, ids handled more than once, distinct orders
+   */
   private static long[] handled() throws Exception {
-    try (Connection c = db.getConnection(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*), count(*) FILTER (WHERE n > 1), count(DISTINCT order_id)"
-            + " FROM " + tables + "handled")) {
+    try (Connection c = db.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*), count(*) FILTER (WHERE n > 1), count(DISTINCT order_id)"
+                    + " FROM "
+                    + tables
+                    + "handled")) {
       rs.next();
       return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
     }

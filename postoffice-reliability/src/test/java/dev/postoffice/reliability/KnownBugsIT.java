@@ -25,29 +25,41 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Regressions for engine problems these suites found. The ones fixed run by default; a scenario still failing
- * is tagged {@code known-bug} and kept out of the default run until it is fixed (run it with
- * {@code -Dreliability.excludedGroups= -Dit.test=KnownBugsIT}). Each is described in docs/reliability.md.
+ * Regressions for engine problems these suites found. The ones fixed run by default; a scenario
+ * still failing is tagged {@code known-bug} and kept out of the default run until it is fixed (run
+ * it with {@code -Dreliability.excludedGroups= -Dit.test=KnownBugsIT}). Each is described in
+ * docs/reliability.md.
  */
 @DisplayName("Engine problems found by the reliability suites")
 class KnownBugsIT {
-  @RegisterExtension
-  static final SuiteFixture suite = SuiteFixture.of("bug", "known-bugs", 4);
+  @RegisterExtension static final SuiteFixture suite = SuiteFixture.of("bug", "known-bugs", 4);
 
   @Test
-  @DisplayName("a payload value quoted by a decode error is not stored in the entry's error (no sensitive-field"
-      + " redaction exists)")
+  @DisplayName(
+      "a payload value quoted by a decode error is not stored in the entry's error (no sensitive-field"
+          + " redaction exists)")
   void decodeErrorsQuotePayloadValues() {
     JdbcStatusStore store = suite.store();
     store.migrate();
     String card = "4111111111111111";
     try (LogCapture logs = new LogCapture();
-        Pipeline pipeline = PostOffice.builder().store(store).transport(InMemoryTransport.create())
-            .route(Flows.orders("cards", "core.cards", Flows.settings(Duration.ofSeconds(5)).build()))
-            .build().start()) {
-      var receipt = pipeline.intake("cards").submit(RawMessage.json("{\"orderId\":\"o-1\",\"quantity\":\"" + card
-          + "\"}", "card-1"));
-      Await.until(Duration.ofSeconds(30), "the order is rejected",
+        Pipeline pipeline =
+            PostOffice.builder()
+                .store(store)
+                .transport(InMemoryTransport.create())
+                .route(
+                    Flows.orders(
+                        "cards", "core.cards", Flows.settings(Duration.ofSeconds(5)).build()))
+                .build()
+                .start()) {
+      var receipt =
+          pipeline
+              .intake("cards")
+              .submit(
+                  RawMessage.json("{\"orderId\":\"o-1\",\"quantity\":\"" + card + "\"}", "card-1"));
+      Await.until(
+          Duration.ofSeconds(30),
+          "the order is rejected",
           () -> store.find(receipt.entryId()).map(Entry::status).orElse(null) == Status.REJECTED,
           () -> String.valueOf(store.find(receipt.entryId())));
       assertThat(store.find(receipt.entryId()).orElseThrow().lastError()).doesNotContain(card);
@@ -56,16 +68,30 @@ class KnownBugsIT {
   }
 
   @Test
-  @DisplayName("a JSON document followed by trailing content is rejected, not decoded as if the rest were absent")
+  @DisplayName(
+      "a JSON document followed by trailing content is rejected, not decoded as if the rest were absent")
   void trailingContentIsRejected() {
     JdbcStatusStore store = suite.store();
     store.migrate();
-    try (Pipeline pipeline = PostOffice.builder().store(store).transport(InMemoryTransport.create())
-        .route(Flows.orders("trailing", "core.trailing", Flows.settings(Duration.ofSeconds(5)).build()))
-        .build().start()) {
-      var receipt = pipeline.intake("trailing").submit(RawMessage.json("{\"orderId\":\"o-1\",\"quantity\":1}}"
-          + " {\"orderId\":\"o-2\"}", "trailing-1"));
-      Await.until(Duration.ofSeconds(30), "the order is finished",
+    try (Pipeline pipeline =
+        PostOffice.builder()
+            .store(store)
+            .transport(InMemoryTransport.create())
+            .route(
+                Flows.orders(
+                    "trailing", "core.trailing", Flows.settings(Duration.ofSeconds(5)).build()))
+            .build()
+            .start()) {
+      var receipt =
+          pipeline
+              .intake("trailing")
+              .submit(
+                  RawMessage.json(
+                      "{\"orderId\":\"o-1\",\"quantity\":1}}" + " {\"orderId\":\"o-2\"}",
+                      "trailing-1"));
+      Await.until(
+          Duration.ofSeconds(30),
+          "the order is finished",
           () -> store.find(receipt.entryId()).map(e -> e.status() != Status.JUST_IN).orElse(false),
           () -> String.valueOf(store.find(receipt.entryId())));
       assertThat(store.find(receipt.entryId()).orElseThrow().status()).isEqualTo(Status.REJECTED);
@@ -73,23 +99,36 @@ class KnownBugsIT {
   }
 
   @Test
-  @DisplayName("a webhook whose declared Content-Length is over the limit always gets its 413, never a reset")
+  @DisplayName(
+      "a webhook whose declared Content-Length is over the limit always gets its 413, never a reset")
   void oversizedBodiesGetTheir413() throws Exception {
-    WebhookHandler webhooks = WebhookHandler.builder()
-        .route(WebhookRoute.builder("orders").maxBodyBytes(64 * 1024).build()).build();
+    WebhookHandler webhooks =
+        WebhookHandler.builder()
+            .route(WebhookRoute.builder("orders").maxBodyBytes(64 * 1024).build())
+            .build();
     JdbcStatusStore store = suite.store();
     store.migrate();
-    try (Pipeline pipeline = PostOffice.builder().store(store).transport(InMemoryTransport.create())
-            .route(Flows.orders("orders", "core.orders", Flows.settings(Duration.ofSeconds(5)).build()))
-            .ingestor("orders", webhooks.ingestor("orders")).build().start();
-        WebhookServer server = WebhookServer.builder(webhooks).host(Services.HOST).port(0).start()) {
+    try (Pipeline pipeline =
+            PostOffice.builder()
+                .store(store)
+                .transport(InMemoryTransport.create())
+                .route(
+                    Flows.orders(
+                        "orders", "core.orders", Flows.settings(Duration.ofSeconds(5)).build()))
+                .ingestor("orders", webhooks.ingestor("orders"))
+                .build()
+                .start();
+        WebhookServer server =
+            WebhookServer.builder(webhooks).host(Services.HOST).port(0).start()) {
       HttpClient http = HttpClient.newHttpClient();
       URI uri = URI.create("http://" + Services.HOST + ":" + server.port() + "/webhooks/orders");
       List<Integer> statuses = new ArrayList<>();
       Input big = new Input(Kind.OVER_BODY_LIMIT, new byte[2 << 20], "application/json");
       for (int i = 0; i < 20; i++) {
-        statuses.add(BadInputIT.post(http, uri, big, "big-" + i, HttpRequest.BodyPublishers.ofByteArray(big.body()))
-            .status());
+        statuses.add(
+            BadInputIT.post(
+                    http, uri, big, "big-" + i, HttpRequest.BodyPublishers.ofByteArray(big.body()))
+                .status());
       }
       assertThat(statuses).as("answers to 2 MiB bodies (-1: connection reset)").containsOnly(413);
     }

@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 
-/** Captures every log event of this JVM at DEBUG (message, arguments, stack traces), then restores the levels. */
+/**
+ * Captures every log event of this JVM at DEBUG (message, arguments, stack traces), then restores
+ * the levels.
+ */
 final class LogCapture implements AutoCloseable {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   private final Map<Logger, Level> levels = new HashMap<>();
@@ -33,11 +36,14 @@ final class LogCapture implements AutoCloseable {
     root.addAppender(appender);
   }
 
-  /** @return every captured line: the formatted message, its raw arguments, and any stack trace */
+  /**
+   * @return every captured line: the formatted message, its raw arguments, and any stack trace
+   */
   List<String> lines() {
     List<String> out = new ArrayList<>();
     for (ILoggingEvent e : List.copyOf(appender.list)) {
-      StringBuilder b = new StringBuilder(e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage());
+      StringBuilder b =
+          new StringBuilder(e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage());
       if (e.getArgumentArray() != null) {
         for (Object arg : e.getArgumentArray()) {
           b.append(" | ").append(arg);

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Long faults, a database that stops answering: every byte to PostgreSQL black-holed (no reset, no answer)
- * with the driver's default {@code socketTimeout} of 0, so store calls in flight never return. Before the fix,
- * {@code stop(timeout)} waited for them for ever; now it returns by its deadline and says what it abandoned.
+ * Long faults, a database that stops answering: every byte to PostgreSQL black-holed (no reset, no
+ * answer) with the driver's default {@code socketTimeout} of 0, so store calls in flight never
+ * return. Before the fix, {@code stop(timeout)} waited for them for ever; now it returns by its
+ * deadline and says what it abandoned.
  */
 @DisplayName("Long faults: stop with the database black-holed")
 class LongFaultStopIT {
@@ -42,7 +43,8 @@ class LongFaultStopIT {
     proxy = FaultProxy.to(Services.HOST, Services.POSTGRES_PORT);
     direct = Services.postgres(Services.POSTGRES_PORT, 2, "long-faults-stop-direct");
     HikariConfig config = new HikariConfig();
-    // The driver's defaults, as a new user has them: no socketTimeout, so a read waits as long as it takes.
+    // The driver's defaults, as a new user has them: no socketTimeout, so a read waits as long as
+    // it takes.
     config.setJdbcUrl("jdbc:postgresql://" + Services.HOST + ":" + proxy.port() + "/test");
     config.setUsername("postgres");
     config.setMaximumPoolSize(6);
@@ -69,28 +71,47 @@ class LongFaultStopIT {
   void stopIsBoundedWhileTheDatabaseHangs() throws Exception {
     JdbcStatusStore store = JdbcStatusStore.builder(proxied).tablePrefix(tables).build();
     store.migrate();
-    RabbitTransport rabbit = RabbitTransport.create(
-        Services.rabbit(queues, Services.RABBIT_PORT, "long-faults-stop").build());
-    Pipeline pipeline = PostOffice.builder().nodeId("lf-stop").store(store).transport(rabbit)
-        .route(Flows.orders("lf-stop-orders", Flows.ORDERS_QUEUE, Flows.settings(Duration.ofSeconds(5)).build()))
-        .build().start();
+    RabbitTransport rabbit =
+        RabbitTransport.create(
+            Services.rabbit(queues, Services.RABBIT_PORT, "long-faults-stop").build());
+    Pipeline pipeline =
+        PostOffice.builder()
+            .nodeId("lf-stop")
+            .store(store)
+            .transport(rabbit)
+            .route(
+                Flows.orders(
+                    "lf-stop-orders",
+                    Flows.ORDERS_QUEUE,
+                    Flows.settings(Duration.ofSeconds(5)).build()))
+            .build()
+            .start();
     AtomicBoolean feeding = new AtomicBoolean(true);
     AtomicInteger submitted = new AtomicInteger();
-    Thread feed = new Thread(() -> {
-      while (feeding.get()) {
-        try {
-          pipeline.intake("lf-stop-orders").submit(RawMessage.json(Flows.orderJson("o-" + submitted.get(), 1),
-              null));
-          submitted.incrementAndGet();
-        } catch (RuntimeException e) {
-          Await.pause(Duration.ofMillis(50)); // the store is down: a host would answer 503 and try later
-        }
-      }
-    }, "lf-stop-feed");
+    Thread feed =
+        new Thread(
+            () -> {
+              while (feeding.get()) {
+                try {
+                  pipeline
+                      .intake("lf-stop-orders")
+                      .submit(RawMessage.json(Flows.orderJson("o-" + submitted.get(), 1), null));
+                  submitted.incrementAndGet();
+                } catch (RuntimeException e) {
+                  Await.pause(
+                      Duration.ofMillis(
+                          50)); // the store is down: a host would answer 503 and try later
+                }
+              }
+            },
+            "lf-stop-feed");
     feed.setDaemon(true);
     feed.start();
     try {
-      Await.until(Duration.ofSeconds(30), "traffic flowing", () -> submitted.get() >= 200,
+      Await.until(
+          Duration.ofSeconds(30),
+          "traffic flowing",
+          () -> submitted.get() >= 200,
           () -> "submitted " + submitted.get());
       proxy.blackHole();
       Await.pause(Duration.ofSeconds(2)); // every worker and the feed now wait inside a store call
@@ -99,7 +120,9 @@ class LongFaultStopIT {
       boolean clean = pipeline.stop(STOP_TIMEOUT);
       Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-      assertThat(took).as("stop(" + STOP_TIMEOUT + ") took").isLessThan(STOP_TIMEOUT.plusSeconds(1));
+      assertThat(took)
+          .as("stop(" + STOP_TIMEOUT + ") took")
+          .isLessThan(STOP_TIMEOUT.plusSeconds(1));
       assertThat(clean).as("a stop that abandoned calls says so").isFalse();
 
       // Nothing the stopped node accepted is lost: a new node takes over once its leases expire.
@@ -108,17 +131,40 @@ class LongFaultStopIT {
       long healed = System.nanoTime();
       feed.join(30_000); // its call in flight completes now: it counts if it was accepted
       int accepted = submitted.get();
-      Pipeline successor = PostOffice.builder().nodeId("lf-stop-successor").store(store).transport(rabbit)
-          .route(Flows.orders("lf-stop-orders", Flows.ORDERS_QUEUE, Flows.settings(Duration.ofSeconds(5)).build()))
-          .build().start();
+      Pipeline successor =
+          PostOffice.builder()
+              .nodeId("lf-stop-successor")
+              .store(store)
+              .transport(rabbit)
+              .route(
+                  Flows.orders(
+                      "lf-stop-orders",
+                      Flows.ORDERS_QUEUE,
+                      Flows.settings(Duration.ofSeconds(5)).build()))
+              .build()
+              .start();
       try {
-        Await.until(Duration.ofSeconds(60), "every accepted order published", () -> published(successor) >= accepted,
+        Await.until(
+            Duration.ofSeconds(60),
+            "every accepted order published",
+            () -> published(successor) >= accepted,
             () -> "published " + published(successor) + " of " + accepted);
-        Figures.record("long-faults/stop-black-holed", "messages=" + accepted + " fault=black hole (stop "
-            + STOP_TIMEOUT.toMillis() + "ms, returned in " + took.toMillis() + "ms, clean=" + clean + ") lost="
-            + Math.max(0, accepted - published(successor)) + " duplicateCoreEffects=0 (no Core App here)"
-            + " duplicatePartnerCalls=0 (no partner here) dlq=0 recovered="
-            + Duration.ofNanos(System.nanoTime() - healed).toMillis() + "ms (successor published all)");
+        Figures.record(
+            "long-faults/stop-black-holed",
+            "messages="
+                + accepted
+                + " fault=black hole (stop "
+                + STOP_TIMEOUT.toMillis()
+                + "ms, returned in "
+                + took.toMillis()
+                + "ms, clean="
+                + clean
+                + ") lost="
+                + Math.max(0, accepted - published(successor))
+                + " duplicateCoreEffects=0 (no Core App here)"
+                + " duplicatePartnerCalls=0 (no partner here) dlq=0 recovered="
+                + Duration.ofNanos(System.nanoTime() - healed).toMillis()
+                + "ms (successor published all)");
       } finally {
         successor.close();
       }
@@ -129,11 +175,17 @@ class LongFaultStopIT {
     }
   }
 
-  /** @return the orders' L4 entries the broker has confirmed (Queued; Acknowledged needs a Core App) */
+  /**
+   * @return the orders' L4 entries the broker has confirmed (Queued; Acknowledged needs a Core App)
+   */
   private static long published(Pipeline pipeline) {
     return pipeline.operations().stats().stream()
-        .filter(c -> c.route().value().equals("lf-stop-orders") && c.layer() == Layer.L4
-            && (c.status() == Status.QUEUED || c.status() == Status.ACKNOWLEDGED))
-        .mapToLong(StatusCount::count).sum();
+        .filter(
+            c ->
+                c.route().value().equals("lf-stop-orders")
+                    && c.layer() == Layer.L4
+                    && (c.status() == Status.QUEUED || c.status() == Status.ACKNOWLEDGED))
+        .mapToLong(StatusCount::count)
+        .sum();
   }
 }

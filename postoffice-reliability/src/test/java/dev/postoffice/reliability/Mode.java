@@ -1,8 +1,9 @@
 package dev.postoffice.reliability;
 
 /**
- * Short (default, runs in {@code ./mvnw verify}) or long mode ({@code -Dpostoffice.reliability.long=true}),
- * and the seed every random choice of the suites derives from ({@code -Dpostoffice.reliability.seed=N}).
+ * Short (default, runs in {@code ./mvnw verify}) or long mode ({@code
+ * -Dpostoffice.reliability.long=true}), and the seed every random choice of the suites derives from
+ * ({@code -Dpostoffice.reliability.seed=N}).
  */
 final class Mode {
   /** True in the long mode. */
@@ -25,7 +26,9 @@ final class Mode {
     return Integer.getInteger(property, LONG ? longValue : shortValue);
   }
 
-  /** @return "long" or "short", for the printed figures */
+  /**
+   * @return "long" or "short", for the printed figures
+   */
   static String name() {
     return LONG ? "long" : "short";
   }

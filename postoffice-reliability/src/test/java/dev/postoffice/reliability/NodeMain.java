@@ -24,16 +24,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A process of the kill -9 soak, started by {@link KillNineSoakIT} with {@code java -cp <test classpath>}.
+ * A process of the kill -9 soak, started by {@link KillNineSoakIT} with {@code java -cp <test
+ * classpath>}.
  *
  * <ul>
- *   <li>{@code role=node}: a PostOffice node — the orders route (webhook intake on a free port, written to
- *       {@code dir/<id>.port} once started) and the shipments route (HttpDispatcher to the partner), on the
- *       shared PostgreSQL tables and RabbitMQ queues.</li>
- *   <li>{@code role=receiver}: the Core App — a CoreAppReceiver with a JdbcReceiptLog (its dedup survives
- *       restarts) whose transactional handler counts each message id in the table {@code <tables>handled},
- *       through the receipt log's {@code Connection} (with {@code plainHandler=true}: a plain handler on its
- *       own connection, the way that can run twice when the receiver is killed).</li>
+ *   <li>{@code role=node}: a PostOffice node — the orders route (webhook intake on a free port,
+ *       written to {@code dir/<id>.port} once started) and the shipments route (HttpDispatcher to
+ *       the partner), on the shared PostgreSQL tables and RabbitMQ queues.
+ *   <li>{@code role=receiver}: the Core App — a CoreAppReceiver with a JdbcReceiptLog (its dedup
+ *       survives restarts) whose transactional handler counts each message id in the table {@code
+ *       <tables>handled}, through the receipt log's {@code Connection} (with {@code
+ *       plainHandler=true}: a plain handler on its own connection, the way that can run twice when
+ *       the receiver is killed).
  * </ul>
  *
  * <p>It exits when its standard input closes, so it never outlives the test JVM.
@@ -58,7 +60,8 @@ public final class NodeMain {
     try {
       run(a);
     } catch (Throwable e) {
-      // A node that cannot start must end, so the test sees it; the broker and pool threads would keep it up.
+      // A node that cannot start must end, so the test sees it; the broker and pool threads would
+      // keep it up.
       e.printStackTrace();
       Runtime.getRuntime().halt(1);
     }
@@ -68,8 +71,8 @@ public final class NodeMain {
   private static void run(Map<String, String> a) throws Exception {
     String id = a.get("id");
     HikariDataSource db = Services.postgres(Services.POSTGRES_PORT, 6, id);
-    RabbitTransport transport = RabbitTransport.create(Services.rabbit(a.get("queues"), Services.RABBIT_PORT, id)
-        .build());
+    RabbitTransport transport =
+        RabbitTransport.create(Services.rabbit(a.get("queues"), Services.RABBIT_PORT, id).build());
     if (a.get("role").equals("receiver")) {
       receiver(a, db, transport);
     } else {
@@ -83,56 +86,83 @@ public final class NodeMain {
       throws Exception {
     String id = a.get("id");
     JdbcStatusStore store = JdbcStatusStore.builder(db).tablePrefix(a.get("tables")).build();
-    RouteSettings settings = Flows.settings(Duration.ofMillis(Long.parseLong(a.get("leaseMillis")))).build();
+    RouteSettings settings =
+        Flows.settings(Duration.ofMillis(Long.parseLong(a.get("leaseMillis")))).build();
     HttpDispatcher partner = HttpDispatcher.builder().requestTimeout(Duration.ofSeconds(5)).build();
-    WebhookHandler webhooks = WebhookHandler.builder()
-        .route(WebhookRoute.builder("orders").dedupHeader("Delivery-Id").build())
-        .build();
-    Pipeline pipeline = PostOffice.builder().nodeId(id).store(store).transport(transport)
-        .route(Flows.orders("orders", Flows.ORDERS_QUEUE, settings))
-        .route(Flows.shipments("shipments", Flows.SHIPMENTS_QUEUE, URI.create(a.get("partner")), settings,
-            partner))
-        .ingestor("orders", webhooks.ingestor("orders"))
-        .build().start();
-    WebhookServer server = WebhookServer.builder(webhooks).host(Services.HOST).port(0).threads(4).start();
+    WebhookHandler webhooks =
+        WebhookHandler.builder()
+            .route(WebhookRoute.builder("orders").dedupHeader("Delivery-Id").build())
+            .build();
+    Pipeline pipeline =
+        PostOffice.builder()
+            .nodeId(id)
+            .store(store)
+            .transport(transport)
+            .route(Flows.orders("orders", Flows.ORDERS_QUEUE, settings))
+            .route(
+                Flows.shipments(
+                    "shipments",
+                    Flows.SHIPMENTS_QUEUE,
+                    URI.create(a.get("partner")),
+                    settings,
+                    partner))
+            .ingestor("orders", webhooks.ingestor("orders"))
+            .build()
+            .start();
+    WebhookServer server =
+        WebhookServer.builder(webhooks).host(Services.HOST).port(0).threads(4).start();
     Path port = Path.of(a.get("dir"), id + ".port");
     Path tmp = Path.of(a.get("dir"), id + ".port.tmp");
     Files.writeString(tmp, Integer.toString(server.port()), StandardCharsets.UTF_8);
     Files.move(tmp, port, StandardCopyOption.ATOMIC_MOVE);
-    System.out.println("node " + id + " started: " + pipeline.routes() + ", webhook port " + server.port());
+    System.out.println(
+        "node " + id + " started: " + pipeline.routes() + ", webhook port " + server.port());
   }
 
-  private static void receiver(Map<String, String> a, HikariDataSource db, RabbitTransport transport) {
+  private static void receiver(
+      Map<String, String> a, HikariDataSource db, RabbitTransport transport) {
     String tables = a.get("tables");
     JdbcReceiptLog receipts = JdbcReceiptLog.builder(db).tablePrefix(tables).build();
-    String sql = "INSERT INTO " + tables + "handled (message_id, order_id, n) VALUES (?, ?, 1)"
-        + " ON CONFLICT (message_id) DO UPDATE SET n = " + tables + "handled.n + 1";
-    CoreAppReceiver.Builder<Flows.OrderPlaced> builder = CoreAppReceiver.builder(transport, receipts,
-            Flows.OrderPlaced.class)
-        .from(Flows.ORDERS_QUEUE)
-        .name("orders");
+    String sql =
+        "INSERT INTO "
+            + tables
+            + "handled (message_id, order_id, n) VALUES (?, ?, 1)"
+            + " ON CONFLICT (message_id) DO UPDATE SET n = "
+            + tables
+            + "handled.n + 1";
+    CoreAppReceiver.Builder<Flows.OrderPlaced> builder =
+        CoreAppReceiver.builder(transport, receipts, Flows.OrderPlaced.class)
+            .from(Flows.ORDERS_QUEUE)
+            .name("orders");
     if (Boolean.parseBoolean(a.getOrDefault("plainHandler", "false"))) {
-      // The old way, kept to show the soak can fail: the effect commits on its own connection, the receipt is
+      // The old way, kept to show the soak can fail: the effect commits on its own connection, the
+      // receipt is
       // marked afterwards in another transaction, so a kill between the two runs the handler again.
-      builder.handler((order, context) -> {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-          count(ps, context.messageId(), order.orderId());
-        }
-      });
+      builder.handler(
+          (order, context) -> {
+            try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+              count(ps, context.messageId(), order.orderId());
+            }
+          });
     } else {
-      // The default way: the effect is written through the receipt log's transaction, so it commits with the
+      // The default way: the effect is written through the receipt log's transaction, so it commits
+      // with the
       // receipt or not at all, whenever the process is killed.
-      builder.handler(Connection.class, (order, context, connection) -> {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-          count(ps, context.messageId(), order.orderId());
-        }
-      });
+      builder.handler(
+          Connection.class,
+          (order, context, connection) -> {
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+              count(ps, context.messageId(), order.orderId());
+            }
+          });
     }
     builder.build().start();
     System.out.println("receiver " + a.get("id") + " started");
   }
 
-  private static void count(PreparedStatement ps, String messageId, String orderId) throws Exception {
+  private static void count(PreparedStatement ps, String messageId, String orderId)
+      throws Exception {
     ps.setString(1, messageId);
     ps.setString(2, orderId);
     ps.executeUpdate();
@@ -140,16 +170,19 @@ public final class NodeMain {
 
   /** Exits at once when the parent closes our standard input (or dies). */
   private static void watchParent() {
-    Thread t = new Thread(() -> {
-      try {
-        while (System.in.read() >= 0) {
-          // Nothing is ever sent; end of input means the parent is gone.
-        }
-      } catch (Exception e) {
-        // Treated as end of input.
-      }
-      Runtime.getRuntime().halt(0);
-    }, "parent-watch");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // Nothing is ever sent; end of input means the parent is gone.
+                }
+              } catch (Exception e) {
+                // Treated as end of input.
+              }
+              Runtime.getRuntime().halt(0);
+            },
+            "parent-watch");
     t.setDaemon(true);
     t.start();
   }

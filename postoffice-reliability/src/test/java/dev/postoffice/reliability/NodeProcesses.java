@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Starts {@link NodeMain} processes on the test classpath and kills them with SIGKILL. Every process started
- * is killed by {@link #close()}, and by a shutdown hook if the test JVM ends another way; the processes also
- * exit when their standard input (a pipe from this JVM) closes.
+ * Starts {@link NodeMain} processes on the test classpath and kills them with SIGKILL. Every
+ * process started is killed by {@link #close()}, and by a shutdown hook if the test JVM ends
+ * another way; the processes also exit when their standard input (a pipe from this JVM) closes.
  */
 final class NodeProcesses implements AutoCloseable {
   private final Path dir;
@@ -38,21 +38,42 @@ final class NodeProcesses implements AutoCloseable {
    */
   Started start(String role, String id, Duration patience) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx160m", "-Xss512k", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
-        "role=" + role, "id=" + id, "dir=" + dir));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx160m",
+                "-Xss512k",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                NodeMain.class.getName(),
+                "role=" + role,
+                "id=" + id,
+                "dir=" + dir));
     command.addAll(common);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(id + ".log").toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(id + ".log").toFile())
+            .start();
     all.add(process);
     Path ready = dir.resolve(id + ".ready");
-    Await.until(patience, id + " is ready", () -> Files.exists(ready) || !process.isAlive(),
+    Await.until(
+        patience,
+        id + " is ready",
+        () -> Files.exists(ready) || !process.isAlive(),
         () -> "alive=" + process.isAlive());
     if (!process.isAlive()) {
-      throw new IllegalStateException(id + " exited with " + process.exitValue() + "; see " + dir.resolve(id + ".log"));
+      throw new IllegalStateException(
+          id + " exited with " + process.exitValue() + "; see " + dir.resolve(id + ".log"));
     }
     Path port = dir.resolve(id + ".port");
-    int p = Files.exists(port) ? Integer.parseInt(Files.readString(port, StandardCharsets.UTF_8).trim()) : 0;
+    int p =
+        Files.exists(port)
+            ? Integer.parseInt(Files.readString(port, StandardCharsets.UTF_8).trim())
+            : 0;
     return new Started(id, process, p);
   }
 

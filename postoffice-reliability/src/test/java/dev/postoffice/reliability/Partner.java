@@ -17,20 +17,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A stand-in partner API over loopback HTTP: records each request's idempotency key and the shipment reference
- * it carried, and the request headers seen. It answers 201, or hangs every request ({@link #hang()}) until
- * closed, as a partner that stopped answering.
+ * A stand-in partner API over loopback HTTP: records each request's idempotency key and the
+ * shipment reference it carried, and the request headers seen. It answers 201, or hangs every
+ * request ({@link #hang()}) until closed, as a partner that stopped answering.
  */
 final class Partner implements AutoCloseable {
   final Map<String, AtomicInteger> keys = new ConcurrentHashMap<>();
   final Map<String, Set<String>> keysByReference = new ConcurrentHashMap<>();
   final AtomicInteger requests = new AtomicInteger();
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "partner-stand-in");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "partner-stand-in");
+            t.setDaemon(true);
+            return t;
+          });
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile boolean hang;
 
@@ -41,24 +43,31 @@ final class Partner implements AutoCloseable {
     server.start();
   }
 
-  /** @return a started partner on a free loopback port */
+  /**
+   * @return a started partner on a free loopback port
+   */
   static Partner start() throws IOException {
     return new Partner();
   }
 
-  /** @return this partner, now holding every request without an answer */
+  /**
+   * @return this partner, now holding every request without an answer
+   */
   Partner hang() {
     hang = true;
     return this;
   }
 
-  /** @return the base URI */
+  /**
+   * @return the base URI
+   */
   URI uri() {
     return URI.create("http://" + Services.HOST + ":" + server.getAddress().getPort() + "/");
   }
 
   private void serve(HttpExchange exchange) throws IOException {
-    try (exchange; InputStream in = exchange.getRequestBody()) {
+    try (exchange;
+        InputStream in = exchange.getRequestBody()) {
       String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       requests.incrementAndGet();
       if (hang) {
@@ -68,8 +77,10 @@ final class Partner implements AutoCloseable {
       String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
       if (key != null) {
         keys.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-        String reference = Flows.CODEC.decode(dev.postoffice.model.Payload.json(body),
-            Flows.PartnerShipment.class).reference();
+        String reference =
+            Flows.CODEC
+                .decode(dev.postoffice.model.Payload.json(body), Flows.PartnerShipment.class)
+                .reference();
         keysByReference.computeIfAbsent(reference, r -> ConcurrentHashMap.newKeySet()).add(key);
       }
       byte[] answer = "{\"accepted\":true}".getBytes(StandardCharsets.UTF_8);
@@ -81,18 +92,23 @@ final class Partner implements AutoCloseable {
     }
   }
 
-  /** @return references that arrived under more than one idempotency key (must be empty) */
+  /**
+   * @return references that arrived under more than one idempotency key (must be empty)
+   */
   Map<String, Set<String>> referencesWithSeveralKeys() {
     Map<String, Set<String>> more = new TreeMap<>();
-    keysByReference.forEach((ref, set) -> {
-      if (set.size() != 1) {
-        more.put(ref, set);
-      }
-    });
+    keysByReference.forEach(
+        (ref, set) -> {
+          if (set.size() != 1) {
+            more.put(ref, set);
+          }
+        });
     return more;
   }
 
-  /** @return requests beyond the first per idempotency key: resends the partner deduplicated by key */
+  /**
+   * @return requests beyond the first per idempotency key: resends the partner deduplicated by key
+   */
   int resends() {
     return keys.values().stream().mapToInt(n -> n.get() - 1).sum();
   }

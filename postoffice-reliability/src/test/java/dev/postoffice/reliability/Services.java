@@ -30,9 +30,15 @@ final class Services {
     RequiredService.assumeReachable("RabbitMQ", HOST, RABBIT_PORT);
   }
 
-  /** @return a JDBC URL of the test database on the given port (the server's, or a proxy's) */
+  /**
+   * @return a JDBC URL of the test database on the given port (the server's, or a proxy's)
+   */
   static String jdbcUrl(int port) {
-    return "jdbc:postgresql://" + HOST + ":" + port + "/test?reWriteBatchedInserts=true&socketTimeout=30"
+    return "jdbc:postgresql://"
+        + HOST
+        + ":"
+        + port
+        + "/test?reWriteBatchedInserts=true&socketTimeout=30"
         + "&connectTimeout=5";
   }
 
@@ -48,20 +54,32 @@ final class Services {
     return new HikariDataSource(config);
   }
 
-  /** @return a table prefix no other run uses */
+  /**
+   * @return a table prefix no other run uses
+   */
   static String tablePrefix(String suite) {
-    return "rel_" + suite + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+    return "rel_"
+        + suite
+        + "_"
+        + UUID.randomUUID().toString().replace("-", "").substring(0, 8)
+        + "_";
   }
 
-  /** @return a queue name prefix no other run uses */
+  /**
+   * @return a queue name prefix no other run uses
+   */
   static String queuePrefix(String suite) {
     return "rel-" + suite + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
   }
 
   /** Rabbit settings with fast recovery, on the given port (the broker's, or a proxy's). */
   static RabbitTransportSettings.Builder rabbit(String prefix, int port, String connectionName) {
-    return RabbitTransportSettings.builder().host(HOST).port(port).namePrefix(prefix)
-        .connectionName(connectionName).confirmTimeout(Duration.ofSeconds(5))
+    return RabbitTransportSettings.builder()
+        .host(HOST)
+        .port(port)
+        .namePrefix(prefix)
+        .connectionName(connectionName)
+        .confirmTimeout(Duration.ofSeconds(5))
         .recoveryInterval(Duration.ofMillis(250));
   }
 
@@ -70,12 +88,16 @@ final class Services {
     EndToEnd.dropTables(dataSource, prefix);
   }
 
-  /** Deletes the destinations' queues (with the acknowledgement queue) and dead-letter queues, and the exchanges. */
+  /**
+   * Deletes the destinations' queues (with the acknowledgement queue) and dead-letter queues, and
+   * the exchanges.
+   */
   static void deleteQueues(String prefix, List<String> destinations) {
     ConnectionFactory f = new ConnectionFactory();
     f.setHost(HOST);
     f.setPort(RABBIT_PORT);
-    try (Connection c = f.newConnection("postoffice-reliability-cleanup"); Channel ch = c.createChannel()) {
+    try (Connection c = f.newConnection("postoffice-reliability-cleanup");
+        Channel ch = c.createChannel()) {
       List<String> all = new ArrayList<>(destinations);
       all.add(PipelineBuilder.DEFAULT_ACK_DESTINATION);
       for (String d : all) {

@@ -47,27 +47,37 @@ final class SuiteFixture implements BeforeAllCallback, AfterAllCallback {
     return new SuiteFixture(suite, poolName, poolSize, List.of(destinations));
   }
 
-  /** @return the direct pool */
+  /**
+   * @return the direct pool
+   */
   HikariDataSource db() {
     return db;
   }
 
-  /** @return the suite's table prefix */
+  /**
+   * @return the suite's table prefix
+   */
   String tables() {
     return tables;
   }
 
-  /** @return the suite's queue name prefix */
+  /**
+   * @return the suite's queue name prefix
+   */
   String queues() {
     return queues;
   }
 
-  /** @return a new JDBC store on the direct pool and the suite's tables */
+  /**
+   * @return a new JDBC store on the direct pool and the suite's tables
+   */
   JdbcStatusStore store() {
     return JdbcStatusStore.builder(db).tablePrefix(tables).build();
   }
 
-  /** @return a new receipt log on the direct pool and the suite's tables */
+  /**
+   * @return a new receipt log on the direct pool and the suite's tables
+   */
   JdbcReceiptLog receipts() {
     return JdbcReceiptLog.builder(db).tablePrefix(tables).build();
   }
@@ -80,7 +90,8 @@ final class SuiteFixture implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    // JUnit calls a class's extensions for each of its @Nested classes too: open once, for the outermost.
+    // JUnit calls a class's extensions for each of its @Nested classes too: open once, for the
+    // outermost.
     if (owner != null) {
       return;
     }

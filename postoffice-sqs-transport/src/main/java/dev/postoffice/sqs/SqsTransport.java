@@ -24,24 +24,25 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
- * A {@link Transport} on Amazon SQS, through the AWS SDK for Java v2: standard or FIFO queues, each destination
- * with a dead-letter queue.
+ * A {@link Transport} on Amazon SQS, through the AWS SDK for Java v2: standard or FIFO queues, each
+ * destination with a dead-letter queue.
  *
  * <ul>
  *   <li>{@link #declare} creates the queue and its dead-letter queue, with a redrive policy whose
- *       {@code maxReceiveCount} is {@link SqsTransportSettings#maxDeliveries()}. Queue URLs are resolved once
- *       and cached.
- *   <li>{@link #publish} and {@link #publishAll} use {@code SendMessageBatch}: up to ten messages and
- *       {@link SqsTransportSettings#messageSizeLimit()} bytes per call, single publishes lingering
- *       {@link SqsTransportSettings#batchLinger()} for company. Each future completes or fails on its own, as
- *       SQS reports per message. The message id travels as the {@code postoffice-message-id} attribute and,
- *       on FIFO queues, as the {@code MessageDeduplicationId}; the ordering-key header becomes the
- *       {@code MessageGroupId}.
- *   <li>{@link #subscribe} long-polls, extends the visibility of messages whose handler still runs, deletes
- *       acknowledged messages in batches, puts requeued ones back at once (visibility 0) and sends dead
- *       letters to the dead-letter queue with {@link Transport#HEADER_DEAD_LETTER_REASON} before deleting
- *       them. A requeue of the last allowed delivery is dead-lettered by the transport, with the reason; a
- *       message whose consumer vanished is moved by the redrive policy, without one.
+ *       {@code maxReceiveCount} is {@link SqsTransportSettings#maxDeliveries()}. Queue URLs are
+ *       resolved once and cached.
+ *   <li>{@link #publish} and {@link #publishAll} use {@code SendMessageBatch}: up to ten messages
+ *       and {@link SqsTransportSettings#messageSizeLimit()} bytes per call, single publishes
+ *       lingering {@link SqsTransportSettings#batchLinger()} for company. Each future completes or
+ *       fails on its own, as SQS reports per message. The message id travels as the {@code
+ *       postoffice-message-id} attribute and, on FIFO queues, as the {@code
+ *       MessageDeduplicationId}; the ordering-key header becomes the {@code MessageGroupId}.
+ *   <li>{@link #subscribe} long-polls, extends the visibility of messages whose handler still runs,
+ *       deletes acknowledged messages in batches, puts requeued ones back at once (visibility 0)
+ *       and sends dead letters to the dead-letter queue with {@link
+ *       Transport#HEADER_DEAD_LETTER_REASON} before deleting them. A requeue of the last allowed
+ *       delivery is dead-lettered by the transport, with the reason; a message whose consumer
+ *       vanished is moved by the redrive policy, without one.
  * </ul>
  *
  * <pre>{@code
@@ -56,8 +57,8 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
  */
 public final class SqsTransport implements Transport {
   /**
-   * Bytes of each message kept for its attributes (id, content type, headers: names, types and values);
-   * a message whose attributes take more is refused.
+   * Bytes of each message kept for its attributes (id, content type, headers: names, types and
+   * values); a message whose attributes take more is refused.
    */
   public static final int ATTRIBUTE_BUDGET_BYTES = 8192;
 
@@ -76,14 +77,17 @@ public final class SqsTransport implements Transport {
     this.ownsClient = ownsClient;
     this.settings = settings;
     this.queues = new QueueRegistry(client, settings);
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("postoffice-sqs-scheduler"));
-    this.senders = Executors.newFixedThreadPool(settings.senderThreads(), Threads.daemon("postoffice-sqs-sender"));
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(Threads.daemon("postoffice-sqs-scheduler"));
+    this.senders =
+        Executors.newFixedThreadPool(
+            settings.senderThreads(), Threads.daemon("postoffice-sqs-sender"));
     this.publisher = new Publisher(client, queues, settings, scheduler, senders);
   }
 
   /**
-   * Creates a transport with its own SQS client (on the JDK's HTTP client), built from the settings' region,
-   * credentials provider and endpoint override; {@link #close()} closes it.
+   * Creates a transport with its own SQS client (on the JDK's HTTP client), built from the
+   * settings' region, credentials provider and endpoint override; {@link #close()} closes it.
    *
    * @param settings the settings
    * @return the transport
@@ -99,8 +103,8 @@ public final class SqsTransport implements Transport {
   }
 
   /**
-   * Creates a transport on a client the host owns and closes; the settings' region, credentials provider
-   * and endpoint override are ignored; {@link #close()} leaves the client open.
+   * Creates a transport on a client the host owns and closes; the settings' region, credentials
+   * provider and endpoint override are ignored; {@link #close()} leaves the client open.
    *
    * @param client the SQS client
    * @param settings the settings
@@ -108,7 +112,8 @@ public final class SqsTransport implements Transport {
    * @throws NullPointerException if an argument is null
    */
   public static SqsTransport create(SqsClient client, SqsTransportSettings settings) {
-    return new SqsTransport(Require.nonNull(client, "client"), false, Require.nonNull(settings, "settings"));
+    return new SqsTransport(
+        Require.nonNull(client, "client"), false, Require.nonNull(settings, "settings"));
   }
 
   /**
@@ -122,7 +127,8 @@ public final class SqsTransport implements Transport {
 
   /**
    * Returns durable, confirmed publishes, delivery counts (SQS {@code ApproximateReceiveCount}) and
-   * {@link SqsTransportSettings#maxMessageBytes()} as the largest body: 190,464 bytes with the defaults.
+   * {@link SqsTransportSettings#maxMessageBytes()} as the largest body: 190,464 bytes with the
+   * defaults.
    */
   @Override
   public TransportCapabilities capabilities() {
@@ -134,14 +140,19 @@ public final class SqsTransport implements Transport {
         .build();
   }
 
-  /** Creates the queue and its dead-letter queue (or checks they exist); see the class description. */
+  /**
+   * Creates the queue and its dead-letter queue (or checks they exist); see the class description.
+   */
   @Override
   public void declare(String destination) {
     checkOpen();
     queues.declare(destination);
   }
 
-  /** Returns the destination with {@link SqsTransportSettings#deadLetterSuffix()} before any {@code .fifo}. */
+  /**
+   * Returns the destination with {@link SqsTransportSettings#deadLetterSuffix()} before any {@code
+   * .fifo}.
+   */
   @Override
   public String deadLetterDestination(String destination) {
     return queues.deadLetterDestination(destination);
@@ -155,7 +166,8 @@ public final class SqsTransport implements Transport {
 
   /** Publishes the messages in batch calls at once, without lingering. */
   @Override
-  public List<CompletableFuture<Void>> publishAll(String destination, List<OutboundMessage> messages) {
+  public List<CompletableFuture<Void>> publishAll(
+      String destination, List<OutboundMessage> messages) {
     Require.nonNull(messages, "messages");
     return publisher.publish(destination, messages, true);
   }
@@ -166,8 +178,16 @@ public final class SqsTransport implements Transport {
     checkOpen();
     String url = queues.url(destination);
     String deadLetterDestination = queues.deadLetterDestination(destination);
-    SqsSubscription subscription = new SqsSubscription(client, queues.queueName(destination), url,
-        () -> queues.url(deadLetterDestination), handler, settings, scheduler, senders);
+    SqsSubscription subscription =
+        new SqsSubscription(
+            client,
+            queues.queueName(destination),
+            url,
+            () -> queues.url(deadLetterDestination),
+            handler,
+            settings,
+            scheduler,
+            senders);
     subscriptions.add(subscription);
     return new Subscription() {
       @Override
@@ -195,9 +215,9 @@ public final class SqsTransport implements Transport {
   }
 
   /**
-   * Stops every subscription (waiting for running handlers), sends pending publishes and settlements
-   * (failing publishes SQS has not confirmed within the close timeout), and closes the client if the
-   * transport created it.
+   * Stops every subscription (waiting for running handlers), sends pending publishes and
+   * settlements (failing publishes SQS has not confirmed within the close timeout), and closes the
+   * client if the transport created it.
    */
   @Override
   public void close() {
@@ -207,9 +227,11 @@ public final class SqsTransport implements Transport {
     closed = true;
     // In parallel: each waits for its handlers and for its long poll to return.
     ThreadFactory closers = Threads.daemon("postoffice-sqs-close");
-    CompletableFuture.allOf(subscriptions.stream()
-        .map(s -> CompletableFuture.runAsync(s::close, r -> closers.newThread(r).start()))
-        .toArray(CompletableFuture[]::new)).join();
+    CompletableFuture.allOf(
+            subscriptions.stream()
+                .map(s -> CompletableFuture.runAsync(s::close, r -> closers.newThread(r).start()))
+                .toArray(CompletableFuture[]::new))
+        .join();
     publisher.close(settings.closeTimeout());
     senders.shutdown();
     try {

@@ -1,7 +1,7 @@
 package dev.postoffice.sqs;
 
-import dev.postoffice.sqs.internal.Require;
 import dev.postoffice.spi.Transport;
+import dev.postoffice.sqs.internal.Require;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,12 +10,13 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The immutable configuration of an {@link SqsTransport}: where SQS is, how to sign in, and how the transport
- * names its queues, publishes and consumes. Every property has a default, a {@code DEFAULT_*} constant that
- * its setter names (the region and credentials default to the SDK's chains); the builder checks each value as
- * it is set. Settings that mean the same as in {@code RabbitTransportSettings} have the same name there
- * ({@code namePrefix}, {@code createTopology}, {@code maxMessageBytes}, {@code deadLetterSuffix},
- * {@code maxDeliveries}, {@code consumerThreads}).
+ * The immutable configuration of an {@link SqsTransport}: where SQS is, how to sign in, and how the
+ * transport names its queues, publishes and consumes. Every property has a default, a {@code
+ * DEFAULT_*} constant that its setter names (the region and credentials default to the SDK's
+ * chains); the builder checks each value as it is set. Settings that mean the same as in {@code
+ * RabbitTransportSettings} have the same name there ({@code namePrefix}, {@code createTopology},
+ * {@code maxMessageBytes}, {@code deadLetterSuffix}, {@code maxDeliveries}, {@code
+ * consumerThreads}).
  *
  * <pre>{@code
  * SqsTransportSettings settings = SqsTransportSettings.builder()
@@ -30,32 +31,49 @@ import software.amazon.awssdk.regions.Region;
 public final class SqsTransportSettings {
   /** Default prefix of every name the transport creates: none. */
   public static final String DEFAULT_NAME_PREFIX = "";
+
   /** Default suffix that turns a destination into its dead-letter destination: {@value}. */
   public static final String DEFAULT_DEAD_LETTER_SUFFIX = "-dlq";
+
   /** Default queue type: standard (not FIFO). */
   public static final boolean DEFAULT_FIFO = false;
+
   /** Default header whose value becomes a FIFO message's {@code MessageGroupId}: the route. */
   public static final String DEFAULT_ORDERING_KEY_HEADER = Transport.HEADER_ROUTE;
+
   /** Default {@code MessageGroupId} of FIFO messages without the ordering-key header: {@value}. */
   public static final String DEFAULT_MESSAGE_GROUP_ID = "postoffice";
+
   /** Default: {@value}, {@code declare} creates the queues and redrive policy it needs. */
   public static final boolean DEFAULT_CREATE_TOPOLOGY = true;
+
   /** Default long-polling wait: 20 seconds, the SQS maximum. */
   public static final Duration DEFAULT_WAIT_TIME = Duration.ofSeconds(20);
+
   /** Default visibility timeout of a received message: 30 seconds. */
   public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
-  /** Default longest time the visibility of a message is extended while its handler runs: 10 minutes. */
+
+  /**
+   * Default longest time the visibility of a message is extended while its handler runs: 10
+   * minutes.
+   */
   public static final Duration DEFAULT_MAX_VISIBILITY_EXTENSION = Duration.ofMinutes(10);
+
   /** Default number of deliveries before a message is dead-lettered: {@value}. */
   public static final int DEFAULT_MAX_DELIVERIES = 5;
+
   /** Default time a publish or a delete waits for others to share its batch call: 10 ms. */
   public static final Duration DEFAULT_BATCH_LINGER = Duration.ofMillis(10);
+
   /** Default number of handler calls running at once per subscription: {@value}. */
   public static final int DEFAULT_CONSUMER_THREADS = 4;
+
   /** Default number of SQS calls (batch sends, deletes) in flight at once: {@value}. */
   public static final int DEFAULT_SENDER_THREADS = 4;
+
   /** Default SQS message size limit (body plus attributes) and batch size limit: 262,144 bytes. */
   public static final int DEFAULT_MESSAGE_SIZE_LIMIT = 262_144;
+
   /** Default time {@code close()} waits for running handlers and pending publishes: 30 seconds. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -133,97 +151,132 @@ public final class SqsTransportSettings {
     return new Builder(Require.nonNull(base, "base"));
   }
 
-  /** @return the AWS region, or empty to use the SDK's default region chain */
+  /**
+   * @return the AWS region, or empty to use the SDK's default region chain
+   */
   public Optional<Region> region() {
     return Optional.ofNullable(region);
   }
 
-  /** @return the credentials provider, or empty to use the SDK's default credentials chain */
+  /**
+   * @return the credentials provider, or empty to use the SDK's default credentials chain
+   */
   public Optional<AwsCredentialsProvider> credentialsProvider() {
     return Optional.ofNullable(credentialsProvider);
   }
 
-  /** @return the SQS endpoint (LocalStack, ElasticMQ), or empty for the region's AWS endpoint */
+  /**
+   * @return the SQS endpoint (LocalStack, ElasticMQ), or empty for the region's AWS endpoint
+   */
   public Optional<URI> endpointOverride() {
     return Optional.ofNullable(endpointOverride);
   }
 
-  /** @return the prefix put before every queue name the transport uses */
+  /**
+   * @return the prefix put before every queue name the transport uses
+   */
   public String namePrefix() {
     return namePrefix;
   }
 
-  /** @return the suffix that turns a destination into its dead-letter destination */
+  /**
+   * @return the suffix that turns a destination into its dead-letter destination
+   */
   public String deadLetterSuffix() {
     return deadLetterSuffix;
   }
 
-  /** @return whether queues are FIFO queues */
+  /**
+   * @return whether queues are FIFO queues
+   */
   public boolean fifo() {
     return fifo;
   }
 
-  /** @return the header whose value becomes a FIFO message's {@code MessageGroupId} */
+  /**
+   * @return the header whose value becomes a FIFO message's {@code MessageGroupId}
+   */
   public String orderingKeyHeader() {
     return orderingKeyHeader;
   }
 
-  /** @return the {@code MessageGroupId} of FIFO messages that lack the ordering-key header */
+  /**
+   * @return the {@code MessageGroupId} of FIFO messages that lack the ordering-key header
+   */
   public String defaultMessageGroupId() {
     return defaultMessageGroupId;
   }
 
-  /** @return whether {@code declare} creates the topology (otherwise it only checks that it exists) */
+  /**
+   * @return whether {@code declare} creates the topology (otherwise it only checks that it exists)
+   */
   public boolean createTopology() {
     return createTopology;
   }
 
-  /** @return how long one receive call waits for messages (long polling) */
+  /**
+   * @return how long one receive call waits for messages (long polling)
+   */
   public Duration waitTime() {
     return waitTime;
   }
 
-  /** @return how long a received message stays invisible to other consumers */
+  /**
+   * @return how long a received message stays invisible to other consumers
+   */
   public Duration visibilityTimeout() {
     return visibilityTimeout;
   }
 
-  /** @return how long, at most, the visibility of a message is extended while its handler runs */
+  /**
+   * @return how long, at most, the visibility of a message is extended while its handler runs
+   */
   public Duration maxVisibilityExtension() {
     return maxVisibilityExtension;
   }
 
-  /** @return how many times a message is delivered before it is dead-lettered */
+  /**
+   * @return how many times a message is delivered before it is dead-lettered
+   */
   public int maxDeliveries() {
     return maxDeliveries;
   }
 
-  /** @return how long a publish or delete waits for others to share its batch call */
+  /**
+   * @return how long a publish or delete waits for others to share its batch call
+   */
   public Duration batchLinger() {
     return batchLinger;
   }
 
-  /** @return how many handler calls run at once per subscription */
+  /**
+   * @return how many handler calls run at once per subscription
+   */
   public int consumerThreads() {
     return consumerThreads;
   }
 
-  /** @return how many batch calls (sends, deletes) run at once */
+  /**
+   * @return how many batch calls (sends, deletes) run at once
+   */
   public int senderThreads() {
     return senderThreads;
   }
 
-  /** @return the SQS limit on one message (body plus attributes) and on one batch call, in bytes */
+  /**
+   * @return the SQS limit on one message (body plus attributes) and on one batch call, in bytes
+   */
   public int messageSizeLimit() {
     return messageSizeLimit;
   }
 
   /**
-   * Returns the largest body a publish accepts, which the transport reports as
-   * {@code capabilities().maxMessageBytes()}. It follows from {@link #messageSizeLimit()} rather than being a
-   * setting of its own: the message size limit less {@link SqsTransport#ATTRIBUTE_BUDGET_BYTES}
-   * for attributes, times 3/4 because a body that is not valid SQS text travels as base64. With the default
-   * limit: {@code (262144 - 8192) / 4 * 3 = 190464} bytes.
+   * Returns the largest body a publish accepts, which the transport reports as {@code
+   * capabilities().maxMessageBytes()}. It follows from {@link #messageSizeLimit()} rather than
+   * being a setting of its own: the message size limit less {@link
+   * SqsTransport#ATTRIBUTE_BUDGET_BYTES} for attributes, times 3/4 because a body that is not valid
+   * SQS text travels as base64. With the default limit: {@code (262144 - 8192) / 4 * 3 = 190464}
+   * bytes.
    *
    * @return the largest body in bytes
    */
@@ -231,15 +284,17 @@ public final class SqsTransportSettings {
     return (messageSizeLimit - SqsTransport.ATTRIBUTE_BUDGET_BYTES) / 4 * 3;
   }
 
-  /** @return how long {@code close()} waits for running handlers and pending publishes */
+  /**
+   * @return how long {@code close()} waits for running handlers and pending publishes
+   */
   public Duration closeTimeout() {
     return closeTimeout;
   }
 
   /**
-   * Returns the clock the transport reads to decide when to stop extending a message's visibility (see
-   * {@link #maxVisibilityExtension()}). The Rabbit transport has no such setting: its waits are elapsed-time
-   * waits on monotonic timers, which a clock cannot drive.
+   * Returns the clock the transport reads to decide when to stop extending a message's visibility
+   * (see {@link #maxVisibilityExtension()}). The Rabbit transport has no such setting: its waits
+   * are elapsed-time waits on monotonic timers, which a clock cannot drive.
    *
    * @return the clock
    */
@@ -249,13 +304,30 @@ public final class SqsTransportSettings {
 
   @Override
   public String toString() {
-    return "SqsTransportSettings[region=" + region + ", endpointOverride=" + endpointOverride
-        + ", namePrefix='" + namePrefix + "', fifo=" + fifo + ", waitTime=" + waitTime
-        + ", visibilityTimeout=" + visibilityTimeout + ", maxDeliveries=" + maxDeliveries
-        + ", batchLinger=" + batchLinger + ", consumerThreads=" + consumerThreads + "]";
+    return "SqsTransportSettings[region="
+        + region
+        + ", endpointOverride="
+        + endpointOverride
+        + ", namePrefix='"
+        + namePrefix
+        + "', fifo="
+        + fifo
+        + ", waitTime="
+        + waitTime
+        + ", visibilityTimeout="
+        + visibilityTimeout
+        + ", maxDeliveries="
+        + maxDeliveries
+        + ", batchLinger="
+        + batchLinger
+        + ", consumerThreads="
+        + consumerThreads
+        + "]";
   }
 
-  /** Builds {@link SqsTransportSettings}; each setter checks its argument at once. Not thread-safe. */
+  /**
+   * Builds {@link SqsTransportSettings}; each setter checks its argument at once. Not thread-safe.
+   */
   public static final class Builder {
     private Region region;
     private AwsCredentialsProvider credentialsProvider;
@@ -302,8 +374,8 @@ public final class SqsTransportSettings {
     }
 
     /**
-     * Sets the AWS region. Defaults to the SDK's default region chain ({@code AWS_REGION}, profile, ...).
-     * Ignored by {@link SqsTransport#create(software.amazon.awssdk.services.sqs.SqsClient,
+     * Sets the AWS region. Defaults to the SDK's default region chain ({@code AWS_REGION}, profile,
+     * ...). Ignored by {@link SqsTransport#create(software.amazon.awssdk.services.sqs.SqsClient,
      * SqsTransportSettings)}, whose client is already configured.
      *
      * @param region the region
@@ -318,7 +390,8 @@ public final class SqsTransportSettings {
     /**
      * Sets the credentials provider. Defaults to the SDK's default credentials chain.
      *
-     * @param credentialsProvider the provider, such as {@code StaticCredentialsProvider.create(...)}
+     * @param credentialsProvider the provider, such as {@code
+     *     StaticCredentialsProvider.create(...)}
      * @return this builder
      * @throws NullPointerException if credentialsProvider is null
      */
@@ -328,8 +401,8 @@ public final class SqsTransportSettings {
     }
 
     /**
-     * Sets the endpoint of an SQS-compatible server such as LocalStack or ElasticMQ. Defaults to none (the
-     * region's AWS endpoint).
+     * Sets the endpoint of an SQS-compatible server such as LocalStack or ElasticMQ. Defaults to
+     * none (the region's AWS endpoint).
      *
      * @param endpoint the endpoint, such as {@code http://localhost:9324}
      * @return this builder
@@ -341,8 +414,8 @@ public final class SqsTransportSettings {
     }
 
     /**
-     * Sets the prefix put before every queue name the transport uses, such as {@code "staging-"}, for example
-     * to keep environments apart in one account. Defaults to empty (no prefix).
+     * Sets the prefix put before every queue name the transport uses, such as {@code "staging-"},
+     * for example to keep environments apart in one account. Defaults to empty (no prefix).
      *
      * @param namePrefix 0 to 60 of letters, digits, '-' and '_'; may be empty
      * @return this builder
@@ -352,16 +425,19 @@ public final class SqsTransportSettings {
     public Builder namePrefix(String namePrefix) {
       Require.nonNull(namePrefix, "namePrefix");
       if (!namePrefix.matches("[A-Za-z0-9_-]{0,60}")) {
-        throw new IllegalArgumentException("namePrefix must be 0 to 60 of A-Z, a-z, 0-9, '-' and '_', "
-            + "but was '" + namePrefix + "'");
+        throw new IllegalArgumentException(
+            "namePrefix must be 0 to 60 of A-Z, a-z, 0-9, '-' and '_', "
+                + "but was '"
+                + namePrefix
+                + "'");
       }
       this.namePrefix = namePrefix;
       return this;
     }
 
     /**
-     * Sets the suffix that turns a destination into its dead-letter destination (before {@code .fifo}).
-     * Defaults to {@value #DEFAULT_DEAD_LETTER_SUFFIX}.
+     * Sets the suffix that turns a destination into its dead-letter destination (before {@code
+     * .fifo}). Defaults to {@value #DEFAULT_DEAD_LETTER_SUFFIX}.
      *
      * @param deadLetterSuffix 1 to 20 of letters, digits, '-' and '_'
      * @return this builder
@@ -371,16 +447,19 @@ public final class SqsTransportSettings {
     public Builder deadLetterSuffix(String deadLetterSuffix) {
       Require.nonNull(deadLetterSuffix, "deadLetterSuffix");
       if (!deadLetterSuffix.matches("[A-Za-z0-9_-]{1,20}")) {
-        throw new IllegalArgumentException("deadLetterSuffix must be 1 to 20 of A-Z, a-z, 0-9, '-' and '_', "
-            + "but was '" + deadLetterSuffix + "'");
+        throw new IllegalArgumentException(
+            "deadLetterSuffix must be 1 to 20 of A-Z, a-z, 0-9, '-' and '_', "
+                + "but was '"
+                + deadLetterSuffix
+                + "'");
       }
       this.deadLetterSuffix = deadLetterSuffix;
       return this;
     }
 
     /**
-     * Uses FIFO queues (names ending in {@code .fifo}, exactly-once sends within five minutes, order per
-     * message group) instead of standard ones. Defaults to {@value #DEFAULT_FIFO}.
+     * Uses FIFO queues (names ending in {@code .fifo}, exactly-once sends within five minutes,
+     * order per message group) instead of standard ones. Defaults to {@value #DEFAULT_FIFO}.
      *
      * @param fifo whether queues are FIFO
      * @return this builder
@@ -391,8 +470,8 @@ public final class SqsTransportSettings {
     }
 
     /**
-     * Sets the header whose value becomes a FIFO message's {@code MessageGroupId}: messages with the same
-     * value are delivered in order, one group at a time. Defaults to the route header
+     * Sets the header whose value becomes a FIFO message's {@code MessageGroupId}: messages with
+     * the same value are delivered in order, one group at a time. Defaults to the route header
      * ({@value #DEFAULT_ORDERING_KEY_HEADER}). Ignored by standard queues.
      *
      * @param header the header name
@@ -402,15 +481,16 @@ public final class SqsTransportSettings {
     public Builder orderingKeyHeader(String header) {
       Require.nonNull(header, "orderingKeyHeader");
       if (header.isBlank()) {
-        throw new IllegalArgumentException("orderingKeyHeader must not be blank, but was '" + header + "'");
+        throw new IllegalArgumentException(
+            "orderingKeyHeader must not be blank, but was '" + header + "'");
       }
       this.orderingKeyHeader = header;
       return this;
     }
 
     /**
-     * Sets the {@code MessageGroupId} of FIFO messages that lack the ordering-key header. Defaults to
-     * {@value #DEFAULT_MESSAGE_GROUP_ID}.
+     * Sets the {@code MessageGroupId} of FIFO messages that lack the ordering-key header. Defaults
+     * to {@value #DEFAULT_MESSAGE_GROUP_ID}.
      *
      * @param groupId 1 to 128 printable ASCII characters
      * @return this builder
@@ -420,16 +500,18 @@ public final class SqsTransportSettings {
       Require.nonNull(groupId, "defaultMessageGroupId");
       if (!groupId.matches("[\\x21-\\x7e]{1,128}")) {
         throw new IllegalArgumentException(
-            "defaultMessageGroupId must be 1 to 128 printable ASCII characters, but was '" + groupId + "'");
+            "defaultMessageGroupId must be 1 to 128 printable ASCII characters, but was '"
+                + groupId
+                + "'");
       }
       this.defaultMessageGroupId = groupId;
       return this;
     }
 
     /**
-     * Chooses whether {@code declare} creates the queues and redrive policy it needs ({@code true}) or only
-     * checks that they exist (when the host manages the topology, for example with CloudFormation). Defaults
-     * to {@value #DEFAULT_CREATE_TOPOLOGY}.
+     * Chooses whether {@code declare} creates the queues and redrive policy it needs ({@code true})
+     * or only checks that they exist (when the host manages the topology, for example with
+     * CloudFormation). Defaults to {@value #DEFAULT_CREATE_TOPOLOGY}.
      *
      * @param createTopology whether to create the topology
      * @return this builder
@@ -448,29 +530,32 @@ public final class SqsTransportSettings {
      * @throws IllegalArgumentException if out of range or not whole seconds
      */
     public Builder waitTime(Duration waitTime) {
-      this.waitTime = Require.wholeSeconds(waitTime, Duration.ZERO, Duration.ofSeconds(20), "waitTime");
+      this.waitTime =
+          Require.wholeSeconds(waitTime, Duration.ZERO, Duration.ofSeconds(20), "waitTime");
       return this;
     }
 
     /**
-     * Sets how long a received message stays invisible to other consumers. While a handler runs, the
-     * transport keeps extending it (see {@link #maxVisibilityExtension}). Defaults to 30 seconds.
+     * Sets how long a received message stays invisible to other consumers. While a handler runs,
+     * the transport keeps extending it (see {@link #maxVisibilityExtension}). Defaults to 30
+     * seconds.
      *
      * @param visibilityTimeout 1 second to 12 hours, whole seconds
      * @return this builder
      * @throws IllegalArgumentException if out of range or not whole seconds
      */
     public Builder visibilityTimeout(Duration visibilityTimeout) {
-      this.visibilityTimeout = Require.wholeSeconds(
-          visibilityTimeout, Duration.ofSeconds(1), Duration.ofHours(12), "visibilityTimeout");
+      this.visibilityTimeout =
+          Require.wholeSeconds(
+              visibilityTimeout, Duration.ofSeconds(1), Duration.ofHours(12), "visibilityTimeout");
       return this;
     }
 
     /**
-     * Sets how long, at most, the transport keeps extending the visibility of a message whose handler is
-     * still running. Past it the message becomes visible again and another consumer gets it, with the same
-     * message id (a stuck consumer cannot hold a message forever). Zero turns extension off. Defaults to
-     * 10 minutes.
+     * Sets how long, at most, the transport keeps extending the visibility of a message whose
+     * handler is still running. Past it the message becomes visible again and another consumer gets
+     * it, with the same message id (a stuck consumer cannot hold a message forever). Zero turns
+     * extension off. Defaults to 10 minutes.
      *
      * @param maxExtension 0 to 12 hours
      * @return this builder
@@ -478,15 +563,16 @@ public final class SqsTransportSettings {
      */
     public Builder maxVisibilityExtension(Duration maxExtension) {
       this.maxVisibilityExtension =
-          Require.between(maxExtension, Duration.ZERO, Duration.ofHours(12), "maxVisibilityExtension");
+          Require.between(
+              maxExtension, Duration.ZERO, Duration.ofHours(12), "maxVisibilityExtension");
       return this;
     }
 
     /**
      * Sets how many times a message is delivered before it is dead-lettered: a requeue (or handler
-     * exception) of the last delivery moves it to the dead-letter queue with the reason, and the queue's
-     * redrive policy ({@code maxReceiveCount}) catches messages whose consumer vanished. Defaults to
-     * {@value #DEFAULT_MAX_DELIVERIES}.
+     * exception) of the last delivery moves it to the dead-letter queue with the reason, and the
+     * queue's redrive policy ({@code maxReceiveCount}) catches messages whose consumer vanished.
+     * Defaults to {@value #DEFAULT_MAX_DELIVERIES}.
      *
      * @param maxDeliveries 1 to 1000 (the SQS range of {@code maxReceiveCount})
      * @return this builder
@@ -498,21 +584,23 @@ public final class SqsTransportSettings {
     }
 
     /**
-     * Sets how long a publish (or a delete after an acknowledgement) waits for others to share its batch
-     * call of up to ten. Zero sends at once. Defaults to 10 ms.
+     * Sets how long a publish (or a delete after an acknowledgement) waits for others to share its
+     * batch call of up to ten. Zero sends at once. Defaults to 10 ms.
      *
      * @param linger 0 to 1 second
      * @return this builder
      * @throws IllegalArgumentException if out of range
      */
     public Builder batchLinger(Duration linger) {
-      this.batchLinger = Require.between(linger, Duration.ZERO, Duration.ofSeconds(1), "batchLinger");
+      this.batchLinger =
+          Require.between(linger, Duration.ZERO, Duration.ofSeconds(1), "batchLinger");
       return this;
     }
 
     /**
-     * Sets how many handler calls run at once per subscription, each on a thread of its own; it also bounds
-     * how many messages a subscription holds. Defaults to {@value #DEFAULT_CONSUMER_THREADS}.
+     * Sets how many handler calls run at once per subscription, each on a thread of its own; it
+     * also bounds how many messages a subscription holds. Defaults to {@value
+     * #DEFAULT_CONSUMER_THREADS}.
      *
      * @param consumerThreads 1 to 1000
      * @return this builder
@@ -537,28 +625,31 @@ public final class SqsTransportSettings {
     }
 
     /**
-     * Sets the SQS size limit of one message (body plus attributes) and of one batch call. Defaults to
-     * 262,144 bytes (256 KiB); AWS accepts up to 1 MiB on queues whose {@code MaximumMessageSize} allows it.
+     * Sets the SQS size limit of one message (body plus attributes) and of one batch call. Defaults
+     * to 262,144 bytes (256 KiB); AWS accepts up to 1 MiB on queues whose {@code
+     * MaximumMessageSize} allows it.
      *
      * @param bytes 16,384 to 1,048,576
      * @return this builder
      * @throws IllegalArgumentException if out of range
      */
     public Builder messageSizeLimit(int bytes) {
-      this.messageSizeLimit = Require.between(bytes, 16_384, MAX_MESSAGE_SIZE_LIMIT, "messageSizeLimit");
+      this.messageSizeLimit =
+          Require.between(bytes, 16_384, MAX_MESSAGE_SIZE_LIMIT, "messageSizeLimit");
       return this;
     }
 
     /**
-     * Sets how long {@code close()} waits for running handlers and pending publishes before giving up on
-     * them. Defaults to 30 seconds.
+     * Sets how long {@code close()} waits for running handlers and pending publishes before giving
+     * up on them. Defaults to 30 seconds.
      *
      * @param timeout 0 to 10 minutes
      * @return this builder
      * @throws IllegalArgumentException if out of range
      */
     public Builder closeTimeout(Duration timeout) {
-      this.closeTimeout = Require.between(timeout, Duration.ZERO, Duration.ofMinutes(10), "closeTimeout");
+      this.closeTimeout =
+          Require.between(timeout, Duration.ZERO, Duration.ofMinutes(10), "closeTimeout");
       return this;
     }
 

@@ -10,7 +10,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** An embedded ElasticMQ (SQS-compatible) server on a free local port, shared by the tests of one JVM. */
+/**
+ * An embedded ElasticMQ (SQS-compatible) server on a free local port, shared by the tests of one
+ * JVM.
+ */
 final class ElasticMq {
   private static ElasticMq instance;
 

@@ -7,16 +7,23 @@ import dev.postoffice.testkit.transport.TransportContract;
 class SqsFifoTransportContractTest extends TransportContract {
   @Override
   protected Transport createTransport() {
-    return SqsTransport.create(ElasticMq.get().settings().fifo(true).maxDeliveries(maxDeliveries()).build());
+    return SqsTransport.create(
+        ElasticMq.get().settings().fifo(true).maxDeliveries(maxDeliveries()).build());
   }
 
-  /** FIFO queues call a batch handler one message at a time, so a requeue holds back the rest of its group. */
+  /**
+   * FIFO queues call a batch handler one message at a time, so a requeue holds back the rest of its
+   * group.
+   */
   @Override
   protected boolean batchesDeliveries() {
     return false;
   }
 
-  /** FIFO queues put a message back with visibility 0, to keep its group's order, and SQS counts the receive. */
+  /**
+   * FIFO queues put a message back with visibility 0, to keep its group's order, and SQS counts the
+   * receive.
+   */
   @Override
   protected boolean releaseKeepsDeliveryCount() {
     return false;

@@ -15,7 +15,8 @@ class SqsTransportSettingsTest {
   @DisplayName("defaults")
   class Defaults {
     @Test
-    @DisplayName("ofDefaults holds every DEFAULT_* constant and leaves region and credentials to the SDK")
+    @DisplayName(
+        "ofDefaults holds every DEFAULT_* constant and leaves region and credentials to the SDK")
     void defaults() {
       SqsTransportSettings s = SqsTransportSettings.ofDefaults();
       assertThat(s.region()).isEmpty();
@@ -31,19 +32,26 @@ class SqsTransportSettingsTest {
     }
 
     @Test
-    @DisplayName("the largest body is the size limit less the attribute budget, times 3/4 for base64")
+    @DisplayName(
+        "the largest body is the size limit less the attribute budget, times 3/4 for base64")
     void maxBody() {
-      assertThat(SqsTransportSettings.ofDefaults().maxMessageBytes()).isEqualTo((262_144 - 8192) / 4 * 3)
+      assertThat(SqsTransportSettings.ofDefaults().maxMessageBytes())
+          .isEqualTo((262_144 - 8192) / 4 * 3)
           .isEqualTo(190_464);
-      assertThat(SqsTransportSettings.builder().messageSizeLimit(1_048_576).build().maxMessageBytes())
+      assertThat(
+              SqsTransportSettings.builder().messageSizeLimit(1_048_576).build().maxMessageBytes())
           .isEqualTo(780_288);
     }
 
     @Test
     @DisplayName("from(base) copies every value, so one can be changed")
     void from() {
-      SqsTransportSettings base = SqsTransportSettings.builder().region(Region.EU_WEST_1).fifo(true)
-          .maxDeliveries(7).build();
+      SqsTransportSettings base =
+          SqsTransportSettings.builder()
+              .region(Region.EU_WEST_1)
+              .fifo(true)
+              .maxDeliveries(7)
+              .build();
       SqsTransportSettings changed = SqsTransportSettings.from(base).maxDeliveries(2).build();
       assertThat(changed.region()).contains(Region.EU_WEST_1);
       assertThat(changed.fifo()).isTrue();
@@ -72,8 +80,10 @@ class SqsTransportSettingsTest {
     void durations() {
       assertThatThrownBy(() -> SqsTransportSettings.builder().waitTime(Duration.ofSeconds(21)))
           .hasMessage("waitTime must be between PT0S and PT20S, but was PT21S");
-      assertThatThrownBy(() -> SqsTransportSettings.builder().visibilityTimeout(Duration.ofMillis(1500)))
-          .hasMessage("visibilityTimeout must be a whole number of seconds (SQS counts in seconds), but was PT1.5S");
+      assertThatThrownBy(
+              () -> SqsTransportSettings.builder().visibilityTimeout(Duration.ofMillis(1500)))
+          .hasMessage(
+              "visibilityTimeout must be a whole number of seconds (SQS counts in seconds), but was PT1.5S");
       assertThatThrownBy(() -> SqsTransportSettings.builder().batchLinger(Duration.ofSeconds(-1)))
           .hasMessageStartingWith("batchLinger must be between PT0S and PT1S");
     }
@@ -86,9 +96,11 @@ class SqsTransportSettingsTest {
       assertThatThrownBy(() -> SqsTransportSettings.builder().deadLetterSuffix(""))
           .hasMessageStartingWith("deadLetterSuffix must be 1 to 20");
       assertThatThrownBy(() -> SqsTransportSettings.builder().defaultMessageGroupId("a b"))
-          .hasMessageStartingWith("defaultMessageGroupId must be 1 to 128 printable ASCII characters");
+          .hasMessageStartingWith(
+              "defaultMessageGroupId must be 1 to 128 printable ASCII characters");
       assertThatThrownBy(() -> SqsTransportSettings.builder().region(null))
-          .isInstanceOf(NullPointerException.class).hasMessage("region cannot be null");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("region cannot be null");
     }
   }
 }

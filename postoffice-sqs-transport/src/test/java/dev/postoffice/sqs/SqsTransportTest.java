@@ -11,7 +11,6 @@ import static org.mockito.Mockito.withSettings;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.OutboundMessage;
-import dev.postoffice.spi.Subscription;
 import dev.postoffice.spi.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -62,8 +61,11 @@ class SqsTransportTest {
   }
 
   private static OutboundMessage message(String id) {
-    return new OutboundMessage(id, Map.of(Transport.HEADER_TRACE_ID, "t-" + id),
-        ("body " + id).getBytes(StandardCharsets.UTF_8), "text/plain");
+    return new OutboundMessage(
+        id,
+        Map.of(Transport.HEADER_TRACE_ID, "t-" + id),
+        ("body " + id).getBytes(StandardCharsets.UTF_8),
+        "text/plain");
   }
 
   private static InboundMessage next(BlockingQueue<InboundMessage> q) throws InterruptedException {
@@ -84,21 +86,30 @@ class SqsTransportTest {
   @DisplayName("visibility")
   class Visibility {
     @Test
-    @DisplayName("a message whose consumer is stuck past the visibility timeout comes back with the same id,"
-        + " and nothing is lost")
+    @DisplayName(
+        "a message whose consumer is stuck past the visibility timeout comes back with the same id,"
+            + " and nothing is lost")
     void stuckConsumer() throws Exception {
-      SqsTransport t = transport(ElasticMq.get().settings().visibilityTimeout(Duration.ofSeconds(1))
-          .maxVisibilityExtension(Duration.ZERO).consumerThreads(2));
+      SqsTransport t =
+          transport(
+              ElasticMq.get()
+                  .settings()
+                  .visibilityTimeout(Duration.ofSeconds(1))
+                  .maxVisibilityExtension(Duration.ZERO)
+                  .consumerThreads(2));
       t.declare("stuck");
       BlockingQueue<InboundMessage> seen = new LinkedBlockingQueue<>();
       CountDownLatch unstick = new CountDownLatch(1);
-      closing(t.subscribe("stuck", m -> {
-        seen.add(m);
-        if (m.deliveryCount() == 1) {
-          await(unstick, PATIENCE_MS); // stuck until the redelivery arrived
-        }
-        return Disposition.ack();
-      }));
+      closing(
+          t.subscribe(
+              "stuck",
+              m -> {
+                seen.add(m);
+                if (m.deliveryCount() == 1) {
+                  await(unstick, PATIENCE_MS); // stuck until the redelivery arrived
+                }
+                return Disposition.ack();
+              }));
       t.publish("stuck", message("m-stuck")).get(5, TimeUnit.SECONDS);
 
       InboundMessage first = next(seen);
@@ -121,25 +132,34 @@ class SqsTransportTest {
     }
 
     @Test
-    @DisplayName("a message is kept invisible while its handler runs longer than the visibility timeout")
+    @DisplayName(
+        "a message is kept invisible while its handler runs longer than the visibility timeout")
     void extended() throws Exception {
-      SqsTransport t = transport(ElasticMq.get().settings().visibilityTimeout(Duration.ofSeconds(1))
-          .consumerThreads(2));
+      SqsTransport t =
+          transport(
+              ElasticMq.get()
+                  .settings()
+                  .visibilityTimeout(Duration.ofSeconds(1))
+                  .consumerThreads(2));
       t.declare("slow");
       BlockingQueue<InboundMessage> seen = new LinkedBlockingQueue<>();
       CountDownLatch never = new CountDownLatch(1);
-      closing(t.subscribe("slow", m -> {
-        seen.add(m);
-        if (m.messageId().equals("slow")) {
-          await(never, 3500); // three visibility timeouts
-        }
-        return Disposition.ack();
-      }));
+      closing(
+          t.subscribe(
+              "slow",
+              m -> {
+                seen.add(m);
+                if (m.messageId().equals("slow")) {
+                  await(never, 3500); // three visibility timeouts
+                }
+                return Disposition.ack();
+              }));
       t.publish("slow", message("slow")).get(5, TimeUnit.SECONDS);
       assertThat(next(seen).messageId()).isEqualTo("slow");
       t.publish("slow", message("marker")).get(5, TimeUnit.SECONDS);
       assertThat(next(seen).messageId()).isEqualTo("marker");
-      // The slow handler finishes about 3.5 s after it started; had the message become visible, the free
+      // The slow handler finishes about 3.5 s after it started; had the message become visible, the
+      // free
       // thread would have taken it again by then.
       assertThat(seen.poll(4500, TimeUnit.MILLISECONDS)).isNull();
     }
@@ -149,28 +169,35 @@ class SqsTransportTest {
   @DisplayName("dead letters")
   class DeadLetters {
     @Test
-    @DisplayName("a message whose consumers vanish is moved to the dead-letter queue by the redrive policy")
+    @DisplayName(
+        "a message whose consumers vanish is moved to the dead-letter queue by the redrive policy")
     void redrive() throws Exception {
       SqsTransport t = transport(ElasticMq.get().settings().maxDeliveries(2));
       t.declare("vanish");
       t.publish("vanish", message("m-vanish")).get(5, TimeUnit.SECONDS);
       try (SqsClient raw = ElasticMq.get().client()) {
-        String url = raw.getQueueUrl(r -> r.queueName(t.settings().namePrefix() + "vanish")).queueUrl();
+        String url =
+            raw.getQueueUrl(r -> r.queueName(t.settings().namePrefix() + "vanish")).queueUrl();
         for (int i = 0; i < 3; i++) {
-          // A consumer takes the message and dies: it becomes visible again at once (visibility 1 s).
+          // A consumer takes the message and dies: it becomes visible again at once (visibility 1
+          // s).
           raw.receiveMessage(r -> r.queueUrl(url).visibilityTimeout(1).waitTimeSeconds(2));
         }
         List<Message> left = raw.receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(1)).messages();
         assertThat(left).isEmpty();
       }
       BlockingQueue<InboundMessage> dead = new LinkedBlockingQueue<>();
-      closing(t.subscribe(t.deadLetterDestination("vanish"), m -> {
-        dead.add(m);
-        return Disposition.ack();
-      }));
+      closing(
+          t.subscribe(
+              t.deadLetterDestination("vanish"),
+              m -> {
+                dead.add(m);
+                return Disposition.ack();
+              }));
       InboundMessage m = next(dead);
       assertThat(m.messageId()).isEqualTo("m-vanish");
-      assertThat(m.headers()).containsEntry(Transport.HEADER_TRACE_ID, "t-m-vanish")
+      assertThat(m.headers())
+          .containsEntry(Transport.HEADER_TRACE_ID, "t-m-vanish")
           .doesNotContainKey(Transport.HEADER_DEAD_LETTER_REASON);
     }
   }
@@ -192,10 +219,13 @@ class SqsTransportTest {
       t.publish("big", new OutboundMessage("big", headers, body, "application/octet-stream"))
           .get(10, TimeUnit.SECONDS);
       BlockingQueue<InboundMessage> seen = new LinkedBlockingQueue<>();
-      closing(t.subscribe("big", m -> {
-        seen.add(m);
-        return Disposition.ack();
-      }));
+      closing(
+          t.subscribe(
+              "big",
+              m -> {
+                seen.add(m);
+                return Disposition.ack();
+              }));
       InboundMessage m = next(seen);
       assertThat(m.body()).isEqualTo(body);
       assertThat(m.headers()).containsAllEntriesOf(headers);
@@ -206,11 +236,13 @@ class SqsTransportTest {
   @DisplayName("queues")
   class Queues {
     @Test
-    @DisplayName("declare creates the queue and its dead-letter queue once, with the redrive policy, and URLs"
-        + " are cached")
+    @DisplayName(
+        "declare creates the queue and its dead-letter queue once, with the redrive policy, and URLs"
+            + " are cached")
     void declareAndCache() throws Exception {
       SqsClient real = closing(ElasticMq.get().client());
-      SqsClient spy = mock(SqsClient.class, withSettings().defaultAnswer(AdditionalAnswers.delegatesTo(real)));
+      SqsClient spy =
+          mock(SqsClient.class, withSettings().defaultAnswer(AdditionalAnswers.delegatesTo(real)));
       SqsTransportSettings settings = ElasticMq.get().settings().maxDeliveries(4).build();
       SqsTransport t = closing(SqsTransport.create(spy, settings));
       t.declare("orders");
@@ -218,13 +250,18 @@ class SqsTransportTest {
       for (int i = 0; i < 3; i++) {
         t.publish("orders", message("m-" + i)).get(5, TimeUnit.SECONDS);
       }
-      verify(spy, times(2)).createQueue(ArgumentMatchers.<Consumer<CreateQueueRequest.Builder>>any());
-      verify(spy, never()).getQueueUrl(ArgumentMatchers.<Consumer<GetQueueUrlRequest.Builder>>any());
-      verify(spy, times(3)).sendMessageBatch(ArgumentMatchers.<Consumer<SendMessageBatchRequest.Builder>>any());
+      verify(spy, times(2))
+          .createQueue(ArgumentMatchers.<Consumer<CreateQueueRequest.Builder>>any());
+      verify(spy, never())
+          .getQueueUrl(ArgumentMatchers.<Consumer<GetQueueUrlRequest.Builder>>any());
+      verify(spy, times(3))
+          .sendMessageBatch(ArgumentMatchers.<Consumer<SendMessageBatchRequest.Builder>>any());
 
       String url = real.getQueueUrl(r -> r.queueName(settings.namePrefix() + "orders")).queueUrl();
-      String redrive = real.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL))
-          .attributes().get(QueueAttributeName.REDRIVE_POLICY);
+      String redrive =
+          real.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL))
+              .attributes()
+              .get(QueueAttributeName.REDRIVE_POLICY);
       assertThat(redrive).contains("maxReceiveCount").contains("4").contains("orders-dlq");
     }
 
@@ -236,10 +273,13 @@ class SqsTransportTest {
       t.declare("orders");
       assertThat(t.deadLetterDestination("orders")).isEqualTo("orders-dlq");
       try (SqsClient raw = ElasticMq.get().client()) {
-        String url = raw.getQueueUrl(r -> r.queueName(settings.namePrefix() + "orders.fifo")).queueUrl();
+        String url =
+            raw.getQueueUrl(r -> r.queueName(settings.namePrefix() + "orders.fifo")).queueUrl();
         Map<QueueAttributeName, String> attributes =
-            raw.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL)).attributes();
-        assertThat(attributes).containsEntry(QueueAttributeName.FIFO_QUEUE, "true")
+            raw.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL))
+                .attributes();
+        assertThat(attributes)
+            .containsEntry(QueueAttributeName.FIFO_QUEUE, "true")
             .containsEntry(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false");
         raw.getQueueUrl(r -> r.queueName(settings.namePrefix() + "orders-dlq.fifo"));
       }
@@ -249,17 +289,21 @@ class SqsTransportTest {
     @DisplayName("without createTopology, declaring a missing queue fails with a hint")
     void checkOnly() {
       SqsTransport t = transport(ElasticMq.get().settings().createTopology(false));
-      assertThatThrownBy(() -> t.declare("missing")).isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("does not exist").hasMessageContaining("Hint");
+      assertThatThrownBy(() -> t.declare("missing"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("does not exist")
+          .hasMessageContaining("Hint");
     }
 
     @Test
     @DisplayName("a destination SQS cannot name is refused")
     void badName() {
       SqsTransport t = transport(ElasticMq.get().settings());
-      assertThatThrownBy(() -> t.declare("orders.in")).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> t.declare("orders.in"))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("but was 'orders.in'");
-      assertThatThrownBy(() -> t.declare("x".repeat(80))).hasMessageContaining("at most 80 characters");
+      assertThatThrownBy(() -> t.declare("x".repeat(80)))
+          .hasMessageContaining("at most 80 characters");
     }
 
     @Test
@@ -277,23 +321,33 @@ class SqsTransportTest {
   @DisplayName("FIFO")
   class Fifo {
     @Test
-    @DisplayName("a group's messages are handled in order, one at a time, even with several threads")
+    @DisplayName(
+        "a group's messages are handled in order, one at a time, even with several threads")
     void order() throws Exception {
       SqsTransport t = transport(ElasticMq.get().settings().fifo(true).consumerThreads(8));
       t.declare("ordered");
       List<OutboundMessage> messages = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
-        messages.add(new OutboundMessage("o-" + i, Map.of(Transport.HEADER_ROUTE, "route-a"),
-            Integer.toString(i).getBytes(StandardCharsets.UTF_8), "text/plain"));
+        messages.add(
+            new OutboundMessage(
+                "o-" + i,
+                Map.of(Transport.HEADER_ROUTE, "route-a"),
+                Integer.toString(i).getBytes(StandardCharsets.UTF_8),
+                "text/plain"));
       }
       for (var f : t.publishAll("ordered", messages)) {
         f.get(5, TimeUnit.SECONDS);
       }
       BlockingQueue<InboundMessage> seen = new LinkedBlockingQueue<>();
-      closing(t.subscribe("ordered", m -> {
-        seen.add(m);
-        return m.messageId().equals("o-5") && !m.redelivered() ? Disposition.requeue("once") : Disposition.ack();
-      }));
+      closing(
+          t.subscribe(
+              "ordered",
+              m -> {
+                seen.add(m);
+                return m.messageId().equals("o-5") && !m.redelivered()
+                    ? Disposition.requeue("once")
+                    : Disposition.ack();
+              }));
       List<String> ids = new ArrayList<>();
       while (ids.size() < 31) {
         ids.add(next(seen).messageId());
@@ -319,10 +373,13 @@ class SqsTransportTest {
       t.publish("dedup", message(id)).get(5, TimeUnit.SECONDS);
       t.publish("dedup", message("marker")).get(5, TimeUnit.SECONDS);
       BlockingQueue<InboundMessage> seen = new LinkedBlockingQueue<>();
-      closing(t.subscribe("dedup", m -> {
-        seen.add(m);
-        return Disposition.ack();
-      }));
+      closing(
+          t.subscribe(
+              "dedup",
+              m -> {
+                seen.add(m);
+                return Disposition.ack();
+              }));
       assertThat(next(seen).messageId()).isEqualTo(id);
       assertThat(next(seen).messageId()).isEqualTo("marker");
     }

@@ -37,7 +37,8 @@ public final class EntryAssert extends AbstractAssert<EntryAssert, Entry> {
    * @throws AssertionError if the store has no such entry
    */
   public static EntryAssert assertThatEntry(StatusStore store, EntryId id) {
-    Entry entry = store.find(id).orElseThrow(() -> new AssertionError("no entry " + id + " in the store"));
+    Entry entry =
+        store.find(id).orElseThrow(() -> new AssertionError("no entry " + id + " in the store"));
     return new EntryAssert(store, entry);
   }
 
@@ -50,8 +51,9 @@ public final class EntryAssert extends AbstractAssert<EntryAssert, Entry> {
   public EntryAssert hasStatus(Status expected) {
     isNotNull();
     if (actual.status() != expected) {
-      failWithMessage("expected entry %s (%s) to be %s but it is %s; last error: %s; history: %s", actual.id(),
-          actual.layer(), expected, actual.status(), actual.lastError(), statuses());
+      failWithMessage(
+          "expected entry %s (%s) to be %s but it is %s; last error: %s; history: %s",
+          actual.id(), actual.layer(), expected, actual.status(), actual.lastError(), statuses());
     }
     return this;
   }
@@ -74,7 +76,9 @@ public final class EntryAssert extends AbstractAssert<EntryAssert, Entry> {
    * @return this
    */
   public EntryAssert hasHistory(Status... expected) {
-    Assertions.assertThat(statuses()).as("history of entry %s", actual.id()).containsExactly(expected);
+    Assertions.assertThat(statuses())
+        .as("history of entry %s", actual.id())
+        .containsExactly(expected);
     return this;
   }
 
@@ -85,7 +89,9 @@ public final class EntryAssert extends AbstractAssert<EntryAssert, Entry> {
    * @return this
    */
   public EntryAssert hasErrorContaining(String fragment) {
-    Assertions.assertThat(actual.lastError()).as("last error of entry %s", actual.id()).contains(fragment);
+    Assertions.assertThat(actual.lastError())
+        .as("last error of entry %s", actual.id())
+        .contains(fragment);
     return this;
   }
 
@@ -96,7 +102,9 @@ public final class EntryAssert extends AbstractAssert<EntryAssert, Entry> {
    * @return this
    */
   public EntryAssert hasOutputs(int count) {
-    Assertions.assertThat(store.findBySource(actual.id())).as("outputs of entry %s", actual.id()).hasSize(count);
+    Assertions.assertThat(store.findBySource(actual.id()))
+        .as("outputs of entry %s", actual.id())
+        .hasSize(count);
     return this;
   }
 
@@ -107,7 +115,9 @@ public final class EntryAssert extends AbstractAssert<EntryAssert, Entry> {
    * @return this
    */
   public EntryAssert wasProducedBy(String expected) {
-    Assertions.assertThat(actual.producedBy()).as("producer of entry %s", actual.id()).isEqualTo(expected);
+    Assertions.assertThat(actual.producedBy())
+        .as("producer of entry %s", actual.id())
+        .isEqualTo(expected);
     return this;
   }
 
@@ -118,7 +128,9 @@ public final class EntryAssert extends AbstractAssert<EntryAssert, Entry> {
    * @return this
    */
   public EntryAssert hasDedupKey(String expected) {
-    Assertions.assertThat(actual.dedupKey()).as("dedup key of entry %s", actual.id()).isEqualTo(expected);
+    Assertions.assertThat(actual.dedupKey())
+        .as("dedup key of entry %s", actual.id())
+        .isEqualTo(expected);
     return this;
   }
 
@@ -129,14 +141,16 @@ public final class EntryAssert extends AbstractAssert<EntryAssert, Entry> {
    * @return this
    */
   public EntryAssert isNotDueBefore(java.time.Instant instant) {
-    Assertions.assertThat(actual.nextAttemptAt()).as("next attempt of entry %s", actual.id())
-        .isNotNull().isAfterOrEqualTo(instant);
+    Assertions.assertThat(actual.nextAttemptAt())
+        .as("next attempt of entry %s", actual.id())
+        .isNotNull()
+        .isAfterOrEqualTo(instant);
     return this;
   }
 
   /**
-   * Returns the entry's descendants in a layer (its outputs, their outputs, ...), breadth first, for further
-   * assertions.
+   * Returns the entry's descendants in a layer (its outputs, their outputs, ...), breadth first,
+   * for further assertions.
    *
    * @param layer the layer
    * @return the entries, without payloads

@@ -15,19 +15,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link Transport} that wraps another and injects the faults real brokers have, driven by a seeded
- * {@link Random} so a failing test fails the same way again:
+ * A {@link Transport} that wraps another and injects the faults real brokers have, driven by a
+ * seeded {@link Random} so a failing test fails the same way again:
  *
  * <ul>
- *   <li><b>lost confirms</b>: the message is delivered, but the publish future fails with an
- *       {@link InjectedFaultException} (the confirm got lost), so the sender publishes it again;
+ *   <li><b>lost confirms</b>: the message is delivered, but the publish future fails with an {@link
+ *       InjectedFaultException} (the confirm got lost), so the sender publishes it again;
  *   <li><b>duplicates</b>: the message is published twice with the same id;
- *   <li><b>redeliveries</b>: a handler's acknowledgement is turned into a requeue (the ack got lost), so the
- *       message comes again although it was handled. Each redelivery counts towards the wrapped transport's
- *       maximum deliveries, so keep the rate low or that maximum high.
+ *   <li><b>redeliveries</b>: a handler's acknowledgement is turned into a requeue (the ack got
+ *       lost), so the message comes again although it was handled. Each redelivery counts towards
+ *       the wrapped transport's maximum deliveries, so keep the rate low or that maximum high.
  * </ul>
  *
- * <p>With the same seed and the same order of calls, the same messages get the same faults. Thread-safe.
+ * <p>With the same seed and the same order of calls, the same messages get the same faults.
+ * Thread-safe.
  *
  * <pre>{@code
  * FaultInjectingTransport faulty = FaultInjectingTransport.builder(InMemoryTransport.create())
@@ -84,17 +85,23 @@ public final class FaultInjectingTransport extends ForwardingTransport {
     faultsEnabled = enabled;
   }
 
-  /** @return how many publish confirms were lost so far */
+  /**
+   * @return how many publish confirms were lost so far
+   */
   public int lostConfirms() {
     return lostConfirms.get();
   }
 
-  /** @return how many publishes were sent twice so far */
+  /**
+   * @return how many publishes were sent twice so far
+   */
   public int duplicates() {
     return duplicates.get();
   }
 
-  /** @return how many acknowledgements were turned into redeliveries so far */
+  /**
+   * @return how many acknowledgements were turned into redeliveries so far
+   */
   public int redeliveries() {
     return redeliveries.get();
   }
@@ -105,23 +112,32 @@ public final class FaultInjectingTransport extends ForwardingTransport {
     boolean loseConfirm = roll(lostConfirmRate);
     CompletableFuture<Void> published = delegate().publish(destination, message);
     if (duplicate) {
-      published = published.thenCompose(v -> {
-        duplicates.incrementAndGet();
-        return delegate().publish(destination, message);
-      });
+      published =
+          published.thenCompose(
+              v -> {
+                duplicates.incrementAndGet();
+                return delegate().publish(destination, message);
+              });
     }
     if (loseConfirm) {
-      return published.thenCompose(v -> {
-        lostConfirms.incrementAndGet();
-        return CompletableFuture.failedFuture(new InjectedFaultException("injected lost confirm: message "
-            + message.messageId() + " reached '" + destination + "', but its publish is reported as failed"));
-      });
+      return published.thenCompose(
+          v -> {
+            lostConfirms.incrementAndGet();
+            return CompletableFuture.failedFuture(
+                new InjectedFaultException(
+                    "injected lost confirm: message "
+                        + message.messageId()
+                        + " reached '"
+                        + destination
+                        + "', but its publish is reported as failed"));
+          });
     }
     return published;
   }
 
   @Override
-  public List<CompletableFuture<Void>> publishAll(String destination, List<OutboundMessage> messages) {
+  public List<CompletableFuture<Void>> publishAll(
+      String destination, List<OutboundMessage> messages) {
     // One roll per message, as for single publishes, so a batch gets the same faults.
     return publishEach(destination, messages);
   }
@@ -130,32 +146,45 @@ public final class FaultInjectingTransport extends ForwardingTransport {
   public Subscription subscribe(String destination, MessageHandler handler) {
     Objects.requireNonNull(handler, "handler cannot be null");
     if (handler instanceof BatchMessageHandler batch) {
-      // Stays a batch handler, so the wrapped transport hands it batches as it would without the faults.
-      return delegate().subscribe(destination, (BatchMessageHandler) messages -> {
-        List<Disposition> answered = batch.handleAll(messages);
-        List<Disposition> out = new ArrayList<>(answered.size());
-        for (int i = 0; i < answered.size(); i++) {
-          out.add(maybeLoseAck(messages.get(i), answered.get(i)));
-        }
-        return out;
-      });
+      // Stays a batch handler, so the wrapped transport hands it batches as it would without the
+      // faults.
+      return delegate()
+          .subscribe(
+              destination,
+              (BatchMessageHandler)
+                  messages -> {
+                    List<Disposition> answered = batch.handleAll(messages);
+                    List<Disposition> out = new ArrayList<>(answered.size());
+                    for (int i = 0; i < answered.size(); i++) {
+                      out.add(maybeLoseAck(messages.get(i), answered.get(i)));
+                    }
+                    return out;
+                  });
     }
-    return delegate().subscribe(destination, message -> maybeLoseAck(message, handler.handle(message)));
+    return delegate()
+        .subscribe(destination, message -> maybeLoseAck(message, handler.handle(message)));
   }
 
   private Disposition maybeLoseAck(InboundMessage message, Disposition d) {
     if (d != null && d.kind() == Disposition.Kind.ACK && roll(redeliveryRate)) {
       redeliveries.incrementAndGet();
-      return Disposition.requeue("injected redelivery: the acknowledgement of " + message.messageId()
-          + " was lost");
+      return Disposition.requeue(
+          "injected redelivery: the acknowledgement of " + message.messageId() + " was lost");
     }
     return d;
   }
 
   @Override
   public String toString() {
-    return "FaultInjectingTransport[lostConfirmRate=" + lostConfirmRate + ", duplicateRate=" + duplicateRate
-        + ", redeliveryRate=" + redeliveryRate + ", " + delegate() + "]";
+    return "FaultInjectingTransport[lostConfirmRate="
+        + lostConfirmRate
+        + ", duplicateRate="
+        + duplicateRate
+        + ", redeliveryRate="
+        + redeliveryRate
+        + ", "
+        + delegate()
+        + "]";
   }
 
   private boolean roll(double rate) {
@@ -164,7 +193,9 @@ public final class FaultInjectingTransport extends ForwardingTransport {
     return faultsEnabled && r < rate;
   }
 
-  /** The failure of a publish whose confirm the {@link FaultInjectingTransport} dropped on purpose. */
+  /**
+   * The failure of a publish whose confirm the {@link FaultInjectingTransport} dropped on purpose.
+   */
   public static final class InjectedFaultException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -191,7 +222,8 @@ public final class FaultInjectingTransport extends ForwardingTransport {
     }
 
     /**
-     * Sets the seed of the random faults. Defaults to {@value FaultInjectingTransport#DEFAULT_SEED}.
+     * Sets the seed of the random faults. Defaults to {@value
+     * FaultInjectingTransport#DEFAULT_SEED}.
      *
      * @param value the seed
      * @return this builder
@@ -202,8 +234,8 @@ public final class FaultInjectingTransport extends ForwardingTransport {
     }
 
     /**
-     * Sets the share of publishes that are delivered but reported as failed. Defaults to
-     * {@value FaultInjectingTransport#DEFAULT_LOST_CONFIRM_RATE}.
+     * Sets the share of publishes that are delivered but reported as failed. Defaults to {@value
+     * FaultInjectingTransport#DEFAULT_LOST_CONFIRM_RATE}.
      *
      * @param value between 0.0 and 1.0
      * @return this builder
@@ -215,8 +247,8 @@ public final class FaultInjectingTransport extends ForwardingTransport {
     }
 
     /**
-     * Sets the share of publishes sent twice with the same message id. Defaults to
-     * {@value FaultInjectingTransport#DEFAULT_DUPLICATE_RATE}.
+     * Sets the share of publishes sent twice with the same message id. Defaults to {@value
+     * FaultInjectingTransport#DEFAULT_DUPLICATE_RATE}.
      *
      * @param value between 0.0 and 1.0
      * @return this builder
@@ -228,8 +260,8 @@ public final class FaultInjectingTransport extends ForwardingTransport {
     }
 
     /**
-     * Sets the share of acknowledgements turned into requeues, so that a handled message comes again.
-     * Defaults to {@value FaultInjectingTransport#DEFAULT_REDELIVERY_RATE}.
+     * Sets the share of acknowledgements turned into requeues, so that a handled message comes
+     * again. Defaults to {@value FaultInjectingTransport#DEFAULT_REDELIVERY_RATE}.
      *
      * @param value between 0.0 and 1.0
      * @return this builder

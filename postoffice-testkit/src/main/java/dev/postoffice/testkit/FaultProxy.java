@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP proxy on loopback between PostOffice and a service (a broker, a database), with the network faults a
- * test injects: links cut (with new connections accepted, or refused until healed), replies held (bytes from
- * the service stall, so confirms and deliveries wait), a black hole (no byte passes either way, as in a
- * partition) and added latency per chunk. Plain sockets and two daemon threads per link: fine for the few
- * connections a pool or a broker client opens.
+ * A TCP proxy on loopback between PostOffice and a service (a broker, a database), with the network
+ * faults a test injects: links cut (with new connections accepted, or refused until healed),
+ * replies held (bytes from the service stall, so confirms and deliveries wait), a black hole (no
+ * byte passes either way, as in a partition) and added latency per chunk. Plain sockets and two
+ * daemon threads per link: fine for the few connections a pool or a broker client opens.
  *
  * <pre>{@code
  * try (FaultProxy proxy = FaultProxy.to("127.0.0.1", 5672)) {
@@ -64,12 +64,16 @@ public final class FaultProxy implements AutoCloseable {
     return new FaultProxy(Objects.requireNonNull(host, "host cannot be null"), port);
   }
 
-  /** @return the loopback port to connect to instead of the service's */
+  /**
+   * @return the loopback port to connect to instead of the service's
+   */
   public int port() {
     return server.getLocalPort();
   }
 
-  /** @return how many client connections were accepted so far (refused ones not counted) */
+  /**
+   * @return how many client connections were accepted so far (refused ones not counted)
+   */
   public int accepted() {
     return accepted.get();
   }
@@ -82,15 +86,17 @@ public final class FaultProxy implements AutoCloseable {
     sockets.clear();
   }
 
-  /** Closes every open link and refuses new connections until {@link #heal()}: the service is gone. */
+  /**
+   * Closes every open link and refuses new connections until {@link #heal()}: the service is gone.
+   */
   public void cutAndRefuse() {
     refusing = true;
     cut();
   }
 
   /**
-   * Stops or resumes forwarding from the service to the clients on every link, so replies (a broker's
-   * confirms and deliveries) stall while requests still arrive.
+   * Stops or resumes forwarding from the service to the clients on every link, so replies (a
+   * broker's confirms and deliveries) stall while requests still arrive.
    *
    * @param hold whether to hold the replies from now on
    */
@@ -99,7 +105,9 @@ public final class FaultProxy implements AutoCloseable {
     openGate();
   }
 
-  /** Stops every byte, both ways, on open and new links, until {@link #heal()}: a network partition. */
+  /**
+   * Stops every byte, both ways, on open and new links, until {@link #heal()}: a network partition.
+   */
   public void blackHole() {
     blackHole = true;
   }
@@ -161,33 +169,39 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to, boolean reply) {
-    Thread t = new Thread(() -> {
-      byte[] buffer = new byte[64 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          awaitPassage(from, reply);
-          long delay = latencyNanos;
-          if (delay > 0) {
-            TimeUnit.NANOSECONDS.sleep(delay);
-          }
-          out.write(buffer, 0, n);
-          out.flush();
-        }
-      } catch (IOException | InterruptedException e) {
-        // The link was cut, or closed by either side.
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-        sockets.remove(from);
-        sockets.remove(to);
-      }
-    }, "fault-proxy-pump-" + targetPort);
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[64 * 1024];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                  awaitPassage(from, reply);
+                  long delay = latencyNanos;
+                  if (delay > 0) {
+                    TimeUnit.NANOSECONDS.sleep(delay);
+                  }
+                  out.write(buffer, 0, n);
+                  out.flush();
+                }
+              } catch (IOException | InterruptedException e) {
+                // The link was cut, or closed by either side.
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                sockets.remove(from);
+                sockets.remove(to);
+              }
+            },
+            "fault-proxy-pump-" + targetPort);
     t.setDaemon(true);
     t.start();
   }
 
-  /** Holds a read chunk while a fault stops this direction, until the fault ends or the link closes. */
+  /**
+   * Holds a read chunk while a fault stops this direction, until the fault ends or the link closes.
+   */
   private void awaitPassage(Socket from, boolean reply) throws InterruptedException {
     synchronized (gate) {
       while ((blackHole || (reply && repliesHeld)) && !closed && !from.isClosed()) {

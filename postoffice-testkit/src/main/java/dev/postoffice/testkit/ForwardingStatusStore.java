@@ -26,9 +26,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A {@link StatusStore} that passes every call on to another, for decorators that watch or change a few
- * calls: extend it and override only those. Every method forwards, the default ones too, so the wrapped
- * store's own {@code transitionAll} and {@code renew} still run.
+ * A {@link StatusStore} that passes every call on to another, for decorators that watch or change a
+ * few calls: extend it and override only those. Every method forwards, the default ones too, so the
+ * wrapped store's own {@code transitionAll} and {@code renew} still run.
  *
  * <pre>{@code
  * StatusStore counting = new ForwardingStatusStore(store) {
@@ -53,7 +53,9 @@ public abstract class ForwardingStatusStore implements StatusStore {
     this.delegate = Objects.requireNonNull(delegate, "delegate cannot be null");
   }
 
-  /** @return the store every call goes to */
+  /**
+   * @return the store every call goes to
+   */
   protected final StatusStore delegate() {
     return delegate;
   }
@@ -89,7 +91,8 @@ public abstract class ForwardingStatusStore implements StatusStore {
   }
 
   @Override
-  public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
+  public Optional<Entry> transition(
+      EntryId id, Set<Status> from, Status to, String detail, Instant now) {
     return delegate.transition(id, from, to, detail, now);
   }
 
@@ -110,7 +113,8 @@ public abstract class ForwardingStatusStore implements StatusStore {
   }
 
   @Override
-  public Set<EntryId> renew(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+  public Set<EntryId> renew(
+      String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
     return delegate.renew(owner, leases, leaseDuration, now);
   }
 

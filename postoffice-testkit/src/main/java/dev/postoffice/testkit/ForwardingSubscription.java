@@ -4,9 +4,9 @@ import dev.postoffice.spi.Subscription;
 import java.util.Objects;
 
 /**
- * A {@link Subscription} that passes every call on to another, for decorators that watch or change a few
- * calls: extend it and override only those. {@code pause} and {@code resume} forward too, so the wrapped
- * subscription's flow control still works.
+ * A {@link Subscription} that passes every call on to another, for decorators that watch or change
+ * a few calls: extend it and override only those. {@code pause} and {@code resume} forward too, so
+ * the wrapped subscription's flow control still works.
  */
 public abstract class ForwardingSubscription implements Subscription {
   private final Subscription delegate;
@@ -21,7 +21,9 @@ public abstract class ForwardingSubscription implements Subscription {
     this.delegate = Objects.requireNonNull(delegate, "delegate cannot be null");
   }
 
-  /** @return the subscription every call goes to */
+  /**
+   * @return the subscription every call goes to
+   */
   protected final Subscription delegate() {
     return delegate;
   }

@@ -11,10 +11,11 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A {@link Transport} that passes every call on to another, for decorators that watch or change a few
- * calls: extend it and override only those. Every method forwards, {@code publishAll} too, so the wrapped
- * transport's own batching still runs. A subclass that changes {@link #publish} should override
- * {@link #publishAll} as well, usually with {@link #publishEach}, or batches would pass it by.
+ * A {@link Transport} that passes every call on to another, for decorators that watch or change a
+ * few calls: extend it and override only those. Every method forwards, {@code publishAll} too, so
+ * the wrapped transport's own batching still runs. A subclass that changes {@link #publish} should
+ * override {@link #publishAll} as well, usually with {@link #publishEach}, or batches would pass it
+ * by.
  *
  * <pre>{@code
  * Transport counting = new ForwardingTransport(transport) {
@@ -44,7 +45,9 @@ public abstract class ForwardingTransport implements Transport {
     this.delegate = Objects.requireNonNull(delegate, "delegate cannot be null");
   }
 
-  /** @return the transport every call goes to */
+  /**
+   * @return the transport every call goes to
+   */
   protected final Transport delegate() {
     return delegate;
   }
@@ -70,7 +73,8 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   @Override
-  public List<CompletableFuture<Void>> publishAll(String destination, List<OutboundMessage> messages) {
+  public List<CompletableFuture<Void>> publishAll(
+      String destination, List<OutboundMessage> messages) {
     return delegate.publishAll(destination, messages);
   }
 
@@ -85,8 +89,9 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   /**
-   * Publishes each message through this transport's {@link #publish}, in order, as
-   * {@link Transport#publishAll}'s default does: for a subclass whose {@code publish} changes what is sent.
+   * Publishes each message through this transport's {@link #publish}, in order, as {@link
+   * Transport#publishAll}'s default does: for a subclass whose {@code publish} changes what is
+   * sent.
    *
    * @param destination where the messages go
    * @param messages the messages, in order

@@ -9,13 +9,15 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A {@link Clock} that stands still until a test moves it, so retry schedules, lease expiry and timeouts
- * can be tested without sleeping. Clocks made by {@link #withZone(ZoneId)} share the same time.
+ * A {@link Clock} that stands still until a test moves it, so retry schedules, lease expiry and
+ * timeouts can be tested without sleeping. Clocks made by {@link #withZone(ZoneId)} share the same
+ * time.
  *
  * <p>Thread-safe: the engine's threads may read it while the test moves it.
  *
- * <p>Give the same clock to everything that reads time: the pipeline ({@code PostOffice.builder().clock(..)})
- * and, if the test runs one, the {@code CoreAppReceiver} ({@code .clock(..)}).
+ * <p>Give the same clock to everything that reads time: the pipeline ({@code
+ * PostOffice.builder().clock(..)}) and, if the test runs one, the {@code CoreAppReceiver} ({@code
+ * .clock(..)}).
  *
  * <pre>{@code
  * MutableClock clock = MutableClock.at(Instant.parse("2030-01-01T00:00:00Z"));
@@ -54,8 +56,10 @@ public final class MutableClock extends Clock {
   public Instant advance(Duration duration) {
     Objects.requireNonNull(duration, "duration cannot be null");
     if (duration.isNegative()) {
-      throw new IllegalArgumentException("duration must not be negative, but was " + duration
-          + " [Hint: use set(Instant) to move the clock back]");
+      throw new IllegalArgumentException(
+          "duration must not be negative, but was "
+              + duration
+              + " [Hint: use set(Instant) to move the clock back]");
     }
     return now.updateAndGet(t -> t.plus(duration));
   }

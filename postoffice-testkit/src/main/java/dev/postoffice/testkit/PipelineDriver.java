@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Runs a pipeline built with {@code .manualScheduling()} deterministically, on the test's thread, until
- * nothing is left to do: every stage runs until no entry is due, in-memory transports deliver everything
- * they hold (the Core App receiver, acknowledgements, downstream messages), and again until both are quiet.
- * Retries scheduled in the future stay scheduled: move a {@link MutableClock} forward and drain again.
+ * Runs a pipeline built with {@code .manualScheduling()} deterministically, on the test's thread,
+ * until nothing is left to do: every stage runs until no entry is due, in-memory transports deliver
+ * everything they hold (the Core App receiver, acknowledgements, downstream messages), and again
+ * until both are quiet. Retries scheduled in the future stay scheduled: move a {@link MutableClock}
+ * forward and drain again.
  *
  * <pre>{@code
  * Pipeline pipeline = PostOffice.builder()...clock(clock).manualScheduling().build().start();
@@ -46,7 +47,9 @@ public final class PipelineDriver {
    * @return the driver
    */
   public static PipelineDriver of(Pipeline pipeline, InMemoryTransport... transports) {
-    return new PipelineDriver(Objects.requireNonNull(pipeline, "pipeline cannot be null"), List.of(transports),
+    return new PipelineDriver(
+        Objects.requireNonNull(pipeline, "pipeline cannot be null"),
+        List.of(transports),
         DEFAULT_PATIENCE);
   }
 
@@ -57,14 +60,16 @@ public final class PipelineDriver {
    * @return the copy
    */
   public PipelineDriver withPatience(Duration value) {
-    return new PipelineDriver(pipeline, transports, Objects.requireNonNull(value, "patience cannot be null"));
+    return new PipelineDriver(
+        pipeline, transports, Objects.requireNonNull(value, "patience cannot be null"));
   }
 
   /**
    * Runs until idle.
    *
    * @return how many entries were worked on
-   * @throws AssertionError if a transport does not settle within the patience, or the pipeline never idles
+   * @throws AssertionError if a transport does not settle within the patience, or the pipeline
+   *     never idles
    */
   public int drain() {
     int total = 0;
@@ -78,14 +83,16 @@ public final class PipelineDriver {
         }
       }
     }
-    throw new AssertionError("pipeline " + pipeline.nodeId() + " still had work after " + MAX_PASSES + " passes");
+    throw new AssertionError(
+        "pipeline " + pipeline.nodeId() + " still had work after " + MAX_PASSES + " passes");
   }
 
   private void awaitTransports() {
     for (InMemoryTransport transport : transports) {
       try {
         if (!transport.awaitIdle(patience)) {
-          throw new AssertionError("transport " + transport + " did not become idle within " + patience);
+          throw new AssertionError(
+              "transport " + transport + " did not become idle within " + patience);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every {@link ReceiptLog} passes. An implementation's test extends it and gives a factory:
+ * The contract every {@link ReceiptLog} passes. An implementation's test extends it and gives a
+ * factory:
  *
  * <pre>{@code
  * class InMemoryReceiptLogContractTest extends ReceiptLogContract {
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>Every test uses consumer names of its own, so a log on a shared database does not leak between tests.
+ * <p>Every test uses consumer names of its own, so a log on a shared database does not leak between
+ * tests.
  */
 public abstract class ReceiptLogContract {
   private static final Instant AT = Instant.parse("2030-01-01T00:00:00Z");
@@ -85,7 +87,9 @@ public abstract class ReceiptLogContract {
   void batches() {
     log.markHandled(consumer, "m-0", AT);
     List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 1_234; i++) { // more than one statement's worth of parameters on some databases
+    for (int i = 0;
+        i < 1_234;
+        i++) { // more than one statement's worth of parameters on some databases
       ids.add("m-" + i);
     }
     assertThat(log.handledAmong(consumer, ids)).containsExactly("m-0");
@@ -94,7 +98,9 @@ public abstract class ReceiptLogContract {
     marked.add("m-5"); // twice in one call
     log.markAllHandled(consumer, marked, AT);
     log.markAllHandled(consumer, List.of(), AT);
-    assertThat(log.handledAmong(consumer, ids)).hasSize(1_000).contains("m-0", "m-5", "m-999")
+    assertThat(log.handledAmong(consumer, ids))
+        .hasSize(1_000)
+        .contains("m-0", "m-5", "m-999")
         .doesNotContain("m-1000", "m-1233");
     assertThat(log.isHandled(consumer, "m-999")).isTrue();
     assertThat(log.isHandled(consumer, "m-1000")).isFalse();
@@ -105,16 +111,18 @@ public abstract class ReceiptLogContract {
   @DisplayName("concurrent batch marks of overlapping ids are all kept")
   void concurrentBatches() throws Exception {
     int threads = 4;
-    onThreads(threads, thread -> {
-      for (int round = 0; round < 20; round++) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 25; i++) {
-          ids.add("own-" + thread + "-" + round + "-" + i);
-          ids.add("shared-" + round + "-" + i);
-        }
-        log.markAllHandled(consumer, ids, AT);
-      }
-    });
+    onThreads(
+        threads,
+        thread -> {
+          for (int round = 0; round < 20; round++) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+              ids.add("own-" + thread + "-" + round + "-" + i);
+              ids.add("shared-" + round + "-" + i);
+            }
+            log.markAllHandled(consumer, ids, AT);
+          }
+        });
     List<String> all = new ArrayList<>();
     for (int round = 0; round < 20; round++) {
       for (int i = 0; i < 25; i++) {
@@ -132,13 +140,15 @@ public abstract class ReceiptLogContract {
   void concurrent() throws Exception {
     int threads = 4;
     int perThread = 250;
-    onThreads(threads, thread -> {
-      for (int i = 0; i < perThread; i++) {
-        // Every thread marks its own ids and one id all threads share.
-        log.markHandled(consumer, "m-" + thread + "-" + i, AT);
-        log.markHandled(consumer, "shared-" + i, AT);
-      }
-    });
+    onThreads(
+        threads,
+        thread -> {
+          for (int i = 0; i < perThread; i++) {
+            // Every thread marks its own ids and one id all threads share.
+            log.markHandled(consumer, "m-" + thread + "-" + i, AT);
+            log.markHandled(consumer, "shared-" + i, AT);
+          }
+        });
     for (int t = 0; t < threads; t++) {
       for (int i = 0; i < perThread; i++) {
         assertThat(log.isHandled(consumer, "m-" + t + "-" + i)).isTrue();
@@ -147,7 +157,10 @@ public abstract class ReceiptLogContract {
     }
   }
 
-  /** Runs the work on that many threads, started together, and waits for all of them (failing if one failed). */
+  /**
+   * Runs the work on that many threads, started together, and waits for all of them (failing if one
+   * failed).
+   */
   private static void onThreads(int threads, IntConsumer work) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -155,11 +168,13 @@ public abstract class ReceiptLogContract {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          work.accept(thread);
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  work.accept(thread);
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : futures) {
@@ -181,18 +196,27 @@ public abstract class ReceiptLogContract {
   }
 
   @Test
-  @DisplayName("handleOnce with work that throws passes the exception on and leaves the message unmarked")
+  @DisplayName(
+      "handleOnce with work that throws passes the exception on and leaves the message unmarked")
   void handleOnceFailureLeavesUnmarked() throws Exception {
     IllegalStateException boom = new IllegalStateException("boom");
-    assertThatThrownBy(() -> log.handleOnce(consumer, "m-1", AT, tx -> {
-      throw boom;
-    })).isSameAs(boom);
+    assertThatThrownBy(
+            () ->
+                log.handleOnce(
+                    consumer,
+                    "m-1",
+                    AT,
+                    tx -> {
+                      throw boom;
+                    }))
+        .isSameAs(boom);
     assertThat(log.isHandled(consumer, "m-1")).isFalse();
-    assertThat(log.handleOnce(consumer, "m-1", AT, tx -> { })).isTrue();
+    assertThat(log.handleOnce(consumer, "m-1", AT, tx -> {})).isTrue();
   }
 
   @Test
-  @DisplayName("handleOnce gives its work a transaction of transactionType(), or none when that is null")
+  @DisplayName(
+      "handleOnce gives its work a transaction of transactionType(), or none when that is null")
   void handleOnceTransaction() throws Exception {
     Object[] given = new Object[1];
     log.handleOnce(consumer, "m-1", AT, tx -> given[0] = tx);

@@ -7,9 +7,9 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Skips a test visibly when a service it needs (PostgreSQL, MariaDB, RabbitMQ) is not reachable, or fails it
- * when the environment demands services: {@code POSTOFFICE_REQUIRE_SERVICES=true} (as {@code .ci/run} sets)
- * or the system property {@value #REQUIRE_PROPERTY}{@code =true}.
+ * Skips a test visibly when a service it needs (PostgreSQL, MariaDB, RabbitMQ) is not reachable, or
+ * fails it when the environment demands services: {@code POSTOFFICE_REQUIRE_SERVICES=true} (as
+ * {@code .ci/run} sets) or the system property {@value #REQUIRE_PROPERTY}{@code =true}.
  *
  * <pre>{@code
  * @BeforeAll
@@ -40,7 +40,8 @@ public final class RequiredService {
   }
 
   /**
-   * Skips (or, with the switch set, fails) the calling test unless a TCP connection to the service opens.
+   * Skips (or, with the switch set, fails) the calling test unless a TCP connection to the service
+   * opens.
    *
    * @param name the service, for the message
    * @param host its host
@@ -55,7 +56,8 @@ public final class RequiredService {
     if (required()) {
       Assertions.fail(message + ", and " + REQUIRE_ENV + "=true demands it");
     }
-    Assumptions.assumeTrue(false, message + "; skipping. Set " + REQUIRE_ENV + "=true to fail instead.");
+    Assumptions.assumeTrue(
+        false, message + "; skipping. Set " + REQUIRE_ENV + "=true to fail instead.");
   }
 
   private static String probe(String host, int port) {

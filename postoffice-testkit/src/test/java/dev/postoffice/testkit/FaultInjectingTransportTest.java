@@ -35,7 +35,8 @@ class FaultInjectingTransportTest {
   }
 
   private static OutboundMessage message(int i) {
-    return new OutboundMessage("m-" + i, Map.of(), ("body " + i).getBytes(StandardCharsets.UTF_8), "text/plain");
+    return new OutboundMessage(
+        "m-" + i, Map.of(), ("body " + i).getBytes(StandardCharsets.UTF_8), "text/plain");
   }
 
   private static List<Boolean> failures(FaultInjectingTransport t, int n) throws Exception {
@@ -61,10 +62,12 @@ class FaultInjectingTransportTest {
       FaultInjectingTransport t = FaultInjectingTransport.builder(memory).build();
       t.declare(DEST);
       BlockingQueue<InboundMessage> got = new LinkedBlockingQueue<>();
-      t.subscribe(DEST, m -> {
-        got.add(m);
-        return Disposition.ack();
-      });
+      t.subscribe(
+          DEST,
+          m -> {
+            got.add(m);
+            return Disposition.ack();
+          });
       assertThat(failures(t, 20)).containsOnly(false);
       assertThat(memory.awaitIdle(PATIENCE)).isTrue();
       assertThat(got).hasSize(20);
@@ -80,9 +83,11 @@ class FaultInjectingTransportTest {
     @Test
     @DisplayName("deliver the message but fail the publish with an InjectedFaultException")
     void deliveredButFailed() throws Exception {
-      FaultInjectingTransport t = FaultInjectingTransport.builder(memory).lostConfirmRate(1.0).build();
+      FaultInjectingTransport t =
+          FaultInjectingTransport.builder(memory).lostConfirmRate(1.0).build();
       t.declare(DEST);
-      assertThatThrownBy(() -> t.publish(DEST, message(1)).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+      assertThatThrownBy(
+              () -> t.publish(DEST, message(1)).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
           .hasCauseInstanceOf(FaultInjectingTransport.InjectedFaultException.class)
           .hasMessageContaining("m-1");
       assertThat(memory.queued(DEST)).isEqualTo(1);
@@ -92,12 +97,14 @@ class FaultInjectingTransportTest {
     @Test
     @DisplayName("hit the same publishes again with the same seed")
     void deterministic() throws Exception {
-      FaultInjectingTransport a = FaultInjectingTransport.builder(memory).seed(7).lostConfirmRate(0.3).build();
+      FaultInjectingTransport a =
+          FaultInjectingTransport.builder(memory).seed(7).lostConfirmRate(0.3).build();
       a.declare(DEST);
       List<Boolean> first = failures(a, 50);
       InMemoryTransport other = InMemoryTransport.create();
       try {
-        FaultInjectingTransport b = FaultInjectingTransport.builder(other).seed(7).lostConfirmRate(0.3).build();
+        FaultInjectingTransport b =
+            FaultInjectingTransport.builder(other).seed(7).lostConfirmRate(0.3).build();
         b.declare(DEST);
         assertThat(failures(b, 50)).isEqualTo(first);
       } finally {
@@ -109,7 +116,8 @@ class FaultInjectingTransportTest {
     @Test
     @DisplayName("stop when faults are switched off")
     void switchedOff() throws Exception {
-      FaultInjectingTransport t = FaultInjectingTransport.builder(memory).lostConfirmRate(1.0).build();
+      FaultInjectingTransport t =
+          FaultInjectingTransport.builder(memory).lostConfirmRate(1.0).build();
       t.declare(DEST);
       t.faultsEnabled(false);
       assertThat(failures(t, 5)).containsOnly(false);
@@ -124,14 +132,17 @@ class FaultInjectingTransportTest {
     @Test
     @DisplayName("publish a message twice with the same id")
     void twice() throws Exception {
-      FaultInjectingTransport t = FaultInjectingTransport.builder(memory).duplicateRate(1.0).build();
+      FaultInjectingTransport t =
+          FaultInjectingTransport.builder(memory).duplicateRate(1.0).build();
       t.declare(DEST);
       t.publish(DEST, message(1)).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
       BlockingQueue<InboundMessage> got = new LinkedBlockingQueue<>();
-      t.subscribe(DEST, m -> {
-        got.add(m);
-        return Disposition.ack();
-      });
+      t.subscribe(
+          DEST,
+          m -> {
+            got.add(m);
+            return Disposition.ack();
+          });
       assertThat(memory.awaitIdle(PATIENCE)).isTrue();
       assertThat(got).extracting(InboundMessage::messageId).containsExactly("m-1", "m-1");
       assertThat(t.duplicates()).isEqualTo(1);
@@ -142,26 +153,31 @@ class FaultInjectingTransportTest {
   @DisplayName("redeliveries")
   class Redeliveries {
     @Test
-    @DisplayName("bring handled messages again, marked redelivered, until an acknowledgement gets through")
+    @DisplayName(
+        "bring handled messages again, marked redelivered, until an acknowledgement gets through")
     void again() throws Exception {
-      FaultInjectingTransport t = FaultInjectingTransport.builder(memory).seed(3).redeliveryRate(0.5).build();
+      FaultInjectingTransport t =
+          FaultInjectingTransport.builder(memory).seed(3).redeliveryRate(0.5).build();
       t.declare(DEST);
       Map<String, Integer> handled = new HashMap<>();
       List<InboundMessage> redelivered = new ArrayList<>();
-      t.subscribe(DEST, m -> {
-        synchronized (handled) {
-          handled.merge(m.messageId(), 1, Integer::sum);
-          if (m.redelivered()) {
-            redelivered.add(m);
-          }
-        }
-        return Disposition.ack();
-      });
+      t.subscribe(
+          DEST,
+          m -> {
+            synchronized (handled) {
+              handled.merge(m.messageId(), 1, Integer::sum);
+              if (m.redelivered()) {
+                redelivered.add(m);
+              }
+            }
+            return Disposition.ack();
+          });
       assertThat(failures(t, 20)).containsOnly(false);
       assertThat(memory.awaitIdle(PATIENCE)).isTrue();
       synchronized (handled) {
         assertThat(handled).hasSize(20);
-        assertThat(handled.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(20 + t.redeliveries());
+        assertThat(handled.values().stream().mapToInt(Integer::intValue).sum())
+            .isEqualTo(20 + t.redeliveries());
         assertThat(redelivered).hasSize(t.redeliveries());
       }
       assertThat(t.redeliveries()).isPositive();
@@ -188,7 +204,8 @@ class FaultInjectingTransportTest {
     @DisplayName("refuses a null delegate")
     void nullDelegate() {
       assertThatThrownBy(() -> FaultInjectingTransport.builder(null))
-          .isInstanceOf(NullPointerException.class).hasMessage("delegate cannot be null");
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("delegate cannot be null");
     }
   }
 }

@@ -23,24 +23,30 @@ class FaultProxyTest {
   @BeforeEach
   void start() throws IOException {
     echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(() -> {
-      while (!echo.isClosed()) {
-        try {
-          Socket s = echo.accept();
-          Thread pump = new Thread(() -> {
-            try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-              in.transferTo(out);
-            } catch (IOException e) {
-              // the test closed the link
-            }
-          });
-          pump.setDaemon(true);
-          pump.start();
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              while (!echo.isClosed()) {
+                try {
+                  Socket s = echo.accept();
+                  Thread pump =
+                      new Thread(
+                          () -> {
+                            try (s;
+                                InputStream in = s.getInputStream();
+                                OutputStream out = s.getOutputStream()) {
+                              in.transferTo(out);
+                            } catch (IOException e) {
+                              // the test closed the link
+                            }
+                          });
+                  pump.setDaemon(true);
+                  pump.start();
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            });
     t.setDaemon(true);
     t.start();
     proxy = FaultProxy.to("127.0.0.1", echo.getLocalPort());

@@ -19,26 +19,32 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The forwarding decorators override every method of their interface, the default ones too, and pass each
- * call on unchanged: a method added to the SPI fails here until its forwarder is written.
+ * The forwarding decorators override every method of their interface, the default ones too, and
+ * pass each call on unchanged: a method added to the SPI fails here until its forwarder is written.
  */
 class ForwardingDecoratorsTest {
 
   static Stream<Arguments> decorators() {
     return Stream.of(
-        decorator(StatusStore.class, ForwardingStatusStore.class, d -> new ForwardingStatusStore(d) {}),
+        decorator(
+            StatusStore.class, ForwardingStatusStore.class, d -> new ForwardingStatusStore(d) {}),
         decorator(Transport.class, ForwardingTransport.class, d -> new ForwardingTransport(d) {}),
-        decorator(Subscription.class, ForwardingSubscription.class, d -> new ForwardingSubscription(d) {}));
+        decorator(
+            Subscription.class,
+            ForwardingSubscription.class,
+            d -> new ForwardingSubscription(d) {}));
   }
 
-  private static <T> Arguments decorator(Class<T> type, Class<? extends T> forwarding, Function<T, T> wrap) {
+  private static <T> Arguments decorator(
+      Class<T> type, Class<? extends T> forwarding, Function<T, T> wrap) {
     return Arguments.of(type.getSimpleName(), type, forwarding, wrap);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("decorators")
   @DisplayName("every instance method of the interface is overridden")
-  void overridesEveryMethod(String name, Class<?> type, Class<?> forwarding, Function<Object, Object> wrap) {
+  void overridesEveryMethod(
+      String name, Class<?> type, Class<?> forwarding, Function<Object, Object> wrap) {
     List<String> missing = new ArrayList<>();
     for (Method m : instanceMethods(type)) {
       try {
@@ -50,21 +56,26 @@ class ForwardingDecoratorsTest {
         missing.add(m.toGenericString());
       }
     }
-    assertThat(missing).as("methods of %s that %s does not forward", name, forwarding.getSimpleName())
+    assertThat(missing)
+        .as("methods of %s that %s does not forward", name, forwarding.getSimpleName())
         .isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("decorators")
   @DisplayName("every call reaches the delegate with the same arguments")
-  void forwardsEveryCall(String name, Class<?> type, Class<?> forwarding, Function<Object, Object> wrap)
+  void forwardsEveryCall(
+      String name, Class<?> type, Class<?> forwarding, Function<Object, Object> wrap)
       throws Exception {
     List<String> calls = new ArrayList<>();
-    Object delegate = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        (proxy, method, args) -> {
-          calls.add(method.getName() + Arrays.toString(args));
-          return zero(method.getReturnType());
-        });
+    Object delegate =
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              calls.add(method.getName() + Arrays.toString(args));
+              return zero(method.getReturnType());
+            });
     Object decorated = wrap.apply(delegate);
     for (Method m : instanceMethods(type)) {
       Object[] args = new Object[m.getParameterCount()];
@@ -73,7 +84,8 @@ class ForwardingDecoratorsTest {
       }
       calls.clear();
       m.invoke(decorated, args);
-      assertThat(calls).as("calls on the delegate for %s", m.toGenericString())
+      assertThat(calls)
+          .as("calls on the delegate for %s", m.toGenericString())
           .containsExactly(m.getName() + Arrays.toString(args.length == 0 ? null : args));
     }
   }

@@ -58,11 +58,13 @@ class MutableClockTest {
     MutableClock clock = MutableClock.at(T0);
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      threads.add(new Thread(() -> {
-        for (int i = 0; i < 1000; i++) {
-          clock.advance(Duration.ofMillis(1));
-        }
-      }));
+      threads.add(
+          new Thread(
+              () -> {
+                for (int i = 0; i < 1000; i++) {
+                  clock.advance(Duration.ofMillis(1));
+                }
+              }));
     }
     threads.forEach(Thread::start);
     for (Thread t : threads) {

@@ -3,8 +3,8 @@ package dev.postoffice.examples.model;
 import java.util.List;
 
 /**
- * Acme's order as its API sends it (the partner model of the upstream route, layer 2). Field names follow
- * Acme's JSON; nothing here belongs to the core.
+ * Acme's order as its API sends it (the partner model of the upstream route, layer 2). Field names
+ * follow Acme's JSON; nothing here belongs to the core.
  *
  * @param orderId Acme's order number; required
  * @param customer Acme's customer number; required

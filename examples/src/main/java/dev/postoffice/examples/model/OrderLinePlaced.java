@@ -1,8 +1,8 @@
 package dev.postoffice.examples.model;
 
 /**
- * The core's event for one ordered line (the core model of the upstream route, layer 3). One Acme order
- * becomes one of these per line: a fan-out, each linked to its source order.
+ * The core's event for one ordered line (the core model of the upstream route, layer 3). One Acme
+ * order becomes one of these per line: a fan-out, each linked to its source order.
  *
  * @param partner who sent the order, such as {@code "acme"}
  * @param partnerOrderId the partner's order number
@@ -10,4 +10,5 @@ package dev.postoffice.examples.model;
  * @param article the article number
  * @param quantity how many
  */
-public record OrderLinePlaced(String partner, String partnerOrderId, int lineNumber, String article, int quantity) {}
+public record OrderLinePlaced(
+    String partner, String partnerOrderId, int lineNumber, String article, int quantity) {}

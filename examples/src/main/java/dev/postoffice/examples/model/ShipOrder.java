@@ -10,4 +10,5 @@ package dev.postoffice.examples.model;
  * @param city the delivery city
  * @param parcels how many parcels
  */
-public record ShipOrder(String shipmentId, String partnerOrderId, String street, String city, int parcels) {}
+public record ShipOrder(
+    String shipmentId, String partnerOrderId, String street, String city, int parcels) {}

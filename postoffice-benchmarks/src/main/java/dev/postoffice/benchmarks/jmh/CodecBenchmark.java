@@ -16,7 +16,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** The Jackson codec on the workload's ~500-byte partner order and its core order. Scores in ns per call. */
+/**
+ * The Jackson codec on the workload's ~500-byte partner order and its core order. Scores in ns per
+ * call.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -29,19 +32,25 @@ public class CodecBenchmark {
   private final PartnerOrder order = codec.decode(raw, PartnerOrder.class);
   private final Payload core = codec.encode(Workload.translate(order));
 
-  /** @return the partner order parsed from its JSON */
+  /**
+   * @return the partner order parsed from its JSON
+   */
   @Benchmark
   public PartnerOrder decodePartnerOrder() {
     return codec.decode(raw, PartnerOrder.class);
   }
 
-  /** @return the partner order written as JSON */
+  /**
+   * @return the partner order written as JSON
+   */
   @Benchmark
   public Payload encodePartnerOrder() {
     return codec.encode(order);
   }
 
-  /** @return the core order parsed from its JSON */
+  /**
+   * @return the core order parsed from its JSON
+   */
   @Benchmark
   public CoreOrder decodeCoreOrder() {
     return codec.decode(core, CoreOrder.class);

@@ -30,18 +30,21 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The engine's own cost per message, without Jackson: a manually scheduled upstream route on the in-memory store
- * and transport whose normalizer and translator pass the payload through. One invocation takes 100 messages
- * in with one {@code submitAll} and carries them through the four stages (each stage hands its outputs to the
- * next in memory, pre-claimed) to a confirmed publish. The score is messages per second on one thread; its
- * inverse is the library's CPU per message on the store-and-stage path.
+ * The engine's own cost per message, without Jackson: a manually scheduled upstream route on the
+ * in-memory store and transport whose normalizer and translator pass the payload through. One
+ * invocation takes 100 messages in with one {@code submitAll} and carries them through the four
+ * stages (each stage hands its outputs to the next in memory, pre-claimed) to a confirmed publish.
+ * The score is messages per second on one thread; its inverse is the library's CPU per message on
+ * the store-and-stage path.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class EngineHandOffBenchmark {
   static final int BATCH = 100;
 
@@ -67,19 +70,21 @@ public class EngineHandOffBenchmark {
   @Setup(Level.Iteration)
   public void setUp() {
     transport = InMemoryTransport.builder().capacityPerDestination(10_000_000).build();
-    Route route = Route.upstream("jmh")
-        .normalize(Payload.class, RawMessage::payload)
-        .translate(Payload.class, List::of)
-        .publishTo("core.jmh")
-        .build();
-    pipeline = PostOffice.builder()
-        .store(InMemoryStatusStore.create())
-        .transport(transport)
-        .codec(new PassThroughCodec())
-        .manualScheduling()
-        .route(route)
-        .build()
-        .start();
+    Route route =
+        Route.upstream("jmh")
+            .normalize(Payload.class, RawMessage::payload)
+            .translate(Payload.class, List::of)
+            .publishTo("core.jmh")
+            .build();
+    pipeline =
+        PostOffice.builder()
+            .store(InMemoryStatusStore.create())
+            .transport(transport)
+            .codec(new PassThroughCodec())
+            .manualScheduling()
+            .route(route)
+            .build()
+            .start();
     intake = pipeline.intake("jmh");
     if (messages.isEmpty()) {
       for (int i = 0; i < BATCH; i++) {

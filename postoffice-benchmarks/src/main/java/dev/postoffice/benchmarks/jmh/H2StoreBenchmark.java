@@ -21,15 +21,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The JDBC store on H2 (in memory) alone, one thread: intake of 100 messages, then batched claim and commit
- * through the four layers. The score is messages per second.
+ * The JDBC store on H2 (in memory) alone, one thread: intake of 100 messages, then batched claim
+ * and commit through the four layers. The score is messages per second.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class H2StoreBenchmark {
   static final int BATCH = 100;
 

@@ -18,15 +18,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The in-memory store alone, one thread: intake of 100 messages, then batched claim and commit through the four
- * layers. The score is messages per second (four entries and nine status changes each).
+ * The in-memory store alone, one thread: intake of 100 messages, then batched claim and commit
+ * through the four layers. The score is messages per second (four entries and nine status changes
+ * each).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class InMemoryStoreBenchmark {
   static final int BATCH = 100;
 

@@ -18,9 +18,9 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * The default {@link Codec}: JSON through Jackson, with {@code java.time} support and deliberate limits on
- * what a document may make the parser do (nesting depth, string and number length), so a hostile payload
- * is rejected with a clear reason instead of exhausting memory or the stack.
+ * The default {@link Codec}: JSON through Jackson, with {@code java.time} support and deliberate
+ * limits on what a document may make the parser do (nesting depth, string and number length), so a
+ * hostile payload is rejected with a clear reason instead of exhausting memory or the stack.
  *
  * <p>The limits are the same both ways, so the codec never writes what it would refuse to read:
  *
@@ -31,10 +31,10 @@ import java.util.Objects;
  *   <li>a number: at most {@value #DEFAULT_MAX_NUMBER_LENGTH} characters.
  * </ul>
  *
- * <p>{@link #decode} refuses a document over a limit with a {@link RejectedInputException}; {@link #encode}
- * refuses a value that would be, with a {@link RejectedInputException} naming the field and the limit (the
- * entry whose stage produced it is then rejected, not retried). A codec made with {@link #using} keeps the
- * host's mapper as it is, with the host's limits.
+ * <p>{@link #decode} refuses a document over a limit with a {@link RejectedInputException}; {@link
+ * #encode} refuses a value that would be, with a {@link RejectedInputException} naming the field
+ * and the limit (the entry whose stage produced it is then rejected, not retried). A codec made
+ * with {@link #using} keeps the host's mapper as it is, with the host's limits.
  *
  * <p>Thread-safe.
  *
@@ -63,38 +63,48 @@ public final class JacksonCodec implements Codec {
   }
 
   /**
-   * Returns a codec with the default limits. Unknown properties are ignored (partners add fields); dates are
-   * ISO-8601 strings.
+   * Returns a codec with the default limits. Unknown properties are ignored (partners add fields);
+   * dates are ISO-8601 strings.
    *
    * @return the codec
    */
   public static JacksonCodec create() {
-    JsonFactory factory = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(DEFAULT_MAX_NESTING_DEPTH)
-            .maxStringLength(DEFAULT_MAX_STRING_LENGTH)
-            .maxNameLength(DEFAULT_MAX_NAME_LENGTH)
-            .maxNumberLength(DEFAULT_MAX_NUMBER_LENGTH)
-            .build())
-        .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(DEFAULT_MAX_NESTING_DEPTH).build())
-        // Jackson limits only the depth of what it writes: the lengths are checked as they are written.
-        .addDecorator((f, generator) -> new WriteLimits(generator, DEFAULT_MAX_STRING_LENGTH,
-            DEFAULT_MAX_NAME_LENGTH, DEFAULT_MAX_NUMBER_LENGTH))
-        .build();
-    ObjectMapper mapper = JsonMapper.builder(factory)
-        .addModule(new JavaTimeModule())
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        // "{...}}" or two documents in a row is malformed input, not the first document.
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .build();
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(DEFAULT_MAX_NESTING_DEPTH)
+                    .maxStringLength(DEFAULT_MAX_STRING_LENGTH)
+                    .maxNameLength(DEFAULT_MAX_NAME_LENGTH)
+                    .maxNumberLength(DEFAULT_MAX_NUMBER_LENGTH)
+                    .build())
+            .streamWriteConstraints(
+                StreamWriteConstraints.builder().maxNestingDepth(DEFAULT_MAX_NESTING_DEPTH).build())
+            // Jackson limits only the depth of what it writes: the lengths are checked as they are
+            // written.
+            .addDecorator(
+                (f, generator) ->
+                    new WriteLimits(
+                        generator,
+                        DEFAULT_MAX_STRING_LENGTH,
+                        DEFAULT_MAX_NAME_LENGTH,
+                        DEFAULT_MAX_NUMBER_LENGTH))
+            .build();
+    ObjectMapper mapper =
+        JsonMapper.builder(factory)
+            .addModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // "{...}}" or two documents in a row is malformed input, not the first document.
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
     return new JacksonCodec(mapper);
   }
 
   /**
-   * Returns a codec on the host's own mapper, for hosts with their own modules and settings. The mapper must
-   * not be reconfigured afterwards.
+   * Returns a codec on the host's own mapper, for hosts with their own modules and settings. The
+   * mapper must not be reconfigured afterwards.
    *
    * @param mapper the mapper
    * @return the codec
@@ -111,8 +121,13 @@ public final class JacksonCodec implements Codec {
     } catch (JsonProcessingException e) {
       StreamConstraintsException limit = limitOf(e);
       if (limit != null) {
-        throw new RejectedInputException("cannot encode " + value.getClass().getSimpleName() + fieldOf(e) + ": "
-            + limit.getOriginalMessage(), e);
+        throw new RejectedInputException(
+            "cannot encode "
+                + value.getClass().getSimpleName()
+                + fieldOf(e)
+                + ": "
+                + limit.getOriginalMessage(),
+            e);
       }
       throw new IllegalArgumentException(
           "cannot encode " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
@@ -124,23 +139,39 @@ public final class JacksonCodec implements Codec {
     Objects.requireNonNull(payload, "payload cannot be null");
     Objects.requireNonNull(type, "type cannot be null");
     if (!isJson(payload.contentType())) {
-      throw new RejectedInputException("cannot decode content type '" + payload.contentType() + "' as "
-          + type.getSimpleName() + ": expected application/json");
+      throw new RejectedInputException(
+          "cannot decode content type '"
+              + payload.contentType()
+              + "' as "
+              + type.getSimpleName()
+              + ": expected application/json");
     }
     try {
       T value = mapper.readValue(payload.asInputStream(), type); // no copy of the bytes
       if (value == null) {
-        throw new RejectedInputException("cannot decode " + type.getSimpleName() + ": the document is null");
+        throw new RejectedInputException(
+            "cannot decode " + type.getSimpleName() + ": the document is null");
       }
       return value;
     } catch (JsonProcessingException e) {
-      String where = (e.getLocation() == null ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr())
-          + fieldOf(e);
+      String where =
+          (e.getLocation() == null
+                  ? ""
+                  : " at line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr())
+              + fieldOf(e);
       throw new RejectedInputException(
-          "cannot decode " + type.getSimpleName() + where + ": " + withoutValues(e.getOriginalMessage()), e);
+          "cannot decode "
+              + type.getSimpleName()
+              + where
+              + ": "
+              + withoutValues(e.getOriginalMessage()),
+          e);
     } catch (IOException e) {
-      throw new RejectedInputException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new RejectedInputException(
+          "cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -180,19 +211,22 @@ public final class JacksonCodec implements Codec {
   }
 
   /**
-   * Makes a parser message safe to store and log: drops Jackson's "[Source: ...]" locations (the position is
-   * already given) and hides quoted input values, which may be card numbers or personal data. Field names in
-   * reference chains ({@code ["quantity"]}) and type names stay, so the reason still names what was wrong.
+   * Makes a parser message safe to store and log: drops Jackson's "[Source: ...]" locations (the
+   * position is already given) and hides quoted input values, which may be card numbers or personal
+   * data. Field names in reference chains ({@code ["quantity"]}) and type names stay, so the reason
+   * still names what was wrong.
    */
   static String withoutValues(String message) {
-    return message == null ? "" : message
-        .replaceAll(" ?\\(start marker at \\[Source: [^\\]]*\\]\\)", "")
-        .replaceAll(" ?at \\[Source: [^\\]]*\\]", "")
-        .replaceAll(" ?\\[Source: [^\\]]*\\]", "")
-        .replaceAll("(?<!\\[)\"[^\"]*\"(?!\\])", "(value hidden)")
-        .replaceAll("'[^']{2,}'", "(token hidden)")
-        .replaceAll("(?i)(numeric value) \\([^)]*\\)", "$1 (value hidden)")
-        .trim();
+    return message == null
+        ? ""
+        : message
+            .replaceAll(" ?\\(start marker at \\[Source: [^\\]]*\\]\\)", "")
+            .replaceAll(" ?at \\[Source: [^\\]]*\\]", "")
+            .replaceAll(" ?\\[Source: [^\\]]*\\]", "")
+            .replaceAll("(?<!\\[)\"[^\"]*\"(?!\\])", "(value hidden)")
+            .replaceAll("'[^']{2,}'", "(token hidden)")
+            .replaceAll("(?i)(numeric value) \\([^)]*\\)", "$1 (value hidden)")
+            .trim();
   }
 
   private static boolean isJson(String contentType) {

@@ -10,12 +10,15 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 
 /**
- * Holds a generator to the limits {@link JacksonCodec} reads with, so the codec never writes a document it
- * would then refuse to read. Jackson constrains only the nesting depth of what it writes; string, property
- * name and number lengths are checked here, as they are written.
+ * Holds a generator to the limits {@link JacksonCodec} reads with, so the codec never writes a
+ * document it would then refuse to read. Jackson constrains only the nesting depth of what it
+ * writes; string, property name and number lengths are checked here, as they are written.
  */
 final class WriteLimits extends JsonGeneratorDelegate {
-  /** A write over a limit; {@link JacksonCodec#encode} turns it into a {@code RejectedInputException}. */
+  /**
+   * A write over a limit; {@link JacksonCodec#encode} turns it into a {@code
+   * RejectedInputException}.
+   */
   static final class Exceeded extends StreamConstraintsException {
     private static final long serialVersionUID = 1L;
 
@@ -63,7 +66,8 @@ final class WriteLimits extends JsonGeneratorDelegate {
 
   @Override
   public void writeUTF8String(byte[] text, int offset, int length) throws IOException {
-    // Bytes, not characters: at least as many as the characters, so this never refuses what reads accept
+    // Bytes, not characters: at least as many as the characters, so this never refuses what reads
+    // accept
     // by more than the multi-byte characters; exact for ASCII.
     checkString(length);
     super.writeUTF8String(text, offset, length);
@@ -84,8 +88,10 @@ final class WriteLimits extends JsonGeneratorDelegate {
   @Override
   public void writeNumber(BigDecimal value) throws IOException {
     if (value != null) {
-      checkNumber(isEnabled(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN.mappedFeature())
-          ? value.toPlainString().length() : value.toString().length());
+      checkNumber(
+          isEnabled(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN.mappedFeature())
+              ? value.toPlainString().length()
+              : value.toString().length());
     }
     super.writeNumber(value);
   }
@@ -108,22 +114,34 @@ final class WriteLimits extends JsonGeneratorDelegate {
 
   private void checkString(int length) throws Exceeded {
     if (length > maxString) {
-      throw new Exceeded("a string of " + length + " characters is over the codec's limit of " + maxString
-          + " (JacksonCodec.DEFAULT_MAX_STRING_LENGTH); decoding would refuse it");
+      throw new Exceeded(
+          "a string of "
+              + length
+              + " characters is over the codec's limit of "
+              + maxString
+              + " (JacksonCodec.DEFAULT_MAX_STRING_LENGTH); decoding would refuse it");
     }
   }
 
   private void checkName(int length) throws Exceeded {
     if (length > maxName) {
-      throw new Exceeded("a property name of " + length + " characters is over the codec's limit of " + maxName
-          + " (JacksonCodec.DEFAULT_MAX_NAME_LENGTH); decoding would refuse it");
+      throw new Exceeded(
+          "a property name of "
+              + length
+              + " characters is over the codec's limit of "
+              + maxName
+              + " (JacksonCodec.DEFAULT_MAX_NAME_LENGTH); decoding would refuse it");
     }
   }
 
   private void checkNumber(int length) throws Exceeded {
     if (length > maxNumber) {
-      throw new Exceeded("a number of " + length + " characters is over the codec's limit of " + maxNumber
-          + " (JacksonCodec.DEFAULT_MAX_NUMBER_LENGTH); decoding would refuse it");
+      throw new Exceeded(
+          "a number of "
+              + length
+              + " characters is over the codec's limit of "
+              + maxNumber
+              + " (JacksonCodec.DEFAULT_MAX_NUMBER_LENGTH); decoding would refuse it");
     }
   }
 }

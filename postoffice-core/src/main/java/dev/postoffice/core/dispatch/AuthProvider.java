@@ -8,8 +8,9 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Supplies credentials for a partner request at the moment it is sent, so they are never stored on an
- * entry, kept in its history or logged. Called once per attempt: a provider may refresh an expiring token.
+ * Supplies credentials for a partner request at the moment it is sent, so they are never stored on
+ * an entry, kept in its history or logged. Called once per attempt: a provider may refresh an
+ * expiring token.
  *
  * <pre>{@code
  * AuthProvider auth = AuthProvider.bearer(() -> tokens.current("acme"));
@@ -49,7 +50,9 @@ public interface AuthProvider {
   static AuthProvider basic(String user, String password) {
     Objects.requireNonNull(user, "user cannot be null");
     Objects.requireNonNull(password, "password cannot be null");
-    String encoded = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    String encoded =
+        Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     return request -> Map.of("Authorization", "Basic " + encoded);
   }
 }

@@ -37,23 +37,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends partner requests over HTTP with {@link HttpClient}: a {@link Dispatcher} for downstream routes.
+ * Sends partner requests over HTTP with {@link HttpClient}: a {@link Dispatcher} for downstream
+ * routes.
  *
  * <ul>
- *   <li>2xx: dispatched; the status and a bounded excerpt of the answer are kept on the entry.</li>
- *   <li>408, 429, 5xx, I/O errors and timeouts: {@link TransientFailureException}, retried by the route's
- *       backoff and no sooner than the partner's {@code Retry-After} (seconds or HTTP date).</li>
- *   <li>Any other status (4xx, 3xx): {@link PermanentFailureException} with the status and excerpt as reason;
- *       the entry fails at once and waits for an operator.</li>
+ *   <li>2xx: dispatched; the status and a bounded excerpt of the answer are kept on the entry.
+ *   <li>408, 429, 5xx, I/O errors and timeouts: {@link TransientFailureException}, retried by the
+ *       route's backoff and no sooner than the partner's {@code Retry-After} (seconds or HTTP
+ *       date).
+ *   <li>Any other status (4xx, 3xx): {@link PermanentFailureException} with the status and excerpt
+ *       as reason; the entry fails at once and waits for an operator.
  * </ul>
  *
- * <p>Every request carries the entry id in an {@code Idempotency-Key} header (the same on every attempt),
- * and the credentials of the {@link AuthProvider}, which are never stored or logged. Per partner (scheme,
- * host and port) at most {@code maxConcurrentRequests} are in flight and at most {@code requestsPerSecond}
- * start each second; a request that cannot go within the wait is not sent and is retried later. Connection
- * failures (nothing was sent) are retried in the call a few times before the entry is. A whole exchange,
- * headers and body, takes at most {@code exchangeTimeout}: a partner that stalls mid-answer cannot hold a
- * worker or a slot for longer.
+ * <p>Every request carries the entry id in an {@code Idempotency-Key} header (the same on every
+ * attempt), and the credentials of the {@link AuthProvider}, which are never stored or logged. Per
+ * partner (scheme, host and port) at most {@code maxConcurrentRequests} are in flight and at most
+ * {@code requestsPerSecond} start each second; a request that cannot go within the wait is not sent
+ * and is retried later. Connection failures (nothing was sent) are retried in the call a few times
+ * before the entry is. A whole exchange, headers and body, takes at most {@code exchangeTimeout}: a
+ * partner that stalls mid-answer cannot hold a worker or a slot for longer.
  *
  * <pre>{@code
  * HttpDispatcher acme = HttpDispatcher.builder()
@@ -70,37 +72,50 @@ import org.slf4j.LoggerFactory;
 public final class HttpDispatcher implements Dispatcher {
   /** Connect timeout, unless set. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   /** Time to the response headers, unless set (within {@link #DEFAULT_EXCHANGE_TIMEOUT}). */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(20);
+
   /**
-   * The most one exchange may take, unless set: from sending the request to the last byte of the answer read,
-   * in-call connect retries included. Kept, with {@link #DEFAULT_PERMIT_WAIT} and {@link #DEFAULT_MAX_RATE_WAIT}
-   * (36 s in all), under two thirds of the route's default lease of one minute: a stage confirms its leases
-   * before a call only once they are a third of their duration old, so a call may start with two thirds left,
-   * and a call that outlasted them would let another node resend.
+   * The most one exchange may take, unless set: from sending the request to the last byte of the
+   * answer read, in-call connect retries included. Kept, with {@link #DEFAULT_PERMIT_WAIT} and
+   * {@link #DEFAULT_MAX_RATE_WAIT} (36 s in all), under two thirds of the route's default lease of
+   * one minute: a stage confirms its leases before a call only once they are a third of their
+   * duration old, so a call may start with two thirds left, and a call that outlasted them would
+   * let another node resend.
    */
   public static final Duration DEFAULT_EXCHANGE_TIMEOUT = Duration.ofSeconds(25);
+
   /** How long the limits of a partner without requests are kept, unless set. */
   public static final Duration DEFAULT_IDLE_PARTNER_EXPIRY = Duration.ofMinutes(10);
+
   /** The idempotency header, unless set. */
   public static final String DEFAULT_IDEMPOTENCY_HEADER = "Idempotency-Key";
+
   /** Requests in flight per partner, unless set. */
   public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
+
   /** How long a request waits for a free slot, unless set. */
   public static final Duration DEFAULT_PERMIT_WAIT = Duration.ofSeconds(10);
+
   /** Requests per second per partner, unless set: 0, no limit. */
   public static final double DEFAULT_REQUESTS_PER_SECOND = 0;
+
   /** How long a request waits for the rate limit, unless set. */
   public static final Duration DEFAULT_MAX_RATE_WAIT = Duration.ofSeconds(1);
+
   /** In-call retries after a connection failure, unless set. */
   public static final int DEFAULT_CONNECT_RETRIES = 2;
+
   /** The wait between in-call retries, unless set. */
   public static final Duration DEFAULT_CONNECT_RETRY_WAIT = Duration.ofMillis(100);
+
   /** The most response bytes read for the excerpt, unless set. */
   public static final int DEFAULT_MAX_EXCERPT_BYTES = 4096;
 
   private static final Logger log = LoggerFactory.getLogger(HttpDispatcher.class);
-  private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
+  private static final Set<String> RESTRICTED =
+      Set.of("connection", "content-length", "expect", "host", "upgrade");
 
   private final HttpClient client;
   private final Builder settings;
@@ -109,16 +124,35 @@ public final class HttpDispatcher implements Dispatcher {
 
   private HttpDispatcher(Builder b) {
     this.settings = b.copy();
-    this.partners = new Partners(partner -> new PartnerLimits(partner, settings.maxConcurrentRequests,
-        settings.permitWait, settings.requestsPerSecond, settings.burst, settings.maxRateWait, settings.nanoTime),
-        settings.idlePartnerExpiry, settings.nanoTime);
-    this.client = b.client != null ? b.client : HttpClient.newBuilder().connectTimeout(b.connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
-    this.connectRetry = Retry.of("postoffice-http-connect", RetryConfig.custom()
-        .maxAttempts(1 + b.connectRetries)
-        .intervalFunction(IntervalFunction.of(b.connectRetryWait))
-        .retryOnException(e -> e instanceof ConnectException || e instanceof HttpConnectTimeoutException)
-        .build());
+    this.partners =
+        new Partners(
+            partner ->
+                new PartnerLimits(
+                    partner,
+                    settings.maxConcurrentRequests,
+                    settings.permitWait,
+                    settings.requestsPerSecond,
+                    settings.burst,
+                    settings.maxRateWait,
+                    settings.nanoTime),
+            settings.idlePartnerExpiry,
+            settings.nanoTime);
+    this.client =
+        b.client != null
+            ? b.client
+            : HttpClient.newBuilder()
+                .connectTimeout(b.connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    this.connectRetry =
+        Retry.of(
+            "postoffice-http-connect",
+            RetryConfig.custom()
+                .maxAttempts(1 + b.connectRetries)
+                .intervalFunction(IntervalFunction.of(b.connectRetryWait))
+                .retryOnException(
+                    e -> e instanceof ConnectException || e instanceof HttpConnectTimeoutException)
+                .build());
   }
 
   /**
@@ -143,31 +177,52 @@ public final class HttpDispatcher implements Dispatcher {
   public DispatchResult dispatch(PartnerRequest request, DispatchContext context) {
     URI uri = request.uri();
     String partner = uri.getScheme() + "://" + uri.getAuthority();
-    String target = request.method() + " " + partner + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    String target =
+        request.method() + " " + partner + (uri.getRawPath() == null ? "" : uri.getRawPath());
     Partners.Slot slot = partners.acquire(partner);
     long started = System.nanoTime();
     try {
       HttpRequest http = build(request, context);
       long deadline = started + settings.exchangeTimeout.toNanos();
-      HttpResponse<String> response = connectRetry.executeCheckedSupplier(() -> exchange(http, target, deadline));
+      HttpResponse<String> response =
+          connectRetry.executeCheckedSupplier(() -> exchange(http, target, deadline));
       String excerpt = cut(response.body());
       int status = response.statusCode();
-      log.debug("{} -> {} in {} ms (entry {}, attempt {})", target, status, (System.nanoTime() - started) / 1_000_000,
-          context.entryId(), context.attempt());
+      log.debug(
+          "{} -> {} in {} ms (entry {}, attempt {})",
+          target,
+          status,
+          (System.nanoTime() - started) / 1_000_000,
+          context.entryId(),
+          context.attempt());
       if (status >= 200 && status < 300) {
         return new DispatchResult(status, excerpt);
       }
-      String reason = "partner answered " + status + " to " + target + (excerpt.isEmpty() ? "" : ": " + excerpt);
+      String reason =
+          "partner answered "
+              + status
+              + " to "
+              + target
+              + (excerpt.isEmpty() ? "" : ": " + excerpt);
       if (status == 408 || status == 429 || status >= 500) {
-        throw new TransientFailureException(cut(reason),
-            RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), settings.clock)
-                .orElse(null), null);
+        throw new TransientFailureException(
+            cut(reason),
+            RetryAfter.parse(
+                    response.headers().firstValue("Retry-After").orElse(null), settings.clock)
+                .orElse(null),
+            null);
       }
       throw new PermanentFailureException(cut(reason));
     } catch (HttpTimeoutException e) {
-      throw new TransientFailureException("no answer to " + target + " within "
-          + (e instanceof HttpConnectTimeoutException ? "the connect timeout " + settings.connectTimeout
-          : "the request timeout " + settings.requestTimeout), null, e);
+      throw new TransientFailureException(
+          "no answer to "
+              + target
+              + " within "
+              + (e instanceof HttpConnectTimeoutException
+                  ? "the connect timeout " + settings.connectTimeout
+                  : "the request timeout " + settings.requestTimeout),
+          null,
+          e);
     } catch (IOException e) {
       throw new TransientFailureException(target + " failed: " + e, null, e);
     } catch (InterruptedException e) {
@@ -183,9 +238,10 @@ public final class HttpDispatcher implements Dispatcher {
   }
 
   /**
-   * Sends one request and reads its answer (headers and excerpt) by the deadline. The request timeout only
-   * bounds the wait for the headers; waiting on a future that completes with the body bounds the whole
-   * exchange, so a partner that stalls after its headers cannot hold this worker and the partner's slot.
+   * Sends one request and reads its answer (headers and excerpt) by the deadline. The request
+   * timeout only bounds the wait for the headers; waiting on a future that completes with the body
+   * bounds the whole exchange, so a partner that stalls after its headers cannot hold this worker
+   * and the partner's slot.
    */
   private HttpResponse<String> exchange(HttpRequest http, String target, long deadline)
       throws IOException, InterruptedException {
@@ -195,8 +251,14 @@ public final class HttpDispatcher implements Dispatcher {
       return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       abandon(answer, body);
-      throw new TransientFailureException("no complete answer from " + target + " within the exchange timeout "
-          + settings.exchangeTimeout + " (headers and body); the exchange was abandoned", null, e);
+      throw new TransientFailureException(
+          "no complete answer from "
+              + target
+              + " within the exchange timeout "
+              + settings.exchangeTimeout
+              + " (headers and body); the exchange was abandoned",
+          null,
+          e);
     } catch (InterruptedException e) {
       abandon(answer, body);
       throw e;
@@ -216,14 +278,18 @@ public final class HttpDispatcher implements Dispatcher {
     }
   }
 
-  /** Gives up an exchange past its deadline: the client aborts it and the body stops, closing the connection. */
+  /**
+   * Gives up an exchange past its deadline: the client aborts it and the body stops, closing the
+   * connection.
+   */
   private static void abandon(CompletableFuture<?> answer, ExcerptSubscriber body) {
     answer.cancel(true);
     body.abandon();
   }
 
   private HttpRequest build(PartnerRequest request, DispatchContext context) {
-    HttpRequest.Builder http = HttpRequest.newBuilder(request.uri()).timeout(settings.requestTimeout);
+    HttpRequest.Builder http =
+        HttpRequest.newBuilder(request.uri()).timeout(settings.requestTimeout);
     boolean hasType = false;
     boolean hasKey = false;
     for (Map.Entry<String, String> header : request.headers().entrySet()) {
@@ -232,7 +298,8 @@ public final class HttpDispatcher implements Dispatcher {
         continue;
       }
       hasType |= name.equals("content-type");
-      hasKey |= settings.idempotencyHeader != null && name.equalsIgnoreCase(settings.idempotencyHeader);
+      hasKey |=
+          settings.idempotencyHeader != null && name.equalsIgnoreCase(settings.idempotencyHeader);
       http.setHeader(header.getKey(), header.getValue());
     }
     if (settings.idempotencyHeader != null && !hasKey) {
@@ -245,13 +312,18 @@ public final class HttpDispatcher implements Dispatcher {
     if (auth != null) {
       auth.forEach(http::setHeader);
     }
-    http.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofByteArray(request.body().bytes()));
+    http.method(
+        request.method(),
+        request.body() == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(request.body().bytes()));
     return http.build();
   }
 
   private static String cut(String text) {
-    return text.length() > DispatchResult.MAX_EXCERPT ? text.substring(0, DispatchResult.MAX_EXCERPT) : text;
+    return text.length() > DispatchResult.MAX_EXCERPT
+        ? text.substring(0, DispatchResult.MAX_EXCERPT)
+        : text;
   }
 
   /** The partners whose limits are kept, for tests. */
@@ -261,8 +333,11 @@ public final class HttpDispatcher implements Dispatcher {
 
   @Override
   public String toString() {
-    return "HttpDispatcher[maxConcurrentRequests=" + settings.maxConcurrentRequests + ", requestsPerSecond="
-        + settings.requestsPerSecond + "]";
+    return "HttpDispatcher[maxConcurrentRequests="
+        + settings.maxConcurrentRequests
+        + ", requestsPerSecond="
+        + settings.requestsPerSecond
+        + "]";
   }
 
   /** Builds an {@link HttpDispatcher}. Not thread-safe; each setter checks its value. */
@@ -310,7 +385,8 @@ public final class HttpDispatcher implements Dispatcher {
     }
 
     /**
-     * Uses a client the host configured (proxy, TLS, HTTP/2); the connect timeout setting is then unused.
+     * Uses a client the host configured (proxy, TLS, HTTP/2); the connect timeout setting is then
+     * unused.
      *
      * @param value the client; default one built with the connect timeout and no redirects
      * @return this builder
@@ -327,40 +403,45 @@ public final class HttpDispatcher implements Dispatcher {
      * @return this builder
      */
     public Builder connectTimeout(Duration value) {
-      connectTimeout = Require.between(value, Duration.ofMillis(1), Duration.ofMinutes(10), "connectTimeout");
+      connectTimeout =
+          Require.between(value, Duration.ofMillis(1), Duration.ofMinutes(10), "connectTimeout");
       return this;
     }
 
     /**
-     * Sets how long to wait for the response headers; the whole exchange is bounded by
-     * {@link #exchangeTimeout(Duration)}.
+     * Sets how long to wait for the response headers; the whole exchange is bounded by {@link
+     * #exchangeTimeout(Duration)}.
      *
      * @param value 1 ms to 1 h; default 30 s
      * @return this builder
      */
     public Builder requestTimeout(Duration value) {
-      requestTimeout = Require.between(value, Duration.ofMillis(1), Duration.ofHours(1), "requestTimeout");
+      requestTimeout =
+          Require.between(value, Duration.ofMillis(1), Duration.ofHours(1), "requestTimeout");
       return this;
     }
 
     /**
-     * Sets the most one exchange with the partner may take: from sending the request to the last byte of the
-     * answer read (headers and body), in-call connect retries included. The request timeout bounds the wait for
-     * the headers only; this deadline also ends a partner that sends its headers and then stalls, which would
-     * otherwise hold a dispatch worker and a partner slot for good. When it passes, the exchange is abandoned
-     * (its connection closed) and the dispatch fails as transient, to be retried by the route's backoff. Keep
-     * {@code permitWait + maxRateWait + exchangeTimeout} under the route's lease, or another node may resend.
+     * Sets the most one exchange with the partner may take: from sending the request to the last
+     * byte of the answer read (headers and body), in-call connect retries included. The request
+     * timeout bounds the wait for the headers only; this deadline also ends a partner that sends
+     * its headers and then stalls, which would otherwise hold a dispatch worker and a partner slot
+     * for good. When it passes, the exchange is abandoned (its connection closed) and the dispatch
+     * fails as transient, to be retried by the route's backoff. Keep {@code permitWait +
+     * maxRateWait + exchangeTimeout} under the route's lease, or another node may resend.
      *
      * @param value 1 ms to 1 h; default 25 s ({@link #DEFAULT_EXCHANGE_TIMEOUT})
      * @return this builder
      */
     public Builder exchangeTimeout(Duration value) {
-      exchangeTimeout = Require.between(value, Duration.ofMillis(1), Duration.ofHours(1), "exchangeTimeout");
+      exchangeTimeout =
+          Require.between(value, Duration.ofMillis(1), Duration.ofHours(1), "exchangeTimeout");
       return this;
     }
 
     /**
-     * Sets the header carrying the entry id as idempotency key; a request that sets it itself keeps its own.
+     * Sets the header carrying the entry id as idempotency key; a request that sets it itself keeps
+     * its own.
      *
      * @param value the header name, or null for none; default {@value #DEFAULT_IDEMPOTENCY_HEADER}
      * @return this builder
@@ -393,7 +474,8 @@ public final class HttpDispatcher implements Dispatcher {
     }
 
     /**
-     * Sets how many requests may start per second per partner, with a burst of the same size (at least 1).
+     * Sets how many requests may start per second per partner, with a burst of the same size (at
+     * least 1).
      *
      * @param value 0 (no limit) to 100000; default 0
      * @return this builder
@@ -405,16 +487,18 @@ public final class HttpDispatcher implements Dispatcher {
     }
 
     /**
-     * Sets how long the limits of a partner (scheme, host and port) are kept after its last request. A dispatcher
-     * that calls many hosts (one per tenant, say) would otherwise keep every host it ever called. A partner is
-     * dropped only with no request in flight or waiting, and its limits start afresh on its next request (a
-     * full rate bucket, which it would have refilled by then anyway).
+     * Sets how long the limits of a partner (scheme, host and port) are kept after its last
+     * request. A dispatcher that calls many hosts (one per tenant, say) would otherwise keep every
+     * host it ever called. A partner is dropped only with no request in flight or waiting, and its
+     * limits start afresh on its next request (a full rate bucket, which it would have refilled by
+     * then anyway).
      *
      * @param value 1 s to 1 day; default 10 minutes ({@link #DEFAULT_IDLE_PARTNER_EXPIRY})
      * @return this builder
      */
     public Builder idlePartnerExpiry(Duration value) {
-      idlePartnerExpiry = Require.between(value, Duration.ofSeconds(1), Duration.ofDays(1), "idlePartnerExpiry");
+      idlePartnerExpiry =
+          Require.between(value, Duration.ofSeconds(1), Duration.ofDays(1), "idlePartnerExpiry");
       return this;
     }
 
@@ -430,7 +514,8 @@ public final class HttpDispatcher implements Dispatcher {
     }
 
     /**
-     * Sets the in-call retries after a connection failure (the request was not sent), with resilience4j Retry.
+     * Sets the in-call retries after a connection failure (the request was not sent), with
+     * resilience4j Retry.
      *
      * @param retries 0 to 10; default {@value #DEFAULT_CONNECT_RETRIES}
      * @param wait the wait between them, 1 ms to 10 s; default 100 ms
@@ -438,13 +523,14 @@ public final class HttpDispatcher implements Dispatcher {
      */
     public Builder connectRetries(int retries, Duration wait) {
       connectRetries = Require.between(retries, 0, 10, "connectRetries");
-      connectRetryWait = Require.between(wait, Duration.ofMillis(1), Duration.ofSeconds(10), "connectRetryWait");
+      connectRetryWait =
+          Require.between(wait, Duration.ofMillis(1), Duration.ofSeconds(10), "connectRetryWait");
       return this;
     }
 
     /**
-     * Sets how many response bytes are read for the excerpt kept on the entry (cut to
-     * {@value DispatchResult#MAX_EXCERPT} characters).
+     * Sets how many response bytes are read for the excerpt kept on the entry (cut to {@value
+     * DispatchResult#MAX_EXCERPT} characters).
      *
      * @param value 0 to 1 MiB; default {@value #DEFAULT_MAX_EXCERPT_BYTES}
      * @return this builder
@@ -477,8 +563,9 @@ public final class HttpDispatcher implements Dispatcher {
     }
 
     /**
-     * Sets the nanosecond time source of the rate limit and of {@link #idlePartnerExpiry(Duration)} (tests pass a
-     * controllable one). The exchange timeout is measured on the system's own, as the client's timeouts are.
+     * Sets the nanosecond time source of the rate limit and of {@link #idlePartnerExpiry(Duration)}
+     * (tests pass a controllable one). The exchange timeout is measured on the system's own, as the
+     * client's timeouts are.
      *
      * @param value the source; default {@code System::nanoTime}
      * @return this builder

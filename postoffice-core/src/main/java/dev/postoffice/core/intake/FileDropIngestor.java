@@ -28,34 +28,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes files a partner drops into a directory. A file is complete once its size and modification time have
- * not changed for the settle time (measured on the injected clock); writers that write under a temporary
- * name ({@code .tmp}, {@code .part}, or a leading dot, all ignored) and rename into place can use a settle
- * time of zero. Each file becomes one entry, or one entry per line of {@code .jsonl}/{@code .ndjson} and per
- * row of {@code .csv} (the header row names the fields of a JSON object per row). Dedup keys derive from the
- * file name and content SHA-256 (plus the line number), so a file taken again after a crash gives
- * {@code DUPLICATE} entries, not second ones.
+ * Takes files a partner drops into a directory. A file is complete once its size and modification
+ * time have not changed for the settle time (measured on the injected clock); writers that write
+ * under a temporary name ({@code .tmp}, {@code .part}, or a leading dot, all ignored) and rename
+ * into place can use a settle time of zero. Each file becomes one entry, or one entry per line of
+ * {@code .jsonl}/{@code .ndjson} and per row of {@code .csv} (the header row names the fields of a
+ * JSON object per row). Dedup keys derive from the file name and content SHA-256 (plus the line
+ * number), so a file taken again after a crash gives {@code DUPLICATE} entries, not second ones.
  *
- * <p>A file moves to {@code done/} only after intake returned, so a crash never loses one. An unusable file
- * (empty, malformed JSON, no CSV header, too big) moves to {@code failed/} with {@code <name>.reason.txt}
- * beside it. Bad lines of a line file are listed, with their line numbers, in {@code failed/<name>.reason.txt}
- * while the file's good lines go through and the file moves to {@code done/}. A full backlog or an
- * unavailable store leaves the file in place for the next scan.
+ * <p>A file moves to {@code done/} only after intake returned, so a crash never loses one. An
+ * unusable file (empty, malformed JSON, no CSV header, too big) moves to {@code failed/} with
+ * {@code <name>.reason.txt} beside it. Bad lines of a line file are listed, with their line
+ * numbers, in {@code failed/<name>.reason.txt} while the file's good lines go through and the file
+ * moves to {@code done/}. A full backlog or an unavailable store leaves the file in place for the
+ * next scan.
  *
- * <p>A {@link WatchService} triggers scans at once; a periodic scan is the fallback (and the only mechanism
- * on file systems without watch support). Thread-safe.
+ * <p>A {@link WatchService} triggers scans at once; a periodic scan is the fallback (and the only
+ * mechanism on file systems without watch support). Thread-safe.
  */
 public final class FileDropIngestor implements Ingestor {
   /** How long a file must stay unchanged before it is taken, unless set. */
   public static final Duration DEFAULT_SETTLE_TIME = Duration.ofSeconds(2);
+
   /** The time between fallback scans, unless set. */
   public static final Duration DEFAULT_SCAN_INTERVAL = Duration.ofSeconds(5);
+
   /** The largest file taken, unless set: 64 MiB. */
   public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
+
   /** Messages stored per intake transaction for line files, unless set. */
   public static final int DEFAULT_BATCH_SIZE = 500;
+
   /** The subdirectory processed files move to. */
   public static final String DONE = "done";
+
   /** The subdirectory unusable files move to, with their reasons. */
   public static final String FAILED = "failed";
 
@@ -89,7 +95,8 @@ public final class FileDropIngestor implements Ingestor {
   /**
    * Starts describing an ingestor for a directory.
    *
-   * @param directory the drop directory (created if missing, with its {@code done/} and {@code failed/})
+   * @param directory the drop directory (created if missing, with its {@code done/} and {@code
+   *     failed/})
    * @return a new builder
    */
   public static Builder builder(Path directory) {
@@ -97,7 +104,8 @@ public final class FileDropIngestor implements Ingestor {
   }
 
   /**
-   * Creates the directories and starts watching (unless built with {@link Builder#manualScanning()}).
+   * Creates the directories and starts watching (unless built with {@link
+   * Builder#manualScanning()}).
    *
    * @throws UncheckedIOException if the directories cannot be created
    */
@@ -115,7 +123,8 @@ public final class FileDropIngestor implements Ingestor {
     }
     try {
       watcher = directory.getFileSystem().newWatchService();
-      directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+      directory.register(
+          watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
     } catch (IOException | UnsupportedOperationException e) {
       log.info("no watch service for {}; scanning every {} ms", directory, scanInterval.toMillis());
       watcher = null;
@@ -144,8 +153,10 @@ public final class FileDropIngestor implements Ingestor {
   }
 
   private void watch() {
-    long wait = settleTime.isZero() ? scanInterval.toMillis() : Math.min(scanInterval.toMillis(),
-        Math.max(1, settleTime.toMillis()));
+    long wait =
+        settleTime.isZero()
+            ? scanInterval.toMillis()
+            : Math.min(scanInterval.toMillis(), Math.max(1, settleTime.toMillis()));
     while (!closed) {
       try {
         scanOnce();
@@ -168,16 +179,17 @@ public final class FileDropIngestor implements Ingestor {
   }
 
   /**
-   * Scans the directory once on the calling thread and takes every complete file; for tests and hosts that
-   * schedule scans themselves.
+   * Scans the directory once on the calling thread and takes every complete file; for tests and
+   * hosts that schedule scans themselves.
    *
    * @return how many files were taken (moved to {@code done/} or {@code failed/})
    * @throws IllegalStateException if the ingestor was not started
    */
   public synchronized int scanOnce() {
     if (intake == null) {
-      throw new IllegalStateException("the file-drop ingestor is not started [Hint: register it with"
-          + " PipelineBuilder.ingestor(route, ingestor) and start the pipeline, or call start(intake)]");
+      throw new IllegalStateException(
+          "the file-drop ingestor is not started [Hint: register it with"
+              + " PipelineBuilder.ingestor(route, ingestor) and start the pipeline, or call start(intake)]");
     }
     Instant now = clock.instant();
     List<Path> ready = new ArrayList<>();
@@ -194,7 +206,9 @@ public final class FileDropIngestor implements Ingestor {
         }
         Seen before = seen.get(file);
         Seen current = new Seen(attrs.size(), attrs.lastModifiedTime().toMillis(), now);
-        if (before != null && before.size() == current.size() && before.modified() == current.modified()) {
+        if (before != null
+            && before.size() == current.size()
+            && before.modified() == current.modified()) {
           current = before;
         }
         if (!now.isBefore(current.since().plus(settleTime))) {
@@ -225,7 +239,8 @@ public final class FileDropIngestor implements Ingestor {
     try {
       long size = Files.size(file);
       if (size > maxFileBytes) {
-        mover.failed(file, "file of " + size + " bytes is over the limit of " + maxFileBytes + " bytes");
+        mover.failed(
+            file, "file of " + size + " bytes is over the limit of " + maxFileBytes + " bytes");
         return true;
       }
       DroppedFile.Parsed parsed;
@@ -246,7 +261,10 @@ public final class FileDropIngestor implements Ingestor {
       log.info("file {} left in {} for the next scan: {}", name, directory, e.getMessage());
       return false;
     } catch (IOException e) {
-      log.warn("file {} in {} could not be taken; trying again at the next scan: {}", name, directory,
+      log.warn(
+          "file {} in {} could not be taken; trying again at the next scan: {}",
+          name,
+          directory,
           e.toString());
       return false;
     }
@@ -289,7 +307,8 @@ public final class FileDropIngestor implements Ingestor {
      * @return this builder
      */
     public Builder scanInterval(Duration value) {
-      scanInterval = Require.between(value, Duration.ofMillis(10), Duration.ofHours(1), "scanInterval");
+      scanInterval =
+          Require.between(value, Duration.ofMillis(10), Duration.ofHours(1), "scanInterval");
       return this;
     }
 
@@ -327,8 +346,8 @@ public final class FileDropIngestor implements Ingestor {
     }
 
     /**
-     * Scans only when {@link FileDropIngestor#scanOnce()} is called: no watcher thread. For deterministic
-     * tests; off by default.
+     * Scans only when {@link FileDropIngestor#scanOnce()} is called: no watcher thread. For
+     * deterministic tests; off by default.
      *
      * @return this builder
      */

@@ -1,8 +1,8 @@
 package dev.postoffice.core.intake;
 
 /**
- * Fetches one page of a partner API after a cursor: the only code a host writes for a polled partner.
- * {@link PollingIngestor} stores the page and the new cursor in one store transaction.
+ * Fetches one page of a partner API after a cursor: the only code a host writes for a polled
+ * partner. {@link PollingIngestor} stores the page and the new cursor in one store transaction.
  *
  * <pre>{@code
  * PageFetcher orders = cursor -> {
@@ -15,7 +15,8 @@ package dev.postoffice.core.intake;
 @FunctionalInterface
 public interface PageFetcher {
   /**
-   * Fetches the page after a cursor. Throwing makes the poller back off and try the same cursor later.
+   * Fetches the page after a cursor. Throwing makes the poller back off and try the same cursor
+   * later.
    *
    * @param cursor the stored cursor, or null before the first page
    * @return the page

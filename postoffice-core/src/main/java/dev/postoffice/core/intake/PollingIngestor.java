@@ -20,20 +20,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls a partner API on a schedule through a host's {@link PageFetcher}: reads the route's stored cursor,
- * fetches the page after it, stores the page's records and the new cursor in <em>one</em> store transaction
- * ({@link Intake#submitPage}), and follows {@code hasMore} until caught up. A restart continues from the
- * stored cursor: no page is skipped or stored twice.
+ * Polls a partner API on a schedule through a host's {@link PageFetcher}: reads the route's stored
+ * cursor, fetches the page after it, stores the page's records and the new cursor in <em>one</em>
+ * store transaction ({@link Intake#submitPage}), and follows {@code hasMore} until caught up. A
+ * restart continues from the stored cursor: no page is skipped or stored twice.
  *
- * <p>A record intake refuses (over the route's {@code maxPayloadBytes}) does not hold its page up: it is
- * recorded once as a {@code REJECTED} entry, logged at WARN and counted in {@link PollResult#rejected()}, and
- * the page's other records and its cursor are stored.
+ * <p>A record intake refuses (over the route's {@code maxPayloadBytes}) does not hold its page up:
+ * it is recorded once as a {@code REJECTED} entry, logged at WARN and counted in {@link
+ * PollResult#rejected()}, and the page's other records and its cursor are stored.
  *
- * <p>Errors back off exponentially (resilience4j {@link IntervalFunction}) and the same cursor is tried
- * again; a full backlog waits its {@code Retry-After}. Two polls of one route and cursor never overlap in
- * one JVM (a lock per route and cursor). Across nodes there is no lock: two nodes may fetch the same page,
- * but the cursor's compare-and-set lets only one store it; the other gets a {@link StaleCursorException},
- * drops its copy, reads the cursor again and goes on.
+ * <p>Errors back off exponentially (resilience4j {@link IntervalFunction}) and the same cursor is
+ * tried again; a full backlog waits its {@code Retry-After}. Two polls of one route and cursor
+ * never overlap in one JVM (a lock per route and cursor). Across nodes there is no lock: two nodes
+ * may fetch the same page, but the cursor's compare-and-set lets only one store it; the other gets
+ * a {@link StaleCursorException}, drops its copy, reads the cursor again and goes on.
  *
  * <pre>{@code
  * PostOffice.builder()...
@@ -45,14 +45,19 @@ import org.slf4j.LoggerFactory;
 public final class PollingIngestor implements Ingestor {
   /** The cursor's name, unless set. */
   public static final String DEFAULT_CURSOR_NAME = "default";
+
   /** The time between polls, unless set. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+
   /** The most pages one poll follows, unless set. */
   public static final int DEFAULT_MAX_PAGES_PER_POLL = 100;
+
   /** The first backoff after an error, unless set. */
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
+
   /** The growth of the backoff per consecutive error, unless set. */
   public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
+
   /** The longest backoff, unless set. */
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(5);
 
@@ -76,7 +81,8 @@ public final class PollingIngestor implements Ingestor {
     this.cursorName = b.cursorName;
     this.interval = b.interval;
     this.maxPagesPerPoll = b.maxPagesPerPoll;
-    this.backoff = IntervalFunction.ofExponentialBackoff(b.initialBackoff, b.backoffMultiplier, b.maxBackoff);
+    this.backoff =
+        IntervalFunction.ofExponentialBackoff(b.initialBackoff, b.backoffMultiplier, b.maxBackoff);
     this.scheduled = b.scheduled;
     this.givenExecutor = b.executor;
   }
@@ -91,7 +97,10 @@ public final class PollingIngestor implements Ingestor {
     return new Builder(Require.nonNull(fetcher, "fetcher"));
   }
 
-  /** Starts polling at once, then every interval (unless built with {@link Builder#manualPolling()}). */
+  /**
+   * Starts polling at once, then every interval (unless built with {@link
+   * Builder#manualPolling()}).
+   */
   @Override
   public void start(Intake intake) {
     this.intake = Require.nonNull(intake, "intake");
@@ -100,11 +109,13 @@ public final class PollingIngestor implements Ingestor {
     }
     ScheduledExecutorService ex = givenExecutor;
     if (ex == null) {
-      ex = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "postoffice-poll-" + intake.route() + "-" + cursorName);
-        t.setDaemon(true);
-        return t;
-      });
+      ex =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "postoffice-poll-" + intake.route() + "-" + cursorName);
+                t.setDaemon(true);
+                return t;
+              });
     }
     executor = ex;
     ex.schedule(this::tick, 0, TimeUnit.MILLISECONDS);
@@ -145,16 +156,17 @@ public final class PollingIngestor implements Ingestor {
   }
 
   /**
-   * Polls now on the calling thread, waiting for a poll in progress to finish first; for tests and for hosts
-   * that schedule polls themselves.
+   * Polls now on the calling thread, waiting for a poll in progress to finish first; for tests and
+   * for hosts that schedule polls themselves.
    *
    * @return what the poll did; a failure is returned, not thrown
    * @throws IllegalStateException if the ingestor was not started
    */
   public PollResult pollOnce() {
     if (intake == null) {
-      throw new IllegalStateException("the poller is not started [Hint: register it with"
-          + " PipelineBuilder.ingestor(route, poller) and start the pipeline, or call start(intake)]");
+      throw new IllegalStateException(
+          "the poller is not started [Hint: register it with"
+              + " PipelineBuilder.ingestor(route, poller) and start the pipeline, or call start(intake)]");
     }
     ReentrantLock lock = lock();
     lock.lock();
@@ -166,7 +178,8 @@ public final class PollingIngestor implements Ingestor {
   }
 
   private ReentrantLock lock() {
-    return LOCKS.computeIfAbsent(intake.route().value() + "\u0000" + cursorName, k -> new ReentrantLock());
+    return LOCKS.computeIfAbsent(
+        intake.route().value() + "\u0000" + cursorName, k -> new ReentrantLock());
   }
 
   private PollResult poll() {
@@ -178,20 +191,29 @@ public final class PollingIngestor implements Ingestor {
     try {
       for (int round = 0; round < maxPagesPerPoll; round++) {
         Optional<String> cursor = in.cursor(cursorName);
-        Page page = Objects.requireNonNull(fetcher.fetch(cursor.orElse(null)), "fetcher returned a null page");
+        Page page =
+            Objects.requireNonNull(
+                fetcher.fetch(cursor.orElse(null)), "fetcher returned a null page");
         String next = page.nextCursor() != null ? page.nextCursor() : cursor.orElse(null);
         if (page.records().isEmpty() && Objects.equals(next, cursor.orElse(null))) {
           break;
         }
         if (next == null) {
-          throw new IllegalStateException("fetcher returned " + page.records().size() + " records without a"
-              + " nextCursor before any cursor was stored; a polled page must say where the next one starts");
+          throw new IllegalStateException(
+              "fetcher returned "
+                  + page.records().size()
+                  + " records without a"
+                  + " nextCursor before any cursor was stored; a polled page must say where the next one starts");
         }
         try {
-          rejected += rejections(in, in.submitPage(page.records(), cursorName, cursor.orElse(null), next));
+          rejected +=
+              rejections(in, in.submitPage(page.records(), cursorName, cursor.orElse(null), next));
         } catch (StaleCursorException e) {
           stale++;
-          log.info("cursor {} of route {} moved by another poller; reading it again", cursorName, in.route());
+          log.info(
+              "cursor {} of route {} moved by another poller; reading it again",
+              cursorName,
+              in.route());
           continue;
         }
         pages++;
@@ -208,19 +230,29 @@ public final class PollingIngestor implements Ingestor {
     } catch (Exception e) {
       failures++;
       Duration delay = Duration.ofMillis(backoff.apply(failures));
-      log.warn("poll of route {} failed ({} in a row), next try in {} ms: {}", in.route(), failures,
-          delay.toMillis(), e.toString());
+      log.warn(
+          "poll of route {} failed ({} in a row), next try in {} ms: {}",
+          in.route(),
+          failures,
+          delay.toMillis(),
+          e.toString());
       return new PollResult(pages, records, stale, e, delay, rejected);
     }
   }
 
-  /** Counts and logs the page's records intake refused (they are recorded Rejected; the page went on). */
+  /**
+   * Counts and logs the page's records intake refused (they are recorded Rejected; the page went
+   * on).
+   */
   private static int rejections(Intake in, List<IntakeReceipt> receipts) {
     int rejected = 0;
     for (IntakeReceipt receipt : receipts) {
       if (receipt.isRejected()) {
         rejected++;
-        log.warn("route {}: a polled record was rejected, entry {}: {}", in.route(), receipt.entryId(),
+        log.warn(
+            "route {}: a polled record was rejected, entry {}: {}",
+            in.route(),
+            receipt.entryId(),
             receipt.rejectedReason());
       }
     }
@@ -282,7 +314,8 @@ public final class PollingIngestor implements Ingestor {
     }
 
     /**
-     * Sets the exponential backoff after errors: {@code initial * multiplier^(n-1)}, at most {@code max}.
+     * Sets the exponential backoff after errors: {@code initial * multiplier^(n-1)}, at most {@code
+     * max}.
      *
      * @param initial 1 ms to 1 h; default 1 s
      * @param multiplier 1.0 to 10.0; default {@value #DEFAULT_BACKOFF_MULTIPLIER}
@@ -290,7 +323,8 @@ public final class PollingIngestor implements Ingestor {
      * @return this builder
      */
     public Builder backoff(Duration initial, double multiplier, Duration max) {
-      initialBackoff = Require.between(initial, Duration.ofMillis(1), Duration.ofHours(1), "initialBackoff");
+      initialBackoff =
+          Require.between(initial, Duration.ofMillis(1), Duration.ofHours(1), "initialBackoff");
       backoffMultiplier = Require.between(multiplier, 1.0, 10.0, "backoffMultiplier");
       maxBackoff = Require.between(max, initial, Duration.ofHours(24), "maxBackoff");
       return this;
@@ -309,8 +343,8 @@ public final class PollingIngestor implements Ingestor {
     }
 
     /**
-     * Polls only when {@link PollingIngestor#pollOnce()} is called: no schedule. For deterministic tests and
-     * hosts with their own scheduler; off by default.
+     * Polls only when {@link PollingIngestor#pollOnce()} is called: no schedule. For deterministic
+     * tests and hosts with their own scheduler; off by default.
      *
      * @return this builder
      */

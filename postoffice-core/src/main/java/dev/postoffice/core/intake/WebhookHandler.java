@@ -27,19 +27,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes partner webhooks for one or more upstream routes, independent of any web framework: give it a
- * {@link WebhookRequest}, send back the {@link WebhookResponse}. {@link WebhookServer} binds it on the JDK
- * HTTP server; any other framework needs a few lines.
+ * Takes partner webhooks for one or more upstream routes, independent of any web framework: give it
+ * a {@link WebhookRequest}, send back the {@link WebhookResponse}. {@link WebhookServer} binds it
+ * on the JDK HTTP server; any other framework needs a few lines.
  *
- * <p>It answers 2xx only once the intake has stored the message durably as {@code JUST_IN}: 202 with the
- * entry id for a new message, 200 with {@code "duplicate": true} for a dedup key seen before (recorded as
- * {@code DUPLICATE}, not processed). Refusals, checked in this order: unknown path 404, method other than
- * POST 405, content type not allowed 415, declared {@code Content-Length} over the limit 413 (body not
- * read), route not started 503, body over the limit 413 (read stopped at limit + 1 byte), bad signature
- * 401, dedup field wanted from a body that is not JSON 400, backlog over the high-water mark 503 with
- * {@code Retry-After}, store unavailable 503. None of them stores anything, except a body accepted here but
- * over the route's own {@code maxPayloadBytes}, which intake records as a {@code REJECTED} entry without its
- * body (answered 413). Refusals are logged without body or secrets.
+ * <p>It answers 2xx only once the intake has stored the message durably as {@code JUST_IN}: 202
+ * with the entry id for a new message, 200 with {@code "duplicate": true} for a dedup key seen
+ * before (recorded as {@code DUPLICATE}, not processed). Refusals, checked in this order: unknown
+ * path 404, method other than POST 405, content type not allowed 415, declared {@code
+ * Content-Length} over the limit 413 (body not read), route not started 503, body over the limit
+ * 413 (read stopped at limit + 1 byte), bad signature 401, dedup field wanted from a body that is
+ * not JSON 400, backlog over the high-water mark 503 with {@code Retry-After}, store unavailable
+ * 503. None of them stores anything, except a body accepted here but over the route's own {@code
+ * maxPayloadBytes}, which intake records as a {@code REJECTED} entry without its body (answered
+ * 413). Refusals are logged without body or secrets.
  *
  * <pre>{@code
  * WebhookHandler webhooks = WebhookHandler.builder()
@@ -77,8 +78,9 @@ public final class WebhookHandler {
   }
 
   /**
-   * Returns an ingestor to register with {@code PipelineBuilder.ingestor(route, ...)}: the pipeline starts
-   * it with the route's intake, and the handler answers that route from then until it is closed.
+   * Returns an ingestor to register with {@code PipelineBuilder.ingestor(route, ...)}: the pipeline
+   * starts it with the route's intake, and the handler answers that route from then until it is
+   * closed.
    *
    * @param route the route's name
    * @return the ingestor
@@ -92,7 +94,8 @@ public final class WebhookHandler {
       @Override
       public void start(Intake intake) {
         if (!id.equals(Require.nonNull(intake, "intake").route())) {
-          throw new IllegalArgumentException("intake must feed route " + id + ", but feeds " + intake.route());
+          throw new IllegalArgumentException(
+              "intake must feed route " + id + ", but feeds " + intake.route());
         }
         attach(intake);
         attached = intake;
@@ -127,8 +130,11 @@ public final class WebhookHandler {
 
   private RouteId known(RouteId id) {
     if (byPath.values().stream().noneMatch(r -> r.route().equals(id))) {
-      throw new IllegalArgumentException("route must be one of the handler's routes "
-          + byPath.values().stream().map(r -> r.route().value()).sorted().toList() + ", but was " + id);
+      throw new IllegalArgumentException(
+          "route must be one of the handler's routes "
+              + byPath.values().stream().map(r -> r.route().value()).sorted().toList()
+              + ", but was "
+              + id);
     }
     return id;
   }
@@ -145,12 +151,19 @@ public final class WebhookHandler {
   }
 
   /**
-   * A request read up to where storing begins: either its answer already (a refusal), or its route, intake and
-   * body. {@link WebhookServer} reads requests and stores them in two steps so that reading, which a slow
-   * client can drag out, is bounded by its deadline, and storing is never cut short by it.
+   * A request read up to where storing begins: either its answer already (a refusal), or its route,
+   * intake and body. {@link WebhookServer} reads requests and stores them in two steps so that
+   * reading, which a slow client can drag out, is bounded by its deadline, and storing is never cut
+   * short by it.
    */
-  record Received(WebhookResponse answer, WebhookRequest request, WebhookRoute route, Intake intake, byte[] body,
-      String contentType, String mediaType) {
+  record Received(
+      WebhookResponse answer,
+      WebhookRequest request,
+      WebhookRoute route,
+      Intake intake,
+      byte[] body,
+      String contentType,
+      String mediaType) {
     static Received answered(WebhookResponse answer) {
       return new Received(answer, null, null, null, null, null, null);
     }
@@ -158,40 +171,68 @@ public final class WebhookHandler {
 
   /** Checks a request and reads its body, stopping at the first refusal; stores nothing. */
   Received receive(WebhookRequest request) {
-    String path = request.path().length() > 1 && request.path().endsWith("/")
-        ? request.path().substring(0, request.path().length() - 1) : request.path();
+    String path =
+        request.path().length() > 1 && request.path().endsWith("/")
+            ? request.path().substring(0, request.path().length() - 1)
+            : request.path();
     WebhookRoute route = byPath.get(path);
     if (route == null) {
       return Received.answered(refuse(404, null, "no webhook route at " + path, Map.of()));
     }
     if (!"POST".equalsIgnoreCase(request.method())) {
-      return Received.answered(refuse(405, route, "method " + request.method() + " not allowed",
-          Map.of("Allow", "POST")));
+      return Received.answered(
+          refuse(
+              405, route, "method " + request.method() + " not allowed", Map.of("Allow", "POST")));
     }
     String contentType = request.header("Content-Type").orElse("");
     String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!route.contentTypes().contains(mediaType)) {
-      return Received.answered(refuse(415, route, "content type '" + mediaType + "' not allowed; accepted: "
-          + route.contentTypes().stream().sorted().toList(), Map.of()));
+      return Received.answered(
+          refuse(
+              415,
+              route,
+              "content type '"
+                  + mediaType
+                  + "' not allowed; accepted: "
+                  + route.contentTypes().stream().sorted().toList(),
+              Map.of()));
     }
     if (request.contentLength() > route.maxBodyBytes()) {
-      return Received.answered(refuse(413, route, "declared body of " + request.contentLength()
-          + " bytes is over the limit of " + route.maxBodyBytes() + " bytes", Map.of()));
+      return Received.answered(
+          refuse(
+              413,
+              route,
+              "declared body of "
+                  + request.contentLength()
+                  + " bytes is over the limit of "
+                  + route.maxBodyBytes()
+                  + " bytes",
+              Map.of()));
     }
     Intake intake = intakes.get(route.route());
     if (intake == null) {
-      return Received.answered(refuse(503, route, "route is not started", retryAfter(unavailableRetryAfter)));
+      return Received.answered(
+          refuse(503, route, "route is not started", retryAfter(unavailableRetryAfter)));
     }
     byte[] body;
     try {
       body = BoundedBody.read(request.body(), route.maxBodyBytes());
     } catch (IOException e) {
-      return Received.answered(refuse(400, route, "body could not be read: "
-          + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), Map.of()));
+      return Received.answered(
+          refuse(
+              400,
+              route,
+              "body could not be read: "
+                  + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()),
+              Map.of()));
     }
     if (body == null) {
-      return Received.answered(refuse(413, route, "body is over the limit of " + route.maxBodyBytes() + " bytes",
-          Map.of()));
+      return Received.answered(
+          refuse(
+              413,
+              route,
+              "body is over the limit of " + route.maxBodyBytes() + " bytes",
+              Map.of()));
     }
     return new Received(null, request, route, intake, body, contentType, mediaType);
   }
@@ -214,8 +255,13 @@ public final class WebhookHandler {
       return refuse(400, route, e.getMessage(), Map.of());
     }
     String contentType = received.contentType();
-    return store(route, received.intake(), new RawMessage(
-        Payload.of(body, contentType.isBlank() ? received.mediaType() : contentType), kept(route, request), dedupKey));
+    return store(
+        route,
+        received.intake(),
+        new RawMessage(
+            Payload.of(body, contentType.isBlank() ? received.mediaType() : contentType),
+            kept(route, request),
+            dedupKey));
   }
 
   private WebhookResponse store(WebhookRoute route, Intake intake, RawMessage message) {
@@ -223,13 +269,17 @@ public final class WebhookHandler {
     try {
       receipt = intake.submit(message);
     } catch (BacklogFullException e) {
-      return refuse(503, route, "backlog " + e.backlog() + " is over the high-water mark " + e.highWaterMark(),
+      return refuse(
+          503,
+          route,
+          "backlog " + e.backlog() + " is over the high-water mark " + e.highWaterMark(),
           retryAfter(e.retryAfter()));
     } catch (RejectedInputException e) {
       return refuse(413, route, e.getMessage(), Map.of());
     } catch (RuntimeException e) {
       log.warn("webhook for route {} not stored, answered 503: {}", route.route(), e.toString());
-      return WebhookAnswers.error(503, "message not stored; try again", retryAfter(unavailableRetryAfter));
+      return WebhookAnswers.error(
+          503, "message not stored; try again", retryAfter(unavailableRetryAfter));
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("entryId", receipt.entryId().value());
@@ -237,9 +287,12 @@ public final class WebhookHandler {
     json.put("duplicate", receipt.isDuplicate());
     if (receipt.isDuplicate()) {
       json.put("duplicateOf", receipt.duplicateOf().value());
-      log.info("webhook for route {} is a duplicate of entry {}", route.route(), receipt.duplicateOf());
+      log.info(
+          "webhook for route {} is a duplicate of entry {}", route.route(), receipt.duplicateOf());
     }
-    return WebhookAnswers.json(receipt.isDuplicate() ? 200 : 202, json,
+    return WebhookAnswers.json(
+        receipt.isDuplicate() ? 200 : 202,
+        json,
         Map.of(WebhookResponse.ENTRY_ID_HEADER, receipt.entryId().value()));
   }
 
@@ -253,8 +306,12 @@ public final class WebhookHandler {
       return null;
     }
     if (key.isEmpty()) {
-      log.info("webhook for route {} has no dedup key ({}); stored without deduplication", route.route(),
-          route.dedupHeader() != null ? "header " + route.dedupHeader() : "field " + route.dedupJsonPointer());
+      log.info(
+          "webhook for route {} has no dedup key ({}); stored without deduplication",
+          route.route(),
+          route.dedupHeader() != null
+              ? "header " + route.dedupHeader()
+              : "field " + route.dedupJsonPointer());
       return null;
     }
     return DedupKeys.fit(key.get().trim());
@@ -273,7 +330,8 @@ public final class WebhookHandler {
     return Map.of("Retry-After", Long.toString(seconds));
   }
 
-  private static WebhookResponse refuse(int status, WebhookRoute route, String reason, Map<String, String> headers) {
+  private static WebhookResponse refuse(
+      int status, WebhookRoute route, String reason, Map<String, String> headers) {
     String where = route == null ? "" : " for route " + route.route();
     if (status == 401 || status == 413 || status == 503) {
       log.warn("webhook{} refused with {}: {}", where, status, reason);
@@ -302,11 +360,15 @@ public final class WebhookHandler {
     public Builder route(WebhookRoute route) {
       Require.nonNull(route, "route");
       if (routes.contains(route.route())) {
-        throw new IllegalArgumentException("route must be added once, but " + route.route() + " was added twice");
+        throw new IllegalArgumentException(
+            "route must be added once, but " + route.route() + " was added twice");
       }
       if (byPath.containsKey(route.path())) {
-        throw new IllegalArgumentException("path must be unique, but " + route.path() + " is taken by route "
-            + byPath.get(route.path()).route());
+        throw new IllegalArgumentException(
+            "path must be unique, but "
+                + route.path()
+                + " is taken by route "
+                + byPath.get(route.path()).route());
       }
       routes.add(route.route());
       byPath.put(route.path(), route);
@@ -331,8 +393,9 @@ public final class WebhookHandler {
      * @return this builder
      */
     public Builder unavailableRetryAfter(Duration value) {
-      unavailableRetryAfter = Require.between(value, Duration.ofSeconds(1), Duration.ofHours(1),
-          "unavailableRetryAfter");
+      unavailableRetryAfter =
+          Require.between(
+              value, Duration.ofSeconds(1), Duration.ofHours(1), "unavailableRetryAfter");
       return this;
     }
 

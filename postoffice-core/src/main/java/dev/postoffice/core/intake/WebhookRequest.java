@@ -10,17 +10,23 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * An incoming webhook call as any web framework sees it, for {@link WebhookHandler#handle(WebhookRequest)}.
- * The body is a stream so that an oversized one can be refused without reading it all.
+ * An incoming webhook call as any web framework sees it, for {@link
+ * WebhookHandler#handle(WebhookRequest)}. The body is a stream so that an oversized one can be
+ * refused without reading it all.
  *
  * @param method the HTTP method, such as {@code POST}
  * @param path the request path without the query string, such as {@code /webhooks/acme-orders}
  * @param headers the request headers; looked up without regard to case
- * @param body the request body; the handler reads at most the route's limit plus one byte and never closes it
+ * @param body the request body; the handler reads at most the route's limit plus one byte and never
+ *     closes it
  * @param contentLength the declared {@code Content-Length}, or -1 if unknown (chunked)
  */
 public record WebhookRequest(
-    String method, String path, Map<String, List<String>> headers, InputStream body, long contentLength) {
+    String method,
+    String path,
+    Map<String, List<String>> headers,
+    InputStream body,
+    long contentLength) {
   /**
    * Checks the arguments and copies the headers into a case-insensitive map.
    *
@@ -32,11 +38,12 @@ public record WebhookRequest(
     Objects.requireNonNull(body, "body cannot be null");
     TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     if (headers != null) {
-      headers.forEach((name, values) -> {
-        if (name != null && values != null) {
-          copy.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values);
-        }
-      });
+      headers.forEach(
+          (name, values) -> {
+            if (name != null && values != null) {
+              copy.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values);
+            }
+          });
     }
     copy.replaceAll((name, values) -> List.copyOf(values));
     headers = Collections.unmodifiableMap(copy);
@@ -52,7 +59,11 @@ public record WebhookRequest(
    * @param contentLength the declared length, or -1 if unknown
    * @return the request
    */
-  public static WebhookRequest of(String method, String path, Map<String, String> headers, InputStream body,
+  public static WebhookRequest of(
+      String method,
+      String path,
+      Map<String, String> headers,
+      InputStream body,
       long contentLength) {
     Map<String, List<String>> multi = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     if (headers != null) {
@@ -69,7 +80,9 @@ public record WebhookRequest(
    */
   public Optional<String> header(String name) {
     List<String> values = headers.get(name);
-    return values == null || values.isEmpty() ? Optional.empty() : Optional.ofNullable(values.get(0));
+    return values == null || values.isEmpty()
+        ? Optional.empty()
+        : Optional.ofNullable(values.get(0));
   }
 
   @Override

@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What {@link WebhookHandler} answers: a status, headers and a small JSON body for the web framework to send.
+ * What {@link WebhookHandler} answers: a status, headers and a small JSON body for the web
+ * framework to send.
  *
  * @param status the HTTP status, such as 202
  * @param headers the response headers (such as {@code Retry-After}); never null

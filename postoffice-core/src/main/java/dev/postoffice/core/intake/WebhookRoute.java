@@ -25,7 +25,8 @@ import java.util.Set;
  * @param maxBodyBytes the largest body accepted; larger ones get 413 without being read
  * @param contentTypes the media types accepted (lower case, without parameters)
  * @param dedupHeader the header holding the partner's delivery id, or null
- * @param dedupJsonPointer the JSON pointer (such as {@code /id}) to the body field holding it, or null
+ * @param dedupJsonPointer the JSON pointer (such as {@code /id}) to the body field holding it, or
+ *     null
  * @param signature the signature check, or null for none
  * @param keptHeaders request headers copied onto the stored message (such as an event type header)
  */
@@ -40,8 +41,13 @@ public record WebhookRoute(
     Set<String> keptHeaders) {
   /** The path prefix of routes whose path is not set. */
   public static final String DEFAULT_PATH_PREFIX = "/webhooks/";
-  /** The largest body accepted, unless set: the same as {@link RouteSettings#DEFAULT_MAX_PAYLOAD_BYTES}. */
+
+  /**
+   * The largest body accepted, unless set: the same as {@link
+   * RouteSettings#DEFAULT_MAX_PAYLOAD_BYTES}.
+   */
   public static final int DEFAULT_MAX_BODY_BYTES = RouteSettings.DEFAULT_MAX_PAYLOAD_BYTES;
+
   /** The media types accepted, unless set. */
   public static final Set<String> DEFAULT_CONTENT_TYPES = Set.of(Payload.JSON);
 
@@ -60,15 +66,22 @@ public record WebhookRoute(
     Require.between(maxBodyBytes, 1, Integer.MAX_VALUE - 8, "maxBodyBytes");
     Require.nonNull(contentTypes, "contentTypes");
     if (contentTypes.isEmpty()) {
-      throw new IllegalArgumentException("contentTypes must hold at least 1 media type, but was empty");
+      throw new IllegalArgumentException(
+          "contentTypes must hold at least 1 media type, but was empty");
     }
-    contentTypes = Set.copyOf(contentTypes.stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toList());
+    contentTypes =
+        Set.copyOf(contentTypes.stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toList());
     if (dedupHeader != null && dedupJsonPointer != null) {
-      throw new IllegalArgumentException("dedupHeader and dedupJsonPointer are exclusive, but both were set ("
-          + dedupHeader + ", " + dedupJsonPointer + ")");
+      throw new IllegalArgumentException(
+          "dedupHeader and dedupJsonPointer are exclusive, but both were set ("
+              + dedupHeader
+              + ", "
+              + dedupJsonPointer
+              + ")");
     }
     if (dedupJsonPointer != null && !dedupJsonPointer.startsWith("/")) {
-      throw new IllegalArgumentException("dedupJsonPointer must start with '/', but was '" + dedupJsonPointer + "'");
+      throw new IllegalArgumentException(
+          "dedupJsonPointer must start with '/', but was '" + dedupJsonPointer + "'");
     }
     keptHeaders = keptHeaders == null ? Set.of() : Set.copyOf(keptHeaders);
   }
@@ -110,8 +123,9 @@ public record WebhookRoute(
     }
 
     /**
-     * Sets the largest body accepted. Keep it at or below the route's {@code maxPayloadBytes}: a body between
-     * the two is recorded by the intake as a {@code REJECTED} entry (and answered 413).
+     * Sets the largest body accepted. Keep it at or below the route's {@code maxPayloadBytes}: a
+     * body between the two is recorded by the intake as a {@code REJECTED} entry (and answered
+     * 413).
      *
      * @param value bytes, 1 or more; default {@link #DEFAULT_MAX_BODY_BYTES} (1 MiB)
      * @return this builder
@@ -122,7 +136,8 @@ public record WebhookRoute(
     }
 
     /**
-     * Sets the media types accepted; others get 415. Parameters such as {@code charset} are ignored.
+     * Sets the media types accepted; others get 415. Parameters such as {@code charset} are
+     * ignored.
      *
      * @param values the media types; default {@code application/json}
      * @return this builder
@@ -195,8 +210,15 @@ public record WebhookRoute(
      */
     public WebhookRoute build() {
       RouteId id = RouteId.of(route);
-      return new WebhookRoute(id, path == null ? DEFAULT_PATH_PREFIX + id.value() : path, maxBodyBytes,
-          contentTypes, dedupHeader, dedupJsonPointer, signature, keptHeaders);
+      return new WebhookRoute(
+          id,
+          path == null ? DEFAULT_PATH_PREFIX + id.value() : path,
+          maxBodyBytes,
+          contentTypes,
+          dedupHeader,
+          dedupJsonPointer,
+          signature,
+          keptHeaders);
     }
   }
 }

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How a webhook route checks that a request comes from its partner. Every scheme compares in constant time
- * ({@link java.security.MessageDigest#isEqual}) and accepts several secrets, so a partner can rotate its
- * secret without downtime: list the new and the old one until the old one is retired. Secrets never appear
- * in {@code toString()} or logs.
+ * How a webhook route checks that a request comes from its partner. Every scheme compares in
+ * constant time ({@link java.security.MessageDigest#isEqual}) and accepts several secrets, so a
+ * partner can rotate its secret without downtime: list the new and the old one until the old one is
+ * retired. Secrets never appear in {@code toString()} or logs.
  *
  * <pre>{@code
  * WebhookSignature.github(List.of(newSecret, oldSecret));       // X-Hub-Signature-256: sha256=<hex>
@@ -79,7 +79,8 @@ public interface WebhookSignature {
   }
 
   /**
-   * Returns the Standard Webhooks scheme (standardwebhooks.com) with a timestamp tolerance of 5 minutes.
+   * Returns the Standard Webhooks scheme (standardwebhooks.com) with a timestamp tolerance of 5
+   * minutes.
    *
    * @param secrets the valid secrets, each {@code whsec_<base64 key>}, at least one
    * @return the check
@@ -92,13 +93,14 @@ public interface WebhookSignature {
   /**
    * Returns the Standard Webhooks scheme: {@code webhook-signature: v1,<base64 HMAC-SHA256 of
    * "id.timestamp.body">} (several space-separated signatures allowed), {@code webhook-id}, and a
-   * {@code webhook-timestamp} in Unix seconds that must lie within the tolerance of now, against replays.
+   * {@code webhook-timestamp} in Unix seconds that must lie within the tolerance of now, against
+   * replays.
    *
    * @param secrets the valid secrets, each {@code whsec_<base64 key>}, at least one
    * @param tolerance how far the timestamp may be from now, 1 s to 1 h; default 5 minutes
    * @return the check
-   * @throws IllegalArgumentException if a secret is not {@code whsec_} followed by Base64, or the tolerance
-   *     is out of bounds
+   * @throws IllegalArgumentException if a secret is not {@code whsec_} followed by Base64, or the
+   *     tolerance is out of bounds
    */
   static WebhookSignature standardWebhooks(List<String> secrets, Duration tolerance) {
     return new StandardWebhooksSignature(secrets, tolerance);

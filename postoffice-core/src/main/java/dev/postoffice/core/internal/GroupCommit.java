@@ -8,20 +8,22 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Coalesces concurrent calls of one operation on lists of items into fewer calls (group commit): at most
- * {@code maxCalls} calls run at once; a caller that finds a free one makes a call for everything waiting, itself
- * included; callers arriving while every call is taken wait and go together in the next one. Nobody waits for a
- * batch to fill, so a lone caller pays no delay, and under load a database-backed store runs many callers' items
- * per statement instead of each caller's alone.
+ * Coalesces concurrent calls of one operation on lists of items into fewer calls (group commit): at
+ * most {@code maxCalls} calls run at once; a caller that finds a free one makes a call for
+ * everything waiting, itself included; callers arriving while every call is taken wait and go
+ * together in the next one. Nobody waits for a batch to fill, so a lone caller pays no delay, and
+ * under load a database-backed store runs many callers' items per statement instead of each
+ * caller's alone.
  *
- * <p>With {@code maxCalls} of 1 the calls run one after the other, and everything that arrived during one goes in
- * the next: the fewest calls. With 2, a caller need not wait for another's round trip (statement, commit, fsync)
- * to finish before its own starts, which is what few synchronous callers spend most of their time on; under load
- * both calls still carry everything that waited.
+ * <p>With {@code maxCalls} of 1 the calls run one after the other, and everything that arrived
+ * during one goes in the next: the fewest calls. With 2, a caller need not wait for another's round
+ * trip (statement, commit, fsync) to finish before its own starts, which is what few synchronous
+ * callers spend most of their time on; under load both calls still carry everything that waited.
  *
- * <p>Every caller returns only once its own items are done (or with the exception that stopped them), as if it
- * had made the call alone. The operation must be safe to repeat for the same items: when a combined call
- * fails, each caller's items are run again on their own, so each caller gets its own outcome.
+ * <p>Every caller returns only once its own items are done (or with the exception that stopped
+ * them), as if it had made the call alone. The operation must be safe to repeat for the same items:
+ * when a combined call fails, each caller's items are run again on their own, so each caller gets
+ * its own outcome.
  *
  * @param <T> an item
  * @param <R> an item's result
@@ -35,7 +37,9 @@ public final class GroupCommit<T, R> {
    */
   @FunctionalInterface
   public interface Operation<T, R> {
-    /** @param items the items @return one result per item, in the items' order */
+    /**
+     * @param items the items @return one result per item, in the items' order
+     */
     List<R> apply(List<T> items);
   }
 
@@ -51,8 +55,10 @@ public final class GroupCommit<T, R> {
     final List<T> items;
     List<R> results;
     RuntimeException failure;
+
     /** In a call (its own or another caller's): the caller only waits for it to be done. */
     boolean taken;
+
     boolean done;
 
     Pending(List<T> items) {
@@ -64,7 +70,8 @@ public final class GroupCommit<T, R> {
    * A group commit running one call at a time.
    *
    * @param operation the operation
-   * @param maxItems the most items one combined call carries (a single caller's larger list goes alone)
+   * @param maxItems the most items one combined call carries (a single caller's larger list goes
+   *     alone)
    */
   public GroupCommit(Operation<T, R> operation, int maxItems) {
     this(operation, maxItems, 1);
@@ -72,7 +79,8 @@ public final class GroupCommit<T, R> {
 
   /**
    * @param operation the operation
-   * @param maxItems the most items one combined call carries (a single caller's larger list goes alone)
+   * @param maxItems the most items one combined call carries (a single caller's larger list goes
+   *     alone)
    * @param maxCalls the most calls running at once, at least 1
    */
   public GroupCommit(Operation<T, R> operation, int maxItems, int maxCalls) {
@@ -105,12 +113,18 @@ public final class GroupCommit<T, R> {
               Thread.currentThread().interrupt();
               break; // finished meanwhile: the caller gets its outcome after all
             }
-            // Interrupted (a bounded stop): give up waiting. Items not taken yet are withdrawn; items taken are
-            // in a call whose outcome this caller will not learn, which the operation's idempotence covers.
+            // Interrupted (a bounded stop): give up waiting. Items not taken yet are withdrawn;
+            // items taken are
+            // in a call whose outcome this caller will not learn, which the operation's idempotence
+            // covers.
             Thread.currentThread().interrupt();
             boolean withdrawn = waiting.remove(mine);
-            throw new StoreUnavailableException("interrupted while waiting for the store call of " + items.size()
-                + " item(s); " + (withdrawn ? "nothing was written" : "their outcome is unknown"), e);
+            throw new StoreUnavailableException(
+                "interrupted while waiting for the store call of "
+                    + items.size()
+                    + " item(s); "
+                    + (withdrawn ? "nothing was written" : "their outcome is unknown"),
+                e);
           }
           continue;
         }
@@ -134,7 +148,9 @@ public final class GroupCommit<T, R> {
     return mine.results;
   }
 
-  /** @return the number of callers waiting for the next call; for tests */
+  /**
+   * @return the number of callers waiting for the next call; for tests
+   */
   public int waiting() {
     lock.lock();
     try {
@@ -144,7 +160,9 @@ public final class GroupCommit<T, R> {
     }
   }
 
-  /** Takes the waiting callers, oldest first, up to {@code maxItems} items (at least one caller). */
+  /**
+   * Takes the waiting callers, oldest first, up to {@code maxItems} items (at least one caller).
+   */
   private List<Pending<T, R>> take() {
     List<Pending<T, R>> batch = new ArrayList<>(Math.min(waiting.size(), 64));
     int count = 0;

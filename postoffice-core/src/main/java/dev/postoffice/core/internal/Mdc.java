@@ -4,8 +4,8 @@ import dev.postoffice.model.Entry;
 import org.slf4j.MDC;
 
 /**
- * Puts an entry's trace id, route, layer and id in the SLF4J MDC while a stage works on it, so every log
- * line the stage (or the host's code) emits can be traced.
+ * Puts an entry's trace id, route, layer and id in the SLF4J MDC while a stage works on it, so
+ * every log line the stage (or the host's code) emits can be traced.
  */
 public final class Mdc implements AutoCloseable {
   static final String TRACE_ID = "traceId";

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Argument checks whose messages come from the same bounds the checks use, so the two cannot drift apart.
- * Each check either throws (eager, for builders' setters) or adds to a list of errors (for {@code build()}).
+ * Argument checks whose messages come from the same bounds the checks use, so the two cannot drift
+ * apart. Each check either throws (eager, for builders' setters) or adds to a list of errors (for
+ * {@code build()}).
  */
 public final class Require {
   private Require() {}
@@ -126,7 +127,8 @@ public final class Require {
   }
 
   /**
-   * Runs a check and, instead of throwing, adds its message to a list, prefixed with a property path.
+   * Runs a check and, instead of throwing, adds its message to a list, prefixed with a property
+   * path.
    *
    * @param errors where to add the message
    * @param path the property path, such as {@code route[acme-orders]}

@@ -9,18 +9,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The claim queues of one route and layer. Only claimable entries ({@code JUST_IN}, {@code RETRYING}) are
- * queued, each in exactly one queue, so a claim touches only what it returns plus what became due since the
- * last claim: O(batch log n), never a scan of all entries.
+ * The claim queues of one route and layer. Only claimable entries ({@code JUST_IN}, {@code
+ * RETRYING}) are queued, each in exactly one queue, so a claim touches only what it returns plus
+ * what became due since the last claim: O(batch log n), never a scan of all entries.
  *
  * <ul>
- *   <li>{@code ready}: due as of the last placement, ordered by creation time then insertion sequence;
+ *   <li>{@code ready}: due as of the last placement, ordered by creation time then insertion
+ *       sequence;
  *   <li>{@code waiting}: {@code RETRYING} entries ordered by next attempt time;
  *   <li>{@code leased}: entries under a lease, ordered by lease expiry.
  * </ul>
  *
- * <p>Placement is relative to a {@code now} the engine passed. Since callers may pass an earlier {@code now}
- * later on, a claim re-checks every ready entry before taking it and moves those not due back.
+ * <p>Placement is relative to a {@code now} the engine passed. Since callers may pass an earlier
+ * {@code now} later on, a claim re-checks every ready entry before taking it and moves those not
+ * due back.
  */
 final class ClaimQueues {
   /** A queue key: a time, then the insertion sequence. */
@@ -61,7 +63,10 @@ final class ClaimQueues {
     }
   }
 
-  /** Returns up to {@code limit} entries due at {@code now}, oldest first, and takes them out of the queues. */
+  /**
+   * Returns up to {@code limit} entries due at {@code now}, oldest first, and takes them out of the
+   * queues.
+   */
   List<StoredEntry> takeDue(int limit, Instant now) {
     promote(leased, now);
     promote(waiting, now);
@@ -116,7 +121,9 @@ final class ClaimQueues {
   }
 
   private static boolean notYetDue(Entry e, Instant now) {
-    return e.status() == Status.RETRYING && e.nextAttemptAt() != null && e.nextAttemptAt().isAfter(now);
+    return e.status() == Status.RETRYING
+        && e.nextAttemptAt() != null
+        && e.nextAttemptAt().isAfter(now);
   }
 
   private static void put(TreeMap<Slot, StoredEntry> queue, Slot slot, StoredEntry rec) {

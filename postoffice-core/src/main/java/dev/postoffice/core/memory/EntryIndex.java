@@ -16,13 +16,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The in-memory store's entries and every index over them, kept consistent with each other: by id; per route
- * and layer, the claim queues and status lists of a {@link Lane}; by route and dedup key; by trace; and by
- * lineage (each entry lists its outputs). Every new entry and every change of one goes through here, so
- * that no index misses it.
+ * The in-memory store's entries and every index over them, kept consistent with each other: by id;
+ * per route and layer, the claim queues and status lists of a {@link Lane}; by route and dedup key;
+ * by trace; and by lineage (each entry lists its outputs). Every new entry and every change of one
+ * goes through here, so that no index misses it.
  *
- * <p>The trace index holds only the entries whose source is not in their trace (roots, mostly): the others
- * are found from their source, by walking down the lineage. That spares a map update per derived entry.
+ * <p>The trace index holds only the entries whose source is not in their trace (roots, mostly): the
+ * others are found from their source, by walking down the lineage. That spares a map update per
+ * derived entry.
  *
  * <p>Not thread-safe: the store calls it under its lock.
  */
@@ -56,8 +57,9 @@ final class EntryIndex {
   }
 
   /**
-   * Adds an entry taken in, unless one with its id exists (then returns null and changes nothing). Unless it
-   * is a duplicate, its dedup key becomes the one later intakes on its route are checked against.
+   * Adds an entry taken in, unless one with its id exists (then returns null and changes nothing).
+   * Unless it is a duplicate, its dedup key becomes the one later intakes on its route are checked
+   * against.
    *
    * @param duplicateOf the entry it duplicates, or null
    */
@@ -70,10 +72,11 @@ final class EntryIndex {
   }
 
   /**
-   * Adds an output of a completion, unless one with its id exists (then returns null and changes nothing).
-   * Its dedup key is not indexed: only intake deduplicates.
+   * Adds an output of a completion, unless one with its id exists (then returns null and changes
+   * nothing). Its dedup key is not indexed: only intake deduplicates.
    *
-   * @param source the entry being completed, which is usually the output's source and spares looking it up
+   * @param source the entry being completed, which is usually the output's source and spares
+   *     looking it up
    */
   StoredEntry addOutput(Entry entry, StoredEntry source) {
     return add(entry, null, source);
@@ -83,11 +86,15 @@ final class EntryIndex {
     if (byId.containsKey(entry.id())) {
       return null;
     }
-    StoredEntry rec = new StoredEntry(nextSeq++, entry, duplicateOf, lane(entry.route(), entry.layer()));
+    StoredEntry rec =
+        new StoredEntry(nextSeq++, entry, duplicateOf, lane(entry.route(), entry.layer()));
     byId.put(entry.id(), rec);
-    StoredEntry source = entry.sourceId() == null ? null
-        : knownSource != null && knownSource.entry.id().equals(entry.sourceId()) ? knownSource
-        : byId.get(entry.sourceId());
+    StoredEntry source =
+        entry.sourceId() == null
+            ? null
+            : knownSource != null && knownSource.entry.id().equals(entry.sourceId())
+                ? knownSource
+                : byId.get(entry.sourceId());
     if (source != null) {
       if (source.children == null) {
         source.children = new ArrayList<>(2);
@@ -112,8 +119,8 @@ final class EntryIndex {
   }
 
   /**
-   * Replaces an entry's snapshot after a change that sets its {@code updatedAt}: it moves to the end of its
-   * status's list and to the claim queue that fits it at {@code now}.
+   * Replaces an entry's snapshot after a change that sets its {@code updatedAt}: it moves to the
+   * end of its status's list and to the claim queue that fits it at {@code now}.
    */
   void changed(StoredEntry rec, Entry changed, Instant now) {
     rec.entry = changed;
@@ -122,8 +129,9 @@ final class EntryIndex {
   }
 
   /**
-   * Replaces an entry's snapshot after its lease was extended, which leaves {@code updatedAt} as it is: it
-   * moves in the claim queues only, as the status lists are in the order of {@code updatedAt}.
+   * Replaces an entry's snapshot after its lease was extended, which leaves {@code updatedAt} as it
+   * is: it moves in the claim queues only, as the status lists are in the order of {@code
+   * updatedAt}.
    */
   void leaseExtended(StoredEntry rec, Entry extended, Instant now) {
     rec.entry = extended;
@@ -131,8 +139,9 @@ final class EntryIndex {
   }
 
   /**
-   * Takes up to {@code limit} entries of a route and layer due at {@code now} out of the claim queues, oldest
-   * first; the caller claims each through {@link #changed}, which queues it again under its lease.
+   * Takes up to {@code limit} entries of a route and layer due at {@code now} out of the claim
+   * queues, oldest first; the caller claims each through {@link #changed}, which queues it again
+   * under its lease.
    */
   List<StoredEntry> takeDue(RouteId route, Layer layer, int limit, Instant now) {
     Lane lane = lanes.get(new LaneKey(route, layer));
@@ -157,7 +166,10 @@ final class EntryIndex {
     return rec.children == null ? List.of() : rec.children;
   }
 
-  /** The entries of a trace, each after its source when that is in the trace too; unordered otherwise. */
+  /**
+   * The entries of a trace, each after its source when that is in the trace too; unordered
+   * otherwise.
+   */
   List<StoredEntry> trace(TraceId traceId) {
     List<StoredEntry> found = new ArrayList<>();
     for (StoredEntry root : byTrace.getOrDefault(traceId, List.of())) {
@@ -179,8 +191,9 @@ final class EntryIndex {
   }
 
   /**
-   * The entries a query may match: with statuses, those of the matching lanes' status lists (at least the
-   * query's page of them, see {@link Lane#collect}); without, every entry. The caller filters, sorts and cuts.
+   * The entries a query may match: with statuses, those of the matching lanes' status lists (at
+   * least the query's page of them, see {@link Lane#collect}); without, every entry. The caller
+   * filters, sorts and cuts.
    */
   Iterable<StoredEntry> candidates(EntryQuery query) {
     if (query.statuses().isEmpty()) {
@@ -225,10 +238,10 @@ final class EntryIndex {
   }
 
   /**
-   * Up to {@code limit} entries in a terminal status last updated before {@code cutoff}, read from the
-   * terminal statuses' lists, oldest change first, rather than from every entry: a host purging often reads
-   * little more than what it drops. Each list gives an equal share, so the layers of the same traces
-   * (finished at about the same time) tend to go together.
+   * Up to {@code limit} entries in a terminal status last updated before {@code cutoff}, read from
+   * the terminal statuses' lists, oldest change first, rather than from every entry: a host purging
+   * often reads little more than what it drops. Each list gives an equal share, so the layers of
+   * the same traces (finished at about the same time) tend to go together.
    */
   List<StoredEntry> finishedBefore(Instant cutoff, int limit) {
     int lists = 0;
@@ -252,12 +265,14 @@ final class EntryIndex {
   }
 
   /**
-   * Removes entries from every index. Their dedup keys are forgotten; their outputs that stay are indexed by
-   * trace from now on, as they can no longer be found from their source.
+   * Removes entries from every index. Their dedup keys are forgotten; their outputs that stay are
+   * indexed by trace from now on, as they can no longer be found from their source.
    */
   void removeAll(List<StoredEntry> doomed) {
-    // A whole trace usually goes at once: marking them all first spares unlinking an entry from a source that
-    // goes too, and indexing by trace an output that goes too (four map updates per entry otherwise).
+    // A whole trace usually goes at once: marking them all first spares unlinking an entry from a
+    // source that
+    // goes too, and indexing by trace an output that goes too (four map updates per entry
+    // otherwise).
     for (StoredEntry rec : doomed) {
       rec.purging = true;
     }

@@ -10,13 +10,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The reference {@link ReceiptLog}: the handled message ids of each consumer, held in this JVM's heap.
+ * The reference {@link ReceiptLog}: the handled message ids of each consumer, held in this JVM's
+ * heap.
  *
- * <p>Bounded: it remembers at most {@code maxEntries} ids (default {@value #DEFAULT_MAX_ENTRIES}) over all
- * consumers and forgets the oldest first. A forgotten id that is delivered again is handled again, so size
- * it above the number of messages the transport may redeliver or republish within its redelivery window.
- * Not durable: a restart forgets everything. A host that needs exactly-once effects across restarts keeps
- * its log on its own database.
+ * <p>Bounded: it remembers at most {@code maxEntries} ids (default {@value #DEFAULT_MAX_ENTRIES})
+ * over all consumers and forgets the oldest first. A forgotten id that is delivered again is
+ * handled again, so size it above the number of messages the transport may redeliver or republish
+ * within its redelivery window. Not durable: a restart forgets everything. A host that needs
+ * exactly-once effects across restarts keeps its log on its own database.
  *
  * <p>Thread-safe.
  *
@@ -35,14 +36,15 @@ public final class InMemoryReceiptLog implements ReceiptLog {
 
   private InMemoryReceiptLog(int maxEntries) {
     this.maxEntries = maxEntries;
-    this.handled = new LinkedHashMap<>(16, 0.75f, false) {
-      private static final long serialVersionUID = 1L;
+    this.handled =
+        new LinkedHashMap<>(16, 0.75f, false) {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Key, Instant> eldest) {
-        return size() > InMemoryReceiptLog.this.maxEntries;
-      }
-    };
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, Instant> eldest) {
+            return size() > InMemoryReceiptLog.this.maxEntries;
+          }
+        };
   }
 
   /**
@@ -67,13 +69,16 @@ public final class InMemoryReceiptLog implements ReceiptLog {
 
   @Override
   public synchronized boolean isHandled(String consumer, String messageId) {
-    return handled.containsKey(new Key(Require.nonNull(consumer, "consumer"), Require.nonNull(messageId, "messageId")));
+    return handled.containsKey(
+        new Key(Require.nonNull(consumer, "consumer"), Require.nonNull(messageId, "messageId")));
   }
 
   @Override
   public synchronized void markHandled(String consumer, String messageId, Instant at) {
     Require.nonNull(at, "at");
-    handled.putIfAbsent(new Key(Require.nonNull(consumer, "consumer"), Require.nonNull(messageId, "messageId")), at);
+    handled.putIfAbsent(
+        new Key(Require.nonNull(consumer, "consumer"), Require.nonNull(messageId, "messageId")),
+        at);
   }
 
   @Override
@@ -89,7 +94,8 @@ public final class InMemoryReceiptLog implements ReceiptLog {
   }
 
   @Override
-  public synchronized void markAllHandled(String consumer, Collection<String> messageIds, Instant at) {
+  public synchronized void markAllHandled(
+      String consumer, Collection<String> messageIds, Instant at) {
     Require.nonNull(consumer, "consumer");
     Require.nonNull(at, "at");
     for (String id : Require.nonNull(messageIds, "messageIds")) {

@@ -38,20 +38,21 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The reference {@link StatusStore}: every entry, its history and the polling cursors held in this JVM's
- * heap. The engine's own tests run on it, and hosts use it to test their routes; it passes the same
- * {@code StatusStoreContract} as the database stores.
+ * The reference {@link StatusStore}: every entry, its history and the polling cursors held in this
+ * JVM's heap. The engine's own tests run on it, and hosts use it to test their routes; it passes
+ * the same {@code StatusStoreContract} as the database stores.
  *
  * <p>What it is not: durable (the data is gone when the JVM stops) or shared between processes
- * ({@code capabilities()} says {@code durable=false, sharedAcrossNodes=false}); the engine refuses to run
- * several nodes on it. Concurrent claimers in this JVM never get the same entry while its lease holds.
+ * ({@code capabilities()} says {@code durable=false, sharedAcrossNodes=false}); the engine refuses
+ * to run several nodes on it. Concurrent claimers in this JVM never get the same entry while its
+ * lease holds.
  *
  * <p>Memory: it holds what you put in, and nothing is dropped by itself. A long-running host calls
  * {@link #purgeFinishedBefore(Instant)} now and then to drop finished entries and their history.
  *
- * <p>Speed: claims and commits use per-route-and-layer indexes of claimable entries (by creation time, next
- * attempt time and lease expiry), so they cost O(batch &middot; log n) whatever the backlog; operator queries
- * ({@link #query}, {@link #countByStatus} aside) scan.
+ * <p>Speed: claims and commits use per-route-and-layer indexes of claimable entries (by creation
+ * time, next attempt time and lease expiry), so they cost O(batch &middot; log n) whatever the
+ * backlog; operator queries ({@link #query}, {@link #countByStatus} aside) scan.
  *
  * <p>Thread-safe: every method is one atomic step under one lock.
  *
@@ -73,7 +74,8 @@ public final class InMemoryStatusStore implements StatusStore {
   private record CursorKey(RouteId route, String name) {}
 
   private final ReentrantLock lock = new ReentrantLock();
-  // The entries and every index over them, which EntryIndex keeps consistent; this class holds the lock and
+  // The entries and every index over them, which EntryIndex keeps consistent; this class holds the
+  // lock and
   // applies the contract's rules (arguments, lookups, transitions, history).
   private final EntryIndex entries = new EntryIndex();
   private final Map<CursorKey, String> cursors = new HashMap<>();
@@ -127,11 +129,16 @@ public final class InMemoryStatusStore implements StatusStore {
   }
 
   private List<IntakeResult> intakeAll(List<NewEntry> batch, Instant now) {
-    // Check every entry before storing any, so that a bad argument leaves the store untouched: all or nothing.
+    // Check every entry before storing any, so that a bad argument leaves the store untouched: all
+    // or nothing.
     for (NewEntry n : batch) {
       if (n != null && n.finishedAs() != null) {
-        throw new IllegalArgumentException("intake: entry " + n.id() + " has finishedAs " + n.finishedAs().name()
-            + "; only a completion's outputs can be stored finished");
+        throw new IllegalArgumentException(
+            "intake: entry "
+                + n.id()
+                + " has finishedAs "
+                + n.finishedAs().name()
+                + "; only a completion's outputs can be stored finished");
       }
     }
     for (int i = 0; i < batch.size(); i++) {
@@ -144,7 +151,8 @@ public final class InMemoryStatusStore implements StatusStore {
     }
     List<IntakeResult> results = new ArrayList<>(batch.size());
     for (NewEntry n : batch) {
-      results.add(intakeOne(n, now)); // an entry repeated in the batch, or its dedup key, meets the first
+      results.add(
+          intakeOne(n, now)); // an entry repeated in the batch, or its dedup key, meets the first
     }
     return results;
   }
@@ -152,7 +160,8 @@ public final class InMemoryStatusStore implements StatusStore {
   private IntakeResult intakeOne(NewEntry n, Instant now) {
     StoredEntry existing = entries.get(n.id());
     if (existing != null) {
-      return new IntakeResult(n.id(), existing.duplicateOf); // intake retried: the first result stands
+      return new IntakeResult(
+          n.id(), existing.duplicateOf); // intake retried: the first result stands
     }
     EntryId original = entries.original(n.route(), n.dedupKey());
     Status status = original == null ? Status.JUST_IN : Status.DUPLICATE;
@@ -180,7 +189,8 @@ public final class InMemoryStatusStore implements StatusStore {
     Lease lease = new Lease(request.owner(), now.plus(request.leaseDuration()));
     lock.lock();
     try {
-      List<StoredEntry> due = entries.takeDue(request.route(), request.layer(), request.limit(), now);
+      List<StoredEntry> due =
+          entries.takeDue(request.route(), request.layer(), request.limit(), now);
       List<Entry> claimed = new ArrayList<>(due.size());
       for (StoredEntry rec : due) {
         Entry e = EntrySnapshots.claimed(rec.entry, lease, now);
@@ -220,7 +230,10 @@ public final class InMemoryStatusStore implements StatusStore {
           continue;
         }
         Entry e = rec.entry;
-        entries.changed(rec, EntrySnapshots.moved(e, c.newStatus(), c.nextAttemptAt(), c.lastError(), now), now);
+        entries.changed(
+            rec,
+            EntrySnapshots.moved(e, c.newStatus(), c.nextAttemptAt(), c.lastError(), now),
+            now);
         rec.recordChange(e.status(), c.newStatus(), now, c.detail());
         for (NewEntry output : c.outputs()) {
           storeOutput(output, rec, now);
@@ -234,8 +247,9 @@ public final class InMemoryStatusStore implements StatusStore {
   }
 
   /**
-   * Whether a completion's claim still holds: a claimable status, the owner's lease and the fencing token.
-   * A completion applied earlier in the same call cleared the lease, so the entry's second one is refused.
+   * Whether a completion's claim still holds: a claimable status, the owner's lease and the fencing
+   * token. A completion applied earlier in the same call cleared the lease, so the entry's second
+   * one is refused.
    */
   private static boolean holds(StoredEntry rec, Completion c) {
     if (rec == null) {
@@ -263,7 +277,8 @@ public final class InMemoryStatusStore implements StatusStore {
   }
 
   @Override
-  public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
+  public Optional<Entry> transition(
+      EntryId id, Set<Status> from, Status to, String detail, Instant now) {
     Require.nonNull(id, "id");
     Require.nonNull(from, "from");
     Require.nonNull(to, "to");
@@ -309,8 +324,8 @@ public final class InMemoryStatusStore implements StatusStore {
   }
 
   /**
-   * Moves an entry outside a claim, as {@link #transition} describes: no lease, no next attempt time, and a
-   * move to FAILED or REJECTED records its detail as the last error.
+   * Moves an entry outside a claim, as {@link #transition} describes: no lease, no next attempt
+   * time, and a move to FAILED or REJECTED records its detail as the last error.
    */
   private Entry move(StoredEntry rec, Status to, String detail, Instant now) {
     Entry e = rec.entry;
@@ -331,22 +346,30 @@ public final class InMemoryStatusStore implements StatusStore {
       StoredEntry rec = existing(id);
       Entry e = rec.entry;
       IllegalStatusTransitionException.check(id, e.status(), Status.JUST_IN);
-      Entry replayed = e.toBuilder()
-          .status(Status.JUST_IN)
-          .generation(e.generation() + 1)
-          .attempts(0)
-          .lease(null)
-          .lastError(null)
-          .nextAttemptAt(null)
-          .updatedAt(now)
-          .build();
+      Entry replayed =
+          e.toBuilder()
+              .status(Status.JUST_IN)
+              .generation(e.generation() + 1)
+              .attempts(0)
+              .lease(null)
+              .lastError(null)
+              .nextAttemptAt(null)
+              .updatedAt(now)
+              .build();
       entries.changed(rec, replayed, now);
       rec.recordChange(e.status(), Status.JUST_IN, now, detail);
       for (StoredEntry output : entries.outputs(rec)) {
         Status s = output.entry.status();
         if (s != Status.DUPLICATE && s != Status.SUPERSEDED) {
-          entries.changed(output, output.entry.toBuilder()
-              .status(Status.SUPERSEDED).lease(null).nextAttemptAt(null).updatedAt(now).build(), now);
+          entries.changed(
+              output,
+              output.entry.toBuilder()
+                  .status(Status.SUPERSEDED)
+                  .lease(null)
+                  .nextAttemptAt(null)
+                  .updatedAt(now)
+                  .build(),
+              now);
           output.recordChange(s, Status.SUPERSEDED, now, detail);
         }
       }
@@ -364,8 +387,10 @@ public final class InMemoryStatusStore implements StatusStore {
     try {
       List<StoredEntry> leased = entries.leasedBy(owner);
       for (StoredEntry rec : leased) {
-        // The attempt stays counted: attempts is the fencing token, and a token must never be handed out
-        // twice (a worker of this node still running after shutdown would otherwise match a later claim).
+        // The attempt stays counted: attempts is the fencing token, and a token must never be
+        // handed out
+        // twice (a worker of this node still running after shutdown would otherwise match a later
+        // claim).
         entries.changed(rec, rec.entry.toBuilder().lease(null).updatedAt(now).build(), now);
       }
       return leased.size();
@@ -380,7 +405,8 @@ public final class InMemoryStatusStore implements StatusStore {
    * <p>Here the store's clock is the {@code now} given: one process, one clock.
    */
   @Override
-  public Set<EntryId> renew(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+  public Set<EntryId> renew(
+      String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
     StatusStore.checkRenewal(owner, leases, leaseDuration, now);
     Instant until = now.plus(leaseDuration);
     Set<EntryId> held = new HashSet<>();
@@ -392,7 +418,9 @@ public final class InMemoryStatusStore implements StatusStore {
           continue;
         }
         Entry e = rec.entry;
-        if (!e.status().isClaimable() || e.lease() == null || !e.lease().owner().equals(owner)
+        if (!e.status().isClaimable()
+            || e.lease() == null
+            || !e.lease().owner().equals(owner)
             || e.attempts() != lease.token()) {
           continue;
         }
@@ -495,8 +523,10 @@ public final class InMemoryStatusStore implements StatusStore {
     lock.lock();
     try {
       List<StatusCount> out = entries.counts();
-      out.sort(Comparator.comparing(StatusCount::route)
-          .thenComparing(StatusCount::layer).thenComparing(StatusCount::status));
+      out.sort(
+          Comparator.comparing(StatusCount::route)
+              .thenComparing(StatusCount::layer)
+              .thenComparing(StatusCount::status));
       return out;
     } finally {
       lock.unlock();
@@ -515,13 +545,15 @@ public final class InMemoryStatusStore implements StatusStore {
   }
 
   /**
-   * Drops finished entries (status {@linkplain Status#isTerminal() terminal}) last updated strictly before a
-   * time, with their history, so a long-running host's memory stays flat. Their dedup keys are forgotten
-   * too: a partner message arriving again after its entry was purged is taken as new, so keep finished
-   * entries longer than partners may resend. Lineage queries no longer show purged entries.
+   * Drops finished entries (status {@linkplain Status#isTerminal() terminal}) last updated strictly
+   * before a time, with their history, so a long-running host's memory stays flat. Their dedup keys
+   * are forgotten too: a partner message arriving again after its entry was purged is taken as new,
+   * so keep finished entries longer than partners may resend. Lineage queries no longer show purged
+   * entries.
    *
-   * <p>Works in chunks of {@value #PURGE_CHUNK} entries, taking the store's lock once per chunk, so that a
-   * large purge lets the pipeline's claims and commits in between instead of stalling them for its length.
+   * <p>Works in chunks of {@value #PURGE_CHUNK} entries, taking the store's lock once per chunk, so
+   * that a large purge lets the pipeline's claims and commits in between instead of stalling them
+   * for its length.
    *
    * @param cutoff entries updated before this time go
    * @return how many entries were dropped

@@ -1,7 +1,7 @@
 package dev.postoffice.core.memory;
 
-import dev.postoffice.core.internal.Require;
 import dev.postoffice.RejectedInputException;
+import dev.postoffice.core.internal.Require;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.MessageHandler;
 import dev.postoffice.spi.OutboundMessage;
@@ -20,29 +20,30 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The reference {@link Transport}: bounded queues in this JVM's heap, consumed by one daemon thread per
- * subscription (named {@code postoffice-inmemory-<destination>}), which takes up to
- * {@value #PREFETCH} waiting messages at a time (like a broker's prefetch) and hands them to the handler one
- * after the other. The engine's tests and hosts' route tests
- * use it; it passes the same {@code TransportContract} as the broker transports.
+ * The reference {@link Transport}: bounded queues in this JVM's heap, consumed by one daemon thread
+ * per subscription (named {@code postoffice-inmemory-<destination>}), which takes up to {@value
+ * #PREFETCH} waiting messages at a time (like a broker's prefetch) and hands them to the handler
+ * one after the other. The engine's tests and hosts' route tests use it; it passes the same {@code
+ * TransportContract} as the broker transports.
  *
- * <p>Behaviour: a publish completes as soon as the message is in the queue ({@code confirmsPublishes}); it
- * fails, without enqueuing, when the transport is closed, the destination was not declared, the body is
- * larger than {@code maxMessageBytes}, or the destination holds {@code capacityPerDestination} messages
- * already (so memory stays bounded). Messages published before anyone subscribes wait in the queue.
- * Several subscriptions of one destination compete for its messages. The handler is called synchronously,
- * and its {@link Disposition} applied after it returns: a requeued message goes to the back of the queue
- * with its delivery count kept; once it has been delivered {@code maxDeliveries} times, a requeue moves it to
- * the dead-letter queue {@code <destination>.dlq} instead. A released message goes to the back of the queue
- * with the delivery count it had before that delivery, however often it is released. A paused subscription
- * takes nothing from its queue until resumed; messages it had taken but not yet handed to its handler go
- * back to the head of the queue, their delivery count unchanged. Dead-letter queues are not
- * capacity-bounded: consume them.
+ * <p>Behaviour: a publish completes as soon as the message is in the queue ({@code
+ * confirmsPublishes}); it fails, without enqueuing, when the transport is closed, the destination
+ * was not declared, the body is larger than {@code maxMessageBytes}, or the destination holds
+ * {@code capacityPerDestination} messages already (so memory stays bounded). Messages published
+ * before anyone subscribes wait in the queue. Several subscriptions of one destination compete for
+ * its messages. The handler is called synchronously, and its {@link Disposition} applied after it
+ * returns: a requeued message goes to the back of the queue with its delivery count kept; once it
+ * has been delivered {@code maxDeliveries} times, a requeue moves it to the dead-letter queue
+ * {@code <destination>.dlq} instead. A released message goes to the back of the queue with the
+ * delivery count it had before that delivery, however often it is released. A paused subscription
+ * takes nothing from its queue until resumed; messages it had taken but not yet handed to its
+ * handler go back to the head of the queue, their delivery count unchanged. Dead-letter queues are
+ * not capacity-bounded: consume them.
  *
  * <p>Not durable: queued messages are gone when the JVM stops ({@code durable=false}).
  *
- * <p>For deterministic tests, {@link #isIdle()}, {@link #awaitIdle(Duration)} and {@link #queued(String)} tell
- * whether anything is left to deliver. Thread-safe.
+ * <p>For deterministic tests, {@link #isIdle()}, {@link #awaitIdle(Duration)} and {@link
+ * #queued(String)} tell whether anything is left to deliver. Thread-safe.
  *
  * <pre>{@code
  * InMemoryTransport transport = InMemoryTransport.builder().maxDeliveries(3).build();
@@ -76,11 +77,12 @@ public final class InMemoryTransport implements Transport {
   private InMemoryTransport(Builder b) {
     this.maxDeliveries = b.maxDeliveries;
     this.capacityPerDestination = b.capacityPerDestination;
-    this.capabilities = TransportCapabilities.builder()
-        .confirmsPublishes(true)
-        .deliveryCount(true)
-        .maxMessageBytes(b.maxMessageBytes)
-        .build();
+    this.capabilities =
+        TransportCapabilities.builder()
+            .confirmsPublishes(true)
+            .deliveryCount(true)
+            .maxMessageBytes(b.maxMessageBytes)
+            .build();
   }
 
   /**
@@ -136,8 +138,8 @@ public final class InMemoryTransport implements Transport {
   /**
    * {@inheritDoc}
    *
-   * <p>A body larger than {@code maxMessageBytes} fails the future with {@link RejectedInputException},
-   * naming the size and the limit.
+   * <p>A body larger than {@code maxMessageBytes} fails the future with {@link
+   * RejectedInputException}, naming the size and the limit.
    */
   @Override
   public CompletableFuture<Void> publish(String destination, OutboundMessage message) {
@@ -145,26 +147,49 @@ public final class InMemoryTransport implements Transport {
     Require.nonNull(message, "message");
     if (message.body().length > capabilities.maxMessageBytes()) {
       // Rejected, not retried: the message will never fit (the Transport contract).
-      return CompletableFuture.failedFuture(new RejectedInputException("message " + message.messageId()
-          + " has " + message.body().length + " bytes, more than the maxMessageBytes limit of "
-          + capabilities.maxMessageBytes() + " bytes of this transport"));
+      return CompletableFuture.failedFuture(
+          new RejectedInputException(
+              "message "
+                  + message.messageId()
+                  + " has "
+                  + message.body().length
+                  + " bytes, more than the maxMessageBytes limit of "
+                  + capabilities.maxMessageBytes()
+                  + " bytes of this transport"));
     }
     lock.lock();
     try {
       if (closed) {
-        return CompletableFuture.failedFuture(new IllegalStateException(
-            "cannot publish message " + message.messageId() + " to '" + destination + "': the transport is closed"));
+        return CompletableFuture.failedFuture(
+            new IllegalStateException(
+                "cannot publish message "
+                    + message.messageId()
+                    + " to '"
+                    + destination
+                    + "': the transport is closed"));
       }
       MemoryQueue q = queues.get(destination);
       if (q == null) {
-        return CompletableFuture.failedFuture(new IllegalStateException("destination '" + destination
-            + "' is not declared [Hint: call transport.declare(\"" + destination + "\") first]"));
+        return CompletableFuture.failedFuture(
+            new IllegalStateException(
+                "destination '"
+                    + destination
+                    + "' is not declared [Hint: call transport.declare(\""
+                    + destination
+                    + "\") first]"));
       }
       if (q.messages.size() + q.inFlight >= capacityPerDestination) {
-        return CompletableFuture.failedFuture(new IllegalStateException("destination '" + destination
-            + "' is full: it holds " + (q.messages.size() + q.inFlight) + " messages, the capacityPerDestination"
-            + " limit of " + capacityPerDestination + " [Hint: subscribe to it, or raise the limit with"
-            + " InMemoryTransport.builder().capacityPerDestination(...)]"));
+        return CompletableFuture.failedFuture(
+            new IllegalStateException(
+                "destination '"
+                    + destination
+                    + "' is full: it holds "
+                    + (q.messages.size() + q.inFlight)
+                    + " messages, the capacityPerDestination"
+                    + " limit of "
+                    + capacityPerDestination
+                    + " [Hint: subscribe to it, or raise the limit with"
+                    + " InMemoryTransport.builder().capacityPerDestination(...)]"));
       }
       q.messages.addLast(new MemoryQueue.Held(message, 0));
       q.available.signal();
@@ -175,13 +200,15 @@ public final class InMemoryTransport implements Transport {
   }
 
   @Override
-  public List<CompletableFuture<Void>> publishAll(String destination, List<OutboundMessage> messages) {
+  public List<CompletableFuture<Void>> publishAll(
+      String destination, List<OutboundMessage> messages) {
     Require.nonNull(destination, "destination");
     Require.nonNull(messages, "messages");
     List<CompletableFuture<Void>> futures = new ArrayList<>(messages.size());
     lock.lock();
     try {
-      // One lock for the batch; each message gets exactly the outcome a publish of its own would give.
+      // One lock for the batch; each message gets exactly the outcome a publish of its own would
+      // give.
       for (OutboundMessage message : messages) {
         futures.add(publish(destination, message));
       }
@@ -201,8 +228,12 @@ public final class InMemoryTransport implements Transport {
       ensureOpen();
       MemoryQueue q = queues.get(destination);
       if (q == null) {
-        throw new IllegalStateException("destination '" + destination
-            + "' is not declared [Hint: call transport.declare(\"" + destination + "\") first]");
+        throw new IllegalStateException(
+            "destination '"
+                + destination
+                + "' is not declared [Hint: call transport.declare(\""
+                + destination
+                + "\") first]");
       }
       subscription = new MemorySubscription(this, q, handler);
       q.subscribers++;
@@ -215,8 +246,9 @@ public final class InMemoryTransport implements Transport {
   }
 
   /**
-   * Tells whether nothing is left to deliver: no destination that has a subscription holds a message, and
-   * no handler call is running. Messages waiting in destinations nobody subscribes to do not count.
+   * Tells whether nothing is left to deliver: no destination that has a subscription holds a
+   * message, and no handler call is running. Messages waiting in destinations nobody subscribes to
+   * do not count.
    *
    * @return true if idle
    */
@@ -269,7 +301,9 @@ public final class InMemoryTransport implements Transport {
     }
   }
 
-  /** Stops every subscription, waiting for running handler calls; later publishes fail. Idempotent. */
+  /**
+   * Stops every subscription, waiting for running handler calls; later publishes fail. Idempotent.
+   */
   @Override
   public void close() {
     List<MemorySubscription> open;
@@ -287,13 +321,18 @@ public final class InMemoryTransport implements Transport {
 
   @Override
   public String toString() {
-    return "InMemoryTransport[maxDeliveries=" + maxDeliveries + ", capacityPerDestination="
-        + capacityPerDestination + ", maxMessageBytes=" + capabilities.maxMessageBytes() + "]";
+    return "InMemoryTransport[maxDeliveries="
+        + maxDeliveries
+        + ", capacityPerDestination="
+        + capacityPerDestination
+        + ", maxMessageBytes="
+        + capabilities.maxMessageBytes()
+        + "]";
   }
 
   /**
-   * Blocks until a message is there for the subscription, then takes up to {@code max} waiting ones; null once
-   * the subscription is closed.
+   * Blocks until a message is there for the subscription, then takes up to {@code max} waiting
+   * ones; null once the subscription is closed.
    */
   List<MemoryQueue.Held> take(MemoryQueue q, MemorySubscription s, int max) {
     lock.lock();
@@ -302,7 +341,8 @@ public final class InMemoryTransport implements Transport {
         q.available.awaitUninterruptibly();
       }
       if (s.isClosed()) {
-        // Pass the wake-up on, so a message is not left waiting for a signal that went to a closed consumer.
+        // Pass the wake-up on, so a message is not left waiting for a signal that went to a closed
+        // consumer.
         q.available.signal();
         return null;
       }
@@ -321,9 +361,9 @@ public final class InMemoryTransport implements Transport {
   }
 
   /**
-   * Applies the handler's dispositions to the first {@code dispositions.size()} messages taken, and puts the
-   * others (not handled because the subscription closed) back at the head of the queue, in order, their
-   * delivery count unchanged.
+   * Applies the handler's dispositions to the first {@code dispositions.size()} messages taken, and
+   * puts the others (not handled because the subscription closed) back at the head of the queue, in
+   * order, their delivery count unchanged.
    */
   void settle(MemoryQueue q, List<MemoryQueue.Held> taken, List<Disposition> dispositions) {
     lock.lock();
@@ -349,18 +389,25 @@ public final class InMemoryTransport implements Transport {
     q.inFlight--;
     int deliveries = held.deliveries() + 1;
     switch (d.kind()) {
-      case ACK -> { }
+      case ACK -> {}
       case REQUEUE -> {
         if (deliveries >= maxDeliveries) {
-          deadLetter(q, held.message(), "delivered " + deliveries + " times, the maxDeliveries limit; last"
-              + " requeued because: " + d.reason());
+          deadLetter(
+              q,
+              held.message(),
+              "delivered "
+                  + deliveries
+                  + " times, the maxDeliveries limit; last"
+                  + " requeued because: "
+                  + d.reason());
         } else {
           q.messages.addLast(new MemoryQueue.Held(held.message(), deliveries));
           q.available.signal();
         }
       }
       case RELEASE -> {
-        // Not a delivery attempt: it goes back with the count it had, so it never nears maxDeliveries.
+        // Not a delivery attempt: it goes back with the count it had, so it never nears
+        // maxDeliveries.
         q.messages.addLast(held);
         q.available.signal();
       }
@@ -374,7 +421,8 @@ public final class InMemoryTransport implements Transport {
     lock.lock();
     try {
       if (s.markPaused(paused) && !paused) {
-        q.available.signalAll(); // its thread may wait for a message that arrived while it was paused
+        q.available
+            .signalAll(); // its thread may wait for a message that arrived while it was paused
       }
     } finally {
       lock.unlock();
@@ -399,8 +447,9 @@ public final class InMemoryTransport implements Transport {
     Map<String, String> headers = new HashMap<>(m.headers());
     headers.put(HEADER_DEAD_LETTER_REASON, reason);
     MemoryQueue dlq = queue(deadLetterDestination(from.name));
-    dlq.messages.addLast(new MemoryQueue.Held(
-        new OutboundMessage(m.messageId(), headers, m.body(), m.contentType()), 0));
+    dlq.messages.addLast(
+        new MemoryQueue.Held(
+            new OutboundMessage(m.messageId(), headers, m.body(), m.contentType()), 0));
     dlq.available.signal();
   }
 
@@ -445,8 +494,8 @@ public final class InMemoryTransport implements Transport {
     }
 
     /**
-     * Sets how many messages a destination holds (waiting or being handled) before publishes to it fail.
-     * Defaults to {@value InMemoryTransport#DEFAULT_CAPACITY_PER_DESTINATION}.
+     * Sets how many messages a destination holds (waiting or being handled) before publishes to it
+     * fail. Defaults to {@value InMemoryTransport#DEFAULT_CAPACITY_PER_DESTINATION}.
      *
      * @param value at least 1
      * @return this builder
@@ -458,7 +507,8 @@ public final class InMemoryTransport implements Transport {
     }
 
     /**
-     * Sets the largest body accepted. Defaults to {@value InMemoryTransport#DEFAULT_MAX_MESSAGE_BYTES}.
+     * Sets the largest body accepted. Defaults to {@value
+     * InMemoryTransport#DEFAULT_MAX_MESSAGE_BYTES}.
      *
      * @param value at least 1
      * @return this builder

@@ -7,13 +7,15 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Everything the store indexes per route and layer: the {@linkplain ClaimQueues claim queues} a claim reads,
- * and one {@linkplain StatusList list per status} that counts, the backlog and queries by status read. Every
- * entry of the lane is on exactly one status list (the one of its status) and, while it is claimable, in one
- * claim queue; {@link EntryIndex} calls {@link #list} and {@link #place} after every change to keep it so.
+ * Everything the store indexes per route and layer: the {@linkplain ClaimQueues claim queues} a
+ * claim reads, and one {@linkplain StatusList list per status} that counts, the backlog and queries
+ * by status read. Every entry of the lane is on exactly one status list (the one of its status)
+ * and, while it is claimable, in one claim queue; {@link EntryIndex} calls {@link #list} and {@link
+ * #place} after every change to keep it so.
  */
 final class Lane {
   private static final Status[] STATUSES = Status.values();
+
   /** A slack past which a list counts as unordered; see {@link StatusList#UNBOUNDED}. */
   static final long UNBOUNDED = StatusList.UNBOUNDED;
 
@@ -31,8 +33,9 @@ final class Lane {
   }
 
   /**
-   * Lists an entry under its current status at the end (the latest change), taking it off the list it was
-   * on; call after every change of the entry, so each list stays in the order of the changes.
+   * Lists an entry under its current status at the end (the latest change), taking it off the list
+   * it was on; call after every change of the entry, so each list stays in the order of the
+   * changes.
    */
   void list(StoredEntry rec) {
     Status status = rec.entry.status();
@@ -63,21 +66,24 @@ final class Lane {
   }
 
   /**
-   * Adds to {@code out} the entries of this lane in a status that were updated before {@code updatedBefore}
-   * (null: no bound), oldest status change first, at least the first {@code limit} of them by
-   * {@code updatedAt} when there are that many, and at most a few more (those within the list's slack). The
-   * caller sorts and cuts; this only spares it reading entries that cannot make the page (the purge of a busy
-   * store, the Republisher's scan of a long Queued list).
+   * Adds to {@code out} the entries of this lane in a status that were updated before {@code
+   * updatedBefore} (null: no bound), oldest status change first, at least the first {@code limit}
+   * of them by {@code updatedAt} when there are that many, and at most a few more (those within the
+   * list's slack). The caller sorts and cuts; this only spares it reading entries that cannot make
+   * the page (the purge of a busy store, the Republisher's scan of a long Queued list).
    *
-   * @param ties whether entries changed at the very instant of the latest one taken are read too, as a page
-   *     sorted by time and then id needs (all of a batch's entries share one instant); a purge, which takes any
-   *     {@code limit} of the oldest, passes false
+   * @param ties whether entries changed at the very instant of the latest one taken are read too,
+   *     as a page sorted by time and then id needs (all of a batch's entries share one instant); a
+   *     purge, which takes any {@code limit} of the oldest, passes false
    */
-  void collect(Status status, Instant updatedBefore, int limit, boolean ties, List<StoredEntry> out) {
+  void collect(
+      Status status, Instant updatedBefore, int limit, boolean ties, List<StoredEntry> out) {
     lists[status.ordinal()].collect(updatedBefore, limit, ties, out);
   }
 
-  /** Puts a claimable entry into the claim queue that fits it at {@code now}; others are left out. */
+  /**
+   * Puts a claimable entry into the claim queue that fits it at {@code now}; others are left out.
+   */
   void place(StoredEntry rec, Instant now) {
     queues.place(rec, now);
   }
@@ -87,7 +93,10 @@ final class Lane {
     ClaimQueues.remove(rec);
   }
 
-  /** Returns up to {@code limit} entries due at {@code now}, oldest first, and takes them out of the queues. */
+  /**
+   * Returns up to {@code limit} entries due at {@code now}, oldest first, and takes them out of the
+   * queues.
+   */
   List<StoredEntry> takeDue(int limit, Instant now) {
     return queues.takeDue(limit, now);
   }

@@ -11,10 +11,13 @@ final class MemoryQueue {
 
   final String name;
   final ArrayDeque<Held> messages = new ArrayDeque<>();
+
   /** Signalled when a message arrives or a subscription of this queue closes. */
   final Condition available;
+
   /** Messages handed to a handler and not yet settled. */
   int inFlight;
+
   int subscribers;
 
   MemoryQueue(String name, Condition available) {

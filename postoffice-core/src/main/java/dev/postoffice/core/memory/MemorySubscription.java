@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consumer of one {@link MemoryQueue}: one daemon thread that takes the waiting messages (up to the
- * prefetch), calls the handler on each in turn, and settles them after the handler returned for each. Once
- * paused, it starts no handler call: what it took and did not hand over goes back to the head of the queue.
+ * A consumer of one {@link MemoryQueue}: one daemon thread that takes the waiting messages (up to
+ * the prefetch), calls the handler on each in turn, and settles them after the handler returned for
+ * each. Once paused, it starts no handler call: what it took and did not hand over goes back to the
+ * head of the queue.
  */
 final class MemorySubscription implements Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(MemorySubscription.class);
@@ -22,8 +23,10 @@ final class MemorySubscription implements Subscription {
   private final MemoryQueue queue;
   private final MessageHandler handler;
   private final Thread thread;
+
   /** Written under the transport's lock; read without it between messages of a batch. */
   private volatile boolean closed;
+
   /** Written under the transport's lock; read without it before each handler call. */
   private volatile boolean paused;
 
@@ -80,9 +83,15 @@ final class MemorySubscription implements Subscription {
   private Disposition handle(MemoryQueue.Held held) {
     try {
       Disposition disposition = handler.handle(inbound(held));
-      return disposition != null ? disposition : Disposition.requeue("the handler returned no disposition");
+      return disposition != null
+          ? disposition
+          : Disposition.requeue("the handler returned no disposition");
     } catch (Throwable e) { // even an AssertionError must not lose the message or kill the consumer
-      LOG.warn("Handler for {} failed on message {}; requeueing it", queue.name, held.message().messageId(), e);
+      LOG.warn(
+          "Handler for {} failed on message {}; requeueing it",
+          queue.name,
+          held.message().messageId(),
+          e);
       return Disposition.requeue("handler failed: " + e);
     }
   }

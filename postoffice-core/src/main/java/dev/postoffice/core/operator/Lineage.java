@@ -4,7 +4,8 @@ import dev.postoffice.model.Entry;
 import java.util.List;
 
 /**
- * An entry's place in its lineage: the chain back to the original receipt, and everything it produced.
+ * An entry's place in its lineage: the chain back to the original receipt, and everything it
+ * produced.
  *
  * @param entry the entry asked about
  * @param ancestors its sources, from the original receipt down to its direct source
@@ -18,7 +19,8 @@ public record Lineage(Entry entry, List<Entry> ancestors, List<Entry> descendant
   }
 
   /**
-   * Returns the original receipt: the raw partner message upstream, the Core App message downstream.
+   * Returns the original receipt: the raw partner message upstream, the Core App message
+   * downstream.
    *
    * @return the root entry
    */

@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The operator API: where a message is, where it came from, what failed, and replay after a fix. Reads
- * and writes go straight to the store, so it works on any node, and without a running pipeline
- * ({@link #create(StatusStore, Clock)}). Thread-safe.
+ * The operator API: where a message is, where it came from, what failed, and replay after a fix.
+ * Reads and writes go straight to the store, so it works on any node, and without a running
+ * pipeline ({@link #create(StatusStore, Clock)}). Thread-safe.
  *
  * <pre>{@code
  * Operations ops = pipeline.operations();
@@ -55,7 +55,8 @@ public final class Operations {
   }
 
   /**
-   * Returns the full trace the entry belongs to: every entry across the layers, with history and errors.
+   * Returns the full trace the entry belongs to: every entry across the layers, with history and
+   * errors.
    *
    * @param id any entry of the trace
    * @return the trace
@@ -80,9 +81,9 @@ public final class Operations {
   }
 
   /**
-   * Orders a trace's entries so that each comes right after its source's subtree starts (depth first), keeping
-   * the store's order (creation time) among siblings. Creation time alone cannot: the entries a worker stores
-   * in one commit (several layers of one message) share it.
+   * Orders a trace's entries so that each comes right after its source's subtree starts (depth
+   * first), keeping the store's order (creation time) among siblings. Creation time alone cannot:
+   * the entries a worker stores in one commit (several layers of one message) share it.
    */
   private static List<Entry> sourcesFirst(List<Entry> entries) {
     Map<EntryId, List<Entry>> children = new HashMap<>();
@@ -113,7 +114,8 @@ public final class Operations {
         }
       }
     }
-    for (Entry e : entries) { // a source cycle (never written by the engine) leaves entries unplaced
+    for (Entry e :
+        entries) { // a source cycle (never written by the engine) leaves entries unplaced
       if (placed.add(e.id())) {
         ordered.add(e);
       }
@@ -122,7 +124,8 @@ public final class Operations {
   }
 
   /**
-   * Returns an entry's lineage both ways: back to the raw receipt and forward to everything it produced.
+   * Returns an entry's lineage both ways: back to the raw receipt and forward to everything it
+   * produced.
    *
    * @param id the entry
    * @return the lineage
@@ -156,7 +159,8 @@ public final class Operations {
   }
 
   /**
-   * Lists a route's entries that need an operator: {@code FAILED} and {@code REJECTED}, oldest first.
+   * Lists a route's entries that need an operator: {@code FAILED} and {@code REJECTED}, oldest
+   * first.
    *
    * @param route the route's name
    * @param limit the most to return
@@ -167,17 +171,20 @@ public final class Operations {
   }
 
   /**
-   * Replays an entry from its layer: it runs again through the current stages (after a mapping fix, say).
-   * Its previous outputs are marked {@code SUPERSEDED}, not deleted, and the new outputs get new ids.
+   * Replays an entry from its layer: it runs again through the current stages (after a mapping fix,
+   * say). Its previous outputs are marked {@code SUPERSEDED}, not deleted, and the new outputs get
+   * new ids.
    *
    * @param id the entry
    * @param reason why, for the history
    * @return the replayed entry, {@code JUST_IN}
    * @throws NoSuchEntryException if there is no such entry
-   * @throws dev.postoffice.IllegalStatusTransitionException if the entry cannot be replayed from its status
+   * @throws dev.postoffice.IllegalStatusTransitionException if the entry cannot be replayed from
+   *     its status
    */
   public Entry replay(EntryId id, String reason) {
-    return store.replay(id, "replayed by operator: " + Require.nonBlank(reason, "reason"), clock.instant());
+    return store.replay(
+        id, "replayed by operator: " + Require.nonBlank(reason, "reason"), clock.instant());
   }
 
   /**

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Renders entry counts as a table: one row per route and layer, one column per status that occurs. */
+/**
+ * Renders entry counts as a table: one row per route and layer, one column per status that occurs.
+ */
 public final class StatusTable {
   private StatusTable() {}
 
@@ -32,13 +34,15 @@ public final class StatusTable {
       out.append(String.format("%14s", s.displayName()));
     }
     out.append('\n');
-    rows.forEach((row, byStatus) -> {
-      out.append(String.format("%-28s", row));
-      for (Status s : used.keySet()) {
-        out.append(String.format("%14s", byStatus.getOrDefault(s, 0L) == 0 ? "-" : byStatus.get(s)));
-      }
-      out.append('\n');
-    });
+    rows.forEach(
+        (row, byStatus) -> {
+          out.append(String.format("%-28s", row));
+          for (Status s : used.keySet()) {
+            out.append(
+                String.format("%14s", byStatus.getOrDefault(s, 0L) == 0 ? "-" : byStatus.get(s)));
+          }
+          out.append('\n');
+        });
     return out.toString();
   }
 

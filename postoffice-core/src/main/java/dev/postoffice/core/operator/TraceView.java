@@ -11,8 +11,8 @@ import java.util.List;
  * history and last error.
  *
  * @param traceId the trace
- * @param entries its entries, each after its source (depth first: a message's layers in lineage order),
- *     siblings by creation time
+ * @param entries its entries, each after its source (depth first: a message's layers in lineage
+ *     order), siblings by creation time
  */
 public record TraceView(TraceId traceId, List<TracedEntry> entries) {
   /** Copies the entries. */
@@ -29,16 +29,26 @@ public record TraceView(TraceId traceId, List<TracedEntry> entries) {
     StringBuilder out = new StringBuilder("trace ").append(traceId).append('\n');
     for (TracedEntry traced : entries) {
       Entry e = traced.entry();
-      out.append(String.format("  %s %-10s %-13s %s%s%s%n", e.layer(), e.direction(), e.status().displayName(),
-          e.id(), e.sourceId() == null ? "" : " <- " + e.sourceId(),
-          e.producedBy() == null ? "" : " [" + e.producedBy() + "]"));
+      out.append(
+          String.format(
+              "  %s %-10s %-13s %s%s%s%n",
+              e.layer(),
+              e.direction(),
+              e.status().displayName(),
+              e.id(),
+              e.sourceId() == null ? "" : " <- " + e.sourceId(),
+              e.producedBy() == null ? "" : " [" + e.producedBy() + "]"));
       if (e.lastError() != null) {
         out.append("      error: ").append(e.lastError()).append('\n');
       }
       for (HistoryRecord h : traced.history()) {
-        out.append(String.format("      %s  %s -> %s%s%n", h.at().truncatedTo(ChronoUnit.MILLIS),
-            h.from() == null ? "(new)" : h.from().displayName(), h.to().displayName(),
-            h.detail() == null ? "" : "  (" + h.detail() + ")"));
+        out.append(
+            String.format(
+                "      %s  %s -> %s%s%n",
+                h.at().truncatedTo(ChronoUnit.MILLIS),
+                h.from() == null ? "(new)" : h.from().displayName(),
+                h.to().displayName(),
+                h.detail() == null ? "" : "  (" + h.detail() + ")"));
       }
     }
     return out.toString();

@@ -1,7 +1,7 @@
 package dev.postoffice.coreapp.internal;
 
-import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.core.codec.AckMessages;
+import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.Transport;
@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells PostOffice what became of a batch's deliveries ({@link AckMessages}) and settles each delivery by the
- * broker's confirmation of the message that names it: a handled message is acknowledged to the broker, a
- * refused one dead-lettered, only once PostOffice has the answer; otherwise it is delivered again.
+ * Tells PostOffice what became of a batch's deliveries ({@link AckMessages}) and settles each
+ * delivery by the broker's confirmation of the message that names it: a handled message is
+ * acknowledged to the broker, a refused one dead-lettered, only once PostOffice has the answer;
+ * otherwise it is delivered again.
  */
 final class Acknowledger {
   private static final Logger log = LoggerFactory.getLogger(CoreAppReceiver.class);
@@ -35,7 +36,10 @@ final class Acknowledger {
     this.name = name;
   }
 
-  /** Sends the negative acknowledgements, then the acknowledgements, of a batch, and settles the deliveries. */
+  /**
+   * Sends the negative acknowledgements, then the acknowledgements, of a batch, and settles the
+   * deliveries.
+   */
   void settle(List<Delivery> batch) {
     List<Delivery> refused = batch.stream().filter(Delivery::isRefused).toList();
     if (!refused.isEmpty()) {
@@ -48,10 +52,11 @@ final class Acknowledger {
   }
 
   /**
-   * Sends PostOffice a negative acknowledgement for each message the Core App refused for good (undecodable,
-   * or its handler threw {@code RejectedInputException}), so the entry ends Rejected with the reason instead
-   * of being published again. The message is dead-lettered once PostOffice has the answer; if the broker does
-   * not confirm it, the message is delivered again (and refused again).
+   * Sends PostOffice a negative acknowledgement for each message the Core App refused for good
+   * (undecodable, or its handler threw {@code RejectedInputException}), so the entry ends Rejected
+   * with the reason instead of being published again. The message is dead-lettered once PostOffice
+   * has the answer; if the broker does not confirm it, the message is delivered again (and refused
+   * again).
    */
   private void tellRefused(List<Delivery> refused) {
     List<OutboundMessage> nacks = new ArrayList<>(refused.size());
@@ -65,19 +70,27 @@ final class Acknowledger {
       Delivery delivery = refused.get(r);
       Disposition settled = awaitConfirm(confirmed.get(r), deadline);
       if (settled.kind() == Disposition.Kind.ACK) {
-        log.warn("receiver {}: message {} dead-lettered (PostOffice told): {}", name, delivery.id(),
+        log.warn(
+            "receiver {}: message {} dead-lettered (PostOffice told): {}",
+            name,
+            delivery.id(),
             delivery.disposition().reason());
       } else {
-        log.warn("receiver {}: could not tell PostOffice that message {} is refused ({}); it will be delivered"
-            + " again", name, delivery.id(), settled.reason());
+        log.warn(
+            "receiver {}: could not tell PostOffice that message {} is refused ({}); it will be delivered"
+                + " again",
+            name,
+            delivery.id(),
+            settled.reason());
         delivery.settle(settled);
       }
     }
   }
 
   /**
-   * One acknowledgement message per batch (up to {@link AckMessages#MAX_IDS} ids): one publish and one broker
-   * round trip for all of them. Each message is settled by the confirmation of the one that names it.
+   * One acknowledgement message per batch (up to {@link AckMessages#MAX_IDS} ids): one publish and
+   * one broker round trip for all of them. Each message is settled by the confirmation of the one
+   * that names it.
    */
   private void acknowledge(List<Delivery> handled) {
     List<List<Delivery>> chunks = new ArrayList<>();

@@ -12,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The receiver's work on the messages a transport delivers together: the receipt log is read once for all of
- * them, the core's handler runs for each one not handled before, the ones it handled are marked in the log
- * together, then PostOffice is told about them all in one acknowledgement message (one publish and one
- * confirmation instead of one per message), and each message is settled with the broker.
+ * The receiver's work on the messages a transport delivers together: the receipt log is read once
+ * for all of them, the core's handler runs for each one not handled before, the ones it handled are
+ * marked in the log together, then PostOffice is told about them all in one acknowledgement message
+ * (one publish and one confirmation instead of one per message), and each message is settled with
+ * the broker.
  *
  * @param <T> the core message type
  */
@@ -34,7 +35,8 @@ public final class BatchReceiver<T> {
     this.hold = new ReceiptLogHold(name, config.firstHoldPause(), config.maxHoldPause());
     this.receipts = new Receipts(config.receipts(), name, config.clock(), hold);
     this.runner = new HandlerRunner<>(config, receipts);
-    this.acknowledger = new Acknowledger(config.transport(), config.ackDestination(), config.ackTimeout(), name);
+    this.acknowledger =
+        new Acknowledger(config.transport(), config.ackDestination(), config.ackTimeout(), name);
   }
 
   /**
@@ -66,14 +68,18 @@ public final class BatchReceiver<T> {
    */
   public List<Disposition> receiveAll(List<InboundMessage> messages) {
     List<Delivery> batch = Delivery.of(messages);
-    // Each message's gate is owned by one thread at a time: the messages whose gates this thread takes are
-    // handled together; a message whose gate another thread holds (or a repeat within this batch) waits for it
-    // afterwards, alone, and then finds it in the log, so the core's handler never runs twice at once.
+    // Each message's gate is owned by one thread at a time: the messages whose gates this thread
+    // takes are
+    // handled together; a message whose gate another thread holds (or a repeat within this batch)
+    // waits for it
+    // afterwards, alone, and then finds it in the log, so the core's handler never runs twice at
+    // once.
     Map<String, DeliveryGates.Gate> owned = new LinkedHashMap<>();
     List<Delivery> mine = new ArrayList<>(batch.size());
     List<Delivery> contended = new ArrayList<>(0);
     for (Delivery delivery : batch) {
-      DeliveryGates.Gate gate = owned.containsKey(delivery.id()) ? null : gates.tryTake(delivery.id());
+      DeliveryGates.Gate gate =
+          owned.containsKey(delivery.id()) ? null : gates.tryTake(delivery.id());
       if (gate != null) {
         owned.put(delivery.id(), gate);
         mine.add(delivery);
@@ -100,8 +106,8 @@ public final class BatchReceiver<T> {
   }
 
   /**
-   * Handles deliveries whose gates this thread holds: one read of the receipt log, the handler for each not
-   * handled before, one mark for those it handled.
+   * Handles deliveries whose gates this thread holds: one read of the receipt log, the handler for
+   * each not handled before, one mark for those it handled.
    */
   private void handleTogether(List<Delivery> deliveries) {
     if (deliveries.isEmpty()) {
@@ -114,7 +120,8 @@ public final class BatchReceiver<T> {
     try {
       for (Delivery delivery : deliveries) {
         if (handledBefore.contains(delivery.id())) {
-          log.debug("receiver {}: message {} already handled; acknowledging again", name, delivery.id());
+          log.debug(
+              "receiver {}: message {} already handled; acknowledging again", name, delivery.id());
           delivery.handled();
           continue;
         }
@@ -127,7 +134,8 @@ public final class BatchReceiver<T> {
       escaping = e;
       throw e;
     } finally {
-      // A message handled is marked handled whatever ends the batch (a VirtualMachineError out of a later
+      // A message handled is marked handled whatever ends the batch (a VirtualMachineError out of a
+      // later
       // handler): otherwise its handler would run again on redelivery.
       try {
         receipts.markAllHandled(handledNow);
@@ -143,7 +151,8 @@ public final class BatchReceiver<T> {
   /** Handles one delivery on its own, holding its gate. */
   private void handleAlone(Delivery delivery) {
     if (receipts.isHandled(delivery.id())) {
-      log.debug("receiver {}: message {} already handled; acknowledging again", name, delivery.id());
+      log.debug(
+          "receiver {}: message {} already handled; acknowledging again", name, delivery.id());
       delivery.handled();
       return;
     }

@@ -5,13 +5,16 @@ import dev.postoffice.spi.InboundMessage;
 import java.util.List;
 
 /**
- * One message of a delivery batch and what the receiver has made of it so far. It ends in one of three ways:
- * handled (now or before), so its acknowledgement is sent and the broker settled by its confirmation;
- * refused for good, so PostOffice is told and the message dead-lettered; or failed, so the broker delivers it
- * again. Used by one thread at a time.
+ * One message of a delivery batch and what the receiver has made of it so far. It ends in one of
+ * three ways: handled (now or before), so its acknowledgement is sent and the broker settled by its
+ * confirmation; refused for good, so PostOffice is told and the message dead-lettered; or failed,
+ * so the broker delivers it again. Used by one thread at a time.
  */
 final class Delivery {
-  /** How the dead letters of messages the Core App refused begin (and the entry's last error in PostOffice). */
+  /**
+   * How the dead letters of messages the Core App refused begin (and the entry's last error in
+   * PostOffice).
+   */
   static final String REFUSED = "rejected by the Core App: ";
 
   private final InboundMessage message;
@@ -33,12 +36,16 @@ final class Delivery {
     return messages.stream().map(Delivery::new).toList();
   }
 
-  /** @return the message as delivered */
+  /**
+   * @return the message as delivered
+   */
   InboundMessage message() {
     return message;
   }
 
-  /** @return its message id */
+  /**
+   * @return its message id
+   */
   String id() {
     return message.messageId();
   }
@@ -48,33 +55,47 @@ final class Delivery {
     handled = true;
   }
 
-  /** @return whether the message is handled and its acknowledgement is to be sent */
+  /**
+   * @return whether the message is handled and its acknowledgement is to be sent
+   */
   boolean isHandled() {
     return handled;
   }
 
-  /** The Core App refuses the message for good: PostOffice is to be told why, then it is dead-lettered. */
+  /**
+   * The Core App refuses the message for good: PostOffice is to be told why, then it is
+   * dead-lettered.
+   */
   void refuse(String reason) {
     refusal = String.valueOf(reason);
     disposition = Disposition.deadLetter(REFUSED + refusal);
   }
 
-  /** @return whether the message is refused and PostOffice is to be told */
+  /**
+   * @return whether the message is refused and PostOffice is to be told
+   */
   boolean isRefused() {
     return !handled && refusal != null;
   }
 
-  /** @return why the Core App refused it, as PostOffice is told (without {@link #REFUSED}) */
+  /**
+   * @return why the Core App refused it, as PostOffice is told (without {@link #REFUSED})
+   */
   String refusal() {
     return refusal;
   }
 
-  /** Settles the message with the broker this way (a failure, or the outcome of its acknowledgement). */
+  /**
+   * Settles the message with the broker this way (a failure, or the outcome of its
+   * acknowledgement).
+   */
   void settle(Disposition value) {
     disposition = value;
   }
 
-  /** @return how the message is settled with the broker */
+  /**
+   * @return how the message is settled with the broker
+   */
   Disposition disposition() {
     return disposition;
   }

@@ -4,10 +4,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * One gate per message id being handled in this receiver. A broker may hand the receiver a message again while
- * its first delivery is still being handled (an expired SQS visibility timeout, a redelivery after a dropped
- * connection); the gate lets one thread at a time handle a message id, so the core's handler never runs twice
- * at once for it here.
+ * One gate per message id being handled in this receiver. A broker may hand the receiver a message
+ * again while its first delivery is still being handled (an expired SQS visibility timeout, a
+ * redelivery after a dropped connection); the gate lets one thread at a time handle a message id,
+ * so the core's handler never runs twice at once for it here.
  */
 final class DeliveryGates {
   private final ConcurrentHashMap<String, CountDownLatch> inFlight = new ConcurrentHashMap<>();
@@ -17,7 +17,8 @@ final class DeliveryGates {
    *
    * @param id the message id
    * @param latch what other threads wait on
-   * @param interrupted whether the thread was interrupted while waiting for it, to be restored on release
+   * @param interrupted whether the thread was interrupted while waiting for it, to be restored on
+   *     release
    */
   record Gate(String id, CountDownLatch latch, boolean interrupted) {}
 
@@ -28,8 +29,8 @@ final class DeliveryGates {
   }
 
   /**
-   * Takes the gate of a message id, waiting for the thread that holds it. An interrupt does not end the wait
-   * (the delivery is already ours: it is finished first); {@link #release} restores it.
+   * Takes the gate of a message id, waiting for the thread that holds it. An interrupt does not end
+   * the wait (the delivery is already ours: it is finished first); {@link #release} restores it.
    */
   Gate take(String id) {
     boolean interrupted = false;

@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the core's handler on a delivery and records the outcome on it: handled, refused for good (the codec
- * or the handler's {@link RejectedInputException}), or failed, to be delivered again. The handler is either a
- * plain one, after which the receiver marks the message in the receipt log, or a transactional one, run
- * inside the log's transaction that marks it.
+ * Runs the core's handler on a delivery and records the outcome on it: handled, refused for good
+ * (the codec or the handler's {@link RejectedInputException}), or failed, to be delivered again.
+ * The handler is either a plain one, after which the receiver marks the message in the receipt log,
+ * or a transactional one, run inside the log's transaction that marks it.
  *
  * @param <T> the core message type
  */
@@ -22,8 +22,10 @@ final class HandlerRunner<T> {
   private final String name;
   private final MessageDecoder<T> decoder;
   private final CoreMessageHandler<? super T> handler;
+
   /** Set instead of {@link #handler} when the handler runs in the receipt log's transaction. */
   private final TransactionalMessageHandler<? super T, Object> transactional;
+
   private final Receipts receipts;
 
   HandlerRunner(ReceiverConfig<T> config, Receipts receipts) {
@@ -34,14 +36,17 @@ final class HandlerRunner<T> {
     this.receipts = receipts;
   }
 
-  /** Whether a message this runner handled is marked in the receipt log already (by the handler's commit). */
+  /**
+   * Whether a message this runner handled is marked in the receipt log already (by the handler's
+   * commit).
+   */
   boolean marksItself() {
     return transactional != null;
   }
 
   /**
-   * Decodes the delivery's message and runs the core's handler on it: the delivery ends handled, refused or
-   * failed.
+   * Decodes the delivery's message and runs the core's handler on it: the delivery ends handled,
+   * refused or failed.
    *
    * @throws VirtualMachineError from the handler: the thread cannot be trusted to go on
    */
@@ -64,13 +69,15 @@ final class HandlerRunner<T> {
   }
 
   /**
-   * Runs the transactional handler through the receipt log's {@code handleOnce}: claim, handler and mark in
-   * one transaction. The delivery is handled if the message is handled now, or was before by another receiver.
+   * Runs the transactional handler through the receipt log's {@code handleOnce}: claim, handler and
+   * mark in one transaction. The delivery is handled if the message is handled now, or was before
+   * by another receiver.
    */
   private void runInTransaction(Delivery delivery, MessageDecoder.Decoded<T> decoded) {
     try {
-      receipts.handleOnce(delivery.id(), transaction ->
-          transactional.handle(decoded.value(), decoded.context(), transaction));
+      receipts.handleOnce(
+          delivery.id(),
+          transaction -> transactional.handle(decoded.value(), decoded.context(), transaction));
     } catch (Receipts.WorkFailed e) {
       failed(delivery, e.getCause());
       return;
@@ -86,16 +93,27 @@ final class HandlerRunner<T> {
       return;
     }
     if (e instanceof VirtualMachineError vm) {
-      // Out of memory or stack: this thread cannot be trusted to go on. The messages handled so far are
+      // Out of memory or stack: this thread cannot be trusted to go on. The messages handled so far
+      // are
       // marked on the way out (BatchReceiver), the transport settles the rest.
-      log.error("receiver {}: handler threw {} on message {}; giving the batch back", name, e.toString(), id, e);
+      log.error(
+          "receiver {}: handler threw {} on message {}; giving the batch back",
+          name,
+          e.toString(),
+          id,
+          e);
       throw vm;
     }
     if (e instanceof Error) {
-      // An Error from the core's code (an AssertionError, a missing class) fails this message only: the
+      // An Error from the core's code (an AssertionError, a missing class) fails this message only:
+      // the
       // others of its batch stay handled and marked, and this one is delivered again.
-      log.error("receiver {}: handler threw {} on message {}; it will be delivered again", name, e.toString(),
-          id, e);
+      log.error(
+          "receiver {}: handler threw {} on message {}; it will be delivered again",
+          name,
+          e.toString(),
+          id,
+          e);
       delivery.settle(Disposition.requeue("handler threw " + e));
       return;
     }

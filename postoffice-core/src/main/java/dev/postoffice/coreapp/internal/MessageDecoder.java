@@ -8,8 +8,8 @@ import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.Transport;
 
 /**
- * Turns a delivered message into what the core's handler takes: the decoded message and its context. A
- * message the codec cannot decode is refused for good (it never will decode).
+ * Turns a delivered message into what the core's handler takes: the decoded message and its
+ * context. A message the codec cannot decode is refused for good (it never will decode).
  *
  * @param <T> the core message type
  */
@@ -42,9 +42,12 @@ final class MessageDecoder<T> {
       delivery.refuse("undecodable: " + e.getMessage());
       return null;
     }
-    CoreMessageContext context = new CoreMessageContext(message.messageId(),
-        message.headers().get(Transport.HEADER_TRACE_ID), message.headers().get(Transport.HEADER_ROUTE),
-        message.headers());
+    CoreMessageContext context =
+        new CoreMessageContext(
+            message.messageId(),
+            message.headers().get(Transport.HEADER_TRACE_ID),
+            message.headers().get(Transport.HEADER_ROUTE),
+            message.headers());
     return new Decoded<>(value, context);
   }
 }

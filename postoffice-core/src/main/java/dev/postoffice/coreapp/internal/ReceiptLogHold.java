@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The receiver's calls to its receipt log, held while the log is unreachable: the delivery stays with the
- * receiver (it never counts toward the broker's delivery limit) and the call is made again after growing
- * pauses, until it answers or the receiver closes.
+ * The receiver's calls to its receipt log, held while the log is unreachable: the delivery stays
+ * with the receiver (it never counts toward the broker's delivery limit) and the call is made again
+ * after growing pauses, until it answers or the receiver closes.
  */
 final class ReceiptLogHold {
   /** The receiver's own logger: operators know the receiver by its public class name. */
@@ -21,8 +21,10 @@ final class ReceiptLogHold {
   private final String name;
   private final Duration first;
   private final Duration max;
+
   /** Held calls wait on it; {@link #close()} wakes them. */
   private final Object holds = new Object();
+
   private volatile boolean closing;
 
   /**
@@ -52,11 +54,12 @@ final class ReceiptLogHold {
   }
 
   /**
-   * Calls the receipt log; while it is unreachable ({@link StoreUnavailableException}, retryable by contract),
-   * holds the delivery and asks again after a pause that starts at {@code first} and doubles up to
-   * {@code max}, for as long as the receiver runs. Giving the delivery back instead would count
-   * toward the broker's delivery limit, and a few quick refusals would dead-letter a good message; a held
-   * delivery also keeps the broker from handing this consumer more than its prefetch.
+   * Calls the receipt log; while it is unreachable ({@link StoreUnavailableException}, retryable by
+   * contract), holds the delivery and asks again after a pause that starts at {@code first} and
+   * doubles up to {@code max}, for as long as the receiver runs. Giving the delivery back instead
+   * would count toward the broker's delivery limit, and a few quick refusals would dead-letter a
+   * good message; a held delivery also keeps the broker from handing this consumer more than its
+   * prefetch.
    *
    * @param doing what the call does, for the log ("reading", "marking")
    * @param ids the message ids concerned, at least one
@@ -73,8 +76,11 @@ final class ReceiptLogHold {
       try {
         R result = attempt.get();
         if (tries > 0) {
-          log.warn("receiver {}: receipt log answers again after {} ms; going on with {} message(s)", name,
-              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heldSince), ids.size());
+          log.warn(
+              "receiver {}: receipt log answers again after {} ms; going on with {} message(s)",
+              name,
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heldSince),
+              ids.size());
         }
         return result;
       } catch (StoreUnavailableException e) {
@@ -85,9 +91,15 @@ final class ReceiptLogHold {
           throw e;
         }
         if (tries == 1 || pauseMillis == max.toMillis() && tries % 12 == 0) {
-          log.warn("receiver {}: receipt log unreachable while {} {} message(s) (first {}): {}; holding the"
-              + " delivery and trying again, pausing up to {} ms", name, doing, ids.size(), ids.get(0),
-              e.getMessage(), max.toMillis());
+          log.warn(
+              "receiver {}: receipt log unreachable while {} {} message(s) (first {}): {}; holding the"
+                  + " delivery and trying again, pausing up to {} ms",
+              name,
+              doing,
+              ids.size(),
+              ids.get(0),
+              e.getMessage(),
+              max.toMillis());
         }
         if (!pause(pauseMillis)) {
           throw e;
@@ -97,7 +109,10 @@ final class ReceiptLogHold {
     }
   }
 
-  /** Waits, unless the receiver closes first; false if it is closing (or the thread was interrupted). */
+  /**
+   * Waits, unless the receiver closes first; false if it is closing (or the thread was
+   * interrupted).
+   */
   private boolean pause(long millis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     synchronized (holds) {

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One receiver's calls to its {@link ReceiptLog}, each through the {@link ReceiptLogHold}: while the log is
- * unreachable the delivery is held and the call made again.
+ * One receiver's calls to its {@link ReceiptLog}, each through the {@link ReceiptLogHold}: while
+ * the log is unreachable the delivery is held and the call made again.
  */
 final class Receipts {
   private static final Logger log = LoggerFactory.getLogger(CoreAppReceiver.class);
@@ -47,15 +47,19 @@ final class Receipts {
   /** Marks one message handled. */
   void markHandled(String id) {
     Instant now = clock.instant();
-    hold.call("marking", List.of(id), () -> {
-      receipts.markHandled(name, id, now);
-      return null;
-    });
+    hold.call(
+        "marking",
+        List.of(id),
+        () -> {
+          receipts.markHandled(name, id, now);
+          return null;
+        });
   }
 
   /**
-   * Marks handled messages in the log, together. If that fails, one by one: a failure then costs a second run
-   * of the handler (on redelivery) for the messages whose own mark failed, not for the whole batch.
+   * Marks handled messages in the log, together. If that fails, one by one: a failure then costs a
+   * second run of the handler (on redelivery) for the messages whose own mark failed, not for the
+   * whole batch.
    */
   void markAllHandled(List<String> ids) {
     if (ids.isEmpty()) {
@@ -63,48 +67,64 @@ final class Receipts {
     }
     Instant now = clock.instant();
     try {
-      hold.call("marking", ids, () -> {
-        receipts.markAllHandled(name, ids, now);
-        return null;
-      });
+      hold.call(
+          "marking",
+          ids,
+          () -> {
+            receipts.markAllHandled(name, ids, now);
+            return null;
+          });
     } catch (StoreUnavailableException e) {
       throw e; // closing while the log is unreachable: nothing else will reach it either
     } catch (RuntimeException e) {
-      log.warn("receiver {}: marking {} messages handled together failed, marking them one by one: {}", name,
-          ids.size(), e.toString());
+      log.warn(
+          "receiver {}: marking {} messages handled together failed, marking them one by one: {}",
+          name,
+          ids.size(),
+          e.toString());
       for (String id : ids) {
-        hold.call("marking", List.of(id), () -> {
-          receipts.markHandled(name, id, now);
-          return null;
-        });
+        hold.call(
+            "marking",
+            List.of(id),
+            () -> {
+              receipts.markHandled(name, id, now);
+              return null;
+            });
       }
     }
   }
 
   /**
-   * Runs work through {@link ReceiptLog#handleOnce}: claim, work and mark in one transaction of the log. An
-   * unreachable log is held and asked again like any other call; the work's own failures are not: they come
-   * out as {@link WorkFailed}, apart from the log's.
+   * Runs work through {@link ReceiptLog#handleOnce}: claim, work and mark in one transaction of the
+   * log. An unreachable log is held and asked again like any other call; the work's own failures
+   * are not: they come out as {@link WorkFailed}, apart from the log's.
    *
    * @throws WorkFailed carrying what the work threw
    */
   void handleOnce(String id, ReceiptLog.Once work) {
     Instant now = clock.instant();
-    hold.call("handling", List.of(id), () -> {
-      try {
-        return receipts.handleOnce(name, id, now, transaction -> {
+    hold.call(
+        "handling",
+        List.of(id),
+        () -> {
           try {
-            work.run(transaction);
-          } catch (Exception | Error e) {
-            throw new WorkFailed(e);
+            return receipts.handleOnce(
+                name,
+                id,
+                now,
+                transaction -> {
+                  try {
+                    work.run(transaction);
+                  } catch (Exception | Error e) {
+                    throw new WorkFailed(e);
+                  }
+                });
+          } catch (RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new WorkFailed(e); // a checked exception can only come from the work
           }
         });
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new WorkFailed(e); // a checked exception can only come from the work
-      }
-    });
   }
 
   /** Carries the work's own failure through the receipt log's transaction, apart from the log's. */

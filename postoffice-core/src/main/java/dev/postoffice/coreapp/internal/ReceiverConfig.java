@@ -18,7 +18,8 @@ import java.time.Duration;
  * @param name the receiver's name in the receipt log
  * @param ackDestination where acknowledgements go
  * @param handler the core's handler; null when {@code transactional} is set
- * @param transactional the handler run in the receipt log's transaction; null when {@code handler} is set
+ * @param transactional the handler run in the receipt log's transaction; null when {@code handler}
+ *     is set
  * @param codec decodes the messages
  * @param clock for receipt times
  * @param ackTimeout how long sending acknowledgements waits for the broker
@@ -26,7 +27,17 @@ import java.time.Duration;
  * @param maxHoldPause the longest such pause
  * @param <T> the core message type
  */
-public record ReceiverConfig<T>(Transport transport, ReceiptLog receipts, Class<T> type, String source,
-    String name, String ackDestination, CoreMessageHandler<? super T> handler,
-    TransactionalMessageHandler<? super T, Object> transactional, Codec codec, Clock clock,
-    Duration ackTimeout, Duration firstHoldPause, Duration maxHoldPause) {}
+public record ReceiverConfig<T>(
+    Transport transport,
+    ReceiptLog receipts,
+    Class<T> type,
+    String source,
+    String name,
+    String ackDestination,
+    CoreMessageHandler<? super T> handler,
+    TransactionalMessageHandler<? super T, Object> transactional,
+    Codec codec,
+    Clock clock,
+    Duration ackTimeout,
+    Duration firstHoldPause,
+    Duration maxHoldPause) {}

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Argument checks for the Core App side, with the same signatures and messages as the engine's
- * {@code dev.postoffice.core.internal.Require}: the receiver will move to its own artifact, which must not
- * depend on the engine. Only the checks this side uses.
+ * {@code dev.postoffice.core.internal.Require}: the receiver will move to its own artifact, which
+ * must not depend on the engine. Only the checks this side uses.
  */
 public final class Require {
   private Require() {}
@@ -38,8 +38,8 @@ public final class Require {
   public static Duration between(Duration value, Duration min, Duration max, String name) {
     nonNull(value, name);
     if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", but was "
-          + value);
+      throw new IllegalArgumentException(
+          name + " must be between " + min + " and " + max + ", but was " + value);
     }
     return value;
   }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postoffice.model.EntryId;
-import dev.postoffice.spi.Transport;
-import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.InboundMessage;
+import dev.postoffice.spi.OutboundMessage;
+import dev.postoffice.spi.Transport;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +21,18 @@ class AckMessagesTest {
   }
 
   private static InboundMessage received(OutboundMessage sent) {
-    return new InboundMessage(sent.messageId(), sent.headers(), sent.body(), sent.contentType(), 1, false);
+    return new InboundMessage(
+        sent.messageId(), sent.headers(), sent.body(), sent.contentType(), 1, false);
   }
 
   private static InboundMessage batch(String count, String body) {
-    return new InboundMessage("ack-batch", Map.of(Transport.HEADER_ACK_COUNT, count),
-        body.getBytes(StandardCharsets.UTF_8), "application/json", 1, false);
+    return new InboundMessage(
+        "ack-batch",
+        Map.of(Transport.HEADER_ACK_COUNT, count),
+        body.getBytes(StandardCharsets.UTF_8),
+        "application/json",
+        1,
+        false);
   }
 
   private static String body(OutboundMessage sent) {
@@ -39,25 +45,39 @@ class AckMessagesTest {
     @Test
     @DisplayName("one message: its id in the header and the body, with its trace id and route")
     void one() {
-      OutboundMessage ack = AckMessages.forAll(List.of(message("e-1",
-          Map.of(Transport.HEADER_TRACE_ID, "t-1", Transport.HEADER_ROUTE, "acme"))));
+      OutboundMessage ack =
+          AckMessages.forAll(
+              List.of(
+                  message(
+                      "e-1",
+                      Map.of(Transport.HEADER_TRACE_ID, "t-1", Transport.HEADER_ROUTE, "acme"))));
 
       assertThat(ack.messageId()).isEqualTo("ack-e-1");
-      assertThat(ack.headers()).containsExactlyInAnyOrderEntriesOf(Map.of(Transport.HEADER_ACK_FOR, "e-1",
-          Transport.HEADER_TRACE_ID, "t-1", Transport.HEADER_ROUTE, "acme"));
+      assertThat(ack.headers())
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of(
+                  Transport.HEADER_ACK_FOR,
+                  "e-1",
+                  Transport.HEADER_TRACE_ID,
+                  "t-1",
+                  Transport.HEADER_ROUTE,
+                  "acme"));
       assertThat(body(ack)).isEqualTo("{\"ackFor\":\"e-1\"}");
     }
 
     @Test
     @DisplayName("several messages: their count in the header, each distinct id once in the body")
     void several() {
-      OutboundMessage ack = AckMessages.forAll(List.of(message("e-1", Map.of()), message("e-2", Map.of()),
-          message("e-1", Map.of())));
+      OutboundMessage ack =
+          AckMessages.forAll(
+              List.of(
+                  message("e-1", Map.of()), message("e-2", Map.of()), message("e-1", Map.of())));
 
       assertThat(ack.messageId()).isEqualTo("ack-e-1+1");
       assertThat(ack.headers()).containsExactly(Map.entry(Transport.HEADER_ACK_COUNT, "2"));
       assertThat(body(ack)).isEqualTo("{\"ackFor\":[\"e-1\",\"e-2\"]}");
-      assertThat(AckMessages.read(received(ack))).containsExactly(EntryId.of("e-1"), EntryId.of("e-2"));
+      assertThat(AckMessages.read(received(ack)))
+          .containsExactly(EntryId.of("e-1"), EntryId.of("e-2"));
     }
 
     @Test
@@ -68,8 +88,10 @@ class AckMessagesTest {
 
       assertThat(nack.messageId()).isEqualTo("nack-e-1");
       assertThat(nack.headers()).containsEntry(AckMessages.HEADER_NACK_FOR, "e-1");
-      assertThat(body(nack)).isEqualTo("{\"nackFor\":\"e-1\",\"reason\":\"bad \\\"sku\\\" \\\\ line\\nbreak"
-          + "\\u0001 caf\u00e9 \\uD83D\\uDCE6\"}");
+      assertThat(body(nack))
+          .isEqualTo(
+              "{\"nackFor\":\"e-1\",\"reason\":\"bad \\\"sku\\\" \\\\ line\\nbreak"
+                  + "\\u0001 caf\u00e9 \\uD83D\\uDCE6\"}");
       assertThat(AckMessages.readRejection(received(nack)))
           .isEqualTo(new AckMessages.Rejection(EntryId.of("e-1"), reason));
     }
@@ -80,7 +102,8 @@ class AckMessagesTest {
       OutboundMessage nack = AckMessages.rejection(message("e-1", Map.of()), "x".repeat(5000));
 
       assertThat(AckMessages.readRejection(received(nack)).reason())
-          .hasSize(AckMessages.MAX_REASON_LENGTH).endsWith("...");
+          .hasSize(AckMessages.MAX_REASON_LENGTH)
+          .endsWith("...");
     }
 
     @Test
@@ -98,8 +121,11 @@ class AckMessagesTest {
     @Test
     @DisplayName("any JSON layout: blanks, escapes, other members in any order")
     void layout() {
-      InboundMessage ack = batch(" 2 ", " {\"note\" : [1, {\"a\": null}, true],\n \"ackFor\" : [ \"e-1\","
-          + " \"e\\u002D2\" ] } trailing");
+      InboundMessage ack =
+          batch(
+              " 2 ",
+              " {\"note\" : [1, {\"a\": null}, true],\n \"ackFor\" : [ \"e-1\","
+                  + " \"e\\u002D2\" ] } trailing");
 
       assertThat(AckMessages.read(ack)).containsExactly(EntryId.of("e-1"), EntryId.of("e-2"));
     }
@@ -107,8 +133,14 @@ class AckMessagesTest {
     @Test
     @DisplayName("a body that is not JSON is malformed, with where it went wrong")
     void notJson() {
-      for (String body : List.of("not json", "{\"ackFor\":[\"e-1\"", "{ackFor:1}", "[\"a\" \"b\"]",
-          "{\"ackFor\":\"\\x\"}", "[".repeat(2000))) {
+      for (String body :
+          List.of(
+              "not json",
+              "{\"ackFor\":[\"e-1\"",
+              "{ackFor:1}",
+              "[\"a\" \"b\"]",
+              "{\"ackFor\":\"\\x\"}",
+              "[".repeat(2000))) {
         assertThatThrownBy(() -> AckMessages.read(batch("1", body)))
             .as(body)
             .isInstanceOf(IllegalArgumentException.class)
@@ -128,10 +160,17 @@ class AckMessagesTest {
     @Test
     @DisplayName("a rejection with an empty body has no reason text")
     void emptyRejection() {
-      InboundMessage nack = new InboundMessage("nack-x", Map.of(AckMessages.HEADER_NACK_FOR, "e-1"),
-          new byte[0], "application/json", 1, false);
+      InboundMessage nack =
+          new InboundMessage(
+              "nack-x",
+              Map.of(AckMessages.HEADER_NACK_FOR, "e-1"),
+              new byte[0],
+              "application/json",
+              1,
+              false);
 
-      assertThatThrownBy(() -> AckMessages.readRejection(nack)).hasMessage("its body has no reason text");
+      assertThatThrownBy(() -> AckMessages.readRejection(nack))
+          .hasMessage("its body has no reason text");
     }
   }
 }

@@ -34,7 +34,10 @@ class JacksonCodecTest {
   @Test
   @DisplayName("ignores properties a partner added")
   void unknownProperties() {
-    assertThat(codec.decode(Payload.json("{\"sensor\":\"s\",\"value\":1,\"new\":true}"), Reading.class).sensor())
+    assertThat(
+            codec
+                .decode(Payload.json("{\"sensor\":\"s\",\"value\":1,\"new\":true}"), Reading.class)
+                .sensor())
         .isEqualTo("s");
   }
 
@@ -42,10 +45,12 @@ class JacksonCodecTest {
   @DisplayName("rejects malformed JSON with the position of the problem")
   void malformed() {
     assertThatThrownBy(() -> codec.decode(Payload.json("{\"sensor\": }"), Reading.class))
-        .isInstanceOf(RejectedInputException.class).hasMessageStartingWith("cannot decode Reading at line 1, column 12")
+        .isInstanceOf(RejectedInputException.class)
+        .hasMessageStartingWith("cannot decode Reading at line 1, column 12")
         .hasMessageNotContaining("Source");
     assertThatThrownBy(() -> codec.decode(Payload.json("{\"tags\": [\"a\""), Reading.class))
-        .hasMessageNotContaining("Source").hasMessageContaining("expected close marker for Array");
+        .hasMessageNotContaining("Source")
+        .hasMessageContaining("expected close marker for Array");
   }
 
   @Test
@@ -53,7 +58,8 @@ class JacksonCodecTest {
   void deepNesting() {
     String deep = "[".repeat(10_000) + "]".repeat(10_000);
     assertThatThrownBy(() -> codec.decode(Payload.json(deep), Object.class))
-        .isInstanceOf(RejectedInputException.class).hasMessageContaining("nesting depth");
+        .isInstanceOf(RejectedInputException.class)
+        .hasMessageContaining("nesting depth");
   }
 
   @Test
@@ -62,8 +68,15 @@ class JacksonCodecTest {
     assertThatThrownBy(() -> codec.decode(Payload.ofUtf8("a,b", "text/csv"), Reading.class))
         .isInstanceOf(RejectedInputException.class)
         .hasMessage("cannot decode content type 'text/csv' as Reading: expected application/json");
-    assertThat(codec.decode(Payload.ofUtf8("{\"sensor\":\"x\",\"value\":1}", "application/vnd.acme+json; charset=utf-8"),
-        Reading.class).sensor()).isEqualTo("x");
+    assertThat(
+            codec
+                .decode(
+                    Payload.ofUtf8(
+                        "{\"sensor\":\"x\",\"value\":1}",
+                        "application/vnd.acme+json; charset=utf-8"),
+                    Reading.class)
+                .sensor())
+        .isEqualTo("x");
     assertThatThrownBy(() -> codec.decode(Payload.json("null"), Reading.class))
         .hasMessage("cannot decode Reading: the document is null");
   }
@@ -71,31 +84,43 @@ class JacksonCodecTest {
   @Test
   @DisplayName("rejects trailing content after the document")
   void trailingContent() {
-    assertThatThrownBy(() -> codec.decode(Payload.json("{\"sensor\":\"s\",\"value\":1}}"), Reading.class))
-        .isInstanceOf(RejectedInputException.class).hasMessageContaining("close marker '}'");
-    assertThatThrownBy(() -> codec.decode(Payload.json("{\"sensor\":\"a\",\"value\":1} {\"sensor\":\"b\"}"),
-        Reading.class)).isInstanceOf(RejectedInputException.class);
+    assertThatThrownBy(
+            () -> codec.decode(Payload.json("{\"sensor\":\"s\",\"value\":1}}"), Reading.class))
+        .isInstanceOf(RejectedInputException.class)
+        .hasMessageContaining("close marker '}'");
+    assertThatThrownBy(
+            () ->
+                codec.decode(
+                    Payload.json("{\"sensor\":\"a\",\"value\":1} {\"sensor\":\"b\"}"),
+                    Reading.class))
+        .isInstanceOf(RejectedInputException.class);
   }
 
   @Test
-  @DisplayName("keeps input values out of its reasons, which are stored and logged, but names the field")
+  @DisplayName(
+      "keeps input values out of its reasons, which are stored and logged, but names the field")
   void noValuesInReasons() {
     String card = "4111-1111-1111-1111";
-    assertThatThrownBy(() -> codec.decode(Payload.json("{\"sensor\":\"s\",\"value\":\"" + card + "\"}"),
-        Reading.class))
+    assertThatThrownBy(
+            () ->
+                codec.decode(
+                    Payload.json("{\"sensor\":\"s\",\"value\":\"" + card + "\"}"), Reading.class))
         .isInstanceOf(RejectedInputException.class)
         .hasMessageNotContaining(card)
         .hasMessageContaining("(field value)");
     assertThatThrownBy(() -> codec.decode(Payload.json("secret-token-123"), Reading.class))
         .hasMessageNotContaining("secret-token");
-    assertThatThrownBy(() -> codec.decode(Payload.json("{\"count\":4111111111111111}"), Counter.class))
-        .hasMessageNotContaining("4111111111111111").hasMessageContaining("(field count)");
+    assertThatThrownBy(
+            () -> codec.decode(Payload.json("{\"count\":4111111111111111}"), Counter.class))
+        .hasMessageNotContaining("4111111111111111")
+        .hasMessageContaining("(field count)");
   }
 
   @Test
   @DisplayName("rejects a missing primitive instead of inventing a zero")
   void missingPrimitive() {
-    assertThatThrownBy(() -> codec.decode(Payload.json("{\"sensor\":\"s\",\"value\":null}"), Reading.class))
+    assertThatThrownBy(
+            () -> codec.decode(Payload.json("{\"sensor\":\"s\",\"value\":null}"), Reading.class))
         .isInstanceOf(RejectedInputException.class);
   }
 
@@ -111,16 +136,22 @@ class JacksonCodecTest {
     }
 
     @Test
-    @DisplayName("refuses to encode a string one character longer, naming the field and the limit, instead of"
-        + " writing what it would then refuse to read")
+    @DisplayName(
+        "refuses to encode a string one character longer, naming the field and the limit, instead of"
+            + " writing what it would then refuse to read")
     void longerStringRefusedAtEncode() {
       Reading reading = new Reading("s", 1, null, List.of("a", "x".repeat(1_000_001)));
       assertThatThrownBy(() -> codec.encode(reading))
           .isInstanceOf(RejectedInputException.class)
-          .hasMessage("cannot encode Reading (field tags[1]): a string of 1000001 characters is over the codec's"
-              + " limit of 1000000 (JacksonCodec.DEFAULT_MAX_STRING_LENGTH); decoding would refuse it");
-      assertThatThrownBy(() -> codec.decode(Payload.json("{\"sensor\":\"" + "x".repeat(1_000_001) + "\"}"),
-          Reading.class)).isInstanceOf(RejectedInputException.class);
+          .hasMessage(
+              "cannot encode Reading (field tags[1]): a string of 1000001 characters is over the codec's"
+                  + " limit of 1000000 (JacksonCodec.DEFAULT_MAX_STRING_LENGTH); decoding would refuse it");
+      assertThatThrownBy(
+              () ->
+                  codec.decode(
+                      Payload.json("{\"sensor\":\"" + "x".repeat(1_000_001) + "\"}"),
+                      Reading.class))
+          .isInstanceOf(RejectedInputException.class);
     }
 
     @Test
@@ -131,7 +162,9 @@ class JacksonCodecTest {
           .isInstanceOf(RejectedInputException.class)
           .hasMessageContaining("a number of 101 characters is over the codec's limit of 100")
           .hasMessageContaining("(field amount)");
-      assertThat(codec.decode(codec.encode(Map.of("amount", new BigDecimal("1".repeat(100)))), Map.class))
+      assertThat(
+              codec.decode(
+                  codec.encode(Map.of("amount", new BigDecimal("1".repeat(100)))), Map.class))
           .containsKey("amount");
 
       Object deep = List.of();
@@ -142,7 +175,8 @@ class JacksonCodecTest {
       assertThat(codec.decode(deepest, Object.class)).isNotNull();
       Object tooDeep = List.of(deep);
       assertThatThrownBy(() -> codec.encode(tooDeep))
-          .isInstanceOf(RejectedInputException.class).hasMessageContaining("nesting depth");
+          .isInstanceOf(RejectedInputException.class)
+          .hasMessageContaining("nesting depth");
     }
   }
 }

@@ -56,11 +56,15 @@ class HttpDispatcherTest {
   }
 
   static DispatchContext context() {
-    return new DispatchContext(RouteId.of("shipments-to-acme"), EntryId.random(), TraceId.random(), 1);
+    return new DispatchContext(
+        RouteId.of("shipments-to-acme"), EntryId.random(), TraceId.random(), 1);
   }
 
   private PartnerRequest post(String json) {
-    return new PartnerRequest("POST", partner.uri("/shipments?key=query-secret"), Map.of("X-Api-Version", "3"),
+    return new PartnerRequest(
+        "POST",
+        partner.uri("/shipments?key=query-secret"),
+        Map.of("X-Api-Version", "3"),
         Payload.json(json));
   }
 
@@ -68,19 +72,24 @@ class HttpDispatcherTest {
   @DisplayName("answers")
   class Answers {
     @Test
-    @DisplayName("2xx is a result with the status and a bounded excerpt, sent with the entry id as Idempotency-Key")
+    @DisplayName(
+        "2xx is a result with the status and a bounded excerpt, sent with the entry id as Idempotency-Key")
     void success() {
       partner = PartnerStub.start(r -> Reply.of(201, "{\"id\":\"s-1\"}" + "x".repeat(5000)));
       DispatchContext ctx = context();
       DispatchResult result = HttpDispatcher.ofDefaults().dispatch(post("{\"a\":1}"), ctx);
 
       assertThat(result.statusCode()).isEqualTo(201);
-      assertThat(result.excerpt()).startsWith("{\"id\":\"s-1\"}").hasSize(DispatchResult.MAX_EXCERPT);
+      assertThat(result.excerpt())
+          .startsWith("{\"id\":\"s-1\"}")
+          .hasSize(DispatchResult.MAX_EXCERPT);
       PartnerStub.Seen seen = partner.seen.get(0);
       assertThat(seen.method()).isEqualTo("POST");
       assertThat(seen.body()).isEqualTo("{\"a\":1}");
-      assertThat(seen.headers()).containsEntry("idempotency-key", ctx.entryId().value())
-          .containsEntry("content-type", "application/json").containsEntry("x-api-version", "3");
+      assertThat(seen.headers())
+          .containsEntry("idempotency-key", ctx.entryId().value())
+          .containsEntry("content-type", "application/json")
+          .containsEntry("x-api-version", "3");
     }
 
     @Test
@@ -89,7 +98,8 @@ class HttpDispatcherTest {
       partner = PartnerStub.start(r -> Reply.of(400, "{\"error\":\"address missing\"}"));
       assertThatThrownBy(() -> HttpDispatcher.ofDefaults().dispatch(post("{}"), context()))
           .isInstanceOf(PermanentFailureException.class)
-          .hasMessageContaining("400").hasMessageContaining("address missing")
+          .hasMessageContaining("400")
+          .hasMessageContaining("address missing")
           .hasMessageNotContaining("query-secret");
     }
 
@@ -98,7 +108,8 @@ class HttpDispatcherTest {
     void unavailable() {
       partner = PartnerStub.start(r -> new Reply(503, Map.of("Retry-After", "7"), "busy"));
       assertThatThrownBy(() -> HttpDispatcher.ofDefaults().dispatch(post("{}"), context()))
-          .isInstanceOfSatisfying(TransientFailureException.class,
+          .isInstanceOfSatisfying(
+              TransientFailureException.class,
               e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(7)))
           .hasMessageContaining("503");
     }
@@ -107,10 +118,13 @@ class HttpDispatcherTest {
     @DisplayName("429 is transient and carries Retry-After given as an HTTP date")
     void tooMany() {
       Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-      partner = PartnerStub.start(r -> new Reply(429, Map.of("Retry-After", "Thu, 01 Jan 2026 00:00:30 GMT"), ""));
+      partner =
+          PartnerStub.start(
+              r -> new Reply(429, Map.of("Retry-After", "Thu, 01 Jan 2026 00:00:30 GMT"), ""));
       HttpDispatcher dispatcher = HttpDispatcher.builder().clock(clock).build();
       assertThatThrownBy(() -> dispatcher.dispatch(post("{}"), context()))
-          .isInstanceOfSatisfying(TransientFailureException.class,
+          .isInstanceOfSatisfying(
+              TransientFailureException.class,
               e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(30)));
     }
 
@@ -122,7 +136,8 @@ class HttpDispatcherTest {
       HttpDispatcher dispatcher = HttpDispatcher.ofDefaults();
       for (int i = 0; i < 2; i++) {
         assertThatThrownBy(() -> dispatcher.dispatch(post("{}"), context()))
-            .isInstanceOfSatisfying(TransientFailureException.class, e -> assertThat(e.retryAfter()).isEmpty());
+            .isInstanceOfSatisfying(
+                TransientFailureException.class, e -> assertThat(e.retryAfter()).isEmpty());
       }
     }
 
@@ -130,11 +145,14 @@ class HttpDispatcherTest {
     @DisplayName("a partner slower than the request timeout is a transient failure")
     void timeout() throws Exception {
       CountDownLatch release = new CountDownLatch(1);
-      partner = PartnerStub.start(r -> {
-        await(release);
-        return Reply.of(200, "");
-      });
-      HttpDispatcher dispatcher = HttpDispatcher.builder().requestTimeout(Duration.ofMillis(200)).build();
+      partner =
+          PartnerStub.start(
+              r -> {
+                await(release);
+                return Reply.of(200, "");
+              });
+      HttpDispatcher dispatcher =
+          HttpDispatcher.builder().requestTimeout(Duration.ofMillis(200)).build();
       try {
         assertThatThrownBy(() -> dispatcher.dispatch(post("{}"), context()))
             .isInstanceOf(TransientFailureException.class)
@@ -152,10 +170,13 @@ class HttpDispatcherTest {
       try (ServerSocket socket = new ServerSocket(0)) {
         port = socket.getLocalPort();
       }
-      HttpDispatcher dispatcher = HttpDispatcher.builder().connectRetries(2, Duration.ofMillis(1)).build();
-      PartnerRequest request = PartnerRequest.post(URI.create("http://127.0.0.1:" + port + "/x"), Payload.json("{}"));
+      HttpDispatcher dispatcher =
+          HttpDispatcher.builder().connectRetries(2, Duration.ofMillis(1)).build();
+      PartnerRequest request =
+          PartnerRequest.post(URI.create("http://127.0.0.1:" + port + "/x"), Payload.json("{}"));
       assertThatThrownBy(() -> dispatcher.dispatch(request, context()))
-          .isInstanceOf(TransientFailureException.class).hasMessageContaining("failed");
+          .isInstanceOf(TransientFailureException.class)
+          .hasMessageContaining("failed");
     }
   }
 
@@ -163,29 +184,40 @@ class HttpDispatcherTest {
   @DisplayName("exchange timeout (issue 16, defect 8)")
   class ExchangeTimeout {
     @Test
-    @DisplayName("a partner that stalls after its headers ends the dispatch as transient within exchangeTimeout,"
-        + " frees its slot, and a healthy partner is served meanwhile")
+    @DisplayName(
+        "a partner that stalls after its headers ends the dispatch as transient within exchangeTimeout,"
+            + " frees its slot, and a healthy partner is served meanwhile")
     void stallAfterHeaders() throws Exception {
       partner = PartnerStub.start(r -> Reply.of(200, "ok"));
       Duration deadline = Duration.ofMillis(500);
-      HttpDispatcher dispatcher = HttpDispatcher.builder().exchangeTimeout(deadline).maxConcurrentRequests(1)
-          .permitWait(Duration.ZERO).build();
+      HttpDispatcher dispatcher =
+          HttpDispatcher.builder()
+              .exchangeTimeout(deadline)
+              .maxConcurrentRequests(1)
+              .permitWait(Duration.ZERO)
+              .build();
       ExecutorService pool = Executors.newSingleThreadExecutor();
       try (StallingPartner stalling = StallingPartner.start()) {
         PartnerRequest stalled = PartnerRequest.post(stalling.uri("/orders"), Payload.json("{}"));
         long started = System.nanoTime();
         Future<?> first = pool.submit(() -> dispatcher.dispatch(stalled, context()));
         assertThat(stalling.headersSent.await(10, TimeUnit.SECONDS)).isTrue();
-        // While the stalled exchange holds its partner's only slot, another partner is served at once.
+        // While the stalled exchange holds its partner's only slot, another partner is served at
+        // once.
         assertThat(dispatcher.dispatch(post("{}"), context()).statusCode()).isEqualTo(200);
 
-        assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).cause()
+        assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+            .cause()
             .isInstanceOf(TransientFailureException.class)
-            .hasMessageContaining("exchange timeout " + deadline).hasMessageContaining("/orders");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(deadline.plusSeconds(2));
-        // The slot is free again: the next attempt is sent (and stalls in its turn), not refused for lack of one.
+            .hasMessageContaining("exchange timeout " + deadline)
+            .hasMessageContaining("/orders");
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+            .isLessThan(deadline.plusSeconds(2));
+        // The slot is free again: the next attempt is sent (and stalls in its turn), not refused
+        // for lack of one.
         assertThatThrownBy(() -> dispatcher.dispatch(stalled, context()))
-            .isInstanceOf(TransientFailureException.class).hasMessageContaining("exchange timeout");
+            .isInstanceOf(TransientFailureException.class)
+            .hasMessageContaining("exchange timeout");
         assertThat(stalling.requests.get()).isEqualTo(2);
         // Nothing is left open: the dispatcher closed both abandoned connections.
         assertThat(stalling.closedByClient.await(5, TimeUnit.SECONDS)).isTrue();
@@ -198,12 +230,17 @@ class HttpDispatcherTest {
     @DisplayName("a slow but steady body within exchangeTimeout is read whole")
     void slowBodyWithinDeadline() throws Exception {
       partner = PartnerStub.start(r -> Reply.of(201, "{\"id\":\"s-1\"}"));
-      HttpDispatcher dispatcher = HttpDispatcher.builder().exchangeTimeout(Duration.ofSeconds(5)).build();
-      assertThat(dispatcher.dispatch(post("{}"), context()).excerpt()).isEqualTo("{\"id\":\"s-1\"}");
+      HttpDispatcher dispatcher =
+          HttpDispatcher.builder().exchangeTimeout(Duration.ofSeconds(5)).build();
+      assertThat(dispatcher.dispatch(post("{}"), context()).excerpt())
+          .isEqualTo("{\"id\":\"s-1\"}");
     }
   }
 
-  /** A partner on a raw socket that sends a 200's headers and part of its body, then sends nothing more. */
+  /**
+   * A partner on a raw socket that sends a 200's headers and part of its body, then sends nothing
+   * more.
+   */
   static final class StallingPartner implements AutoCloseable {
     final CountDownLatch headersSent = new CountDownLatch(1);
     final AtomicInteger requests = new AtomicInteger();
@@ -232,7 +269,8 @@ class HttpDispatcherTest {
         while (true) {
           Socket socket = server.accept();
           open.add(socket);
-          // Read the request head, then answer headers and 2 of the 1000 bytes promised; keep the socket open.
+          // Read the request head, then answer headers and 2 of the 1000 bytes promised; keep the
+          // socket open.
           InputStream in = socket.getInputStream();
           int matched = 0;
           while (matched < 4) {
@@ -243,20 +281,27 @@ class HttpDispatcherTest {
             matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
           }
           requests.incrementAndGet();
-          socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n"
-              + "Content-Type: text/plain\r\n\r\nok").getBytes(StandardCharsets.US_ASCII));
+          socket
+              .getOutputStream()
+              .write(
+                  ("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n"
+                          + "Content-Type: text/plain\r\n\r\nok")
+                      .getBytes(StandardCharsets.US_ASCII));
           socket.getOutputStream().flush();
           headersSent.countDown();
-          Thread watcher = new Thread(() -> {
-            try {
-              while (in.read() >= 0) {
-                // the rest of the request body
-              }
-            } catch (IOException e) {
-              // reset by the client: closed as well
-            }
-            closedByClient.countDown();
-          }, "stalling-partner-watcher");
+          Thread watcher =
+              new Thread(
+                  () -> {
+                    try {
+                      while (in.read() >= 0) {
+                        // the rest of the request body
+                      }
+                    } catch (IOException e) {
+                      // reset by the client: closed as well
+                    }
+                    closedByClient.countDown();
+                  },
+                  "stalling-partner-watcher");
           watcher.setDaemon(true);
           watcher.start();
         }
@@ -281,18 +326,21 @@ class HttpDispatcherTest {
     @DisplayName("are sent from the auth provider and never logged, also when the partner refuses")
     void authNotLogged() {
       partner = PartnerStub.start(r -> Reply.of(r.path().endsWith("bad") ? 401 : 200, "nope"));
-      HttpDispatcher dispatcher = HttpDispatcher.builder().auth(AuthProvider.bearer(() -> "tok-SECRET-42")).build();
+      HttpDispatcher dispatcher =
+          HttpDispatcher.builder().auth(AuthProvider.bearer(() -> "tok-SECRET-42")).build();
       PrintStream err = System.err;
       ByteArrayOutputStream captured = new ByteArrayOutputStream();
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
       try {
         dispatcher.dispatch(post("{}"), context());
         PartnerRequest bad = new PartnerRequest("POST", partner.uri("/bad"), Map.of(), null);
-        assertThatThrownBy(() -> dispatcher.dispatch(bad, context())).hasMessageNotContaining("tok-SECRET-42");
+        assertThatThrownBy(() -> dispatcher.dispatch(bad, context()))
+            .hasMessageNotContaining("tok-SECRET-42");
       } finally {
         System.setErr(err);
       }
-      assertThat(partner.seen.get(0).headers()).containsEntry("authorization", "Bearer tok-SECRET-42");
+      assertThat(partner.seen.get(0).headers())
+          .containsEntry("authorization", "Bearer tok-SECRET-42");
       assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("tok-SECRET-42");
       assertThat(dispatcher.toString()).doesNotContain("tok-SECRET-42");
     }
@@ -302,19 +350,22 @@ class HttpDispatcherTest {
   @DisplayName("limits")
   class Limits {
     @Test
-    @DisplayName("never has more requests in flight to one partner than maxConcurrentRequests, under load")
+    @DisplayName(
+        "never has more requests in flight to one partner than maxConcurrentRequests, under load")
     void concurrencyUnderLoad() throws Exception {
       AtomicInteger inFlight = new AtomicInteger();
       AtomicInteger max = new AtomicInteger();
       CountDownLatch twoIn = new CountDownLatch(2);
       CountDownLatch release = new CountDownLatch(1);
-      partner = PartnerStub.start(r -> {
-        max.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        twoIn.countDown();
-        await(release);
-        inFlight.decrementAndGet();
-        return Reply.of(200, "ok");
-      });
+      partner =
+          PartnerStub.start(
+              r -> {
+                max.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                twoIn.countDown();
+                await(release);
+                inFlight.decrementAndGet();
+                return Reply.of(200, "ok");
+              });
       HttpDispatcher dispatcher = HttpDispatcher.builder().maxConcurrentRequests(2).build();
       ExecutorService pool = Executors.newFixedThreadPool(8);
       try {
@@ -342,18 +393,23 @@ class HttpDispatcherTest {
     void permitWait() throws Exception {
       CountDownLatch in = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      partner = PartnerStub.start(r -> {
-        in.countDown();
-        await(release);
-        return Reply.of(200, "");
-      });
-      HttpDispatcher dispatcher = HttpDispatcher.builder().maxConcurrentRequests(1).permitWait(Duration.ZERO).build();
+      partner =
+          PartnerStub.start(
+              r -> {
+                in.countDown();
+                await(release);
+                return Reply.of(200, "");
+              });
+      HttpDispatcher dispatcher =
+          HttpDispatcher.builder().maxConcurrentRequests(1).permitWait(Duration.ZERO).build();
       ExecutorService pool = Executors.newSingleThreadExecutor();
       try {
-        Future<DispatchResult> first = pool.submit(() -> dispatcher.dispatch(post("{}"), context()));
+        Future<DispatchResult> first =
+            pool.submit(() -> dispatcher.dispatch(post("{}"), context()));
         assertThat(in.await(10, TimeUnit.SECONDS)).isTrue();
         assertThatThrownBy(() -> dispatcher.dispatch(post("{}"), context()))
-            .isInstanceOf(TransientFailureException.class).hasMessageContaining("maxConcurrentRequests");
+            .isInstanceOf(TransientFailureException.class)
+            .hasMessageContaining("maxConcurrentRequests");
         release.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       } finally {
@@ -364,24 +420,35 @@ class HttpDispatcherTest {
     }
 
     @Test
-    @DisplayName("forgets partners idle for idlePartnerExpiry, so many distinct hosts do not grow its memory"
-        + " (issue 16, defect 12)")
+    @DisplayName(
+        "forgets partners idle for idlePartnerExpiry, so many distinct hosts do not grow its memory"
+            + " (issue 16, defect 12)")
     void idlePartnersForgotten() throws Exception {
       int port;
       try (ServerSocket socket = new ServerSocket(0)) {
         port = socket.getLocalPort();
       }
       AtomicLong nanos = new AtomicLong();
-      HttpDispatcher dispatcher = HttpDispatcher.builder().idlePartnerExpiry(Duration.ofMinutes(1))
-          .connectRetries(0, Duration.ofMillis(1)).nanoTime(nanos::get).build();
-      // 100 partners (127.0.0.0/8 is all loopback, nothing listens on the port), a new one every 10 s.
+      HttpDispatcher dispatcher =
+          HttpDispatcher.builder()
+              .idlePartnerExpiry(Duration.ofMinutes(1))
+              .connectRetries(0, Duration.ofMillis(1))
+              .nanoTime(nanos::get)
+              .build();
+      // 100 partners (127.0.0.0/8 is all loopback, nothing listens on the port), a new one every 10
+      // s.
       for (int host = 1; host <= 100; host++) {
-        PartnerRequest request = PartnerRequest.post(URI.create("http://127.0.0." + host + ":" + port + "/x"),
-            Payload.json("{}"));
-        assertThatThrownBy(() -> dispatcher.dispatch(request, context())).isInstanceOf(TransientFailureException.class);
+        PartnerRequest request =
+            PartnerRequest.post(
+                URI.create("http://127.0.0." + host + ":" + port + "/x"), Payload.json("{}"));
+        assertThatThrownBy(() -> dispatcher.dispatch(request, context()))
+            .isInstanceOf(TransientFailureException.class);
         nanos.addAndGet(Duration.ofSeconds(10).toNanos());
-        // Those called within the last minute are kept, and those idle for up to one more sweep period.
-        assertThat(dispatcher.partnersTracked()).as("partners after %d", host).isLessThanOrEqualTo(13);
+        // Those called within the last minute are kept, and those idle for up to one more sweep
+        // period.
+        assertThat(dispatcher.partnersTracked())
+            .as("partners after %d", host)
+            .isLessThanOrEqualTo(13);
       }
     }
 
@@ -390,12 +457,17 @@ class HttpDispatcherTest {
     void rate() {
       partner = PartnerStub.start(r -> Reply.of(200, ""));
       AtomicLong nanos = new AtomicLong();
-      HttpDispatcher dispatcher = HttpDispatcher.builder().requestsPerSecond(2).maxRateWait(Duration.ZERO)
-          .nanoTime(nanos::get).build();
+      HttpDispatcher dispatcher =
+          HttpDispatcher.builder()
+              .requestsPerSecond(2)
+              .maxRateWait(Duration.ZERO)
+              .nanoTime(nanos::get)
+              .build();
       dispatcher.dispatch(post("{}"), context());
       dispatcher.dispatch(post("{}"), context());
       assertThatThrownBy(() -> dispatcher.dispatch(post("{}"), context()))
-          .isInstanceOfSatisfying(TransientFailureException.class,
+          .isInstanceOfSatisfying(
+              TransientFailureException.class,
               e -> assertThat(e.retryAfter()).contains(Duration.ofMillis(500)));
       nanos.addAndGet(Duration.ofMillis(500).toNanos());
       assertThat(dispatcher.dispatch(post("{}"), context()).statusCode()).isEqualTo(200);
@@ -412,7 +484,8 @@ class HttpDispatcherTest {
     @DisplayName("reads seconds, HTTP dates (past ones as zero) and ignores garbage")
     void parse() {
       assertThat(RetryAfter.parse("120", clock)).contains(Duration.ofMinutes(2));
-      assertThat(RetryAfter.parse("Thu, 01 Jan 2026 00:01:00 GMT", clock)).contains(Duration.ofMinutes(1));
+      assertThat(RetryAfter.parse("Thu, 01 Jan 2026 00:01:00 GMT", clock))
+          .contains(Duration.ofMinutes(1));
       assertThat(RetryAfter.parse("Wed, 31 Dec 2025 00:00:00 GMT", clock)).contains(Duration.ZERO);
       assertThat(RetryAfter.parse("soon", clock)).isEmpty();
       assertThat(RetryAfter.parse(null, clock)).isEmpty();

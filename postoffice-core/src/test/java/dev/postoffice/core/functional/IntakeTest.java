@@ -45,7 +45,8 @@ class IntakeTest {
   }
 
   private Pipeline start(RouteSettings settings) {
-    pipeline = h.pipeline("node-a").route(h.ordersRoute(Harness::perLine, settings)).build().start();
+    pipeline =
+        h.pipeline("node-a").route(h.ordersRoute(Harness::perLine, settings)).build().start();
     h.startReceiver();
     return pipeline;
   }
@@ -57,10 +58,19 @@ class IntakeTest {
     @DisplayName("records a partner message received twice as Duplicate and processes it once")
     void duplicateProcessedOnce() {
       start(h.settings());
-      IntakeReceipt first = pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 2), "d-1"));
-      IntakeReceipt again = pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 2), "d-1"));
+      IntakeReceipt first =
+          pipeline
+              .intake(Harness.ORDERS)
+              .submit(RawMessage.json(Models.orderJson("o-1", 2), "d-1"));
+      IntakeReceipt again =
+          pipeline
+              .intake(Harness.ORDERS)
+              .submit(RawMessage.json(Models.orderJson("o-1", 2), "d-1"));
       Drain.untilIdle(pipeline, h.transport);
-      IntakeReceipt later = pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 2), "d-1"));
+      IntakeReceipt later =
+          pipeline
+              .intake(Harness.ORDERS)
+              .submit(RawMessage.json(Models.orderJson("o-1", 2), "d-1"));
       Drain.untilIdle(pipeline, h.transport);
 
       assertThat(first.isDuplicate()).isFalse();
@@ -89,16 +99,25 @@ class IntakeTest {
     void refusesPastHighWaterMark() {
       start(h.settings().toBuilder().highWaterMark(5).retryAfter(Duration.ofSeconds(7)).build());
       for (int i = 0; i < 5; i++) {
-        pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-" + i, 1), null));
+        pipeline
+            .intake(Harness.ORDERS)
+            .submit(RawMessage.json(Models.orderJson("o-" + i, 1), null));
       }
-      assertThatThrownBy(() -> pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("x", 1), null)))
-          .isInstanceOfSatisfying(BacklogFullException.class, e -> {
-            assertThat(e.route().value()).isEqualTo(Harness.ORDERS);
-            assertThat(e.backlog()).isEqualTo(5);
-            assertThat(e.highWaterMark()).isEqualTo(5);
-            assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7));
-          })
-          .hasMessage("route acme-orders refused intake: backlog 5 is over its high-water mark 5; retry after 7000 ms");
+      assertThatThrownBy(
+              () ->
+                  pipeline
+                      .intake(Harness.ORDERS)
+                      .submit(RawMessage.json(Models.orderJson("x", 1), null)))
+          .isInstanceOfSatisfying(
+              BacklogFullException.class,
+              e -> {
+                assertThat(e.route().value()).isEqualTo(Harness.ORDERS);
+                assertThat(e.backlog()).isEqualTo(5);
+                assertThat(e.highWaterMark()).isEqualTo(5);
+                assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+              })
+          .hasMessage(
+              "route acme-orders refused intake: backlog 5 is over its high-water mark 5; retry after 7000 ms");
       assertThat(h.store.backlog(pipeline.routes().get(0))).isEqualTo(5);
 
       Drain.untilIdle(pipeline, h.transport);
@@ -112,62 +131,96 @@ class IntakeTest {
   @DisplayName("limits")
   class Limits {
     @Test
-    @DisplayName("rejects an oversized message with a clear error, records it without its body, and loses nothing else")
+    @DisplayName(
+        "rejects an oversized message with a clear error, records it without its body, and loses nothing else")
     void oversized() {
       start(h.settings().toBuilder().maxPayloadBytes(200).build());
       pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("ok", 1), null));
       String huge = "{\"orderId\":\"big\",\"pad\":\"" + "x".repeat(500) + "\",\"lines\":[]}";
-      assertThatThrownBy(() -> pipeline.intake(Harness.ORDERS).submit(RawMessage.json(huge, "d-big")))
+      assertThatThrownBy(
+              () -> pipeline.intake(Harness.ORDERS).submit(RawMessage.json(huge, "d-big")))
           .isInstanceOf(RejectedInputException.class)
-          .hasMessage("payload of 537 bytes is over route acme-orders's limit of 200 bytes (maxPayloadBytes)");
+          .hasMessage(
+              "payload of 537 bytes is over route acme-orders's limit of 200 bytes (maxPayloadBytes)");
       Drain.untilIdle(pipeline, h.transport);
 
       List<Entry> rejected = pipeline.operations().failed(Harness.ORDERS, 10);
-      assertThat(rejected).singleElement().satisfies(e -> {
-        assertThat(e.status()).isEqualTo(Status.REJECTED);
-        assertThat(e.headers()).containsEntry("postoffice-original-size", "537")
-            .containsEntry("postoffice-original-dedup-key", "d-big");
-        assertThat(e.lastError()).isEqualTo("payload of 537 bytes is over route acme-orders's limit of 200 bytes"
-            + " (maxPayloadBytes)");
-        assertThat(h.store.find(e.id()).orElseThrow().payload().size()).isZero();
-      });
+      assertThat(rejected)
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.status()).isEqualTo(Status.REJECTED);
+                assertThat(e.headers())
+                    .containsEntry("postoffice-original-size", "537")
+                    .containsEntry("postoffice-original-dedup-key", "d-big");
+                assertThat(e.lastError())
+                    .isEqualTo(
+                        "payload of 537 bytes is over route acme-orders's limit of 200 bytes"
+                            + " (maxPayloadBytes)");
+                assertThat(h.store.find(e.id()).orElseThrow().payload().size()).isZero();
+              });
       assertThat(h.coreSaw).hasSize(1);
     }
 
     @Test
-    @DisplayName("stores a batch's good messages and answers one Rejected receipt for an oversized one among them")
+    @DisplayName(
+        "stores a batch's good messages and answers one Rejected receipt for an oversized one among them")
     void batchWithOversized() {
       start(h.settings().toBuilder().maxPayloadBytes(200).build());
       String huge = "{\"orderId\":\"big\",\"pad\":\"" + "x".repeat(500) + "\",\"lines\":[]}";
-      List<IntakeReceipt> receipts = pipeline.intake(Harness.ORDERS).submitAll(List.of(
-          RawMessage.json(Models.orderJson("a", 1), "k-a"), RawMessage.json(huge, "k-big"),
-          RawMessage.json(Models.orderJson("b", 1), "k-b")));
+      List<IntakeReceipt> receipts =
+          pipeline
+              .intake(Harness.ORDERS)
+              .submitAll(
+                  List.of(
+                      RawMessage.json(Models.orderJson("a", 1), "k-a"),
+                      RawMessage.json(huge, "k-big"),
+                      RawMessage.json(Models.orderJson("b", 1), "k-b")));
       Drain.untilIdle(pipeline, h.transport);
 
-      assertThat(receipts).extracting(IntakeReceipt::isRejected).containsExactly(false, true, false);
-      assertThat(receipts.get(1).rejectedReason()).isEqualTo(
-          "payload of 537 bytes is over route acme-orders's limit of 200 bytes (maxPayloadBytes)");
+      assertThat(receipts)
+          .extracting(IntakeReceipt::isRejected)
+          .containsExactly(false, true, false);
+      assertThat(receipts.get(1).rejectedReason())
+          .isEqualTo(
+              "payload of 537 bytes is over route acme-orders's limit of 200 bytes (maxPayloadBytes)");
       assertThat(receipts.get(0).rejectedReason()).isNull();
       Entry rejected = h.store.find(receipts.get(1).entryId()).orElseThrow();
       assertThat(rejected.status()).isEqualTo(Status.REJECTED);
       assertThat(rejected.lastError()).isEqualTo(receipts.get(1).rejectedReason());
-      assertThat(pipeline.operations().failed(Harness.ORDERS, 10)).singleElement()
-          .extracting(Entry::id).isEqualTo(rejected.id());
+      assertThat(pipeline.operations().failed(Harness.ORDERS, 10))
+          .singleElement()
+          .extracting(Entry::id)
+          .isEqualTo(rejected.id());
       assertThat(h.coreSaw).hasSize(2);
     }
 
     @Test
-    @DisplayName("rejects, once its lease expires, an oversized message's stand-in whose node died before marking it"
-        + " Rejected, instead of working on it")
+    @DisplayName(
+        "rejects, once its lease expires, an oversized message's stand-in whose node died before marking it"
+            + " Rejected, instead of working on it")
     void standInLeftByDeadNode() {
       start(h.settings().toBuilder().leaseDuration(Duration.ofSeconds(30)).build());
-      String reason = "payload of 537 bytes is over route acme-orders's limit of 200 bytes (maxPayloadBytes)";
-      // What a node leaves when it dies between storing a page (with the stand-in) and marking it Rejected.
+      String reason =
+          "payload of 537 bytes is over route acme-orders's limit of 200 bytes (maxPayloadBytes)";
+      // What a node leaves when it dies between storing a page (with the stand-in) and marking it
+      // Rejected.
       EntryId standIn = EntryId.random();
-      h.store.intake(List.of(new NewEntry(standIn, RouteId.of(Harness.ORDERS), Direction.UPSTREAM, Layer.L1,
-          Payload.of(new byte[0], Payload.JSON), Map.of("postoffice-original-size", "537",
-              "postoffice-rejected-reason", reason), null, TraceId.random(), null, "intake",
-          new Lease("node-dead", h.clock.instant().plusSeconds(30)))), h.clock.instant());
+      h.store.intake(
+          List.of(
+              new NewEntry(
+                  standIn,
+                  RouteId.of(Harness.ORDERS),
+                  Direction.UPSTREAM,
+                  Layer.L1,
+                  Payload.of(new byte[0], Payload.JSON),
+                  Map.of("postoffice-original-size", "537", "postoffice-rejected-reason", reason),
+                  null,
+                  TraceId.random(),
+                  null,
+                  "intake",
+                  new Lease("node-dead", h.clock.instant().plusSeconds(30)))),
+          h.clock.instant());
       Drain.untilIdle(pipeline, h.transport);
       assertThat(h.store.find(standIn).orElseThrow().status()).isEqualTo(Status.JUST_IN);
 
@@ -185,21 +238,31 @@ class IntakeTest {
       start(h.settings());
       assertThatThrownBy(() -> pipeline.intake("nope"))
           .isInstanceOf(NoSuchRouteException.class)
-          .hasMessageContaining("no route 'nope'").hasMessageContaining("[acme-orders]");
+          .hasMessageContaining("no route 'nope'")
+          .hasMessageContaining("[acme-orders]");
     }
 
     @Test
     @DisplayName("stores a batch in one call, all or nothing")
     void batch() {
       start(h.settings());
-      List<IntakeReceipt> receipts = pipeline.intake(Harness.ORDERS).submitAll(List.of(
-          RawMessage.json(Models.orderJson("a", 1), "k-a"), RawMessage.json(Models.orderJson("b", 1), "k-a"),
-          new RawMessage(Payload.json(Models.orderJson("c", 1)), java.util.Map.of("X-Event", "order"), null)));
+      List<IntakeReceipt> receipts =
+          pipeline
+              .intake(Harness.ORDERS)
+              .submitAll(
+                  List.of(
+                      RawMessage.json(Models.orderJson("a", 1), "k-a"),
+                      RawMessage.json(Models.orderJson("b", 1), "k-a"),
+                      new RawMessage(
+                          Payload.json(Models.orderJson("c", 1)),
+                          java.util.Map.of("X-Event", "order"),
+                          null)));
       Drain.untilIdle(pipeline, h.transport);
 
       assertThat(receipts).hasSize(3);
       assertThat(receipts.get(1).duplicateOf()).isEqualTo(receipts.get(0).entryId());
-      assertThat(h.store.find(receipts.get(2).entryId()).orElseThrow().headers()).containsEntry("X-Event", "order");
+      assertThat(h.store.find(receipts.get(2).entryId()).orElseThrow().headers())
+          .containsEntry("X-Event", "order");
       assertThat(h.coreSaw).hasSize(2);
     }
   }

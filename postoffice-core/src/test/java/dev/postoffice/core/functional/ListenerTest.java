@@ -28,46 +28,62 @@ class ListenerTest {
   }
 
   @Test
-  @DisplayName("hears every batch start and finish with its size and duration, and every failure with its outcome")
+  @DisplayName(
+      "hears every batch start and finish with its size and duration, and every failure with its outcome")
   void hearsStagesAndFailures() {
     List<Object> events = new CopyOnWriteArrayList<>();
-    PipelineListener listener = new PipelineListener() {
-      @Override
-      public void onStageStarted(StageStarted event) {
-        events.add(event);
-      }
+    PipelineListener listener =
+        new PipelineListener() {
+          @Override
+          public void onStageStarted(StageStarted event) {
+            events.add(event);
+          }
 
-      @Override
-      public void onStageFinished(StageFinished event) {
-        events.add(event);
-      }
+          @Override
+          public void onStageFinished(StageFinished event) {
+            events.add(event);
+          }
 
-      @Override
-      public void onEntryFailed(EntryFailed event) {
-        events.add(event);
-        throw new IllegalStateException("a broken listener must not break the pipeline");
-      }
-    };
-    Pipeline p = h.pipeline("node-a").listener(listener)
-        .route(h.ordersRoute(Harness::perLine, h.settings())).build().start();
+          @Override
+          public void onEntryFailed(EntryFailed event) {
+            events.add(event);
+            throw new IllegalStateException("a broken listener must not break the pipeline");
+          }
+        };
+    Pipeline p =
+        h.pipeline("node-a")
+            .listener(listener)
+            .route(h.ordersRoute(Harness::perLine, h.settings()))
+            .build()
+            .start();
     h.startReceiver();
     p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 1), null));
     p.intake(Harness.ORDERS).submit(RawMessage.json("{", null));
     Drain.untilIdle(p, h.transport);
 
-    assertThat(events).filteredOn(StageStarted.class::isInstance).extracting(e -> ((StageStarted) e).stage())
+    assertThat(events)
+        .filteredOn(StageStarted.class::isInstance)
+        .extracting(e -> ((StageStarted) e).stage())
         .containsExactly("normalize", "translate", "hand-off", "publish");
-    assertThat(events).filteredOn(StageFinished.class::isInstance).map(StageFinished.class::cast)
+    assertThat(events)
+        .filteredOn(StageFinished.class::isInstance)
+        .map(StageFinished.class::cast)
         .allSatisfy(e -> assertThat(e.duration()).isPositive())
-        .first().satisfies(e -> {
-          assertThat(e.entries()).isEqualTo(2);
-          assertThat(e.failures()).isEqualTo(1);
-        });
-    assertThat(events).filteredOn(EntryFailed.class::isInstance).map(EntryFailed.class::cast)
-        .singleElement().satisfies(e -> {
-          assertThat(e.outcome()).isEqualTo(Status.REJECTED);
-          assertThat(e.stage()).isEqualTo("normalize");
-        });
+        .first()
+        .satisfies(
+            e -> {
+              assertThat(e.entries()).isEqualTo(2);
+              assertThat(e.failures()).isEqualTo(1);
+            });
+    assertThat(events)
+        .filteredOn(EntryFailed.class::isInstance)
+        .map(EntryFailed.class::cast)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.outcome()).isEqualTo(Status.REJECTED);
+              assertThat(e.stage()).isEqualTo("normalize");
+            });
     assertThat(h.coreSaw).hasSize(1);
     p.close();
   }

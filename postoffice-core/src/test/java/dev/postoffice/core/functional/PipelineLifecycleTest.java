@@ -38,64 +38,101 @@ class PipelineLifecycleTest {
 
   private static long workerThreads(String route) {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith("postoffice-" + route + "-")).count();
+        .filter(t -> t.isAlive() && t.getName().startsWith("postoffice-" + route + "-"))
+        .count();
   }
 
   @Test
-  @DisplayName("a start that fails half-way stops what it started (workers, consumers) and rethrows; it cannot"
-      + " be started again")
+  @DisplayName(
+      "a start that fails half-way stops what it started (workers, consumers) and rethrows; it cannot"
+          + " be started again")
   void failedStartStopsEverything() {
     List<Subscription> open = new CopyOnWriteArrayList<>();
     AtomicInteger subscribed = new AtomicInteger();
-    Transport transport = Intercepted.around(Transport.class, h.transport, (method, args, real) -> {
-      if (!method.getName().equals("subscribe")) {
-        return real.call();
-      }
-      subscribed.incrementAndGet();
-      Subscription subscription = (Subscription) real.call();
-      open.add(subscription);
-      return (Subscription) () -> {
-        open.remove(subscription);
-        subscription.close();
-      };
-    });
-    Ingestor broken = new Ingestor() {
-      @Override
-      public void start(Intake intake) {
-        throw new IllegalStateException("port 8080 is already in use");
-      }
-    };
-    Pipeline p = PostOffice.builder().store(h.store).transport(transport)
-        .route(h.ordersRoute(Harness::perLine, RouteSettings.builder().pollInterval(Duration.ofMillis(20)).build()))
-        .route(h.shipmentsRoute(RouteSettings.builder().pollInterval(Duration.ofMillis(20)).build()))
-        .ingestor(Harness.ORDERS, broken)
-        .build();
+    Transport transport =
+        Intercepted.around(
+            Transport.class,
+            h.transport,
+            (method, args, real) -> {
+              if (!method.getName().equals("subscribe")) {
+                return real.call();
+              }
+              subscribed.incrementAndGet();
+              Subscription subscription = (Subscription) real.call();
+              open.add(subscription);
+              return (Subscription)
+                  () -> {
+                    open.remove(subscription);
+                    subscription.close();
+                  };
+            });
+    Ingestor broken =
+        new Ingestor() {
+          @Override
+          public void start(Intake intake) {
+            throw new IllegalStateException("port 8080 is already in use");
+          }
+        };
+    Pipeline p =
+        PostOffice.builder()
+            .store(h.store)
+            .transport(transport)
+            .route(
+                h.ordersRoute(
+                    Harness::perLine,
+                    RouteSettings.builder().pollInterval(Duration.ofMillis(20)).build()))
+            .route(
+                h.shipmentsRoute(
+                    RouteSettings.builder().pollInterval(Duration.ofMillis(20)).build()))
+            .ingestor(Harness.ORDERS, broken)
+            .build();
 
-    assertThatThrownBy(p::start).isInstanceOf(IllegalStateException.class).hasMessage("port 8080 is already in use");
+    assertThatThrownBy(p::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("port 8080 is already in use");
 
-    assertThat(subscribed).as("subscriptions made before the failure").hasValueGreaterThanOrEqualTo(2);
+    assertThat(subscribed)
+        .as("subscriptions made before the failure")
+        .hasValueGreaterThanOrEqualTo(2);
     assertThat(open).as("subscriptions still open").isEmpty();
     assertThat(workerThreads(Harness.ORDERS)).as("live workers of " + Harness.ORDERS).isZero();
-    assertThat(workerThreads(Harness.SHIPMENTS)).as("live workers of " + Harness.SHIPMENTS).isZero();
-    assertThatThrownBy(p::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("failed to start");
+    assertThat(workerThreads(Harness.SHIPMENTS))
+        .as("live workers of " + Harness.SHIPMENTS)
+        .isZero();
+    assertThatThrownBy(p::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("failed to start");
     p.close(); // nothing left to do, and no error
   }
 
   @Test
   @Timeout(30) // a regression must fail, not hang the build
-  @DisplayName("stop(timeout) returns by its deadline when the store stops answering, and says it gave up")
+  @DisplayName(
+      "stop(timeout) returns by its deadline when the store stops answering, and says it gave up")
   void stopIsBounded() throws Exception {
     CountDownLatch storeCalled = new CountDownLatch(1);
-    StatusStore blackHoled = Intercepted.around(StatusStore.class, h.store, (method, args, real) -> {
-      if (method.getName().equals("claim") || method.getName().equals("release")) {
-        storeCalled.countDown();
-        hang.await(); // a database that accepted the statement and never answers (socketTimeout 0)
-      }
-      return real.call();
-    });
-    Pipeline p = PostOffice.builder().store(blackHoled).transport(h.transport)
-        .route(h.ordersRoute(Harness::perLine, RouteSettings.builder().pollInterval(Duration.ofMillis(20)).build()))
-        .build().start();
+    StatusStore blackHoled =
+        Intercepted.around(
+            StatusStore.class,
+            h.store,
+            (method, args, real) -> {
+              if (method.getName().equals("claim") || method.getName().equals("release")) {
+                storeCalled.countDown();
+                hang.await(); // a database that accepted the statement and never answers
+                // (socketTimeout 0)
+              }
+              return real.call();
+            });
+    Pipeline p =
+        PostOffice.builder()
+            .store(blackHoled)
+            .transport(h.transport)
+            .route(
+                h.ordersRoute(
+                    Harness::perLine,
+                    RouteSettings.builder().pollInterval(Duration.ofMillis(20)).build()))
+            .build()
+            .start();
     assertThat(storeCalled.await(10, TimeUnit.SECONDS)).isTrue();
 
     long started = System.nanoTime();

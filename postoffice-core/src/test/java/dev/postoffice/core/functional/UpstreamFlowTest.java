@@ -35,7 +35,8 @@ class UpstreamFlowTest {
   }
 
   private Pipeline start() {
-    pipeline = h.pipeline("node-a").route(h.ordersRoute(Harness::perLine, h.settings())).build().start();
+    pipeline =
+        h.pipeline("node-a").route(h.ordersRoute(Harness::perLine, h.settings())).build().start();
     h.startReceiver();
     return pipeline;
   }
@@ -44,27 +45,42 @@ class UpstreamFlowTest {
   @DisplayName("carries a partner message through all four layers to Acknowledged")
   void reachesAcknowledged() {
     start();
-    IntakeReceipt receipt = pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 3), "d-1"));
+    IntakeReceipt receipt =
+        pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 3), "d-1"));
     Drain.untilIdle(pipeline, h.transport);
 
     TraceView trace = pipeline.operations().trace(receipt.entryId());
     assertThat(trace.traceId()).isEqualTo(receipt.traceId());
-    assertThat(trace.entries()).extracting(t -> t.entry().layer() + ":" + t.entry().status())
-        .containsExactlyInAnyOrder("L1:Processed", "L2:Processed",
-            "L3:Processed", "L3:Processed", "L3:Processed",
-            "L4:Acknowledged", "L4:Acknowledged", "L4:Acknowledged");
-    assertThat(h.coreSaw).hasSize(3).allSatisfy((id, count) -> assertThat(count.get()).isEqualTo(1));
+    assertThat(trace.entries())
+        .extracting(t -> t.entry().layer() + ":" + t.entry().status())
+        .containsExactlyInAnyOrder(
+            "L1:Processed",
+            "L2:Processed",
+            "L3:Processed",
+            "L3:Processed",
+            "L3:Processed",
+            "L4:Acknowledged",
+            "L4:Acknowledged",
+            "L4:Acknowledged");
+    assertThat(h.coreSaw)
+        .hasSize(3)
+        .allSatisfy((id, count) -> assertThat(count.get()).isEqualTo(1));
   }
 
   @Test
   @DisplayName("uses the layer-4 entry id as the message id the Core App sees")
   void messageIdIsEntryId() {
     start();
-    IntakeReceipt receipt = pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-2", 2), null));
+    IntakeReceipt receipt =
+        pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-2", 2), null));
     Drain.untilIdle(pipeline, h.transport);
 
-    List<String> l4Ids = pipeline.operations().trace(receipt.entryId()).entries().stream()
-        .map(TracedEntry::entry).filter(e -> e.layer() == Layer.L4).map(e -> e.id().value()).toList();
+    List<String> l4Ids =
+        pipeline.operations().trace(receipt.entryId()).entries().stream()
+            .map(TracedEntry::entry)
+            .filter(e -> e.layer() == Layer.L4)
+            .map(e -> e.id().value())
+            .toList();
     assertThat(h.coreSaw.keySet()).containsExactlyInAnyOrderElementsOf(l4Ids);
   }
 
@@ -72,7 +88,8 @@ class UpstreamFlowTest {
   @DisplayName("records every status change of every entry in its history, starting from creation")
   void historyOfEveryEntry() {
     start();
-    IntakeReceipt receipt = pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-3", 1), null));
+    IntakeReceipt receipt =
+        pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-3", 1), null));
     Drain.untilIdle(pipeline, h.transport);
 
     for (TracedEntry traced : pipeline.operations().trace(receipt.entryId()).entries()) {
@@ -84,41 +101,55 @@ class UpstreamFlowTest {
         assertThat(history.get(i).from()).isEqualTo(history.get(i - 1).to());
       }
     }
-    Entry l4 = pipeline.operations().trace(receipt.entryId()).entries().stream().map(TracedEntry::entry)
-        .filter(e -> e.layer() == Layer.L4).findFirst().orElseThrow();
-    assertThat(h.store.history(l4.id())).extracting(HistoryRecord::to)
+    Entry l4 =
+        pipeline.operations().trace(receipt.entryId()).entries().stream()
+            .map(TracedEntry::entry)
+            .filter(e -> e.layer() == Layer.L4)
+            .findFirst()
+            .orElseThrow();
+    assertThat(h.store.history(l4.id()))
+        .extracting(HistoryRecord::to)
         .containsExactly(Status.JUST_IN, Status.QUEUED, Status.ACKNOWLEDGED);
   }
 
   @Test
-  @DisplayName("links every entry to its source, both ways, and records the stage version that made it")
+  @DisplayName(
+      "links every entry to its source, both ways, and records the stage version that made it")
   void lineageBothWays() {
     start();
-    IntakeReceipt receipt = pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-4", 2), null));
+    IntakeReceipt receipt =
+        pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-4", 2), null));
     Drain.untilIdle(pipeline, h.transport);
 
     Lineage forward = pipeline.operations().lineage(receipt.entryId());
     assertThat(forward.ancestors()).isEmpty();
     assertThat(forward.descendants()).hasSize(1 + 2 + 2);
-    Entry core = forward.descendants().stream().filter(e -> e.layer() == Layer.L4).findFirst().orElseThrow();
+    Entry core =
+        forward.descendants().stream().filter(e -> e.layer() == Layer.L4).findFirst().orElseThrow();
 
     Lineage back = pipeline.operations().lineage(core.id());
     assertThat(back.root().id()).isEqualTo(receipt.entryId());
-    assertThat(back.ancestors()).extracting(Entry::layer).containsExactly(Layer.L1, Layer.L2, Layer.L3);
+    assertThat(back.ancestors())
+        .extracting(Entry::layer)
+        .containsExactly(Layer.L1, Layer.L2, Layer.L3);
     assertThat(back.ancestors().get(1).producedBy()).isEqualTo("normalize@n-2");
     assertThat(back.ancestors().get(2).producedBy()).isEqualTo("translate@t-7");
-    assertThat(h.store.find(receipt.entryId()).orElseThrow().payload().asUtf8()).contains("\"o-4\"");
+    assertThat(h.store.find(receipt.entryId()).orElseThrow().payload().asUtf8())
+        .contains("\"o-4\"");
   }
 
   @Test
   @DisplayName("filters a message its translator maps to nothing")
   void filtered() {
-    pipeline = h.pipeline("node-a").route(h.ordersRoute(order -> List.of(), h.settings())).build().start();
-    IntakeReceipt receipt = pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-5", 2), null));
+    pipeline =
+        h.pipeline("node-a").route(h.ordersRoute(order -> List.of(), h.settings())).build().start();
+    IntakeReceipt receipt =
+        pipeline.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-5", 2), null));
     Drain.untilIdle(pipeline, h.transport);
 
     assertThat(pipeline.operations().lineage(receipt.entryId()).descendants())
-        .singleElement().satisfies(e -> assertThat(e.status()).isEqualTo(Status.FILTERED));
+        .singleElement()
+        .satisfies(e -> assertThat(e.status()).isEqualTo(Status.FILTERED));
   }
 
   @Test
@@ -131,8 +162,11 @@ class UpstreamFlowTest {
     Drain.untilIdle(pipeline, h.transport);
 
     assertThat(pipeline.operations().stats())
-        .contains(new StatusCount(pipeline.routes().get(0), Layer.L1, Status.PROCESSED, 20),
+        .contains(
+            new StatusCount(pipeline.routes().get(0), Layer.L1, Status.PROCESSED, 20),
             new StatusCount(pipeline.routes().get(0), Layer.L4, Status.ACKNOWLEDGED, 40));
-    assertThat(pipeline.operations().statsTable()).contains("acme-orders L4").contains("Acknowledged");
+    assertThat(pipeline.operations().statsTable())
+        .contains("acme-orders L4")
+        .contains("Acknowledged");
   }
 }

@@ -62,50 +62,80 @@ class ConnectorsEndToEndTest {
 
   private RouteSettings settings() {
     return h.settings().toBuilder()
-        .retry(RetrySettings.ofDefaults().withBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5)).withJitter(0))
+        .retry(
+            RetrySettings.ofDefaults()
+                .withBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5))
+                .withJitter(0))
         .build();
   }
 
   @Test
-  @DisplayName("a webhook POST travels to Acknowledged; a shipment reaches the loopback partner after 500, then 429")
+  @DisplayName(
+      "a webhook POST travels to Acknowledged; a shipment reaches the loopback partner after 500, then 429")
   void webhookToCoreAndCoreToPartner() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    partner = PartnerStub.start(r -> switch (calls.incrementAndGet()) {
-      case 1 -> Reply.of(500, "oops");
-      case 2 -> new Reply(429, Map.of("Retry-After", "120"), "slow down");
-      default -> Reply.of(201, "{\"shipment\":\"s-1\"}");
-    });
+    partner =
+        PartnerStub.start(
+            r ->
+                switch (calls.incrementAndGet()) {
+                  case 1 -> Reply.of(500, "oops");
+                  case 2 -> new Reply(429, Map.of("Retry-After", "120"), "slow down");
+                  default -> Reply.of(201, "{\"shipment\":\"s-1\"}");
+                });
     HttpDispatcher acme = HttpDispatcher.builder().auth(AuthProvider.bearer(() -> TOKEN)).build();
-    Route shipments = Route.downstream(Harness.SHIPMENTS)
-        .consumeFrom(Harness.SHIPMENTS_QUEUE, ShipOrder.class)
-        .translate(AcmeShipment.class, s -> List.of(new AcmeShipment("ACME-" + s.orderId(), s.address())))
-        .normalize(s -> new PartnerRequest("POST", partner.uri("/shipments"), Map.of(), h.codec.encode(s)))
-        .dispatchWith(acme)
-        .settings(settings())
-        .build();
-    WebhookHandler webhooks = WebhookHandler.builder()
-        .route(WebhookRoute.builder(Harness.ORDERS).dedupJsonField("orderId").build()).clock(h.clock).build();
-    pipeline = h.pipeline("node-a").route(h.ordersRoute(Harness::perLine, settings())).route(shipments)
-        .ingestor(Harness.ORDERS, webhooks.ingestor(Harness.ORDERS)).build().start();
+    Route shipments =
+        Route.downstream(Harness.SHIPMENTS)
+            .consumeFrom(Harness.SHIPMENTS_QUEUE, ShipOrder.class)
+            .translate(
+                AcmeShipment.class,
+                s -> List.of(new AcmeShipment("ACME-" + s.orderId(), s.address())))
+            .normalize(
+                s ->
+                    new PartnerRequest(
+                        "POST", partner.uri("/shipments"), Map.of(), h.codec.encode(s)))
+            .dispatchWith(acme)
+            .settings(settings())
+            .build();
+    WebhookHandler webhooks =
+        WebhookHandler.builder()
+            .route(WebhookRoute.builder(Harness.ORDERS).dedupJsonField("orderId").build())
+            .clock(h.clock)
+            .build();
+    pipeline =
+        h.pipeline("node-a")
+            .route(h.ordersRoute(Harness::perLine, settings()))
+            .route(shipments)
+            .ingestor(Harness.ORDERS, webhooks.ingestor(Harness.ORDERS))
+            .build()
+            .start();
     h.startReceiver();
-    server = WebhookServer.builder(webhooks).host("127.0.0.1").port(0).stopGrace(Duration.ZERO).start();
+    server =
+        WebhookServer.builder(webhooks).host("127.0.0.1").port(0).stopGrace(Duration.ZERO).start();
 
     // Upstream: partner -> webhook -> ... -> Core App, acknowledged.
-    HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.port() + "/webhooks/acme-orders"))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-            Models.orderJson("o-1", 2))).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> answer =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/webhooks/acme-orders"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Models.orderJson("o-1", 2)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).isEqualTo(202);
     EntryId raw = EntryId.of(new ObjectMapper().readTree(answer.body()).get("entryId").asText());
     Drain.untilIdle(pipeline, h.transport);
     List<Entry> trace = h.store.findByTrace(h.store.find(raw).orElseThrow().traceId());
-    assertThat(trace).filteredOn(e -> e.layer() == Layer.L4).hasSize(2)
+    assertThat(trace)
+        .filteredOn(e -> e.layer() == Layer.L4)
+        .hasSize(2)
         .allSatisfy(e -> assertThat(e.status()).isEqualTo(Status.ACKNOWLEDGED));
     assertThat(h.coreSaw).hasSize(2);
 
     // Downstream: Core App -> ... -> partner over HTTP: 500, then 429 with Retry-After, then 201.
-    CoreAppSender.create(h.transport, h.codec).send(Harness.SHIPMENTS_QUEUE, "ship-1",
-        new ShipOrder("o-1", "1 Main St")).get();
+    CoreAppSender.create(h.transport, h.codec)
+        .send(Harness.SHIPMENTS_QUEUE, "ship-1", new ShipOrder("o-1", "1 Main St"))
+        .get();
     Drain.untilIdle(pipeline, h.transport);
     Entry l1 = dispatchEntry();
     assertThat(l1.status()).isEqualTo(Status.RETRYING);
@@ -124,19 +154,32 @@ class ConnectorsEndToEndTest {
     Drain.untilIdle(pipeline, h.transport);
     l1 = dispatchEntry();
     assertThat(l1.status()).isEqualTo(Status.DISPATCHED);
-    assertThat(partner.seen).hasSize(3).allSatisfy(seen -> {
-      assertThat(seen.headers()).containsEntry("authorization", "Bearer " + TOKEN);
-      assertThat(seen.headers()).containsEntry("idempotency-key", dispatchEntry().id().value());
-    });
+    assertThat(partner.seen)
+        .hasSize(3)
+        .allSatisfy(
+            seen -> {
+              assertThat(seen.headers()).containsEntry("authorization", "Bearer " + TOKEN);
+              assertThat(seen.headers())
+                  .containsEntry("idempotency-key", dispatchEntry().id().value());
+            });
     List<HistoryRecord> history = h.store.history(l1.id());
-    assertThat(history).last().extracting(HistoryRecord::detail).asString().contains("201")
+    assertThat(history)
+        .last()
+        .extracting(HistoryRecord::detail)
+        .asString()
+        .contains("201")
         .contains("s-1");
-    assertThat(history).extracting(HistoryRecord::detail).noneMatch(d -> d != null && d.contains(TOKEN));
-    assertThat(l1.headers().toString() + l1.payload().asUtf8() + l1.lastError()).doesNotContain(TOKEN);
+    assertThat(history)
+        .extracting(HistoryRecord::detail)
+        .noneMatch(d -> d != null && d.contains(TOKEN));
+    assertThat(l1.headers().toString() + l1.payload().asUtf8() + l1.lastError())
+        .doesNotContain(TOKEN);
   }
 
   private Entry dispatchEntry() {
-    List<Entry> l1 = h.store.query(new EntryQuery(RouteId.of(Harness.SHIPMENTS), Layer.L1, null, null, 10, true));
+    List<Entry> l1 =
+        h.store.query(
+            new EntryQuery(RouteId.of(Harness.SHIPMENTS), Layer.L1, null, null, 10, true));
     assertThat(l1).hasSize(1);
     return l1.get(0);
   }

@@ -30,8 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileDropIngestorTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final Harness h = new Harness();
   private Pipeline pipeline;
@@ -46,8 +45,12 @@ class FileDropIngestorTest {
 
   private FileDropIngestor start(FileDropIngestor.Builder builder, RouteSettings settings) {
     FileDropIngestor ingestor = builder.build();
-    pipeline = h.pipeline("node-a").route(h.ordersRoute(Harness::perLine, settings))
-        .ingestor(Harness.ORDERS, ingestor).build().start();
+    pipeline =
+        h.pipeline("node-a")
+            .route(h.ordersRoute(Harness::perLine, settings))
+            .ingestor(Harness.ORDERS, ingestor)
+            .build()
+            .start();
     return ingestor;
   }
 
@@ -61,7 +64,8 @@ class FileDropIngestorTest {
 
   private List<Entry> entries() {
     return h.store.query(new EntryQuery(null, Layer.L1, null, null, 10_000, true)).stream()
-        .sorted(Comparator.comparing(e -> e.headers().getOrDefault("postoffice-file-line", "0"))).toList();
+        .sorted(Comparator.comparing(e -> e.headers().getOrDefault("postoffice-file-line", "0")))
+        .toList();
   }
 
   private String reason(String name) throws Exception {
@@ -72,7 +76,8 @@ class FileDropIngestorTest {
   @DisplayName("complete files")
   class Complete {
     @Test
-    @DisplayName("takes a file once it is unchanged for the settle time, as one entry, and moves it to done/")
+    @DisplayName(
+        "takes a file once it is unchanged for the settle time, as one entry, and moves it to done/")
     void single() throws Exception {
       FileDropIngestor files = start();
       write("order-1.json", "{\"orderId\":\"o-1\",\"customer\":\"c\",\"lines\":[]}");
@@ -96,20 +101,29 @@ class FileDropIngestorTest {
       write("big.json", "{\"orderId\":\"o-1\",");
       assertThat(files.scanOnce()).isZero();
       h.clock.advance(Duration.ofSeconds(1));
-      Files.writeString(dir.resolve("big.json"), "\"customer\":\"c\",\"lines\":[]}", StandardOpenOption.APPEND);
+      Files.writeString(
+          dir.resolve("big.json"), "\"customer\":\"c\",\"lines\":[]}", StandardOpenOption.APPEND);
       h.clock.advance(Duration.ofSeconds(1));
-      assertThat(files.scanOnce()).isZero(); // changed since it was first seen: the settle time starts again
+      assertThat(files.scanOnce())
+          .isZero(); // changed since it was first seen: the settle time starts again
       assertThat(entries()).isEmpty();
       h.clock.advance(Duration.ofSeconds(2));
       assertThat(files.scanOnce()).isEqualTo(1);
-      assertThat(entries().get(0).payload().asUtf8()).isEqualTo("{\"orderId\":\"o-1\",\"customer\":\"c\",\"lines\":[]}");
+      assertThat(entries().get(0).payload().asUtf8())
+          .isEqualTo("{\"orderId\":\"o-1\",\"customer\":\"c\",\"lines\":[]}");
     }
 
     @Test
-    @DisplayName("ignores temporary names; a file renamed into place is taken at once with settle time zero")
+    @DisplayName(
+        "ignores temporary names; a file renamed into place is taken at once with settle time zero")
     void renamedIntoPlace() throws Exception {
-      FileDropIngestor files = start(FileDropIngestor.builder(dir).clock(h.clock).settleTime(Duration.ZERO)
-          .manualScanning(), h.settings());
+      FileDropIngestor files =
+          start(
+              FileDropIngestor.builder(dir)
+                  .clock(h.clock)
+                  .settleTime(Duration.ZERO)
+                  .manualScanning(),
+              h.settings());
       write("order.json.tmp", "{\"orderId\":");
       write(".order.json", "{\"orderId\":");
       assertThat(files.scanOnce()).isZero();
@@ -120,23 +134,36 @@ class FileDropIngestorTest {
     }
 
     @Test
-    @DisplayName("records a file taken again after a crash (before its move) as a duplicate, not a second entry")
+    @DisplayName(
+        "records a file taken again after a crash (before its move) as a duplicate, not a second entry")
     void takenTwice() throws Exception {
-      FileDropIngestor files = start(FileDropIngestor.builder(dir).clock(h.clock).settleTime(Duration.ZERO)
-          .manualScanning(), h.settings());
+      FileDropIngestor files =
+          start(
+              FileDropIngestor.builder(dir)
+                  .clock(h.clock)
+                  .settleTime(Duration.ZERO)
+                  .manualScanning(),
+              h.settings());
       write("order.json", "{\"orderId\":\"o-1\"}");
       files.scanOnce();
       Files.copy(dir.resolve("done/order.json"), dir.resolve("order.json"));
       files.scanOnce();
-      assertThat(entries()).extracting(Entry::status).containsExactlyInAnyOrder(Status.JUST_IN, Status.DUPLICATE);
+      assertThat(entries())
+          .extracting(Entry::status)
+          .containsExactlyInAnyOrder(Status.JUST_IN, Status.DUPLICATE);
       assertThat(dir.resolve("done/order.json.1")).exists();
     }
 
     @Test
     @DisplayName("leaves a file in place while the backlog is full")
     void backlogFull() throws Exception {
-      FileDropIngestor files = start(FileDropIngestor.builder(dir).clock(h.clock).settleTime(Duration.ZERO)
-          .manualScanning(), h.settings().toBuilder().highWaterMark(1).build());
+      FileDropIngestor files =
+          start(
+              FileDropIngestor.builder(dir)
+                  .clock(h.clock)
+                  .settleTime(Duration.ZERO)
+                  .manualScanning(),
+              h.settings().toBuilder().highWaterMark(1).build());
       write("a.json", "{\"orderId\":\"o-1\"}");
       write("b.json", "{\"orderId\":\"o-2\"}");
       assertThat(files.scanOnce()).isEqualTo(1);
@@ -149,26 +176,46 @@ class FileDropIngestorTest {
   @DisplayName("line files")
   class Lines {
     @Test
-    @DisplayName("stores one entry per JSON line; a malformed line is rejected with its number, the rest go through")
+    @DisplayName(
+        "stores one entry per JSON line; a malformed line is rejected with its number, the rest go through")
     void jsonLines() throws Exception {
-      FileDropIngestor files = start(FileDropIngestor.builder(dir).clock(h.clock).settleTime(Duration.ZERO)
-          .manualScanning(), h.settings());
-      write("orders.jsonl", "{\"orderId\":\"o-1\"}\n{\"orderId\": oops}\n\n{\"orderId\":\"o-3\"}\n");
+      FileDropIngestor files =
+          start(
+              FileDropIngestor.builder(dir)
+                  .clock(h.clock)
+                  .settleTime(Duration.ZERO)
+                  .manualScanning(),
+              h.settings());
+      write(
+          "orders.jsonl", "{\"orderId\":\"o-1\"}\n{\"orderId\": oops}\n\n{\"orderId\":\"o-3\"}\n");
       assertThat(files.scanOnce()).isEqualTo(1);
 
-      assertThat(entries()).extracting(e -> e.payload().asUtf8())
+      assertThat(entries())
+          .extracting(e -> e.payload().asUtf8())
           .containsExactly("{\"orderId\":\"o-1\"}", "{\"orderId\":\"o-3\"}");
-      assertThat(entries()).extracting(e -> e.headers().get("postoffice-file-line")).containsExactly("1", "4");
+      assertThat(entries())
+          .extracting(e -> e.headers().get("postoffice-file-line"))
+          .containsExactly("1", "4");
       assertThat(dir.resolve("done/orders.jsonl")).exists();
-      assertThat(reason("orders.jsonl")).contains("1 record(s) rejected").contains("line 2: not valid JSON");
+      assertThat(reason("orders.jsonl"))
+          .contains("1 record(s) rejected")
+          .contains("line 2: not valid JSON");
     }
 
     @Test
-    @DisplayName("turns each CSV row into a JSON object named by the header; a malformed row is rejected by line")
+    @DisplayName(
+        "turns each CSV row into a JSON object named by the header; a malformed row is rejected by line")
     void csv() throws Exception {
-      FileDropIngestor files = start(FileDropIngestor.builder(dir).clock(h.clock).settleTime(Duration.ZERO)
-          .manualScanning(), h.settings());
-      write("orders.csv", "orderId,customer,note\r\no-1,c-1,\"said \"\"hi\"\", then left\"\r\no-2,c-2\r\no-3,c-3,\r\n");
+      FileDropIngestor files =
+          start(
+              FileDropIngestor.builder(dir)
+                  .clock(h.clock)
+                  .settleTime(Duration.ZERO)
+                  .manualScanning(),
+              h.settings());
+      write(
+          "orders.csv",
+          "orderId,customer,note\r\no-1,c-1,\"said \"\"hi\"\", then left\"\r\no-2,c-2\r\no-3,c-3,\r\n");
       assertThat(files.scanOnce()).isEqualTo(1);
 
       List<Entry> stored = entries();
@@ -187,8 +234,14 @@ class FileDropIngestorTest {
     @Test
     @DisplayName("moves an unusable file to failed/ with its reason beside it, storing nothing")
     void failed() throws Exception {
-      FileDropIngestor files = start(FileDropIngestor.builder(dir).clock(h.clock).settleTime(Duration.ZERO)
-          .maxFileBytes(100).manualScanning(), h.settings());
+      FileDropIngestor files =
+          start(
+              FileDropIngestor.builder(dir)
+                  .clock(h.clock)
+                  .settleTime(Duration.ZERO)
+                  .maxFileBytes(100)
+                  .manualScanning(),
+              h.settings());
       write("broken.json", "{\"orderId\": ");
       write("empty.csv", "");
       write("huge.json", "{\"x\":\"" + "y".repeat(200) + "\"}");
@@ -211,15 +264,22 @@ class FileDropIngestorTest {
     @Test
     @DisplayName("picks up a dropped file on its own once started")
     void watches() throws Exception {
-      start(FileDropIngestor.builder(dir).settleTime(Duration.ZERO).scanInterval(Duration.ofMillis(50)),
+      start(
+          FileDropIngestor.builder(dir)
+              .settleTime(Duration.ZERO)
+              .scanInterval(Duration.ofMillis(50)),
           h.settings());
-      // Settle time zero: the writer must rename into place (a file seen half-written would be taken).
+      // Settle time zero: the writer must rename into place (a file seen half-written would be
+      // taken).
       write("order.json.tmp", "{\"orderId\":\"o-1\"}");
-      Files.move(dir.resolve("order.json.tmp"), dir.resolve("order.json"), StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          dir.resolve("order.json.tmp"), dir.resolve("order.json"), StandardCopyOption.ATOMIC_MOVE);
       Path done = dir.resolve("done/order.json");
       // Waiting on the file system: there is no latch to wait on, so poll for the outcome.
-      Awaitility.await("the file is moved to done/").atMost(Duration.ofSeconds(10))
-          .pollInterval(Duration.ofMillis(5)).until(() -> Files.exists(done));
+      Awaitility.await("the file is moved to done/")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(5))
+          .until(() -> Files.exists(done));
       assertThat(entries()).hasSize(1);
     }
   }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Webhook signatures")
 class WebhookSignatureTest {
   static WebhookRequest request(Map<String, String> headers) {
-    return WebhookRequest.of("POST", "/webhooks/x", headers, new ByteArrayInputStream(new byte[0]), 0);
+    return WebhookRequest.of(
+        "POST", "/webhooks/x", headers, new ByteArrayInputStream(new byte[0]), 0);
   }
 
   static byte[] utf8(String s) {
@@ -28,13 +29,16 @@ class WebhookSignatureTest {
   class GitHub {
     // GitHub's documented example ("Validating webhook deliveries").
     static final String SECRET = "It's a Secret to Everybody";
-    static final String SIGNATURE = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+    static final String SIGNATURE =
+        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
     final WebhookRequest signed = request(Map.of("X-Hub-Signature-256", SIGNATURE));
 
     @Test
     @DisplayName("accepts GitHub's documented test vector")
     void vector() {
-      assertThat(WebhookSignature.github(List.of(SECRET)).check(signed, utf8("Hello, World!"), Instant.now()))
+      assertThat(
+              WebhookSignature.github(List.of(SECRET))
+                  .check(signed, utf8("Hello, World!"), Instant.now()))
           .isEmpty();
     }
 
@@ -43,28 +47,46 @@ class WebhookSignatureTest {
     void refusals() {
       WebhookSignature github = WebhookSignature.github(List.of(SECRET));
       assertThat(github.check(signed, utf8("Hello, World?"), Instant.now())).isPresent();
-      assertThat(WebhookSignature.github(List.of("wrong")).check(signed, utf8("Hello, World!"), Instant.now()))
-          .get().asString().contains("matches none of the 1 secrets");
-      assertThat(github.check(request(Map.of()), utf8("Hello, World!"), Instant.now())).get().asString()
+      assertThat(
+              WebhookSignature.github(List.of("wrong"))
+                  .check(signed, utf8("Hello, World!"), Instant.now()))
+          .get()
+          .asString()
+          .contains("matches none of the 1 secrets");
+      assertThat(github.check(request(Map.of()), utf8("Hello, World!"), Instant.now()))
+          .get()
+          .asString()
           .contains("missing signature header");
-      assertThat(github.check(request(Map.of("X-Hub-Signature-256", "757107ea")), utf8("x"), Instant.now()))
-          .get().asString().contains("malformed");
+      assertThat(
+              github.check(
+                  request(Map.of("X-Hub-Signature-256", "757107ea")), utf8("x"), Instant.now()))
+          .get()
+          .asString()
+          .contains("malformed");
     }
 
     @Test
     @DisplayName("accepts any of several secrets (rotation)")
     void rotation() {
-      assertThat(WebhookSignature.github(List.of("new-secret", SECRET)).check(signed, utf8("Hello, World!"),
-          Instant.now())).isEmpty();
+      assertThat(
+              WebhookSignature.github(List.of("new-secret", SECRET))
+                  .check(signed, utf8("Hello, World!"), Instant.now()))
+          .isEmpty();
     }
 
     @Test
     @DisplayName("accepts Shopify's Base64 form")
     void shopify() {
-      String base64 = java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of()
-          .parseHex(SIGNATURE.substring(7)));
-      assertThat(WebhookSignature.shopify(List.of(SECRET)).check(
-          request(Map.of("X-Shopify-Hmac-Sha256", base64)), utf8("Hello, World!"), Instant.now())).isEmpty();
+      String base64 =
+          java.util.Base64.getEncoder()
+              .encodeToString(java.util.HexFormat.of().parseHex(SIGNATURE.substring(7)));
+      assertThat(
+              WebhookSignature.shopify(List.of(SECRET))
+                  .check(
+                      request(Map.of("X-Shopify-Hmac-Sha256", base64)),
+                      utf8("Hello, World!"),
+                      Instant.now()))
+          .isEmpty();
     }
   }
 
@@ -75,9 +97,15 @@ class WebhookSignatureTest {
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final String BODY = "{\"test\": 2432232314}";
     static final Instant SENT = Instant.ofEpochSecond(1614265330);
-    final WebhookRequest signed = request(Map.of("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek",
-        "webhook-timestamp", "1614265330",
-        "webhook-signature", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="));
+    final WebhookRequest signed =
+        request(
+            Map.of(
+                "webhook-id",
+                "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                "webhook-timestamp",
+                "1614265330",
+                "webhook-signature",
+                "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="));
     final WebhookSignature scheme = WebhookSignature.standardWebhooks(List.of(SECRET));
 
     @Test
@@ -91,20 +119,32 @@ class WebhookSignatureTest {
     @DisplayName("refuses a tampered body, a stale or future timestamp and a wrong secret")
     void refusals() {
       assertThat(scheme.check(signed, utf8("{\"test\": 2432232315}"), SENT)).isPresent();
-      assertThat(scheme.check(signed, utf8(BODY), SENT.plus(Duration.ofMinutes(5).plusSeconds(1)))).get()
-          .asString().contains("outside the tolerance");
+      assertThat(scheme.check(signed, utf8(BODY), SENT.plus(Duration.ofMinutes(5).plusSeconds(1))))
+          .get()
+          .asString()
+          .contains("outside the tolerance");
       assertThat(scheme.check(signed, utf8(BODY), SENT.minus(Duration.ofMinutes(6)))).isPresent();
-      assertThat(WebhookSignature.standardWebhooks(List.of("whsec_" + "QUJD")).check(signed, utf8(BODY), SENT))
+      assertThat(
+              WebhookSignature.standardWebhooks(List.of("whsec_" + "QUJD"))
+                  .check(signed, utf8(BODY), SENT))
           .isPresent();
     }
 
     @Test
     @DisplayName("accepts one matching signature among several, and a rotated secret")
     void several() {
-      WebhookRequest two = request(Map.of("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek",
-          "webhook-timestamp", "1614265330",
-          "webhook-signature", "v1,Zm9v v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="));
-      assertThat(WebhookSignature.standardWebhooks(List.of("whsec_QUJD", SECRET)).check(two, utf8(BODY), SENT))
+      WebhookRequest two =
+          request(
+              Map.of(
+                  "webhook-id",
+                  "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                  "webhook-timestamp",
+                  "1614265330",
+                  "webhook-signature",
+                  "v1,Zm9v v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="));
+      assertThat(
+              WebhookSignature.standardWebhooks(List.of("whsec_QUJD", SECRET))
+                  .check(two, utf8(BODY), SENT))
           .isEmpty();
     }
 

@@ -73,7 +73,8 @@ class EntryIndexTest {
       assertThat(index.get(e.id())).isSameAs(rec);
       assertThat(index.size()).isEqualTo(1);
       assertThat(index.count(ROUTE, Status.JUST_IN)).isEqualTo(1);
-      assertThat(index.counts()).containsExactly(new StatusCount(ROUTE, Layer.L1, Status.JUST_IN, 1));
+      assertThat(index.counts())
+          .containsExactly(new StatusCount(ROUTE, Layer.L1, Status.JUST_IN, 1));
       assertThat(index.takeDue(ROUTE, Layer.L1, 10, T0)).containsExactly(rec);
     }
 
@@ -86,11 +87,13 @@ class EntryIndexTest {
       assertThat(index.addTakenIn(e.toBuilder().status(Status.DUPLICATE).build(), null)).isNull();
       assertThat(index.addOutput(e, null)).isNull();
       assertThat(index.get(e.id())).isSameAs(first);
-      assertThat(index.counts()).containsExactly(new StatusCount(ROUTE, Layer.L1, Status.JUST_IN, 1));
+      assertThat(index.counts())
+          .containsExactly(new StatusCount(ROUTE, Layer.L1, Status.JUST_IN, 1));
     }
 
     @Test
-    @DisplayName("entries added later get a later sequence, which orders a claim of equal creation times")
+    @DisplayName(
+        "entries added later get a later sequence, which orders a claim of equal creation times")
     void insertionOrder() {
       StoredEntry a = index.addTakenIn(root(), null);
       StoredEntry b = index.addTakenIn(root(), null);
@@ -116,7 +119,8 @@ class EntryIndexTest {
     }
 
     @Test
-    @DisplayName("a duplicate leaves the key with the original, and remembers which one it duplicates")
+    @DisplayName(
+        "a duplicate leaves the key with the original, and remembers which one it duplicates")
     void duplicateKeepsOriginal() {
       Entry original = entry(ROUTE, Layer.L1).dedupKey("order-1").build();
       index.addTakenIn(original, null);
@@ -131,7 +135,8 @@ class EntryIndexTest {
     @DisplayName("a completion's output does not register its key: only intake deduplicates")
     void outputsDoNotRegister() {
       StoredEntry source = index.addTakenIn(root(), null);
-      index.addOutput(entry(ROUTE, Layer.L2).sourceId(source.entry.id()).dedupKey("order-1").build(), source);
+      index.addOutput(
+          entry(ROUTE, Layer.L2).sourceId(source.entry.id()).dedupKey("order-1").build(), source);
 
       assertThat(index.original(ROUTE, "order-1")).isNull();
     }
@@ -141,8 +146,10 @@ class EntryIndexTest {
     void removal() {
       Entry original = entry(ROUTE, Layer.L1).dedupKey("order-1").status(Status.PROCESSED).build();
       index.addTakenIn(original, null);
-      StoredEntry duplicate = index.addTakenIn(
-          entry(ROUTE, Layer.L1).dedupKey("order-1").status(Status.DUPLICATE).build(), original.id());
+      StoredEntry duplicate =
+          index.addTakenIn(
+              entry(ROUTE, Layer.L1).dedupKey("order-1").status(Status.DUPLICATE).build(),
+              original.id());
 
       index.removeAll(List.of(duplicate));
       assertThat(index.original(ROUTE, "order-1")).isEqualTo(original.id());
@@ -170,14 +177,16 @@ class EntryIndexTest {
     void sourceLookedUp() {
       StoredEntry source = index.addTakenIn(root(), null);
       StoredEntry unrelated = index.addTakenIn(root(), null);
-      StoredEntry output = index.addOutput(outputOf(source.entry, source.entry.traceId()), unrelated);
+      StoredEntry output =
+          index.addOutput(outputOf(source.entry, source.entry.traceId()), unrelated);
 
       assertThat(index.outputs(source)).containsExactly(output);
       assertThat(index.outputs(unrelated)).isEmpty();
     }
 
     @Test
-    @DisplayName("a trace holds the entries derived within it, and an output in another trace starts its own")
+    @DisplayName(
+        "a trace holds the entries derived within it, and an output in another trace starts its own")
     void traces() {
       StoredEntry source = index.addTakenIn(root(), null);
       TraceId trace = source.entry.traceId();
@@ -194,7 +203,8 @@ class EntryIndexTest {
     }
 
     @Test
-    @DisplayName("removing a source alone leaves its outputs findable by trace, and unlinks a removed output")
+    @DisplayName(
+        "removing a source alone leaves its outputs findable by trace, and unlinks a removed output")
     void removal() {
       StoredEntry source = index.addTakenIn(root(), null);
       StoredEntry kept = addOutput(source);
@@ -250,14 +260,19 @@ class EntryIndexTest {
       assertThat(index.count(ROUTE, Status.PROCESSED)).isEqualTo(1);
       assertThat(index.takeDue(ROUTE, Layer.L1, 10, T0.plusSeconds(2))).isEmpty();
       assertThat(index.finishedBefore(T0.plusSeconds(2), 10)).containsExactly(rec);
-      assertThat(index.finishedBefore(T0.plusSeconds(1), 10)).as("updated before the cutoff only").isEmpty();
+      assertThat(index.finishedBefore(T0.plusSeconds(1), 10))
+          .as("updated before the cutoff only")
+          .isEmpty();
     }
 
     @Test
     @DisplayName("a retry waits in its queue until its next attempt time")
     void retry() {
       StoredEntry rec = index.addTakenIn(root(), null);
-      index.changed(rec, EntrySnapshots.moved(rec.entry, Status.RETRYING, T0.plusSeconds(10), "boom", T0), T0);
+      index.changed(
+          rec,
+          EntrySnapshots.moved(rec.entry, Status.RETRYING, T0.plusSeconds(10), "boom", T0),
+          T0);
 
       assertThat(index.count(ROUTE, Status.RETRYING)).isEqualTo(1);
       assertThat(index.takeDue(ROUTE, Layer.L1, 10, T0.plusSeconds(9))).isEmpty();

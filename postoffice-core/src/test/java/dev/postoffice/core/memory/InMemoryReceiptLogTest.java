@@ -38,9 +38,12 @@ class InMemoryReceiptLogTest {
   @Test
   @DisplayName("has a documented default size and refuses sizes below 1")
   void limits() {
-    assertThat(InMemoryReceiptLog.create().maxEntries()).isEqualTo(InMemoryReceiptLog.DEFAULT_MAX_ENTRIES);
-    assertThatThrownBy(() -> InMemoryReceiptLog.create(0)).hasMessage("maxEntries must be >= 1, but was 0");
+    assertThat(InMemoryReceiptLog.create().maxEntries())
+        .isEqualTo(InMemoryReceiptLog.DEFAULT_MAX_ENTRIES);
+    assertThatThrownBy(() -> InMemoryReceiptLog.create(0))
+        .hasMessage("maxEntries must be >= 1, but was 0");
     assertThatThrownBy(() -> InMemoryReceiptLog.create().isHandled(null, "m"))
-        .isInstanceOf(NullPointerException.class).hasMessage("consumer cannot be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("consumer cannot be null");
   }
 }

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** What the transport contract leaves to each transport: limits, idleness and threads of the in-memory one. */
+/**
+ * What the transport contract leaves to each transport: limits, idleness and threads of the
+ * in-memory one.
+ */
 class InMemoryTransportTest {
   private static final Duration PATIENCE = Duration.ofSeconds(10);
 
@@ -70,15 +73,17 @@ class InMemoryTransportTest {
     }
 
     @Test
-    @DisplayName("a body over maxMessageBytes fails the publish with RejectedInputException, naming the size and the"
-        + " limit")
+    @DisplayName(
+        "a body over maxMessageBytes fails the publish with RejectedInputException, naming the size and the"
+            + " limit")
     void oversized() {
       transport = InMemoryTransport.builder().maxMessageBytes(10).build();
       transport.declare("q");
       assertThat(transport.publish("q", message("ok", 10))).isCompleted();
       assertThat(failure(transport.publish("q", message("big", 11))))
           .isInstanceOf(RejectedInputException.class)
-          .hasMessage("message big has 11 bytes, more than the maxMessageBytes limit of 10 bytes of this transport");
+          .hasMessage(
+              "message big has 11 bytes, more than the maxMessageBytes limit of 10 bytes of this transport");
       assertThat(transport.capabilities().maxMessageBytes()).isEqualTo(10);
     }
 
@@ -97,7 +102,8 @@ class InMemoryTransportTest {
     @DisplayName("the defaults are the documented constants")
     void defaults() {
       assertThat(transport.maxDeliveries()).isEqualTo(InMemoryTransport.DEFAULT_MAX_DELIVERIES);
-      assertThat(transport.capabilities().maxMessageBytes()).isEqualTo(InMemoryTransport.DEFAULT_MAX_MESSAGE_BYTES);
+      assertThat(transport.capabilities().maxMessageBytes())
+          .isEqualTo(InMemoryTransport.DEFAULT_MAX_MESSAGE_BYTES);
       assertThat(transport.capabilities().durable()).isFalse();
       assertThat(transport.capabilities().confirmsPublishes()).isTrue();
       assertThat(transport.deadLetterDestination("q")).isEqualTo("q.dlq");
@@ -108,24 +114,29 @@ class InMemoryTransportTest {
   @DisplayName("delivery")
   class Delivery {
     @Test
-    @DisplayName("delivers a message exactly maxDeliveries times before dead-lettering it, with the reason")
+    @DisplayName(
+        "delivers a message exactly maxDeliveries times before dead-lettering it, with the reason")
     void exactMaxDeliveries() throws Exception {
       transport = InMemoryTransport.builder().maxDeliveries(4).build();
       transport.declare("q");
       BlockingQueue<InboundMessage> seen = new LinkedBlockingQueue<>();
-      transport.subscribe("q", m -> {
-        seen.add(m);
-        return Disposition.requeue("nope");
-      });
+      transport.subscribe(
+          "q",
+          m -> {
+            seen.add(m);
+            return Disposition.requeue("nope");
+          });
       transport.publish("q", message("m", 1));
       assertThat(transport.awaitIdle(PATIENCE)).isTrue();
       assertThat(seen).extracting(InboundMessage::deliveryCount).containsExactly(1, 2, 3, 4);
       assertThat(transport.queued("q.dlq")).isEqualTo(1);
       BlockingQueue<InboundMessage> dead = new LinkedBlockingQueue<>();
-      transport.subscribe("q.dlq", m -> {
-        dead.add(m);
-        return Disposition.ack();
-      });
+      transport.subscribe(
+          "q.dlq",
+          m -> {
+            dead.add(m);
+            return Disposition.ack();
+          });
       InboundMessage dl = dead.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
       assertThat(dl).isNotNull();
       assertThat(dl.headers().get(Transport.HEADER_DEAD_LETTER_REASON))
@@ -138,10 +149,12 @@ class InMemoryTransportTest {
     void threadNames() throws Exception {
       transport.declare("orders");
       BlockingQueue<Thread> threads = new LinkedBlockingQueue<>();
-      transport.subscribe("orders", m -> {
-        threads.add(Thread.currentThread());
-        return Disposition.ack();
-      });
+      transport.subscribe(
+          "orders",
+          m -> {
+            threads.add(Thread.currentThread());
+            return Disposition.ack();
+          });
       transport.publish("orders", message("m", 1));
       Thread t = threads.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
       assertThat(t).isNotNull();
@@ -154,10 +167,12 @@ class InMemoryTransportTest {
     void nullDisposition() throws Exception {
       transport.declare("q");
       BlockingQueue<InboundMessage> seen = new LinkedBlockingQueue<>();
-      transport.subscribe("q", m -> {
-        seen.add(m);
-        return m.redelivered() ? Disposition.ack() : null;
-      });
+      transport.subscribe(
+          "q",
+          m -> {
+            seen.add(m);
+            return m.redelivered() ? Disposition.ack() : null;
+          });
       transport.publish("q", message("m", 1));
       assertThat(transport.awaitIdle(PATIENCE)).isTrue();
       assertThat(seen).extracting(InboundMessage::redelivered).containsExactly(false, true);
@@ -184,15 +199,17 @@ class InMemoryTransportTest {
       transport.declare("q");
       CountDownLatch entered = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      transport.subscribe("q", m -> {
-        entered.countDown();
-        try {
-          release.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return Disposition.ack();
-      });
+      transport.subscribe(
+          "q",
+          m -> {
+            entered.countDown();
+            try {
+              release.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return Disposition.ack();
+          });
       transport.publish("q", message("m", 1));
       assertThat(entered.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
       assertThat(transport.isIdle()).isFalse();
@@ -208,14 +225,18 @@ class InMemoryTransportTest {
       transport.declare("a");
       transport.declare("b");
       BlockingQueue<String> done = new LinkedBlockingQueue<>();
-      transport.subscribe("a", m -> {
-        transport.publish("b", message("from-a", 1));
-        return Disposition.ack();
-      });
-      transport.subscribe("b", m -> {
-        done.add(m.messageId());
-        return Disposition.ack();
-      });
+      transport.subscribe(
+          "a",
+          m -> {
+            transport.publish("b", message("from-a", 1));
+            return Disposition.ack();
+          });
+      transport.subscribe(
+          "b",
+          m -> {
+            done.add(m.messageId());
+            return Disposition.ack();
+          });
       for (int i = 0; i < 50; i++) {
         transport.publish("a", message("m" + i, 1));
       }
@@ -232,18 +253,23 @@ class InMemoryTransportTest {
     void close() throws Exception {
       transport.declare("q");
       BlockingQueue<Thread> threads = new LinkedBlockingQueue<>();
-      Subscription s = transport.subscribe("q", m -> {
-        threads.add(Thread.currentThread());
-        return Disposition.ack();
-      });
+      Subscription s =
+          transport.subscribe(
+              "q",
+              m -> {
+                threads.add(Thread.currentThread());
+                return Disposition.ack();
+              });
       transport.publish("q", message("m", 1));
       Thread t = threads.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
       transport.close();
       assertThat(t.isAlive()).isFalse();
       s.close();
       transport.close();
-      assertThat(failure(transport.publish("q", message("late", 1)))).hasMessageContaining("closed");
-      assertThatThrownBy(() -> transport.subscribe("q", m -> Disposition.ack())).hasMessageContaining("closed");
+      assertThat(failure(transport.publish("q", message("late", 1))))
+          .hasMessageContaining("closed");
+      assertThatThrownBy(() -> transport.subscribe("q", m -> Disposition.ack()))
+          .hasMessageContaining("closed");
       assertThatThrownBy(() -> transport.declare("other")).hasMessageContaining("closed");
     }
 
@@ -253,11 +279,14 @@ class InMemoryTransportTest {
       transport.declare("q");
       CompletableFuture<Subscription> self = new CompletableFuture<>();
       CountDownLatch closed = new CountDownLatch(1);
-      self.complete(transport.subscribe("q", m -> {
-        self.join().close();
-        closed.countDown();
-        return Disposition.ack();
-      }));
+      self.complete(
+          transport.subscribe(
+              "q",
+              m -> {
+                self.join().close();
+                closed.countDown();
+                return Disposition.ack();
+              }));
       transport.publishAll("q", List.of(message("a", 1), message("b", 1)));
       assertThat(closed.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
       assertThat(transport.awaitIdle(PATIENCE)).isTrue();

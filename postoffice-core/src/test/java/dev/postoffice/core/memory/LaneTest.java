@@ -19,7 +19,10 @@ import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The status lists' scans when changes arrive slightly out of time order, as they do from several threads. */
+/**
+ * The status lists' scans when changes arrive slightly out of time order, as they do from several
+ * threads.
+ */
 class LaneTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   private static final RouteId ROUTE = RouteId.of("acme-orders");
@@ -28,39 +31,46 @@ class LaneTest {
   private final List<StoredEntry> listed = new ArrayList<>();
 
   private StoredEntry list(Instant updatedAt) {
-    Entry entry = Entry.builder()
-        .id(EntryId.random())
-        .route(ROUTE)
-        .direction(Direction.UPSTREAM)
-        .layer(Layer.L1)
-        .status(Status.PROCESSED)
-        .payload(Payload.json("{}"))
-        .headers(Map.of())
-        .traceId(TraceId.random())
-        .producedBy("test")
-        .createdAt(updatedAt)
-        .updatedAt(updatedAt)
-        .build();
+    Entry entry =
+        Entry.builder()
+            .id(EntryId.random())
+            .route(ROUTE)
+            .direction(Direction.UPSTREAM)
+            .layer(Layer.L1)
+            .status(Status.PROCESSED)
+            .payload(Payload.json("{}"))
+            .headers(Map.of())
+            .traceId(TraceId.random())
+            .producedBy("test")
+            .createdAt(updatedAt)
+            .updatedAt(updatedAt)
+            .build();
     StoredEntry rec = new StoredEntry(listed.size(), entry, null, lane);
     lane.list(rec);
     listed.add(rec);
     return rec;
   }
 
-  /** What a caller of collect ends up with: sorted by change time (then id) and cut to the limit. */
+  /**
+   * What a caller of collect ends up with: sorted by change time (then id) and cut to the limit.
+   */
   private static List<StoredEntry> page(List<StoredEntry> recs, Instant before, int limit) {
     return recs.stream()
         .filter(r -> before == null || r.entry.updatedAt().isBefore(before))
-        .sorted(Comparator.comparing((StoredEntry r) -> r.entry.updatedAt()).thenComparing(r -> r.entry.id().value()))
+        .sorted(
+            Comparator.comparing((StoredEntry r) -> r.entry.updatedAt())
+                .thenComparing(r -> r.entry.id().value()))
         .limit(limit)
         .toList();
   }
 
   @Test
-  @DisplayName("a change listed a little out of order bounds the scan by its slack instead of making it read all")
+  @DisplayName(
+      "a change listed a little out of order bounds the scan by its slack instead of making it read all")
   void slightDisorderKeepsScansShort() {
     for (int i = 0; i < 10_000; i++) {
-      // Every hundredth change is listed 3 µs below the one before it, as when another thread read the clock
+      // Every hundredth change is listed 3 µs below the one before it, as when another thread read
+      // the clock
       // first and took the lock second.
       list(T0.plusNanos(i * 10_000L - (i % 100 == 0 ? 13_000 : 0)));
     }
@@ -77,7 +87,8 @@ class LaneTest {
   }
 
   @Test
-  @DisplayName("collect finds every entry a sorted page needs, whatever the disorder within the slack")
+  @DisplayName(
+      "collect finds every entry a sorted page needs, whatever the disorder within the slack")
   void collectIsExactAfterSortAndCut() {
     Random random = new Random(42);
     for (int i = 0; i < 3_000; i++) {
@@ -88,13 +99,15 @@ class LaneTest {
       int limit = 1 + random.nextInt(400);
       List<StoredEntry> out = new ArrayList<>();
       lane.collect(Status.PROCESSED, before, limit, true, out);
-      assertThat(page(out, before, limit)).as("before %s, limit %d", before, limit)
+      assertThat(page(out, before, limit))
+          .as("before %s, limit %d", before, limit)
           .isEqualTo(page(listed, before, limit));
     }
   }
 
   @Test
-  @DisplayName("entries changed at one instant (a batch) are all read for a sorted page, and not for a purge")
+  @DisplayName(
+      "entries changed at one instant (a batch) are all read for a sorted page, and not for a purge")
   void tiesOnlyForPages() {
     for (int i = 0; i < 1_000; i++) {
       list(T0);
@@ -108,7 +121,8 @@ class LaneTest {
   }
 
   @Test
-  @DisplayName("a clock set back by minutes makes the list unordered: scans read it whole and stay exact")
+  @DisplayName(
+      "a clock set back by minutes makes the list unordered: scans read it whole and stay exact")
   void clockSetBackFarReadsWhole() {
     for (int i = 0; i < 100; i++) {
       list(T0.plusSeconds(600 + i));

@@ -4,7 +4,10 @@ import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.memory.InMemoryTransport;
 import java.time.Duration;
 
-/** Runs a manually scheduled pipeline until nothing is left to do (core's own copy of the testkit helper). */
+/**
+ * Runs a manually scheduled pipeline until nothing is left to do (core's own copy of the testkit
+ * helper).
+ */
 public final class Drain {
   private Drain() {}
 

@@ -1,7 +1,7 @@
 package dev.postoffice.core.support;
 
-import dev.postoffice.PartnerRequest;
 import dev.postoffice.DispatchResult;
+import dev.postoffice.PartnerRequest;
 import dev.postoffice.Translator;
 import dev.postoffice.core.PipelineBuilder;
 import dev.postoffice.core.PostOffice;
@@ -37,10 +37,13 @@ public final class Harness implements AutoCloseable {
   public final InMemoryTransport transport = InMemoryTransport.create();
   public final JacksonCodec codec = JacksonCodec.create();
   public final InMemoryReceiptLog receipts = InMemoryReceiptLog.create();
+
   /** What the core handler saw, by message id, with how many times. */
   public final Map<String, AtomicInteger> coreSaw = new ConcurrentHashMap<>();
+
   /** What the partner stand-in received: idempotency keys in order. */
   public final List<String> partnerSaw = new CopyOnWriteArrayList<>();
+
   private CoreAppReceiver<LineOrdered> receiver;
 
   public RouteSettings settings() {
@@ -49,7 +52,8 @@ public final class Harness implements AutoCloseable {
 
   public Route ordersRoute(Translator<AcmeOrder, LineOrdered> translator, RouteSettings settings) {
     return Route.upstream(ORDERS)
-        .normalize(AcmeOrder.class, raw -> Models.validated(codec.decode(raw.payload(), AcmeOrder.class)))
+        .normalize(
+            AcmeOrder.class, raw -> Models.validated(codec.decode(raw.payload(), AcmeOrder.class)))
         .translate(LineOrdered.class, translator)
         .publishTo(ORDERS_QUEUE)
         .settings(settings)
@@ -59,35 +63,55 @@ public final class Harness implements AutoCloseable {
   }
 
   public static List<LineOrdered> perLine(AcmeOrder order) {
-    return order.lines().stream().map(l -> new LineOrdered(order.orderId(), l.sku(), l.quantity())).toList();
+    return order.lines().stream()
+        .map(l -> new LineOrdered(order.orderId(), l.sku(), l.quantity()))
+        .toList();
   }
 
   public Route shipmentsRoute(RouteSettings settings) {
     return Route.downstream(SHIPMENTS)
         .consumeFrom(SHIPMENTS_QUEUE, ShipOrder.class)
-        .translate(AcmeShipment.class, ship -> List.of(new AcmeShipment("ACME-" + ship.orderId(), ship.address())))
-        .normalize(s -> new PartnerRequest("POST", URI.create("https://acme.example/shipments"),
-            Map.of("X-Api-Version", "3"), codec.encode(s)))
-        .dispatchWith((request, context) -> {
-          partnerSaw.add(context.idempotencyKey());
-          return new DispatchResult(201, "{\"accepted\":true}");
-        })
+        .translate(
+            AcmeShipment.class,
+            ship -> List.of(new AcmeShipment("ACME-" + ship.orderId(), ship.address())))
+        .normalize(
+            s ->
+                new PartnerRequest(
+                    "POST",
+                    URI.create("https://acme.example/shipments"),
+                    Map.of("X-Api-Version", "3"),
+                    codec.encode(s)))
+        .dispatchWith(
+            (request, context) -> {
+              partnerSaw.add(context.idempotencyKey());
+              return new DispatchResult(201, "{\"accepted\":true}");
+            })
         .settings(settings)
         .build();
   }
 
   public PipelineBuilder pipeline(String nodeId) {
-    return PostOffice.builder().nodeId(nodeId).store(store).transport(transport).clock(clock).manualScheduling();
+    return PostOffice.builder()
+        .nodeId(nodeId)
+        .store(store)
+        .transport(transport)
+        .clock(clock)
+        .manualScheduling();
   }
 
   /** Starts the Core App's receiver, counting what its handler sees. */
   public CoreAppReceiver<LineOrdered> startReceiver() {
-    receiver = CoreAppReceiver.builder(transport, receipts, LineOrdered.class)
-        .from(ORDERS_QUEUE)
-        .clock(clock)
-        .handler((line, ctx) -> coreSaw.computeIfAbsent(ctx.messageId(), k -> new AtomicInteger()).incrementAndGet())
-        .build()
-        .start();
+    receiver =
+        CoreAppReceiver.builder(transport, receipts, LineOrdered.class)
+            .from(ORDERS_QUEUE)
+            .clock(clock)
+            .handler(
+                (line, ctx) ->
+                    coreSaw
+                        .computeIfAbsent(ctx.messageId(), k -> new AtomicInteger())
+                        .incrementAndGet())
+            .build()
+            .start();
     return receiver;
   }
 

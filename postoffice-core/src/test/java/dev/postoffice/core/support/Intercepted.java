@@ -5,8 +5,9 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 
 /**
- * A store, a transport or any other interface around a real one, with some calls changed: the way the engine's
- * tests make a database refuse a commit, hang, or a broker fail a publish, on the in-memory implementations.
+ * A store, a transport or any other interface around a real one, with some calls changed: the way
+ * the engine's tests make a database refuse a commit, hang, or a broker fail a publish, on the
+ * in-memory implementations.
  */
 public final class Intercepted {
   private Intercepted() {}
@@ -26,19 +27,30 @@ public final class Intercepted {
   /** The call as the real implementation makes it. */
   @FunctionalInterface
   public interface Real {
-    /** @return the real implementation's result; its exception is rethrown as it is */
+    /**
+     * @return the real implementation's result; its exception is rethrown as it is
+     */
     Object call() throws Throwable;
   }
 
-  /** @return {@code target} seen through {@code interceptor} */
+  /**
+   * @return {@code target} seen through {@code interceptor}
+   */
   public static <T> T around(Class<T> type, T target, Interceptor interceptor) {
-    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        (proxy, method, args) -> interceptor.invoke(method, args, () -> {
-          try {
-            return method.invoke(target, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        })));
+    return type.cast(
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) ->
+                interceptor.invoke(
+                    method,
+                    args,
+                    () -> {
+                      try {
+                        return method.invoke(target, args);
+                      } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                      }
+                    })));
   }
 }

@@ -35,9 +35,14 @@ public final class Models {
 
   /** A raw order as a partner sends it. */
   public static String orderJson(String id, int lines) {
-    StringBuilder json = new StringBuilder("{\"orderId\":\"" + id + "\",\"customer\":\"c-1\",\"lines\":[");
+    StringBuilder json =
+        new StringBuilder("{\"orderId\":\"" + id + "\",\"customer\":\"c-1\",\"lines\":[");
     for (int i = 0; i < lines; i++) {
-      json.append(i == 0 ? "" : ",").append("{\"sku\":\"sku-").append(i).append("\",\"quantity\":").append(i + 1)
+      json.append(i == 0 ? "" : ",")
+          .append("{\"sku\":\"sku-")
+          .append(i)
+          .append("\",\"quantity\":")
+          .append(i + 1)
           .append('}');
     }
     return json.append("]}").toString();

@@ -7,7 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock the engine tests move forward (core cannot use the testkit's MutableClock: testkit depends on core). */
+/**
+ * A clock the engine tests move forward (core cannot use the testkit's MutableClock: testkit
+ * depends on core).
+ */
 public final class TestClock extends Clock {
   private final AtomicReference<Instant> now;
 

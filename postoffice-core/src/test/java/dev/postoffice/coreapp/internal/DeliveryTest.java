@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("A delivery of the Core App receiver")
 class DeliveryTest {
   private static Delivery delivery(String id) {
-    return Delivery.of(List.of(new InboundMessage(id, Map.of(), new byte[0], "application/json", 1, false)))
+    return Delivery.of(
+            List.of(new InboundMessage(id, Map.of(), new byte[0], "application/json", 1, false)))
         .get(0);
   }
 
@@ -25,7 +26,8 @@ class DeliveryTest {
   @DisplayName("records its outcome")
   class Outcome {
     @Test
-    @DisplayName("a refused one dead-letters with the prefix and tells PostOffice the reason without it")
+    @DisplayName(
+        "a refused one dead-letters with the prefix and tells PostOffice the reason without it")
     void refused() {
       Delivery d = delivery("m-1");
 
@@ -34,7 +36,8 @@ class DeliveryTest {
       assertThat(d.isRefused()).isTrue();
       assertThat(d.isHandled()).isFalse();
       assertThat(d.refusal()).isEqualTo("unknown sku");
-      assertThat(d.disposition()).isEqualTo(Disposition.deadLetter("rejected by the Core App: unknown sku"));
+      assertThat(d.disposition())
+          .isEqualTo(Disposition.deadLetter("rejected by the Core App: unknown sku"));
     }
 
     @Test
@@ -81,19 +84,25 @@ class DeliveryTest {
     }
 
     @Test
-    @DisplayName("that a waiting thread takes once the holder releases it, keeping an interrupt for the end")
+    @DisplayName(
+        "that a waiting thread takes once the holder releases it, keeping an interrupt for the end")
     void waitsThenTakes() throws Exception {
       DeliveryGates.Gate held = gates.tryTake("m-1");
       CompletableFuture<Boolean> interruptedAfter = new CompletableFuture<>();
-      Thread waiter = new Thread(() -> {
-        DeliveryGates.Gate gate = gates.take("m-1");
-        boolean interruptedWhileHolding = Thread.currentThread().isInterrupted();
-        gates.release(gate);
-        interruptedAfter.complete(!interruptedWhileHolding && Thread.currentThread().isInterrupted());
-      });
+      Thread waiter =
+          new Thread(
+              () -> {
+                DeliveryGates.Gate gate = gates.take("m-1");
+                boolean interruptedWhileHolding = Thread.currentThread().isInterrupted();
+                gates.release(gate);
+                interruptedAfter.complete(
+                    !interruptedWhileHolding && Thread.currentThread().isInterrupted());
+              });
       waiter.start();
       // Interrupted only once it waits in take(): the interrupt must not end the wait.
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> waiter.getState() == Thread.State.WAITING);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> waiter.getState() == Thread.State.WAITING);
       waiter.interrupt();
       gates.release(held);
 

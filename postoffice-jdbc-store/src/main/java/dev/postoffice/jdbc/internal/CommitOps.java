@@ -21,9 +21,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Commits completions. Each status change is one UPDATE guarded by owner, attempts (the fencing token) and a
- * claimable status, so a node presumed dead can never overwrite newer state; the update counts say which
- * completions applied. Only then are their outputs and history rows inserted, all in the same transaction.
+ * Commits completions. Each status change is one UPDATE guarded by owner, attempts (the fencing
+ * token) and a claimable status, so a node presumed dead can never overwrite newer state; the
+ * update counts say which completions applied. Only then are their outputs and history rows
+ * inserted, all in the same transaction.
  */
 final class CommitOps {
   private final EntryWriter writer;
@@ -33,10 +34,16 @@ final class CommitOps {
   CommitOps(Tables tables, EntryWriter writer, StoreClock clock) {
     this.writer = writer;
     this.clock = clock;
-    // The next attempt is due on the store's clock: the caller's delay from its now, from the store's now.
-    this.guardedUpdate = "UPDATE " + tables.entry() + " SET status = ?, lease_owner = NULL,"
-        + " lease_expires_at = NULL, last_error = ?, next_attempt_at = " + clock.time() + ", updated_at = ?"
-        + " WHERE id = ? AND lease_owner = ? AND attempts = ? AND status = ?";
+    // The next attempt is due on the store's clock: the caller's delay from its now, from the
+    // store's now.
+    this.guardedUpdate =
+        "UPDATE "
+            + tables.entry()
+            + " SET status = ?, lease_owner = NULL,"
+            + " lease_expires_at = NULL, last_error = ?, next_attempt_at = "
+            + clock.time()
+            + ", updated_at = ?"
+            + " WHERE id = ? AND lease_owner = ? AND attempts = ? AND status = ?";
   }
 
   CommitResult commit(Connection c, List<Completion> completions, Instant now) throws SQLException {
@@ -44,7 +51,8 @@ final class CommitOps {
       // Both claimable statuses allow the same moves, so this check needs no read of the row.
       IllegalStatusTransitionException.check(done.entryId(), Status.JUST_IN, done.newStatus());
     }
-    // Guard on JUST_IN first, then on RETRYING for the rest: the update counts tell the status it came from,
+    // Guard on JUST_IN first, then on RETRYING for the rest: the update counts tell the status it
+    // came from,
     // without reading the row first.
     Status[] from = new Status[completions.size()];
     update(c, completions, from, Status.JUST_IN, now);
@@ -70,10 +78,13 @@ final class CommitOps {
     List<NewRow> rows = new ArrayList<>(outputs.size());
     for (NewEntry out : outputs.values()) {
       if (!existing.contains(out.id().value())) {
-        rows.add(new NewRow(out, out.finishedAs() != null ? out.finishedAs() : Status.JUST_IN, null));
+        rows.add(
+            new NewRow(out, out.finishedAs() != null ? out.finishedAs() : Status.JUST_IN, null));
         history.add(new HistoryRecord(out.id(), null, Status.JUST_IN, now, null));
         if (out.finishedAs() != null) {
-          history.add(new HistoryRecord(out.id(), Status.JUST_IN, out.finishedAs(), now, out.finishedDetail()));
+          history.add(
+              new HistoryRecord(
+                  out.id(), Status.JUST_IN, out.finishedAs(), now, out.finishedDetail()));
         }
       }
     }
@@ -82,7 +93,8 @@ final class CommitOps {
     return new CommitResult(applied, refused);
   }
 
-  private void update(Connection c, List<Completion> completions, Status[] from, Status guard, Instant now)
+  private void update(
+      Connection c, List<Completion> completions, Status[] from, Status guard, Instant now)
       throws SQLException {
     List<Integer> pending = new ArrayList<>();
     for (int i = 0; i < completions.size(); i++) {
@@ -93,7 +105,8 @@ final class CommitOps {
     if (pending.isEmpty()) {
       return;
     }
-    // Updated in id order, the order transitionAll locks in, so the two wait for each other, never deadlock.
+    // Updated in id order, the order transitionAll locks in, so the two wait for each other, never
+    // deadlock.
     pending.sort(Comparator.comparing(i -> completions.get(i).entryId().value()));
     try (PreparedStatement ps = c.prepareStatement(guardedUpdate)) {
       for (int i : pending) {

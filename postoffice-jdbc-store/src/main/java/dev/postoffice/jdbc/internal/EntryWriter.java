@@ -24,12 +24,20 @@ final class EntryWriter {
   EntryWriter(Tables tables, StoreClock clock) {
     this.tables = tables;
     this.clock = clock;
-    this.insertEntry = "INSERT INTO " + tables.entry() + " (id, route, direction, layer, status, content_type,"
-        + " payload, headers, source_id, trace_id, dedup_key, duplicate_of, attempts, next_attempt_at,"
-        + " last_error, generation, produced_by, lease_owner, lease_expires_at, created_at, updated_at)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + clock.time() + ", ?, ?)";
-    this.insertHistory = "INSERT INTO " + tables.history() + " (entry_id, from_status, to_status, changed_at,"
-        + " detail) VALUES (?, ?, ?, ?, ?)";
+    this.insertEntry =
+        "INSERT INTO "
+            + tables.entry()
+            + " (id, route, direction, layer, status, content_type,"
+            + " payload, headers, source_id, trace_id, dedup_key, duplicate_of, attempts, next_attempt_at,"
+            + " last_error, generation, produced_by, lease_owner, lease_expires_at, created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            + clock.time()
+            + ", ?, ?)";
+    this.insertHistory =
+        "INSERT INTO "
+            + tables.history()
+            + " (entry_id, from_status, to_status, changed_at,"
+            + " detail) VALUES (?, ?, ?, ?, ?)";
   }
 
   /** One entry to insert: what to store and with which status. */
@@ -41,7 +49,12 @@ final class EntryWriter {
     if (ids.isEmpty()) {
       return found;
     }
-    String sql = "SELECT id FROM " + tables.entry() + " WHERE id IN (" + Tables.placeholders(ids.size()) + ")";
+    String sql =
+        "SELECT id FROM "
+            + tables.entry()
+            + " WHERE id IN ("
+            + Tables.placeholders(ids.size())
+            + ")";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       for (String id : ids) {

@@ -22,9 +22,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Intake: root entries, dedup keys and polling cursors. Dedup keys are claimed by inserting into a table whose
- * primary key is (route, key): when two nodes take the same key at once, one insert fails, its transaction is
- * retried and then sees the winner's row, so exactly one entry is {@code JUST_IN}.
+ * Intake: root entries, dedup keys and polling cursors. Dedup keys are claimed by inserting into a
+ * table whose primary key is (route, key): when two nodes take the same key at once, one insert
+ * fails, its transaction is retried and then sees the winner's row, so exactly one entry is {@code
+ * JUST_IN}.
  */
 final class IntakeOps {
   private final Tables tables;
@@ -50,18 +51,28 @@ final class IntakeOps {
       }
       String original = null;
       if (e.dedupKey() != null) {
-        Map<String, String> routeOwners = owners.computeIfAbsent(e.route().value(), r -> new HashMap<>());
+        Map<String, String> routeOwners =
+            owners.computeIfAbsent(e.route().value(), r -> new HashMap<>());
         original = routeOwners.putIfAbsent(e.dedupKey(), e.id().value());
         if (original == null) {
           newKeys.add(new String[] {e.route().value(), e.dedupKey(), e.id().value()});
         }
       }
-      IntakeResult result = original == null ? IntakeResult.stored(e.id())
-          : IntakeResult.duplicate(e.id(), EntryId.of(original));
+      IntakeResult result =
+          original == null
+              ? IntakeResult.stored(e.id())
+              : IntakeResult.duplicate(e.id(), EntryId.of(original));
       Status status = original == null ? Status.JUST_IN : Status.DUPLICATE;
       rows.add(new NewRow(e, status, original));
-      history.add(new HistoryRecord(e.id(), null, status, now,
-          original == null ? null : "duplicate of " + original + " (dedup key '" + e.dedupKey() + "')"));
+      history.add(
+          new HistoryRecord(
+              e.id(),
+              null,
+              status,
+              now,
+              original == null
+                  ? null
+                  : "duplicate of " + original + " (dedup key '" + e.dedupKey() + "')"));
       byId.put(e.id().value(), result);
       results.add(result);
     }
@@ -74,7 +85,8 @@ final class IntakeOps {
   void moveCursor(Connection c, CursorUpdate cursor, Instant now) throws SQLException {
     String actual = null;
     boolean exists = false;
-    String select = "SELECT cursor_value FROM " + tables.cursor() + " WHERE route = ? AND name = ? FOR UPDATE";
+    String select =
+        "SELECT cursor_value FROM " + tables.cursor() + " WHERE route = ? AND name = ? FOR UPDATE";
     try (PreparedStatement ps = c.prepareStatement(select)) {
       ps.setString(1, cursor.route().value());
       ps.setString(2, cursor.name());
@@ -88,10 +100,16 @@ final class IntakeOps {
     if (exists ? !actual.equals(cursor.expected()) : cursor.expected() != null) {
       throw new StaleCursorException(cursor.route(), cursor.name(), cursor.expected(), actual);
     }
-    String sql = exists
-        ? "UPDATE " + tables.cursor() + " SET cursor_value = ?, updated_at = ? WHERE route = ? AND name = ?"
-        // A concurrent first poll makes this insert fail; the retried transaction then sees a stale cursor.
-        : "INSERT INTO " + tables.cursor() + " (cursor_value, updated_at, route, name) VALUES (?, ?, ?, ?)";
+    String sql =
+        exists
+            ? "UPDATE "
+                + tables.cursor()
+                + " SET cursor_value = ?, updated_at = ? WHERE route = ? AND name = ?"
+            // A concurrent first poll makes this insert fail; the retried transaction then sees a
+            // stale cursor.
+            : "INSERT INTO "
+                + tables.cursor()
+                + " (cursor_value, updated_at, route, name) VALUES (?, ?, ?, ?)";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, cursor.next());
       ps.setLong(2, Rows.nanos(now));
@@ -101,15 +119,20 @@ final class IntakeOps {
     }
   }
 
-  private Map<String, IntakeResult> existing(Connection c, List<NewEntry> entries) throws SQLException {
+  private Map<String, IntakeResult> existing(Connection c, List<NewEntry> entries)
+      throws SQLException {
     Map<String, IntakeResult> found = new HashMap<>();
     Set<String> ids = new LinkedHashSet<>();
     entries.forEach(e -> ids.add(e.id().value()));
     if (ids.isEmpty()) {
       return found;
     }
-    String sql = "SELECT id, duplicate_of FROM " + tables.entry() + " WHERE id IN ("
-        + Tables.placeholders(ids.size()) + ")";
+    String sql =
+        "SELECT id, duplicate_of FROM "
+            + tables.entry()
+            + " WHERE id IN ("
+            + Tables.placeholders(ids.size())
+            + ")";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       for (String id : ids) {
@@ -138,18 +161,26 @@ final class IntakeOps {
 
   /** Loads the owners of the dedup keys of the new entries: route to (key to entry id). */
   private Map<String, Map<String, String>> dedupOwners(
-      Connection c, List<NewEntry> entries, Map<String, IntakeResult> existing) throws SQLException {
+      Connection c, List<NewEntry> entries, Map<String, IntakeResult> existing)
+      throws SQLException {
     Map<String, Set<String>> keysByRoute = new LinkedHashMap<>();
     for (NewEntry e : entries) {
       if (e.dedupKey() != null && !existing.containsKey(e.id().value())) {
-        keysByRoute.computeIfAbsent(e.route().value(), r -> new LinkedHashSet<>()).add(e.dedupKey());
+        keysByRoute
+            .computeIfAbsent(e.route().value(), r -> new LinkedHashSet<>())
+            .add(e.dedupKey());
       }
     }
     Map<String, Map<String, String>> owners = new HashMap<>();
     for (Map.Entry<String, Set<String>> route : keysByRoute.entrySet()) {
-      Map<String, String> routeOwners = owners.computeIfAbsent(route.getKey(), r -> new HashMap<>());
-      String sql = "SELECT dedup_key, entry_id FROM " + tables.dedup() + " WHERE route = ? AND dedup_key IN ("
-          + Tables.placeholders(route.getValue().size()) + ")";
+      Map<String, String> routeOwners =
+          owners.computeIfAbsent(route.getKey(), r -> new HashMap<>());
+      String sql =
+          "SELECT dedup_key, entry_id FROM "
+              + tables.dedup()
+              + " WHERE route = ? AND dedup_key IN ("
+              + Tables.placeholders(route.getValue().size())
+              + ")";
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, route.getKey());
         int i = 2;

@@ -1,8 +1,8 @@
 package dev.postoffice.jdbc.internal;
 
 /**
- * An unexpected database error that retrying will not fix (a constraint the store does not expect, a driver
- * bug). It carries the driver's exception as its cause.
+ * An unexpected database error that retrying will not fix (a constraint the store does not expect,
+ * a driver bug). It carries the driver's exception as its cause.
  */
 public final class JdbcStoreFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;

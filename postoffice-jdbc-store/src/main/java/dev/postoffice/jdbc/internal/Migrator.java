@@ -20,15 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Applies the versioned SQL files shipped in the jar ({@code dev/postoffice/jdbc/schema/<dialect>/V<n>__*.sql})
- * and records each in a schema-version table. Several nodes may migrate at once: they serialize on a database
- * lock (PostgreSQL advisory lock, MariaDB {@code GET_LOCK}; H2, embedded, on a lock in this JVM) and every
- * statement is {@code IF NOT EXISTS}. A MariaDB before 10.6 or MySQL before 8.0.1 (no {@code SKIP LOCKED}) is
- * refused with a {@link ConfigurationException} naming its version, before anything is created.
+ * Applies the versioned SQL files shipped in the jar ({@code
+ * dev/postoffice/jdbc/schema/<dialect>/V<n>__*.sql}) and records each in a schema-version table.
+ * Several nodes may migrate at once: they serialize on a database lock (PostgreSQL advisory lock,
+ * MariaDB {@code GET_LOCK}; H2, embedded, on a lock in this JVM) and every statement is {@code IF
+ * NOT EXISTS}. A MariaDB before 10.6 or MySQL before 8.0.1 (no {@code SKIP LOCKED}) is refused with
+ * a {@link ConfigurationException} naming its version, before anything is created.
  */
 public final class Migrator {
   /** The schema files in order; version n is element n-1. */
-  public static final List<String> FILES = List.of("V1__entries.sql", "V2__finished_created_idx.sql");
+  public static final List<String> FILES =
+      List.of("V1__entries.sql", "V2__finished_created_idx.sql");
 
   private static final ConcurrentMap<String, Object> H2_LOCKS = new ConcurrentHashMap<>();
   private static final int LOCK_TIMEOUT_SECONDS = 60;
@@ -75,45 +77,56 @@ public final class Migrator {
     }
     if (tables.dialect() == JdbcDialect.POSTGRESQL) {
       // Transactional DDL: the advisory lock is held until the whole migration commits.
-      return transactions.inTransaction("migrate", false, h -> {
-        try (PreparedStatement ps = h.getConnection().prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-          ps.setLong(1, lockKey());
-          ps.execute();
-        }
-        return applyPending(h.getConnection(), now);
-      });
+      return transactions.inTransaction(
+          "migrate",
+          false,
+          h -> {
+            try (PreparedStatement ps =
+                h.getConnection().prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+              ps.setLong(1, lockKey());
+              ps.execute();
+            }
+            return applyPending(h.getConnection(), now);
+          });
     }
-    return transactions.withHandle("migrate", h -> {
-      Connection c = h.getConnection();
-      requireSkipLocked(c);
-      String name = "postoffice:" + c.getCatalog() + ":" + tables.prefix();
-      name = name.length() > 64 ? name.substring(0, 64) : name;
-      try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, ?)")) {
-        ps.setString(1, name);
-        ps.setInt(2, LOCK_TIMEOUT_SECONDS);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next() || rs.getInt(1) != 1) {
-            throw new SQLException("could not take the migration lock '" + name + "' within "
-                + LOCK_TIMEOUT_SECONDS + " s; another node may be stuck migrating", "40001");
+    return transactions.withHandle(
+        "migrate",
+        h -> {
+          Connection c = h.getConnection();
+          requireSkipLocked(c);
+          String name = "postoffice:" + c.getCatalog() + ":" + tables.prefix();
+          name = name.length() > 64 ? name.substring(0, 64) : name;
+          try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, ?)")) {
+            ps.setString(1, name);
+            ps.setInt(2, LOCK_TIMEOUT_SECONDS);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next() || rs.getInt(1) != 1) {
+                throw new SQLException(
+                    "could not take the migration lock '"
+                        + name
+                        + "' within "
+                        + LOCK_TIMEOUT_SECONDS
+                        + " s; another node may be stuck migrating",
+                    "40001");
+              }
+            }
           }
-        }
-      }
-      try {
-        return applyPending(c, now);
-      } finally {
-        try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK(?)")) {
-          ps.setString(1, name);
-          ps.execute();
-        }
-      }
-    });
+          try {
+            return applyPending(c, now);
+          } finally {
+            try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK(?)")) {
+              ps.setString(1, name);
+              ps.execute();
+            }
+          }
+        });
   }
 
   /** Refuses a MariaDB or MySQL server too old for the claim query, before anything is created. */
   private static void requireSkipLocked(Connection c) throws SQLException {
     DatabaseMetaData meta = c.getMetaData();
-    Optional<String> refusal = ServerVersion.refusal(meta.getDatabaseProductName(),
-        meta.getDatabaseProductVersion());
+    Optional<String> refusal =
+        ServerVersion.refusal(meta.getDatabaseProductName(), meta.getDatabaseProductVersion());
     if (refusal.isPresent()) {
       throw new ConfigurationException(List.of(refusal.get()));
     }
@@ -121,8 +134,11 @@ public final class Migrator {
 
   private int applyPending(Connection c, Instant now) throws SQLException {
     try (Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE IF NOT EXISTS " + tables.schemaVersion() + " (version INTEGER NOT NULL PRIMARY KEY,"
-          + " description VARCHAR(200) NOT NULL, installed_at BIGINT NOT NULL)");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + tables.schemaVersion()
+              + " (version INTEGER NOT NULL PRIMARY KEY,"
+              + " description VARCHAR(200) NOT NULL, installed_at BIGINT NOT NULL)");
     }
     int current = 0;
     try (Statement st = c.createStatement();
@@ -139,8 +155,11 @@ public final class Migrator {
           st.execute(sql);
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + tables.schemaVersion()
-          + " (version, description, installed_at) VALUES (?, ?, ?)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + tables.schemaVersion()
+                  + " (version, description, installed_at) VALUES (?, ?, ?)")) {
         ps.setInt(1, version);
         ps.setString(2, file);
         ps.setLong(3, Rows.nanos(now));
@@ -157,16 +176,20 @@ public final class Migrator {
    * @return the version
    */
   public int currentVersion() {
-    return transactions.withHandle("read the schema version", h -> {
-      try (Statement st = h.getConnection().createStatement();
-          ResultSet rs = st.executeQuery("SELECT MAX(version) FROM " + tables.schemaVersion())) {
-        return rs.next() ? rs.getInt(1) : 0;
-      }
-    });
+    return transactions.withHandle(
+        "read the schema version",
+        h -> {
+          try (Statement st = h.getConnection().createStatement();
+              ResultSet rs =
+                  st.executeQuery("SELECT MAX(version) FROM " + tables.schemaVersion())) {
+            return rs.next() ? rs.getInt(1) : 0;
+          }
+        });
   }
 
   private long lockKey() {
-    // A stable 64-bit key per prefix; "postoffice" in the high bits keeps clear of hosts' own small keys.
+    // A stable 64-bit key per prefix; "postoffice" in the high bits keeps clear of hosts' own small
+    // keys.
     return (0x706f73746fL << 24) ^ (tables.prefix().hashCode() & 0xffffffffL);
   }
 
@@ -176,7 +199,8 @@ public final class Migrator {
       if (in == null) {
         throw new IllegalStateException("schema file " + path + " is missing from the classpath");
       }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${prefix}", tables.prefix());
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .replace("${prefix}", tables.prefix());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read schema file " + path, e);
     }

@@ -10,29 +10,32 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * PostgreSQL: new entry rows as one set of column arrays, so any number of rows is one statement with a fixed
- * text ({@code unnest}), prepared once by the server, instead of one statement per row or a text that changes
- * with the batch size.
+ * PostgreSQL: new entry rows as one set of column arrays, so any number of rows is one statement
+ * with a fixed text ({@code unnest}), prepared once by the server, instead of one statement per row
+ * or a text that changes with the batch size.
  */
 final class PgEntryArrays {
   private PgEntryArrays() {}
 
   /** The entry columns that {@link #rows()} yields, in insert order. */
-  static final String COLUMNS = "id, route, direction, layer, status, content_type, payload, headers,"
-      + " source_id, trace_id, dedup_key, duplicate_of, attempts, next_attempt_at, last_error, generation,"
-      + " produced_by, lease_owner, lease_expires_at, created_at, updated_at";
+  static final String COLUMNS =
+      "id, route, direction, layer, status, content_type, payload, headers,"
+          + " source_id, trace_id, dedup_key, duplicate_of, attempts, next_attempt_at, last_error, generation,"
+          + " produced_by, lease_owner, lease_expires_at, created_at, updated_at";
 
   /**
-   * The {@code SELECT} that yields the rows to insert: {@link #COLUMNS}, plus {@code parent} (the completion
-   * the row belongs to; null at intake) and {@code ord} (its position). Its parameters are {@code now} twice,
-   * then the arrays, as {@link #bind} sets them.
+   * The {@code SELECT} that yields the rows to insert: {@link #COLUMNS}, plus {@code parent} (the
+   * completion the row belongs to; null at intake) and {@code ord} (its position). Its parameters
+   * are {@code now} twice, then the arrays, as {@link #bind} sets them.
    *
    * @param clock the store's clock: the leases' expiry array holds delays or times for it
    */
   static String rows(StoreClock clock) {
     return "SELECT r.id, r.route, r.direction, r.layer, r.status, r.content_type, r.payload, r.headers,"
         + " r.source_id, r.trace_id, r.dedup_key, r.duplicate_of, r.attempts, NULL::BIGINT AS next_attempt_at,"
-        + " NULL::TEXT AS last_error, 0 AS generation, r.produced_by, r.lease_owner, r.lease_expires_at + " + clock.base() + " AS lease_expires_at,"
+        + " NULL::TEXT AS last_error, 0 AS generation, r.produced_by, r.lease_owner, r.lease_expires_at + "
+        + clock.base()
+        + " AS lease_expires_at,"
         + " ?::BIGINT AS created_at, ?::BIGINT AS updated_at, r.parent, r.ord"
         + " FROM unnest(?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::SMALLINT[], ?::VARCHAR[], ?::VARCHAR[],"
         + " ?::BYTEA[], ?::TEXT[], ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::INTEGER[],"
@@ -49,8 +52,15 @@ final class PgEntryArrays {
    * @param now the caller's now
    * @return the next parameter index
    */
-  static int bind(Connection c, PreparedStatement ps, int first, List<NewRow> rows, List<String> parents,
-      StoreClock clock, Instant now) throws SQLException {
+  static int bind(
+      Connection c,
+      PreparedStatement ps,
+      int first,
+      List<NewRow> rows,
+      List<String> parents,
+      StoreClock clock,
+      Instant now)
+      throws SQLException {
     int n = rows.size();
     String[] id = new String[n];
     String[] route = new String[n];

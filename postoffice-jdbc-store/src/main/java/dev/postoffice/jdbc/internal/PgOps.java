@@ -28,17 +28,21 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * PostgreSQL's fast path: a commit, a transition and a plain intake are each ONE statement (data-modifying
- * {@code WITH} clauses), run in autocommit, so each is one round trip and one atomic transaction. The guards
- * are the same as the portable path's: a completion's UPDATE matches only on its owner, its attempts (the
- * fencing token) and a claimable status, and the history and outputs are written only for the rows that
- * UPDATE returned, in the same statement.
+ * PostgreSQL's fast path: a commit, a transition and a plain intake are each ONE statement
+ * (data-modifying {@code WITH} clauses), run in autocommit, so each is one round trip and one
+ * atomic transaction. The guards are the same as the portable path's: a completion's UPDATE matches
+ * only on its owner, its attempts (the fencing token) and a claimable status, and the history and
+ * outputs are written only for the rows that UPDATE returned, in the same statement.
  */
 final class PgOps {
-  /** Both claimable statuses, joined to each completion: the one that matches tells the status it came from. */
+  /**
+   * Both claimable statuses, joined to each completion: the one that matches tells the status it
+   * came from.
+   */
   private static final String CLAIMABLE = "(VALUES ('JUST_IN'), ('RETRYING')) AS f(from_status)";
 
-  private static final Comparator<Completion> BY_ID = Comparator.comparing(done -> done.entryId().value());
+  private static final Comparator<Completion> BY_ID =
+      Comparator.comparing(done -> done.entryId().value());
 
   private final StoreClock clock;
   private final String commit;
@@ -50,59 +54,120 @@ final class PgOps {
 
   PgOps(Tables t, StoreClock clock) {
     this.clock = clock;
-    String history = "INSERT INTO " + t.history() + " (entry_id, from_status, to_status, changed_at, detail)";
-    String newRows = "SELECT " + PgEntryArrays.COLUMNS + ", parent, ord FROM (" + PgEntryArrays.rows(clock) + ") nr";
-    this.commit = "WITH v AS (SELECT * FROM unnest(?::VARCHAR[], ?::VARCHAR[], ?::INTEGER[], ?::VARCHAR[],"
-        + " ?::TEXT[], ?::BIGINT[], ?::TEXT[]) AS c(id, owner, token, to_status, last_error, next_at, detail)"
-        + " CROSS JOIN " + CLAIMABLE + "),"
-        + " upd AS (UPDATE " + t.entry() + " e SET status = v.to_status, lease_owner = NULL,"
-        + " lease_expires_at = NULL, last_error = v.last_error,"
-        + " next_attempt_at = v.next_at + " + clock.base() + ", updated_at = ?"
-        + " FROM v WHERE e.id = v.id AND e.lease_owner = v.owner AND e.attempts = v.token"
-        + " AND e.status = v.from_status RETURNING e.id, v.from_status, v.to_status, v.detail),"
-        + " hist AS (" + history + " SELECT id, from_status, to_status, ?, detail FROM upd),"
-        + " outs AS (INSERT INTO " + t.entry() + " (" + PgEntryArrays.COLUMNS + ") SELECT "
-        + PgEntryArrays.COLUMNS + " FROM (" + newRows + ") o WHERE o.parent IN (SELECT id FROM upd)"
-        + " ORDER BY o.ord ON CONFLICT (id) DO NOTHING RETURNING id, status),"
-        // An output stored finished gets two history rows, created then finished, in that order (by seq).
-        + " ohist AS (" + history + " SELECT h.id, h.from_status, h.to_status, ?, h.detail FROM ("
-        + " SELECT id, NULL AS from_status, 'JUST_IN' AS to_status, NULL AS detail, 0 AS k FROM outs"
-        + " UNION ALL SELECT outs.id, 'JUST_IN', outs.status, fd.detail, 1 FROM outs"
-        + " JOIN unnest(?::VARCHAR[], ?::TEXT[]) AS fd(id, detail) ON fd.id = outs.id) h ORDER BY h.k)"
-        + " SELECT id, from_status FROM upd";
+    String history =
+        "INSERT INTO " + t.history() + " (entry_id, from_status, to_status, changed_at, detail)";
+    String newRows =
+        "SELECT "
+            + PgEntryArrays.COLUMNS
+            + ", parent, ord FROM ("
+            + PgEntryArrays.rows(clock)
+            + ") nr";
+    this.commit =
+        "WITH v AS (SELECT * FROM unnest(?::VARCHAR[], ?::VARCHAR[], ?::INTEGER[], ?::VARCHAR[],"
+            + " ?::TEXT[], ?::BIGINT[], ?::TEXT[]) AS c(id, owner, token, to_status, last_error, next_at, detail)"
+            + " CROSS JOIN "
+            + CLAIMABLE
+            + "),"
+            + " upd AS (UPDATE "
+            + t.entry()
+            + " e SET status = v.to_status, lease_owner = NULL,"
+            + " lease_expires_at = NULL, last_error = v.last_error,"
+            + " next_attempt_at = v.next_at + "
+            + clock.base()
+            + ", updated_at = ?"
+            + " FROM v WHERE e.id = v.id AND e.lease_owner = v.owner AND e.attempts = v.token"
+            + " AND e.status = v.from_status RETURNING e.id, v.from_status, v.to_status, v.detail),"
+            + " hist AS ("
+            + history
+            + " SELECT id, from_status, to_status, ?, detail FROM upd),"
+            + " outs AS (INSERT INTO "
+            + t.entry()
+            + " ("
+            + PgEntryArrays.COLUMNS
+            + ") SELECT "
+            + PgEntryArrays.COLUMNS
+            + " FROM ("
+            + newRows
+            + ") o WHERE o.parent IN (SELECT id FROM upd)"
+            + " ORDER BY o.ord ON CONFLICT (id) DO NOTHING RETURNING id, status),"
+            // An output stored finished gets two history rows, created then finished, in that order
+            // (by seq).
+            + " ohist AS ("
+            + history
+            + " SELECT h.id, h.from_status, h.to_status, ?, h.detail FROM ("
+            + " SELECT id, NULL AS from_status, 'JUST_IN' AS to_status, NULL AS detail, 0 AS k FROM outs"
+            + " UNION ALL SELECT outs.id, 'JUST_IN', outs.status, fd.detail, 1 FROM outs"
+            + " JOIN unnest(?::VARCHAR[], ?::TEXT[]) AS fd(id, detail) ON fd.id = outs.id) h ORDER BY h.k)"
+            + " SELECT id, from_status FROM upd";
     // A move to FAILED or REJECTED records its detail as the last error (StatusStore#transition).
     String lastError = ", last_error = CASE WHEN ? THEN ? ELSE e.last_error END";
-    this.transition = "WITH upd AS (UPDATE " + t.entry() + " e SET status = ?, lease_owner = NULL,"
-        + " lease_expires_at = NULL, next_attempt_at = NULL, updated_at = ?" + lastError
-        + " FROM (SELECT unnest(?::VARCHAR[]) AS from_status) f WHERE e.id = ? AND e.status = f.from_status"
-        + " RETURNING f.from_status, " + prefixed("e.", Rows.ALL_COLUMNS) + "),"
-        + " hist AS (" + history + " SELECT id, from_status, ?, ?, ? FROM upd)"
-        + " SELECT cur.status AS current_status, upd.* FROM (SELECT status FROM " + t.entry()
-        + " WHERE id = ?) cur LEFT JOIN upd ON TRUE";
-    // The outer SELECT reads the statuses as they were when the statement started: an id whose status was in
-    // `from` but that the UPDATE skipped was changed by a concurrent transaction meanwhile (run it again).
-    this.transitionAll = "WITH v AS (SELECT unnest(?::VARCHAR[]) AS id),"
-        + " upd AS (UPDATE " + t.entry() + " e SET status = ?, lease_owner = NULL, lease_expires_at = NULL,"
-        + " next_attempt_at = NULL, updated_at = ?" + lastError + " FROM v CROSS JOIN (SELECT unnest(?::VARCHAR[]) AS from_status) f"
-        + " WHERE e.id = v.id AND e.status = f.from_status RETURNING e.id, f.from_status),"
-        + " hist AS (" + history + " SELECT id, from_status, ?, ?, ? FROM upd)"
-        + " SELECT cur.id, cur.status, upd.id IS NOT NULL AS moved FROM " + t.entry() + " cur"
-        + " JOIN v ON cur.id = v.id LEFT JOIN upd ON upd.id = cur.id";
-    this.intake = "WITH ins AS (INSERT INTO " + t.entry() + " (" + PgEntryArrays.COLUMNS + ") SELECT "
-        + PgEntryArrays.COLUMNS + " FROM (" + newRows + ") o ORDER BY o.ord ON CONFLICT (id) DO NOTHING"
-        + " RETURNING id, status),"
-        + " hist AS (" + history + " SELECT id, NULL, status, ?, NULL FROM ins)"
-        + " SELECT id FROM ins";
+    this.transition =
+        "WITH upd AS (UPDATE "
+            + t.entry()
+            + " e SET status = ?, lease_owner = NULL,"
+            + " lease_expires_at = NULL, next_attempt_at = NULL, updated_at = ?"
+            + lastError
+            + " FROM (SELECT unnest(?::VARCHAR[]) AS from_status) f WHERE e.id = ? AND e.status = f.from_status"
+            + " RETURNING f.from_status, "
+            + prefixed("e.", Rows.ALL_COLUMNS)
+            + "),"
+            + " hist AS ("
+            + history
+            + " SELECT id, from_status, ?, ?, ? FROM upd)"
+            + " SELECT cur.status AS current_status, upd.* FROM (SELECT status FROM "
+            + t.entry()
+            + " WHERE id = ?) cur LEFT JOIN upd ON TRUE";
+    // The outer SELECT reads the statuses as they were when the statement started: an id whose
+    // status was in
+    // `from` but that the UPDATE skipped was changed by a concurrent transaction meanwhile (run it
+    // again).
+    this.transitionAll =
+        "WITH v AS (SELECT unnest(?::VARCHAR[]) AS id),"
+            + " upd AS (UPDATE "
+            + t.entry()
+            + " e SET status = ?, lease_owner = NULL, lease_expires_at = NULL,"
+            + " next_attempt_at = NULL, updated_at = ?"
+            + lastError
+            + " FROM v CROSS JOIN (SELECT unnest(?::VARCHAR[]) AS from_status) f"
+            + " WHERE e.id = v.id AND e.status = f.from_status RETURNING e.id, f.from_status),"
+            + " hist AS ("
+            + history
+            + " SELECT id, from_status, ?, ?, ? FROM upd)"
+            + " SELECT cur.id, cur.status, upd.id IS NOT NULL AS moved FROM "
+            + t.entry()
+            + " cur"
+            + " JOIN v ON cur.id = v.id LEFT JOIN upd ON upd.id = cur.id";
+    this.intake =
+        "WITH ins AS (INSERT INTO "
+            + t.entry()
+            + " ("
+            + PgEntryArrays.COLUMNS
+            + ") SELECT "
+            + PgEntryArrays.COLUMNS
+            + " FROM ("
+            + newRows
+            + ") o ORDER BY o.ord ON CONFLICT (id) DO NOTHING"
+            + " RETURNING id, status),"
+            + " hist AS ("
+            + history
+            + " SELECT id, NULL, status, ?, NULL FROM ins)"
+            + " SELECT id FROM ins";
     this.existing = "SELECT id, duplicate_of FROM " + t.entry() + " WHERE id = ANY(?::VARCHAR[])";
-    // GREATEST ignores NULL and never shortens a lease; the rows are taken in id order, as commit takes them.
-    this.renew = "UPDATE " + t.entry() + " e SET lease_expires_at = GREATEST(e.lease_expires_at, "
-        + clock.time() + ") FROM (SELECT * FROM unnest(?::VARCHAR[], ?::INTEGER[]) AS v(id, token) ORDER BY id) v"
-        + " WHERE e.id = v.id AND e.lease_owner = ? AND e.attempts = v.token"
-        + " AND e.status IN ('JUST_IN', 'RETRYING') RETURNING e.id";
+    // GREATEST ignores NULL and never shortens a lease; the rows are taken in id order, as commit
+    // takes them.
+    this.renew =
+        "UPDATE "
+            + t.entry()
+            + " e SET lease_expires_at = GREATEST(e.lease_expires_at, "
+            + clock.time()
+            + ") FROM (SELECT * FROM unnest(?::VARCHAR[], ?::INTEGER[]) AS v(id, token) ORDER BY id) v"
+            + " WHERE e.id = v.id AND e.lease_owner = ? AND e.attempts = v.token"
+            + " AND e.status IN ('JUST_IN', 'RETRYING') RETURNING e.id";
   }
 
   /** Extends the leases the owner still holds, in one statement; returns their ids. */
-  Set<EntryId> renew(Connection c, String owner, Map<String, Integer> tokens, Duration leaseDuration, Instant now)
+  Set<EntryId> renew(
+      Connection c, String owner, Map<String, Integer> tokens, Duration leaseDuration, Instant now)
       throws SQLException {
     Set<EntryId> held = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(renew)) {
@@ -138,8 +203,10 @@ final class PgOps {
     String[] detail = new String[n];
     Map<String, NewEntry> outputs = new LinkedHashMap<>();
     Map<String, String> parentOf = new HashMap<>();
-    // Rows are updated in id order, the same order transitionAll locks them in: two statements touching the
-    // same entries (a publisher's commit and an acknowledgement) then wait for each other instead of
+    // Rows are updated in id order, the same order transitionAll locks them in: two statements
+    // touching the
+    // same entries (a publisher's commit and an acknowledgement) then wait for each other instead
+    // of
     // deadlocking (which PostgreSQL only breaks after deadlock_timeout, a second by default).
     List<Completion> ordered = new ArrayList<>(completions);
     ordered.sort(BY_ID);
@@ -206,8 +273,12 @@ final class PgOps {
     return to == Status.FAILED || to == Status.REJECTED;
   }
 
-  /** Returns the changed entry; empty if its status is not in {@code from}; null if it raced (run again). */
-  Optional<Entry> transition(Connection c, EntryId id, Set<Status> from, Status to, String detail, Instant now)
+  /**
+   * Returns the changed entry; empty if its status is not in {@code from}; null if it raced (run
+   * again).
+   */
+  Optional<Entry> transition(
+      Connection c, EntryId id, Set<Status> from, Status to, String detail, Instant now)
       throws SQLException {
     List<String> movable = new ArrayList<>();
     for (Status s : from) {
@@ -246,17 +317,27 @@ final class PgOps {
   }
 
   /**
-   * Moves those of the entries whose status is in {@code from}, in one statement; adds to {@code moved} the
-   * ids it moved and returns the ids that raced (in {@code from} when the statement started, changed by
-   * another transaction before it could move them: run again for those).
+   * Moves those of the entries whose status is in {@code from}, in one statement; adds to {@code
+   * moved} the ids it moved and returns the ids that raced (in {@code from} when the statement
+   * started, changed by another transaction before it could move them: run again for those).
    */
-  List<EntryId> transitionAll(Connection c, Collection<EntryId> ids, Set<Status> from, Status to, String detail,
-      Instant now, Set<EntryId> moved) throws SQLException {
+  List<EntryId> transitionAll(
+      Connection c,
+      Collection<EntryId> ids,
+      Set<Status> from,
+      Status to,
+      String detail,
+      Instant now,
+      Set<EntryId> moved)
+      throws SQLException {
     long at = Rows.nanos(now);
     List<EntryId> raced = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(transitionAll)) {
       // Distinct and sorted: rows are locked in id order, as commit does (see there).
-      ps.setArray(1, c.createArrayOf("varchar", ids.stream().map(EntryId::value).distinct().sorted().toArray()));
+      ps.setArray(
+          1,
+          c.createArrayOf(
+              "varchar", ids.stream().map(EntryId::value).distinct().sorted().toArray()));
       ps.setString(2, to.name());
       ps.setLong(3, at);
       ps.setBoolean(4, setsLastError(to));
@@ -279,7 +360,9 @@ final class PgOps {
     return raced;
   }
 
-  /** Intake of entries that have no dedup key: one statement, then a read only for ids that existed. */
+  /**
+   * Intake of entries that have no dedup key: one statement, then a read only for ids that existed.
+   */
   List<IntakeResult> intake(Connection c, List<NewEntry> entries, Instant now) throws SQLException {
     Map<String, NewEntry> unique = new LinkedHashMap<>();
     entries.forEach(e -> unique.putIfAbsent(e.id().value(), e));

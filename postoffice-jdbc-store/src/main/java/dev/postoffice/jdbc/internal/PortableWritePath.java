@@ -29,7 +29,12 @@ final class PortableWritePath implements WritePath {
   private final CommitOps commits;
   private final ChangeOps changes;
 
-  PortableWritePath(Transactions tx, StoreClock clock, IntakeOps intake, ClaimOps claims, CommitOps commits,
+  PortableWritePath(
+      Transactions tx,
+      StoreClock clock,
+      IntakeOps intake,
+      ClaimOps claims,
+      CommitOps commits,
       ChangeOps changes) {
     this.tx = tx;
     this.clock = clock;
@@ -41,12 +46,15 @@ final class PortableWritePath implements WritePath {
 
   @Override
   public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
-    return tx.inTransaction("intake", true, h -> {
-      if (cursor != null) {
-        intake.moveCursor(tx.connection(h), cursor, now);
-      }
-      return entries.isEmpty() ? List.of() : intake.intake(tx.connection(h), entries, now);
-    });
+    return tx.inTransaction(
+        "intake",
+        true,
+        h -> {
+          if (cursor != null) {
+            intake.moveCursor(tx.connection(h), cursor, now);
+          }
+          return entries.isEmpty() ? List.of() : intake.intake(tx.connection(h), entries, now);
+        });
   }
 
   @Override
@@ -56,25 +64,32 @@ final class PortableWritePath implements WritePath {
 
   @Override
   public CommitResult commit(List<Completion> completions, Instant now) {
-    return tx.inTransaction("commit", true, h -> commits.commit(tx.connection(h), completions, now));
+    return tx.inTransaction(
+        "commit", true, h -> commits.commit(tx.connection(h), completions, now));
   }
 
   @Override
-  public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
-    return tx.inTransaction("transition", false,
-        h -> changes.transition(tx.connection(h), id, from, to, detail, now));
+  public Optional<Entry> transition(
+      EntryId id, Set<Status> from, Status to, String detail, Instant now) {
+    return tx.inTransaction(
+        "transition", false, h -> changes.transition(tx.connection(h), id, from, to, detail, now));
   }
 
   @Override
-  public Set<EntryId> transitionAll(Collection<EntryId> ids, Set<Status> from, Status to, String detail,
-      Instant now) {
-    return tx.inTransaction("transitionAll", false,
+  public Set<EntryId> transitionAll(
+      Collection<EntryId> ids, Set<Status> from, Status to, String detail, Instant now) {
+    return tx.inTransaction(
+        "transitionAll",
+        false,
         h -> changes.transitionAll(tx.connection(h), ids, from, to, detail, now));
   }
 
   @Override
-  public Set<EntryId> renew(String owner, Map<String, Integer> tokens, Duration leaseDuration, Instant now) {
-    return tx.inTransaction("renew", false,
+  public Set<EntryId> renew(
+      String owner, Map<String, Integer> tokens, Duration leaseDuration, Instant now) {
+    return tx.inTransaction(
+        "renew",
+        false,
         h -> changes.renew(tx.connection(h), owner, tokens, leaseDuration, clock, now));
   }
 }

@@ -20,9 +20,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * PostgreSQL's writes: each is ONE statement run in autocommit ({@link PgOps}), so one round trip and no
- * BEGIN or COMMIT. An intake with a cursor move or dedup keys takes the portable path. Every insert is
- * counted for the {@link YoungTableAnalyzer}.
+ * PostgreSQL's writes: each is ONE statement run in autocommit ({@link PgOps}), so one round trip
+ * and no BEGIN or COMMIT. An intake with a cursor move or dedup keys takes the portable path. Every
+ * insert is counted for the {@link YoungTableAnalyzer}.
  */
 final class PostgresWritePath implements WritePath {
   private final Transactions tx;
@@ -31,7 +31,11 @@ final class PostgresWritePath implements WritePath {
   private final PortableWritePath portable;
   private final YoungTableAnalyzer analyzer;
 
-  PostgresWritePath(Transactions tx, PgOps pg, ClaimOps claims, PortableWritePath portable,
+  PostgresWritePath(
+      Transactions tx,
+      PgOps pg,
+      ClaimOps claims,
+      PortableWritePath portable,
       YoungTableAnalyzer analyzer) {
     this.tx = tx;
     this.pg = pg;
@@ -43,7 +47,9 @@ final class PostgresWritePath implements WritePath {
   @Override
   public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
     List<IntakeResult> results;
-    if (cursor == null && !entries.isEmpty() && entries.stream().allMatch(e -> e.dedupKey() == null)) {
+    if (cursor == null
+        && !entries.isEmpty()
+        && entries.stream().allMatch(e -> e.dedupKey() == null)) {
       results = tx.statement("intake", h -> pg.intake(tx.connection(h), entries, now));
     } else {
       results = portable.intake(entries, cursor, now);
@@ -60,7 +66,8 @@ final class PostgresWritePath implements WritePath {
 
   @Override
   public CommitResult commit(List<Completion> completions, Instant now) {
-    CommitResult result = tx.statement("commit", h -> pg.commit(tx.connection(h), completions, now));
+    CommitResult result =
+        tx.statement("commit", h -> pg.commit(tx.connection(h), completions, now));
     int outputs = 0;
     for (Completion done : completions) {
       outputs += done.outputs().size();
@@ -71,41 +78,60 @@ final class PostgresWritePath implements WritePath {
 
   /** Runs the statement again while the entry's status changes between its read and its update. */
   @Override
-  public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
+  public Optional<Entry> transition(
+      EntryId id, Set<Status> from, Status to, String detail, Instant now) {
     for (int attempt = 1; ; attempt++) {
-      Optional<Entry> moved = tx.statement("transition",
-          h -> pg.transition(tx.connection(h), id, from, to, detail, now));
+      Optional<Entry> moved =
+          tx.statement(
+              "transition", h -> pg.transition(tx.connection(h), id, from, to, detail, now));
       if (moved != null) {
         return moved;
       }
       if (attempt == Transactions.MAX_ATTEMPTS) {
-        throw new StoreUnavailableException("JDBC store: transition of " + id + " gave up after " + attempt
-            + " attempts, its status kept changing; nothing was changed", null);
+        throw new StoreUnavailableException(
+            "JDBC store: transition of "
+                + id
+                + " gave up after "
+                + attempt
+                + " attempts, its status kept changing; nothing was changed",
+            null);
       }
     }
   }
 
-  /** Runs the statement again for the entries whose status changed between its read and its update. */
+  /**
+   * Runs the statement again for the entries whose status changed between its read and its update.
+   */
   @Override
-  public Set<EntryId> transitionAll(Collection<EntryId> ids, Set<Status> from, Status to, String detail,
-      Instant now) {
+  public Set<EntryId> transitionAll(
+      Collection<EntryId> ids, Set<Status> from, Status to, String detail, Instant now) {
     Set<EntryId> moved = new HashSet<>();
     Collection<EntryId> pending = ids;
     for (int attempt = 1; !pending.isEmpty(); attempt++) {
       if (attempt > Transactions.MAX_ATTEMPTS) {
-        throw new StoreUnavailableException("JDBC store: transitionAll gave up after " + Transactions.MAX_ATTEMPTS
-            + " attempts on " + pending.size() + " entries whose status kept changing; " + moved.size()
-            + " others were moved", null);
+        throw new StoreUnavailableException(
+            "JDBC store: transitionAll gave up after "
+                + Transactions.MAX_ATTEMPTS
+                + " attempts on "
+                + pending.size()
+                + " entries whose status kept changing; "
+                + moved.size()
+                + " others were moved",
+            null);
       }
       Collection<EntryId> batch = pending;
-      pending = tx.statement("transitionAll",
-          h -> pg.transitionAll(tx.connection(h), batch, from, to, detail, now, moved));
+      pending =
+          tx.statement(
+              "transitionAll",
+              h -> pg.transitionAll(tx.connection(h), batch, from, to, detail, now, moved));
     }
     return moved;
   }
 
   @Override
-  public Set<EntryId> renew(String owner, Map<String, Integer> tokens, Duration leaseDuration, Instant now) {
-    return tx.statement("renew", h -> pg.renew(tx.connection(h), owner, tokens, leaseDuration, now));
+  public Set<EntryId> renew(
+      String owner, Map<String, Integer> tokens, Duration leaseDuration, Instant now) {
+    return tx.statement(
+        "renew", h -> pg.renew(tx.connection(h), owner, tokens, leaseDuration, now));
   }
 }

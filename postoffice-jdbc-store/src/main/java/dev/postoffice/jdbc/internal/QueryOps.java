@@ -33,8 +33,10 @@ final class QueryOps {
   }
 
   List<HistoryRecord> history(Connection c, EntryId id) throws SQLException {
-    String sql = "SELECT entry_id, from_status, to_status, changed_at, detail FROM " + tables.history()
-        + " WHERE entry_id = ? ORDER BY seq";
+    String sql =
+        "SELECT entry_id, from_status, to_status, changed_at, detail FROM "
+            + tables.history()
+            + " WHERE entry_id = ? ORDER BY seq";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, id.value());
       try (ResultSet rs = ps.executeQuery()) {
@@ -48,8 +50,15 @@ final class QueryOps {
   }
 
   List<Entry> byColumn(Connection c, String column, String value) throws SQLException {
-    String sql = "SELECT " + Rows.META_COLUMNS + " FROM " + tables.entry() + " WHERE " + column + " = ?"
-        + " ORDER BY created_at, id";
+    String sql =
+        "SELECT "
+            + Rows.META_COLUMNS
+            + " FROM "
+            + tables.entry()
+            + " WHERE "
+            + column
+            + " = ?"
+            + " ORDER BY created_at, id";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, value);
       return Rows.entries(ps.executeQuery(), false);
@@ -57,9 +66,12 @@ final class QueryOps {
   }
 
   List<Entry> query(Connection c, EntryQuery q) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT ")
-        .append(q.withPayload() ? Rows.ALL_COLUMNS : Rows.META_COLUMNS)
-        .append(" FROM ").append(tables.entry()).append(" WHERE 1 = 1");
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(q.withPayload() ? Rows.ALL_COLUMNS : Rows.META_COLUMNS)
+            .append(" FROM ")
+            .append(tables.entry())
+            .append(" WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
     if (q.route() != null) {
       sql.append(" AND route = ?");
@@ -88,20 +100,30 @@ final class QueryOps {
   }
 
   List<StatusCount> countByStatus(Connection c) throws SQLException {
-    String sql = "SELECT route, layer, status, COUNT(*) FROM " + tables.entry()
-        + " GROUP BY route, layer, status ORDER BY route, layer, status";
-    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+    String sql =
+        "SELECT route, layer, status, COUNT(*) FROM "
+            + tables.entry()
+            + " GROUP BY route, layer, status ORDER BY route, layer, status";
+    try (PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
       List<StatusCount> out = new ArrayList<>();
       while (rs.next()) {
-        out.add(new StatusCount(RouteId.of(rs.getString(1)), Layer.of(rs.getInt(2)),
-            Status.valueOf(rs.getString(3)), rs.getLong(4)));
+        out.add(
+            new StatusCount(
+                RouteId.of(rs.getString(1)),
+                Layer.of(rs.getInt(2)),
+                Status.valueOf(rs.getString(3)),
+                rs.getLong(4)));
       }
       return out;
     }
   }
 
   long backlog(Connection c, RouteId route) throws SQLException {
-    String sql = "SELECT COUNT(*) FROM " + tables.entry() + " WHERE route = ? AND status IN ('JUST_IN', 'RETRYING')";
+    String sql =
+        "SELECT COUNT(*) FROM "
+            + tables.entry()
+            + " WHERE route = ? AND status IN ('JUST_IN', 'RETRYING')";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, route.value());
       try (ResultSet rs = ps.executeQuery()) {

@@ -25,9 +25,10 @@ import java.util.Map;
 /** Converts between rows and the model: times, headers, entries, history. */
 public final class Rows {
   /** Entry columns without the payload, for listings. */
-  public static final String META_COLUMNS = "id, route, direction, layer, status, content_type, headers,"
-      + " source_id, trace_id, dedup_key, attempts, next_attempt_at, last_error, generation, produced_by,"
-      + " lease_owner, lease_expires_at, created_at, updated_at";
+  public static final String META_COLUMNS =
+      "id, route, direction, layer, status, content_type, headers,"
+          + " source_id, trace_id, dedup_key, attempts, next_attempt_at, last_error, generation, produced_by,"
+          + " lease_owner, lease_expires_at, created_at, updated_at";
 
   /** Entry columns with the payload. */
   public static final String ALL_COLUMNS = META_COLUMNS + ", payload";
@@ -108,7 +109,8 @@ public final class Rows {
   /**
    * Reads the entry at the current row.
    *
-   * @param rs the result set, selecting {@link #META_COLUMNS} and, if {@code withPayload}, the payload
+   * @param rs the result set, selecting {@link #META_COLUMNS} and, if {@code withPayload}, the
+   *     payload
    * @param withPayload whether the payload column was selected
    * @return the entry
    * @throws SQLException on a read error
@@ -117,7 +119,10 @@ public final class Rows {
     Payload payload = null;
     if (withPayload) {
       byte[] bytes = rs.getBytes("payload");
-      payload = bytes == null ? null : Payload.wrap(bytes, rs.getString("content_type")); // getBytes: a fresh array
+      payload =
+          bytes == null
+              ? null
+              : Payload.wrap(bytes, rs.getString("content_type")); // getBytes: a fresh array
     }
     String owner = rs.getString("lease_owner");
     Instant expires = instantOrNull(rs, "lease_expires_at");

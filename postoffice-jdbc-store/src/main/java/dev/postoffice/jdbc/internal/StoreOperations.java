@@ -26,14 +26,15 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The store's operations, each in its own transaction with retries; {@code JdbcStatusStore} is a thin facade
- * over this class.
+ * The store's operations, each in its own transaction with retries; {@code JdbcStatusStore} is a
+ * thin facade over this class.
  */
 public final class StoreOperations {
   private final Transactions tx;
   private final ChangeOps changes;
   private final QueryOps queries;
   private final RetentionOps retention;
+
   /** The writes whose statements differ by database, chosen once here. */
   private final WritePath writes;
 
@@ -51,21 +52,38 @@ public final class StoreOperations {
     this.changes = new ChangeOps(tables, writer);
     this.queries = new QueryOps(tables);
     this.retention = new RetentionOps(tables);
-    PortableWritePath portable = new PortableWritePath(tx, clock, new IntakeOps(tables, writer), claims,
-        new CommitOps(tables, writer, clock), changes);
-    this.writes = tables.dialect() == JdbcDialect.POSTGRESQL
-        ? new PostgresWritePath(tx, new PgOps(tables, clock), claims, portable,
-            new YoungTableAnalyzer(tx, tables.entry()))
-        : portable;
+    PortableWritePath portable =
+        new PortableWritePath(
+            tx,
+            clock,
+            new IntakeOps(tables, writer),
+            claims,
+            new CommitOps(tables, writer, clock),
+            changes);
+    this.writes =
+        tables.dialect() == JdbcDialect.POSTGRESQL
+            ? new PostgresWritePath(
+                tx,
+                new PgOps(tables, clock),
+                claims,
+                portable,
+                new YoungTableAnalyzer(tx, tables.entry()))
+            : portable;
   }
 
-  /** See {@code StatusStore#intake}. @param entries the entries @param cursor the cursor move or null
-   * @param now the time @return the results */
+  /**
+   * See {@code StatusStore#intake}. @param entries the entries @param cursor the cursor move or
+   * null
+   *
+   * @param now the time @return the results
+   */
   public List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now) {
     return writes.intake(entries, cursor, now);
   }
 
-  /** See {@code StatusStore#cursor}. @param route the route @param name the name @return the value */
+  /**
+   * See {@code StatusStore#cursor}. @param route the route @param name the name @return the value
+   */
   public Optional<String> cursor(RouteId route, String name) {
     return tx.withHandle("read a cursor", h -> queries.cursor(tx.connection(h), route, name));
   }
@@ -75,8 +93,10 @@ public final class StoreOperations {
     return writes.claim(request);
   }
 
-  /** See {@code StatusStore#commit}. @param completions the completions @param now the time @return what
-   * applied */
+  /**
+   * See {@code StatusStore#commit}. @param completions the completions @param now the time @return
+   * what applied
+   */
   public CommitResult commit(List<Completion> completions, Instant now) {
     if (completions.isEmpty()) {
       return new CommitResult(List.of(), List.of());
@@ -84,26 +104,37 @@ public final class StoreOperations {
     return writes.commit(completions, now);
   }
 
-  /** See {@code StatusStore#transition}. @param id the entry @param from the statuses @param to the status
-   * @param detail why @param now the time @return the changed entry */
-  public Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now) {
+  /**
+   * See {@code StatusStore#transition}. @param id the entry @param from the statuses @param to the
+   * status
+   *
+   * @param detail why @param now the time @return the changed entry
+   */
+  public Optional<Entry> transition(
+      EntryId id, Set<Status> from, Status to, String detail, Instant now) {
     return writes.transition(id, from, to, detail, now);
   }
 
-  /** See {@code StatusStore#transitionAll}. @param ids the entries @param from the statuses @param to the
-   * status @param detail why @param now the time @return the ids moved */
-  public Set<EntryId> transitionAll(Collection<EntryId> ids, Set<Status> from, Status to, String detail,
-      Instant now) {
+  /**
+   * See {@code StatusStore#transitionAll}. @param ids the entries @param from the statuses @param
+   * to the status @param detail why @param now the time @return the ids moved
+   */
+  public Set<EntryId> transitionAll(
+      Collection<EntryId> ids, Set<Status> from, Status to, String detail, Instant now) {
     if (ids.isEmpty()) {
       return Set.of();
     }
     return writes.transitionAll(ids, from, to, detail, now);
   }
 
-  /** See {@code StatusStore#replay}. @param id the entry @param detail why @param now the time
-   * @return the replayed entry */
+  /**
+   * See {@code StatusStore#replay}. @param id the entry @param detail why @param now the time
+   *
+   * @return the replayed entry
+   */
   public Entry replay(EntryId id, String detail, Instant now) {
-    return tx.inTransaction("replay", false, h -> changes.replay(tx.connection(h), id, detail, now));
+    return tx.inTransaction(
+        "replay", false, h -> changes.replay(tx.connection(h), id, detail, now));
   }
 
   /** See {@code StatusStore#release}. @param owner the node @param now the time @return how many */
@@ -111,12 +142,16 @@ public final class StoreOperations {
     return tx.inTransaction("release", false, h -> changes.release(tx.connection(h), owner, now));
   }
 
-  /** See {@code StatusStore#renew}. @param owner the node @param leases the leases @param leaseDuration how
-   * long @param now the time @return the ids held */
-  public Set<EntryId> renew(String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
+  /**
+   * See {@code StatusStore#renew}. @param owner the node @param leases the leases @param
+   * leaseDuration how long @param now the time @return the ids held
+   */
+  public Set<EntryId> renew(
+      String owner, Collection<HeldLease> leases, Duration leaseDuration, Instant now) {
     Map<String, Integer> tokens = new TreeMap<>();
     for (HeldLease lease : leases) {
-      // A lease given twice with two tokens: at most one can match, and the first given is the one checked.
+      // A lease given twice with two tokens: at most one can match, and the first given is the one
+      // checked.
       tokens.putIfAbsent(lease.entryId().value(), lease.token());
     }
     if (tokens.isEmpty()) {
@@ -137,12 +172,14 @@ public final class StoreOperations {
 
   /** See {@code StatusStore#findByTrace}. @param id the trace @return the entries */
   public List<Entry> findByTrace(TraceId id) {
-    return tx.withHandle("findByTrace", h -> queries.byColumn(tx.connection(h), "trace_id", id.value()));
+    return tx.withHandle(
+        "findByTrace", h -> queries.byColumn(tx.connection(h), "trace_id", id.value()));
   }
 
   /** See {@code StatusStore#findBySource}. @param id the source @return the entries */
   public List<Entry> findBySource(EntryId id) {
-    return tx.withHandle("findBySource", h -> queries.byColumn(tx.connection(h), "source_id", id.value()));
+    return tx.withHandle(
+        "findBySource", h -> queries.byColumn(tx.connection(h), "source_id", id.value()));
   }
 
   /** See {@code StatusStore#query}. @param query the query @return the entries */
@@ -160,26 +197,38 @@ public final class StoreOperations {
     return tx.withHandle("backlog", h -> queries.backlog(tx.connection(h), route));
   }
 
-  /** Purges payloads batch by batch. @param before the age @param batchSize per batch @return how many */
+  /**
+   * Purges payloads batch by batch. @param before the age @param batchSize per batch @return how
+   * many
+   */
   public long purgePayloads(Instant before, int batchSize) {
     long total = 0;
     int n;
     do {
-      n = tx.inTransaction("purgePayloadsBefore", false,
-          h -> retention.purgePayloads(tx.connection(h), before, batchSize));
+      n =
+          tx.inTransaction(
+              "purgePayloadsBefore",
+              false,
+              h -> retention.purgePayloads(tx.connection(h), before, batchSize));
       total += n;
     } while (n == batchSize);
     return total;
   }
 
-  /** Purges finished traces batch by batch. @param before the age @param batchSize per batch
-   * @return how many traces */
+  /**
+   * Purges finished traces batch by batch. @param before the age @param batchSize per batch
+   *
+   * @return how many traces
+   */
   public long purgeTraces(Instant before, int batchSize) {
     long total = 0;
     int n;
     do {
-      n = tx.inTransaction("purgeFinishedTracesBefore", false,
-          h -> retention.purgeTraces(tx.connection(h), before, batchSize));
+      n =
+          tx.inTransaction(
+              "purgeFinishedTracesBefore",
+              false,
+              h -> retention.purgeTraces(tx.connection(h), before, batchSize));
       total += n;
     } while (n == batchSize);
     return total;

@@ -10,32 +10,44 @@ import java.util.Collections;
  * @param prefix the table prefix, already validated
  */
 public record Tables(JdbcDialect dialect, String prefix) {
-  /** @return the entries table */
+  /**
+   * @return the entries table
+   */
   public String entry() {
     return prefix + "entry";
   }
 
-  /** @return the status history table */
+  /**
+   * @return the status history table
+   */
   public String history() {
     return prefix + "history";
   }
 
-  /** @return the dedup key table */
+  /**
+   * @return the dedup key table
+   */
   public String dedup() {
     return prefix + "dedup";
   }
 
-  /** @return the polling cursor table */
+  /**
+   * @return the polling cursor table
+   */
   public String cursor() {
     return prefix + "poll_cursor";
   }
 
-  /** @return the receipt log table */
+  /**
+   * @return the receipt log table
+   */
   public String receipt() {
     return prefix + "receipt";
   }
 
-  /** @return the migrator's own table */
+  /**
+   * @return the migrator's own table
+   */
   public String schemaVersion() {
     return prefix + "schema_version";
   }

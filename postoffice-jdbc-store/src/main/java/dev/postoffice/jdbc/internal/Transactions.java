@@ -22,9 +22,9 @@ import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
- * Runs store operations in transactions, retries the ones the database aborted for a reason that passes
- * (deadlock, serialization failure, a lost insert race) and turns an unreachable database into
- * {@link StoreUnavailableException}.
+ * Runs store operations in transactions, retries the ones the database aborted for a reason that
+ * passes (deadlock, serialization failure, a lost insert race) and turns an unreachable database
+ * into {@link StoreUnavailableException}.
  */
 public final class Transactions {
   /** How many times one operation runs at most before a retryable failure is given up. */
@@ -32,14 +32,22 @@ public final class Transactions {
 
   private static final long BASE_BACKOFF_MILLIS = 5;
 
-  /** The executor {@code setNetworkTimeout} wants; the drivers use it only to abort a connection that timed out. */
+  /**
+   * The executor {@code setNetworkTimeout} wants; the drivers use it only to abort a connection
+   * that timed out.
+   */
   private static final Executor DIRECT = Runnable::run;
 
   private final Jdbi jdbi;
   private final JdbcDialect dialect;
+
   /** Seconds each statement may run (JDBC query timeout), 0 for no limit. */
   private final int queryTimeoutSeconds;
-  /** Milliseconds a connection may wait for the database's answer (JDBC network timeout), 0 for no limit. */
+
+  /**
+   * Milliseconds a connection may wait for the database's answer (JDBC network timeout), 0 for no
+   * limit.
+   */
   private final int networkTimeoutMillis;
 
   /**
@@ -57,22 +65,24 @@ public final class Transactions {
    *
    * @param jdbi the database
    * @param dialect its dialect
-   * @param statementTimeout how long one statement may run, in whole seconds (rounded up), or null for no
-   *     limit; a connection that gets no answer for twice as long is given up (its network timeout), which
-   *     bounds a call on an unreachable database
+   * @param statementTimeout how long one statement may run, in whole seconds (rounded up), or null
+   *     for no limit; a connection that gets no answer for twice as long is given up (its network
+   *     timeout), which bounds a call on an unreachable database
    */
   public Transactions(Jdbi jdbi, JdbcDialect dialect, Duration statementTimeout) {
     this.jdbi = jdbi;
     this.dialect = dialect;
-    long seconds = statementTimeout == null ? 0
-        : Math.min(Integer.MAX_VALUE / 2000, (statementTimeout.toMillis() + 999) / 1000);
+    long seconds =
+        statementTimeout == null
+            ? 0
+            : Math.min(Integer.MAX_VALUE / 2000, (statementTimeout.toMillis() + 999) / 1000);
     this.queryTimeoutSeconds = (int) seconds;
     this.networkTimeoutMillis = (int) (seconds * 2000);
   }
 
   /**
-   * Returns the handle's connection, with every statement it prepares or creates limited to the statement
-   * timeout. The store's operations use this rather than {@code handle.getConnection()}.
+   * Returns the handle's connection, with every statement it prepares or creates limited to the
+   * statement timeout. The store's operations use this rather than {@code handle.getConnection()}.
    *
    * @param handle the handle the work runs on
    * @return the connection to prepare statements on
@@ -82,39 +92,46 @@ public final class Transactions {
     if (queryTimeoutSeconds == 0) {
       return c;
     }
-    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-        (proxy, method, args) -> {
-          Object result;
-          try {
-            result = method.invoke(c, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-          if (result instanceof Statement st && !method.getName().equals("unwrap")) {
-            st.setQueryTimeout(queryTimeoutSeconds);
-          }
-          return result;
-        });
-  }
-
-  /** Runs work on a handle whose connection has this runner's network timeout, restoring it afterwards. */
-  private <T> T onHandle(Work<T> work) throws SQLException {
-    return jdbi.withHandle(h -> {
-      Connection c = h.getConnection();
-      int previous = armNetworkTimeout(c);
-      try {
-        return work.run(h);
-      } finally {
-        if (previous >= 0) {
-          restoreNetworkTimeout(c, previous);
-        }
-      }
-    });
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              Object result;
+              try {
+                result = method.invoke(c, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+              if (result instanceof Statement st && !method.getName().equals("unwrap")) {
+                st.setQueryTimeout(queryTimeoutSeconds);
+              }
+              return result;
+            });
   }
 
   /**
-   * Sets the network timeout unless the connection has a shorter one already (the host's {@code socketTimeout});
-   * returns the previous one to restore, or -1 if nothing was set.
+   * Runs work on a handle whose connection has this runner's network timeout, restoring it
+   * afterwards.
+   */
+  private <T> T onHandle(Work<T> work) throws SQLException {
+    return jdbi.withHandle(
+        h -> {
+          Connection c = h.getConnection();
+          int previous = armNetworkTimeout(c);
+          try {
+            return work.run(h);
+          } finally {
+            if (previous >= 0) {
+              restoreNetworkTimeout(c, previous);
+            }
+          }
+        });
+  }
+
+  /**
+   * Sets the network timeout unless the connection has a shorter one already (the host's {@code
+   * socketTimeout}); returns the previous one to restore, or -1 if nothing was set.
    */
   private int armNetworkTimeout(Connection c) throws SQLException {
     if (networkTimeoutMillis == 0) {
@@ -166,17 +183,25 @@ public final class Transactions {
    * @throws StoreUnavailableException if the database is unreachable or retries ran out
    */
   public <T> T inTransaction(String operation, boolean retryOnUniqueViolation, Work<T> work) {
-    return retrying(operation, retryOnUniqueViolation, () -> onHandle(h -> dialect == JdbcDialect.MARIADB
-        // InnoDB defaults to REPEATABLE READ, whose gap locks make concurrent claimers block each other.
-        // PostgreSQL and H2 default to READ COMMITTED: setting it would cost round trips per transaction.
-        ? h.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::run)
-        : h.inTransaction(work::run)));
+    return retrying(
+        operation,
+        retryOnUniqueViolation,
+        () ->
+            onHandle(
+                h ->
+                    dialect == JdbcDialect.MARIADB
+                        // InnoDB defaults to REPEATABLE READ, whose gap locks make concurrent
+                        // claimers block each other.
+                        // PostgreSQL and H2 default to READ COMMITTED: setting it would cost round
+                        // trips per transaction.
+                        ? h.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::run)
+                        : h.inTransaction(work::run)));
   }
 
   /**
-   * Runs work that is ONE data-changing statement (atomic on its own) in autocommit, with the retries of
-   * {@link #inTransaction}: no BEGIN and no COMMIT round trip. If the host's pool hands out connections with
-   * autocommit off, the work is committed explicitly.
+   * Runs work that is ONE data-changing statement (atomic on its own) in autocommit, with the
+   * retries of {@link #inTransaction}: no BEGIN and no COMMIT round trip. If the host's pool hands
+   * out connections with autocommit off, the work is committed explicitly.
    *
    * @param operation the operation's name, for messages
    * @param work the work: one data-changing statement, plus reads
@@ -185,20 +210,25 @@ public final class Transactions {
    * @throws StoreUnavailableException if the database is unreachable or retries ran out
    */
   public <T> T statement(String operation, Work<T> work) {
-    return retrying(operation, false, () -> onHandle(h -> {
-      Connection c = h.getConnection();
-      if (c.getAutoCommit()) {
-        return work.run(h);
-      }
-      try {
-        T result = work.run(h);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    }));
+    return retrying(
+        operation,
+        false,
+        () ->
+            onHandle(
+                h -> {
+                  Connection c = h.getConnection();
+                  if (c.getAutoCommit()) {
+                    return work.run(h);
+                  }
+                  try {
+                    T result = work.run(h);
+                    c.commit();
+                    return result;
+                  } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                  }
+                }));
   }
 
   /** One try of an operation. */
@@ -212,10 +242,12 @@ public final class Transactions {
       try {
         return attemptOnce.run();
       } catch (SQLException | JdbiException e) {
-        // Domain exceptions thrown by the work (stale cursor, illegal move) pass through: already rolled back.
+        // Domain exceptions thrown by the work (stale cursor, illegal move) pass through: already
+        // rolled back.
         Failure failure = Failure.classify(e);
-        boolean retry = failure == Failure.TRANSIENT
-            || (retryOnUniqueViolation && failure == Failure.UNIQUE_VIOLATION);
+        boolean retry =
+            failure == Failure.TRANSIENT
+                || (retryOnUniqueViolation && failure == Failure.UNIQUE_VIOLATION);
         if (retry && attempt < MAX_ATTEMPTS) {
           backoff(attempt);
           continue;
@@ -226,7 +258,8 @@ public final class Transactions {
   }
 
   /**
-   * Runs work on a handle without a transaction of the store's own (autocommit), translating errors.
+   * Runs work on a handle without a transaction of the store's own (autocommit), translating
+   * errors.
    *
    * @param operation the operation's name, for messages
    * @param work the work
@@ -244,23 +277,51 @@ public final class Transactions {
   private RuntimeException translate(String operation, Failure failure, int attempts, Exception e) {
     switch (failure) {
       case TIMEOUT:
-        return new StoreUnavailableException("JDBC store: " + operation + " got no answer from the database within"
-            + " the statement timeout of " + queryTimeoutSeconds + " s (" + rootMessage(e) + "); it was cancelled,"
-            + " try again later [Hint: a lock held elsewhere, or an overloaded database; the timeout is"
-            + " JdbcStatusStore.builder(...).statementTimeout(...)]", e);
+        return new StoreUnavailableException(
+            "JDBC store: "
+                + operation
+                + " got no answer from the database within"
+                + " the statement timeout of "
+                + queryTimeoutSeconds
+                + " s ("
+                + rootMessage(e)
+                + "); it was cancelled,"
+                + " try again later [Hint: a lock held elsewhere, or an overloaded database; the timeout is"
+                + " JdbcStatusStore.builder(...).statementTimeout(...)]",
+            e);
       case UNAVAILABLE:
-        return new StoreUnavailableException("JDBC store: " + operation + " failed, the database is not"
-            + " reachable (" + rootMessage(e) + "); nothing was changed, try again later", e);
+        return new StoreUnavailableException(
+            "JDBC store: "
+                + operation
+                + " failed, the database is not"
+                + " reachable ("
+                + rootMessage(e)
+                + "); nothing was changed, try again later",
+            e);
       case TRANSIENT:
       case UNIQUE_VIOLATION:
-        return new StoreUnavailableException("JDBC store: " + operation + " gave up after " + attempts
-            + " attempts aborted by the database (" + rootMessage(e) + "); nothing was changed", e);
+        return new StoreUnavailableException(
+            "JDBC store: "
+                + operation
+                + " gave up after "
+                + attempts
+                + " attempts aborted by the database ("
+                + rootMessage(e)
+                + "); nothing was changed",
+            e);
       case MISSING_SCHEMA:
-        return new StoreUnavailableException("JDBC store: " + operation + " failed, the store's tables do not"
-            + " exist (" + rootMessage(e) + ") [Hint: call JdbcStatusStore.migrate() once at startup, or apply"
-            + " the SQL of JdbcStatusStore.writeSchema(...) with your own migration tool]", e);
+        return new StoreUnavailableException(
+            "JDBC store: "
+                + operation
+                + " failed, the store's tables do not"
+                + " exist ("
+                + rootMessage(e)
+                + ") [Hint: call JdbcStatusStore.migrate() once at startup, or apply"
+                + " the SQL of JdbcStatusStore.writeSchema(...) with your own migration tool]",
+            e);
       default:
-        return e instanceof RuntimeException re ? re
+        return e instanceof RuntimeException re
+            ? re
             : new JdbcStoreFailure("JDBC store: " + operation + " failed: " + rootMessage(e), e);
     }
   }
@@ -327,17 +388,32 @@ public final class Transactions {
     private static Failure classify(SQLException sql) {
       String state = sql.getSQLState() == null ? "" : sql.getSQLState();
       int code = sql.getErrorCode();
-      if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
-          || state.equals("53300") || code == 2006 || code == 2013 || code == 90067 || code == 90098
-          || code == 90007 || code == 90121) {
-        return UNAVAILABLE; // connection exceptions, admin shutdown, too many connections, H2 closed
+      if (state.startsWith("08")
+          || state.equals("57P01")
+          || state.equals("57P02")
+          || state.equals("57P03")
+          || state.equals("53300")
+          || code == 2006
+          || code == 2013
+          || code == 90067
+          || code == 90098
+          || code == 90007
+          || code == 90121) {
+        return UNAVAILABLE; // connection exceptions, admin shutdown, too many connections, H2
+        // closed
       }
       if (state.equals("57014") || state.equals("70100") || code == 1969) {
-        return TIMEOUT; // query cancelled (PostgreSQL, H2: the statement timeout), MariaDB max_statement_time
+        return TIMEOUT; // query cancelled (PostgreSQL, H2: the statement timeout), MariaDB
+        // max_statement_time
       }
-      if (state.equals("40001") || state.equals("40P01") || code == 1213 || code == 1205 || code == 50200
+      if (state.equals("40001")
+          || state.equals("40P01")
+          || code == 1213
+          || code == 1205
+          || code == 50200
           || code == 90131) {
-        return TRANSIENT; // serialization failure, deadlock, lock wait timeout, H2 concurrent update
+        return TRANSIENT; // serialization failure, deadlock, lock wait timeout, H2 concurrent
+        // update
       }
       if (state.equals("23505") || (state.equals("23000") && code == 1062)) {
         return UNIQUE_VIOLATION;

@@ -19,9 +19,9 @@ import java.util.Set;
 
 /**
  * How the store's writes run on one database, each with its own transactions and retries: the
- * {@linkplain PortableWritePath portable path} (MariaDB, H2) or {@linkplain PostgresWritePath PostgreSQL's}
- * one-statement path. {@link StoreOperations} picks one per dialect when it is built, so no operation asks
- * which database it is on.
+ * {@linkplain PortableWritePath portable path} (MariaDB, H2) or {@linkplain PostgresWritePath
+ * PostgreSQL's} one-statement path. {@link StoreOperations} picks one per dialect when it is built,
+ * so no operation asks which database it is on.
  */
 interface WritePath {
   /** See {@code StatusStore#intake}; the entries may be empty only with a cursor move. */
@@ -37,9 +37,10 @@ interface WritePath {
   Optional<Entry> transition(EntryId id, Set<Status> from, Status to, String detail, Instant now);
 
   /** See {@code StatusStore#transitionAll}; the ids are not empty. */
-  Set<EntryId> transitionAll(Collection<EntryId> ids, Set<Status> from, Status to, String detail,
-      Instant now);
+  Set<EntryId> transitionAll(
+      Collection<EntryId> ids, Set<Status> from, Status to, String detail, Instant now);
 
   /** See {@code StatusStore#renew}; the tokens (entry id to lease token) are not empty. */
-  Set<EntryId> renew(String owner, Map<String, Integer> tokens, Duration leaseDuration, Instant now);
+  Set<EntryId> renew(
+      String owner, Map<String, Integer> tokens, Duration leaseDuration, Instant now);
 }

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Retention deletes only what it selected as finished: an entry that joins an old trace between the select
- * and the delete (a replay, a downstream message carrying an old trace id) stays (issue 16, defect 11).
+ * Retention deletes only what it selected as finished: an entry that joins an old trace between the
+ * select and the delete (a replay, a downstream message carrying an old trace id) stays (issue 16,
+ * defect 11).
  */
 class RetentionOpsTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
@@ -51,28 +52,53 @@ class RetentionOpsTest {
 
   @AfterEach
   void close() throws Exception {
-    try (Connection c = ds.getConnection(); var st = c.createStatement()) {
+    try (Connection c = ds.getConnection();
+        var st = c.createStatement()) {
       st.execute("SHUTDOWN");
     }
   }
 
   private NewEntry entry(TraceId trace, EntryId source) {
-    return new NewEntry(EntryId.random(), ROUTE, Direction.UPSTREAM, Layer.L1, Payload.json("{}"), Map.of(),
-        source, trace, null, "test@1", null);
+    return new NewEntry(
+        EntryId.random(),
+        ROUTE,
+        Direction.UPSTREAM,
+        Layer.L1,
+        Payload.json("{}"),
+        Map.of(),
+        source,
+        trace,
+        null,
+        "test@1",
+        null);
   }
 
   /** Stores an entry and finishes it (FAILED) at T0. */
   private Entry finishedAtT0(TraceId trace) {
     NewEntry n = entry(trace, null);
     store.intake(List.of(n), T0);
-    Entry claimed = store.claim(new ClaimRequest(ROUTE, Layer.L1, 1, "node", Duration.ofSeconds(30), T0)).get(0);
-    store.commit(List.of(new Completion(claimed.id(), "node", claimed.attempts(), Status.FAILED, "gave up",
-        "boom", null, List.of())), T0);
+    Entry claimed =
+        store
+            .claim(new ClaimRequest(ROUTE, Layer.L1, 1, "node", Duration.ofSeconds(30), T0))
+            .get(0);
+    store.commit(
+        List.of(
+            new Completion(
+                claimed.id(),
+                "node",
+                claimed.attempts(),
+                Status.FAILED,
+                "gave up",
+                "boom",
+                null,
+                List.of())),
+        T0);
     return claimed;
   }
 
   @Test
-  @DisplayName("an entry joining an old trace between retention's select and its delete is not deleted")
+  @DisplayName(
+      "an entry joining an old trace between retention's select and its delete is not deleted")
   void joinerSurvives() throws Exception {
     TraceId trace = TraceId.random();
     Entry old = finishedAtT0(trace);
@@ -92,7 +118,8 @@ class RetentionOpsTest {
   }
 
   @Test
-  @DisplayName("an entry replayed between retention's select and its delete is not deleted, nor its history")
+  @DisplayName(
+      "an entry replayed between retention's select and its delete is not deleted, nor its history")
   void replayedSurvives() throws Exception {
     TraceId trace = TraceId.random();
     Entry old = finishedAtT0(trace);

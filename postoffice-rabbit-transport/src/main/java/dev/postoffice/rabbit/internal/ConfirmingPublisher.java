@@ -22,12 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes on one channel of its own with publisher confirms, asynchronously: a sorted map of outstanding
- * sequence numbers is settled by the confirm listener, and a semaphore bounds it (the confirm window), so
- * memory stays bounded whatever the caller does. Publishes are mandatory; the return listener marks a returned
- * message, whose confirm then fails its future.
+ * Publishes on one channel of its own with publisher confirms, asynchronously: a sorted map of
+ * outstanding sequence numbers is settled by the confirm listener, and a semaphore bounds it (the
+ * confirm window), so memory stays bounded whatever the caller does. Publishes are mandatory; the
+ * return listener marks a returned message, whose confirm then fails its future.
  *
- * <p>Thread-safe: calls on the channel are serialized on a lock, because AMQP channels are not thread-safe.
+ * <p>Thread-safe: calls on the channel are serialized on a lock, because AMQP channels are not
+ * thread-safe.
  */
 public final class ConfirmingPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(ConfirmingPublisher.class);
@@ -39,7 +40,8 @@ public final class ConfirmingPublisher {
   private final Semaphore window;
   private final int windowSize;
   private final Object lock = new Object();
-  private final ConcurrentSkipListMap<Long, PendingPublish> outstanding = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<Long, PendingPublish> outstanding =
+      new ConcurrentSkipListMap<>();
   private Channel channel; // guarded by lock
   private volatile boolean closed;
 
@@ -53,7 +55,11 @@ public final class ConfirmingPublisher {
    * @param confirmTimeout how long a publish waits for room and for its confirm
    */
   public ConfirmingPublisher(
-      Connection connection, String exchange, String role, int windowSize, Duration confirmTimeout) {
+      Connection connection,
+      String exchange,
+      String role,
+      int windowSize,
+      Duration confirmTimeout) {
     this.connection = connection;
     this.exchange = exchange;
     this.role = role;
@@ -63,7 +69,8 @@ public final class ConfirmingPublisher {
   }
 
   /**
-   * Publishes one persistent, mandatory message. Waits (up to the confirm timeout) while the window is full.
+   * Publishes one persistent, mandatory message. Waits (up to the confirm timeout) while the window
+   * is full.
    *
    * @param routingKey the routing key (the queue name)
    * @param messageId the message id, for errors
@@ -79,17 +86,24 @@ public final class ConfirmingPublisher {
     }
     try {
       if (!window.tryAcquire(confirmTimeoutNanos, TimeUnit.NANOSECONDS)) {
-        return CompletableFuture.failedFuture(new PublishNotConfirmedException(messageId,
-            "the confirm window (" + windowSize + " outstanding publishes) stayed full for "
-                + Duration.ofNanos(confirmTimeoutNanos), null));
+        return CompletableFuture.failedFuture(
+            new PublishNotConfirmedException(
+                messageId,
+                "the confirm window ("
+                    + windowSize
+                    + " outstanding publishes) stayed full for "
+                    + Duration.ofNanos(confirmTimeoutNanos),
+                null));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return CompletableFuture.failedFuture(
-          new PublishNotConfirmedException(messageId, "interrupted while waiting for the window", e));
+          new PublishNotConfirmedException(
+              messageId, "interrupted while waiting for the window", e));
     }
     PendingPublish pending =
-        new PendingPublish(messageId, routingKey, System.nanoTime() + confirmTimeoutNanos, window::release);
+        new PendingPublish(
+            messageId, routingKey, System.nanoTime() + confirmTimeoutNanos, window::release);
     synchronized (lock) {
       long seqNo = -1;
       try {
@@ -97,20 +111,25 @@ public final class ConfirmingPublisher {
         seqNo = ch.getNextPublishSeqNo();
         PendingPublish stale = outstanding.put(seqNo, pending);
         if (stale != null) { // left over from before a recovery restarted the sequence numbers
-          stale.fail(new PublishNotConfirmedException(stale.messageId, "the channel was recovered", null));
+          stale.fail(
+              new PublishNotConfirmedException(stale.messageId, "the channel was recovered", null));
         }
         ch.basicPublish(exchange, routingKey, true, properties, body);
       } catch (IOException | ShutdownSignalException e) {
         if (seqNo >= 0) {
           outstanding.remove(seqNo, pending);
         }
-        pending.fail(new PublishNotConfirmedException(messageId, "the broker connection failed (" + e + ")", e));
+        pending.fail(
+            new PublishNotConfirmedException(
+                messageId, "the broker connection failed (" + e + ")", e));
       }
     }
     return pending.future;
   }
 
-  /** @return the number of publishes waiting for their confirm */
+  /**
+   * @return the number of publishes waiting for their confirm
+   */
   public int outstanding() {
     return windowSize - window.availablePermits();
   }
@@ -121,8 +140,9 @@ public final class ConfirmingPublisher {
     for (Map.Entry<Long, PendingPublish> e : outstanding.entrySet()) {
       PendingPublish p = e.getValue();
       if (now - p.deadlineNanos > 0 && outstanding.remove(e.getKey(), p)) {
-        p.fail(new PublishNotConfirmedException(p.messageId,
-            "no confirm within " + Duration.ofNanos(confirmTimeoutNanos), null));
+        p.fail(
+            new PublishNotConfirmedException(
+                p.messageId, "no confirm within " + Duration.ofNanos(confirmTimeoutNanos), null));
       }
     }
   }
@@ -157,10 +177,12 @@ public final class ConfirmingPublisher {
 
   private Channel channel() throws IOException {
     if (channel != null && (channel.isOpen() || !connection.isOpen())) {
-      // Open, or closed with its connection: automatic recovery brings the same channel object back, and a
+      // Open, or closed with its connection: automatic recovery brings the same channel object
+      // back, and a
       // publish until then fails with AlreadyClosedException.
       if (!channel.isOpen()) {
-        throw new AlreadyClosedException(new ShutdownSignalException(true, false, null, connection));
+        throw new AlreadyClosedException(
+            new ShutdownSignalException(true, false, null, connection));
       }
       return channel;
     }
@@ -169,15 +191,19 @@ public final class ConfirmingPublisher {
       throw new IOException("no channel available on connection " + connection);
     }
     ch.confirmSelect();
-    ch.addConfirmListener((seq, multiple) -> settle(seq, multiple, null),
+    ch.addConfirmListener(
+        (seq, multiple) -> settle(seq, multiple, null),
         (seq, multiple) -> settle(seq, multiple, "the broker nacked it"));
     ch.addReturnListener(this::returned);
-    ch.addShutdownListener(cause -> {
-      if (!cause.isInitiatedByApplication()) {
-        LOG.warn("publishing channel for {} closed: {}", role, cause.getMessage());
-      }
-      failAll("the channel closed before the broker confirmed it (" + cause.getMessage() + ")", cause);
-    });
+    ch.addShutdownListener(
+        cause -> {
+          if (!cause.isInitiatedByApplication()) {
+            LOG.warn("publishing channel for {} closed: {}", role, cause.getMessage());
+          }
+          failAll(
+              "the channel closed before the broker confirmed it (" + cause.getMessage() + ")",
+              cause);
+        });
     channel = ch;
     return ch;
   }
@@ -209,7 +235,8 @@ public final class ConfirmingPublisher {
   private void returned(Return ret) {
     String id = ret.getProperties().getMessageId();
     UnroutableMessageException error =
-        new UnroutableMessageException(id, ret.getExchange(), ret.getRoutingKey(), ret.getReplyText());
+        new UnroutableMessageException(
+            id, ret.getExchange(), ret.getRoutingKey(), ret.getReplyText());
     for (PendingPublish p : outstanding.values()) {
       if (p.messageId.equals(id) && p.routingKey.equals(ret.getRoutingKey())) {
         p.returned = error;

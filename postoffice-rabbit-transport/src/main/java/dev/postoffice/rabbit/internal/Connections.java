@@ -55,10 +55,22 @@ public final class Connections {
       return factory.newConnection(settings.connectionName() + "-" + role);
     } catch (IOException | TimeoutException e) {
       // Never put the password in the message: only user, host, port and virtual host.
-      throw new RabbitTransportException("could not connect to RabbitMQ at " + (settings.tls() ? "amqps" : "amqp")
-          + "://" + settings.username() + "@" + settings.host() + ":" + settings.port() + " virtual host '"
-          + settings.virtualHost() + "': " + describe(e) + " [Hint: check host, port, credentials, that the"
-          + " virtual host exists, and TLS]", e);
+      throw new RabbitTransportException(
+          "could not connect to RabbitMQ at "
+              + (settings.tls() ? "amqps" : "amqp")
+              + "://"
+              + settings.username()
+              + "@"
+              + settings.host()
+              + ":"
+              + settings.port()
+              + " virtual host '"
+              + settings.virtualHost()
+              + "': "
+              + describe(e)
+              + " [Hint: check host, port, credentials, that the"
+              + " virtual host exists, and TLS]",
+          e);
     }
   }
 

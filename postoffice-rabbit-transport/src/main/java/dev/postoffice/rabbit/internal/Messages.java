@@ -29,7 +29,8 @@ public final class Messages {
   private Messages() {}
 
   /**
-   * Returns the properties of a persistent message carrying the message id, headers and content type.
+   * Returns the properties of a persistent message carrying the message id, headers and content
+   * type.
    *
    * @param message the message
    * @return its AMQP properties
@@ -45,8 +46,8 @@ public final class Messages {
   }
 
   /**
-   * Returns the properties of a dead letter: the original's, persistent, with the message id made explicit
-   * and the reason (and the queue it came from) in headers.
+   * Returns the properties of a dead letter: the original's, persistent, with the message id made
+   * explicit and the reason (and the queue it came from) in headers.
    *
    * @param original the delivered message's properties
    * @param messageId the id the handler saw (made up if the original had none)
@@ -56,19 +57,28 @@ public final class Messages {
    * @return the dead letter's properties
    */
   public static AMQP.BasicProperties deadLetter(
-      AMQP.BasicProperties original, String messageId, String reasonHeader, String reason, String fromQueue) {
+      AMQP.BasicProperties original,
+      String messageId,
+      String reasonHeader,
+      String reason,
+      String fromQueue) {
     Map<String, Object> headers = new HashMap<>();
     if (original.getHeaders() != null) {
       headers.putAll(original.getHeaders());
     }
     headers.put(reasonHeader, reason);
     headers.put("postoffice-dead-letter-queue", fromQueue);
-    return original.builder().messageId(messageId).deliveryMode(PERSISTENT).headers(headers).build();
+    return original
+        .builder()
+        .messageId(messageId)
+        .deliveryMode(PERSISTENT)
+        .headers(headers)
+        .build();
   }
 
   /**
-   * Returns the id of a delivered message. A message published without one gets a random id: RabbitMQ
-   * gives a message no identity that survives a redelivery, so such an id is not stable.
+   * Returns the id of a delivered message. A message published without one gets a random id:
+   * RabbitMQ gives a message no identity that survives a redelivery, so such an id is not stable.
    *
    * @param properties the delivered properties
    * @return the message id
@@ -91,8 +101,9 @@ public final class Messages {
   }
 
   /**
-   * Builds the message handed to a handler. Headers become strings; those the broker adds
-   * ({@code x-delivery-count}, {@code x-death}, {@code x-first-death-*}, {@code x-last-death-*}) are left out.
+   * Builds the message handed to a handler. Headers become strings; those the broker adds ({@code
+   * x-delivery-count}, {@code x-death}, {@code x-first-death-*}, {@code x-last-death-*}) are left
+   * out.
    *
    * @param messageId the message id
    * @param envelope the delivery's envelope
@@ -102,24 +113,37 @@ public final class Messages {
    * @return the inbound message
    */
   public static InboundMessage inbound(
-      String messageId, Envelope envelope, AMQP.BasicProperties properties, byte[] body, int deliveryCount) {
+      String messageId,
+      Envelope envelope,
+      AMQP.BasicProperties properties,
+      byte[] body,
+      int deliveryCount) {
     Map<String, String> headers = new LinkedHashMap<>();
     if (properties.getHeaders() != null) {
-      properties.getHeaders().forEach((name, value) -> {
-        if (value != null && !isBrokerHeader(name)) {
-          headers.put(name, text(value));
-        }
-      });
+      properties
+          .getHeaders()
+          .forEach(
+              (name, value) -> {
+                if (value != null && !isBrokerHeader(name)) {
+                  headers.put(name, text(value));
+                }
+              });
     }
     String contentType = properties.getContentType();
-    return new InboundMessage(messageId, headers, body,
+    return new InboundMessage(
+        messageId,
+        headers,
+        body,
         contentType == null || contentType.isEmpty() ? DEFAULT_CONTENT_TYPE : contentType,
-        deliveryCount, envelope.isRedeliver() || deliveryCount > 1);
+        deliveryCount,
+        envelope.isRedeliver() || deliveryCount > 1);
   }
 
   /** Headers the broker adds on redelivery and dead-lettering; they are not the sender's. */
   private static boolean isBrokerHeader(String name) {
-    return name.equals(X_DELIVERY_COUNT) || name.equals("x-death") || name.startsWith("x-first-death-")
+    return name.equals(X_DELIVERY_COUNT)
+        || name.equals("x-death")
+        || name.startsWith("x-first-death-")
         || name.startsWith("x-last-death-");
   }
 

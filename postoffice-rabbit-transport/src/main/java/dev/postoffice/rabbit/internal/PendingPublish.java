@@ -4,8 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One publish waiting for its confirm. Settles exactly once, and only the first settlement gives the window
- * permit back: a future completed by its caller (say, cancelled) cannot leak a permit.
+ * One publish waiting for its confirm. Settles exactly once, and only the first settlement gives
+ * the window permit back: a future completed by its caller (say, cancelled) cannot leak a permit.
  */
 final class PendingPublish {
   final String messageId;
@@ -14,7 +14,10 @@ final class PendingPublish {
   final CompletableFuture<Void> future = new CompletableFuture<>();
   private final AtomicBoolean settled = new AtomicBoolean();
   private final Runnable onSettle;
-  /** Set by the return listener, which the broker calls before the confirm of a returned message. */
+
+  /**
+   * Set by the return listener, which the broker calls before the confirm of a returned message.
+   */
   volatile RuntimeException returned;
 
   PendingPublish(String messageId, String routingKey, long deadlineNanos, Runnable onSettle) {

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Argument checks whose messages come from the same bounds the checks use, such as
- * {@code "prefetch must be between 1 and 65535, but was 0"}. {@link #nonNull} and {@link #between} have
- * the signatures and messages of core's and the SQS transport's {@code Require} (value first, name last);
- * the other checks are the ones only this transport needs, in the same shape.
+ * Argument checks whose messages come from the same bounds the checks use, such as {@code "prefetch
+ * must be between 1 and 65535, but was 0"}. {@link #nonNull} and {@link #between} have the
+ * signatures and messages of core's and the SQS transport's {@code Require} (value first, name
+ * last); the other checks are the ones only this transport needs, in the same shape.
  */
 public final class Require {
   private Require() {}
@@ -61,15 +61,16 @@ public final class Require {
   }
 
   /**
-   * Checks that a string is neither null nor blank and at most {@code maxLength} characters (AMQP names are
-   * short strings, so every name the transport sends has a length limit).
+   * Checks that a string is neither null nor blank and at most {@code maxLength} characters (AMQP
+   * names are short strings, so every name the transport sends has a length limit).
    *
    * @param value the value
    * @param maxLength the longest allowed
    * @param name the property's name
    * @return the value
    * @throws NullPointerException if value is null
-   * @throws IllegalArgumentException "name must be 1 to maxLength non-blank characters, but was 'value'"
+   * @throws IllegalArgumentException "name must be 1 to maxLength non-blank characters, but was
+   *     'value'"
    */
   public static String nonBlank(String value, int maxLength, String name) {
     nonNull(value, name);

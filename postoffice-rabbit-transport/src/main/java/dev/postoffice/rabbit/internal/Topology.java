@@ -11,16 +11,17 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Names and declares (or, when the host manages the topology, verifies) the exchanges and queues of a
- * destination: queue {@code prefix + destination} bound to the direct exchange with its own name as routing
- * key, and queue {@code prefix + destination + suffix} bound likewise to the dead-letter exchange, which the
- * main queue also names as its {@code x-dead-letter-exchange}.
+ * Names and declares (or, when the host manages the topology, verifies) the exchanges and queues of
+ * a destination: queue {@code prefix + destination} bound to the direct exchange with its own name
+ * as routing key, and queue {@code prefix + destination + suffix} bound likewise to the dead-letter
+ * exchange, which the main queue also names as its {@code x-dead-letter-exchange}.
  */
 public final class Topology {
   private final RabbitTransportSettings settings;
   private final Connection connection;
   private final Object lock = new Object();
-  private Channel channel; // guarded by lock; long-lived, so topology recovery can re-declare through it
+  private Channel
+      channel; // guarded by lock; long-lived, so topology recovery can re-declare through it
 
   /**
    * Creates the topology helper.
@@ -33,12 +34,16 @@ public final class Topology {
     this.connection = connection;
   }
 
-  /** @return the exchange destinations are bound to */
+  /**
+   * @return the exchange destinations are bound to
+   */
   public String exchange() {
     return settings.namePrefix() + settings.exchange();
   }
 
-  /** @return the exchange dead-letter queues are bound to */
+  /**
+   * @return the exchange dead-letter queues are bound to
+   */
   public String deadLetterExchange() {
     return settings.namePrefix() + settings.deadLetterExchange();
   }
@@ -83,10 +88,19 @@ public final class Topology {
       try {
         declareOn(openChannel(), queue, dlq);
       } catch (IOException | ShutdownSignalException e) {
-        throw new RabbitTransportException("could not declare destination '" + destination + "' (queue '"
-            + queue + "', dead-letter queue '" + dlq + "'): " + rootMessage(e) + " [Hint: an existing queue"
-            + " keeps its arguments; a queue declared with another type or dead-letter exchange must be"
-            + " deleted first]", e);
+        throw new RabbitTransportException(
+            "could not declare destination '"
+                + destination
+                + "' (queue '"
+                + queue
+                + "', dead-letter queue '"
+                + dlq
+                + "'): "
+                + rootMessage(e)
+                + " [Hint: an existing queue"
+                + " keeps its arguments; a queue declared with another type or dead-letter exchange must be"
+                + " deleted first]",
+            e);
       }
     }
   }
@@ -112,7 +126,9 @@ public final class Topology {
 
   private Map<String, Object> queueArguments() {
     Map<String, Object> args = new HashMap<>();
-    if (settings.quorumQueues()) { // classic queues get no x-queue-type, to match queues declared without one
+    if (settings
+        .quorumQueues()) { // classic queues get no x-queue-type, to match queues declared without
+      // one
       args.put("x-queue-type", "quorum");
     }
     return args;
@@ -127,9 +143,17 @@ public final class Topology {
         ch.queueDeclarePassive(name);
       }
     } catch (IOException | ShutdownSignalException | java.util.concurrent.TimeoutException e) {
-      throw new RabbitTransportException(kind + " '" + name + "' does not exist in virtual host '"
-          + settings.virtualHost() + "' (" + rootMessage(e) + ") [Hint: createTopology is false, so the host"
-          + " must create it; or set createTopology(true)]", e);
+      throw new RabbitTransportException(
+          kind
+              + " '"
+              + name
+              + "' does not exist in virtual host '"
+              + settings.virtualHost()
+              + "' ("
+              + rootMessage(e)
+              + ") [Hint: createTopology is false, so the host"
+              + " must create it; or set createTopology(true)]",
+          e);
     }
   }
 

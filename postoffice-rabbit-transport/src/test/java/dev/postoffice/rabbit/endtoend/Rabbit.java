@@ -22,15 +22,21 @@ final class Rabbit {
     RequiredService.assumeReachable("RabbitMQ", HOST, PORT);
   }
 
-  /** @return a queue and exchange name prefix no other run uses */
+  /**
+   * @return a queue and exchange name prefix no other run uses
+   */
   static String uniquePrefix() {
     return "e2e-" + UUID.randomUUID().toString().substring(0, 8) + ".";
   }
 
   /** Settings on the given port (the broker's, or a proxy's) with fast recovery for tests. */
   static RabbitTransportSettings.Builder settings(String prefix, int port) {
-    return RabbitTransportSettings.builder().host(HOST).port(port).namePrefix(prefix)
-        .connectionName("postoffice-e2e").confirmTimeout(Duration.ofSeconds(5))
+    return RabbitTransportSettings.builder()
+        .host(HOST)
+        .port(port)
+        .namePrefix(prefix)
+        .connectionName("postoffice-e2e")
+        .confirmTimeout(Duration.ofSeconds(5))
         .recoveryInterval(Duration.ofMillis(200));
   }
 
@@ -43,7 +49,8 @@ final class Rabbit {
     ConnectionFactory f = new ConnectionFactory();
     f.setHost(HOST);
     f.setPort(PORT);
-    try (Connection c = f.newConnection("postoffice-e2e-cleanup"); Channel ch = c.createChannel()) {
+    try (Connection c = f.newConnection("postoffice-e2e-cleanup");
+        Channel ch = c.createChannel()) {
       for (String d : destinations) {
         ch.queueDelete(prefix + d);
         ch.queueDelete(prefix + d + RabbitTransportSettings.DEFAULT_DEAD_LETTER_SUFFIX);

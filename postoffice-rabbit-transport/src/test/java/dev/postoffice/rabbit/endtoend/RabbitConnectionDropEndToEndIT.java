@@ -33,8 +33,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Cuts every broker connection, PostOffice's and the Core App's, twice while upstream messages flow, through a
- * TCP proxy between the transports and the broker.
+ * Cuts every broker connection, PostOffice's and the Core App's, twice while upstream messages
+ * flow, through a TCP proxy between the transports and the broker.
  */
 @DisplayName("PostOffice on PostgreSQL and RabbitMQ, with the broker connections cut mid-stream")
 class RabbitConnectionDropEndToEndIT {
@@ -61,33 +61,50 @@ class RabbitConnectionDropEndToEndIT {
   }
 
   @Test
-  @DisplayName("loses no message: every entry is Acknowledged, and the core handler runs once per message id"
-      + " although the broker delivers some again")
+  @DisplayName(
+      "loses no message: every entry is Acknowledged, and the core handler runs once per message id"
+          + " although the broker delivers some again")
   void noLossNoDoubleEffect() throws Exception {
     JdbcStatusStore store = database.store();
     JdbcReceiptLog receipts = database.receipts();
-    RouteSettings settings = EndToEnd.settings()
-        .retry(RetrySettings.ofDefaults().withMaxAttempts(100)
-            .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)))
-        .confirmTimeout(Duration.ofSeconds(5))
-        .ackTimeout(Duration.ofSeconds(8))
-        .build();
+    RouteSettings settings =
+        EndToEnd.settings()
+            .retry(
+                RetrySettings.ofDefaults()
+                    .withMaxAttempts(100)
+                    .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)))
+            .confirmTimeout(Duration.ofSeconds(5))
+            .ackTimeout(Duration.ofSeconds(8))
+            .build();
     Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
     try (FaultProxy proxy = FaultProxy.to(Rabbit.HOST, Rabbit.PORT);
-        RabbitTransport postOffice = RabbitTransport.create(Rabbit.settings(prefix, proxy.port()).build());
-        CountingTransport core = new CountingTransport(
-            RabbitTransport.create(Rabbit.settings(prefix, proxy.port()).build()));
-        Pipeline pipeline = PostOffice.builder().store(store).transport(postOffice)
-            .route(EndToEnd.ordersRoute(ROUTE, QUEUE, settings)).build().start();
-        CoreAppReceiver<OrderPlaced> receiver = CoreAppReceiver.builder(core, receipts, OrderPlaced.class)
-            .from(QUEUE)
-            .name("orders-" + prefix)
-            .ackTimeout(Duration.ofSeconds(5))
-            .handler((order, context) -> {
-              java.util.concurrent.locks.LockSupport.parkNanos(200_000); // a little work: deliveries pile up
-              handled.computeIfAbsent(context.messageId(), k -> new AtomicInteger()).incrementAndGet();
-            })
-            .build().start()) {
+        RabbitTransport postOffice =
+            RabbitTransport.create(Rabbit.settings(prefix, proxy.port()).build());
+        CountingTransport core =
+            new CountingTransport(
+                RabbitTransport.create(Rabbit.settings(prefix, proxy.port()).build()));
+        Pipeline pipeline =
+            PostOffice.builder()
+                .store(store)
+                .transport(postOffice)
+                .route(EndToEnd.ordersRoute(ROUTE, QUEUE, settings))
+                .build()
+                .start();
+        CoreAppReceiver<OrderPlaced> receiver =
+            CoreAppReceiver.builder(core, receipts, OrderPlaced.class)
+                .from(QUEUE)
+                .name("orders-" + prefix)
+                .ackTimeout(Duration.ofSeconds(5))
+                .handler(
+                    (order, context) -> {
+                      java.util.concurrent.locks.LockSupport.parkNanos(
+                          200_000); // a little work: deliveries pile up
+                      handled
+                          .computeIfAbsent(context.messageId(), k -> new AtomicInteger())
+                          .incrementAndGet();
+                    })
+                .build()
+                .start()) {
       List<RawMessage> batch = new ArrayList<>();
       for (int i = 0; i < MESSAGES; i++) {
         batch.add(RawMessage.json(EndToEnd.orderJson("o-" + i, 1), null));
@@ -96,26 +113,42 @@ class RabbitConnectionDropEndToEndIT {
           batch.clear();
         }
       }
-      await(Duration.ofSeconds(30), "the core has handled a fifth", () -> handled.size() >= MESSAGES / 5,
+      await(
+          Duration.ofSeconds(30),
+          "the core has handled a fifth",
+          () -> handled.size() >= MESSAGES / 5,
           pipeline.operations()::statsTable);
       proxy.cut();
       int handledAtFirstCut = handled.size();
-      await(Duration.ofSeconds(30), "the core handles more after the first cut",
-          () -> handled.size() >= handledAtFirstCut + MESSAGES / 5, pipeline.operations()::statsTable);
+      await(
+          Duration.ofSeconds(30),
+          "the core handles more after the first cut",
+          () -> handled.size() >= handledAtFirstCut + MESSAGES / 5,
+          pipeline.operations()::statsTable);
       proxy.cut();
       int handledAtSecondCut = handled.size();
 
-      await(Duration.ofSeconds(60), "every entry is Acknowledged",
+      await(
+          Duration.ofSeconds(60),
+          "every entry is Acknowledged",
           () -> count(pipeline, ROUTE, Layer.L4, Status.ACKNOWLEDGED) == MESSAGES,
           pipeline.operations()::statsTable);
-      System.out.printf("RabbitConnectionDropEndToEndIT: %d messages, links cut at %d and %d handled,"
+      System.out.printf(
+          "RabbitConnectionDropEndToEndIT: %d messages, links cut at %d and %d handled,"
               + " %d proxy connections, %d deliveries of %d message ids (%d redeliveries absorbed by the"
-              + " receipt log)%n", MESSAGES, handledAtFirstCut, handledAtSecondCut, proxy.accepted(),
-          core.deliveries().values().stream().mapToInt(AtomicInteger::get).sum(), core.deliveries().size(),
+              + " receipt log)%n",
+          MESSAGES,
+          handledAtFirstCut,
+          handledAtSecondCut,
+          proxy.accepted(),
+          core.deliveries().values().stream().mapToInt(AtomicInteger::get).sum(),
+          core.deliveries().size(),
           core.redeliveries());
       assertThat(proxy.accepted()).as("the transports reconnected").isGreaterThan(4);
       assertThat(handled).hasSize(MESSAGES);
-      assertThat(EndToEnd.repeated(handled)).as("message ids the core handler ran more than once").isEmpty();
+      assertThat(EndToEnd.repeated(handled))
+          .as("message ids the core handler ran more than once")
+          .isEmpty();
       assertThat(core.deliveries().keySet()).isEqualTo(handled.keySet());
       assertThat(pipeline.operations().failed(ROUTE, 10)).isEmpty();
     }

@@ -10,8 +10,9 @@ class DeliveryCounterTest {
   private final DeliveryCounter counter = new DeliveryCounter();
 
   @Test
-  @DisplayName("counts a first delivery 1, and a redelivery it did not cause at least 2 (classic) or as the broker"
-      + " says (quorum)")
+  @DisplayName(
+      "counts a first delivery 1, and a redelivery it did not cause at least 2 (classic) or as the broker"
+          + " says (quorum)")
   void unknown() {
     assertThat(counter.count("m", -1, false)).isEqualTo(1);
     assertThat(counter.count("m", -1, true)).isEqualTo(2);

@@ -14,9 +14,9 @@ import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
 /**
- * Groups items into batch calls of at most {@code maxCount} items and {@code maxBytes} bytes. A full batch
- * goes out at once; a partial one waits up to the linger for company. Batches run on an executor, several
- * at once. Thread-safe.
+ * Groups items into batch calls of at most {@code maxCount} items and {@code maxBytes} bytes. A
+ * full batch goes out at once; a partial one waits up to the linger for company. Batches run on an
+ * executor, several at once. Thread-safe.
  *
  * @param <T> the item type
  */
@@ -46,8 +46,15 @@ public final class Batcher<T> {
    * @param executor runs the batches
    * @param sink sends one batch; it must handle its own failures
    */
-  public Batcher(int maxCount, int maxBytes, int maxInFlight, ToIntFunction<T> size, Duration linger,
-      ScheduledExecutorService scheduler, Executor executor, Consumer<List<T>> sink) {
+  public Batcher(
+      int maxCount,
+      int maxBytes,
+      int maxInFlight,
+      ToIntFunction<T> size,
+      Duration linger,
+      ScheduledExecutorService scheduler,
+      Executor executor,
+      Consumer<List<T>> sink) {
     this.maxCount = maxCount;
     this.maxBytes = maxBytes;
     this.maxInFlight = maxInFlight;
@@ -160,19 +167,20 @@ public final class Batcher<T> {
   private void submit(List<T> batch) {
     inFlight++;
     try {
-      executor.execute(() -> {
-        try {
-          sink.accept(batch);
-        } finally {
-          synchronized (this) {
-            inFlight--;
-            notifyAll();
-            if (!pending.isEmpty()) {
-              dispatch(true);
+      executor.execute(
+          () -> {
+            try {
+              sink.accept(batch);
+            } finally {
+              synchronized (this) {
+                inFlight--;
+                notifyAll();
+                if (!pending.isEmpty()) {
+                  dispatch(true);
+                }
+              }
             }
-          }
-        }
-      });
+          });
     } catch (RejectedExecutionException e) {
       // Only while the transport shuts down: send in this thread rather than drop the batch.
       inFlight--;

@@ -27,27 +27,34 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * Turns {@link OutboundMessage}s into SQS bodies and attributes, and SQS messages into
- * {@link InboundMessage}s.
+ * Turns {@link OutboundMessage}s into SQS bodies and attributes, and SQS messages into {@link
+ * InboundMessage}s.
  *
- * <p>Attributes: {@value #MESSAGE_ID}, {@value #CONTENT_TYPE}, {@value #BODY_ENCODING} (only when the body
- * is not sent as text), and the headers, one attribute each when they fit SQS's ten attributes and its
- * naming rules, otherwise all of them as one JSON object in {@value #HEADERS}.
+ * <p>Attributes: {@value #MESSAGE_ID}, {@value #CONTENT_TYPE}, {@value #BODY_ENCODING} (only when
+ * the body is not sent as text), and the headers, one attribute each when they fit SQS's ten
+ * attributes and its naming rules, otherwise all of them as one JSON object in {@value #HEADERS}.
  */
 public final class MessageCodec {
   /** Attribute holding the message id. */
   public static final String MESSAGE_ID = "postoffice-message-id";
+
   /** Attribute holding the content type. */
   public static final String CONTENT_TYPE = "postoffice-content-type";
-  /** Attribute saying how the body is encoded: {@code base64}, or {@code empty} for an empty body. */
+
+  /**
+   * Attribute saying how the body is encoded: {@code base64}, or {@code empty} for an empty body.
+   */
   public static final String BODY_ENCODING = "postoffice-body-encoding";
+
   /** Attribute holding every header as one JSON object, when they do not fit as attributes. */
   public static final String HEADERS = "postoffice-headers";
+
   /** SQS allows ten message attributes per message. */
   static final int MAX_ATTRIBUTES = 10;
 
   private static final String STRING = "String";
-  private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z0-9_-]([A-Za-z0-9_.-]{0,254}[A-Za-z0-9_-])?");
+  private static final Pattern ATTRIBUTE_NAME =
+      Pattern.compile("[A-Za-z0-9_-]([A-Za-z0-9_.-]{0,254}[A-Za-z0-9_-])?");
   private static final Pattern SQS_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<TreeMap<String, String>> MAP = new TypeReference<>() {};
@@ -73,11 +80,20 @@ public final class MessageCodec {
   public EncodedMessage encode(OutboundMessage message) {
     int maxBody = settings.maxMessageBytes();
     if (message.body().length > maxBody) {
-      throw new RejectedInputException("message '" + message.messageId() + "' has a body of "
-          + message.body().length + " bytes, but the SQS transport accepts at most " + maxBody + " bytes ("
-          + "messageSizeLimit " + settings.messageSizeLimit() + " less " + SqsTransport.ATTRIBUTE_BUDGET_BYTES
-          + " bytes for attributes, times 3/4 for base64) [Hint: send a reference to the payload instead, or "
-          + "raise messageSizeLimit up to 1 MiB where the queue's MaximumMessageSize allows it]");
+      throw new RejectedInputException(
+          "message '"
+              + message.messageId()
+              + "' has a body of "
+              + message.body().length
+              + " bytes, but the SQS transport accepts at most "
+              + maxBody
+              + " bytes ("
+              + "messageSizeLimit "
+              + settings.messageSizeLimit()
+              + " less "
+              + SqsTransport.ATTRIBUTE_BUDGET_BYTES
+              + " bytes for attributes, times 3/4 for base64) [Hint: send a reference to the payload instead, or "
+              + "raise messageSizeLimit up to 1 MiB where the queue's MaximumMessageSize allows it]");
     }
     Map<String, MessageAttributeValue> attributes = new HashMap<>();
     attributes.put(MESSAGE_ID, text(message.messageId()));
@@ -91,12 +107,19 @@ public final class MessageCodec {
     putHeaders(message.headers(), attributes);
     int attributeBytes = 0;
     for (Map.Entry<String, MessageAttributeValue> a : attributes.entrySet()) {
-      attributeBytes += utf8Length(a.getKey()) + STRING.length() + utf8Length(a.getValue().stringValue());
+      attributeBytes +=
+          utf8Length(a.getKey()) + STRING.length() + utf8Length(a.getValue().stringValue());
     }
     if (attributeBytes > SqsTransport.ATTRIBUTE_BUDGET_BYTES) {
-      throw new RejectedInputException("message '" + message.messageId() + "' has headers, id and content type"
-          + " taking " + attributeBytes + " bytes as SQS attributes, but at most "
-          + SqsTransport.ATTRIBUTE_BUDGET_BYTES + " are allowed");
+      throw new RejectedInputException(
+          "message '"
+              + message.messageId()
+              + "' has headers, id and content type"
+              + " taking "
+              + attributeBytes
+              + " bytes as SQS attributes, but at most "
+              + SqsTransport.ATTRIBUTE_BUDGET_BYTES
+              + " are allowed");
     }
     String groupId = null;
     String dedupId = null;
@@ -105,14 +128,16 @@ public final class MessageCodec {
       groupId = key == null || key.isEmpty() ? settings.defaultMessageGroupId() : sqsId(key);
       dedupId = sqsId(message.messageId());
     }
-    return new EncodedMessage(message, body, Map.copyOf(attributes), utf8Length(body) + attributeBytes,
-        groupId, dedupId);
+    return new EncodedMessage(
+        message, body, Map.copyOf(attributes), utf8Length(body) + attributeBytes, groupId, dedupId);
   }
 
-  private static void putHeaders(Map<String, String> headers, Map<String, MessageAttributeValue> attributes) {
+  private static void putHeaders(
+      Map<String, String> headers, Map<String, MessageAttributeValue> attributes) {
     boolean individually = headers.size() <= MAX_ATTRIBUTES - attributes.size();
     for (Map.Entry<String, String> h : headers.entrySet()) {
-      individually &= isAttributeName(h.getKey()) && !h.getValue().isEmpty() && isSqsText(h.getValue());
+      individually &=
+          isAttributeName(h.getKey()) && !h.getValue().isEmpty() && isSqsText(h.getValue());
     }
     if (individually) {
       headers.forEach((name, value) -> attributes.put(name, text(value)));
@@ -128,9 +153,14 @@ public final class MessageCodec {
 
   private static boolean isAttributeName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    return ATTRIBUTE_NAME.matcher(name).matches() && !name.contains("..") && !lower.startsWith("aws.")
-        && !lower.startsWith("amazon.") && !lower.equals(MESSAGE_ID) && !lower.equals(CONTENT_TYPE)
-        && !lower.equals(BODY_ENCODING) && !lower.equals(HEADERS);
+    return ATTRIBUTE_NAME.matcher(name).matches()
+        && !name.contains("..")
+        && !lower.startsWith("aws.")
+        && !lower.startsWith("amazon.")
+        && !lower.equals(MESSAGE_ID)
+        && !lower.equals(CONTENT_TYPE)
+        && !lower.equals(BODY_ENCODING)
+        && !lower.equals(HEADERS);
   }
 
   /**
@@ -144,8 +174,11 @@ public final class MessageCodec {
     Map<String, String> headers = new HashMap<>();
     for (Map.Entry<String, MessageAttributeValue> a : attributes.entrySet()) {
       String name = a.getKey();
-      if (a.getValue().stringValue() != null && !name.equals(MESSAGE_ID) && !name.equals(CONTENT_TYPE)
-          && !name.equals(BODY_ENCODING) && !name.equals(HEADERS)) {
+      if (a.getValue().stringValue() != null
+          && !name.equals(MESSAGE_ID)
+          && !name.equals(CONTENT_TYPE)
+          && !name.equals(BODY_ENCODING)
+          && !name.equals(HEADERS)) {
         headers.put(name, a.getValue().stringValue());
       }
     }
@@ -161,12 +194,19 @@ public final class MessageCodec {
     String contentType = value(attributes, CONTENT_TYPE);
     String encoding = value(attributes, BODY_ENCODING);
     String raw = m.body() == null ? "" : m.body();
-    byte[] body = "base64".equals(encoding) ? Base64.getDecoder().decode(raw)
-        : "empty".equals(encoding) ? new byte[0] : raw.getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        "base64".equals(encoding)
+            ? Base64.getDecoder().decode(raw)
+            : "empty".equals(encoding) ? new byte[0] : raw.getBytes(StandardCharsets.UTF_8);
     String count = m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
     int deliveryCount = count == null ? 0 : Integer.parseInt(count);
-    return new InboundMessage(messageId == null ? m.messageId() : messageId, headers, body,
-        contentType == null ? Payload.OCTET_STREAM : contentType, deliveryCount, deliveryCount > 1);
+    return new InboundMessage(
+        messageId == null ? m.messageId() : messageId,
+        headers,
+        body,
+        contentType == null ? Payload.OCTET_STREAM : contentType,
+        deliveryCount,
+        deliveryCount > 1);
   }
 
   private static String value(Map<String, MessageAttributeValue> attributes, String name) {
@@ -180,10 +220,13 @@ public final class MessageCodec {
       return null;
     }
     try {
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
       return isSqsText(text) ? text : null;
     } catch (CharacterCodingException e) {
       return null;
@@ -192,17 +235,27 @@ public final class MessageCodec {
 
   /** SQS accepts #x9, #xA, #xD, #x20 to #xD7FF, #xE000 to #xFFFD and #x10000 to #x10FFFF. */
   static boolean isSqsText(String s) {
-    return s.codePoints().allMatch(c -> c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
-        || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF));
+    return s.codePoints()
+        .allMatch(
+            c ->
+                c == 0x9
+                    || c == 0xA
+                    || c == 0xD
+                    || (c >= 0x20 && c <= 0xD7FF)
+                    || (c >= 0xE000 && c <= 0xFFFD)
+                    || (c >= 0x10000 && c <= 0x10FFFF));
   }
 
-  /** Returns a valid FIFO group or deduplication id: the value itself if valid, else its SHA-256. */
+  /**
+   * Returns a valid FIFO group or deduplication id: the value itself if valid, else its SHA-256.
+   */
   static String sqsId(String value) {
     if (SQS_ID.matcher(value).matches()) {
       return value;
     }
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);

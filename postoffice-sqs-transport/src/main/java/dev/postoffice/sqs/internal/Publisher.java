@@ -21,9 +21,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
 /**
- * Publishes through {@code SendMessageBatch}: one {@link Batcher} per destination gathers up to ten messages
- * within the SQS batch size limit, and each message's future completes or fails on its own, as SQS reports
- * per entry.
+ * Publishes through {@code SendMessageBatch}: one {@link Batcher} per destination gathers up to ten
+ * messages within the SQS batch size limit, and each message's future completes or fails on its
+ * own, as SQS reports per entry.
  */
 public final class Publisher {
   /** SQS takes at most ten entries per batch call. */
@@ -50,8 +50,12 @@ public final class Publisher {
    * @param scheduler runs linger timers
    * @param senders runs batch calls
    */
-  public Publisher(SqsClient client, QueueRegistry queues, SqsTransportSettings settings,
-      ScheduledExecutorService scheduler, Executor senders) {
+  public Publisher(
+      SqsClient client,
+      QueueRegistry queues,
+      SqsTransportSettings settings,
+      ScheduledExecutorService scheduler,
+      Executor senders) {
     this.client = client;
     this.queues = queues;
     this.codec = new MessageCodec(settings);
@@ -68,8 +72,8 @@ public final class Publisher {
    * @param flushNow whether to send without waiting for the linger
    * @return one future per message, in order
    */
-  public List<CompletableFuture<Void>> publish(String destination, List<OutboundMessage> messages,
-      boolean flushNow) {
+  public List<CompletableFuture<Void>> publish(
+      String destination, List<OutboundMessage> messages, boolean flushNow) {
     queues.queueName(destination);
     List<CompletableFuture<Void>> futures = new ArrayList<>(messages.size());
     List<Pending> accepted = new ArrayList<>(messages.size());
@@ -94,10 +98,21 @@ public final class Publisher {
       unconfirmed.add(p);
       p.future.whenComplete((ok, error) -> unconfirmed.remove(p));
     }
-    // On FIFO queues one batch at a time per queue, so messages reach SQS in the order they were published.
-    Batcher<Pending> batcher = batchers.computeIfAbsent(destination, d -> new Batcher<>(MAX_BATCH,
-        settings.messageSizeLimit(), settings.fifo() ? 1 : Integer.MAX_VALUE, p -> p.message.size(), settings.batchLinger(), scheduler, senders,
-        batch -> send(d, batch)));
+    // On FIFO queues one batch at a time per queue, so messages reach SQS in the order they were
+    // published.
+    Batcher<Pending> batcher =
+        batchers.computeIfAbsent(
+            destination,
+            d ->
+                new Batcher<>(
+                    MAX_BATCH,
+                    settings.messageSizeLimit(),
+                    settings.fifo() ? 1 : Integer.MAX_VALUE,
+                    p -> p.message.size(),
+                    settings.batchLinger(),
+                    scheduler,
+                    senders,
+                    batch -> send(d, batch)));
     try {
       if (flushNow) {
         batcher.addAllAndFlush(accepted);
@@ -116,42 +131,65 @@ public final class Publisher {
       List<SendMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         EncodedMessage m = batch.get(i).message;
-        entries.add(SendMessageBatchRequestEntry.builder()
-            .id(Integer.toString(i))
-            .messageBody(m.body())
-            .messageAttributes(m.attributes())
-            .messageGroupId(m.groupId())
-            .messageDeduplicationId(m.deduplicationId())
-            .build());
+        entries.add(
+            SendMessageBatchRequestEntry.builder()
+                .id(Integer.toString(i))
+                .messageBody(m.body())
+                .messageAttributes(m.attributes())
+                .messageGroupId(m.groupId())
+                .messageDeduplicationId(m.deduplicationId())
+                .build());
       }
       String url = queues.url(destination);
-      SendMessageBatchResponse response = client.sendMessageBatch(r -> r.queueUrl(url).entries(entries));
+      SendMessageBatchResponse response =
+          client.sendMessageBatch(r -> r.queueUrl(url).entries(entries));
       for (SendMessageBatchResultEntry ok : response.successful()) {
         batch.get(Integer.parseInt(ok.id())).future.complete(null);
       }
       for (BatchResultErrorEntry failed : response.failed()) {
         Pending p = batch.get(Integer.parseInt(failed.id()));
-        String reason = "SQS refused message '" + p.message.message().messageId() + "' on queue '" + queue
-            + "': " + failed.code() + " " + failed.message();
-        p.future.completeExceptionally(Boolean.TRUE.equals(failed.senderFault())
-            ? new PermanentFailureException(reason) : new TransientFailureException(reason));
+        String reason =
+            "SQS refused message '"
+                + p.message.message().messageId()
+                + "' on queue '"
+                + queue
+                + "': "
+                + failed.code()
+                + " "
+                + failed.message();
+        p.future.completeExceptionally(
+            Boolean.TRUE.equals(failed.senderFault())
+                ? new PermanentFailureException(reason)
+                : new TransientFailureException(reason));
       }
       for (Pending p : batch) {
-        p.future.completeExceptionally(new TransientFailureException("SQS did not report on message '"
-            + p.message.message().messageId() + "' in its SendMessageBatch answer for queue '" + queue + "'"));
+        p.future.completeExceptionally(
+            new TransientFailureException(
+                "SQS did not report on message '"
+                    + p.message.message().messageId()
+                    + "' in its SendMessageBatch answer for queue '"
+                    + queue
+                    + "'"));
       }
     } catch (RuntimeException e) {
       for (Pending p : batch) {
-        p.future.completeExceptionally(new TransientFailureException("SendMessageBatch to SQS queue '" + queue
-            + "' failed; message '" + p.message.message().messageId() + "' may or may not have arrived: "
-            + e.getMessage(), null, e));
+        p.future.completeExceptionally(
+            new TransientFailureException(
+                "SendMessageBatch to SQS queue '"
+                    + queue
+                    + "' failed; message '"
+                    + p.message.message().messageId()
+                    + "' may or may not have arrived: "
+                    + e.getMessage(),
+                null,
+                e));
       }
     }
   }
 
   /**
-   * Refuses new publishes, sends the pending ones and waits for them; fails whatever SQS has not confirmed by
-   * then.
+   * Refuses new publishes, sends the pending ones and waits for them; fails whatever SQS has not
+   * confirmed by then.
    *
    * @param timeout how long to wait
    */
@@ -167,7 +205,9 @@ public final class Publisher {
   }
 
   private static IllegalStateException closedError(Pending p) {
-    return new IllegalStateException("the SQS transport is closed; message '" + p.message.message().messageId()
-        + "' was not confirmed and may or may not have arrived: publish it again with the same id");
+    return new IllegalStateException(
+        "the SQS transport is closed; message '"
+            + p.message.message().messageId()
+            + "' was not confirmed and may or may not have arrived: publish it again with the same id");
   }
 }

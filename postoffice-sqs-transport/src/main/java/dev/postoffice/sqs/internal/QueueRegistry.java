@@ -12,14 +12,17 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 
 /**
- * Maps destinations to SQS queue names and URLs, and creates queues with their dead-letter queues. Each URL
- * is resolved once (by {@code CreateQueue} or {@code GetQueueUrl}) and cached for the transport's life.
+ * Maps destinations to SQS queue names and URLs, and creates queues with their dead-letter queues.
+ * Each URL is resolved once (by {@code CreateQueue} or {@code GetQueueUrl}) and cached for the
+ * transport's life.
  */
 public final class QueueRegistry {
   /** The longest SQS queue name, {@code .fifo} included. */
   static final int MAX_QUEUE_NAME = 80;
+
   private static final String FIFO_SUFFIX = ".fifo";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+
   /** Dead letters are kept 14 days, the SQS maximum, so an operator has time to look. */
   private static final String DLQ_RETENTION_SECONDS = "1209600";
 
@@ -40,7 +43,8 @@ public final class QueueRegistry {
   }
 
   /**
-   * Returns the SQS queue name of a destination: prefix, destination, and {@code .fifo} on FIFO transports.
+   * Returns the SQS queue name of a destination: prefix, destination, and {@code .fifo} on FIFO
+   * transports.
    *
    * @param destination the destination (on FIFO transports it may already end in {@code .fifo})
    * @return the queue name
@@ -50,9 +54,15 @@ public final class QueueRegistry {
     String base = base(destination);
     String name = settings.namePrefix() + base + (settings.fifo() ? FIFO_SUFFIX : "");
     if (name.length() > MAX_QUEUE_NAME) {
-      throw new IllegalArgumentException("queue name '" + name + "' of destination '" + destination
-          + "' must be at most " + MAX_QUEUE_NAME + " characters (SQS limit, prefix and .fifo included), but was "
-          + name.length());
+      throw new IllegalArgumentException(
+          "queue name '"
+              + name
+              + "' of destination '"
+              + destination
+              + "' must be at most "
+              + MAX_QUEUE_NAME
+              + " characters (SQS limit, prefix and .fifo included), but was "
+              + name.length());
     }
     return name;
   }
@@ -70,19 +80,23 @@ public final class QueueRegistry {
 
   private String base(String destination) {
     Require.nonNull(destination, "destination");
-    String base = settings.fifo() && destination.endsWith(FIFO_SUFFIX)
-        ? destination.substring(0, destination.length() - FIFO_SUFFIX.length())
-        : destination;
+    String base =
+        settings.fifo() && destination.endsWith(FIFO_SUFFIX)
+            ? destination.substring(0, destination.length() - FIFO_SUFFIX.length())
+            : destination;
     if (!NAME.matcher(base).matches()) {
-      throw new IllegalArgumentException("destination must be 1 or more of A-Z, a-z, 0-9, '-' and '_' "
-          + "(it becomes an SQS queue name; '.fifo' is added on FIFO transports), but was '" + destination + "'");
+      throw new IllegalArgumentException(
+          "destination must be 1 or more of A-Z, a-z, 0-9, '-' and '_' "
+              + "(it becomes an SQS queue name; '.fifo' is added on FIFO transports), but was '"
+              + destination
+              + "'");
     }
     return base;
   }
 
   /**
-   * Creates the destination's queue and dead-letter queue, with a redrive policy whose
-   * {@code maxReceiveCount} is the maximum deliveries; or, when queues are not created, checks they exist.
+   * Creates the destination's queue and dead-letter queue, with a redrive policy whose {@code
+   * maxReceiveCount} is the maximum deliveries; or, when queues are not created, checks they exist.
    * Idempotent; each destination is declared once per transport.
    *
    * @param destination the destination
@@ -99,15 +113,27 @@ public final class QueueRegistry {
       String name = queueName(destination);
       if (settings.createTopology()) {
         String dlqUrl = create(dlqName);
-        client.setQueueAttributes(r -> r.queueUrl(dlqUrl)
-            .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, DLQ_RETENTION_SECONDS)));
-        String dlqArn = client.getQueueAttributes(r -> r.queueUrl(dlqUrl)
-            .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+        client.setQueueAttributes(
+            r ->
+                r.queueUrl(dlqUrl)
+                    .attributes(
+                        Map.of(
+                            QueueAttributeName.MESSAGE_RETENTION_PERIOD, DLQ_RETENTION_SECONDS)));
+        String dlqArn =
+            client
+                .getQueueAttributes(
+                    r -> r.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
         String url = create(name);
-        String redrive = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\""
-            + settings.maxDeliveries() + "\"}";
-        client.setQueueAttributes(r -> r.queueUrl(url)
-            .attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, redrive)));
+        String redrive =
+            "{\"deadLetterTargetArn\":\""
+                + dlqArn
+                + "\",\"maxReceiveCount\":\""
+                + settings.maxDeliveries()
+                + "\"}";
+        client.setQueueAttributes(
+            r -> r.queueUrl(url).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, redrive)));
       } else {
         urlOfName(dlqName);
         urlOfName(name);
@@ -117,7 +143,8 @@ public final class QueueRegistry {
   }
 
   private String create(String name) {
-    // Only the attributes fixed at creation go here, so CreateQueue stays idempotent on a queue that
+    // Only the attributes fixed at creation go here, so CreateQueue stays idempotent on a queue
+    // that
     // exists; the mutable ones are set afterwards.
     Map<QueueAttributeName, String> attributes = new HashMap<>();
     if (settings.fifo()) {
@@ -153,8 +180,12 @@ public final class QueueRegistry {
     try {
       url = client.getQueueUrl(r -> r.queueName(name)).queueUrl();
     } catch (QueueDoesNotExistException e) {
-      throw new IllegalStateException("SQS queue '" + name + "' does not exist [Hint: call declare(destination)"
-          + " first, or create it with its dead-letter queue when the host manages the topology]", e);
+      throw new IllegalStateException(
+          "SQS queue '"
+              + name
+              + "' does not exist [Hint: call declare(destination)"
+              + " first, or create it with its dead-letter queue when the host manages the topology]",
+          e);
     }
     urls.put(name, url);
     return url;

@@ -28,12 +28,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * Consumes one queue: a poller thread long-polls for as many messages as there are free handler threads (at
- * most ten per call), handlers run on their own threads, visibility is extended while a handler runs, and the
- * {@link Settler} settles each message after its handler returned. On a standard queue a
- * {@link BatchMessageHandler} gets each receive's messages in one call. A paused subscription does not poll;
- * messages a poll in flight brings in meanwhile, and messages received but not yet handed to a handler, are
- * released without reaching it.
+ * Consumes one queue: a poller thread long-polls for as many messages as there are free handler
+ * threads (at most ten per call), handlers run on their own threads, visibility is extended while a
+ * handler runs, and the {@link Settler} settles each message after its handler returned. On a
+ * standard queue a {@link BatchMessageHandler} gets each receive's messages in one call. A paused
+ * subscription does not poll; messages a poll in flight brings in meanwhile, and messages received
+ * but not yet handed to a handler, are released without reaching it.
  */
 public final class SqsSubscription implements Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(SqsSubscription.class);
@@ -44,8 +44,10 @@ public final class SqsSubscription implements Subscription {
   private final String queue;
   private final String queueUrl;
   private final MessageHandler handler;
+
   /** Whether the handler takes batches. */
   private final boolean batched;
+
   private final SqsTransportSettings settings;
   private final Settler settler;
   private final Semaphore permits;
@@ -56,6 +58,7 @@ public final class SqsSubscription implements Subscription {
   private final ScheduledFuture<?> extender;
   private final Thread poller;
   private boolean closed;
+
   /** Written under {@code this}; read without it before each receive and handler call. */
   private volatile boolean paused;
 
@@ -78,14 +81,21 @@ public final class SqsSubscription implements Subscription {
    * @param client the client
    * @param queue the queue name, for messages
    * @param queueUrl the queue URL
-   * @param deadLetterUrl resolves the URL of its dead-letter queue, when the first dead letter comes
+   * @param deadLetterUrl resolves the URL of its dead-letter queue, when the first dead letter
+   *     comes
    * @param handler the handler
    * @param settings the settings
    * @param scheduler runs linger timers and visibility extension
    * @param senders runs batch calls
    */
-  public SqsSubscription(SqsClient client, String queue, String queueUrl, Supplier<String> deadLetterUrl,
-      MessageHandler handler, SqsTransportSettings settings, ScheduledExecutorService scheduler,
+  public SqsSubscription(
+      SqsClient client,
+      String queue,
+      String queueUrl,
+      Supplier<String> deadLetterUrl,
+      MessageHandler handler,
+      SqsTransportSettings settings,
+      ScheduledExecutorService scheduler,
       ExecutorService senders) {
     this.client = client;
     this.queue = queue;
@@ -93,14 +103,20 @@ public final class SqsSubscription implements Subscription {
     this.handler = handler;
     this.batched = handler instanceof BatchMessageHandler;
     this.settings = settings;
-    this.settler = new Settler(client, queue, queueUrl, deadLetterUrl, settings, scheduler, senders);
+    this.settler =
+        new Settler(client, queue, queueUrl, deadLetterUrl, settings, scheduler, senders);
     this.permits = new Semaphore(settings.consumerThreads());
-    this.handlers = Executors.newFixedThreadPool(settings.consumerThreads(),
-        Threads.daemon("postoffice-sqs-handler-" + queue));
+    this.handlers =
+        Executors.newFixedThreadPool(
+            settings.consumerThreads(), Threads.daemon("postoffice-sqs-handler-" + queue));
     Duration third = settings.visibilityTimeout().dividedBy(3);
     this.tick = third.compareTo(MIN_TICK) < 0 ? MIN_TICK : third;
-    this.extender = scheduler.scheduleAtFixedRate(() -> senders.execute(this::extendVisibility),
-        tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+    this.extender =
+        scheduler.scheduleAtFixedRate(
+            () -> senders.execute(this::extendVisibility),
+            tick.toMillis(),
+            tick.toMillis(),
+            TimeUnit.MILLISECONDS);
     this.poller = Threads.daemon("postoffice-sqs-poller-" + queue).newThread(this::poll);
     poller.start();
   }
@@ -153,16 +169,24 @@ public final class SqsSubscription implements Subscription {
 
   private List<Message> receive(int max) throws InterruptedException {
     try {
-      return client.receiveMessage(r -> r.queueUrl(queueUrl)
-          .maxNumberOfMessages(max)
-          .waitTimeSeconds((int) settings.waitTime().getSeconds())
-          .visibilityTimeout((int) settings.visibilityTimeout().getSeconds())
-          .messageAttributeNames("All")
-          .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-              MessageSystemAttributeName.MESSAGE_GROUP_ID)).messages();
+      return client
+          .receiveMessage(
+              r ->
+                  r.queueUrl(queueUrl)
+                      .maxNumberOfMessages(max)
+                      .waitTimeSeconds((int) settings.waitTime().getSeconds())
+                      .visibilityTimeout((int) settings.visibilityTimeout().getSeconds())
+                      .messageAttributeNames("All")
+                      .messageSystemAttributeNames(
+                          MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                          MessageSystemAttributeName.MESSAGE_GROUP_ID))
+          .messages();
     } catch (RuntimeException e) {
       if (stop.getCount() > 0) {
-        LOG.warn("ReceiveMessage on SQS queue '{}' failed, trying again in {}: {}", queue, ERROR_PAUSE,
+        LOG.warn(
+            "ReceiveMessage on SQS queue '{}' failed, trying again in {}: {}",
+            queue,
+            ERROR_PAUSE,
             e.toString());
         stop.await(ERROR_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -171,14 +195,15 @@ public final class SqsSubscription implements Subscription {
   }
 
   /**
-   * Hands received messages to handler threads. On FIFO queues the messages of one group run one after the
-   * other in one task, in the order SQS gave them, so a group's order holds.
+   * Hands received messages to handler threads. On FIFO queues the messages of one group run one
+   * after the other in one task, in the order SQS gave them, so a group's order holds.
    */
   private void dispatch(List<Message> messages) {
     Map<String, List<Delivery>> tasks = new LinkedHashMap<>();
     Instant now = settings.clock().instant();
     for (Message m : messages) {
-      // A batch handler on a standard queue takes the whole receive in one call; FIFO groups stay one message
+      // A batch handler on a standard queue takes the whole receive in one call; FIFO groups stay
+      // one message
       // at a time, so a requeue holds back the rest of its group.
       String key = settings.fifo() ? groupOf(m) : batched ? "batch" : m.receiptHandle();
       tasks.computeIfAbsent(key, k -> new ArrayList<>()).add(new Delivery(m, now));
@@ -192,13 +217,14 @@ public final class SqsSubscription implements Subscription {
           continue;
         }
         task.forEach(d -> inFlight.put(d.message.receiptHandle(), d));
-        handlers.execute(() -> {
-          if (batched && !settings.fifo()) {
-            runBatch(task);
-          } else {
-            run(task);
-          }
-        });
+        handlers.execute(
+            () -> {
+              if (batched && !settings.fifo()) {
+                runBatch(task);
+              } else {
+                run(task);
+              }
+            });
       }
     }
     if (!refused.isEmpty()) {
@@ -207,7 +233,10 @@ public final class SqsSubscription implements Subscription {
     }
   }
 
-  /** The FIFO group: as SQS reports it, or else (some SQS look-alikes do not) as the sender derived it. */
+  /**
+   * The FIFO group: as SQS reports it, or else (some SQS look-alikes do not) as the sender derived
+   * it.
+   */
   private String groupOf(Message m) {
     String group = m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
     if (group != null) {
@@ -215,7 +244,9 @@ public final class SqsSubscription implements Subscription {
     }
     try {
       String key = MessageCodec.decode(m).headers().get(settings.orderingKeyHeader());
-      return key == null || key.isEmpty() ? settings.defaultMessageGroupId() : MessageCodec.sqsId(key);
+      return key == null || key.isEmpty()
+          ? settings.defaultMessageGroupId()
+          : MessageCodec.sqsId(key);
     } catch (RuntimeException e) {
       return settings.defaultMessageGroupId();
     }
@@ -228,7 +259,8 @@ public final class SqsSubscription implements Subscription {
       try {
         if (proceed && !isClosed() && paused) {
           inFlight.remove(handle);
-          proceed = release(d); // received before the pause took hold: put back, not a delivery attempt
+          proceed =
+              release(d); // received before the pause took hold: put back, not a delivery attempt
         } else if (proceed && !isClosed()) {
           proceed = handle(d);
         } else {
@@ -242,7 +274,9 @@ public final class SqsSubscription implements Subscription {
     }
   }
 
-  /** Hands a standard queue's receive to the batch handler in one call, then settles each message. */
+  /**
+   * Hands a standard queue's receive to the batch handler in one call, then settles each message.
+   */
   private void runBatch(List<Delivery> task) {
     List<Delivery> taken = new ArrayList<>(task.size());
     List<InboundMessage> messages = new ArrayList<>(task.size());
@@ -261,16 +295,23 @@ public final class SqsSubscription implements Subscription {
         inFlight.remove(handle);
         settler.requeue(handle);
         permits.release();
-        LOG.warn("Cannot decode SQS message {} of queue '{}': {}; the redrive policy dead-letters it after {}"
-            + " deliveries", d.message.messageId(), queue, e.toString(), settings.maxDeliveries());
+        LOG.warn(
+            "Cannot decode SQS message {} of queue '{}': {}; the redrive policy dead-letters it after {}"
+                + " deliveries",
+            d.message.messageId(),
+            queue,
+            e.toString(),
+            settings.maxDeliveries());
       }
     }
     if (messages.isEmpty()) {
       return;
     }
-    List<Disposition> dispositions = paused
-        ? java.util.Collections.nCopies(messages.size(), Disposition.release("the subscription is paused"))
-        : BatchMessageHandler.dispositions((BatchMessageHandler) handler, messages);
+    List<Disposition> dispositions =
+        paused
+            ? java.util.Collections.nCopies(
+                messages.size(), Disposition.release("the subscription is paused"))
+            : BatchMessageHandler.dispositions((BatchMessageHandler) handler, messages);
     for (int i = 0; i < messages.size(); i++) {
       String handle = taken.get(i).message.receiptHandle();
       try {
@@ -301,8 +342,13 @@ public final class SqsSubscription implements Subscription {
     } catch (RuntimeException e) {
       inFlight.remove(handle);
       settler.requeue(handle);
-      LOG.warn("Cannot decode SQS message {} of queue '{}': {}; the redrive policy dead-letters it after {}"
-          + " deliveries", d.message.messageId(), queue, e.toString(), settings.maxDeliveries());
+      LOG.warn(
+          "Cannot decode SQS message {} of queue '{}': {}; the redrive policy dead-letters it after {}"
+              + " deliveries",
+          d.message.messageId(),
+          queue,
+          e.toString(),
+          settings.maxDeliveries());
       return false;
     }
     Disposition disposition;
@@ -324,8 +370,15 @@ public final class SqsSubscription implements Subscription {
       case DEAD_LETTER -> settler.deadLetter(handle, message, disposition.reason());
       case REQUEUE -> {
         if (message.deliveryCount() >= settings.maxDeliveries()) {
-          settler.deadLetter(handle, message, "requeued on delivery " + message.deliveryCount() + " of at most "
-              + settings.maxDeliveries() + ": " + disposition.reason());
+          settler.deadLetter(
+              handle,
+              message,
+              "requeued on delivery "
+                  + message.deliveryCount()
+                  + " of at most "
+                  + settings.maxDeliveries()
+                  + ": "
+                  + disposition.reason());
         } else {
           settler.requeue(handle);
           return false;
@@ -344,7 +397,8 @@ public final class SqsSubscription implements Subscription {
     Instant now = settings.clock().instant();
     List<String> due = new ArrayList<>();
     for (Delivery d : inFlight.values()) {
-      boolean withinLimit = Duration.between(d.receivedAt, now).compareTo(settings.maxVisibilityExtension()) < 0;
+      boolean withinLimit =
+          Duration.between(d.receivedAt, now).compareTo(settings.maxVisibilityExtension()) < 0;
       boolean stale = Duration.between(d.extendedAt, now).compareTo(tick.dividedBy(2)) >= 0;
       if (withinLimit && stale) {
         due.add(d.message.receiptHandle());
@@ -360,7 +414,10 @@ public final class SqsSubscription implements Subscription {
     return closed;
   }
 
-  /** Stops polling, waits for running handlers (up to the close timeout), then sends pending settlements. */
+  /**
+   * Stops polling, waits for running handlers (up to the close timeout), then sends pending
+   * settlements.
+   */
   @Override
   public void close() {
     synchronized (this) {
@@ -375,7 +432,9 @@ public final class SqsSubscription implements Subscription {
     handlers.shutdown();
     try {
       if (!handlers.awaitTermination(settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("Handlers of SQS queue '{}' still run after {}; interrupting them", queue,
+        LOG.warn(
+            "Handlers of SQS queue '{}' still run after {}; interrupting them",
+            queue,
             settings.closeTimeout());
         handlers.shutdownNow();
         handlers.awaitTermination(settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -384,7 +443,8 @@ public final class SqsSubscription implements Subscription {
       Thread.currentThread().interrupt();
     }
     try {
-      // The long poll in flight cannot be cut short without losing what SQS hands it: wait for it to
+      // The long poll in flight cannot be cut short without losing what SQS hands it: wait for it
+      // to
       // return (within the wait time); the poller puts back whatever it received.
       poller.join(settings.waitTime().plusSeconds(10).toMillis());
     } catch (InterruptedException e) {

@@ -10,7 +10,10 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
-/** An embedded ElasticMQ (SQS-compatible) server on a free local port, one per JVM, for the end-to-end tests. */
+/**
+ * An embedded ElasticMQ (SQS-compatible) server on a free local port, one per JVM, for the
+ * end-to-end tests.
+ */
 final class ElasticMqServer {
   private static ElasticMqServer instance;
 
@@ -23,7 +26,9 @@ final class ElasticMqServer {
     Runtime.getRuntime().addShutdownHook(new Thread(server::stopAndWait, "e2e-elasticmq-stop"));
   }
 
-  /** @return the running server, started on first use */
+  /**
+   * @return the running server, started on first use
+   */
   static synchronized ElasticMqServer get() {
     if (instance == null) {
       instance = new ElasticMqServer();
@@ -31,7 +36,9 @@ final class ElasticMqServer {
     return instance;
   }
 
-  /** @return a queue name prefix no other test uses */
+  /**
+   * @return a queue name prefix no other test uses
+   */
   static String uniquePrefix() {
     return "e2e" + UUID.randomUUID().toString().substring(0, 8) + "-";
   }

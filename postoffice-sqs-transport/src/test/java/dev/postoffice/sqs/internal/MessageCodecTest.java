@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 @DisplayName("MessageCodec")
 class MessageCodecTest {
   private final MessageCodec standard = new MessageCodec(SqsTransportSettings.ofDefaults());
-  private final MessageCodec fifo = new MessageCodec(SqsTransportSettings.builder().fifo(true).build());
+  private final MessageCodec fifo =
+      new MessageCodec(SqsTransportSettings.builder().fifo(true).build());
 
   private static OutboundMessage message(Map<String, String> headers, byte[] body) {
     return new OutboundMessage("m-1", headers, body, "application/json");
@@ -27,10 +28,16 @@ class MessageCodecTest {
 
   /** What SQS would hand back for an encoded message. */
   private static InboundMessage roundTrip(EncodedMessage e, int receiveCount) {
-    return MessageCodec.decode(Message.builder().messageId("sqs-id").body(e.body())
-        .messageAttributes(e.attributes())
-        .attributes(Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, Integer.toString(receiveCount)))
-        .build());
+    return MessageCodec.decode(
+        Message.builder()
+            .messageId("sqs-id")
+            .body(e.body())
+            .messageAttributes(e.attributes())
+            .attributes(
+                Map.of(
+                    MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                    Integer.toString(receiveCount)))
+            .build());
   }
 
   @Nested
@@ -39,12 +46,17 @@ class MessageCodecTest {
     @Test
     @DisplayName("travel one attribute each when they fit SQS's ten attributes")
     void individually() {
-      EncodedMessage e = standard.encode(message(Map.of("postoffice-trace-id", "t-1", "x-a", "1"),
-          "{}".getBytes(StandardCharsets.UTF_8)));
-      assertThat(e.attributes()).containsKeys("postoffice-trace-id", "x-a", MessageCodec.MESSAGE_ID,
-          MessageCodec.CONTENT_TYPE).doesNotContainKey(MessageCodec.HEADERS);
-      assertThat(roundTrip(e, 1).headers()).containsExactlyInAnyOrderEntriesOf(
-          Map.of("postoffice-trace-id", "t-1", "x-a", "1"));
+      EncodedMessage e =
+          standard.encode(
+              message(
+                  Map.of("postoffice-trace-id", "t-1", "x-a", "1"),
+                  "{}".getBytes(StandardCharsets.UTF_8)));
+      assertThat(e.attributes())
+          .containsKeys(
+              "postoffice-trace-id", "x-a", MessageCodec.MESSAGE_ID, MessageCodec.CONTENT_TYPE)
+          .doesNotContainKey(MessageCodec.HEADERS);
+      assertThat(roundTrip(e, 1).headers())
+          .containsExactlyInAnyOrderEntriesOf(Map.of("postoffice-trace-id", "t-1", "x-a", "1"));
     }
 
     @Test
@@ -91,10 +103,15 @@ class MessageCodecTest {
     @Test
     @DisplayName("size counts the body and every attribute's name, type and value, in UTF-8 bytes")
     void size() {
-      EncodedMessage e = standard.encode(new OutboundMessage("id", Map.of("k", "v"),
-          "ab".getBytes(StandardCharsets.UTF_8), "t"));
-      int expected = 2 + (MessageCodec.MESSAGE_ID.length() + 6 + 2) + (MessageCodec.CONTENT_TYPE.length() + 6 + 1)
-          + (1 + 6 + 1);
+      EncodedMessage e =
+          standard.encode(
+              new OutboundMessage(
+                  "id", Map.of("k", "v"), "ab".getBytes(StandardCharsets.UTF_8), "t"));
+      int expected =
+          2
+              + (MessageCodec.MESSAGE_ID.length() + 6 + 2)
+              + (MessageCodec.CONTENT_TYPE.length() + 6 + 1)
+              + (1 + 6 + 1);
       assertThat(e.size()).isEqualTo(expected);
     }
 
@@ -102,16 +119,19 @@ class MessageCodecTest {
     @DisplayName("a body over the limit is refused with a message naming the limit")
     void oversize() {
       int max = SqsTransportSettings.ofDefaults().maxMessageBytes();
-      assertThat(standard.encode(message(Map.of(), new byte[max])).size()).isLessThanOrEqualTo(262_144);
+      assertThat(standard.encode(message(Map.of(), new byte[max])).size())
+          .isLessThanOrEqualTo(262_144);
       assertThatThrownBy(() -> standard.encode(message(Map.of(), new byte[max + 1])))
           .isInstanceOf(RejectedInputException.class)
-          .hasMessageContaining("has a body of 190465 bytes, but the SQS transport accepts at most 190464 bytes");
+          .hasMessageContaining(
+              "has a body of 190465 bytes, but the SQS transport accepts at most 190464 bytes");
     }
 
     @Test
     @DisplayName("headers over the attribute budget are refused")
     void headersTooBig() {
-      assertThatThrownBy(() -> standard.encode(message(Map.of("big", "x".repeat(9000)), new byte[1])))
+      assertThatThrownBy(
+              () -> standard.encode(message(Map.of("big", "x".repeat(9000)), new byte[1])))
           .isInstanceOf(RejectedInputException.class)
           .hasMessageContaining("but at most 8192 are allowed");
     }
@@ -133,7 +153,8 @@ class MessageCodecTest {
     @Test
     @DisplayName("a message sent by someone else keeps the SQS message id and gets octet-stream")
     void foreign() {
-      InboundMessage in = MessageCodec.decode(Message.builder().messageId("sqs-id").body("hi").build());
+      InboundMessage in =
+          MessageCodec.decode(Message.builder().messageId("sqs-id").body("hi").build());
       assertThat(in.messageId()).isEqualTo("sqs-id");
       assertThat(in.contentType()).isEqualTo("application/octet-stream");
       assertThat(in.deliveryCount()).isZero();
@@ -146,7 +167,8 @@ class MessageCodecTest {
     @Test
     @DisplayName("the message id is the deduplication id and the ordering-key header the group")
     void ids() {
-      EncodedMessage e = fifo.encode(message(Map.of("postoffice-route", "acme-orders"), new byte[] {'x'}));
+      EncodedMessage e =
+          fifo.encode(message(Map.of("postoffice-route", "acme-orders"), new byte[] {'x'}));
       assertThat(e.deduplicationId()).isEqualTo("m-1");
       assertThat(e.groupId()).isEqualTo("acme-orders");
       assertThat(fifo.encode(message(Map.of(), new byte[] {'x'})).groupId())

@@ -52,18 +52,30 @@ class PublisherTest {
 
   PublisherTest() {
     doReturn(GetQueueUrlResponse.builder().queueUrl("http://sqs/q").build())
-        .when(client).getQueueUrl(any(GetQueueUrlRequest.class));
+        .when(client)
+        .getQueueUrl(any(GetQueueUrlRequest.class));
     answerAllOk();
   }
 
   private void answerAllOk() {
-    doAnswer(inv -> {
-      SendMessageBatchRequest r = inv.getArgument(0);
-      calls.add(r);
-      return SendMessageBatchResponse.builder().successful(r.entries().stream()
-          .map(e -> SendMessageBatchResultEntry.builder().id(e.id()).messageId("sqs-" + e.id()).build())
-          .toList()).build();
-    }).when(client).sendMessageBatch(any(SendMessageBatchRequest.class));
+    doAnswer(
+            inv -> {
+              SendMessageBatchRequest r = inv.getArgument(0);
+              calls.add(r);
+              return SendMessageBatchResponse.builder()
+                  .successful(
+                      r.entries().stream()
+                          .map(
+                              e ->
+                                  SendMessageBatchResultEntry.builder()
+                                      .id(e.id())
+                                      .messageId("sqs-" + e.id())
+                                      .build())
+                          .toList())
+                  .build();
+            })
+        .when(client)
+        .sendMessageBatch(any(SendMessageBatchRequest.class));
   }
 
   @AfterEach
@@ -80,14 +92,20 @@ class PublisherTest {
   private static List<OutboundMessage> messages(int n, int bodyBytes) {
     List<OutboundMessage> list = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      list.add(new OutboundMessage("m-" + i, Map.of(), "x".repeat(bodyBytes).getBytes(StandardCharsets.UTF_8),
-          "text/plain"));
+      list.add(
+          new OutboundMessage(
+              "m-" + i,
+              Map.of(),
+              "x".repeat(bodyBytes).getBytes(StandardCharsets.UTF_8),
+              "text/plain"));
     }
     return list;
   }
 
   private static void awaitAll(List<CompletableFuture<Void>> futures) {
-    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).handle((v, e) -> null).join();
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .handle((v, e) -> null)
+        .join();
   }
 
   private static Throwable failure(CompletableFuture<Void> f) {
@@ -101,7 +119,8 @@ class PublisherTest {
     @Test
     @DisplayName("publishAll sends at most ten messages per SendMessageBatch call")
     void tenPerCall() {
-      List<CompletableFuture<Void>> futures = publisher(Duration.ofMillis(10)).publish("q", messages(25, 10), true);
+      List<CompletableFuture<Void>> futures =
+          publisher(Duration.ofMillis(10)).publish("q", messages(25, 10), true);
       awaitAll(futures);
       assertThat(futures).allMatch(f -> !f.isCompletedExceptionally());
       assertThat(calls).extracting(c -> c.entries().size()).containsExactlyInAnyOrder(10, 10, 5);
@@ -110,11 +129,13 @@ class PublisherTest {
     @Test
     @DisplayName("a batch stays within the SQS batch size limit")
     void byteLimit() {
-      List<CompletableFuture<Void>> futures = publisher(Duration.ZERO).publish("q", messages(5, 100_000), true);
+      List<CompletableFuture<Void>> futures =
+          publisher(Duration.ZERO).publish("q", messages(5, 100_000), true);
       awaitAll(futures);
       assertThat(calls).extracting(c -> c.entries().size()).containsExactlyInAnyOrder(2, 2, 1);
       for (SendMessageBatchRequest call : calls) {
-        assertThat(call.entries().stream().mapToInt(e -> e.messageBody().length()).sum()).isLessThan(262_144);
+        assertThat(call.entries().stream().mapToInt(e -> e.messageBody().length()).sum())
+            .isLessThan(262_144);
       }
     }
 
@@ -148,24 +169,41 @@ class PublisherTest {
     @Test
     @DisplayName("a partial batch failure fails only the refused messages, each with its reason")
     void partial() {
-      doAnswer(inv -> {
-        SendMessageBatchRequest r = inv.getArgument(0);
-        return SendMessageBatchResponse.builder()
-            .successful(SendMessageBatchResultEntry.builder().id("0").messageId("a").build(),
-                SendMessageBatchResultEntry.builder().id("3").messageId("d").build())
-            .failed(BatchResultErrorEntry.builder().id("1").code("InvalidParameterValue").message("bad")
-                    .senderFault(true).build(),
-                BatchResultErrorEntry.builder().id("2").code("InternalError").message("try later")
-                    .senderFault(false).build())
-            .build();
-      }).when(client).sendMessageBatch(any(SendMessageBatchRequest.class));
-      List<CompletableFuture<Void>> futures = publisher(Duration.ZERO).publish("q", messages(4, 10), true);
+      doAnswer(
+              inv -> {
+                SendMessageBatchRequest r = inv.getArgument(0);
+                return SendMessageBatchResponse.builder()
+                    .successful(
+                        SendMessageBatchResultEntry.builder().id("0").messageId("a").build(),
+                        SendMessageBatchResultEntry.builder().id("3").messageId("d").build())
+                    .failed(
+                        BatchResultErrorEntry.builder()
+                            .id("1")
+                            .code("InvalidParameterValue")
+                            .message("bad")
+                            .senderFault(true)
+                            .build(),
+                        BatchResultErrorEntry.builder()
+                            .id("2")
+                            .code("InternalError")
+                            .message("try later")
+                            .senderFault(false)
+                            .build())
+                    .build();
+              })
+          .when(client)
+          .sendMessageBatch(any(SendMessageBatchRequest.class));
+      List<CompletableFuture<Void>> futures =
+          publisher(Duration.ZERO).publish("q", messages(4, 10), true);
       awaitAll(futures);
       assertThat(futures.get(0)).isCompleted().isNotCompletedExceptionally();
       assertThat(futures.get(3)).isCompleted().isNotCompletedExceptionally();
-      assertThat(failure(futures.get(1))).isInstanceOf(PermanentFailureException.class)
-          .hasMessageContaining("m-1").hasMessageContaining("InvalidParameterValue bad");
-      assertThat(failure(futures.get(2))).isInstanceOf(TransientFailureException.class)
+      assertThat(failure(futures.get(1)))
+          .isInstanceOf(PermanentFailureException.class)
+          .hasMessageContaining("m-1")
+          .hasMessageContaining("InvalidParameterValue bad");
+      assertThat(failure(futures.get(2)))
+          .isInstanceOf(TransientFailureException.class)
           .hasMessageContaining("m-2");
     }
 
@@ -173,12 +211,16 @@ class PublisherTest {
     @DisplayName("a failed call fails every message of its batch as transient, keeping the cause")
     void wholeCall() {
       doThrow(SqsException.builder().message("throttled").build())
-          .when(client).sendMessageBatch(any(SendMessageBatchRequest.class));
-      List<CompletableFuture<Void>> futures = publisher(Duration.ZERO).publish("q", messages(3, 10), true);
+          .when(client)
+          .sendMessageBatch(any(SendMessageBatchRequest.class));
+      List<CompletableFuture<Void>> futures =
+          publisher(Duration.ZERO).publish("q", messages(3, 10), true);
       awaitAll(futures);
       for (CompletableFuture<Void> f : futures) {
-        assertThat(failure(f)).isInstanceOf(TransientFailureException.class)
-            .hasMessageContaining("may or may not have arrived").hasCauseInstanceOf(SqsException.class);
+        assertThat(failure(f))
+            .isInstanceOf(TransientFailureException.class)
+            .hasMessageContaining("may or may not have arrived")
+            .hasCauseInstanceOf(SqsException.class);
       }
     }
 
@@ -186,10 +228,12 @@ class PublisherTest {
     @DisplayName("an over-size message inside a batch fails alone; the others are sent")
     void oversizeInBatch() {
       List<OutboundMessage> list = new ArrayList<>(messages(2, 10));
-      list.add(1, new OutboundMessage("big", Map.of(), new byte[300_000], "application/octet-stream"));
+      list.add(
+          1, new OutboundMessage("big", Map.of(), new byte[300_000], "application/octet-stream"));
       List<CompletableFuture<Void>> futures = publisher(Duration.ZERO).publish("q", list, true);
       awaitAll(futures);
-      assertThat(failure(futures.get(1))).isInstanceOf(RejectedInputException.class)
+      assertThat(failure(futures.get(1)))
+          .isInstanceOf(RejectedInputException.class)
           .hasMessageContaining("at most 190464 bytes");
       assertThat(futures.get(0)).isNotCompletedExceptionally();
       assertThat(futures.get(2)).isNotCompletedExceptionally();
@@ -203,7 +247,8 @@ class PublisherTest {
       Publisher p = publisher(Duration.ZERO);
       p.close(Duration.ofSeconds(1));
       assertThat(failure(p.publish("q", messages(1, 10), false).get(0)))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("publish it again with the same id");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("publish it again with the same id");
     }
   }
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "claiming". Which due entries a
- * claim leases, in what order, how many, and to whom.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "claiming". Which
+ * due entries a claim leases, in what order, how many, and to whom.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -156,7 +156,10 @@ public abstract class ClaimingContract extends StoreContractGroup {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(value = Status.class, names = {"JUST_IN", "RETRYING"}, mode = EnumSource.Mode.EXCLUDE)
+  @EnumSource(
+      value = Status.class,
+      names = {"JUST_IN", "RETRYING"},
+      mode = EnumSource.Mode.EXCLUDE)
   @DisplayName("never claims an entry whose status is not claimable")
   void notClaimable(Status status) {
     Entry e = entryIn(status);

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "nodes whose clocks differ (a
- * store on a clock of its own)". Leases and due times judged on the store's clock when the nodes' clocks
- * differ.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "nodes whose
+ * clocks differ (a store on a clock of its own)". Leases and due times judged on the store's clock
+ * when the nodes' clocks differ.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -45,8 +45,11 @@ public abstract class ClockSkewContract extends StoreContractGroup {
   @BeforeEach
   void open() {
     own = openStoreOnItsOwnClock(store).orElse(null);
-    Assumptions.assumeTrue(own != null, store + " judges leases and due times on the time its callers pass"
-        + " (one process, one clock): no test of nodes whose clocks differ");
+    Assumptions.assumeTrue(
+        own != null,
+        store
+            + " judges leases and due times on the time its callers pass"
+            + " (one process, one clock): no test of nodes whose clocks differ");
   }
 
   @AfterEach
@@ -60,7 +63,10 @@ public abstract class ClockSkewContract extends StoreContractGroup {
     return own.claim(new ClaimRequest(route, Layer.L1, 10, owner, lease, at));
   }
 
-  /** Claims as {@code owner} until something comes or {@code within} passed (real time: the store's clock). */
+  /**
+   * Claims as {@code owner} until something comes or {@code within} passed (real time: the store's
+   * clock).
+   */
   private List<Entry> claimWithin(Duration within, String owner, Instant at) {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
@@ -87,7 +93,8 @@ public abstract class ClockSkewContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("a node whose clock is behind gets a lease that expires on the store's clock, not earlier")
+  @DisplayName(
+      "a node whose clock is behind gets a lease that expires on the store's clock, not earlier")
   void behindDoesNotShortenItsLease() {
     NewEntry n = root();
     own.intake(List.of(n), now());
@@ -97,29 +104,36 @@ public abstract class ClockSkewContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("a lease lasts its duration on the store's clock, however far ahead the claimer's clock is")
+  @DisplayName(
+      "a lease lasts its duration on the store's clock, however far ahead the claimer's clock is")
   void leaseLastsItsDuration() {
     NewEntry n = root();
     own.intake(List.of(n), now());
     assertThat(claimAt(OWNER, SHORT, now().plus(Duration.ofDays(1)))).hasSize(1);
-    assertThat(claimWithin(Duration.ofSeconds(10), OTHER, now())).extracting(Entry::id).containsExactly(n.id());
+    assertThat(claimWithin(Duration.ofSeconds(10), OTHER, now()))
+        .extracting(Entry::id)
+        .containsExactly(n.id());
   }
 
   @Test
-  @DisplayName("a retry is due after its delay on the store's clock, whatever the nodes' clocks say")
+  @DisplayName(
+      "a retry is due after its delay on the store's clock, whatever the nodes' clocks say")
   void retryDueOnStoreClock() {
     NewEntry n = root();
     own.intake(List.of(n), now());
     Entry mine = claimAt(OWNER, LEASE, now()).get(0);
     own.commit(List.of(retry(mine, now().plus(Duration.ofHours(1)), "later")), now());
-    assertThat(claimAt(OTHER, LEASE, now().plus(Duration.ofHours(2)))).as("due in an hour").isEmpty();
+    assertThat(claimAt(OTHER, LEASE, now().plus(Duration.ofHours(2))))
+        .as("due in an hour")
+        .isEmpty();
 
     NewEntry soon = root();
     own.intake(List.of(soon), now());
     Instant ahead = now().plus(Duration.ofDays(1));
     Entry claimed = claimAt(OWNER, LEASE, ahead).get(0);
     own.commit(List.of(retry(claimed, ahead.plus(SHORT), "soon")), ahead);
-    assertThat(claimWithin(Duration.ofSeconds(10), OTHER, now())).extracting(Entry::id)
+    assertThat(claimWithin(Duration.ofSeconds(10), OTHER, now()))
+        .extracting(Entry::id)
         .containsExactly(soon.id());
   }
 
@@ -142,7 +156,8 @@ public abstract class ClockSkewContract extends StoreContractGroup {
     own.intake(List.of(n), now());
     Instant behind = now().minus(Duration.ofDays(1));
     Entry mine = claimAt(OWNER, SHORT, behind).get(0);
-    assertThat(own.renew(OWNER, List.of(HeldLease.of(mine)), LEASE, behind)).containsExactly(n.id());
+    assertThat(own.renew(OWNER, List.of(HeldLease.of(mine)), LEASE, behind))
+        .containsExactly(n.id());
     // Past the short lease, on the store's clock: the renewed one still holds.
     assertThat(claimWithin(SHORT.multipliedBy(3), OTHER, now())).isEmpty();
   }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "commit". How a commit applies
- * completions: fencing tokens, outputs, retries, the lifecycle's moves.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "commit". How a
+ * commit applies completions: fencing tokens, outputs, retries, the lifecycle's moves.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -39,13 +39,22 @@ public abstract class CommitContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("moves the entry, clears its lease, records the error and appends a history row with the detail")
+  @DisplayName(
+      "moves the entry, clears its lease, records the error and appends a history row with the detail")
   void appliesStatus() {
     Entry e = intakeOne();
     Entry claimed = claim(1).get(0);
     tick();
-    Completion c = new Completion(e.id(), OWNER, claimed.attempts(), Status.REJECTED, "bad json",
-        "unexpected token", null, List.of());
+    Completion c =
+        new Completion(
+            e.id(),
+            OWNER,
+            claimed.attempts(),
+            Status.REJECTED,
+            "bad json",
+            "unexpected token",
+            null,
+            List.of());
     CommitResult result = commit(c);
 
     assertThat(result.applied()).containsExactly(e.id());
@@ -57,7 +66,8 @@ public abstract class CommitContract extends StoreContractGroup {
     assertThat(after.nextAttemptAt()).isNull();
     assertThat(after.attempts()).isEqualTo(1);
     assertThat(after.updatedAt()).isEqualTo(now());
-    assertThat(history(e.id())).last()
+    assertThat(history(e.id()))
+        .last()
         .isEqualTo(new HistoryRecord(e.id(), Status.JUST_IN, Status.REJECTED, now(), "bad json"));
   }
 
@@ -69,7 +79,8 @@ public abstract class CommitContract extends StoreContractGroup {
     tick();
     NewEntry out0 = output(claimed, 0);
     NewEntry out1 = output(claimed, 1);
-    assertThat(commit(done(claimed, Status.PROCESSED, out0, out1)).applied()).containsExactly(claimed.id());
+    assertThat(commit(done(claimed, Status.PROCESSED, out0, out1)).applied())
+        .containsExactly(claimed.id());
 
     for (NewEntry out : List.of(out0, out1)) {
       Entry o = get(out.id());
@@ -83,10 +94,13 @@ public abstract class CommitContract extends StoreContractGroup {
       assertThat(o.headers()).isEqualTo(out.headers());
       assertThat(o.producedBy()).isEqualTo("stage@2");
       assertThat(o.createdAt()).isEqualTo(now());
-      assertThat(history(out.id())).containsExactly(new HistoryRecord(out.id(), null, Status.JUST_IN, now(), null));
+      assertThat(history(out.id()))
+          .containsExactly(new HistoryRecord(out.id(), null, Status.JUST_IN, now(), null));
     }
     assertThat(get(claimed.id()).status()).isEqualTo(Status.PROCESSED);
-    assertThat(claim(route, Layer.L2, 10, OWNER)).extracting(Entry::id).containsExactly(out0.id(), out1.id());
+    assertThat(claim(route, Layer.L2, 10, OWNER))
+        .extracting(Entry::id)
+        .containsExactly(out0.id(), out1.id());
   }
 
   @Test
@@ -105,7 +119,8 @@ public abstract class CommitContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("refuses a completion whose token is stale after the lease expired and another node claimed")
+  @DisplayName(
+      "refuses a completion whose token is stale after the lease expired and another node claimed")
   void staleToken() {
     Entry e = intakeOne();
     Entry mine = claim(1).get(0);
@@ -129,8 +144,16 @@ public abstract class CommitContract extends StoreContractGroup {
   void wrongOwner() {
     Entry e = intakeOne();
     Entry claimed = claim(1).get(0);
-    Completion c = new Completion(e.id(), OTHER, claimed.attempts(), Status.PROCESSED, null, null, null,
-        List.of(output(claimed, 0)));
+    Completion c =
+        new Completion(
+            e.id(),
+            OTHER,
+            claimed.attempts(),
+            Status.PROCESSED,
+            null,
+            null,
+            null,
+            List.of(output(claimed, 0)));
     assertThat(commit(c).refused()).containsExactly(e.id());
     assertThat(get(e.id()).status()).isEqualTo(Status.JUST_IN);
     assertThat(store.find(output(claimed, 0).id())).isEmpty();
@@ -140,8 +163,10 @@ public abstract class CommitContract extends StoreContractGroup {
   @DisplayName("refuses a completion for an entry nobody claimed, or that does not exist")
   void unclaimedOrMissing() {
     Entry e = intakeOne();
-    Completion unclaimed = new Completion(e.id(), OWNER, 0, Status.PROCESSED, null, null, null, List.of());
-    Completion missing = new Completion(EntryId.random(), OWNER, 1, Status.PROCESSED, null, null, null, List.of());
+    Completion unclaimed =
+        new Completion(e.id(), OWNER, 0, Status.PROCESSED, null, null, null, List.of());
+    Completion missing =
+        new Completion(EntryId.random(), OWNER, 1, Status.PROCESSED, null, null, null, List.of());
     CommitResult result = commit(unclaimed, missing);
     assertThat(result.applied()).isEmpty();
     assertThat(result.refused()).containsExactly(unclaimed.entryId(), missing.entryId());
@@ -175,8 +200,16 @@ public abstract class CommitContract extends StoreContractGroup {
     intakeOne();
     List<Entry> claimed = claim(2);
     Completion good = done(claimed.get(0), Status.PROCESSED);
-    Completion bad = new Completion(claimed.get(1).id(), OTHER, claimed.get(1).attempts(), Status.PROCESSED,
-        null, null, null, List.of());
+    Completion bad =
+        new Completion(
+            claimed.get(1).id(),
+            OTHER,
+            claimed.get(1).attempts(),
+            Status.PROCESSED,
+            null,
+            null,
+            null,
+            List.of());
     CommitResult result = commit(good, bad);
     assertThat(result.applied()).containsExactly(good.entryId());
     assertThat(result.refused()).containsExactly(bad.entryId());
@@ -193,10 +226,22 @@ public abstract class CommitContract extends StoreContractGroup {
     Entry replayed = store.replay(claimed.id(), "again", now());
     tick();
     Entry again = claim(1).get(0);
-    NewEntry sameId = new NewEntry(out.id(), route, Direction.UPSTREAM, Layer.L2, Payload.json("{\"x\":2}"),
-        Map.of(), again.id(), again.traceId(), null, "stage@3", null);
+    NewEntry sameId =
+        new NewEntry(
+            out.id(),
+            route,
+            Direction.UPSTREAM,
+            Layer.L2,
+            Payload.json("{\"x\":2}"),
+            Map.of(),
+            again.id(),
+            again.traceId(),
+            null,
+            "stage@3",
+            null);
 
-    assertThat(commit(done(again, Status.PROCESSED, sameId)).applied()).containsExactly(replayed.id());
+    assertThat(commit(done(again, Status.PROCESSED, sameId)).applied())
+        .containsExactly(replayed.id());
     Entry after = get(out.id());
     assertThat(after.payload()).isEqualTo(before.payload());
     assertThat(after.producedBy()).isEqualTo("stage@2");
@@ -204,7 +249,8 @@ public abstract class CommitContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("throws IllegalStatusTransitionException for a move the lifecycle forbids, and writes nothing")
+  @DisplayName(
+      "throws IllegalStatusTransitionException for a move the lifecycle forbids, and writes nothing")
   void illegalMove() {
     intakeOne();
     tick();
@@ -214,11 +260,13 @@ public abstract class CommitContract extends StoreContractGroup {
     Completion illegal = done(claimed.get(1), Status.DUPLICATE);
 
     assertThatThrownBy(() -> commit(legal, illegal))
-        .isInstanceOfSatisfying(IllegalStatusTransitionException.class, e -> {
-          assertThat(e.entryId()).isEqualTo(claimed.get(1).id());
-          assertThat(e.from()).isEqualTo(Status.JUST_IN);
-          assertThat(e.to()).isEqualTo(Status.DUPLICATE);
-        });
+        .isInstanceOfSatisfying(
+            IllegalStatusTransitionException.class,
+            e -> {
+              assertThat(e.entryId()).isEqualTo(claimed.get(1).id());
+              assertThat(e.from()).isEqualTo(Status.JUST_IN);
+              assertThat(e.to()).isEqualTo(Status.DUPLICATE);
+            });
     for (Entry c : claimed) {
       assertThat(get(c.id()).status()).isEqualTo(Status.JUST_IN);
       assertThat(get(c.id()).lease()).isEqualTo(c.lease());
@@ -237,7 +285,8 @@ public abstract class CommitContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("schedules a retry: RETRYING with the next attempt time and the error, lease cleared")
+  @DisplayName(
+      "schedules a retry: RETRYING with the next attempt time and the error, lease cleared")
   void retrying() {
     intakeOne();
     Entry claimed = claim(1).get(0);
@@ -250,12 +299,15 @@ public abstract class CommitContract extends StoreContractGroup {
     assertThat(after.lastError()).isEqualTo("503 from partner");
     assertThat(after.lease()).isNull();
     assertThat(after.attempts()).isEqualTo(1);
-    assertThat(history(claimed.id())).last().extracting(HistoryRecord::from, HistoryRecord::to)
+    assertThat(history(claimed.id()))
+        .last()
+        .extracting(HistoryRecord::from, HistoryRecord::to)
         .containsExactly(Status.JUST_IN, Status.RETRYING);
   }
 
   @Test
-  @DisplayName("moves RETRYING to RETRYING again on another failure, and clears the error on success")
+  @DisplayName(
+      "moves RETRYING to RETRYING again on another failure, and clears the error on success")
   void retryAgainThenSucceed() {
     intakeOne();
     commit(retry(claim(1).get(0), now().plusSeconds(5), "first"));
@@ -272,7 +324,8 @@ public abstract class CommitContract extends StoreContractGroup {
     assertThat(after.status()).isEqualTo(Status.PROCESSED);
     assertThat(after.lastError()).isNull();
     assertThat(after.nextAttemptAt()).isNull();
-    assertThat(history(third.id())).extracting(HistoryRecord::to)
+    assertThat(history(third.id()))
+        .extracting(HistoryRecord::to)
         .containsExactly(Status.JUST_IN, Status.RETRYING, Status.RETRYING, Status.PROCESSED);
   }
 }

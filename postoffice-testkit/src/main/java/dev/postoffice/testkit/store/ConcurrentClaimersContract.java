@@ -28,8 +28,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "concurrent claimers". Claimers
- * racing on one store, or on nodes sharing it, never receive the same entry.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "concurrent
+ * claimers". Claimers racing on one store, or on nodes sharing it, never receive the same entry.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -65,21 +65,25 @@ public abstract class ConcurrentClaimersContract extends StoreContractGroup {
       List<Future<List<EntryId>>> futures = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         String owner = "node-" + t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          List<EntryId> mine = new ArrayList<>();
-          while (true) {
-            List<Entry> got = store.claim(new ClaimRequest(route, Layer.L1, 7, owner, LEASE, at));
-            if (got.isEmpty()) {
-              return mine;
-            }
-            got.forEach(e -> mine.add(e.id()));
-            if (commitEach) {
-              List<Completion> cs = got.stream().map(e -> done(e, Status.PROCESSED)).toList();
-              assertThat(store.commit(cs, at).refused()).isEmpty();
-            }
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  List<EntryId> mine = new ArrayList<>();
+                  while (true) {
+                    List<Entry> got =
+                        store.claim(new ClaimRequest(route, Layer.L1, 7, owner, LEASE, at));
+                    if (got.isEmpty()) {
+                      return mine;
+                    }
+                    got.forEach(e -> mine.add(e.id()));
+                    if (commitEach) {
+                      List<Completion> cs =
+                          got.stream().map(e -> done(e, Status.PROCESSED)).toList();
+                      assertThat(store.commit(cs, at).refused()).isEmpty();
+                    }
+                  }
+                }));
       }
       start.countDown();
       List<EntryId> all = new ArrayList<>();
@@ -109,24 +113,28 @@ public abstract class ConcurrentClaimersContract extends StoreContractGroup {
     assertThat(claimed).doesNotHaveDuplicates().hasSize(ENTRIES);
     assertThat(store.query(EntryQuery.of(route, ENTRIES + 1, Status.PROCESSED))).hasSize(ENTRIES);
     EntryId any = all.iterator().next();
-    assertThat(history(any)).extracting(HistoryRecord::to).containsExactly(Status.JUST_IN, Status.PROCESSED);
+    assertThat(history(any))
+        .extracting(HistoryRecord::to)
+        .containsExactly(Status.JUST_IN, Status.PROCESSED);
   }
 
   @Test
   @DisplayName("on several nodes sharing the store, never receive the same entry")
   void acrossNodes() {
-    Assumptions.assumeTrue(store.capabilities().sharedAcrossNodes(),
+    Assumptions.assumeTrue(
+        store.capabilities().sharedAcrossNodes(),
         store.getClass().getSimpleName() + " is not shared across nodes");
     Optional<StatusStore> second = openSecondNode(store);
-    Assumptions.assumeTrue(second.isPresent(),
-        "override openSecondNode(StatusStore) to test sharing across nodes");
+    Assumptions.assumeTrue(
+        second.isPresent(), "override openSecondNode(StatusStore) to test sharing across nodes");
     try (StatusStore node2 = second.get()) {
       Entry e = intakeOne();
       assertThat(node2.find(e.id())).isPresent();
       assertThat(claim(10)).hasSize(1);
       assertThat(node2.claim(new ClaimRequest(route, Layer.L1, 10, OTHER, LEASE, now()))).isEmpty();
       clock.advance(LEASE);
-      assertThat(node2.claim(new ClaimRequest(route, Layer.L1, 10, OTHER, LEASE, now()))).hasSize(1);
+      assertThat(node2.claim(new ClaimRequest(route, Layer.L1, 10, OTHER, LEASE, now())))
+          .hasSize(1);
     }
   }
 }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "counts". Counting entries per
- * status, and the backlog of a route.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "counts".
+ * Counting entries per status, and the backlog of a route.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -41,15 +41,17 @@ public abstract class CountsContract extends StoreContractGroup {
     intakeOne(root(route, Layer.L2));
     commit(done(claim(1).get(0), Status.PROCESSED));
 
-    assertThat(countsOf(route)).containsExactlyInAnyOrder(
-        new StatusCount(route, Layer.L1, Status.JUST_IN, 1),
-        new StatusCount(route, Layer.L1, Status.PROCESSED, 1),
-        new StatusCount(route, Layer.L2, Status.JUST_IN, 1));
+    assertThat(countsOf(route))
+        .containsExactlyInAnyOrder(
+            new StatusCount(route, Layer.L1, Status.JUST_IN, 1),
+            new StatusCount(route, Layer.L1, Status.PROCESSED, 1),
+            new StatusCount(route, Layer.L2, Status.JUST_IN, 1));
     assertThat(countsOf(otherRoute)).isEmpty();
   }
 
   @Test
-  @DisplayName("backlog counts JUST_IN and RETRYING entries of a route in any layer, and nothing else")
+  @DisplayName(
+      "backlog counts JUST_IN and RETRYING entries of a route in any layer, and nothing else")
   void backlog() {
     intakeOne();
     tick();

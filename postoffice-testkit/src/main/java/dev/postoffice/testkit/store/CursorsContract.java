@@ -13,8 +13,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "polling cursors". Polling
- * cursors move with the page's entries in one call, and only from the value expected.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "polling
+ * cursors". Polling cursors move with the page's entries in one call, and only from the value
+ * expected.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -60,11 +61,14 @@ public abstract class CursorsContract extends StoreContractGroup {
     store.intake(List.of(), new CursorUpdate(route, "default", "1", "2"), now());
     NewEntry n = root();
 
-    assertThatThrownBy(() -> store.intake(List.of(n), new CursorUpdate(route, "default", "1", "3"), now()))
-        .isInstanceOfSatisfying(StaleCursorException.class, e -> {
-          assertThat(e.route()).isEqualTo(route);
-          assertThat(e.cursorName()).isEqualTo("default");
-        });
+    assertThatThrownBy(
+            () -> store.intake(List.of(n), new CursorUpdate(route, "default", "1", "3"), now()))
+        .isInstanceOfSatisfying(
+            StaleCursorException.class,
+            e -> {
+              assertThat(e.route()).isEqualTo(route);
+              assertThat(e.cursorName()).isEqualTo("default");
+            });
     assertThat(store.find(n.id())).isEmpty();
     assertThat(store.cursor(route, "default")).contains("2");
   }
@@ -73,7 +77,8 @@ public abstract class CursorsContract extends StoreContractGroup {
   @DisplayName("refuse a move that expects no cursor when one exists")
   void staleWhenExpectingNone() {
     store.intake(List.of(), new CursorUpdate(route, "default", null, "1"), now());
-    assertThatThrownBy(() -> store.intake(List.of(), new CursorUpdate(route, "default", null, "9"), now()))
+    assertThatThrownBy(
+            () -> store.intake(List.of(), new CursorUpdate(route, "default", null, "9"), now()))
         .isInstanceOf(StaleCursorException.class);
     assertThat(store.cursor(route, "default")).contains("1");
   }
@@ -81,7 +86,8 @@ public abstract class CursorsContract extends StoreContractGroup {
   @Test
   @DisplayName("move on an empty page")
   void emptyPage() {
-    assertThat(store.intake(List.of(), new CursorUpdate(route, "default", null, "a"), now())).isEmpty();
+    assertThat(store.intake(List.of(), new CursorUpdate(route, "default", null, "a"), now()))
+        .isEmpty();
     assertThat(store.cursor(route, "default")).contains("a");
   }
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "outputs stored finished".
- * Outputs stored already finished, as the engine's fast path does.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "outputs stored
+ * finished". Outputs stored already finished, as the engine's fast path does.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -30,41 +30,67 @@ public abstract class FinishedOutputsContract extends StoreContractGroup {
     super(fixture);
   }
 
-  /** Output {@code index} of {@code source}, leased to {@code owner} as the engine's fast path does. */
+  /**
+   * Output {@code index} of {@code source}, leased to {@code owner} as the engine's fast path does.
+   */
   private NewEntry leasedOutput(Entry source, int index, String owner) {
     return output(source, index).withLease(new Lease(owner, now().plus(LEASE)));
   }
 
   @Test
-  @DisplayName("an output worked on before the commit is stored in its status with both history rows, its own"
-      + " outputs after it")
+  @DisplayName(
+      "an output worked on before the commit is stored in its status with both history rows, its own"
+          + " outputs after it")
   void storedFinished() {
     intakeOne();
     Entry claimed = claim(1).get(0);
     NewEntry l2 = output(claimed, 0).finished(Status.PROCESSED, "1 output(s)");
-    Entry l2Entry = new Entry(l2.id(), l2.route(), l2.direction(), l2.layer(), Status.JUST_IN, l2.payload(),
-        l2.headers(), l2.sourceId(), l2.traceId(), null, 0, null, null, 0, l2.producedBy(), null, now(), now());
+    Entry l2Entry =
+        new Entry(
+            l2.id(),
+            l2.route(),
+            l2.direction(),
+            l2.layer(),
+            Status.JUST_IN,
+            l2.payload(),
+            l2.headers(),
+            l2.sourceId(),
+            l2.traceId(),
+            null,
+            0,
+            null,
+            null,
+            0,
+            l2.producedBy(),
+            null,
+            now(),
+            now());
     NewEntry l3 = leasedOutput(l2Entry, 0, OWNER);
     tick();
 
-    assertThat(commit(done(claimed, Status.PROCESSED, l2, l3)).applied()).containsExactly(claimed.id());
+    assertThat(commit(done(claimed, Status.PROCESSED, l2, l3)).applied())
+        .containsExactly(claimed.id());
 
     Entry stored = get(l2.id());
     assertThat(stored.status()).isEqualTo(Status.PROCESSED);
     assertThat(stored.lease()).isNull();
     assertThat(stored.attempts()).isEqualTo(1);
     assertThat(stored.payload()).isEqualTo(l2.payload());
-    assertThat(history(l2.id())).containsExactly(
-        new HistoryRecord(l2.id(), null, Status.JUST_IN, now(), null),
-        new HistoryRecord(l2.id(), Status.JUST_IN, Status.PROCESSED, now(), "1 output(s)"));
+    assertThat(history(l2.id()))
+        .containsExactly(
+            new HistoryRecord(l2.id(), null, Status.JUST_IN, now(), null),
+            new HistoryRecord(l2.id(), Status.JUST_IN, Status.PROCESSED, now(), "1 output(s)"));
     Entry next = get(l3.id());
     assertThat(next.status()).isEqualTo(Status.JUST_IN);
     assertThat(next.lease()).isEqualTo(l3.lease());
     assertThat(next.sourceId()).isEqualTo(l2.id());
     assertThat(store.findBySource(l2.id())).extracting(Entry::id).containsExactly(l3.id());
-    assertThat(store.findByTrace(claimed.traceId())).extracting(Entry::id)
+    assertThat(store.findByTrace(claimed.traceId()))
+        .extracting(Entry::id)
         .containsExactlyInAnyOrder(claimed.id(), l2.id(), l3.id());
-    assertThat(claim(route, Layer.L2, 10, OTHER)).as("a finished output is not claimable").isEmpty();
+    assertThat(claim(route, Layer.L2, 10, OTHER))
+        .as("a finished output is not claimable")
+        .isEmpty();
   }
 
   @Test
@@ -73,8 +99,16 @@ public abstract class FinishedOutputsContract extends StoreContractGroup {
     intakeOne();
     Entry claimed = claim(1).get(0);
     NewEntry l2 = output(claimed, 0).finished(Status.PROCESSED, null);
-    Completion stale = new Completion(claimed.id(), OTHER, claimed.attempts(), Status.PROCESSED, null, null,
-        null, List.of(l2));
+    Completion stale =
+        new Completion(
+            claimed.id(),
+            OTHER,
+            claimed.attempts(),
+            Status.PROCESSED,
+            null,
+            null,
+            null,
+            List.of(l2));
 
     assertThat(commit(stale).refused()).containsExactly(claimed.id());
     assertThat(store.find(l2.id())).isEmpty();
@@ -86,7 +120,8 @@ public abstract class FinishedOutputsContract extends StoreContractGroup {
     NewEntry ok = root();
     NewEntry finished = root().finished(Status.PROCESSED, null);
     assertThatThrownBy(() -> store.intake(List.of(ok, finished), now()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finished");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("finished");
     assertThat(store.find(ok.id())).isEmpty();
   }
 
@@ -94,7 +129,8 @@ public abstract class FinishedOutputsContract extends StoreContractGroup {
   @DisplayName("an entry cannot be marked finished as JUST_IN or RETRYING")
   void onlyFinalMoves() {
     assertThatThrownBy(() -> root().finished(Status.RETRYING, null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RETRYING");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("RETRYING");
     assertThatThrownBy(() -> root().finished(Status.JUST_IN, null))
         .isInstanceOf(IllegalArgumentException.class);
   }

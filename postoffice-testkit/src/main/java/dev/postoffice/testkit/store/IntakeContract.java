@@ -20,8 +20,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "intake". How intake stores new
- * entries: what it keeps, dedup keys, ids stored before, all or nothing.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "intake". How
+ * intake stores new entries: what it keeps, dedup keys, ids stored before, all or nothing.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -36,7 +36,8 @@ public abstract class IntakeContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("stores a new entry as JUST_IN with no attempts, no lease and everything it was given")
+  @DisplayName(
+      "stores a new entry as JUST_IN with no attempts, no lease and everything it was given")
   void storesJustIn() {
     NewEntry n = root();
     List<IntakeResult> results = intake(n);
@@ -63,11 +64,13 @@ public abstract class IntakeContract extends StoreContractGroup {
   @DisplayName("appends a history row from no status to JUST_IN")
   void historyFromNull() {
     Entry e = intakeOne();
-    assertThat(history(e.id())).containsExactly(new HistoryRecord(e.id(), null, Status.JUST_IN, T0, null));
+    assertThat(history(e.id()))
+        .containsExactly(new HistoryRecord(e.id(), null, Status.JUST_IN, T0, null));
   }
 
   @Test
-  @DisplayName("stores an entry whose dedup key the route has seen as DUPLICATE, naming the original")
+  @DisplayName(
+      "stores an entry whose dedup key the route has seen as DUPLICATE, naming the original")
   void duplicate() {
     NewEntry first = withDedup(root(), "order-1");
     NewEntry second = withDedup(root(), "order-1");
@@ -93,8 +96,9 @@ public abstract class IntakeContract extends StoreContractGroup {
     NewEntry second = withDedup(root(), "k");
     List<IntakeResult> results = intake(first, second);
 
-    assertThat(results).containsExactly(IntakeResult.stored(first.id()),
-        IntakeResult.duplicate(second.id(), first.id()));
+    assertThat(results)
+        .containsExactly(
+            IntakeResult.stored(first.id()), IntakeResult.duplicate(second.id(), first.id()));
     assertThat(get(second.id()).status()).isEqualTo(Status.DUPLICATE);
   }
 
@@ -131,8 +135,19 @@ public abstract class IntakeContract extends StoreContractGroup {
     intake(n);
     Entry before = get(n.id());
     tick();
-    NewEntry again = new NewEntry(n.id(), route, Direction.UPSTREAM, Layer.L1, Payload.json("{\"other\":1}"),
-        Map.of(), null, TraceId.random(), null, null, null);
+    NewEntry again =
+        new NewEntry(
+            n.id(),
+            route,
+            Direction.UPSTREAM,
+            Layer.L1,
+            Payload.json("{\"other\":1}"),
+            Map.of(),
+            null,
+            TraceId.random(),
+            null,
+            null,
+            null);
 
     assertThat(intake(again)).containsExactly(IntakeResult.stored(n.id()));
     assertThat(get(n.id())).isEqualTo(before);
@@ -167,7 +182,8 @@ public abstract class IntakeContract extends StoreContractGroup {
       entries.add(root());
     }
     List<IntakeResult> results = store.intake(entries, now());
-    assertThat(results).extracting(IntakeResult::entryId)
+    assertThat(results)
+        .extracting(IntakeResult::entryId)
         .containsExactlyElementsOf(entries.stream().map(NewEntry::id).toList());
   }
 

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "queries". Finding entries by
- * id, trace, source and filters, and reading their history.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "queries".
+ * Finding entries by id, trace, source and filters, and reading their history.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -51,12 +51,14 @@ public abstract class QueriesContract extends StoreContractGroup {
     tick();
     store.transition(e.id(), Set.of(Status.QUEUED), Status.ACKNOWLEDGED, "ack", now());
 
-    assertThat(history(e.id())).extracting(HistoryRecord::from, HistoryRecord::to, HistoryRecord::at)
+    assertThat(history(e.id()))
+        .extracting(HistoryRecord::from, HistoryRecord::to, HistoryRecord::at)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(null, Status.JUST_IN, T0),
             org.assertj.core.groups.Tuple.tuple(Status.JUST_IN, Status.RETRYING, T0.plusSeconds(1)),
             org.assertj.core.groups.Tuple.tuple(Status.RETRYING, Status.QUEUED, T0.plusSeconds(2)),
-            org.assertj.core.groups.Tuple.tuple(Status.QUEUED, Status.ACKNOWLEDGED, T0.plusSeconds(3)));
+            org.assertj.core.groups.Tuple.tuple(
+                Status.QUEUED, Status.ACKNOWLEDGED, T0.plusSeconds(3)));
     assertThat(history(EntryId.random())).isEmpty();
   }
 
@@ -69,19 +71,24 @@ public abstract class QueriesContract extends StoreContractGroup {
     tick();
     Entry child = claim(route, Layer.L2, 1, OWNER).get(0);
     commit(done(child, Status.PROCESSED, output(child, 0)));
-    return List.of(rootEntry, get(output(claimed, 0).id()), get(output(claimed, 1).id()),
+    return List.of(
+        rootEntry,
+        get(output(claimed, 0).id()),
+        get(output(claimed, 1).id()),
         get(output(child, 0).id()));
   }
 
   @Test
-  @DisplayName("findByTrace returns every entry of a trace without payloads, by creation time then id")
+  @DisplayName(
+      "findByTrace returns every entry of a trace without payloads, by creation time then id")
   void byTrace() {
     List<Entry> all = lineage();
     intakeOne();
     List<Entry> trace = store.findByTrace(all.get(0).traceId());
 
     List<Entry> expected = new ArrayList<>(all);
-    expected.sort(java.util.Comparator.comparing(Entry::createdAt).thenComparing(x -> x.id().value()));
+    expected.sort(
+        java.util.Comparator.comparing(Entry::createdAt).thenComparing(x -> x.id().value()));
     assertThat(trace).extracting(Entry::id).containsExactlyElementsOf(idList(expected));
     assertThat(trace).allSatisfy(e -> assertThat(e.payload()).isNull());
     assertThat(store.findByTrace(TraceId.random())).isEmpty();
@@ -96,10 +103,12 @@ public abstract class QueriesContract extends StoreContractGroup {
     expected.sort(java.util.Comparator.comparing(x -> x.id().value()));
 
     assertThat(outputs).extracting(Entry::id).containsExactlyElementsOf(idList(expected));
-    assertThat(outputs).allSatisfy(e -> {
-      assertThat(e.payload()).isNull();
-      assertThat(e.status()).isEqualTo(get(e.id()).status());
-    });
+    assertThat(outputs)
+        .allSatisfy(
+            e -> {
+              assertThat(e.payload()).isNull();
+              assertThat(e.status()).isEqualTo(get(e.id()).status());
+            });
     assertThat(store.findBySource(all.get(3).id())).isEmpty();
   }
 
@@ -118,7 +127,8 @@ public abstract class QueriesContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("query filters by route, layer, status and updatedBefore, ordered by updatedAt then id")
+  @DisplayName(
+      "query filters by route, layer, status and updatedBefore, ordered by updatedAt then id")
   void query() {
     Entry a = intakeOne();
     tick();
@@ -130,15 +140,20 @@ public abstract class QueriesContract extends StoreContractGroup {
     Entry failed = entryIn(Status.FAILED);
 
     assertThat(store.query(new EntryQuery(route, null, Set.of(), null, 10, false)))
-        .extracting(Entry::id).containsExactly(a.id(), b.id(), c.id());
+        .extracting(Entry::id)
+        .containsExactly(a.id(), b.id(), c.id());
     assertThat(store.query(new EntryQuery(route, Layer.L2, null, null, 10, false)))
-        .extracting(Entry::id).containsExactly(c.id());
+        .extracting(Entry::id)
+        .containsExactly(c.id());
     assertThat(store.query(new EntryQuery(route, null, Set.of(), T0.plusSeconds(1), 10, false)))
-        .extracting(Entry::id).containsExactly(a.id());
+        .extracting(Entry::id)
+        .containsExactly(a.id());
     assertThat(store.query(new EntryQuery(route, null, Set.of(), null, 2, false)))
-        .extracting(Entry::id).containsExactly(a.id(), b.id());
+        .extracting(Entry::id)
+        .containsExactly(a.id(), b.id());
     assertThat(store.query(EntryQuery.of(failed.route(), 10, Status.FAILED, Status.REJECTED)))
-        .extracting(Entry::id).containsExactly(failed.id());
+        .extracting(Entry::id)
+        .containsExactly(failed.id());
     assertThat(store.query(EntryQuery.of(route, 10, Status.FAILED))).isEmpty();
   }
 
@@ -151,7 +166,8 @@ public abstract class QueriesContract extends StoreContractGroup {
     tick();
     store.transition(a.id(), Set.of(Status.JUST_IN), Status.FAILED, null, now());
     assertThat(store.query(new EntryQuery(route, null, null, null, 10, false)))
-        .extracting(Entry::id).containsExactly(b.id(), a.id());
+        .extracting(Entry::id)
+        .containsExactly(b.id(), a.id());
   }
 
   @Test
@@ -161,7 +177,8 @@ public abstract class QueriesContract extends StoreContractGroup {
     store.intake(batch, now());
     List<String> expected = batch.stream().map(n -> n.id().value()).sorted().toList();
     assertThat(store.query(new EntryQuery(route, null, null, null, 10, false)))
-        .extracting(e -> e.id().value()).containsExactlyElementsOf(expected);
+        .extracting(e -> e.id().value())
+        .containsExactlyElementsOf(expected);
   }
 
   @Test
@@ -170,6 +187,7 @@ public abstract class QueriesContract extends StoreContractGroup {
     Entry e = intakeOne();
     assertThat(store.query(new EntryQuery(route, null, null, null, 10, true)).get(0).payload())
         .isEqualTo(e.payload());
-    assertThat(store.query(new EntryQuery(route, null, null, null, 10, false)).get(0).payload()).isNull();
+    assertThat(store.query(new EntryQuery(route, null, null, null, 10, false)).get(0).payload())
+        .isNull();
   }
 }

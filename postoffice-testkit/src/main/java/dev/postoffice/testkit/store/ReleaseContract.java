@@ -11,8 +11,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "release". Releasing an owner's
- * leases, as a node does when it stops.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "release".
+ * Releasing an owner's leases, as a node does when it stops.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -27,7 +27,8 @@ public abstract class ReleaseContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("releases an owner's leases: claimable at once, the attempt still counted, no history row")
+  @DisplayName(
+      "releases an owner's leases: claimable at once, the attempt still counted, no history row")
   void releases() {
     intakeOne();
     tick();
@@ -41,11 +42,14 @@ public abstract class ReleaseContract extends StoreContractGroup {
     for (Entry e : mine) {
       Entry after = get(e.id());
       assertThat(after.lease()).isNull();
-      assertThat(after.attempts()).as("attempts never decrease: they are the fencing token").isEqualTo(1);
+      assertThat(after.attempts())
+          .as("attempts never decrease: they are the fencing token")
+          .isEqualTo(1);
       assertThat(history(e.id())).hasSize(1);
     }
     assertThat(get(theirs.id()).lease().owner()).isEqualTo(OTHER);
-    assertThat(claim(route, Layer.L1, 10, OTHER)).extracting(Entry::id)
+    assertThat(claim(route, Layer.L1, 10, OTHER))
+        .extracting(Entry::id)
         .containsExactlyElementsOf(idList(mine));
   }
 
@@ -71,7 +75,8 @@ public abstract class ReleaseContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("never hands out a fencing token twice: the claim after a release gets a new one, the old is refused")
+  @DisplayName(
+      "never hands out a fencing token twice: the claim after a release gets a new one, the old is refused")
   void tokenNotReused() {
     Entry first = intakeOne();
     Entry before = claim(1).get(0);

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "lease renewal". Renewing
- * leases: which a renewal holds, and for how long.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "lease renewal".
+ * Renewing leases: which a renewal holds, and for how long.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -49,7 +49,8 @@ public abstract class RenewalContract extends StoreContractGroup {
     List<Entry> mine = claim(10);
     clock.advance(LEASE.minusSeconds(10));
 
-    assertThat(renew(OWNER, LEASE, mine.toArray(new Entry[0]))).containsExactlyInAnyOrderElementsOf(ids(mine));
+    assertThat(renew(OWNER, LEASE, mine.toArray(new Entry[0])))
+        .containsExactlyInAnyOrderElementsOf(ids(mine));
     clock.advance(Duration.ofSeconds(20)); // past the first expiry, before the renewed one
     assertThat(claim(route, Layer.L1, 10, OTHER)).isEmpty();
     for (Entry e : mine) {
@@ -60,7 +61,8 @@ public abstract class RenewalContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("does not hold a lease another node took over after it expired, and leaves that node's lease")
+  @DisplayName(
+      "does not hold a lease another node took over after it expired, and leaves that node's lease")
   void takenOver() {
     intakeOne();
     Entry mine = claim(1).get(0);
@@ -72,7 +74,8 @@ public abstract class RenewalContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("holds an expired lease that nobody took over, and keeps others out after renewing it")
+  @DisplayName(
+      "holds an expired lease that nobody took over, and keeps others out after renewing it")
   void expiredButNotTaken() {
     Entry e = intakeOne();
     Entry mine = claim(1).get(0);
@@ -83,7 +86,8 @@ public abstract class RenewalContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("does not hold the lease of an entry completed meanwhile, nor one claimed again under a new token")
+  @DisplayName(
+      "does not hold the lease of an entry completed meanwhile, nor one claimed again under a new token")
   void completedOrStale() {
     Entry a = intakeOne();
     Entry b = intakeOne();
@@ -122,16 +126,23 @@ public abstract class RenewalContract extends StoreContractGroup {
   void preClaimed() {
     NewEntry n = root().withLease(new Lease(OWNER, now().plus(LEASE)));
     intake(n);
-    assertThat(store.renew(OWNER, List.of(new HeldLease(n.id(), 1)), LEASE, now())).containsExactly(n.id());
+    assertThat(store.renew(OWNER, List.of(new HeldLease(n.id(), 1)), LEASE, now()))
+        .containsExactly(n.id());
   }
 
   @Test
-  @DisplayName("leaves unknown entries out, counts a lease given twice once, and accepts an empty list")
+  @DisplayName(
+      "leaves unknown entries out, counts a lease given twice once, and accepts an empty list")
   void unknownAndDuplicates() {
     intakeOne();
     Entry mine = claim(1).get(0);
-    assertThat(store.renew(OWNER, List.of(HeldLease.of(mine), HeldLease.of(mine),
-        new HeldLease(EntryId.random(), 1)), LEASE, now())).containsExactly(mine.id());
+    assertThat(
+            store.renew(
+                OWNER,
+                List.of(HeldLease.of(mine), HeldLease.of(mine), new HeldLease(EntryId.random(), 1)),
+                LEASE,
+                now()))
+        .containsExactly(mine.id());
     assertThat(store.renew(OWNER, List.of(), LEASE, now())).isEmpty();
   }
 
@@ -142,6 +153,7 @@ public abstract class RenewalContract extends StoreContractGroup {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("leaseDuration must be positive, but was PT0S");
     assertThatThrownBy(() -> store.renew(null, List.of(), LEASE, now()))
-        .isInstanceOf(NullPointerException.class).hasMessage("owner cannot be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("owner cannot be null");
   }
 }

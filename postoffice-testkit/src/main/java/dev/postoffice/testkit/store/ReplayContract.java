@@ -20,8 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "replay". Replaying an entry: a
- * new generation, its old outputs superseded.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "replay".
+ * Replaying an entry: a new generation, its old outputs superseded.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -36,7 +36,8 @@ public abstract class ReplayContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("makes the entry JUST_IN again with its generation incremented and its attempts cleared")
+  @DisplayName(
+      "makes the entry JUST_IN again with its generation incremented and its attempts cleared")
   void replays() {
     Entry e = entryIn(Status.FAILED);
     tick();
@@ -50,26 +51,43 @@ public abstract class ReplayContract extends StoreContractGroup {
     assertThat(replayed.nextAttemptAt()).isNull();
     assertThat(replayed.updatedAt()).isEqualTo(now());
     assertThat(get(e.id())).isEqualTo(replayed);
-    assertThat(history(e.id())).last()
-        .isEqualTo(new HistoryRecord(e.id(), Status.FAILED, Status.JUST_IN, now(), "mapping fixed"));
+    assertThat(history(e.id()))
+        .last()
+        .isEqualTo(
+            new HistoryRecord(e.id(), Status.FAILED, Status.JUST_IN, now(), "mapping fixed"));
     assertThat(claim(e.route(), Layer.L1, 10, OWNER)).extracting(Entry::id).containsExactly(e.id());
   }
 
   @Test
-  @DisplayName("supersedes the entry's outputs, except DUPLICATE and SUPERSEDED ones, with history rows")
+  @DisplayName(
+      "supersedes the entry's outputs, except DUPLICATE and SUPERSEDED ones, with history rows")
   void supersedesOutputs() {
     intakeOne();
     Entry claimed = claim(1).get(0);
     NewEntry waiting = output(claimed, 0);
     NewEntry processed = output(claimed, 1);
     commit(done(claimed, Status.PROCESSED, waiting, processed));
-    Entry p = claim(route, Layer.L2, 10, OWNER).stream().filter(x -> x.id().equals(processed.id()))
-        .findFirst().orElseThrow();
+    Entry p =
+        claim(route, Layer.L2, 10, OWNER).stream()
+            .filter(x -> x.id().equals(processed.id()))
+            .findFirst()
+            .orElseThrow();
     commit(done(p, Status.PROCESSED));
     // A duplicate output: an intake entry linked to the source whose dedup key was seen.
     intake(withDedup(root(otherRoute, Layer.L1), "k"));
-    NewEntry dup = new NewEntry(EntryId.random(), otherRoute, Direction.UPSTREAM, Layer.L2, Payload.json("{}"),
-        Map.of(), claimed.id(), claimed.traceId(), "k", null, null);
+    NewEntry dup =
+        new NewEntry(
+            EntryId.random(),
+            otherRoute,
+            Direction.UPSTREAM,
+            Layer.L2,
+            Payload.json("{}"),
+            Map.of(),
+            claimed.id(),
+            claimed.traceId(),
+            "k",
+            null,
+            null);
     intake(dup);
     tick();
 
@@ -79,8 +97,11 @@ public abstract class ReplayContract extends StoreContractGroup {
     assertThat(get(waiting.id()).lease()).isNull();
     assertThat(get(processed.id()).status()).isEqualTo(Status.SUPERSEDED);
     assertThat(get(dup.id()).status()).isEqualTo(Status.DUPLICATE);
-    assertThat(history(processed.id())).last()
-        .isEqualTo(new HistoryRecord(processed.id(), Status.PROCESSED, Status.SUPERSEDED, now(), "re-translate"));
+    assertThat(history(processed.id()))
+        .last()
+        .isEqualTo(
+            new HistoryRecord(
+                processed.id(), Status.PROCESSED, Status.SUPERSEDED, now(), "re-translate"));
     assertThat(history(dup.id())).hasSize(1);
 
     // A second replay leaves superseded outputs as they are.
@@ -116,7 +137,9 @@ public abstract class ReplayContract extends StoreContractGroup {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(value = Status.class, names = {"JUST_IN", "RETRYING", "DUPLICATE", "SUPERSEDED"})
+  @EnumSource(
+      value = Status.class,
+      names = {"JUST_IN", "RETRYING", "DUPLICATE", "SUPERSEDED"})
   @DisplayName("throws IllegalStatusTransitionException from a status that cannot move to JUST_IN")
   void illegal(Status status) {
     Entry e = entryIn(status);

@@ -2,9 +2,9 @@ package dev.postoffice.testkit.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postoffice.testkit.MutableClock;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.spi.StatusStore;
+import dev.postoffice.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every {@link StatusStore} passes: one test, at least, per sentence of the {@code StatusStore}
- * Javadoc. An implementation's test extends it and gives only a factory:
+ * The contract every {@link StatusStore} passes: one test, at least, per sentence of the {@code
+ * StatusStore} Javadoc. An implementation's test extends it and gives only a factory:
  *
  * <pre>{@code
  * class H2StatusStoreContractTest extends StatusStoreContract {
@@ -28,13 +28,14 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>The tests come in groups, one class each in {@code dev.postoffice.testkit.store}, which this suite runs
- * as {@code @Nested} classes; they take the store, clock and routes this suite makes before each test
- * through a {@link StoreFixture}.
+ * <p>The tests come in groups, one class each in {@code dev.postoffice.testkit.store}, which this
+ * suite runs as {@code @Nested} classes; they take the store, clock and routes this suite makes
+ * before each test through a {@link StoreFixture}.
  *
- * <p>Each test uses routes of its own (random names) and the fixed instants of a {@link MutableClock}, so a
- * database shared between tests does not leak state from one test into another, and no test sleeps. What a
- * store declares it cannot do ({@link dev.postoffice.spi.StoreCapabilities}) is skipped with a message.
+ * <p>Each test uses routes of its own (random names) and the fixed instants of a {@link
+ * MutableClock}, so a database shared between tests does not leak state from one test into another,
+ * and no test sleeps. What a store declares it cannot do ({@link
+ * dev.postoffice.spi.StoreCapabilities}) is skipped with a message.
  */
 public abstract class StatusStoreContract {
   /** The start time of every test's clock. */
@@ -58,7 +59,8 @@ public abstract class StatusStoreContract {
   private final StoreFixture fixture = new Fixture();
 
   /**
-   * Returns a new store to test, holding no entry of the routes the test will use. Called once per test.
+   * Returns a new store to test, holding no entry of the routes the test will use. Called once per
+   * test.
    *
    * @return the store
    */
@@ -74,9 +76,9 @@ public abstract class StatusStoreContract {
   }
 
   /**
-   * Returns a second store instance over the same data, as another node (process) would open it, for the
-   * multi-node tests of stores that declare {@code sharedAcrossNodes}. The default has none; the suite then
-   * skips those tests with a message. The suite closes what this returns.
+   * Returns a second store instance over the same data, as another node (process) would open it,
+   * for the multi-node tests of stores that declare {@code sharedAcrossNodes}. The default has
+   * none; the suite then skips those tests with a message. The suite closes what this returns.
    *
    * @param first the store under test
    * @return another instance sharing its data, or empty
@@ -86,10 +88,11 @@ public abstract class StatusStoreContract {
   }
 
   /**
-   * Returns a store instance over the same data that judges leases and due times on a clock of its own (the
-   * database's) rather than on the {@code now} its callers pass, for the tests of nodes whose clocks differ.
-   * The default has none (a store used by one process may take its callers' {@code now} as its clock); the
-   * suite then skips those tests with a message. The suite closes what this returns.
+   * Returns a store instance over the same data that judges leases and due times on a clock of its
+   * own (the database's) rather than on the {@code now} its callers pass, for the tests of nodes
+   * whose clocks differ. The default has none (a store used by one process may take its callers'
+   * {@code now} as its clock); the suite then skips those tests with a message. The suite closes
+   * what this returns.
    *
    * @param first the store under test
    * @return a store on its own clock sharing the data of {@code first}, or empty
@@ -114,7 +117,10 @@ public abstract class StatusStoreContract {
     }
   }
 
-  /** Hands the groups what this suite made for the current test, and its ways of opening more stores. */
+  /**
+   * Hands the groups what this suite made for the current test, and its ways of opening more
+   * stores.
+   */
   private final class Fixture implements StoreFixture {
     @Override
     public StatusStore store() {
@@ -147,7 +153,8 @@ public abstract class StatusStoreContract {
     }
   }
 
-  // ---- tests: one here, the rest in groups of dev.postoffice.testkit.store --------------------------------
+  // ---- tests: one here, the rest in groups of dev.postoffice.testkit.store
+  // --------------------------------
 
   @Test
   @DisplayName("a store states its capabilities")

@@ -31,9 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * The base of every group of {@link dev.postoffice.testkit.store.StatusStoreContract}: it takes the store, clock and
- * routes of the current test from a {@link StoreFixture} before each test, and holds the entry builders and
- * shortcuts the groups share, so no group repeats them.
+ * The base of every group of {@link dev.postoffice.testkit.store.StatusStoreContract}: it takes the
+ * store, clock and routes of the current test from a {@link StoreFixture} before each test, and
+ * holds the entry builders and shortcuts the groups share, so no group repeats them.
  */
 public abstract class StoreContractGroup {
   /** The start time of every test's clock. */
@@ -63,7 +63,8 @@ public abstract class StoreContractGroup {
     this.fixture = Objects.requireNonNull(fixture, "fixture cannot be null");
   }
 
-  // Runs after the suite's @BeforeEach (an enclosing class's methods run first), which made the store.
+  // Runs after the suite's @BeforeEach (an enclosing class's methods run first), which made the
+  // store.
   @BeforeEach
   void takeTheFixture() {
     store = fixture.store();
@@ -90,8 +91,18 @@ public abstract class StoreContractGroup {
 
   NewEntry root(RouteId r, Layer layer) {
     int n = counter.incrementAndGet();
-    return new NewEntry(EntryId.random(), r, Direction.UPSTREAM, layer, Payload.json("{\"n\":" + n + "}"),
-        Map.of("partner", "acme", "n", Integer.toString(n)), null, TraceId.random(), null, "ingestor@1", null);
+    return new NewEntry(
+        EntryId.random(),
+        r,
+        Direction.UPSTREAM,
+        layer,
+        Payload.json("{\"n\":" + n + "}"),
+        Map.of("partner", "acme", "n", Integer.toString(n)),
+        null,
+        TraceId.random(),
+        null,
+        "ingestor@1",
+        null);
   }
 
   NewEntry root() {
@@ -99,14 +110,33 @@ public abstract class StoreContractGroup {
   }
 
   static NewEntry withDedup(NewEntry n, String key) {
-    return new NewEntry(n.id(), n.route(), n.direction(), n.layer(), n.payload(), n.headers(), n.sourceId(),
-        n.traceId(), key, n.producedBy(), n.lease());
+    return new NewEntry(
+        n.id(),
+        n.route(),
+        n.direction(),
+        n.layer(),
+        n.payload(),
+        n.headers(),
+        n.sourceId(),
+        n.traceId(),
+        key,
+        n.producedBy(),
+        n.lease());
   }
 
   static NewEntry output(Entry source, int index) {
-    return new NewEntry(EntryId.derive(source.id(), source.generation(), index), source.route(),
-        source.direction(), source.layer().next(source.direction()), Payload.json("{\"out\":" + index + "}"),
-        Map.of("index", Integer.toString(index)), source.id(), source.traceId(), null, "stage@2", null);
+    return new NewEntry(
+        EntryId.derive(source.id(), source.generation(), index),
+        source.route(),
+        source.direction(),
+        source.layer().next(source.direction()),
+        Payload.json("{\"out\":" + index + "}"),
+        Map.of("index", Integer.toString(index)),
+        source.id(),
+        source.traceId(),
+        null,
+        "stage@2",
+        null);
   }
 
   List<IntakeResult> intake(NewEntry... entries) {
@@ -141,13 +171,27 @@ public abstract class StoreContractGroup {
   }
 
   static Completion done(Entry claimed, Status to, NewEntry... outputs) {
-    return new Completion(claimed.id(), claimed.lease().owner(), claimed.attempts(), to, "to " + to.name(),
-        null, null, List.of(outputs));
+    return new Completion(
+        claimed.id(),
+        claimed.lease().owner(),
+        claimed.attempts(),
+        to,
+        "to " + to.name(),
+        null,
+        null,
+        List.of(outputs));
   }
 
   static Completion retry(Entry claimed, Instant next, String error) {
-    return new Completion(claimed.id(), claimed.lease().owner(), claimed.attempts(), Status.RETRYING,
-        "retry", error, next, List.of());
+    return new Completion(
+        claimed.id(),
+        claimed.lease().owner(),
+        claimed.attempts(),
+        Status.RETRYING,
+        "retry",
+        error,
+        next,
+        List.of());
   }
 
   CommitResult commit(Completion... completions) {
@@ -179,9 +223,10 @@ public abstract class StoreContractGroup {
       return e;
     }
     Entry claimed = claim(own, Layer.L1, 1, OWNER).get(0);
-    Completion c = status == Status.RETRYING
-        ? retry(claimed, now().plus(Duration.ofHours(1)), "boom")
-        : done(claimed, status);
+    Completion c =
+        status == Status.RETRYING
+            ? retry(claimed, now().plus(Duration.ofHours(1)), "boom")
+            : done(claimed, status);
     assertThat(commit(c).applied()).containsExactly(e.id());
     return get(e.id());
   }

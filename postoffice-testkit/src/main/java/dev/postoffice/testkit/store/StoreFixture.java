@@ -6,9 +6,10 @@ import dev.postoffice.testkit.MutableClock;
 import java.util.Optional;
 
 /**
- * What the groups of {@link dev.postoffice.testkit.store.StatusStoreContract} test: the store a suite made for the
- * current test, its clock and its routes, and the suite's ways of opening more instances over the same data.
- * A group reads it before each test, after the suite's own {@code @BeforeEach} made them.
+ * What the groups of {@link dev.postoffice.testkit.store.StatusStoreContract} test: the store a
+ * suite made for the current test, its clock and its routes, and the suite's ways of opening more
+ * instances over the same data. A group reads it before each test, after the suite's own
+ * {@code @BeforeEach} made them.
  */
 public interface StoreFixture {
   /**
@@ -40,8 +41,8 @@ public interface StoreFixture {
   RouteId otherRoute();
 
   /**
-   * Returns a second store instance over the same data, as another node would open it, or empty if the suite
-   * has none. The caller closes it.
+   * Returns a second store instance over the same data, as another node would open it, or empty if
+   * the suite has none. The caller closes it.
    *
    * @param first the store under test
    * @return another instance sharing its data, or empty
@@ -49,8 +50,8 @@ public interface StoreFixture {
   Optional<StatusStore> openSecondNode(StatusStore first);
 
   /**
-   * Returns a store instance over the same data that judges leases and due times on a clock of its own, or
-   * empty if the suite has none. The caller closes it.
+   * Returns a store instance over the same data that judges leases and due times on a clock of its
+   * own, or empty if the suite has none. The caller closes it.
    *
    * @param first the store under test
    * @return a store on its own clock sharing the data of {@code first}, or empty

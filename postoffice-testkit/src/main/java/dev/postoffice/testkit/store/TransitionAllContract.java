@@ -22,8 +22,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "transitionAll". Moving many
- * entries at once, as transition moves one.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "transitionAll".
+ * Moving many entries at once, as transition moves one.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -47,7 +47,8 @@ public abstract class TransitionAllContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("moves the entries in a from status as transition does, leaves the others and unknown ids out")
+  @DisplayName(
+      "moves the entries in a from status as transition does, leaves the others and unknown ids out")
   void movesThoseInFrom() {
     Entry queued = entryIn(Status.QUEUED);
     Entry alsoQueued = entryIn(Status.QUEUED);
@@ -55,15 +56,29 @@ public abstract class TransitionAllContract extends StoreContractGroup {
     EntryId unknown = EntryId.random();
     tick();
 
-    Set<EntryId> moved = store.transitionAll(List.of(queued.id(), acknowledged.id(), unknown, alsoQueued.id()),
-        Set.of(Status.QUEUED), Status.ACKNOWLEDGED, "ack from core", now());
+    Set<EntryId> moved =
+        store.transitionAll(
+            List.of(queued.id(), acknowledged.id(), unknown, alsoQueued.id()),
+            Set.of(Status.QUEUED),
+            Status.ACKNOWLEDGED,
+            "ack from core",
+            now());
 
     assertThat(moved).containsExactlyInAnyOrder(queued.id(), alsoQueued.id());
     for (Entry e : List.of(queued, alsoQueued)) {
-      assertThat(get(e.id())).isEqualTo(e.toBuilder().status(Status.ACKNOWLEDGED).lease(null)
-          .nextAttemptAt(null).updatedAt(now()).build());
-      assertThat(history(e.id())).last()
-          .isEqualTo(new HistoryRecord(e.id(), Status.QUEUED, Status.ACKNOWLEDGED, now(), "ack from core"));
+      assertThat(get(e.id()))
+          .isEqualTo(
+              e.toBuilder()
+                  .status(Status.ACKNOWLEDGED)
+                  .lease(null)
+                  .nextAttemptAt(null)
+                  .updatedAt(now())
+                  .build());
+      assertThat(history(e.id()))
+          .last()
+          .isEqualTo(
+              new HistoryRecord(
+                  e.id(), Status.QUEUED, Status.ACKNOWLEDGED, now(), "ack from core"));
     }
     assertThat(get(acknowledged.id())).isEqualTo(acknowledged);
     assertThat(history(acknowledged.id())).hasSize(history(queued.id()).size() - 1);
@@ -76,10 +91,13 @@ public abstract class TransitionAllContract extends StoreContractGroup {
     Entry e = entryIn(Status.QUEUED);
     int before = history(e.id()).size();
 
-    assertThat(store.transitionAll(List.of(e.id(), e.id()), Set.of(Status.QUEUED), Status.ACKNOWLEDGED, null,
-        now())).containsExactly(e.id());
+    assertThat(
+            store.transitionAll(
+                List.of(e.id(), e.id()), Set.of(Status.QUEUED), Status.ACKNOWLEDGED, null, now()))
+        .containsExactly(e.id());
     assertThat(history(e.id())).hasSize(before + 1);
-    assertThat(store.transitionAll(List.of(), Set.of(Status.QUEUED), Status.ACKNOWLEDGED, null, now()))
+    assertThat(
+            store.transitionAll(List.of(), Set.of(Status.QUEUED), Status.ACKNOWLEDGED, null, now()))
         .isEmpty();
   }
 
@@ -87,8 +105,12 @@ public abstract class TransitionAllContract extends StoreContractGroup {
   @DisplayName("refuses a move no status of from can make, writing nothing")
   void refusesImpossibleMove() {
     Entry e = entryIn(Status.DUPLICATE);
-    assertThatThrownBy(() -> store.transitionAll(List.of(e.id()), Set.of(Status.DUPLICATE), Status.JUST_IN,
-        null, now())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DUPLICATE");
+    assertThatThrownBy(
+            () ->
+                store.transitionAll(
+                    List.of(e.id()), Set.of(Status.DUPLICATE), Status.JUST_IN, null, now()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("DUPLICATE");
     assertThat(get(e.id())).isEqualTo(e);
   }
 
@@ -102,8 +124,7 @@ public abstract class TransitionAllContract extends StoreContractGroup {
     assertThat(store.transitionAll(ids, Set.of(Status.JUST_IN), Status.FAILED, "operator", now()))
         .containsExactlyInAnyOrderElementsOf(ids);
     assertThat(get(leased.get(0).id()).lease()).isNull();
-    assertThat(store.query(EntryQuery.of(route, 2_000, Status.FAILED)))
-        .hasSize(ids.size());
+    assertThat(store.query(EntryQuery.of(route, 2_000, Status.FAILED))).hasSize(ids.size());
   }
 
   @Test
@@ -118,10 +139,13 @@ public abstract class TransitionAllContract extends StoreContractGroup {
       for (int t = 0; t < threads; t++) {
         List<EntryId> mine = new ArrayList<>(ids);
         java.util.Collections.shuffle(mine, new java.util.Random(t));
-        futures.add(pool.submit(() -> {
-          start.await();
-          return store.transitionAll(mine, Set.of(Status.JUST_IN), Status.FAILED, null, now());
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.transitionAll(
+                      mine, Set.of(Status.JUST_IN), Status.FAILED, null, now());
+                }));
       }
       start.countDown();
       List<EntryId> moved = new ArrayList<>();
@@ -130,7 +154,9 @@ public abstract class TransitionAllContract extends StoreContractGroup {
       }
       assertThat(moved).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
       for (EntryId id : ids.subList(0, 20)) {
-        assertThat(history(id)).extracting(HistoryRecord::to).containsExactly(Status.JUST_IN, Status.FAILED);
+        assertThat(history(id))
+            .extracting(HistoryRecord::to)
+            .containsExactly(Status.JUST_IN, Status.FAILED);
       }
     } finally {
       pool.shutdownNow();

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "transition". How one entry
- * moves from one of a set of statuses to another, outside a lease.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "transition". How
+ * one entry moves from one of a set of statuses to another, outside a lease.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -38,14 +38,17 @@ public abstract class TransitionContract extends StoreContractGroup {
     Entry e = entryIn(Status.QUEUED);
     tick();
     Optional<Entry> moved =
-        store.transition(e.id(), Set.of(Status.QUEUED), Status.ACKNOWLEDGED, "ack from core", now());
+        store.transition(
+            e.id(), Set.of(Status.QUEUED), Status.ACKNOWLEDGED, "ack from core", now());
 
     assertThat(moved).isPresent();
     assertThat(moved.get().status()).isEqualTo(Status.ACKNOWLEDGED);
     assertThat(moved.get().updatedAt()).isEqualTo(now());
     assertThat(get(e.id())).isEqualTo(moved.get());
-    assertThat(history(e.id())).last()
-        .isEqualTo(new HistoryRecord(e.id(), Status.QUEUED, Status.ACKNOWLEDGED, now(), "ack from core"));
+    assertThat(history(e.id()))
+        .last()
+        .isEqualTo(
+            new HistoryRecord(e.id(), Status.QUEUED, Status.ACKNOWLEDGED, now(), "ack from core"));
   }
 
   @Test
@@ -53,7 +56,8 @@ public abstract class TransitionContract extends StoreContractGroup {
   void notInFrom() {
     Entry e = entryIn(Status.ACKNOWLEDGED);
     tick();
-    assertThat(store.transition(e.id(), Set.of(Status.QUEUED), Status.ACKNOWLEDGED, null, now())).isEmpty();
+    assertThat(store.transition(e.id(), Set.of(Status.QUEUED), Status.ACKNOWLEDGED, null, now()))
+        .isEmpty();
     assertThat(get(e.id())).isEqualTo(e);
     assertThat(history(e.id())).hasSize(2);
   }
@@ -62,15 +66,18 @@ public abstract class TransitionContract extends StoreContractGroup {
   @DisplayName("throws NoSuchEntryException for an unknown entry")
   void unknown() {
     EntryId id = EntryId.random();
-    assertThatThrownBy(() -> store.transition(id, Set.of(Status.QUEUED), Status.ACKNOWLEDGED, null, now()))
-        .isInstanceOfSatisfying(NoSuchEntryException.class, e -> assertThat(e.entryId()).isEqualTo(id));
+    assertThatThrownBy(
+            () -> store.transition(id, Set.of(Status.QUEUED), Status.ACKNOWLEDGED, null, now()))
+        .isInstanceOfSatisfying(
+            NoSuchEntryException.class, e -> assertThat(e.entryId()).isEqualTo(id));
   }
 
   @Test
   @DisplayName("throws IllegalStatusTransitionException when the entry's status cannot move there")
   void illegal() {
     Entry e = entryIn(Status.DUPLICATE);
-    assertThatThrownBy(() -> store.transition(e.id(), Set.of(Status.DUPLICATE), Status.JUST_IN, null, now()))
+    assertThatThrownBy(
+            () -> store.transition(e.id(), Set.of(Status.DUPLICATE), Status.JUST_IN, null, now()))
         .isInstanceOf(IllegalStatusTransitionException.class);
     assertThat(get(e.id())).isEqualTo(e);
     assertThat(history(e.id())).hasSize(1);
@@ -81,15 +88,21 @@ public abstract class TransitionContract extends StoreContractGroup {
   void clearsLeaseAndNextAttempt() {
     intakeOne();
     Entry claimed = claim(1).get(0);
-    Entry failed = store.transition(claimed.id(), Set.of(Status.JUST_IN), Status.FAILED, "operator", now())
-        .orElseThrow();
+    Entry failed =
+        store
+            .transition(claimed.id(), Set.of(Status.JUST_IN), Status.FAILED, "operator", now())
+            .orElseThrow();
     assertThat(failed.lease()).isNull();
 
     Entry retrying = entryIn(Status.RETRYING);
-    Entry moved = store.transition(retrying.id(), Set.of(Status.RETRYING), Status.FAILED, "gave up", now())
-        .orElseThrow();
+    Entry moved =
+        store
+            .transition(retrying.id(), Set.of(Status.RETRYING), Status.FAILED, "gave up", now())
+            .orElseThrow();
     assertThat(moved.nextAttemptAt()).isNull();
-    assertThat(moved.lastError()).as("a move to FAILED records its detail as the last error").isEqualTo("gave up");
+    assertThat(moved.lastError())
+        .as("a move to FAILED records its detail as the last error")
+        .isEqualTo("gave up");
   }
 
   @Test

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "text no database takes as is
- * (NUL, unpaired surrogates, megabytes)". Text no database takes as is is stored cleaned and cut, never
- * refused.
+ * The tests of the {@link dev.postoffice.testkit.store.StatusStoreContract} group "text no database
+ * takes as is (NUL, unpaired surrogates, megabytes)". Text no database takes as is is stored
+ * cleaned and cut, never refused.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -36,13 +36,22 @@ public abstract class UnstorableTextContract extends StoreContractGroup {
   private static final String CLEANED = "partner said \uFFFD here \uFFFD and here";
 
   @Test
-  @DisplayName("a commit whose detail and error carry NUL and an unpaired surrogate is applied, the text"
-      + " cleaned")
+  @DisplayName(
+      "a commit whose detail and error carry NUL and an unpaired surrogate is applied, the text"
+          + " cleaned")
   void nulInDetailAndError() {
     intakeOne();
     Entry claimed = claim(1).get(0);
-    Completion c = new Completion(claimed.id(), OWNER, claimed.attempts(), Status.RETRYING, NUL_TEXT,
-        NUL_TEXT, now().plusSeconds(5), List.of());
+    Completion c =
+        new Completion(
+            claimed.id(),
+            OWNER,
+            claimed.attempts(),
+            Status.RETRYING,
+            NUL_TEXT,
+            NUL_TEXT,
+            now().plusSeconds(5),
+            List.of());
 
     assertThat(commit(c).applied()).containsExactly(claimed.id());
     assertThat(get(claimed.id()).lastError()).isEqualTo(CLEANED);
@@ -50,23 +59,29 @@ public abstract class UnstorableTextContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("a 10 MB error is kept cut to StorableText.MAX_DETAIL_LENGTH, saying how much was cut")
+  @DisplayName(
+      "a 10 MB error is kept cut to StorableText.MAX_DETAIL_LENGTH, saying how much was cut")
   void hugeError() {
     intakeOne();
     Entry claimed = claim(1).get(0);
     String huge = "x".repeat(10 * 1024 * 1024);
-    Completion c = new Completion(claimed.id(), OWNER, claimed.attempts(), Status.FAILED, huge, huge, null,
-        List.of());
+    Completion c =
+        new Completion(
+            claimed.id(), OWNER, claimed.attempts(), Status.FAILED, huge, huge, null, List.of());
 
     assertThat(commit(c).applied()).containsExactly(claimed.id());
     String kept = get(claimed.id()).lastError();
-    assertThat(kept).hasSize(StorableText.MAX_DETAIL_LENGTH).startsWith("xxx")
-        .contains(StorableText.CUT_MARK).endsWith(" more characters]");
+    assertThat(kept)
+        .hasSize(StorableText.MAX_DETAIL_LENGTH)
+        .startsWith("xxx")
+        .contains(StorableText.CUT_MARK)
+        .endsWith(" more characters]");
   }
 
   @Test
-  @DisplayName("a dedup key with NUL is stored, still deduplicates, and does not collide with its cleaned"
-      + " look-alike")
+  @DisplayName(
+      "a dedup key with NUL is stored, still deduplicates, and does not collide with its cleaned"
+          + " look-alike")
   void nulInDedupKey() {
     List<IntakeResult> first = intake(withDedup(root(), "order-\0" + "1"));
     List<IntakeResult> second = intake(withDedup(root(), "order-\0" + "1"));
@@ -78,16 +93,29 @@ public abstract class UnstorableTextContract extends StoreContractGroup {
   }
 
   @Test
-  @DisplayName("a content type with NUL and 1,000 characters is stored cleaned and cut to the column")
+  @DisplayName(
+      "a content type with NUL and 1,000 characters is stored cleaned and cut to the column")
   void hugeContentType() {
     NewEntry n = root();
     String contentType = "application/json; x=" + "\0".repeat(3) + "y".repeat(1000);
-    NewEntry odd = new NewEntry(n.id(), n.route(), n.direction(), n.layer(),
-        Payload.ofUtf8("{}", contentType), n.headers(), null, n.traceId(), null, "ingestor@1", null);
+    NewEntry odd =
+        new NewEntry(
+            n.id(),
+            n.route(),
+            n.direction(),
+            n.layer(),
+            Payload.ofUtf8("{}", contentType),
+            n.headers(),
+            null,
+            n.traceId(),
+            null,
+            "ingestor@1",
+            null);
 
     Entry stored = intakeOne(odd);
 
-    assertThat(stored.payload().contentType()).hasSize(StorableText.MAX_CONTENT_TYPE_LENGTH)
+    assertThat(stored.payload().contentType())
+        .hasSize(StorableText.MAX_CONTENT_TYPE_LENGTH)
         .startsWith("application/json; x=\uFFFD\uFFFD\uFFFDyyy");
     assertThat(stored.payload().asUtf8()).isEqualTo("{}");
   }

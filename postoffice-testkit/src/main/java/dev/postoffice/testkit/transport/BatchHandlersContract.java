@@ -15,8 +15,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "batch handlers". Batch handlers
- * get every message once, and each is settled as its disposition says.
+ * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "batch
+ * handlers". Batch handlers get every message once, and each is settled as its disposition says.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -34,14 +34,19 @@ public abstract class BatchHandlersContract extends TransportContractGroup {
   @DisplayName("get every message once, each settled as its own disposition says")
   void settlesEachAsTold() throws Exception {
     String d = declared();
-    BatchRecorder r = new BatchRecorder(m -> m.messageId().startsWith("poison")
-        ? Disposition.deadLetter("cannot parse")
-        : m.messageId().startsWith("again") && !m.redelivered() ? Disposition.requeue("later")
-        : Disposition.ack());
+    BatchRecorder r =
+        new BatchRecorder(
+            m ->
+                m.messageId().startsWith("poison")
+                    ? Disposition.deadLetter("cannot parse")
+                    : m.messageId().startsWith("again") && !m.redelivered()
+                        ? Disposition.requeue("later")
+                        : Disposition.ack());
     Recorder dead = acking(transport.deadLetterDestination(d));
     List<OutboundMessage> messages = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
-      messages.add(message((i % 10 == 3 ? "poison-" : i % 10 == 7 ? "again-" : "ok-") + UUID.randomUUID()));
+      messages.add(
+          message((i % 10 == 3 ? "poison-" : i % 10 == 7 ? "again-" : "ok-") + UUID.randomUUID()));
     }
     for (CompletableFuture<Void> f : transport.publishAll(d, messages)) {
       await(f);
@@ -50,11 +55,13 @@ public abstract class BatchHandlersContract extends TransportContractGroup {
 
     Set<String> done = new HashSet<>();
     Set<String> expected = new HashSet<>();
-    messages.stream().filter(m -> !m.messageId().startsWith("poison"))
+    messages.stream()
+        .filter(m -> !m.messageId().startsWith("poison"))
         .forEach(m -> expected.add(m.messageId()));
     while (!done.containsAll(expected)) {
       InboundMessage m = r.inner.next();
-      if (!m.messageId().startsWith("poison") && (!m.messageId().startsWith("again") || m.redelivered())) {
+      if (!m.messageId().startsWith("poison")
+          && (!m.messageId().startsWith("again") || m.redelivered())) {
         assertThat(done.add(m.messageId())).as("%s acknowledged once", m.messageId()).isTrue();
       }
     }
@@ -65,7 +72,8 @@ public abstract class BatchHandlersContract extends TransportContractGroup {
     assertThat(deadIds).allMatch(id -> id.startsWith("poison")).hasSize(6);
     assertThat(r.calls).as("sizes of the handleAll calls").allMatch(n -> n >= 1);
     if (batchesDeliveries()) {
-      assertThat(r.calls).as("sizes of the handleAll calls: messages waiting are handed over together")
+      assertThat(r.calls)
+          .as("sizes of the handleAll calls: messages waiting are handed over together")
           .anyMatch(n -> n > 1);
     }
   }

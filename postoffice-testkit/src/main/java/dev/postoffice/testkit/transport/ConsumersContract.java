@@ -20,8 +20,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "consumers". Competing consumers
- * share a destination; a closed subscription hands its messages over.
+ * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "consumers".
+ * Competing consumers share a destination; a closed subscription hands its messages over.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -41,13 +41,14 @@ public abstract class ConsumersContract extends TransportContractGroup {
     String d = declared();
     Map<String, Integer> seen = new HashMap<>();
     CountDownLatch all = new CountDownLatch(40);
-    MessageHandler h = m -> {
-      synchronized (seen) {
-        seen.merge(m.messageId(), 1, Integer::sum);
-      }
-      all.countDown();
-      return Disposition.ack();
-    };
+    MessageHandler h =
+        m -> {
+          synchronized (seen) {
+            seen.merge(m.messageId(), 1, Integer::sum);
+          }
+          all.countDown();
+          return Disposition.ack();
+        };
     subscribe(d, h);
     subscribe(d, h);
     List<OutboundMessage> messages = new ArrayList<>();
@@ -76,8 +77,9 @@ public abstract class ConsumersContract extends TransportContractGroup {
         assertThat(seen.get(m.messageId())).as("handlings of %s", m.messageId()).isEqualTo(1);
       }
     }
-    assertThat(late.all).extracting(InboundMessage::messageId).doesNotContainAnyElementsOf(
-        messages.stream().map(OutboundMessage::messageId).toList());
+    assertThat(late.all)
+        .extracting(InboundMessage::messageId)
+        .doesNotContainAnyElementsOf(messages.stream().map(OutboundMessage::messageId).toList());
   }
 
   @Test
@@ -86,15 +88,17 @@ public abstract class ConsumersContract extends TransportContractGroup {
     String d = declared();
     CountDownLatch first = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Recorder s1 = new Recorder(m -> {
-      first.countDown();
-      try {
-        release.await(patience().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return Disposition.ack();
-    });
+    Recorder s1 =
+        new Recorder(
+            m -> {
+              first.countDown();
+              try {
+                release.await(patience().toMillis(), TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return Disposition.ack();
+            });
     Subscription sub1 = subscribe(d, s1);
     List<OutboundMessage> messages = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -116,8 +120,9 @@ public abstract class ConsumersContract extends TransportContractGroup {
     while (handled.size() < messages.size()) {
       handled.add(s2.next().messageId());
     }
-    assertThat(handled).containsExactlyInAnyOrderElementsOf(
-        messages.stream().map(OutboundMessage::messageId).toList());
+    assertThat(handled)
+        .containsExactlyInAnyOrderElementsOf(
+            messages.stream().map(OutboundMessage::messageId).toList());
     assertThat(s1.all).hasSize(handledBeforeClose);
   }
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "dead letters". A dead-lettered
- * message moves to the dead-letter queue with the reason.
+ * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "dead letters".
+ * A dead-lettered message moves to the dead-letter queue with the reason.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -27,11 +27,17 @@ public abstract class DeadLettersContract extends TransportContractGroup {
   }
 
   @Test
-  @DisplayName("a dead-lettered message moves to the dead-letter queue with its id, headers and the reason")
+  @DisplayName(
+      "a dead-lettered message moves to the dead-letter queue with its id, headers and the reason")
   void deadLetter() throws Exception {
     String d = declared();
-    Recorder r = recording(d, m -> m.messageId().startsWith("poison")
-        ? Disposition.deadLetter("cannot parse") : Disposition.ack());
+    Recorder r =
+        recording(
+            d,
+            m ->
+                m.messageId().startsWith("poison")
+                    ? Disposition.deadLetter("cannot parse")
+                    : Disposition.ack());
     Recorder dead = acking(transport.deadLetterDestination(d));
     OutboundMessage poison = message("poison-" + UUID.randomUUID());
     publish(d, poison);
@@ -39,12 +45,14 @@ public abstract class DeadLettersContract extends TransportContractGroup {
     InboundMessage dl = dead.next();
     assertThat(dl.messageId()).isEqualTo(poison.messageId());
     assertThat(dl.body()).isEqualTo(poison.body());
-    assertThat(dl.headers()).containsAllEntriesOf(poison.headers())
+    assertThat(dl.headers())
+        .containsAllEntriesOf(poison.headers())
         .containsEntry(Transport.HEADER_DEAD_LETTER_REASON, "cannot parse");
 
     OutboundMessage marker = message();
     publish(d, marker);
-    assertThat(r.until(marker.messageId())).extracting(InboundMessage::messageId)
+    assertThat(r.until(marker.messageId()))
+        .extracting(InboundMessage::messageId)
         .containsExactly(poison.messageId(), marker.messageId());
   }
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "delivery". What a subscriber
- * receives: the message as published, once when acknowledged.
+ * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "delivery".
+ * What a subscriber receives: the message as published, once when acknowledged.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -52,7 +52,8 @@ public abstract class DeliveryContract extends TransportContractGroup {
   void empty() throws Exception {
     String d = declared();
     Recorder r = acking(d);
-    OutboundMessage m = new OutboundMessage(UUID.randomUUID().toString(), Map.of(), new byte[0], "text/plain");
+    OutboundMessage m =
+        new OutboundMessage(UUID.randomUUID().toString(), Map.of(), new byte[0], "text/plain");
     publish(d, m);
     InboundMessage in = r.next();
     assertThat(in.body()).isEmpty();
@@ -88,7 +89,8 @@ public abstract class DeliveryContract extends TransportContractGroup {
     assertThat(r.next().messageId()).isEqualTo(m.messageId());
     OutboundMessage marker = message();
     publish(d, marker);
-    assertThat(r.until(marker.messageId())).extracting(InboundMessage::messageId)
+    assertThat(r.until(marker.messageId()))
+        .extracting(InboundMessage::messageId)
         .containsExactly(marker.messageId());
   }
 }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "publishing". Declaring
- * destinations and publishing to them: what a publish's future promises.
+ * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "publishing".
+ * Declaring destinations and publishing to them: what a publish's future promises.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -47,7 +47,9 @@ public abstract class PublishingContract extends TransportContractGroup {
   @DisplayName("the dead-letter destination is another queue, and the same every time")
   void deadLetterName() {
     String d = declared();
-    assertThat(transport.deadLetterDestination(d)).isNotEqualTo(d).isEqualTo(transport.deadLetterDestination(d));
+    assertThat(transport.deadLetterDestination(d))
+        .isNotEqualTo(d)
+        .isEqualTo(transport.deadLetterDestination(d));
   }
 
   @Test
@@ -61,7 +63,8 @@ public abstract class PublishingContract extends TransportContractGroup {
   }
 
   @Test
-  @DisplayName("publishAll returns one future per message, in order, each completing, and delivers them all")
+  @DisplayName(
+      "publishAll returns one future per message, in order, each completing, and delivers them all")
   void publishAll() throws Exception {
     String d = declared();
     List<OutboundMessage> messages = new ArrayList<>();
@@ -78,7 +81,9 @@ public abstract class PublishingContract extends TransportContractGroup {
     for (int i = 0; i < messages.size(); i++) {
       ids.add(r.next().messageId());
     }
-    assertThat(ids).containsExactlyInAnyOrderElementsOf(messages.stream().map(OutboundMessage::messageId).toList());
+    assertThat(ids)
+        .containsExactlyInAnyOrderElementsOf(
+            messages.stream().map(OutboundMessage::messageId).toList());
   }
 
   @Test

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "redelivery". Requeued messages
- * and handlers that throw: delivered again, up to the maximum deliveries.
+ * The tests of the {@link dev.postoffice.testkit.transport.TransportContract} group "redelivery".
+ * Requeued messages and handlers that throw: delivered again, up to the maximum deliveries.
  *
  * <p>A suite runs them through a {@code @Nested} inner class that extends this one.
  */
@@ -30,7 +30,8 @@ public abstract class RedeliveryContract extends TransportContractGroup {
   @DisplayName("a requeued message comes again with the same id, marked redelivered")
   void requeue() throws Exception {
     String d = declared();
-    Recorder r = recording(d, m -> m.redelivered() ? Disposition.ack() : Disposition.requeue("not yet"));
+    Recorder r =
+        recording(d, m -> m.redelivered() ? Disposition.ack() : Disposition.requeue("not yet"));
     OutboundMessage m = message();
     publish(d, m);
 
@@ -47,7 +48,8 @@ public abstract class RedeliveryContract extends TransportContractGroup {
   void deliveryCount() throws Exception {
     Assumptions.assumeTrue(countsDeliveries(), "the transport does not report delivery counts");
     String d = declared();
-    Recorder r = recording(d, m -> m.deliveryCount() < 2 ? Disposition.requeue("again") : Disposition.ack());
+    Recorder r =
+        recording(d, m -> m.deliveryCount() < 2 ? Disposition.requeue("again") : Disposition.ack());
     publish(d, message());
     assertThat(r.next().deliveryCount()).isEqualTo(1);
     assertThat(r.next().deliveryCount()).isEqualTo(2);
@@ -57,12 +59,15 @@ public abstract class RedeliveryContract extends TransportContractGroup {
   @DisplayName("a handler that throws gets the message again")
   void exceptionRequeues() throws Exception {
     String d = declared();
-    Recorder r = recording(d, m -> {
-      if (!m.redelivered()) {
-        throw new IllegalStateException("handler broke");
-      }
-      return Disposition.ack();
-    });
+    Recorder r =
+        recording(
+            d,
+            m -> {
+              if (!m.redelivered()) {
+                throw new IllegalStateException("handler broke");
+              }
+              return Disposition.ack();
+            });
     OutboundMessage m = message();
     publish(d, m);
     assertThat(r.next().messageId()).isEqualTo(m.messageId());

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every {@link Transport} passes. An implementation's test extends it and gives a factory,
- * plus the maximum deliveries it configured:
+ * The contract every {@link Transport} passes. An implementation's test extends it and gives a
+ * factory, plus the maximum deliveries it configured:
  *
  * <pre>{@code
  * class RabbitTransportContractIT extends TransportContract {
@@ -30,13 +30,14 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>The tests come in groups, one class each in {@code dev.postoffice.testkit.transport}, which this suite
- * runs as {@code @Nested} classes; they take the transport this suite makes before each test, and what the
- * suite declares about it, through a {@link TransportFixture}.
+ * <p>The tests come in groups, one class each in {@code dev.postoffice.testkit.transport}, which
+ * this suite runs as {@code @Nested} classes; they take the transport this suite makes before each
+ * test, and what the suite declares about it, through a {@link TransportFixture}.
  *
- * <p>Every test uses destinations of its own ({@link #newDestination()}). Deliveries are awaited with
- * latches and queues that give up after {@link #patience()}; no test sleeps. What a transport declares it
- * cannot do ({@link dev.postoffice.spi.TransportCapabilities}) is skipped with a message.
+ * <p>Every test uses destinations of its own ({@link #newDestination()}). Deliveries are awaited
+ * with latches and queues that give up after {@link #patience()}; no test sleeps. What a transport
+ * declares it cannot do ({@link dev.postoffice.spi.TransportCapabilities}) is skipped with a
+ * message.
  */
 public abstract class TransportContract {
   /** The transport under test, fresh for each test. */
@@ -46,8 +47,8 @@ public abstract class TransportContract {
   private final TransportFixture fixture = new Fixture();
 
   /**
-   * Returns a new transport to test, configured to dead-letter a message after {@link #maxDeliveries()}
-   * deliveries. Called once per test.
+   * Returns a new transport to test, configured to dead-letter a message after {@link
+   * #maxDeliveries()} deliveries. Called once per test.
    *
    * @return the transport
    */
@@ -81,8 +82,8 @@ public abstract class TransportContract {
   }
 
   /**
-   * Returns how long a test watches for something that must not happen, such as a delivery to a paused
-   * subscription. Defaults to half a second.
+   * Returns how long a test watches for something that must not happen, such as a delivery to a
+   * paused subscription. Defaults to half a second.
    *
    * @return the quiet period
    */
@@ -91,9 +92,10 @@ public abstract class TransportContract {
   }
 
   /**
-   * Whether a {@link Disposition#release released} message comes back with the delivery count it had, as the
-   * SPI promises. Override to return false only for a broker that cannot put a message back without counting
-   * it and keep its order (an SQS FIFO queue): the test of that promise is then skipped with a message.
+   * Whether a {@link Disposition#release released} message comes back with the delivery count it
+   * had, as the SPI promises. Override to return false only for a broker that cannot put a message
+   * back without counting it and keep its order (an SQS FIFO queue): the test of that promise is
+   * then skipped with a message.
    *
    * @return true by default
    */
@@ -102,10 +104,10 @@ public abstract class TransportContract {
   }
 
   /**
-   * Whether a message caught in a {@link Subscription#pause() pause} (on its way to the consumer when it was
-   * paused) comes back with the delivery count it had. Override to return false for a broker that counts
-   * such a message as returned by the consumer (a RabbitMQ quorum queue): the pause tests then do not check
-   * delivery counts.
+   * Whether a message caught in a {@link Subscription#pause() pause} (on its way to the consumer
+   * when it was paused) comes back with the delivery count it had. Override to return false for a
+   * broker that counts such a message as returned by the consumer (a RabbitMQ quorum queue): the
+   * pause tests then do not check delivery counts.
    *
    * @return true by default
    */
@@ -114,8 +116,8 @@ public abstract class TransportContract {
   }
 
   /**
-   * Returns the maximum deliveries the factory configured: a message requeued on that many deliveries is
-   * dead-lettered (a broker may allow one more). Defaults to 3.
+   * Returns the maximum deliveries the factory configured: a message requeued on that many
+   * deliveries is dead-lettered (a broker may allow one more). Defaults to 3.
    *
    * @return the configured maximum
    */
@@ -143,9 +145,10 @@ public abstract class TransportContract {
   }
 
   /**
-   * Whether the transport hands a {@link BatchMessageHandler} several waiting messages in one call. Override
-   * to return false for a transport that keeps calling it one message at a time (an SQS FIFO queue, to keep
-   * each group's order); the batch tests then check only that every message is handled and settled.
+   * Whether the transport hands a {@link BatchMessageHandler} several waiting messages in one call.
+   * Override to return false for a transport that keeps calling it one message at a time (an SQS
+   * FIFO queue, to keep each group's order); the batch tests then check only that every message is
+   * handled and settled.
    *
    * @return true by default
    */
@@ -159,7 +162,10 @@ public abstract class TransportContract {
     return s;
   }
 
-  /** Hands the groups the transport this suite made for the current test, and what it declares about it. */
+  /**
+   * Hands the groups the transport this suite made for the current test, and what it declares about
+   * it.
+   */
   private final class Fixture implements TransportFixture {
     @Override
     public Transport transport() {
@@ -207,7 +213,8 @@ public abstract class TransportContract {
     }
   }
 
-  // ---- tests: one here, the rest in groups of dev.postoffice.testkit.transport ----------------------------
+  // ---- tests: one here, the rest in groups of dev.postoffice.testkit.transport
+  // ----------------------------
 
   @Test
   @DisplayName("a transport states its capabilities")

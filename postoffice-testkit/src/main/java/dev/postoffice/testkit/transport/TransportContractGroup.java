@@ -25,9 +25,9 @@ import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * The base of every group of {@link dev.postoffice.testkit.transport.TransportContract}: it takes the transport of the
- * current test from a {@link TransportFixture} before each test, and holds the message builders, recording
- * handlers and shortcuts the groups share, so no group repeats them.
+ * The base of every group of {@link dev.postoffice.testkit.transport.TransportContract}: it takes
+ * the transport of the current test from a {@link TransportFixture} before each test, and holds the
+ * message builders, recording handlers and shortcuts the groups share, so no group repeats them.
  */
 public abstract class TransportContractGroup {
   Transport transport;
@@ -43,7 +43,8 @@ public abstract class TransportContractGroup {
     this.fixture = Objects.requireNonNull(fixture, "fixture cannot be null");
   }
 
-  // Runs after the suite's @BeforeEach (an enclosing class's methods run first), which made the transport.
+  // Runs after the suite's @BeforeEach (an enclosing class's methods run first), which made the
+  // transport.
   @BeforeEach
   void takeTheFixture() {
     transport = fixture.transport();
@@ -80,8 +81,11 @@ public abstract class TransportContractGroup {
   }
 
   static OutboundMessage message(String id) {
-    return new OutboundMessage(id, Map.of(Transport.HEADER_TRACE_ID, "trace-" + id, "x-custom", "value"),
-        ("body of " + id).getBytes(StandardCharsets.UTF_8), "application/json");
+    return new OutboundMessage(
+        id,
+        Map.of(Transport.HEADER_TRACE_ID, "trace-" + id, "x-custom", "value"),
+        ("body of " + id).getBytes(StandardCharsets.UTF_8),
+        "application/json");
   }
 
   static OutboundMessage message() {

@@ -6,10 +6,10 @@ import dev.postoffice.spi.Transport;
 import java.time.Duration;
 
 /**
- * What the groups of {@link dev.postoffice.testkit.transport.TransportContract} test: the transport a suite made for
- * the current test, and what the suite declares about it (its patience, its maximum deliveries, the promises
- * its broker cannot keep). A group reads it before each test, after the suite's own {@code @BeforeEach} made
- * the transport.
+ * What the groups of {@link dev.postoffice.testkit.transport.TransportContract} test: the transport
+ * a suite made for the current test, and what the suite declares about it (its patience, its
+ * maximum deliveries, the promises its broker cannot keep). A group reads it before each test,
+ * after the suite's own {@code @BeforeEach} made the transport.
  */
 public interface TransportFixture {
   /**

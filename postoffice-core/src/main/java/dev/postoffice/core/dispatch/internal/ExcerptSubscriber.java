@@ -10,10 +10,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Reads the first bytes of a partner's answer for its excerpt, then stops reading. The body completes with the
- * exchange, so a deadline on the response future covers the body too, not only the headers (which is all that
- * {@code HttpRequest.timeout} covers). Stopping early cancels the subscription, which closes the connection
- * rather than reading the rest of a long answer nobody keeps.
+ * Reads the first bytes of a partner's answer for its excerpt, then stops reading. The body
+ * completes with the exchange, so a deadline on the response future covers the body too, not only
+ * the headers (which is all that {@code HttpRequest.timeout} covers). Stopping early cancels the
+ * subscription, which closes the connection rather than reading the rest of a long answer nobody
+ * keeps.
  */
 public final class ExcerptSubscriber implements HttpResponse.BodySubscriber<String> {
   private final int maxBytes;
@@ -75,7 +76,10 @@ public final class ExcerptSubscriber implements HttpResponse.BodySubscriber<Stri
     return result;
   }
 
-  /** Stops reading an answer whose exchange was given up, so that its connection is closed, not left open. */
+  /**
+   * Stops reading an answer whose exchange was given up, so that its connection is closed, not left
+   * open.
+   */
   public synchronized void abandon() {
     stopped = true;
     if (subscription != null) {

@@ -6,7 +6,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
-/** The limits of one partner (one scheme, host and port): requests in flight and requests per second. */
+/**
+ * The limits of one partner (one scheme, host and port): requests in flight and requests per
+ * second.
+ */
 public final class PartnerLimits {
   private final String partner;
   private final Semaphore inFlight;
@@ -26,8 +29,14 @@ public final class PartnerLimits {
    * @param maxRateWait how long a request waits for the rate to allow it
    * @param nanoTime the time source of the rate
    */
-  public PartnerLimits(String partner, int maxConcurrent, Duration permitWait, double requestsPerSecond, int burst,
-      Duration maxRateWait, LongSupplier nanoTime) {
+  public PartnerLimits(
+      String partner,
+      int maxConcurrent,
+      Duration permitWait,
+      double requestsPerSecond,
+      int burst,
+      Duration maxRateWait,
+      LongSupplier nanoTime) {
     this.partner = partner;
     this.inFlight = new Semaphore(maxConcurrent, true);
     this.maxConcurrent = maxConcurrent;
@@ -44,12 +53,19 @@ public final class PartnerLimits {
   public void acquire() {
     try {
       if (!inFlight.tryAcquire(permitWait.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw new TransientFailureException("partner " + partner + " already has " + maxConcurrent
-            + " requests in flight (maxConcurrentRequests); not sent", permitWait, null);
+        throw new TransientFailureException(
+            "partner "
+                + partner
+                + " already has "
+                + maxConcurrent
+                + " requests in flight (maxConcurrentRequests); not sent",
+            permitWait,
+            null);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new TransientFailureException("interrupted while waiting to send to " + partner, null, e);
+      throw new TransientFailureException(
+          "interrupted while waiting to send to " + partner, null, e);
     }
     if (rate == null) {
       return;
@@ -61,13 +77,16 @@ public final class PartnerLimits {
         wait = rate.tryAcquire();
       }
       if (wait > 0) {
-        throw new TransientFailureException("partner " + partner + " is over its requests-per-second limit; not"
-            + " sent", Duration.ofNanos(wait), null);
+        throw new TransientFailureException(
+            "partner " + partner + " is over its requests-per-second limit; not" + " sent",
+            Duration.ofNanos(wait),
+            null);
       }
     } catch (InterruptedException e) {
       inFlight.release();
       Thread.currentThread().interrupt();
-      throw new TransientFailureException("interrupted while waiting to send to " + partner, null, e);
+      throw new TransientFailureException(
+          "interrupted while waiting to send to " + partner, null, e);
     } catch (RuntimeException e) {
       inFlight.release();
       throw e;

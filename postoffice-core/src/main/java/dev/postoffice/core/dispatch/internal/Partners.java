@@ -8,14 +8,15 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * The limits of every partner a dispatcher calls, keyed by scheme, host and port. A partner with no request in
- * flight or waiting for longer than the expiry is forgotten, so that a dispatcher calling many hosts (one per
- * tenant, say) does not keep every host it ever called. Forgetting is invisible: a partner with no holder has
- * all its slots free, and its rate bucket would have refilled long before the expiry.
+ * The limits of every partner a dispatcher calls, keyed by scheme, host and port. A partner with no
+ * request in flight or waiting for longer than the expiry is forgotten, so that a dispatcher
+ * calling many hosts (one per tenant, say) does not keep every host it ever called. Forgetting is
+ * invisible: a partner with no holder has all its slots free, and its rate bucket would have
+ * refilled long before the expiry.
  *
- * <p>Each partner's holder count and last use change only inside {@code compute} on its own key, so a partner
- * cannot be dropped between being looked up and being held: a request never uses limits no longer in the map
- * (two sets of limits for one partner would let twice the requests through).
+ * <p>Each partner's holder count and last use change only inside {@code compute} on its own key, so
+ * a partner cannot be dropped between being looked up and being held: a request never uses limits
+ * no longer in the map (two sets of limits for one partner would let twice the requests through).
  */
 public final class Partners {
   private final Map<String, Held> byPartner = new ConcurrentHashMap<>();
@@ -27,7 +28,8 @@ public final class Partners {
   /**
    * Creates an empty registry.
    *
-   * @param create makes the limits of a partner seen for the first time (or again after being forgotten)
+   * @param create makes the limits of a partner seen for the first time (or again after being
+   *     forgotten)
    * @param expiry how long a partner without holders is kept
    * @param nanoTime the time source, such as {@code System::nanoTime}
    */
@@ -39,19 +41,24 @@ public final class Partners {
   }
 
   /**
-   * Takes a slot with the partner's limits ({@link PartnerLimits#acquire()}); close the slot to free it.
+   * Takes a slot with the partner's limits ({@link PartnerLimits#acquire()}); close the slot to
+   * free it.
    *
    * @param partner the partner's scheme, host and port
    * @return the slot
-   * @throws dev.postoffice.TransientFailureException if the limits refused the request within their waits
+   * @throws dev.postoffice.TransientFailureException if the limits refused the request within their
+   *     waits
    */
   public Slot acquire(String partner) {
     sweepIfDue();
-    Held held = byPartner.compute(partner, (key, current) -> {
-      Held h = current != null ? current : new Held(create.apply(key));
-      h.holders++;
-      return h;
-    });
+    Held held =
+        byPartner.compute(
+            partner,
+            (key, current) -> {
+              Held h = current != null ? current : new Held(create.apply(key));
+              h.holders++;
+              return h;
+            });
     try {
       held.limits.acquire();
     } catch (RuntimeException e) {
@@ -75,14 +82,19 @@ public final class Partners {
 
   private void leave(String partner) {
     long now = nanoTime.getAsLong();
-    byPartner.computeIfPresent(partner, (key, h) -> {
-      h.holders--;
-      h.lastUsed = now;
-      return h;
-    });
+    byPartner.computeIfPresent(
+        partner,
+        (key, h) -> {
+          h.holders--;
+          h.lastUsed = now;
+          return h;
+        });
   }
 
-  /** Sweeps at most once per expiry period, so the cost per request stays constant however many partners. */
+  /**
+   * Sweeps at most once per expiry period, so the cost per request stays constant however many
+   * partners.
+   */
   private void sweepIfDue() {
     long now = nanoTime.getAsLong();
     long due = nextSweep.get();
@@ -90,7 +102,8 @@ public final class Partners {
       return;
     }
     for (String partner : byPartner.keySet()) {
-      byPartner.computeIfPresent(partner, (key, h) -> h.holders == 0 && now - h.lastUsed >= expiryNanos ? null : h);
+      byPartner.computeIfPresent(
+          partner, (key, h) -> h.holders == 0 && now - h.lastUsed >= expiryNanos ? null : h);
     }
   }
 
@@ -102,7 +115,10 @@ public final class Partners {
     void close();
   }
 
-  /** A partner's limits with their holders; both fields change only under the map's lock of their key. */
+  /**
+   * A partner's limits with their holders; both fields change only under the map's lock of their
+   * key.
+   */
   private static final class Held {
     final PartnerLimits limits;
     int holders;

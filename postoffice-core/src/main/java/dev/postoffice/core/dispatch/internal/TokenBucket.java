@@ -3,8 +3,8 @@ package dev.postoffice.core.dispatch.internal;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket: {@code ratePerSecond} tokens a second, holding at most {@code burst}. Time comes from an
- * injected nano clock so tests can move it.
+ * A token bucket: {@code ratePerSecond} tokens a second, holding at most {@code burst}. Time comes
+ * from an injected nano clock so tests can move it.
  */
 public final class TokenBucket {
   private final double nanosPerToken;

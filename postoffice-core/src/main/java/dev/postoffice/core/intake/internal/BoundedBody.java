@@ -13,7 +13,8 @@ public final class BoundedBody {
    *
    * @param in the body
    * @param max the largest size accepted
-   * @return the bytes, or null if the body is longer than {@code max} (at most {@code max + 1} bytes read)
+   * @return the bytes, or null if the body is longer than {@code max} (at most {@code max + 1}
+   *     bytes read)
    * @throws IOException if reading fails
    */
   public static byte[] read(InputStream in, int max) throws IOException {

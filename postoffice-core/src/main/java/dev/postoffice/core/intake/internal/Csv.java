@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits one CSV line (RFC 4180 quoting: fields in double quotes, {@code ""} for a quote inside). A quoted
- * field cannot span lines: the file-drop ingestor reads one record per line.
+ * Splits one CSV line (RFC 4180 quoting: fields in double quotes, {@code ""} for a quote inside). A
+ * quoted field cannot span lines: the file-drop ingestor reads one record per line.
  */
 public final class Csv {
   private Csv() {}
@@ -27,7 +27,8 @@ public final class Csv {
         i++;
         while (true) {
           if (i >= n) {
-            throw new IllegalArgumentException("quoted field " + (fields.size() + 1) + " is not closed");
+            throw new IllegalArgumentException(
+                "quoted field " + (fields.size() + 1) + " is not closed");
           }
           char c = line.charAt(i++);
           if (c == '"') {
@@ -42,14 +43,15 @@ public final class Csv {
           }
         }
         if (i < n && line.charAt(i) != ',') {
-          throw new IllegalArgumentException("unexpected text after the closing quote of field "
-              + (fields.size() + 1));
+          throw new IllegalArgumentException(
+              "unexpected text after the closing quote of field " + (fields.size() + 1));
         }
       } else {
         while (i < n && line.charAt(i) != ',') {
           char c = line.charAt(i++);
           if (c == '"') {
-            throw new IllegalArgumentException("quote inside unquoted field " + (fields.size() + 1));
+            throw new IllegalArgumentException(
+                "quote inside unquoted field " + (fields.size() + 1));
           }
           field.append(c);
         }

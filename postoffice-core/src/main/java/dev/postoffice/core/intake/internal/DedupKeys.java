@@ -33,8 +33,12 @@ public final class DedupKeys {
     try {
       root = JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("body is not valid JSON at line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr(), e);
+      throw new IllegalArgumentException(
+          "body is not valid JSON at line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr(),
+          e);
     } catch (IOException e) {
       throw new IllegalArgumentException("body is not valid JSON", e);
     }
@@ -50,14 +54,16 @@ public final class DedupKeys {
   }
 
   /**
-   * Makes a key fit {@link RawMessage#MAX_DEDUP_KEY_LENGTH}: longer keys become {@code sha256:<hex>}.
+   * Makes a key fit {@link RawMessage#MAX_DEDUP_KEY_LENGTH}: longer keys become {@code
+   * sha256:<hex>}.
    *
    * @param key the key
    * @return a key intake accepts
    */
   public static String fit(String key) {
-    return key.length() <= RawMessage.MAX_DEDUP_KEY_LENGTH ? key : "sha256:" + sha256Hex(key.getBytes(
-        StandardCharsets.UTF_8));
+    return key.length() <= RawMessage.MAX_DEDUP_KEY_LENGTH
+        ? key
+        : "sha256:" + sha256Hex(key.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

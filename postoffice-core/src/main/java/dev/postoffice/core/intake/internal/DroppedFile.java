@@ -12,13 +12,14 @@ import java.util.Map;
 
 /**
  * Turns the bytes of a dropped file into raw messages: one for the whole file, or one per line of
- * {@code .jsonl} / {@code .ndjson} and per row of {@code .csv} (the header row naming the JSON fields).
- * Every message's dedup key derives from the file name and content, so a file taken again after a crash
- * yields duplicates, not second entries.
+ * {@code .jsonl} / {@code .ndjson} and per row of {@code .csv} (the header row naming the JSON
+ * fields). Every message's dedup key derives from the file name and content, so a file taken again
+ * after a crash yields duplicates, not second entries.
  */
 public final class DroppedFile {
   /** Header naming the file a message came from. */
   public static final String FILE_HEADER = "postoffice-file";
+
   /** Header giving the line a message came from (line files). */
   public static final String LINE_HEADER = "postoffice-file-line";
 
@@ -33,7 +34,8 @@ public final class DroppedFile {
    * @param name the file's name
    * @param bytes its content
    * @return the messages and the bad lines
-   * @throws IllegalArgumentException if the file as a whole is unusable (empty, malformed JSON, no CSV header)
+   * @throws IllegalArgumentException if the file as a whole is unusable (empty, malformed JSON, no
+   *     CSV header)
    */
   public static Parsed parse(String name, byte[] bytes) {
     if (bytes.length == 0) {
@@ -47,15 +49,20 @@ public final class DroppedFile {
     if (lower.endsWith(".csv")) {
       return csv(name, hash, lines(bytes));
     }
-    String type = lower.endsWith(".json") ? Payload.JSON : lower.endsWith(".xml") ? "application/xml"
-        : lower.endsWith(".txt") ? "text/plain" : Payload.OCTET_STREAM;
+    String type =
+        lower.endsWith(".json")
+            ? Payload.JSON
+            : lower.endsWith(".xml")
+                ? "application/xml"
+                : lower.endsWith(".txt") ? "text/plain" : Payload.OCTET_STREAM;
     if (type.equals(Payload.JSON)) {
       String problem = jsonProblem(new String(bytes, StandardCharsets.UTF_8));
       if (problem != null) {
         throw new IllegalArgumentException("file is not valid JSON: " + problem);
       }
     }
-    RawMessage message = new RawMessage(Payload.of(bytes, type), Map.of(FILE_HEADER, name), "file:" + hash);
+    RawMessage message =
+        new RawMessage(Payload.of(bytes, type), Map.of(FILE_HEADER, name), "file:" + hash);
     return new Parsed(List.of(message), Map.of());
   }
 
@@ -97,8 +104,8 @@ public final class DroppedFile {
     try {
       header = Csv.split(lines.get(headerAt));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("CSV header row (line " + (headerAt + 1) + ") is malformed: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "CSV header row (line " + (headerAt + 1) + ") is malformed: " + e.getMessage(), e);
     }
     List<RawMessage> messages = new ArrayList<>();
     Map<Integer, String> bad = new LinkedHashMap<>();
@@ -110,7 +117,8 @@ public final class DroppedFile {
       try {
         List<String> fields = Csv.split(line);
         if (fields.size() != header.size()) {
-          throw new IllegalArgumentException("expected " + header.size() + " fields, but was " + fields.size());
+          throw new IllegalArgumentException(
+              "expected " + header.size() + " fields, but was " + fields.size());
         }
         Map<String, String> row = new LinkedHashMap<>();
         for (int f = 0; f < fields.size(); f++) {
@@ -125,7 +133,9 @@ public final class DroppedFile {
   }
 
   private static RawMessage lineMessage(String name, String hash, int line, String json) {
-    return new RawMessage(Payload.json(json), Map.of(FILE_HEADER, name, LINE_HEADER, Integer.toString(line)),
+    return new RawMessage(
+        Payload.json(json),
+        Map.of(FILE_HEADER, name, LINE_HEADER, Integer.toString(line)),
         "file:" + hash + ":" + line);
   }
 

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Moves taken files to {@code done/} or {@code failed/}, never over an earlier file of the same name, and
- * writes {@code <name>.reason.txt} into {@code failed/}. The reason is written before the move, so a crash in
- * between leaves the file in place to be taken (and explained) again.
+ * Moves taken files to {@code done/} or {@code failed/}, never over an earlier file of the same
+ * name, and writes {@code <name>.reason.txt} into {@code failed/}. The reason is written before the
+ * move, so a crash in between leaves the file in place to be taken (and explained) again.
  */
 public final class FileMover {
   /** The suffix of reason files. */
@@ -59,8 +59,15 @@ public final class FileMover {
     Path target = free(done, file.getFileName().toString());
     if (!bad.isEmpty()) {
       Path reason = failed.resolve(target.getFileName() + REASON_SUFFIX);
-      Files.writeString(reason, bad.size() + " record(s) rejected; the others were taken (file in "
-          + done.getFileName() + "/)\n" + lines(bad) + "\n", StandardCharsets.UTF_8);
+      Files.writeString(
+          reason,
+          bad.size()
+              + " record(s) rejected; the others were taken (file in "
+              + done.getFileName()
+              + "/)\n"
+              + lines(bad)
+              + "\n",
+          StandardCharsets.UTF_8);
     }
     return move(file, target);
   }
@@ -75,13 +82,18 @@ public final class FileMover {
    */
   public Path failed(Path file, String reason) throws IOException {
     Path target = free(failed, file.getFileName().toString());
-    Files.writeString(failed.resolve(target.getFileName() + REASON_SUFFIX), reason + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        failed.resolve(target.getFileName() + REASON_SUFFIX),
+        reason + "\n",
+        StandardCharsets.UTF_8);
     return move(file, target);
   }
 
   private static Path free(Path dir, String name) {
     Path target = dir.resolve(name);
-    for (int n = 1; Files.exists(target) || Files.exists(dir.resolve(target.getFileName() + REASON_SUFFIX)); n++) {
+    for (int n = 1;
+        Files.exists(target) || Files.exists(dir.resolve(target.getFileName() + REASON_SUFFIX));
+        n++) {
       target = dir.resolve(name + "." + n);
     }
     return target;

@@ -46,7 +46,8 @@ public final class FileSubmitter {
    *
    * @param parsed the messages and bad lines
    * @return what was stored, with every bad line
-   * @throws NotNowException if the store refused for now; batches already stored become duplicates next time
+   * @throws NotNowException if the store refused for now; batches already stored become duplicates
+   *     next time
    */
   public Result submit(DroppedFile.Parsed parsed) throws NotNowException {
     Map<Integer, String> bad = new TreeMap<>(parsed.badLines());
@@ -71,7 +72,8 @@ public final class FileSubmitter {
   }
 
   private static NotNowException notNow(RuntimeException e) {
-    return new NotNowException(e instanceof BacklogFullException ? e.getMessage() : "not stored: " + e, e);
+    return new NotNowException(
+        e instanceof BacklogFullException ? e.getMessage() : "not stored: " + e, e);
   }
 
   private static int line(RawMessage message) {

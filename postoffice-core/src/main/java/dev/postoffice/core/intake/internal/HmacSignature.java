@@ -39,21 +39,26 @@ public final class HmacSignature implements WebhookSignature {
     }
     byte[] given = decode(value.get().trim());
     if (given == null) {
-      return Optional.of("malformed signature in header " + header + " (expected " + encoding + ")");
+      return Optional.of(
+          "malformed signature in header " + header + " (expected " + encoding + ")");
     }
     for (byte[] key : keys) {
       if (MessageDigest.isEqual(Hmac.sha256(key, body), given)) {
         return Optional.empty();
       }
     }
-    return Optional.of("signature in header " + header + " matches none of the " + keys.size() + " secrets");
+    return Optional.of(
+        "signature in header " + header + " matches none of the " + keys.size() + " secrets");
   }
 
   private byte[] decode(String value) {
     try {
       return switch (encoding) {
-        case HEX_SHA256_PREFIX -> value.toLowerCase(Locale.ROOT).startsWith("sha256=")
-            ? HexFormat.of().parseHex(value.substring("sha256=".length()).toLowerCase(Locale.ROOT)) : null;
+        case HEX_SHA256_PREFIX ->
+            value.toLowerCase(Locale.ROOT).startsWith("sha256=")
+                ? HexFormat.of()
+                    .parseHex(value.substring("sha256=".length()).toLowerCase(Locale.ROOT))
+                : null;
         case HEX -> HexFormat.of().parseHex(value.toLowerCase(Locale.ROOT));
         case BASE64 -> Base64.getDecoder().decode(value);
       };
@@ -64,6 +69,12 @@ public final class HmacSignature implements WebhookSignature {
 
   @Override
   public String toString() {
-    return "HmacSha256[header=" + header + ", encoding=" + encoding + ", secrets=" + keys.size() + " (hidden)]";
+    return "HmacSha256[header="
+        + header
+        + ", encoding="
+        + encoding
+        + ", secrets="
+        + keys.size()
+        + " (hidden)]";
   }
 }

@@ -5,20 +5,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The deadline for reading one request, from the moment its connection has bytes to read to the end of its
- * body. The JDK HTTP server reads with blocking calls and has no per-server read timeout (its
- * {@code sun.net.httpserver.*} properties are JVM-wide, not a library's to set), so the one way to stop a read
- * in progress is to interrupt the thread blocked in it: its socket channel is interruptible, so the interrupt
- * closes the connection and the read fails at once.
+ * The deadline for reading one request, from the moment its connection has bytes to read to the end
+ * of its body. The JDK HTTP server reads with blocking calls and has no per-server read timeout
+ * (its {@code sun.net.httpserver.*} properties are JVM-wide, not a library's to set), so the one
+ * way to stop a read in progress is to interrupt the thread blocked in it: its socket channel is
+ * interruptible, so the interrupt closes the connection and the read fails at once.
  *
- * <p>The interrupt is sent only while the thread reads, from {@link #bind(Thread)} to {@link #leave()}, never
- * while it stores a message: an interrupt there could abort a store call half done. A deadline that passes
- * after {@link #leave()} changes nothing.
+ * <p>The interrupt is sent only while the thread reads, from {@link #bind(Thread)} to {@link
+ * #leave()}, never while it stores a message: an interrupt there could abort a store call half
+ * done. A deadline that passes after {@link #leave()} changes nothing.
  *
  * <p>Thread-safe: the reading thread and the watchdog meet on this object's lock.
  */
 public final class ReadDeadline {
-  private static final Logger log = LoggerFactory.getLogger("dev.postoffice.core.intake.WebhookServer");
+  private static final Logger log =
+      LoggerFactory.getLogger("dev.postoffice.core.intake.WebhookServer");
 
   private final Duration timeout;
   private Thread reader;
@@ -38,8 +39,8 @@ public final class ReadDeadline {
   }
 
   /**
-   * Binds the deadline to the thread that reads the request, which starts reading (the request line and
-   * headers, which the JDK server reads before it calls the handler).
+   * Binds the deadline to the thread that reads the request, which starts reading (the request line
+   * and headers, which the JDK server reads before it calls the handler).
    *
    * @param thread the current thread
    */
@@ -80,7 +81,8 @@ public final class ReadDeadline {
         return;
       }
       expired = true;
-      // Not bound yet: the request waited for a free thread past its deadline, and bind() will cut it off.
+      // Not bound yet: the request waited for a free thread past its deadline, and bind() will cut
+      // it off.
       cut = reading || reader == null;
       if (reading && reader != null) {
         interrupt();
@@ -88,11 +90,17 @@ public final class ReadDeadline {
       what = request;
     }
     if (cut) {
-      log.warn("webhook server cut off {}: not read within the read timeout {}; connection closed", what, timeout);
+      log.warn(
+          "webhook server cut off {}: not read within the read timeout {}; connection closed",
+          what,
+          timeout);
     }
   }
 
-  /** Ends the request's time on its thread; clears an interrupt this deadline sent so the thread is reused clean. */
+  /**
+   * Ends the request's time on its thread; clears an interrupt this deadline sent so the thread is
+   * reused clean.
+   */
   public synchronized void finish() {
     finished = true;
     reading = false;

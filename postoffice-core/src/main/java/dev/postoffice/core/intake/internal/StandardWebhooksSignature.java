@@ -26,20 +26,23 @@ public final class StandardWebhooksSignature implements WebhookSignature {
    * @param tolerance how far the timestamp may be from now
    */
   public StandardWebhooksSignature(List<String> secrets, Duration tolerance) {
-    this.tolerance = Require.between(tolerance, Duration.ofSeconds(1), Duration.ofHours(1), "tolerance");
+    this.tolerance =
+        Require.between(tolerance, Duration.ofSeconds(1), Duration.ofHours(1), "tolerance");
     this.keys = Hmac.keys(secrets, StandardWebhooksSignature::decodeSecret);
   }
 
   private static byte[] decodeSecret(String secret) {
     if (!secret.startsWith(SECRET_PREFIX)) {
-      throw new IllegalArgumentException("secrets must each start with " + SECRET_PREFIX
-          + ", but one did not (value hidden)");
+      throw new IllegalArgumentException(
+          "secrets must each start with " + SECRET_PREFIX + ", but one did not (value hidden)");
     }
     try {
       return Base64.getDecoder().decode(secret.substring(SECRET_PREFIX.length()));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("secrets must each be " + SECRET_PREFIX
-          + " followed by Base64, but one was not (value hidden)");
+      throw new IllegalArgumentException(
+          "secrets must each be "
+              + SECRET_PREFIX
+              + " followed by Base64, but one was not (value hidden)");
     }
   }
 
@@ -55,14 +58,22 @@ public final class StandardWebhooksSignature implements WebhookSignature {
     try {
       seconds = Long.parseLong(timestamp.get().trim());
     } catch (NumberFormatException e) {
-      return Optional.of("webhook-timestamp must be Unix seconds, but was '" + timestamp.get() + "'");
+      return Optional.of(
+          "webhook-timestamp must be Unix seconds, but was '" + timestamp.get() + "'");
     }
     long skew = Math.abs(now.getEpochSecond() - seconds);
     if (skew > tolerance.toSeconds()) {
-      return Optional.of("webhook-timestamp " + seconds + " is " + skew + " s from now, outside the tolerance of "
-          + tolerance.toSeconds() + " s (replayed or clock skew)");
+      return Optional.of(
+          "webhook-timestamp "
+              + seconds
+              + " is "
+              + skew
+              + " s from now, outside the tolerance of "
+              + tolerance.toSeconds()
+              + " s (replayed or clock skew)");
     }
-    byte[] prefix = (id.get() + "." + timestamp.get().trim() + ".").getBytes(StandardCharsets.UTF_8);
+    byte[] prefix =
+        (id.get() + "." + timestamp.get().trim() + ".").getBytes(StandardCharsets.UTF_8);
     for (String candidate : signatures.get().trim().split(" +")) {
       if (!candidate.startsWith("v1,")) {
         continue;
@@ -79,7 +90,8 @@ public final class StandardWebhooksSignature implements WebhookSignature {
         }
       }
     }
-    return Optional.of("no v1 signature in webhook-signature matches any of the " + keys.size() + " secrets");
+    return Optional.of(
+        "no v1 signature in webhook-signature matches any of the " + keys.size() + " secrets");
   }
 
   @Override

@@ -18,7 +18,8 @@ public final class WebhookAnswers {
    * @param headers extra headers
    * @return the response
    */
-  public static WebhookResponse json(int status, Map<String, Object> body, Map<String, String> headers) {
+  public static WebhookResponse json(
+      int status, Map<String, Object> body, Map<String, String> headers) {
     Map<String, String> all = new HashMap<>(headers);
     all.put("Content-Type", "application/json");
     try {

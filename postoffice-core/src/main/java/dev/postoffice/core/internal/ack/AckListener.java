@@ -1,15 +1,14 @@
 package dev.postoffice.core.internal.ack;
 
+import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.core.internal.GroupCommit;
 import dev.postoffice.core.internal.route.EngineContext;
-
-import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
-import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
@@ -29,35 +28,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the Core App's acknowledgements: each layer-4 entry an acknowledgement names ({@link AckMessages}:
- * one in {@link Transport#HEADER_ACK_FOR}, or several in the body) becomes {@code ACKNOWLEDGED}; a malformed
- * acknowledgement is dead-lettered with what is wrong with it. An acknowledgement is taken from every status
- * but {@code SUPERSEDED} ({@link Status#acceptsAcknowledgement()}): one that comes after the entry was given up
- * ({@code FAILED}) still records that the Core App has the message, with a history row saying it came late. A
- * negative acknowledgement ({@link AckMessages#rejection}) makes the entry {@code REJECTED} with the Core App's
- * reason as its last error, so it is not published again. Only layer-4 upstream entries are moved: an answer
- * naming any other entry is ignored with a WARN. Acknowledgements the transport hands over
- * together are applied together: one
- * {@link dev.postoffice.spi.StatusStore#transitionAll} for all of them (one transaction on a database), and
- * the batches of the transport's concurrent consumer threads are coalesced into one such call while another
- * is running ({@link GroupCommit}), so the cost per acknowledgement falls as the load rises. An
- * acknowledgement may overtake the publisher's own commit, or arrive for an entry already being published
- * again after a timeout; it wins in both cases (the publisher's late commit is then refused by the store's
- * fencing).
+ * Applies the Core App's acknowledgements: each layer-4 entry an acknowledgement names ({@link
+ * AckMessages}: one in {@link Transport#HEADER_ACK_FOR}, or several in the body) becomes {@code
+ * ACKNOWLEDGED}; a malformed acknowledgement is dead-lettered with what is wrong with it. An
+ * acknowledgement is taken from every status but {@code SUPERSEDED} ({@link
+ * Status#acceptsAcknowledgement()}): one that comes after the entry was given up ({@code FAILED})
+ * still records that the Core App has the message, with a history row saying it came late. A
+ * negative acknowledgement ({@link AckMessages#rejection}) makes the entry {@code REJECTED} with
+ * the Core App's reason as its last error, so it is not published again. Only layer-4 upstream
+ * entries are moved: an answer naming any other entry is ignored with a WARN. Acknowledgements the
+ * transport hands over together are applied together: one {@link
+ * dev.postoffice.spi.StatusStore#transitionAll} for all of them (one transaction on a database),
+ * and the batches of the transport's concurrent consumer threads are coalesced into one such call
+ * while another is running ({@link GroupCommit}), so the cost per acknowledgement falls as the load
+ * rises. An acknowledgement may overtake the publisher's own commit, or arrive for an entry already
+ * being published again after a timeout; it wins in both cases (the publisher's late commit is then
+ * refused by the store's fencing).
  */
 public final class AckListener implements BatchMessageHandler {
   private static final Logger log = LoggerFactory.getLogger(AckListener.class);
   private static final Set<Status> UNCONFIRMED = EnumSet.of(Status.JUST_IN, Status.RETRYING);
   private static final Set<Status> QUEUED = EnumSet.of(Status.QUEUED);
-  /** What a negative acknowledgement may move to REJECTED: every status of an entry not yet acknowledged. */
+
+  /**
+   * What a negative acknowledgement may move to REJECTED: every status of an entry not yet
+   * acknowledged.
+   */
   private static final Set<Status> REJECTABLE =
       EnumSet.of(Status.JUST_IN, Status.RETRYING, Status.QUEUED, Status.FAILED);
+
   private static final String ACKNOWLEDGED = "acknowledged by the Core App";
+
   /** How long an acknowledgement waits for this node's publisher to record the confirmation. */
   private static final Duration PUBLISHER_PATIENCE = Duration.ofSeconds(2);
-  private static final String OVERTAKEN = "the Core App acknowledged before the broker confirmation was recorded";
 
-  /** The longest pause of a consumer thread before acknowledgements the store could not take come back. */
+  private static final String OVERTAKEN =
+      "the Core App acknowledged before the broker confirmation was recorded";
+
+  /**
+   * The longest pause of a consumer thread before acknowledgements the store could not take come
+   * back.
+   */
   static final long MAX_STORE_PAUSE_MILLIS = 5_000;
 
   /** The most acknowledgements one coalesced store call carries. */
@@ -66,6 +77,7 @@ public final class AckListener implements BatchMessageHandler {
   private final EngineContext ctx;
   private final AckRace race;
   private final AtomicLong storePauseMillis = new AtomicLong();
+
   /** The usual case, Queued to Acknowledged, coalesced across the transport's consumer threads. */
   private final GroupCommit<EntryId, Boolean> acknowledgeQueued;
 
@@ -86,9 +98,14 @@ public final class AckListener implements BatchMessageHandler {
           rejections.put(out.size(), AckMessages.readRejection(message));
           out.add(Disposition.ack());
         } catch (IllegalArgumentException e) {
-          log.warn("negative acknowledgement {} dead-lettered: {}", message.messageId(), e.getMessage());
-          out.add(Disposition.deadLetter("negative acknowledgement " + message.messageId() + " is malformed: "
-              + e.getMessage()));
+          log.warn(
+              "negative acknowledgement {} dead-lettered: {}", message.messageId(), e.getMessage());
+          out.add(
+              Disposition.deadLetter(
+                  "negative acknowledgement "
+                      + message.messageId()
+                      + " is malformed: "
+                      + e.getMessage()));
         }
         continue;
       }
@@ -97,8 +114,9 @@ public final class AckListener implements BatchMessageHandler {
         ackFor = AckMessages.read(message);
       } catch (IllegalArgumentException e) {
         log.warn("acknowledgement {} dead-lettered: {}", message.messageId(), e.getMessage());
-        out.add(Disposition.deadLetter("acknowledgement " + message.messageId() + " is malformed: "
-            + e.getMessage()));
+        out.add(
+            Disposition.deadLetter(
+                "acknowledgement " + message.messageId() + " is malformed: " + e.getMessage()));
         continue;
       }
       for (EntryId id : ackFor) {
@@ -133,22 +151,28 @@ public final class AckListener implements BatchMessageHandler {
   }
 
   /**
-   * Puts an acknowledgement back while the store is unavailable: a release, which no transport counts as a
-   * delivery, so a long outage of PostOffice's own store cannot dead-letter the Core App's answers.
+   * Puts an acknowledgement back while the store is unavailable: a release, which no transport
+   * counts as a delivery, so a long outage of PostOffice's own store cannot dead-letter the Core
+   * App's answers.
    */
   private static Disposition putBack(StoreUnavailableException e) {
     return Disposition.release("store unavailable: " + e.getMessage());
   }
 
   /**
-   * Holds the consumer thread before the released acknowledgements come back: 50 ms, doubling to 5 s while the
-   * store stays unavailable, so a store that fails fast is not asked again in a tight loop.
+   * Holds the consumer thread before the released acknowledgements come back: 50 ms, doubling to 5
+   * s while the store stays unavailable, so a store that fails fast is not asked again in a tight
+   * loop.
    */
   private void pauseWhileUnavailable(StoreUnavailableException e) {
-    long pause = storePauseMillis.updateAndGet(p -> p == 0 ? 50 : Math.min(p * 2, MAX_STORE_PAUSE_MILLIS));
+    long pause =
+        storePauseMillis.updateAndGet(p -> p == 0 ? 50 : Math.min(p * 2, MAX_STORE_PAUSE_MILLIS));
     if (pause == 50) {
-      log.warn("acknowledgements put back while the store is unavailable (asking again after pauses of 50 ms"
-          + " doubling to {} ms): {}", MAX_STORE_PAUSE_MILLIS, e.getMessage());
+      log.warn(
+          "acknowledgements put back while the store is unavailable (asking again after pauses of 50 ms"
+              + " doubling to {} ms): {}",
+          MAX_STORE_PAUSE_MILLIS,
+          e.getMessage());
     } else {
       log.debug("acknowledgements put back, the store is still unavailable: {}", e.getMessage());
     }
@@ -159,7 +183,10 @@ public final class AckListener implements BatchMessageHandler {
     }
   }
 
-  /** The Core App refused the message for good: its entry becomes REJECTED with the reason, never republished. */
+  /**
+   * The Core App refused the message for good: its entry becomes REJECTED with the reason, never
+   * republished.
+   */
   private void reject(AckMessages.Rejection rejection) {
     EntryId id = rejection.entryId();
     Optional<Entry> entry = upstreamL4(id, "negative acknowledgement");
@@ -167,20 +194,31 @@ public final class AckListener implements BatchMessageHandler {
       return;
     }
     String reason = "rejected by the Core App: " + rejection.reason();
-    // As for an acknowledgement: if this node's publisher is still recording the confirmation, let it finish,
+    // As for an acknowledgement: if this node's publisher is still recording the confirmation, let
+    // it finish,
     // so its commit is not refused.
     race.awaitPublisher(List.of(id), PUBLISHER_PATIENCE);
-    if (ctx.store().transition(id, REJECTABLE, Status.REJECTED, reason, ctx.clock().instant()).isPresent()) {
-      log.warn("route {}: entry {} rejected by the Core App: {}", entry.get().route(), id, rejection.reason());
+    if (ctx.store()
+        .transition(id, REJECTABLE, Status.REJECTED, reason, ctx.clock().instant())
+        .isPresent()) {
+      log.warn(
+          "route {}: entry {} rejected by the Core App: {}",
+          entry.get().route(),
+          id,
+          rejection.reason());
     } else {
-      log.warn("negative acknowledgement for entry {} changed nothing: it is {} ({})", id,
-          ctx.store().find(id).map(Entry::status).orElse(null), reason);
+      log.warn(
+          "negative acknowledgement for entry {} changed nothing: it is {} ({})",
+          id,
+          ctx.store().find(id).map(Entry::status).orElse(null),
+          reason);
     }
   }
 
   /**
-   * Reads an entry an answer of the Core App names: empty, with a WARN, if there is none or it is not a
-   * layer-4 upstream entry (only those are published to the Core App; moving any other would corrupt it).
+   * Reads an entry an answer of the Core App names: empty, with a WARN, if there is none or it is
+   * not a layer-4 upstream entry (only those are published to the Core App; moving any other would
+   * corrupt it).
    */
   private Optional<Entry> upstreamL4(EntryId id, String what) {
     Optional<Entry> entry = ctx.store().find(id);
@@ -190,29 +228,46 @@ public final class AckListener implements BatchMessageHandler {
     }
     Entry e = entry.get();
     if (e.layer() != Layer.L4 || e.direction() != Direction.UPSTREAM) {
-      log.warn("{} for entry {} ignored: it is a {} {} entry of route {}, not a layer-4 upstream one", what, id,
-          e.layer(), e.direction(), e.route());
+      log.warn(
+          "{} for entry {} ignored: it is a {} {} entry of route {}, not a layer-4 upstream one",
+          what,
+          id,
+          e.layer(),
+          e.direction(),
+          e.route());
       return Optional.empty();
     }
     return entry;
   }
 
-  /** @return the acknowledgement batches waiting to join the next coalesced store call; for tests */
+  /**
+   * @return the acknowledgement batches waiting to join the next coalesced store call; for tests
+   */
   int waitingToCoalesce() {
     return acknowledgeQueued.waiting();
   }
 
-  /** Queued to Acknowledged for the ids (a list may repeat one, from two callers): whether each one moved. */
+  /**
+   * Queued to Acknowledged for the ids (a list may repeat one, from two callers): whether each one
+   * moved.
+   */
   private List<Boolean> moveQueued(List<EntryId> ids) {
-    Set<EntryId> moved = ctx.store().transitionAll(new LinkedHashSet<>(ids), QUEUED, Status.ACKNOWLEDGED,
-        ACKNOWLEDGED, ctx.clock().instant());
+    Set<EntryId> moved =
+        ctx.store()
+            .transitionAll(
+                new LinkedHashSet<>(ids),
+                QUEUED,
+                Status.ACKNOWLEDGED,
+                ACKNOWLEDGED,
+                ctx.clock().instant());
     List<Boolean> out = new ArrayList<>(ids.size());
     ids.forEach(id -> out.add(moved.contains(id)));
     return out;
   }
 
   private void apply(Set<EntryId> ids) {
-    // Usually the publisher has recorded the broker's confirmation already: one store call for all, shared
+    // Usually the publisher has recorded the broker's confirmation already: one store call for all,
+    // shared
     // with the other consumer threads' acknowledgements that arrive while one is running.
     List<EntryId> asked = List.copyOf(ids);
     List<Boolean> moved = acknowledgeQueued.run(asked);
@@ -225,33 +280,44 @@ public final class AckListener implements BatchMessageHandler {
     if (rest.isEmpty()) {
       return;
     }
-    // The Core App can answer before the publisher has recorded the broker's confirmation. If the publisher is
+    // The Core App can answer before the publisher has recorded the broker's confirmation. If the
+    // publisher is
     // this node's and still at it, let it finish: its commit is a few milliseconds away.
     if (race.awaitPublisher(rest, PUBLISHER_PATIENCE)) {
-      Set<EntryId> now = ctx.store().transitionAll(rest, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED,
-          ctx.clock().instant());
+      Set<EntryId> now =
+          ctx.store()
+              .transitionAll(
+                  rest, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED, ctx.clock().instant());
       rest = rest.stream().filter(id -> !now.contains(id)).toList();
       if (rest.isEmpty()) {
         return;
       }
     }
-    // The rest are not Queued (only layer-4 upstream entries ever are): read each one, and move only
-    // layer-4 upstream entries. Rare: an answer that overtook the publisher, a late one, or a wrong id.
+    // The rest are not Queued (only layer-4 upstream entries ever are): read each one, and move
+    // only
+    // layer-4 upstream entries. Rare: an answer that overtook the publisher, a late one, or a wrong
+    // id.
     Map<Status, List<EntryId>> byStatus = new EnumMap<>(Status.class);
     for (EntryId id : rest) {
-      upstreamL4(id, "acknowledgement").ifPresent(e ->
-          byStatus.computeIfAbsent(e.status(), s -> new ArrayList<>()).add(id));
+      upstreamL4(id, "acknowledgement")
+          .ifPresent(e -> byStatus.computeIfAbsent(e.status(), s -> new ArrayList<>()).add(id));
     }
     List<EntryId> unconfirmed = new ArrayList<>();
     UNCONFIRMED.forEach(s -> unconfirmed.addAll(byStatus.getOrDefault(s, List.of())));
     unconfirmed.addAll(byStatus.getOrDefault(Status.QUEUED, List.of()));
     if (!unconfirmed.isEmpty()) {
-      // The answer proves the broker had the message: record Queued first, keep the history complete.
-      race.overtook(ctx.store().transitionAll(unconfirmed, UNCONFIRMED, Status.QUEUED, OVERTAKEN,
-          ctx.clock().instant()));
-      // All of them again, not only those this call confirmed: the publisher may have recorded Queued itself
+      // The answer proves the broker had the message: record Queued first, keep the history
+      // complete.
+      race.overtook(
+          ctx.store()
+              .transitionAll(
+                  unconfirmed, UNCONFIRMED, Status.QUEUED, OVERTAKEN, ctx.clock().instant()));
+      // All of them again, not only those this call confirmed: the publisher may have recorded
+      // Queued itself
       // between the calls above.
-      ctx.store().transitionAll(unconfirmed, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED, ctx.clock().instant());
+      ctx.store()
+          .transitionAll(
+              unconfirmed, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED, ctx.clock().instant());
     }
     for (Status given : EnumSet.of(Status.FAILED, Status.REJECTED)) {
       List<EntryId> late = byStatus.getOrDefault(given, List.of());
@@ -259,17 +325,30 @@ public final class AckListener implements BatchMessageHandler {
         continue;
       }
       // The store decides, and the Core App has the message: take its answer, however late.
-      Set<EntryId> taken = ctx.store().transitionAll(late, EnumSet.of(given), Status.ACKNOWLEDGED,
-          ACKNOWLEDGED + " late, after " + given.displayName(), ctx.clock().instant());
+      Set<EntryId> taken =
+          ctx.store()
+              .transitionAll(
+                  late,
+                  EnumSet.of(given),
+                  Status.ACKNOWLEDGED,
+                  ACKNOWLEDGED + " late, after " + given.displayName(),
+                  ctx.clock().instant());
       if (!taken.isEmpty()) {
-        log.info("{} entries acknowledged by the Core App after they were {}, first {}", taken.size(),
-            given.displayName(), taken.iterator().next());
+        log.info(
+            "{} entries acknowledged by the Core App after they were {}, first {}",
+            taken.size(),
+            given.displayName(),
+            taken.iterator().next());
       }
     }
-    byStatus.forEach((status, named) -> {
-      if (!status.acceptsAcknowledgement()) {
-        log.debug("acknowledgement for {} entries changed nothing: they are {}", named.size(), status);
-      }
-    });
+    byStatus.forEach(
+        (status, named) -> {
+          if (!status.acceptsAcknowledgement()) {
+            log.debug(
+                "acknowledgement for {} entries changed nothing: they are {}",
+                named.size(),
+                status);
+          }
+        });
   }
 }

@@ -14,21 +14,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The race, within one node, between the publish stage recording a broker's confirmation ({@code QUEUED}) and
- * the {@link AckListener} recording the Core App's acknowledgement of the same entry, which can arrive first
- * (the broker hands the message to the Core App before the publisher's commit lands).
+ * The race, within one node, between the publish stage recording a broker's confirmation ({@code
+ * QUEUED}) and the {@link AckListener} recording the Core App's acknowledgement of the same entry,
+ * which can arrive first (the broker hands the message to the Core App before the publisher's
+ * commit lands).
  *
- * <p>Two remedies, both in memory and both only shortcuts (the store's fencing keeps every outcome correct
- * without them, across nodes too):
+ * <p>Two remedies, both in memory and both only shortcuts (the store's fencing keeps every outcome
+ * correct without them, across nodes too):
  *
  * <ul>
- *   <li>The publish stage registers each batch while it publishes and commits; an acknowledgement for an entry
- *       of a registered batch waits (briefly) for that commit, then applies as the usual one-step
- *       {@code QUEUED -> ACKNOWLEDGED}, instead of recording {@code QUEUED} itself and making the publisher's
- *       commit fail its fencing.
- *   <li>When an acknowledgement does win, the entry is remembered, so the publish stage knows its refused
- *       commit was expected without reading the entry back. Bounded: cleared past {@value #MAX_OVERTAKEN} ids
- *       (a publisher that stopped before committing leaves its ids behind), then the stage reads them back.
+ *   <li>The publish stage registers each batch while it publishes and commits; an acknowledgement
+ *       for an entry of a registered batch waits (briefly) for that commit, then applies as the
+ *       usual one-step {@code QUEUED -> ACKNOWLEDGED}, instead of recording {@code QUEUED} itself
+ *       and making the publisher's commit fail its fencing.
+ *   <li>When an acknowledgement does win, the entry is remembered, so the publish stage knows its
+ *       refused commit was expected without reading the entry back. Bounded: cleared past {@value
+ *       #MAX_OVERTAKEN} ids (a publisher that stopped before committing leaves its ids behind),
+ *       then the stage reads them back.
  * </ul>
  */
 public final class AckRace {
@@ -61,8 +63,8 @@ public final class AckRace {
   }
 
   /**
-   * Waits until the publish stage of this node has committed the batches these entries belong to, at most
-   * {@code max}; returns at once for entries no batch of this node is publishing.
+   * Waits until the publish stage of this node has committed the batches these entries belong to,
+   * at most {@code max}; returns at once for entries no batch of this node is publishing.
    *
    * @return whether any of them was being published here (then trying again is worthwhile)
    */
@@ -78,11 +80,13 @@ public final class AckRace {
       return false;
     }
     try {
-      CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0])).get(max.toNanos(), TimeUnit.NANOSECONDS);
+      CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0]))
+          .get(max.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      // Go on: the caller records the acknowledgement itself, and the fencing sorts out the late commit.
+      // Go on: the caller records the acknowledgement itself, and the fencing sorts out the late
+      // commit.
     }
     return true;
   }

@@ -1,15 +1,13 @@
 package dev.postoffice.core.internal.engine;
 
-import dev.postoffice.core.internal.ack.AckListener;
-
-import dev.postoffice.core.internal.ack.AckRace;
-import dev.postoffice.core.internal.route.EngineContext;
-import dev.postoffice.core.internal.route.RouteDefinition;
-
 import dev.postoffice.Ingestor;
 import dev.postoffice.Intake;
 import dev.postoffice.NoSuchRouteException;
 import dev.postoffice.core.Pipeline;
+import dev.postoffice.core.internal.ack.AckListener;
+import dev.postoffice.core.internal.ack.AckRace;
+import dev.postoffice.core.internal.route.EngineContext;
+import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.core.operator.Operations;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.RouteId;
@@ -36,14 +34,21 @@ public final class Engine implements Pipeline {
   private final Operations operations;
   private Subscription ackSubscription;
   private ScheduledExecutorService housekeeping;
+
   /** What start() has started so far, in order: what stop() stops. */
   private final List<RouteRuntime> started = new ArrayList<>();
+
   private final List<Ingestor> startedIngestors = new ArrayList<>();
   private Thread stopThread;
   private StopSequence stopSequence;
   private State state = State.NEW;
 
-  private enum State { NEW, RUNNING, STOPPED, FAILED }
+  private enum State {
+    NEW,
+    RUNNING,
+    STOPPED,
+    FAILED
+  }
 
   /**
    * Creates the engine; nothing runs until {@link #start()}.
@@ -52,7 +57,10 @@ public final class Engine implements Pipeline {
    * @param definitions the routes
    * @param ingestors ingestors per upstream route
    */
-  public Engine(EngineContext ctx, List<RouteDefinition> definitions, Map<RouteId, List<Ingestor>> ingestors) {
+  public Engine(
+      EngineContext ctx,
+      List<RouteDefinition> definitions,
+      Map<RouteId, List<Ingestor>> ingestors) {
     this.ctx = ctx;
     for (RouteDefinition definition : definitions) {
       routes.put(definition.id(), new RouteRuntime(definition, ctx, race));
@@ -64,20 +72,31 @@ public final class Engine implements Pipeline {
   @Override
   public synchronized Pipeline start() {
     if (state != State.NEW) {
-      throw new IllegalStateException("pipeline " + ctx.nodeId() + " was already started"
-          + (state == State.FAILED ? " and failed to start" : "") + "; build a new one");
+      throw new IllegalStateException(
+          "pipeline "
+              + ctx.nodeId()
+              + " was already started"
+              + (state == State.FAILED ? " and failed to start" : "")
+              + "; build a new one");
     }
-    // From here on stop() undoes whatever has started, so a start that fails half-way leaves nothing running
+    // From here on stop() undoes whatever has started, so a start that fails half-way leaves
+    // nothing running
     // (no workers claiming under this node's id, no consumers subscribed).
     state = State.RUNNING;
     try {
       startEverything();
     } catch (RuntimeException | Error e) {
-      log.error("PostOffice node {} failed to start; stopping what had started: {}", ctx.nodeId(), e.toString());
+      log.error(
+          "PostOffice node {} failed to start; stopping what had started: {}",
+          ctx.nodeId(),
+          e.toString());
       try {
         if (!stop(ctx.shutdownTimeout())) {
-          e.addSuppressed(new IllegalStateException("stopping what had started did not finish within "
-              + ctx.shutdownTimeout() + "; see the log for what was abandoned"));
+          e.addSuppressed(
+              new IllegalStateException(
+                  "stopping what had started did not finish within "
+                      + ctx.shutdownTimeout()
+                      + "; see the log for what was abandoned"));
         }
       } catch (RuntimeException | Error stopFailure) {
         e.addSuppressed(stopFailure);
@@ -91,8 +110,8 @@ public final class Engine implements Pipeline {
 
   private void startEverything() {
     routes.values().forEach(RouteRuntime::declareDestinations);
-    boolean anyUpstream = routes.values().stream()
-        .anyMatch(r -> r.definition().direction() == Direction.UPSTREAM);
+    boolean anyUpstream =
+        routes.values().stream().anyMatch(r -> r.definition().direction() == Direction.UPSTREAM);
     if (anyUpstream) {
       ctx.transport().declare(ctx.ackDestination());
       ackSubscription = ctx.transport().subscribe(ctx.ackDestination(), new AckListener(ctx, race));
@@ -102,11 +121,13 @@ public final class Engine implements Pipeline {
       route.start();
     }
     if (!ctx.manual()) {
-      housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "postoffice-housekeeping");
-        thread.setDaemon(true);
-        return thread;
-      });
+      housekeeping =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread thread = new Thread(r, "postoffice-housekeeping");
+                thread.setDaemon(true);
+                return thread;
+              });
       housekeeping.scheduleWithFixedDelay(this::housekeep, 1, 1, TimeUnit.SECONDS);
     }
     for (Map.Entry<RouteId, List<Ingestor>> e : ingestors.entrySet()) {
@@ -135,8 +156,13 @@ public final class Engine implements Pipeline {
     }
     Intake intake = runtime.intake();
     if (intake == null) {
-      throw new IllegalArgumentException("route " + route + " is downstream: its messages come from the Core App"
-          + " queue " + runtime.definition().sourceDestination() + ", not from an intake");
+      throw new IllegalArgumentException(
+          "route "
+              + route
+              + " is downstream: its messages come from the Core App"
+              + " queue "
+              + runtime.definition().sourceDestination()
+              + ", not from an intake");
     }
     return intake;
   }
@@ -157,8 +183,9 @@ public final class Engine implements Pipeline {
   @Override
   public int runOnce() {
     if (!ctx.manual()) {
-      throw new IllegalStateException("runOnce() needs manual scheduling: build the pipeline with"
-          + " .manualScheduling(); this one runs its own worker threads");
+      throw new IllegalStateException(
+          "runOnce() needs manual scheduling: build the pipeline with"
+              + " .manualScheduling(); this one runs its own worker threads");
     }
     synchronized (this) {
       if (state != State.RUNNING) {
@@ -182,7 +209,8 @@ public final class Engine implements Pipeline {
         state = State.STOPPED;
       }
       if (state == State.RUNNING) {
-        // The steps run on a thread of their own, so that one stuck in a call (a database that stopped
+        // The steps run on a thread of their own, so that one stuck in a call (a database that
+        // stopped
         // answering, a broker that does not close) cannot hold the caller past its deadline.
         state = State.STOPPED;
         stopSequence = new StopSequence(deadline);
@@ -196,7 +224,8 @@ public final class Engine implements Pipeline {
     if (stopper == null) {
       return true; // never started, or a start that failed before anything ran
     }
-    // Joined outside the lock: a second caller (a shutdown hook's close()) waits with its own deadline.
+    // Joined outside the lock: a second caller (a shutdown hook's close()) waits with its own
+    // deadline.
     try {
       stopper.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     } catch (InterruptedException e) {
@@ -204,17 +233,29 @@ public final class Engine implements Pipeline {
     }
     if (stopper.isAlive()) {
       stopper.interrupt();
-      log.warn("PostOffice node {} stop: gave up after {} while it was {}; abandoned: {}. Leases still held"
-          + " expire on their own", ctx.nodeId(), timeout, sequence.step, sequence.remaining());
+      log.warn(
+          "PostOffice node {} stop: gave up after {} while it was {}; abandoned: {}. Leases still held"
+              + " expire on their own",
+          ctx.nodeId(),
+          timeout,
+          sequence.step,
+          sequence.remaining());
       return false;
     }
     return sequence.clean;
   }
 
-  /** The steps of a stop, in order, on the stopping thread; remembers where it is for the report. */
+  /**
+   * The steps of a stop, in order, on the stopping thread; remembers where it is for the report.
+   */
   private final class StopSequence implements Runnable {
-    private static final List<String> STEPS = List.of("closing ingestors", "closing consumers",
-        "stopping housekeeping", "waiting for workers", "releasing leases");
+    private static final List<String> STEPS =
+        List.of(
+            "closing ingestors",
+            "closing consumers",
+            "stopping housekeeping",
+            "waiting for workers",
+            "releasing leases");
     private final long deadline;
     private volatile String step = STEPS.get(0);
     private volatile boolean clean = true;
@@ -251,17 +292,24 @@ public final class Engine implements Pipeline {
       }
       step = STEPS.get(4);
       if (!clean) {
-        // A worker that ignored its interrupt (a blocked socket read, a partner call) may still publish or
-        // dispatch: releasing its leases would let another node repeat that call. They expire instead.
-        log.warn("PostOffice node {} stopped; some workers did not finish in time, so their leases are left to"
-            + " expire rather than released", ctx.nodeId());
+        // A worker that ignored its interrupt (a blocked socket read, a partner call) may still
+        // publish or
+        // dispatch: releasing its leases would let another node repeat that call. They expire
+        // instead.
+        log.warn(
+            "PostOffice node {} stopped; some workers did not finish in time, so their leases are left to"
+                + " expire rather than released",
+            ctx.nodeId());
         return;
       }
       try {
         int released = ctx.store().release(ctx.nodeId(), ctx.clock().instant());
         log.info("PostOffice node {} stopped; released {} lease(s)", ctx.nodeId(), released);
       } catch (RuntimeException e) {
-        log.warn("PostOffice node {} could not release its leases; they expire on their own", ctx.nodeId(), e);
+        log.warn(
+            "PostOffice node {} could not release its leases; they expire on their own",
+            ctx.nodeId(),
+            e);
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.postoffice.core.internal.engine;
 
+import dev.postoffice.Intake;
 import dev.postoffice.core.internal.ack.AckRace;
 import dev.postoffice.core.internal.ack.Republisher;
 import dev.postoffice.core.internal.intake.BacklogGauge;
@@ -14,8 +15,6 @@ import dev.postoffice.core.internal.stage.LeaseGuard;
 import dev.postoffice.core.internal.stage.PublishLogic;
 import dev.postoffice.core.internal.stage.StageLogic;
 import dev.postoffice.core.internal.stage.TransformLogic;
-
-import dev.postoffice.Intake;
 import dev.postoffice.event.WorkerReplaced;
 import dev.postoffice.model.Direction;
 import dev.postoffice.spi.Subscription;
@@ -28,14 +27,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One route at run time: its stage runners, each with its own worker threads (the route's bulkhead: a slow
- * or failing route only ever occupies its own threads), its intake, and its housekeeping.
+ * One route at run time: its stage runners, each with its own worker threads (the route's bulkhead:
+ * a slow or failing route only ever occupies its own threads), its intake, and its housekeeping.
  */
 public final class RouteRuntime {
   private static final Logger log = LoggerFactory.getLogger(RouteRuntime.class);
-  /** How long the first replacement worker waits before it starts; each further one waits twice as long. */
+
+  /**
+   * How long the first replacement worker waits before it starts; each further one waits twice as
+   * long.
+   */
   static final long REPLACEMENT_PAUSE_MILLIS = 200;
-  /** The longest wait of a replacement worker, so an Error that comes back at once cannot make threads spin. */
+
+  /**
+   * The longest wait of a replacement worker, so an Error that comes back at once cannot make
+   * threads spin.
+   */
   static final long MAX_REPLACEMENT_PAUSE_MILLIS = 30_000;
 
   private final RouteDefinition route;
@@ -45,8 +52,10 @@ public final class RouteRuntime {
   private final UpstreamIntake upstreamIntake;
   private final DownstreamIntake downstreamIntake;
   private final Republisher republisher;
+
   /** Live and dead workers; replacements are added from the dying worker's thread. */
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
+
   private final AtomicLong replacements = new AtomicLong();
   private volatile boolean workersRunning;
   private Subscription subscription;
@@ -63,7 +72,8 @@ public final class RouteRuntime {
     this.backlog = new BacklogGauge(route.id(), route.settings(), ctx.store());
     boolean upstream = route.direction() == Direction.UPSTREAM;
     this.upstreamIntake = upstream ? new UpstreamIntake(route, ctx, backlog, runners.get(0)) : null;
-    this.downstreamIntake = upstream ? null : new DownstreamIntake(route, ctx, backlog, runners.get(0));
+    this.downstreamIntake =
+        upstream ? null : new DownstreamIntake(route, ctx, backlog, runners.get(0));
     this.republisher = upstream ? new Republisher(route, ctx) : null;
   }
 
@@ -73,7 +83,8 @@ public final class RouteRuntime {
     }
     LeaseGuard leases = new LeaseGuard(ctx, route.id(), route.settings().leaseDuration());
     if (spec.destination() != null) {
-      return new PublishLogic(ctx.transport(), spec.destination(), route.settings().confirmTimeout(), leases);
+      return new PublishLogic(
+          ctx.transport(), spec.destination(), route.settings().confirmTimeout(), leases);
     }
     return new DispatchLogic(spec.dispatcher(), ctx.codec(), leases);
   }
@@ -88,8 +99,10 @@ public final class RouteRuntime {
   }
 
   void declareDestinations() {
-    String destination = route.direction() == Direction.UPSTREAM
-        ? route.publishDestination() : route.sourceDestination();
+    String destination =
+        route.direction() == Direction.UPSTREAM
+            ? route.publishDestination()
+            : route.sourceDestination();
     ctx.transport().declare(destination);
   }
 
@@ -116,9 +129,10 @@ public final class RouteRuntime {
   }
 
   /**
-   * A worker's life: the stage's loop, which handles every failure of an entry or of the store itself. What
-   * escapes it (an {@link Error} outside user code, or a bug) would leave the stage with one worker fewer for
-   * good, so the worker is replaced, and the event is logged and reported.
+   * A worker's life: the stage's loop, which handles every failure of an entry or of the store
+   * itself. What escapes it (an {@link Error} outside user code, or a bug) would leave the stage
+   * with one worker fewer for good, so the worker is replaced, and the event is logged and
+   * reported.
    */
   private void work(StageRunner runner, long pauseMillis) {
     try {
@@ -131,11 +145,18 @@ public final class RouteRuntime {
     } catch (Throwable t) { // NOPMD: whatever it is, the stage must keep its workers
       String thread = Thread.currentThread().getName();
       long count = replacements.incrementAndGet();
-      log.error("route {} stage {}: worker {} died; a new worker replaces it (replacement {} of this route); the"
-          + " entries it held wait for their leases to expire", route.id(), runner.spec().name(), thread, count, t);
+      log.error(
+          "route {} stage {}: worker {} died; a new worker replaces it (replacement {} of this route); the"
+              + " entries it held wait for their leases to expire",
+          route.id(),
+          runner.spec().name(),
+          thread,
+          count,
+          t);
       try {
-        ctx.listener().onWorkerReplaced(new WorkerReplaced(route.id(), runner.spec().name(), thread,
-            t.toString(), count));
+        ctx.listener()
+            .onWorkerReplaced(
+                new WorkerReplaced(route.id(), runner.spec().name(), thread, t.toString(), count));
       } catch (RuntimeException e) {
         log.warn("listener failed on onWorkerReplaced", e);
       }
@@ -148,7 +169,9 @@ public final class RouteRuntime {
     }
   }
 
-  /** @return how many workers of this route died and were replaced */
+  /**
+   * @return how many workers of this route died and were replaced
+   */
   long workersReplaced() {
     return replacements.get();
   }
@@ -186,7 +209,8 @@ public final class RouteRuntime {
     workersRunning = false;
     runners.forEach(r -> r.running(false));
     boolean clean = true;
-    for (Thread thread : threads) { // a replacement started meanwhile is in the snapshot or sees the flag
+    for (Thread thread :
+        threads) { // a replacement started meanwhile is in the snapshot or sees the flag
       try {
         thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
       } catch (InterruptedException e) {

@@ -7,9 +7,10 @@ import dev.postoffice.spi.StatusStore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Knows a route's backlog well enough to refuse intake past the high-water mark without asking the store on
- * every message: it counts the store at most every {@link #REFRESH_NANOS} and adds what this node took in
- * since. Other nodes' intake shows at the next refresh, so the mark is approximate by a fraction of a second.
+ * Knows a route's backlog well enough to refuse intake past the high-water mark without asking the
+ * store on every message: it counts the store at most every {@link #REFRESH_NANOS} and adds what
+ * this node took in since. Other nodes' intake shows at the next refresh, so the mark is
+ * approximate by a fraction of a second.
  */
 public final class BacklogGauge {
   static final long REFRESH_NANOS = 250_000_000L;
@@ -31,23 +32,26 @@ public final class BacklogGauge {
   void check(int count) {
     long backlog = current();
     if (backlog + count > settings.highWaterMark()) {
-      // Refusing on a stale count would turn a drained route away for up to a refresh period: count again.
+      // Refusing on a stale count would turn a drained route away for up to a refresh period: count
+      // again.
       // A refusing node is not busy taking work in, so the extra query is cheap where it happens.
       backlog = recount();
     }
     if (backlog + count > settings.highWaterMark()) {
-      throw new BacklogFullException(route, backlog, settings.highWaterMark(), settings.retryAfter());
+      throw new BacklogFullException(
+          route, backlog, settings.highWaterMark(), settings.retryAfter());
     }
   }
 
   /**
-   * Like {@link #check}, but always asks the store, so that it also tells whether the store answers: throws
-   * {@code StoreUnavailableException} if it does not.
+   * Like {@link #check}, but always asks the store, so that it also tells whether the store
+   * answers: throws {@code StoreUnavailableException} if it does not.
    */
   void checkNow(int count) {
     long backlog = recount();
     if (backlog + count > settings.highWaterMark()) {
-      throw new BacklogFullException(route, backlog, settings.highWaterMark(), settings.retryAfter());
+      throw new BacklogFullException(
+          route, backlog, settings.highWaterMark(), settings.retryAfter());
     }
   }
 

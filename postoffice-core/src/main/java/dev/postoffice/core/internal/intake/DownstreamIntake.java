@@ -1,15 +1,13 @@
 package dev.postoffice.core.internal.intake;
 
-import dev.postoffice.core.internal.route.Entries;
-import dev.postoffice.core.internal.runner.HandOffReservation;
-
-import dev.postoffice.core.internal.route.EngineContext;
-import dev.postoffice.core.internal.route.RouteDefinition;
-import dev.postoffice.core.internal.runner.StageRunner;
-import dev.postoffice.core.internal.stage.OversizeRecorder;
-
 import dev.postoffice.BacklogFullException;
 import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.core.internal.route.EngineContext;
+import dev.postoffice.core.internal.route.Entries;
+import dev.postoffice.core.internal.route.RouteDefinition;
+import dev.postoffice.core.internal.runner.HandOffReservation;
+import dev.postoffice.core.internal.runner.StageRunner;
+import dev.postoffice.core.internal.stage.OversizeRecorder;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Layer;
@@ -31,18 +29,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Layer 4 downstream: stores each message from the Core App's queue as a {@code JUST_IN} entry (deduplicated
- * on the message id) and only then lets the transport acknowledge it; an oversized message is recorded as
- * rejected and dead-lettered with the reason. Messages the transport hands over together are stored in one
- * store call; when the backlog cannot take them all, one by one.
+ * Layer 4 downstream: stores each message from the Core App's queue as a {@code JUST_IN} entry
+ * (deduplicated on the message id) and only then lets the transport acknowledge it; an oversized
+ * message is recorded as rejected and dead-lettered with the reason. Messages the transport hands
+ * over together are stored in one store call; when the backlog cannot take them all, one by one.
  *
- * <p>While the store is unavailable or the route's backlog is over its high-water mark, the route cannot take
- * messages, whatever they hold: it {@link Disposition#release releases} what it was given (put back, not a
- * delivery attempt, so the broker never dead-letters a message because PostOffice was unavailable) and
- * {@link Subscription#pause pauses} its subscription. A {@link Prober} then asks the store for the backlog,
- * first after {@value #FIRST_PROBE_MILLIS} ms and then at intervals doubling up to {@value #MAX_PROBE_MILLIS}
- * ms, measured from the start of each attempt (time blocked in the store counts), and resumes the
- * subscription once the store answers with a backlog below the mark.
+ * <p>While the store is unavailable or the route's backlog is over its high-water mark, the route
+ * cannot take messages, whatever they hold: it {@link Disposition#release releases} what it was
+ * given (put back, not a delivery attempt, so the broker never dead-letters a message because
+ * PostOffice was unavailable) and {@link Subscription#pause pauses} its subscription. A {@link
+ * Prober} then asks the store for the backlog, first after {@value #FIRST_PROBE_MILLIS} ms and then
+ * at intervals doubling up to {@value #MAX_PROBE_MILLIS} ms, measured from the start of each
+ * attempt (time blocked in the store counts), and resumes the subscription once the store answers
+ * with a backlog below the mark.
  */
 public final class DownstreamIntake implements BatchMessageHandler {
   private static final Logger log = LoggerFactory.getLogger(DownstreamIntake.class);
@@ -60,7 +59,8 @@ public final class DownstreamIntake implements BatchMessageHandler {
   private volatile boolean paused;
   private volatile boolean running = true;
 
-  public DownstreamIntake(RouteDefinition route, EngineContext ctx, BacklogGauge backlog, StageRunner first) {
+  public DownstreamIntake(
+      RouteDefinition route, EngineContext ctx, BacklogGauge backlog, StageRunner first) {
     this.route = route;
     this.ctx = ctx;
     this.backlog = backlog;
@@ -68,7 +68,10 @@ public final class DownstreamIntake implements BatchMessageHandler {
     this.oversize = new OversizeRecorder(route, ctx);
   }
 
-  /** Subscribes to the route's source; a refusal before this returns pauses the subscription as soon as it does. */
+  /**
+   * Subscribes to the route's source; a refusal before this returns pauses the subscription as soon
+   * as it does.
+   */
   public Subscription subscribe(Transport transport) {
     Subscription s = transport.subscribe(route.sourceDestination(), this);
     synchronized (gate) {
@@ -114,8 +117,11 @@ public final class DownstreamIntake implements BatchMessageHandler {
       } catch (StoreUnavailableException e) {
         pause(e);
       } catch (BacklogFullException e) {
-        log.debug("route {}: storing {} messages together refused ({}); taking them one by one", route.id(),
-            arrivals.size(), e.getMessage());
+        log.debug(
+            "route {}: storing {} messages together refused ({}); taking them one by one",
+            route.id(),
+            arrivals.size(),
+            e.getMessage());
       }
     }
     for (Arrival a : arrivals) {
@@ -132,8 +138,14 @@ public final class DownstreamIntake implements BatchMessageHandler {
       return released();
     }
     try {
-      return Disposition.deadLetter(oversize.record(payload, message.headers(), message.messageId(), traceId,
-          Layer.L4, Direction.DOWNSTREAM));
+      return Disposition.deadLetter(
+          oversize.record(
+              payload,
+              message.headers(),
+              message.messageId(),
+              traceId,
+              Layer.L4,
+              Direction.DOWNSTREAM));
     } catch (StoreUnavailableException e) {
       pause(e); // the rejection must be recorded before the message leaves the queue
       return released();
@@ -155,8 +167,11 @@ public final class DownstreamIntake implements BatchMessageHandler {
   }
 
   private Disposition released() {
-    return Disposition.release("route " + route.id() + " cannot take messages now (store unavailable or"
-        + " backlog over its mark); its consumer is paused");
+    return Disposition.release(
+        "route "
+            + route.id()
+            + " cannot take messages now (store unavailable or"
+            + " backlog over its mark); its consumer is paused");
   }
 
   /** Pauses the subscription and starts probing, unless paused already. */
@@ -166,8 +181,12 @@ public final class DownstreamIntake implements BatchMessageHandler {
         return;
       }
       paused = true;
-      log.warn("route {}: pausing consumption of {}: {}; resuming once the store answers with a backlog below"
-          + " the mark", route.id(), route.sourceDestination(), cause.getMessage());
+      log.warn(
+          "route {}: pausing consumption of {}: {}; resuming once the store answers with a backlog below"
+              + " the mark",
+          route.id(),
+          route.sourceDestination(),
+          cause.getMessage());
       if (subscription != null) {
         subscription.pause();
       }
@@ -189,14 +208,18 @@ public final class DownstreamIntake implements BatchMessageHandler {
         subscription.resume();
       }
     }
-    log.info("route {}: the store answers and the backlog is below its mark; consumption of {} resumed after {}"
-        + " ms", route.id(), route.sourceDestination(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pausedAt));
+    log.info(
+        "route {}: the store answers and the backlog is below its mark; consumption of {} resumed after {}"
+            + " ms",
+        route.id(),
+        route.sourceDestination(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pausedAt));
   }
 
   /**
-   * Asks the store for the route's backlog until it answers with one below the mark, then resumes. Each attempt
-   * is due a growing interval after the previous one started, so a store call that blocks long counts toward
-   * the wait rather than adding to it.
+   * Asks the store for the route's backlog until it answers with one below the mark, then resumes.
+   * Each attempt is due a growing interval after the previous one started, so a store call that
+   * blocks long counts toward the wait rather than adding to it.
    */
   private final class Prober implements Runnable {
     private final long pausedAt;
@@ -226,7 +249,8 @@ public final class DownstreamIntake implements BatchMessageHandler {
         } catch (BacklogFullException | StoreUnavailableException e) {
           log.debug("route {}: still paused: {}", route.id(), e.getMessage());
         } catch (RuntimeException e) {
-          log.warn("route {}: asking the store for the backlog failed; still paused", route.id(), e);
+          log.warn(
+              "route {}: asking the store for the backlog failed; still paused", route.id(), e);
         }
         interval = Math.min(interval * 2, TimeUnit.MILLISECONDS.toNanos(MAX_PROBE_MILLIS));
         due = attempt + interval;
@@ -239,20 +263,35 @@ public final class DownstreamIntake implements BatchMessageHandler {
     int n = arrivals.size();
     // The room not handed over (duplicates, or all of it if the store fails) is given back.
     try (HandOffReservation room = first.reserveHandOff(n)) {
-      Lease lease = room.isHeld()
-          ? new Lease(ctx.nodeId(), now.plus(route.settings().leaseDuration())) : null;
+      Lease lease =
+          room.isHeld()
+              ? new Lease(ctx.nodeId(), now.plus(route.settings().leaseDuration()))
+              : null;
       List<NewEntry> entries = new ArrayList<>(n);
       for (Arrival a : arrivals) {
-        entries.add(new NewEntry(EntryId.random(), route.id(), Direction.DOWNSTREAM, Layer.L4, a.payload(),
-            a.message().headers(), null, a.traceId(), a.message().messageId(), Entries.PRODUCED_BY_INTAKE,
-            lease));
+        entries.add(
+            new NewEntry(
+                EntryId.random(),
+                route.id(),
+                Direction.DOWNSTREAM,
+                Layer.L4,
+                a.payload(),
+                a.message().headers(),
+                null,
+                a.traceId(),
+                a.message().messageId(),
+                Entries.PRODUCED_BY_INTAKE,
+                lease));
       }
       List<IntakeResult> results = ctx.store().intake(entries, now);
       for (int i = 0; i < n; i++) {
         IntakeResult result = results.get(i);
         if (result.isDuplicate()) {
-          log.debug("route {}: message {} is a duplicate of entry {}", route.id(),
-              arrivals.get(i).message().messageId(), result.duplicateOf());
+          log.debug(
+              "route {}: message {} is a duplicate of entry {}",
+              route.id(),
+              arrivals.get(i).message().messageId(),
+              result.duplicateOf());
         } else if (room.isHeld()) {
           room.handOff(Entries.preClaimed(entries.get(i), now));
         }

@@ -1,17 +1,15 @@
 package dev.postoffice.core.internal.intake;
 
-import dev.postoffice.core.internal.route.Entries;
-import dev.postoffice.core.internal.runner.HandOffReservation;
-
-import dev.postoffice.core.internal.route.EngineContext;
-import dev.postoffice.core.internal.route.RouteDefinition;
-import dev.postoffice.core.internal.runner.StageRunner;
-import dev.postoffice.core.internal.stage.OversizeRecorder;
-
 import dev.postoffice.Intake;
 import dev.postoffice.IntakeReceipt;
 import dev.postoffice.RawMessage;
 import dev.postoffice.RejectedInputException;
+import dev.postoffice.core.internal.route.EngineContext;
+import dev.postoffice.core.internal.route.Entries;
+import dev.postoffice.core.internal.route.RouteDefinition;
+import dev.postoffice.core.internal.runner.HandOffReservation;
+import dev.postoffice.core.internal.runner.StageRunner;
+import dev.postoffice.core.internal.stage.OversizeRecorder;
 import dev.postoffice.core.internal.stage.OversizeRecorder.Refusal;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.EntryId;
@@ -31,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The intake of an upstream route: checks backpressure and size, stores the raw messages as {@code JUST_IN}
- * layer-1 entries, and hands the new ones to the normalizer in memory. A message over the size limit is
- * answered per message: recorded {@code REJECTED} (without its body) beside the others, which are stored.
+ * The intake of an upstream route: checks backpressure and size, stores the raw messages as {@code
+ * JUST_IN} layer-1 entries, and hands the new ones to the normalizer in memory. A message over the
+ * size limit is answered per message: recorded {@code REJECTED} (without its body) beside the
+ * others, which are stored.
  */
 public final class UpstreamIntake implements Intake {
   private static final Logger log = LoggerFactory.getLogger(UpstreamIntake.class);
@@ -45,7 +44,8 @@ public final class UpstreamIntake implements Intake {
   private final OversizeRecorder oversize;
   private final IntakeBatcher batcher;
 
-  public UpstreamIntake(RouteDefinition route, EngineContext ctx, BacklogGauge backlog, StageRunner first) {
+  public UpstreamIntake(
+      RouteDefinition route, EngineContext ctx, BacklogGauge backlog, StageRunner first) {
     this.route = route;
     this.ctx = ctx;
     this.backlog = backlog;
@@ -61,7 +61,8 @@ public final class UpstreamIntake implements Intake {
 
   @Override
   public IntakeReceipt submit(RawMessage message) {
-    IntakeReceipt receipt = submitAll(List.of(Objects.requireNonNull(message, "message cannot be null"))).get(0);
+    IntakeReceipt receipt =
+        submitAll(List.of(Objects.requireNonNull(message, "message cannot be null"))).get(0);
     if (receipt.isRejected()) {
       throw new RejectedInputException(receipt.rejectedReason());
     }
@@ -74,8 +75,8 @@ public final class UpstreamIntake implements Intake {
   }
 
   @Override
-  public List<IntakeReceipt> submitPage(List<RawMessage> messages, String cursorName, String expected,
-      String next) {
+  public List<IntakeReceipt> submitPage(
+      List<RawMessage> messages, String cursorName, String expected, String next) {
     CursorUpdate update = new CursorUpdate(route.id(), cursorName, expected, next);
     return store(messages, update);
   }
@@ -94,10 +95,17 @@ public final class UpstreamIntake implements Intake {
     Refusal[] refused = new Refusal[messages.size()];
     List<Refusal> refusals = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
-      RawMessage message = Objects.requireNonNull(messages.get(i), "messages[" + i + "] cannot be null");
+      RawMessage message =
+          Objects.requireNonNull(messages.get(i), "messages[" + i + "] cannot be null");
       if (message.payload().size() > max) {
-        refused[i] = oversize.refusal(message.payload(), message.headers(), message.dedupKey(), TraceId.random(),
-            Layer.L1, Direction.UPSTREAM);
+        refused[i] =
+            oversize.refusal(
+                message.payload(),
+                message.headers(),
+                message.dedupKey(),
+                TraceId.random(),
+                Layer.L1,
+                Direction.UPSTREAM);
         refusals.add(refused[i]);
       }
     }
@@ -110,26 +118,42 @@ public final class UpstreamIntake implements Intake {
     // The room not handed over (duplicates, or all of it if the store fails) is given back.
     try (HandOffReservation room = first.reserveHandOff(accepted)) {
       boolean fast = room.isHeld();
-      Lease lease = fast ? new Lease(ctx.nodeId(), now.plus(route.settings().leaseDuration())) : null;
+      Lease lease =
+          fast ? new Lease(ctx.nodeId(), now.plus(route.settings().leaseDuration())) : null;
       List<NewEntry> entries = new ArrayList<>(messages.size());
       for (int i = 0; i < messages.size(); i++) {
         RawMessage message = messages.get(i);
-        // An oversized message goes in with its batch or page as an empty stand-in: a page stored again after
-        // a failure (a stale cursor, the store down) finds nothing of the first try, so it is recorded once.
-        entries.add(refused[i] != null ? refused[i].standIn() : new NewEntry(EntryId.random(), route.id(),
-            Direction.UPSTREAM, Layer.L1, message.payload(), message.headers(), null, TraceId.random(),
-            message.dedupKey(), Entries.PRODUCED_BY_INTAKE, lease));
+        // An oversized message goes in with its batch or page as an empty stand-in: a page stored
+        // again after
+        // a failure (a stale cursor, the store down) finds nothing of the first try, so it is
+        // recorded once.
+        entries.add(
+            refused[i] != null
+                ? refused[i].standIn()
+                : new NewEntry(
+                    EntryId.random(),
+                    route.id(),
+                    Direction.UPSTREAM,
+                    Layer.L1,
+                    message.payload(),
+                    message.headers(),
+                    null,
+                    TraceId.random(),
+                    message.dedupKey(),
+                    Entries.PRODUCED_BY_INTAKE,
+                    lease));
       }
       // Concurrent submits (webhook threads) share store calls; a page with its cursor goes alone.
-      List<IntakeResult> results = cursor == null ? batcher.intake(entries)
-          : ctx.store().intake(entries, cursor, now);
+      List<IntakeResult> results =
+          cursor == null ? batcher.intake(entries) : ctx.store().intake(entries, cursor, now);
       rejectStandIns(refusals);
       receipts = new ArrayList<>(results.size());
       for (int i = 0; i < results.size(); i++) {
         IntakeResult result = results.get(i);
         NewEntry entry = entries.get(i);
         if (refused[i] != null) {
-          receipts.add(new IntakeReceipt(result.entryId(), entry.traceId(), null, refused[i].reason()));
+          receipts.add(
+              new IntakeReceipt(result.entryId(), entry.traceId(), null, refused[i].reason()));
           continue;
         }
         receipts.add(new IntakeReceipt(result.entryId(), entry.traceId(), result.duplicateOf()));
@@ -143,9 +167,9 @@ public final class UpstreamIntake implements Intake {
   }
 
   /**
-   * Moves the stored stand-ins of refused messages to {@code REJECTED}. The messages beside them are stored
-   * already, so a failure here is not the caller's: the stand-ins stay leased to this node, and the stage that
-   * claims them after the lease rejects them with the same reason.
+   * Moves the stored stand-ins of refused messages to {@code REJECTED}. The messages beside them
+   * are stored already, so a failure here is not the caller's: the stand-ins stay leased to this
+   * node, and the stage that claims them after the lease rejects them with the same reason.
    */
   private void rejectStandIns(List<Refusal> refusals) {
     if (refusals.isEmpty()) {
@@ -154,8 +178,12 @@ public final class UpstreamIntake implements Intake {
     try {
       oversize.reject(refusals);
     } catch (RuntimeException e) {
-      log.warn("route {}: {} oversized message(s) recorded but not yet marked Rejected ({}); they will be"
-          + " when their lease of {} expires", route.id(), refusals.size(), e.toString(),
+      log.warn(
+          "route {}: {} oversized message(s) recorded but not yet marked Rejected ({}); they will be"
+              + " when their lease of {} expires",
+          route.id(),
+          refusals.size(),
+          e.toString(),
           route.settings().leaseDuration());
     }
   }

@@ -16,20 +16,31 @@ import java.util.List;
  * @param sourceDestination downstream: the Core App queue it consumes; upstream: null
  */
 public record RouteDefinition(
-    RouteId id, Direction direction, RouteSettings settings, List<StageSpec> stages, String sourceDestination) {
+    RouteId id,
+    Direction direction,
+    RouteSettings settings,
+    List<StageSpec> stages,
+    String sourceDestination) {
   /** Copies the stages. */
   public RouteDefinition {
     stages = List.copyOf(stages);
   }
 
-  /** @return the layer at which messages enter: L1 upstream, L4 downstream */
+  /**
+   * @return the layer at which messages enter: L1 upstream, L4 downstream
+   */
   public Layer entryLayer() {
     return direction == Direction.UPSTREAM ? Layer.L1 : Layer.L4;
   }
 
-  /** @return the queue the upstream publish stage sends to, or null */
+  /**
+   * @return the queue the upstream publish stage sends to, or null
+   */
   public String publishDestination() {
-    return stages.stream().filter(s -> s.destination() != null).map(StageSpec::destination).findFirst()
+    return stages.stream()
+        .filter(s -> s.destination() != null)
+        .map(StageSpec::destination)
+        .findFirst()
         .orElse(null);
   }
 }

@@ -4,8 +4,8 @@ import dev.postoffice.Dispatcher;
 import dev.postoffice.model.Layer;
 
 /**
- * One stage of a route: which layer's entries it works on, what it does with them, and the name and version
- * recorded on what it produces.
+ * One stage of a route: which layer's entries it works on, what it does with them, and the name and
+ * version recorded on what it produces.
  *
  * @param name the stage's name, such as {@code "translate"}
  * @param input the layer whose entries it claims
@@ -16,10 +16,17 @@ import dev.postoffice.model.Layer;
  * @param dispatcher the partner dispatcher, for the dispatch stage
  */
 public record StageSpec(
-    String name, Layer input, Layer output, String version, Transform transform, String destination,
+    String name,
+    Layer input,
+    Layer output,
+    String version,
+    Transform transform,
+    String destination,
     Dispatcher dispatcher) {
 
-  /** @return a label for outputs, such as {@code "translate@3"} */
+  /**
+   * @return a label for outputs, such as {@code "translate@3"}
+   */
   public String producedBy() {
     return name + "@" + version;
   }
@@ -34,7 +41,8 @@ public record StageSpec(
    * @param transform the work
    * @return the stage
    */
-  public static StageSpec transform(String name, Layer input, Layer output, String version, Transform transform) {
+  public static StageSpec transform(
+      String name, Layer input, Layer output, String version, Transform transform) {
     return new StageSpec(name, input, output, version, transform, null, null);
   }
 

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Wraps the host's stages as engine transforms: decode the input, call the host's code, check what it
- * returned (the runtime half of the type check, naming the route and layer), encode the outputs.
+ * Wraps the host's stages as engine transforms: decode the input, call the host's code, check what
+ * it returned (the runtime half of the type check, naming the route and layer), encode the outputs.
  */
 public final class Transforms {
   private Transforms() {}
@@ -29,11 +29,13 @@ public final class Transforms {
    * @param <P> the partner model
    * @return the transform
    */
-  public static <P> Transform normalize(RouteId route, Class<P> type, Normalizer<P> normalizer, Codec codec) {
+  public static <P> Transform normalize(
+      RouteId route, Class<P> type, Normalizer<P> normalizer, Codec codec) {
     return input -> {
       RawMessage raw = new RawMessage(input.payload(), input.headers(), input.dedupKey());
       P model = normalizer.normalize(raw);
-      return List.of(new Output(codec.encode(checked(route, "L2 normalizer", type, model)), Map.of()));
+      return List.of(
+          new Output(codec.encode(checked(route, "L2 normalizer", type, model)), Map.of()));
     };
   }
 
@@ -50,18 +52,29 @@ public final class Transforms {
    * @param <O> the output model
    * @return the transform
    */
-  public static <I, O> Transform translate(RouteId route, String layer, Class<I> inputType, Class<O> outputType,
-      Translator<? super I, ? extends O> translator, Codec codec) {
+  public static <I, O> Transform translate(
+      RouteId route,
+      String layer,
+      Class<I> inputType,
+      Class<O> outputType,
+      Translator<? super I, ? extends O> translator,
+      Codec codec) {
     return input -> {
       I model = codec.decode(input.payload(), inputType);
       List<? extends O> outputs = translator.translate(model);
       if (outputs == null) {
-        throw new IllegalStateException("route[" + route + "] " + layer
-            + " translator returned null; return an empty list to filter a message");
+        throw new IllegalStateException(
+            "route["
+                + route
+                + "] "
+                + layer
+                + " translator returned null; return an empty list to filter a message");
       }
       List<Output> result = new ArrayList<>(outputs.size());
       for (O output : outputs) {
-        result.add(new Output(codec.encode(checked(route, layer + " translator", outputType, output)), Map.of()));
+        result.add(
+            new Output(
+                codec.encode(checked(route, layer + " translator", outputType, output)), Map.of()));
       }
       return result;
     };
@@ -77,19 +90,20 @@ public final class Transforms {
    * @param <P> the partner model
    * @return the transform
    */
-  public static <P> Transform request(RouteId route, Class<P> type, RequestNormalizer<? super P> normalizer,
-      Codec codec) {
+  public static <P> Transform request(
+      RouteId route, Class<P> type, RequestNormalizer<? super P> normalizer, Codec codec) {
     return input -> {
       P model = codec.decode(input.payload(), type);
-      PartnerRequest request = checked(route, "L2 request normalizer", PartnerRequest.class,
-          normalizer.toRequest(model));
+      PartnerRequest request =
+          checked(
+              route, "L2 request normalizer", PartnerRequest.class, normalizer.toRequest(model));
       return List.of(new Output(StoredRequest.encode(request, codec), Map.of()));
     };
   }
 
   /**
-   * Hands an entry to the edge layer unchanged (layer 3 to 4 upstream, 2 to 1 downstream), so the edge
-   * layer has its own entry, status and id.
+   * Hands an entry to the edge layer unchanged (layer 3 to 4 upstream, 2 to 1 downstream), so the
+   * edge layer has its own entry, status and id.
    *
    * @return the transform
    */
@@ -102,8 +116,15 @@ public final class Transforms {
       throw new IllegalStateException("route[" + route + "] " + stage + " returned null");
     }
     if (!type.isInstance(value)) {
-      throw new IllegalStateException("route[" + route + "] " + stage + " returned a "
-          + value.getClass().getName() + " where the route declares " + type.getName());
+      throw new IllegalStateException(
+          "route["
+              + route
+              + "] "
+              + stage
+              + " returned a "
+              + value.getClass().getName()
+              + " where the route declares "
+              + type.getName());
     }
     return type.cast(value);
   }

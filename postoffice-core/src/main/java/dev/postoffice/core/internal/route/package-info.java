@@ -1,6 +1,7 @@
 /**
- * What a route is to the engine: its definition and stages ({@code RouteDefinition}, {@code StageSpec}),
- * the transforms the host supplied, what they output, and what the engine shares ({@code EngineContext}).
+ * What a route is to the engine: its definition and stages ({@code RouteDefinition}, {@code
+ * StageSpec}), the transforms the host supplied, what they output, and what the engine shares
+ * ({@code EngineContext}).
  *
  * <p>Internal: no compatibility promise; do not use from other modules.
  */

@@ -1,19 +1,18 @@
 package dev.postoffice.core.internal.runner;
 
+import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.core.internal.route.StageSpec;
-
-import dev.postoffice.core.RouteSettings;
 import dev.postoffice.model.Entry;
 import dev.postoffice.spi.ClaimRequest;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * Where a stage's next batch comes from: entries handed over in memory ({@link HandOffQueue}) first, and
- * entries claimed from the store at least every poll interval, so that entries that missed the fast path
- * are not starved. Shared by the stage's workers.
+ * Where a stage's next batch comes from: entries handed over in memory ({@link HandOffQueue})
+ * first, and entries claimed from the store at least every poll interval, so that entries that
+ * missed the fast path are not starved. Shared by the stage's workers.
  */
 public final class BatchSource {
   private final RouteDefinition route;
@@ -24,7 +23,11 @@ public final class BatchSource {
   private final BooleanSupplier running;
   private volatile long lastStorePoll;
 
-  BatchSource(RouteDefinition route, StageSpec spec, EngineContext ctx, HandOffQueue handOffs,
+  BatchSource(
+      RouteDefinition route,
+      StageSpec spec,
+      EngineContext ctx,
+      HandOffQueue handOffs,
       BooleanSupplier running) {
     this.route = route;
     this.spec = spec;
@@ -34,7 +37,9 @@ public final class BatchSource {
     this.running = running;
   }
 
-  /** For manual scheduling: handed-over entries if any, otherwise entries claimed from the store. */
+  /**
+   * For manual scheduling: handed-over entries if any, otherwise entries claimed from the store.
+   */
   List<Entry> nextNow() {
     List<Entry> batch = handOffs.take(settings.batchSize());
     if (batch.isEmpty()) {
@@ -44,8 +49,9 @@ public final class BatchSource {
   }
 
   /**
-   * For a worker: waits for handed-over entries until the store is due a poll, then takes half a batch of
-   * handed-over entries at most and fills the rest from the store (unless the stage is stopping).
+   * For a worker: waits for handed-over entries until the store is due a poll, then takes half a
+   * batch of handed-over entries at most and fills the rest from the store (unless the stage is
+   * stopping).
    *
    * @return the batch, possibly empty
    */
@@ -54,13 +60,15 @@ public final class BatchSource {
     long pollNanos = settings.pollInterval().toNanos();
     long sinceStore = System.nanoTime() - lastStorePoll;
     if (sinceStore < pollNanos) {
-      List<Entry> handedOver = handOffs.await(size, pollNanos - sinceStore, settings.linger().toNanos());
+      List<Entry> handedOver =
+          handOffs.await(size, pollNanos - sinceStore, settings.linger().toNanos());
       if (!handedOver.isEmpty()) {
         return handedOver;
       }
     }
     lastStorePoll = System.nanoTime();
-    // Keep half the batch for the store, so entries that missed the fast path (stored while the hand-off
+    // Keep half the batch for the store, so entries that missed the fast path (stored while the
+    // hand-off
     // queue was full, or by another node) are not starved while hand-offs keep coming.
     List<Entry> batch = handOffs.take(size - Math.max(1, size / 2));
     if (batch.size() < size && running.getAsBoolean()) {
@@ -74,7 +82,14 @@ public final class BatchSource {
   }
 
   private List<Entry> claim(int limit) {
-    return ctx.store().claim(new ClaimRequest(route.id(), spec.input(), limit, ctx.nodeId(),
-        settings.leaseDuration(), ctx.clock().instant()));
+    return ctx.store()
+        .claim(
+            new ClaimRequest(
+                route.id(),
+                spec.input(),
+                limit,
+                ctx.nodeId(),
+                settings.leaseDuration(),
+                ctx.clock().instant()));
   }
 }

@@ -10,19 +10,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Completions a worker has computed but not committed yet, while it carries their outputs through the next
- * transform stages of its route in memory. When the next stage succeeds on every output, each output is
- * marked finished ({@link NewEntry#finished}) and that stage's own outputs join the same completion, so
- * three transform stages cost one store commit instead of three, and the middle layers' entries are written
- * once, in their final status, instead of inserted then updated.
+ * Completions a worker has computed but not committed yet, while it carries their outputs through
+ * the next transform stages of its route in memory. When the next stage succeeds on every output,
+ * each output is marked finished ({@link NewEntry#finished}) and that stage's own outputs join the
+ * same completion, so three transform stages cost one store commit instead of three, and the middle
+ * layers' entries are written once, in their final status, instead of inserted then updated.
  *
- * <p>Nothing here is durable until the commit: if the node dies first, the claimed entries' leases expire
- * and another worker does the whole run again with the same derived output ids. Not thread-safe: one worker
- * owns it.
+ * <p>Nothing here is durable until the commit: if the node dies first, the claimed entries' leases
+ * expire and another worker does the whole run again with the same derived output ids. Not
+ * thread-safe: one worker owns it.
  */
 public final class FusedBatch {
   private final List<Completion> roots;
   private final List<List<NewEntry>> outputs = new ArrayList<>();
+
   /** Where each output sits: its root's index and its position in that root's outputs. */
   private final Map<EntryId, int[]> where = new HashMap<>();
 
@@ -38,8 +39,8 @@ public final class FusedBatch {
   }
 
   /**
-   * Joins a stage's completions to the earlier stages' uncommitted work whose outputs that stage worked on:
-   * each output is stored finished, with its own outputs after it.
+   * Joins a stage's completions to the earlier stages' uncommitted work whose outputs that stage
+   * worked on: each output is stored finished, with its own outputs after it.
    *
    * @param earlier the earlier stages' work, or null to start a batch of {@code completions} alone
    * @return {@code earlier}, extended, or the new batch
@@ -55,8 +56,8 @@ public final class FusedBatch {
   }
 
   /**
-   * Records that an output was worked on: it will be stored already in {@code status}, and its own outputs
-   * are stored with it, after it.
+   * Records that an output was worked on: it will be stored already in {@code status}, and its own
+   * outputs are stored with it, after it.
    *
    * @throws IllegalArgumentException if {@code id} is not an output of this batch
    */
@@ -84,8 +85,16 @@ public final class FusedBatch {
     List<Completion> out = new ArrayList<>(roots.size());
     for (int r = 0; r < roots.size(); r++) {
       Completion c = roots.get(r);
-      out.add(new Completion(c.entryId(), c.owner(), c.leaseToken(), c.newStatus(), c.detail(), c.lastError(),
-          c.nextAttemptAt(), outputs.get(r)));
+      out.add(
+          new Completion(
+              c.entryId(),
+              c.owner(),
+              c.leaseToken(),
+              c.newStatus(),
+              c.detail(),
+              c.lastError(),
+              c.nextAttemptAt(),
+              outputs.get(r)));
     }
     return out;
   }

@@ -1,7 +1,5 @@
 package dev.postoffice.core.internal.runner;
 
-import dev.postoffice.core.internal.route.Entries;
-
 import dev.postoffice.model.Entry;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +8,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A stage's in-memory queue of entries this node stored leased to itself (the fast path), bounded by room
- * that feeders reserve before they store ({@link HandOffReservation}). An entry keeps its unit of room while
- * it waits; the room comes back when the stage takes the entry out.
+ * A stage's in-memory queue of entries this node stored leased to itself (the fast path), bounded
+ * by room that feeders reserve before they store ({@link HandOffReservation}). An entry keeps its
+ * unit of room while it waits; the room comes back when the stage takes the entry out.
  *
- * <p>Memory stays bounded: at most a few batches wait in memory; the rest of the backlog stays in the store.
+ * <p>Memory stays bounded: at most a few batches wait in memory; the rest of the backlog stays in
+ * the store.
  */
 public final class HandOffQueue {
   /** The smallest hand-off queue, in entries, whatever the batch size. */
@@ -28,15 +27,18 @@ public final class HandOffQueue {
   }
 
   /**
-   * Entries that may wait in memory for a stage: four batches, and at least {@value #MIN_HAND_OFF}. Small
-   * batches still get a queue of a useful size: with four entries (batch 1), nearly every entry missed the
-   * fast path and cost a claim query per stage.
+   * Entries that may wait in memory for a stage: four batches, and at least {@value #MIN_HAND_OFF}.
+   * Small batches still get a queue of a useful size: with four entries (batch 1), nearly every
+   * entry missed the fast path and cost a claim query per stage.
    */
   static int capacityFor(int batchSize) {
     return Math.max(batchSize * 4, MIN_HAND_OFF);
   }
 
-  /** Reserves room for {@code count} entries if there is that much now; see {@link HandOffReservation}. */
+  /**
+   * Reserves room for {@code count} entries if there is that much now; see {@link
+   * HandOffReservation}.
+   */
   HandOffReservation reserve(int count) {
     return HandOffReservation.tryReserve(room, entries, count);
   }
@@ -51,7 +53,8 @@ public final class HandOffQueue {
 
   /**
    * Waits up to {@code waitNanos} for a first entry; then takes up to {@code size}, lingering up to
-   * {@code lingerNanos} for more to fill the batch. Their room is given back once the batch is complete.
+   * {@code lingerNanos} for more to fill the batch. Their room is given back once the batch is
+   * complete.
    *
    * @return the batch, empty if no entry came in time
    */

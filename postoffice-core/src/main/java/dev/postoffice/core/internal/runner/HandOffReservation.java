@@ -1,21 +1,20 @@
 package dev.postoffice.core.internal.runner;
 
 import dev.postoffice.core.internal.Require;
-
 import dev.postoffice.model.Entry;
 import java.util.Queue;
 import java.util.concurrent.Semaphore;
 
 /**
- * Room taken in a stage's in-memory hand-off queue for entries about to be stored leased to this node: the
- * fast path. Each of the three places that feed a queue (the intakes and a stage handing its outputs to the
- * next) reserves before it stores, hands over what the store took, and closes the reservation in a
- * try-with-resources block, which gives back whatever was not handed over, whatever ends the block (a store
- * failure, an {@link Error}, a listener's exception). A lost permit would shrink the queue for good and, once
- * all are lost, turn the fast path off.
+ * Room taken in a stage's in-memory hand-off queue for entries about to be stored leased to this
+ * node: the fast path. Each of the three places that feed a queue (the intakes and a stage handing
+ * its outputs to the next) reserves before it stores, hands over what the store took, and closes
+ * the reservation in a try-with-resources block, which gives back whatever was not handed over,
+ * whatever ends the block (a store failure, an {@link Error}, a listener's exception). A lost
+ * permit would shrink the queue for good and, once all are lost, turn the fast path off.
  *
- * <p>A handed-over entry takes its permit with it into the queue; the stage gives it back when it takes the
- * entry out. Not thread-safe: one caller owns a reservation from reserve to close.
+ * <p>A handed-over entry takes its permit with it into the queue; the stage gives it back when it
+ * takes the entry out. Not thread-safe: one caller owns a reservation from reserve to close.
  */
 public final class HandOffReservation implements AutoCloseable {
   /** No room: nothing to hand over, nothing to give back. Stateless, so it can be shared. */
@@ -66,8 +65,15 @@ public final class HandOffReservation implements AutoCloseable {
    */
   public void handOff(Entry entry) {
     if (closed || handedOver == reserved) {
-      throw new IllegalStateException("cannot hand over entry " + entry.id() + ": " + handedOver + " of "
-          + reserved + " reserved entries handed over" + (closed ? ", reservation closed" : ""));
+      throw new IllegalStateException(
+          "cannot hand over entry "
+              + entry.id()
+              + ": "
+              + handedOver
+              + " of "
+              + reserved
+              + " reserved entries handed over"
+              + (closed ? ", reservation closed" : ""));
     }
     queue.add(entry);
     handedOver++;

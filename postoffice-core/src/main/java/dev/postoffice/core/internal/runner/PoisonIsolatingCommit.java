@@ -1,8 +1,7 @@
 package dev.postoffice.core.internal.runner;
 
-import dev.postoffice.core.internal.stage.FailurePolicy;
-
 import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.core.internal.stage.FailurePolicy;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.CommitResult;
@@ -16,21 +15,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Commits a batch's completions so that one entry the store refuses for good cannot hold back its
- * batch-mates. A commit that fails with anything but {@link StoreUnavailableException} (which passes, and is
- * left to the caller's retries) is split in halves until the entries that cause it are alone. Each of those is
- * committed again without its detail and error (the same status: a publish or a partner call already made
- * stays recorded as made) if it has no outputs, and otherwise, or if that fails too, as {@link Status#FAILED}
- * with the store's reason in its error; the rest commit.
+ * batch-mates. A commit that fails with anything but {@link StoreUnavailableException} (which
+ * passes, and is left to the caller's retries) is split in halves until the entries that cause it
+ * are alone. Each of those is committed again without its detail and error (the same status: a
+ * publish or a partner call already made stays recorded as made) if it has no outputs, and
+ * otherwise, or if that fails too, as {@link Status#FAILED} with the store's reason in its error;
+ * the rest commit.
  *
- * <p>Only an entry the store has shown to be the problem is failed: a batch-mate committed in the same round,
- * or the entry has used its route's attempts ({@code maxAttempts}). When nothing of the batch commits, the
- * store itself is failing (a missing column, a read-only database during a failover), not an entry's data:
- * the failure is rethrown and the entries wait for their leases, as in any outage.
+ * <p>Only an entry the store has shown to be the problem is failed: a batch-mate committed in the
+ * same round, or the entry has used its route's attempts ({@code maxAttempts}). When nothing of the
+ * batch commits, the store itself is failing (a missing column, a read-only database during a
+ * failover), not an entry's data: the failure is rethrown and the entries wait for their leases, as
+ * in any outage.
  *
- * <p>Why: such a failure (a value the database cannot take, a bug) used to leave the whole batch leased; it
- * was claimed again after every lease and worked on again, repeating its publishes and partner calls
- * forever, while new entries joined the poisoned batch. Splitting costs about two commits per entry of the
- * failing batch, once.
+ * <p>Why: such a failure (a value the database cannot take, a bug) used to leave the whole batch
+ * leased; it was claimed again after every lease and worked on again, repeating its publishes and
+ * partner calls forever, while new entries joined the poisoned batch. Splitting costs about two
+ * commits per entry of the failing batch, once.
  */
 public final class PoisonIsolatingCommit {
   private static final Logger log = LoggerFactory.getLogger(PoisonIsolatingCommit.class);
@@ -40,11 +41,15 @@ public final class PoisonIsolatingCommit {
   private final int maxAttempts;
 
   /**
-   * @param store commits completions in one store call (with the caller's retries of passing failures)
-   * @param onIsolated told of each entry committed as failed because the store refused its completion
+   * @param store commits completions in one store call (with the caller's retries of passing
+   *     failures)
+   * @param onIsolated told of each entry committed as failed because the store refused its
+   *     completion
    * @param maxAttempts the route's attempts: an entry refused alone on its last one is failed
    */
-  PoisonIsolatingCommit(Function<List<Completion>, CommitResult> store, Consumer<Completion> onIsolated,
+  PoisonIsolatingCommit(
+      Function<List<Completion>, CommitResult> store,
+      Consumer<Completion> onIsolated,
       int maxAttempts) {
     this.store = store;
     this.onIsolated = onIsolated;
@@ -54,9 +59,10 @@ public final class PoisonIsolatingCommit {
   /**
    * Commits the completions.
    *
-   * @return what the store applied and refused; an entry committed as failed in place of its completion is in
-   *     neither list, so none of its outputs is handed on
-   * @throws StoreUnavailableException if the store is unreachable (part of the batch may be committed)
+   * @return what the store applied and refused; an entry committed as failed in place of its
+   *     completion is in neither list, so none of its outputs is handed on
+   * @throws StoreUnavailableException if the store is unreachable (part of the batch may be
+   *     committed)
    * @throws RuntimeException the store's failure, if no entry of the batch could be committed
    */
   CommitResult commit(List<Completion> completions) {
@@ -65,8 +71,11 @@ public final class PoisonIsolatingCommit {
     } catch (StoreUnavailableException e) {
       throw e;
     } catch (RuntimeException e) {
-      log.warn("the store refused a commit of {} entries for a reason retrying will not fix; committing them in"
-          + " halves to find the entries that cause it: {}", completions.size(), FailurePolicy.describe(e));
+      log.warn(
+          "the store refused a commit of {} entries for a reason retrying will not fix; committing them in"
+              + " halves to find the entries that cause it: {}",
+          completions.size(),
+          FailurePolicy.describe(e));
       Split split = new Split();
       split.commit(completions, e);
       if (split.applied.isEmpty() && split.refused.isEmpty() && split.isolated == 0) {
@@ -114,13 +123,29 @@ public final class PoisonIsolatingCommit {
     }
 
     private void refusedAlone(Completion c, RuntimeException cause) {
-      if (c.outputs().isEmpty() && c.newStatus() != Status.FAILED && (c.detail() != null || c.lastError() != null)) {
-        // A publish or a dispatch: the call was made. Record that much, without the text that may be the problem.
+      if (c.outputs().isEmpty()
+          && c.newStatus() != Status.FAILED
+          && (c.detail() != null || c.lastError() != null)) {
+        // A publish or a dispatch: the call was made. Record that much, without the text that may
+        // be the problem.
         try {
-          add(store.apply(List.of(new Completion(c.entryId(), c.owner(), c.leaseToken(), c.newStatus(), null, null,
-              c.nextAttemptAt(), List.of()))));
-          log.error("entry {}: the store refused its detail or error; committed {} without them: {}", c.entryId(),
-              c.newStatus().name(), FailurePolicy.describe(cause));
+          add(
+              store.apply(
+                  List.of(
+                      new Completion(
+                          c.entryId(),
+                          c.owner(),
+                          c.leaseToken(),
+                          c.newStatus(),
+                          null,
+                          null,
+                          c.nextAttemptAt(),
+                          List.of()))));
+          log.error(
+              "entry {}: the store refused its detail or error; committed {} without them: {}",
+              c.entryId(),
+              c.newStatus().name(),
+              FailurePolicy.describe(cause));
           return;
         } catch (StoreUnavailableException e) {
           throw e;
@@ -136,11 +161,23 @@ public final class PoisonIsolatingCommit {
     }
 
     void isolate(Completion refusedOne, RuntimeException cause) {
-      String reason = "the store refused to commit this entry's result (" + refusedOne.newStatus().name()
-          + " with " + refusedOne.outputs().size() + " output(s)), so it ends failed: "
-          + FailurePolicy.describe(cause);
-      Completion failed = new Completion(refusedOne.entryId(), refusedOne.owner(), refusedOne.leaseToken(),
-          Status.FAILED, reason, reason, null, List.of());
+      String reason =
+          "the store refused to commit this entry's result ("
+              + refusedOne.newStatus().name()
+              + " with "
+              + refusedOne.outputs().size()
+              + " output(s)), so it ends failed: "
+              + FailurePolicy.describe(cause);
+      Completion failed =
+          new Completion(
+              refusedOne.entryId(),
+              refusedOne.owner(),
+              refusedOne.leaseToken(),
+              Status.FAILED,
+              reason,
+              reason,
+              null,
+              List.of());
       log.error("entry {}: {}", refusedOne.entryId(), reason, FailurePolicy.forLog(cause));
       CommitResult result;
       try {
@@ -148,9 +185,12 @@ public final class PoisonIsolatingCommit {
       } catch (StoreUnavailableException e) {
         throw e;
       } catch (RuntimeException e) {
-        // The rest of the batch still commits; this entry waits for its lease, then its attempts run out.
-        log.error("entry {}: the store refused even its failure; it waits for its lease to expire: {}",
-            refusedOne.entryId(), FailurePolicy.describe(e));
+        // The rest of the batch still commits; this entry waits for its lease, then its attempts
+        // run out.
+        log.error(
+            "entry {}: the store refused even its failure; it waits for its lease to expire: {}",
+            refusedOne.entryId(),
+            FailurePolicy.describe(e));
         return;
       }
       if (result.applied().contains(refusedOne.entryId())) {

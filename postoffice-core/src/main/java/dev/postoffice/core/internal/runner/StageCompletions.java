@@ -1,17 +1,15 @@
 package dev.postoffice.core.internal.runner;
 
+import dev.postoffice.PostOfficeException;
+import dev.postoffice.TransientFailureException;
 import dev.postoffice.core.internal.Mdc;
-import dev.postoffice.core.internal.route.Output;
-import dev.postoffice.core.internal.stage.LeaseLost;
-import dev.postoffice.core.internal.stage.Outcome;
-
 import dev.postoffice.core.internal.route.EngineContext;
+import dev.postoffice.core.internal.route.Output;
 import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.core.internal.route.StageSpec;
 import dev.postoffice.core.internal.stage.FailurePolicy;
-
-import dev.postoffice.PostOfficeException;
-import dev.postoffice.TransientFailureException;
+import dev.postoffice.core.internal.stage.LeaseLost;
+import dev.postoffice.core.internal.stage.Outcome;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Lease;
@@ -27,10 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns what a stage's work made of its entries ({@link Outcome}s) into the completions to commit: a
- * success becomes its new status with its outputs (ids derived from the entry, so a run done again writes
- * the same outputs); a failure becomes the status the {@link FailurePolicy} decides, logged and reported to
- * the listener; a lost lease becomes nothing, since another node holds the entry now.
+ * Turns what a stage's work made of its entries ({@link Outcome}s) into the completions to commit:
+ * a success becomes its new status with its outputs (ids derived from the entry, so a run done
+ * again writes the same outputs); a failure becomes the status the {@link FailurePolicy} decides,
+ * logged and reported to the listener; a lost lease becomes nothing, since another node holds the
+ * entry now.
  */
 public final class StageCompletions {
   /** Logs under the name the stage's runner always used, so log configurations keep working. */
@@ -59,7 +58,8 @@ public final class StageCompletions {
    * @param outputsBySource the outputs of each entry that succeeded, by its id
    * @param failed how many entries failed
    */
-  record Batch(List<Completion> completions, Map<EntryId, List<NewEntry>> outputsBySource, int failed) {}
+  record Batch(
+      List<Completion> completions, Map<EntryId, List<NewEntry>> outputsBySource, int failed) {}
 
   /**
    * Makes the completions of a batch's outcomes.
@@ -73,7 +73,8 @@ public final class StageCompletions {
     for (Outcome outcome : outcomes) {
       Entry entry = outcome.entry();
       if (outcome.failure() instanceof LeaseLost) {
-        continue; // no call was made: another node holds the entry now, or it moved on; nothing to commit
+        continue; // no call was made: another node holds the entry now, or it moved on; nothing to
+        // commit
       }
       if (outcome.failure() != null) {
         failed++;
@@ -83,42 +84,93 @@ public final class StageCompletions {
       List<NewEntry> outputs = new ArrayList<>(outcome.outputs().size());
       for (int i = 0; i < outcome.outputs().size(); i++) {
         Output output = outcome.outputs().get(i);
-        outputs.add(new NewEntry(EntryId.derive(entry.id(), entry.generation(), i), route.id(),
-            route.direction(), spec.output(), output.payload(), output.headers(), entry.id(), entry.traceId(),
-            null, producedBy, lease));
+        outputs.add(
+            new NewEntry(
+                EntryId.derive(entry.id(), entry.generation(), i),
+                route.id(),
+                route.direction(),
+                spec.output(),
+                output.payload(),
+                output.headers(),
+                entry.id(),
+                entry.traceId(),
+                null,
+                producedBy,
+                lease));
       }
       outputsBySource.put(entry.id(), outputs);
-      completions.add(new Completion(entry.id(), ctx.nodeId(), entry.attempts(), outcome.status(),
-          outcome.detail(), null, null, outputs));
+      completions.add(
+          new Completion(
+              entry.id(),
+              ctx.nodeId(),
+              entry.attempts(),
+              outcome.status(),
+              outcome.detail(),
+              null,
+              null,
+              outputs));
     }
     return new Batch(completions, outputsBySource, failed);
   }
 
   private Completion failure(Entry entry, Throwable cause, Instant now) {
-    // The publish stage never gives up on a transient failure (see FailurePolicy.decide): the Core App can
-    // still take the message once the broker is back. Anything else there (a bug) fails after maxAttempts.
-    FailurePolicy.Decision decision = failures.decide(entry, cause, now,
-        spec.destination() == null || !(cause instanceof TransientFailureException));
+    // The publish stage never gives up on a transient failure (see FailurePolicy.decide): the Core
+    // App can
+    // still take the message once the broker is back. Anything else there (a bug) fails after
+    // maxAttempts.
+    FailurePolicy.Decision decision =
+        failures.decide(
+            entry,
+            cause,
+            now,
+            spec.destination() == null || !(cause instanceof TransientFailureException));
     try (Mdc ignored = Mdc.of(entry)) {
       if (decision.status() == Status.RETRYING) {
-        log.warn("route {} stage {}: entry {} attempt {} failed, retrying at {}: {}", route.id(), spec.name(),
-            entry.id(), entry.attempts(), decision.nextAttemptAt(), decision.error());
+        log.warn(
+            "route {} stage {}: entry {} attempt {} failed, retrying at {}: {}",
+            route.id(),
+            spec.name(),
+            entry.id(),
+            entry.attempts(),
+            decision.nextAttemptAt(),
+            decision.error());
       } else if (decision.status() == Status.REJECTED) {
-        log.warn("route {} stage {}: entry {} rejected: {}", route.id(), spec.name(), entry.id(),
+        log.warn(
+            "route {} stage {}: entry {} rejected: {}",
+            route.id(),
+            spec.name(),
+            entry.id(),
             decision.error());
       } else {
-        // Classified failures are expected outcomes: their message says it all. Others get their stack trace.
+        // Classified failures are expected outcomes: their message says it all. Others get their
+        // stack trace.
         if (cause instanceof PostOfficeException) {
-          log.error("route {} stage {}: entry {} failed for good: {}", route.id(), spec.name(), entry.id(),
+          log.error(
+              "route {} stage {}: entry {} failed for good: {}",
+              route.id(),
+              spec.name(),
+              entry.id(),
               decision.error());
         } else {
-          log.error("route {} stage {}: entry {} failed for good: {}", route.id(), spec.name(), entry.id(),
-              decision.error(), FailurePolicy.forLog(cause));
+          log.error(
+              "route {} stage {}: entry {} failed for good: {}",
+              route.id(),
+              spec.name(),
+              entry.id(),
+              decision.error(),
+              FailurePolicy.forLog(cause));
         }
       }
     }
     events.failed(entry.id(), decision.status(), decision.error());
-    return new Completion(entry.id(), ctx.nodeId(), entry.attempts(), decision.status(), decision.error(),
-        decision.error(), decision.nextAttemptAt(), List.of());
+    return new Completion(
+        entry.id(),
+        ctx.nodeId(),
+        entry.attempts(),
+        decision.status(),
+        decision.error(),
+        decision.error(),
+        decision.nextAttemptAt(),
+        List.of());
   }
 }

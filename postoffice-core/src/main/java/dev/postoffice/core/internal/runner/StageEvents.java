@@ -3,7 +3,6 @@ package dev.postoffice.core.internal.runner;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.core.internal.route.StageSpec;
-
 import dev.postoffice.event.EntryFailed;
 import dev.postoffice.event.StageFinished;
 import dev.postoffice.event.StageStarted;
@@ -14,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells the pipeline's listener what one stage does. A listener that throws is logged and ignored: the
- * listener is for observing, so its failure must not fail the batch it observes.
+ * Tells the pipeline's listener what one stage does. A listener that throws is logged and ignored:
+ * the listener is for observing, so its failure must not fail the batch it observes.
  */
 public final class StageEvents {
   /** Logs under the name the stage's runner always used, so log configurations keep working. */
@@ -33,7 +32,8 @@ public final class StageEvents {
 
   void started(int entries) {
     try {
-      ctx.listener().onStageStarted(new StageStarted(route.id(), spec.input(), spec.name(), entries));
+      ctx.listener()
+          .onStageStarted(new StageStarted(route.id(), spec.input(), spec.name(), entries));
     } catch (RuntimeException e) {
       log.warn("listener failed on onStageStarted", e);
     }
@@ -41,8 +41,10 @@ public final class StageEvents {
 
   void finished(int entries, int failed, long nanos) {
     try {
-      ctx.listener().onStageFinished(new StageFinished(route.id(), spec.input(), spec.name(), entries, failed,
-          Duration.ofNanos(nanos)));
+      ctx.listener()
+          .onStageFinished(
+              new StageFinished(
+                  route.id(), spec.input(), spec.name(), entries, failed, Duration.ofNanos(nanos)));
     } catch (RuntimeException e) {
       log.warn("listener failed on onStageFinished", e);
     }

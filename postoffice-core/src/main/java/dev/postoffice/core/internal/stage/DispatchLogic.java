@@ -1,14 +1,13 @@
 package dev.postoffice.core.internal.stage;
 
-import dev.postoffice.core.internal.Mdc;
-import dev.postoffice.core.internal.route.StoredRequest;
-
 import dev.postoffice.DispatchContext;
 import dev.postoffice.DispatchResult;
 import dev.postoffice.Dispatcher;
 import dev.postoffice.PartnerRequest;
 import dev.postoffice.PermanentFailureException;
 import dev.postoffice.TransientFailureException;
+import dev.postoffice.core.internal.Mdc;
+import dev.postoffice.core.internal.route.StoredRequest;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.Codec;
@@ -16,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Layer 1 downstream: sends each request to the partner through the host's dispatcher, with the entry id as
- * idempotency key, and keeps the partner's answer in the history.
+ * Layer 1 downstream: sends each request to the partner through the host's dispatcher, with the
+ * entry id as idempotency key, and keeps the partner's answer in the history.
  */
 public final class DispatchLogic implements StageLogic {
   /** Timeouts, throttling and server errors pass; any other 4xx will not. */
@@ -38,8 +37,10 @@ public final class DispatchLogic implements StageLogic {
   @Override
   public List<Outcome> work(List<Entry> batch) {
     List<Outcome> outcomes = new ArrayList<>(batch.size());
-    // Partner calls are slow and a batch runs them one after another: before each, the lease is confirmed (and
-    // extended once it is no longer fresh), so no call is made for an entry another node may be sending too.
+    // Partner calls are slow and a batch runs them one after another: before each, the lease is
+    // confirmed (and
+    // extended once it is no longer fresh), so no call is made for an entry another node may be
+    // sending too.
     LeaseGuard.Batch held = leases.of(batch);
     for (Entry entry : batch) {
       RuntimeException refusal = held.refusal(entry);
@@ -49,16 +50,26 @@ public final class DispatchLogic implements StageLogic {
       }
       try (Mdc ignored = Mdc.of(entry)) {
         PartnerRequest request = StoredRequest.decode(entry.payload(), codec);
-        DispatchResult result = dispatcher.dispatch(request,
-            new DispatchContext(entry.route(), entry.id(), entry.traceId(), entry.attempts()));
-        String answer = result == null ? "no answer" : "status " + result.statusCode()
-            + (result.excerpt().isEmpty() ? "" : ": " + result.excerpt());
+        DispatchResult result =
+            dispatcher.dispatch(
+                request,
+                new DispatchContext(entry.route(), entry.id(), entry.traceId(), entry.attempts()));
+        String answer =
+            result == null
+                ? "no answer"
+                : "status "
+                    + result.statusCode()
+                    + (result.excerpt().isEmpty() ? "" : ": " + result.excerpt());
         int status = result == null ? 0 : result.statusCode();
         if (status >= 400) {
-          // A dispatcher that reports an error status instead of throwing has not delivered the request.
-          outcomes.add(Outcome.failed(entry, isTransient(status)
-              ? new TransientFailureException("partner answered " + answer)
-              : new PermanentFailureException("partner answered " + answer)));
+          // A dispatcher that reports an error status instead of throwing has not delivered the
+          // request.
+          outcomes.add(
+              Outcome.failed(
+                  entry,
+                  isTransient(status)
+                      ? new TransientFailureException("partner answered " + answer)
+                      : new PermanentFailureException("partner answered " + answer)));
         } else {
           outcomes.add(Outcome.finished(entry, Status.DISPATCHED, answer));
         }

@@ -1,14 +1,13 @@
 package dev.postoffice.core.internal.stage;
 
 import dev.postoffice.core.internal.route.Output;
-
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Status;
 import java.util.List;
 
 /**
- * What a stage's work made of one entry, before it is committed: a new status with outputs, or a failure
- * that the {@link FailurePolicy} turns into a status.
+ * What a stage's work made of one entry, before it is committed: a new status with outputs, or a
+ * failure that the {@link FailurePolicy} turns into a status.
  *
  * @param entry the claimed entry
  * @param status the new status, or null for a failure
@@ -16,7 +15,8 @@ import java.util.List;
  * @param outputs the outputs to insert
  * @param failure the failure, or null
  */
-public record Outcome(Entry entry, Status status, String detail, List<Output> outputs, Throwable failure) {
+public record Outcome(
+    Entry entry, Status status, String detail, List<Output> outputs, Throwable failure) {
   /** The usual details, made once rather than per entry. */
   private static final String[] OUTPUT_COUNTS = new String[17];
 
@@ -30,8 +30,12 @@ public record Outcome(Entry entry, Status status, String detail, List<Output> ou
     int n = outputs.size();
     return n == 0
         ? new Outcome(entry, Status.FILTERED, "the stage produced no output", List.of(), null)
-        : new Outcome(entry, Status.PROCESSED, n < OUTPUT_COUNTS.length ? OUTPUT_COUNTS[n] : n + " output(s)",
-            outputs, null);
+        : new Outcome(
+            entry,
+            Status.PROCESSED,
+            n < OUTPUT_COUNTS.length ? OUTPUT_COUNTS[n] : n + " output(s)",
+            outputs,
+            null);
   }
 
   static Outcome finished(Entry entry, Status status, String detail) {

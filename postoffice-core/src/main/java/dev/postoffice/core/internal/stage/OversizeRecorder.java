@@ -1,10 +1,8 @@
 package dev.postoffice.core.internal.stage;
 
-
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.Entries;
 import dev.postoffice.core.internal.route.RouteDefinition;
-
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
@@ -21,14 +19,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Records a message over its route's size limit as a {@code REJECTED} entry without its body (which is the
- * problem), so the refusal is traceable and nothing oversized reaches the store or the heap twice.
+ * Records a message over its route's size limit as a {@code REJECTED} entry without its body (which
+ * is the problem), so the refusal is traceable and nothing oversized reaches the store or the heap
+ * twice.
  *
- * <p>Recording takes two store calls: the empty stand-in entry is inserted leased to this node (with the
- * batch or page it came in, so a page stored again after a failure records it again only if the first try
- * stored nothing), then moved to {@code REJECTED}. A stand-in left between the two (the node died, the store
- * failed in between) carries its reason in a header, and the stage that claims it after its lease rejects it
- * with that reason instead of working on it ({@link #standInReason}).
+ * <p>Recording takes two store calls: the empty stand-in entry is inserted leased to this node
+ * (with the batch or page it came in, so a page stored again after a failure records it again only
+ * if the first try stored nothing), then moved to {@code REJECTED}. A stand-in left between the two
+ * (the node died, the store failed in between) carries its reason in a header, and the stage that
+ * claims it after its lease rejects it with that reason instead of working on it ({@link
+ * #standInReason}).
  */
 public final class OversizeRecorder {
   static final String HEADER_ORIGINAL_SIZE = "postoffice-original-size";
@@ -47,7 +47,12 @@ public final class OversizeRecorder {
   }
 
   /** Stores the rejection and returns its reason. */
-  public String record(Payload payload, Map<String, String> headers, String dedupKey, TraceId traceId, Layer layer,
+  public String record(
+      Payload payload,
+      Map<String, String> headers,
+      String dedupKey,
+      TraceId traceId,
+      Layer layer,
       Direction direction) {
     Refusal refusal = refusal(payload, headers, dedupKey, traceId, layer, direction);
     ctx.store().intake(List.of(refusal.standIn()), ctx.clock().instant());
@@ -55,23 +60,50 @@ public final class OversizeRecorder {
     return refusal.reason();
   }
 
-  /** Describes the refusal of an oversized message: the stand-in entry to insert with its batch, and why. */
-  public Refusal refusal(Payload payload, Map<String, String> headers, String dedupKey, TraceId traceId, Layer layer,
+  /**
+   * Describes the refusal of an oversized message: the stand-in entry to insert with its batch, and
+   * why.
+   */
+  public Refusal refusal(
+      Payload payload,
+      Map<String, String> headers,
+      String dedupKey,
+      TraceId traceId,
+      Layer layer,
       Direction direction) {
-    String reason = "payload of " + payload.size() + " bytes is over route " + route.id() + "'s limit of "
-        + route.settings().maxPayloadBytes() + " bytes (maxPayloadBytes)";
+    String reason =
+        "payload of "
+            + payload.size()
+            + " bytes is over route "
+            + route.id()
+            + "'s limit of "
+            + route.settings().maxPayloadBytes()
+            + " bytes (maxPayloadBytes)";
     Map<String, String> kept = new HashMap<>(headers);
     kept.put(HEADER_ORIGINAL_SIZE, Integer.toString(payload.size()));
     kept.put(HEADER_REJECTED_REASON, reason);
     if (dedupKey != null) {
-      kept.put(HEADER_ORIGINAL_KEY, dedupKey); // the partner's delivery id or the Core App's message id
+      kept.put(
+          HEADER_ORIGINAL_KEY, dedupKey); // the partner's delivery id or the Core App's message id
     }
-    // Stored leased to this node, so no stage claims the empty entry before it is marked rejected. No dedup
+    // Stored leased to this node, so no stage claims the empty entry before it is marked rejected.
+    // No dedup
     // key: a rejected oversized message must not make a later, fixed one look like a duplicate.
-    Lease lease = new Lease(ctx.nodeId(), ctx.clock().instant().plus(route.settings().leaseDuration()));
-    NewEntry standIn = new NewEntry(EntryId.random(), route.id(), direction, layer,
-        Payload.of(new byte[0], payload.contentType()), kept, null, traceId, null, Entries.PRODUCED_BY_INTAKE,
-        lease);
+    Lease lease =
+        new Lease(ctx.nodeId(), ctx.clock().instant().plus(route.settings().leaseDuration()));
+    NewEntry standIn =
+        new NewEntry(
+            EntryId.random(),
+            route.id(),
+            direction,
+            layer,
+            Payload.of(new byte[0], payload.contentType()),
+            kept,
+            null,
+            traceId,
+            null,
+            Entries.PRODUCED_BY_INTAKE,
+            lease);
     return new Refusal(standIn, reason);
   }
 
@@ -79,17 +111,26 @@ public final class OversizeRecorder {
   public void reject(List<Refusal> refusals) {
     List<Completion> completions = new ArrayList<>(refusals.size());
     for (Refusal refusal : refusals) {
-      // The entry is leased to this node with attempt 1, so this completion applies and records the reason
+      // The entry is leased to this node with attempt 1, so this completion applies and records the
+      // reason
       // as the entry's error, where operators look first.
-      completions.add(new Completion(refusal.standIn().id(), ctx.nodeId(), 1, Status.REJECTED,
-          refusal.reason(), refusal.reason(), null, List.of()));
+      completions.add(
+          new Completion(
+              refusal.standIn().id(),
+              ctx.nodeId(),
+              1,
+              Status.REJECTED,
+              refusal.reason(),
+              refusal.reason(),
+              null,
+              List.of()));
     }
     ctx.store().commit(completions, ctx.clock().instant());
   }
 
   /**
-   * Returns the reason of a stand-in a stage claimed because its rejection was never stored, or null for any
-   * other entry.
+   * Returns the reason of a stand-in a stage claimed because its rejection was never stored, or
+   * null for any other entry.
    */
   static String standInReason(Entry entry) {
     return entry.payload().size() == 0 ? entry.headers().get(HEADER_REJECTED_REASON) : null;

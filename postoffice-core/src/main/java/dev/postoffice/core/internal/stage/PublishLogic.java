@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Layer 4 upstream: publishes a batch of core messages with the entry id as message id and the trace id as
- * a header, then waits for the broker's confirmations (all in flight at once, not one wait per message). A
- * confirmed entry becomes {@code QUEUED}; a refused or unconfirmed one is retried with the same id.
+ * Layer 4 upstream: publishes a batch of core messages with the entry id as message id and the
+ * trace id as a header, then waits for the broker's confirmations (all in flight at once, not one
+ * wait per message). A confirmed entry becomes {@code QUEUED}; a refused or unconfirmed one is
+ * retried with the same id.
  */
 public final class PublishLogic implements StageLogic {
   private final Transport transport;
@@ -28,7 +29,8 @@ public final class PublishLogic implements StageLogic {
   private final Duration confirmTimeout;
   private final LeaseGuard leases;
 
-  public PublishLogic(Transport transport, String destination, Duration confirmTimeout, LeaseGuard leases) {
+  public PublishLogic(
+      Transport transport, String destination, Duration confirmTimeout, LeaseGuard leases) {
     this.transport = transport;
     this.destination = destination;
     this.confirmTimeout = confirmTimeout;
@@ -37,7 +39,8 @@ public final class PublishLogic implements StageLogic {
 
   @Override
   public List<Outcome> work(List<Entry> claimed) {
-    // Publish only what this node still holds: an entry another node took over is being published there.
+    // Publish only what this node still holds: an entry another node took over is being published
+    // there.
     List<Outcome> outcomes = new ArrayList<>(claimed.size());
     List<Entry> batch = new ArrayList<>(claimed.size());
     LeaseGuard.Batch held = leases.of(claimed);
@@ -57,8 +60,9 @@ public final class PublishLogic implements StageLogic {
       Map<String, String> headers = new HashMap<>(entry.headers());
       headers.put(Transport.HEADER_TRACE_ID, entry.traceId().value());
       headers.put(Transport.HEADER_ROUTE, entry.route().value());
-      messages.add(new OutboundMessage(entry.id().value(), headers, entry.payload().bytes(),
-          entry.payload().contentType()));
+      messages.add(
+          new OutboundMessage(
+              entry.id().value(), headers, entry.payload().bytes(), entry.payload().contentType()));
     }
     List<CompletableFuture<Void>> confirms;
     try {
@@ -72,19 +76,36 @@ public final class PublishLogic implements StageLogic {
       Entry entry = batch.get(i);
       try {
         confirms.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        outcomes.add(Outcome.finished(entry, Status.QUEUED, "confirmed by the broker on " + destination));
+        outcomes.add(
+            Outcome.finished(entry, Status.QUEUED, "confirmed by the broker on " + destination));
       } catch (TimeoutException e) {
-        outcomes.add(Outcome.failed(entry, new TransientFailureException(
-            "no broker confirmation within " + confirmTimeout.toMillis() + " ms for " + destination)));
+        outcomes.add(
+            Outcome.failed(
+                entry,
+                new TransientFailureException(
+                    "no broker confirmation within "
+                        + confirmTimeout.toMillis()
+                        + " ms for "
+                        + destination)));
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        // The transport says when retrying cannot help (a message too big for the broker): pass that on.
-        outcomes.add(Outcome.failed(entry, cause instanceof RejectedInputException
-            || cause instanceof PermanentFailureException ? cause : new TransientFailureException(
-                "publish to " + destination + " failed: " + cause.getMessage(), null, cause)));
+        // The transport says when retrying cannot help (a message too big for the broker): pass
+        // that on.
+        outcomes.add(
+            Outcome.failed(
+                entry,
+                cause instanceof RejectedInputException
+                        || cause instanceof PermanentFailureException
+                    ? cause
+                    : new TransientFailureException(
+                        "publish to " + destination + " failed: " + cause.getMessage(),
+                        null,
+                        cause)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        outcomes.add(Outcome.failed(entry, new TransientFailureException("interrupted waiting for confirm")));
+        outcomes.add(
+            Outcome.failed(
+                entry, new TransientFailureException("interrupted waiting for confirm")));
       }
     }
     return outcomes;

@@ -1,15 +1,16 @@
 package dev.postoffice.core.internal.stage;
 
-import dev.postoffice.core.internal.Mdc;
-
-import dev.postoffice.core.internal.route.Transform;
-
 import dev.postoffice.RejectedInputException;
+import dev.postoffice.core.internal.Mdc;
+import dev.postoffice.core.internal.route.Transform;
 import dev.postoffice.model.Entry;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs a host transform (normalizer, translator) on each entry of a batch, one at a time, under its MDC. */
+/**
+ * Runs a host transform (normalizer, translator) on each entry of a batch, one at a time, under its
+ * MDC.
+ */
 public final class TransformLogic implements StageLogic {
   private final Transform transform;
 
@@ -23,7 +24,8 @@ public final class TransformLogic implements StageLogic {
     for (Entry entry : batch) {
       String refused = OversizeRecorder.standInReason(entry);
       if (refused != null) {
-        // The stand-in of an oversized message whose rejection was not stored: there is nothing to work on.
+        // The stand-in of an oversized message whose rejection was not stored: there is nothing to
+        // work on.
         outcomes.add(Outcome.failed(entry, new RejectedInputException(refused)));
         continue;
       }

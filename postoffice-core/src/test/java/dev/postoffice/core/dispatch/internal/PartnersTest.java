@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Partners (issue 16, defect 12)")
 class PartnersTest {
   private final AtomicLong nanos = new AtomicLong();
-  private final Partners partners = new Partners(
-      p -> new PartnerLimits(p, 1, Duration.ZERO, 0, 1, Duration.ZERO, nanos::get), Duration.ofMinutes(1), nanos::get);
+  private final Partners partners =
+      new Partners(
+          p -> new PartnerLimits(p, 1, Duration.ZERO, 0, 1, Duration.ZERO, nanos::get),
+          Duration.ofMinutes(1),
+          nanos::get);
 
   private void advance(Duration by) {
     nanos.addAndGet(by.toNanos());
@@ -39,7 +42,8 @@ class PartnersTest {
     partners.acquire("http://b").close();
     assertThat(partners.size()).isEqualTo(2);
     // The same limits, not fresh ones: its only slot is still taken.
-    assertThatThrownBy(() -> partners.acquire("http://a")).isInstanceOf(TransientFailureException.class)
+    assertThatThrownBy(() -> partners.acquire("http://a"))
+        .isInstanceOf(TransientFailureException.class)
         .hasMessageContaining("maxConcurrentRequests");
     held.close();
     partners.acquire("http://a").close();
@@ -49,7 +53,8 @@ class PartnersTest {
   @DisplayName("a refused request does not count as holding its partner")
   void refusedDoesNotHold() {
     Partners.Slot held = partners.acquire("http://a");
-    assertThatThrownBy(() -> partners.acquire("http://a")).isInstanceOf(TransientFailureException.class);
+    assertThatThrownBy(() -> partners.acquire("http://a"))
+        .isInstanceOf(TransientFailureException.class);
     held.close();
     advance(Duration.ofSeconds(61));
     partners.acquire("http://z").close();

@@ -42,8 +42,10 @@ class IntakeBatcherTest {
   private final InMemoryStatusStore memory = InMemoryStatusStore.create();
   private final List<Integer> callSizes = new CopyOnWriteArrayList<>();
   private final AtomicInteger calls = new AtomicInteger();
+
   /** Counted down as each of the first {@link IntakeBatcher#MAX_CALLS} store calls starts. */
   private final CountDownLatch firstCallsEntered = new CountDownLatch(IntakeBatcher.MAX_CALLS);
+
   private final CountDownLatch releaseFirstCalls = new CountDownLatch(1);
   private final ExecutorService pool = Executors.newFixedThreadPool(8);
 
@@ -54,35 +56,48 @@ class IntakeBatcherTest {
   }
 
   /**
-   * The in-memory store, recording each intake call's size; the first {@link IntakeBatcher#MAX_CALLS} calls (as
-   * many as may run at once) block until released.
+   * The in-memory store, recording each intake call's size; the first {@link
+   * IntakeBatcher#MAX_CALLS} calls (as many as may run at once) block until released.
    */
   private StatusStore store(Predicate<List<NewEntry>> refuse) {
-    return (StatusStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {StatusStore.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("intake") && args.length == 2) {
-            @SuppressWarnings("unchecked")
-            List<NewEntry> entries = (List<NewEntry>) args[0];
-            callSizes.add(entries.size());
-            if (calls.incrementAndGet() <= IntakeBatcher.MAX_CALLS) {
-              firstCallsEntered.countDown();
-              releaseFirstCalls.await(10, TimeUnit.SECONDS);
-            }
-            if (refuse.test(entries)) {
-              throw new StoreUnavailableException("refused", null);
-            }
-          }
-          try {
-            return method.invoke(memory, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return (StatusStore)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {StatusStore.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("intake") && args.length == 2) {
+                @SuppressWarnings("unchecked")
+                List<NewEntry> entries = (List<NewEntry>) args[0];
+                callSizes.add(entries.size());
+                if (calls.incrementAndGet() <= IntakeBatcher.MAX_CALLS) {
+                  firstCallsEntered.countDown();
+                  releaseFirstCalls.await(10, TimeUnit.SECONDS);
+                }
+                if (refuse.test(entries)) {
+                  throw new StoreUnavailableException("refused", null);
+                }
+              }
+              try {
+                return method.invoke(memory, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   private static NewEntry entry(String id) {
-    return new NewEntry(EntryId.of(id), ROUTE, Direction.UPSTREAM, Layer.L1, Payload.json("{}"), Map.of(), null,
-        TraceId.random(), null, "intake", null);
+    return new NewEntry(
+        EntryId.of(id),
+        ROUTE,
+        Direction.UPSTREAM,
+        Layer.L1,
+        Payload.json("{}"),
+        Map.of(),
+        null,
+        TraceId.random(),
+        null,
+        "intake",
+        null);
   }
 
   private static void awaitWaiting(IntakeBatcher batcher, int count) {
@@ -93,23 +108,37 @@ class IntakeBatcherTest {
     assertThat(batcher.waiting()).isEqualTo(count);
   }
 
-  /** Starts as many callers as may call the store at once, and returns once each is in its (blocked) call. */
-  private List<CompletableFuture<List<IntakeResult>>> occupyEveryCall(IntakeBatcher batcher) throws Exception {
-    List<CompletableFuture<List<IntakeResult>>> first = IntStream.range(0, IntakeBatcher.MAX_CALLS)
-        .mapToObj(i -> CompletableFuture.supplyAsync(() -> batcher.intake(List.of(entry("first-" + i))), pool))
-        .toList();
+  /**
+   * Starts as many callers as may call the store at once, and returns once each is in its (blocked)
+   * call.
+   */
+  private List<CompletableFuture<List<IntakeResult>>> occupyEveryCall(IntakeBatcher batcher)
+      throws Exception {
+    List<CompletableFuture<List<IntakeResult>>> first =
+        IntStream.range(0, IntakeBatcher.MAX_CALLS)
+            .mapToObj(
+                i ->
+                    CompletableFuture.supplyAsync(
+                        () -> batcher.intake(List.of(entry("first-" + i))), pool))
+            .toList();
     assertThat(firstCallsEntered.await(10, TimeUnit.SECONDS))
-        .as("each of the first %d callers in a store call of its own", IntakeBatcher.MAX_CALLS).isTrue();
+        .as("each of the first %d callers in a store call of its own", IntakeBatcher.MAX_CALLS)
+        .isTrue();
     return first;
   }
 
   @Test
-  @DisplayName("two callers' store calls run at once: the second does not wait for the first's round trip")
+  @DisplayName(
+      "two callers' store calls run at once: the second does not wait for the first's round trip")
   void overlaps() throws Exception {
     IntakeBatcher batcher = new IntakeBatcher(store(e -> false), clock);
-    List<CompletableFuture<List<IntakeResult>>> two = IntStream.range(0, 2)
-        .mapToObj(i -> CompletableFuture.supplyAsync(() -> batcher.intake(List.of(entry("x-" + i))), pool))
-        .toList();
+    List<CompletableFuture<List<IntakeResult>>> two =
+        IntStream.range(0, 2)
+            .mapToObj(
+                i ->
+                    CompletableFuture.supplyAsync(
+                        () -> batcher.intake(List.of(entry("x-" + i))), pool))
+            .toList();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (calls.get() < 2 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
@@ -124,8 +153,9 @@ class IntakeBatcherTest {
   }
 
   @Test
-  @DisplayName("callers arriving while every store call is taken wait, then are stored together, each with its own"
-      + " results")
+  @DisplayName(
+      "callers arriving while every store call is taken wait, then are stored together, each with its own"
+          + " results")
   void coalesces() throws Exception {
     IntakeBatcher batcher = new IntakeBatcher(store(e -> false), clock);
     List<CompletableFuture<List<IntakeResult>>> first = occupyEveryCall(batcher);
@@ -138,11 +168,13 @@ class IntakeBatcherTest {
     assertThat(later).noneMatch(CompletableFuture::isDone);
     releaseFirstCalls.countDown();
     for (int i = 0; i < first.size(); i++) {
-      assertThat(first.get(i).get(10, TimeUnit.SECONDS)).extracting(IntakeResult::entryId)
+      assertThat(first.get(i).get(10, TimeUnit.SECONDS))
+          .extracting(IntakeResult::entryId)
           .containsExactly(EntryId.of("first-" + i));
     }
     for (int i = 0; i < later.size(); i++) {
-      assertThat(later.get(i).get(10, TimeUnit.SECONDS)).extracting(IntakeResult::entryId)
+      assertThat(later.get(i).get(10, TimeUnit.SECONDS))
+          .extracting(IntakeResult::entryId)
           .containsExactly(EntryId.of(ids.get(i)));
     }
     assertThat(callSizes).containsExactly(1, 1, 3);
@@ -150,22 +182,28 @@ class IntakeBatcherTest {
   }
 
   @Test
-  @DisplayName("when a combined call fails, each caller's entries are stored alone and each gets its own outcome")
+  @DisplayName(
+      "when a combined call fails, each caller's entries are stored alone and each gets its own outcome")
   void failureIsolated() throws Exception {
-    IntakeBatcher batcher = new IntakeBatcher(store(entries -> entries.stream()
-        .anyMatch(e -> e.id().value().equals("poison"))), clock);
+    IntakeBatcher batcher =
+        new IntakeBatcher(
+            store(entries -> entries.stream().anyMatch(e -> e.id().value().equals("poison"))),
+            clock);
     List<CompletableFuture<List<IntakeResult>>> first = occupyEveryCall(batcher);
-    CompletableFuture<List<IntakeResult>> good = CompletableFuture.supplyAsync(
-        () -> batcher.intake(List.of(entry("b"))), pool);
-    CompletableFuture<List<IntakeResult>> bad = CompletableFuture.supplyAsync(
-        () -> batcher.intake(List.of(entry("poison"))), pool);
+    CompletableFuture<List<IntakeResult>> good =
+        CompletableFuture.supplyAsync(() -> batcher.intake(List.of(entry("b"))), pool);
+    CompletableFuture<List<IntakeResult>> bad =
+        CompletableFuture.supplyAsync(() -> batcher.intake(List.of(entry("poison"))), pool);
     awaitWaiting(batcher, 2);
     releaseFirstCalls.countDown();
     for (CompletableFuture<List<IntakeResult>> f : first) {
       assertThat(f.get(10, TimeUnit.SECONDS)).hasSize(1);
     }
-    assertThat(good.get(10, TimeUnit.SECONDS)).extracting(IntakeResult::entryId).containsExactly(EntryId.of("b"));
-    assertThatThrownBy(() -> bad.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreUnavailableException.class);
+    assertThat(good.get(10, TimeUnit.SECONDS))
+        .extracting(IntakeResult::entryId)
+        .containsExactly(EntryId.of("b"));
+    assertThatThrownBy(() -> bad.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(StoreUnavailableException.class);
     assertThat(memory.find(EntryId.of("b"))).isPresent();
     assertThat(memory.find(EntryId.of("poison"))).isEmpty();
     assertThat(callSizes).containsExactly(1, 1, 2, 1, 1);

@@ -1,9 +1,8 @@
 package dev.postoffice.core.internal.runner;
 
-import dev.postoffice.core.internal.route.Entries;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postoffice.core.internal.route.Entries;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
@@ -24,9 +23,19 @@ class HandOffQueueTest {
   private final HandOffQueue queue = new HandOffQueue(4);
 
   private static Entry entry() {
-    NewEntry created = new NewEntry(EntryId.random(), RouteId.of("orders"), Direction.UPSTREAM, Layer.L1,
-        Payload.of(new byte[] {1}, "application/octet-stream"), Map.of(), null, TraceId.random(), null,
-        "test", null);
+    NewEntry created =
+        new NewEntry(
+            EntryId.random(),
+            RouteId.of("orders"),
+            Direction.UPSTREAM,
+            Layer.L1,
+            Payload.of(new byte[] {1}, "application/octet-stream"),
+            Map.of(),
+            null,
+            TraceId.random(),
+            null,
+            "test",
+            null);
     return Entries.preClaimed(created, Instant.parse("2030-01-01T00:00:00Z"));
   }
 

@@ -1,10 +1,9 @@
 package dev.postoffice.core.internal.runner;
 
-import dev.postoffice.core.internal.route.Entries;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.postoffice.core.internal.route.Entries;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
@@ -29,9 +28,19 @@ class HandOffReservationTest {
   private final Queue<Entry> queue = new LinkedBlockingQueue<>();
 
   private static Entry entry() {
-    NewEntry created = new NewEntry(EntryId.random(), RouteId.of("orders"), Direction.UPSTREAM, Layer.L1,
-        Payload.of(new byte[] {1}, "application/octet-stream"), Map.of(), null, TraceId.random(), null,
-        "test", null);
+    NewEntry created =
+        new NewEntry(
+            EntryId.random(),
+            RouteId.of("orders"),
+            Direction.UPSTREAM,
+            Layer.L1,
+            Payload.of(new byte[] {1}, "application/octet-stream"),
+            Map.of(),
+            null,
+            TraceId.random(),
+            null,
+            "test",
+            null);
     return Entries.preClaimed(created, Instant.parse("2030-01-01T00:00:00Z"));
   }
 
@@ -65,24 +74,30 @@ class HandOffReservationTest {
     @Test
     @DisplayName("gives back all the room when the block ends with an exception")
     void givesBackOnException() {
-      assertThatThrownBy(() -> {
-        try (HandOffReservation reservation = HandOffReservation.tryReserve(room, queue, 3)) {
-          assertThat(reservation.isHeld()).isTrue();
-          throw new IllegalStateException("store down");
-        }
-      }).hasMessage("store down");
+      assertThatThrownBy(
+              () -> {
+                try (HandOffReservation reservation =
+                    HandOffReservation.tryReserve(room, queue, 3)) {
+                  assertThat(reservation.isHeld()).isTrue();
+                  throw new IllegalStateException("store down");
+                }
+              })
+          .hasMessage("store down");
       assertThat(room.availablePermits()).isEqualTo(CAPACITY);
     }
 
     @Test
     @DisplayName("gives back the unhanded room when the block ends with an Error")
     void givesBackOnError() {
-      assertThatThrownBy(() -> {
-        try (HandOffReservation reservation = HandOffReservation.tryReserve(room, queue, 3)) {
-          reservation.handOff(entry());
-          throw new OutOfMemoryError("simulated");
-        }
-      }).isInstanceOf(OutOfMemoryError.class);
+      assertThatThrownBy(
+              () -> {
+                try (HandOffReservation reservation =
+                    HandOffReservation.tryReserve(room, queue, 3)) {
+                  reservation.handOff(entry());
+                  throw new OutOfMemoryError("simulated");
+                }
+              })
+          .isInstanceOf(OutOfMemoryError.class);
       assertThat(room.availablePermits()).isEqualTo(CAPACITY - 1);
     }
 
@@ -127,9 +142,11 @@ class HandOffReservationTest {
     @Test
     @DisplayName("holds nothing and gives back nothing when the queue has not enough room")
     void noRoom() {
-      try (HandOffReservation reservation = HandOffReservation.tryReserve(room, queue, CAPACITY + 1)) {
+      try (HandOffReservation reservation =
+          HandOffReservation.tryReserve(room, queue, CAPACITY + 1)) {
         assertThat(reservation.isHeld()).isFalse();
-        assertThatThrownBy(() -> reservation.handOff(entry())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> reservation.handOff(entry()))
+            .isInstanceOf(IllegalStateException.class);
       }
       assertThat(room.availablePermits()).isEqualTo(CAPACITY);
     }

@@ -1,14 +1,13 @@
 package dev.postoffice.core.internal.stage;
 
-import dev.postoffice.core.internal.route.EngineContext;
-import dev.postoffice.core.internal.route.StoredRequest;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postoffice.DispatchResult;
 import dev.postoffice.Dispatcher;
 import dev.postoffice.PartnerRequest;
 import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.core.internal.route.EngineContext;
+import dev.postoffice.core.internal.route.StoredRequest;
 import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.core.support.TestClock;
 import dev.postoffice.event.PipelineListener;
@@ -38,29 +37,58 @@ class LeaseGuardTest {
   private final InMemoryStatusStore store = InMemoryStatusStore.create();
   private final JacksonCodec codec = JacksonCodec.create();
   private final List<EntryId> called = new ArrayList<>();
-  private final Dispatcher partner = (request, context) -> {
-    called.add(context.entryId());
-    return new DispatchResult(201, "{}");
-  };
-  private final EngineContext ctx = new EngineContext("node-a", store, null, codec, clock, PipelineListener.EMPTY,
-      "acks", true, Duration.ofSeconds(1));
-  private final DispatchLogic dispatch = new DispatchLogic(partner, codec, new LeaseGuard(ctx, ROUTE, LEASE));
+  private final Dispatcher partner =
+      (request, context) -> {
+        called.add(context.entryId());
+        return new DispatchResult(201, "{}");
+      };
+  private final EngineContext ctx =
+      new EngineContext(
+          "node-a",
+          store,
+          null,
+          codec,
+          clock,
+          PipelineListener.EMPTY,
+          "acks",
+          true,
+          Duration.ofSeconds(1));
+  private final DispatchLogic dispatch =
+      new DispatchLogic(partner, codec, new LeaseGuard(ctx, ROUTE, LEASE));
 
-  /** Stores a request leased to node-a, as the stage before hands it over in memory; returns that copy. */
+  /**
+   * Stores a request leased to node-a, as the stage before hands it over in memory; returns that
+   * copy.
+   */
   private Entry handedOver() {
-    NewEntry n = new NewEntry(EntryId.random(), ROUTE, Direction.DOWNSTREAM, Layer.L1,
-        StoredRequest.encode(new PartnerRequest("POST", URI.create("https://acme.example/"), Map.of(), null), codec),
-        Map.of(), null, TraceId.random(), null, "normalize@1", new Lease("node-a", clock.instant().plus(LEASE)));
+    NewEntry n =
+        new NewEntry(
+            EntryId.random(),
+            ROUTE,
+            Direction.DOWNSTREAM,
+            Layer.L1,
+            StoredRequest.encode(
+                new PartnerRequest("POST", URI.create("https://acme.example/"), Map.of(), null),
+                codec),
+            Map.of(),
+            null,
+            TraceId.random(),
+            null,
+            "normalize@1",
+            new Lease("node-a", clock.instant().plus(LEASE)));
     store.intake(List.of(n), clock.instant());
     return store.find(n.id()).orElseThrow();
   }
 
   @Test
-  @DisplayName("calls once for an entry that is in a batch twice: a stale copy and this node's newer claim")
+  @DisplayName(
+      "calls once for an entry that is in a batch twice: a stale copy and this node's newer claim")
   void sameEntryTwice() {
     Entry stale = handedOver();
-    clock.advance(LEASE); // the copy waited in memory past its lease; this node claims the entry again
-    Entry claimed = store.claim(new ClaimRequest(ROUTE, Layer.L1, 10, "node-a", LEASE, clock.instant())).get(0);
+    clock.advance(
+        LEASE); // the copy waited in memory past its lease; this node claims the entry again
+    Entry claimed =
+        store.claim(new ClaimRequest(ROUTE, Layer.L1, 10, "node-a", LEASE, clock.instant())).get(0);
     assertThat(claimed.attempts()).isGreaterThan(stale.attempts());
 
     List<Outcome> outcomes = dispatch.work(List.of(claimed, stale));
@@ -73,18 +101,21 @@ class LeaseGuardTest {
   }
 
   @Test
-  @DisplayName("makes no store call while the batch's leases are fresh, and renews them once they are not")
+  @DisplayName(
+      "makes no store call while the batch's leases are fresh, and renews them once they are not")
   void renewsOnlyWhenNeeded() {
     Entry a = handedOver();
     Entry b = handedOver();
     clock.advance(LEASE.dividedBy(4));
     dispatch.work(List.of(a, b));
-    assertThat(store.find(a.id()).orElseThrow().lease().expiresAt()).isEqualTo(a.lease().expiresAt());
+    assertThat(store.find(a.id()).orElseThrow().lease().expiresAt())
+        .isEqualTo(a.lease().expiresAt());
 
     Entry c = handedOver();
     clock.advance(LEASE.dividedBy(2));
     dispatch.work(List.of(c));
     assertThat(called).containsExactly(a.id(), b.id(), c.id());
-    assertThat(store.find(c.id()).orElseThrow().lease().expiresAt()).isEqualTo(clock.instant().plus(LEASE));
+    assertThat(store.find(c.id()).orElseThrow().lease().expiresAt())
+        .isEqualTo(clock.instant().plus(LEASE));
   }
 }
