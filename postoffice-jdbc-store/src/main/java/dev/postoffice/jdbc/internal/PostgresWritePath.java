@@ -21,8 +21,8 @@ import java.util.Set;
 
 /**
  * PostgreSQL's writes: each is ONE statement run in autocommit ({@link PgOps}), so one round trip
- * and no BEGIN or COMMIT. An intake with a cursor move or dedup keys takes the portable path. Every
- * insert is counted for the {@link YoungTableAnalyzer}.
+ * and no BEGIN or COMMIT. An intake with a cursor move, dedup keys or no entries takes the portable
+ * path. Every insert is counted for the {@link YoungTableAnalyzer}.
  */
 final class PostgresWritePath implements WritePath {
   private final Transactions tx;

@@ -24,7 +24,7 @@ import java.util.Set;
  * so no operation asks which database it is on.
  */
 interface WritePath {
-  /** See {@code StatusStore#intake}; the entries may be empty only with a cursor move. */
+  /** See {@code StatusStore#intake}; the entries may be empty (a cursor move alone, or nothing). */
   List<IntakeResult> intake(List<NewEntry> entries, CursorUpdate cursor, Instant now);
 
   /** See {@code StatusStore#claim}. */

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * One route at run time: its stage runners, each with its own worker threads (the route's bulkhead:
  * a slow or failing route only ever occupies its own threads), its intake, and its housekeeping.
  */
-public final class RouteRuntime {
+final class RouteRuntime {
   private static final Logger log = LoggerFactory.getLogger(RouteRuntime.class);
 
   /**

@@ -14,7 +14,7 @@ import java.util.List;
  * id, so when a combined call fails, each caller's entries are stored again on their own and each
  * caller gets its own outcome.
  */
-public final class IntakeBatcher {
+final class IntakeBatcher {
   /** The most entries one combined store call carries. */
   static final int MAX_ENTRIES = 1_000;
 

@@ -14,7 +14,7 @@ import java.util.function.BooleanSupplier;
  * first, and entries claimed from the store at least every poll interval, so that entries that
  * missed the fast path are not starved. Shared by the stage's workers.
  */
-public final class BatchSource {
+final class BatchSource {
   private final RouteDefinition route;
   private final StageSpec spec;
   private final EngineContext ctx;

@@ -20,7 +20,7 @@ import java.util.Map;
  * expire and another worker does the whole run again with the same derived output ids. Not
  * thread-safe: one worker owns it.
  */
-public final class FusedBatch {
+final class FusedBatch {
   private final List<Completion> roots;
   private final List<List<NewEntry>> outputs = new ArrayList<>();
 

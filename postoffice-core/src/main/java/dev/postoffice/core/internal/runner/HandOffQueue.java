@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Memory stays bounded: at most a few batches wait in memory; the rest of the backlog stays in
  * the store.
  */
-public final class HandOffQueue {
+final class HandOffQueue {
   /** The smallest hand-off queue, in entries, whatever the batch size. */
   static final int MIN_HAND_OFF = 256;
 

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * partner calls forever, while new entries joined the poisoned batch. Splitting costs about two
  * commits per entry of the failing batch, once.
  */
-public final class PoisonIsolatingCommit {
+final class PoisonIsolatingCommit {
   private static final Logger log = LoggerFactory.getLogger(PoisonIsolatingCommit.class);
 
   private final Function<List<Completion>, CommitResult> store;

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * completion refused because its lease was lost, except where the Core App's acknowledgement simply
  * overtook the publisher.
  */
-public final class StageCommit {
-  /** Logs under the name the stage's runner always used, so log configurations keep working. */
+final class StageCommit {
+  /** Logs under StageRunner's category, so one logger setting covers all of a stage's work. */
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
 
   private final RouteDefinition route;

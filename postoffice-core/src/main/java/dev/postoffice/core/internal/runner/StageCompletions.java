@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * logged and reported to the listener; a lost lease becomes nothing, since another node holds the
  * entry now.
  */
-public final class StageCompletions {
-  /** Logs under the name the stage's runner always used, so log configurations keep working. */
+final class StageCompletions {
+  /** Logs under StageRunner's category, so one logger setting covers all of a stage's work. */
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
 
   private final RouteDefinition route;

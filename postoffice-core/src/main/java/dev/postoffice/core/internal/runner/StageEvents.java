@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * Tells the pipeline's listener what one stage does. A listener that throws is logged and ignored:
  * the listener is for observing, so its failure must not fail the batch it observes.
  */
-public final class StageEvents {
-  /** Logs under the name the stage's runner always used, so log configurations keep working. */
+final class StageEvents {
+  /** Logs under StageRunner's category, so one logger setting covers all of a stage's work. */
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
 
   private final RouteDefinition route;

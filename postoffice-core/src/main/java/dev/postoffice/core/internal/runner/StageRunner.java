@@ -109,11 +109,6 @@ public final class StageRunner {
     running = value;
   }
 
-  /** Entries waiting in memory; their leases are released by the engine on shutdown. */
-  int queued() {
-    return handOffs.size();
-  }
-
   /**
    * Works on one batch: handed-over entries if any, otherwise entries claimed from the store.
    *

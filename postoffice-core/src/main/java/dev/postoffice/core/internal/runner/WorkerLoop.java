@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * #MAX_FAILURE_PAUSE_MILLIS} ms. An {@link Error} ends the loop: the route's runtime replaces the
  * worker.
  */
-public final class WorkerLoop {
-  /** Logs under the name the stage's runner always used, so log configurations keep working. */
+final class WorkerLoop {
+  /** Logs under StageRunner's category, so one logger setting covers all of a stage's work. */
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
 
   /**
