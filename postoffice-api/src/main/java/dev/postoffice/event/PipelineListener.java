@@ -1,9 +1,13 @@
 package dev.postoffice.event;
 
 /**
- * Observes a running pipeline, for metrics and alerts. Every method has a no-op default; implement
- * what you need. Called on engine threads: return quickly and do not throw (exceptions are logged
- * and ignored).
+ * Observes a running pipeline, for metrics, alerts and audit: every status change, every delivery,
+ * every broker confirm, a route's backlog, and the engine's own trouble. Every method has a no-op
+ * default; implement what you need ({@code postoffice-micrometer} turns them into meters).
+ *
+ * <p>Called on engine threads after the store has the change: return quickly and do not throw
+ * (exceptions are logged and ignored). A listener that does slow work (I/O) should hand the event
+ * to a thread of its own.
  */
 public interface PipelineListener {
   /** A listener that does nothing. */
@@ -37,4 +41,33 @@ public interface PipelineListener {
    * @param event which worker, why, and how many so far
    */
   default void onWorkerReplaced(WorkerReplaced event) {}
+
+  /**
+   * An entry's status changed (or it was created with one), and the store has it.
+   *
+   * @param event the entry, the move and when
+   */
+  default void onStatusChanged(StatusChanged event) {}
+
+  /**
+   * A message reached the end of its route: acknowledged by the Core App, or dispatched to the
+   * partner.
+   *
+   * @param event the entry and its latencies
+   */
+  default void onMessageDelivered(MessageDelivered event) {}
+
+  /**
+   * The broker confirmed a batch of layer-4 messages.
+   *
+   * @param event the route, destination, count and time to confirm
+   */
+  default void onPublishConfirmed(PublishConfirmed event) {}
+
+  /**
+   * A route's backlog was counted (sampled, not per message).
+   *
+   * @param event the route and how many entries wait in it
+   */
+  default void onBacklogSampled(BacklogSampled event) {}
 }
