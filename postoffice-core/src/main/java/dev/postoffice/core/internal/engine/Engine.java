@@ -66,7 +66,7 @@ public final class Engine implements Pipeline {
       routes.put(definition.id(), new RouteRuntime(definition, ctx, race));
     }
     this.ingestors = Map.copyOf(ingestors);
-    this.operations = Operations.create(ctx.store(), ctx.clock());
+    this.operations = Operations.create(ctx.store(), ctx.clock(), ctx.listener());
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.postoffice.BacklogFullException;
 import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.Entries;
+import dev.postoffice.core.internal.route.PipelineEvents;
 import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.core.internal.runner.HandOffReservation;
 import dev.postoffice.core.internal.runner.StageRunner;
@@ -53,6 +54,7 @@ public final class DownstreamIntake implements BatchMessageHandler {
   private final BacklogGauge backlog;
   private final StageRunner first;
   private final OversizeRecorder oversize;
+  private final PipelineEvents events;
   private final Object gate = new Object();
   private Subscription subscription; // guarded by gate
   private Thread prober; // guarded by gate; non-null while paused
@@ -66,6 +68,7 @@ public final class DownstreamIntake implements BatchMessageHandler {
     this.backlog = backlog;
     this.first = first;
     this.oversize = new OversizeRecorder(route, ctx);
+    this.events = PipelineEvents.of(ctx);
   }
 
   /**
@@ -284,6 +287,9 @@ public final class DownstreamIntake implements BatchMessageHandler {
                 lease));
       }
       List<IntakeResult> results = ctx.store().intake(entries, now);
+      if (events.enabled()) {
+        IntakeEvents.created(events, entries, results, now);
+      }
       for (int i = 0; i < n; i++) {
         IntakeResult result = results.get(i);
         if (result.isDuplicate()) {
