@@ -119,9 +119,11 @@ final class StageCommit {
     if (result.applied().isEmpty()) {
       return;
     }
-    Set<EntryId> applied = new HashSet<>(result.applied());
+    // Usually every completion applied: then there is no set to build.
+    Set<EntryId> applied =
+        result.applied().size() == completions.size() ? null : new HashSet<>(result.applied());
     for (Completion c : completions) {
-      if (!applied.remove(c.entryId())) {
+      if (applied != null && !applied.remove(c.entryId())) {
         continue; // refused, isolated (reported when it was failed), or a second completion
       }
       Entry entry = byId.get(c.entryId());
