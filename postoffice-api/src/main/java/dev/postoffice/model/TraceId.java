@@ -60,38 +60,55 @@ public record TraceId(String value) {
    *     id a partner or the Core App chose)
    */
   public Optional<Instant> createdAt() {
-    String hex;
-    if (value.length() == 36) {
-      if (value.charAt(8) != '-'
-          || value.charAt(13) != '-'
-          || value.charAt(18) != '-'
-          || value.charAt(23) != '-') {
-        return Optional.empty();
-      }
-      hex =
-          value.substring(0, 8)
-              + value.substring(9, 13)
-              + value.substring(14, 18)
-              + value.substring(19, 23)
-              + value.substring(24);
-    } else if (value.length() == 32) {
-      hex = value;
-    } else {
+    // Read in place, without copies: the engine asks once per delivered message.
+    boolean dashed = value.length() == 36;
+    if (!dashed && value.length() != 32) {
       return Optional.empty();
     }
-    for (int i = 0; i < hex.length(); i++) {
-      char c = hex.charAt(i);
-      boolean lowerHex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-      boolean upperHex = c >= 'A' && c <= 'F'; // UUID.fromString takes either case; W3C does not
-      if (!lowerHex && !(upperHex && value.length() == 36)) {
+    long millis = 0;
+    int digit = 0;
+    int version = -1;
+    int variant = -1;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (dashed && (i == 8 || i == 13 || i == 18 || i == 23)) {
+        if (c != '-') {
+          return Optional.empty();
+        }
+        continue;
+      }
+      int d = hexDigit(c, dashed);
+      if (d < 0) {
         return Optional.empty();
       }
+      if (digit < 12) {
+        millis = (millis << 4) | d;
+      } else if (digit == 12) {
+        version = d;
+      } else if (digit == 16) {
+        variant = d;
+      }
+      digit++;
     }
     // Version 7, and the IETF variant (10xx): the layout whose first 48 bits are the time.
-    if (hex.charAt(12) != '7' || "89abAB".indexOf(hex.charAt(16)) < 0) {
+    if (version != 7 || (variant & 0b1100) != 0b1000) {
       return Optional.empty();
     }
-    return Optional.of(Instant.ofEpochMilli(Long.parseLong(hex.substring(0, 12), 16)));
+    return Optional.of(Instant.ofEpochMilli(millis));
+  }
+
+  /** A hex digit's value, or -1; upper case only in the UUID form (W3C ids are lower case). */
+  private static int hexDigit(char c, boolean upperToo) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (upperToo && c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   @Override

@@ -291,7 +291,23 @@ public final class AckListener implements BatchMessageHandler {
     if (!events.enabled() || moved.isEmpty()) {
       return;
     }
+    List<EntryId> unknown = null;
     for (EntryId id : moved) {
+      AckRace.Queued queued = race.takeQueued(id);
+      if (queued != null) {
+        tellAcknowledged(queued.entry(), from, detail, queuedAt(queued, from, queuedAt), at);
+      } else {
+        unknown = unknown == null ? new ArrayList<>() : unknown;
+        unknown.add(id);
+      }
+    }
+    if (unknown == null) {
+      return;
+    }
+    // This node's publisher may have committed QUEUED and not yet told the listener (it does right
+    // after its commit): wait for it, so that each entry's events come in the order of its history.
+    race.awaitPublisher(unknown, PUBLISHER_PATIENCE);
+    for (EntryId id : unknown) {
       AckRace.Queued queued = race.takeQueued(id);
       Entry e = queued != null ? queued.entry() : read.get(id);
       if (e == null) {
@@ -300,10 +316,17 @@ public final class AckListener implements BatchMessageHandler {
           continue; // purged meanwhile: nothing to tell
         }
       }
-      events.moved(e, from, Status.ACKNOWLEDGED, detail, at);
-      Instant confirmed = queued != null && from == Status.QUEUED ? queued.at() : queuedAt;
-      events.delivered(e.id(), e.traceId(), e.route(), e.direction(), confirmed, at);
+      tellAcknowledged(e, from, detail, queuedAt(queued, from, queuedAt), at);
     }
+  }
+
+  private static Instant queuedAt(AckRace.Queued queued, Status from, Instant otherwise) {
+    return queued != null && from == Status.QUEUED ? queued.at() : otherwise;
+  }
+
+  private void tellAcknowledged(Entry e, Status from, String detail, Instant queuedAt, Instant at) {
+    events.moved(e, from, Status.ACKNOWLEDGED, detail, at);
+    events.delivered(e.id(), e.traceId(), e.route(), e.direction(), queuedAt, at);
   }
 
   private void apply(Set<EntryId> ids) {

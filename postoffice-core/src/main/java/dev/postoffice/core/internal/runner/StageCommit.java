@@ -68,7 +68,7 @@ final class StageCommit {
    *     status changes
    */
   CommitResult commit(List<Completion> completions, List<Entry> claimed, Instant now) {
-    Map<EntryId, Entry> byId = changes.enabled() ? byId(claimed) : null;
+    ClaimedLookup byId = changes.enabled() ? new ClaimedLookup(claimed) : null;
     PoisonIsolatingCommit commit =
         new PoisonIsolatingCommit(
             part -> Retry.decorateSupplier(retry, () -> ctx.store().commit(part, now)).get(),
@@ -98,12 +98,33 @@ final class StageCommit {
     return result;
   }
 
-  private static Map<EntryId, Entry> byId(List<Entry> claimed) {
-    Map<EntryId, Entry> out = new HashMap<>(claimed.size() * 2);
-    for (Entry e : claimed) {
-      out.put(e.id(), e);
+  /**
+   * Finds the claimed entry of each completion: walking the claimed entries in step, since a stage
+   * makes its completions in the order of its batch (skipping entries whose lease was lost); by a
+   * map, made at the first completion out of that order.
+   */
+  private static final class ClaimedLookup {
+    private final List<Entry> claimed;
+    private int next;
+    private Map<EntryId, Entry> byId;
+
+    ClaimedLookup(List<Entry> claimed) {
+      this.claimed = claimed;
     }
-    return out;
+
+    Entry get(EntryId id) {
+      if (byId == null) {
+        for (int i = next; i < claimed.size(); i++) {
+          if (claimed.get(i).id().equals(id)) {
+            next = i + 1;
+            return claimed.get(i);
+          }
+        }
+        byId = new HashMap<>(claimed.size() * 2);
+        claimed.forEach(e -> byId.put(e.id(), e));
+      }
+      return byId.get(id);
+    }
   }
 
   /**
@@ -115,7 +136,7 @@ final class StageCommit {
    * after a crash between a run and its commit.
    */
   private void report(
-      List<Completion> completions, CommitResult result, Map<EntryId, Entry> byId, Instant now) {
+      List<Completion> completions, CommitResult result, ClaimedLookup byId, Instant now) {
     if (result.applied().isEmpty()) {
       return;
     }
