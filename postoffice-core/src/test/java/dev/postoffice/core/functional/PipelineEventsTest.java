@@ -256,6 +256,44 @@ class PipelineEventsTest {
     }
 
     @Test
+    @DisplayName("report a partner message taken in twice as created Duplicate, never delivered")
+    void duplicate() {
+      Pipeline p = upstream(h.settings(), h.clock);
+      h.startReceiver();
+      p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 1), "d-1"));
+      IntakeReceipt again =
+          p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 1), "d-1"));
+      Drain.untilIdle(p, h.transport);
+
+      assertThat(recorder.moves().get(again.entryId())).containsExactly("-->DUPLICATE");
+      assertThat(recorder.of(MessageDelivered.class)).hasSize(1);
+      assertEventsMatchHistory();
+    }
+
+    @Test
+    @DisplayName(
+        "report a replay of a processed entry by the operator, and its output Superseded, as the"
+            + " history has them")
+    void replaySupersedes() {
+      Pipeline p = upstream(h.settings(), h.clock);
+      h.startReceiver();
+      IntakeReceipt receipt =
+          p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 1), null));
+      Drain.untilIdle(p, h.transport);
+      EntryId firstL2 = only(Layer.L2).id();
+
+      p.operations().replay(receipt.entryId(), "mapping fixed");
+      Drain.untilIdle(p, h.transport);
+
+      assertThat(recorder.moves().get(receipt.entryId()))
+          .containsExactly(
+              "-->JUST_IN", "JUST_IN->PROCESSED", "PROCESSED->JUST_IN", "JUST_IN->PROCESSED");
+      assertThat(recorder.moves().get(firstL2))
+          .containsExactly("-->JUST_IN", "JUST_IN->PROCESSED", "PROCESSED->SUPERSEDED");
+      assertEventsMatchHistory();
+    }
+
+    @Test
     @DisplayName("report a republish, Queued back to Just In, and the acknowledgement after it")
     void republished() {
       RouteSettings settings = h.settings().toBuilder().ackTimeout(Duration.ofMinutes(2)).build();
