@@ -43,6 +43,8 @@ final class ExampleReport {
         took.toMillis() / 1000.0);
     out.println("Entries per route, layer and status:");
     out.println(ops.statsTable());
+    out.println("Meters (postoffice-micrometer on a SimpleMeterRegistry; tags route, layer, ...):");
+    out.println(MeterTable.render(example.meters()));
     rejected(ops);
     CoreOrderBook book = example.orderBook();
     List<AcmeShipment> booked = List.copyOf(example.acme().booked().values());
