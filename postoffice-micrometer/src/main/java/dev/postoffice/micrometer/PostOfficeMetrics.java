@@ -110,7 +110,7 @@ public final class PostOfficeMetrics implements PipelineListener, MeterBinder {
   }
 
   private void registerGauges() {
-    if (registry != null && pipeline != null) {
+    if (registry != null && pipeline != null && config.storeGauges()) {
       new StoreGauges(pipeline.operations(), pipeline.routes(), config).register(registry);
     }
   }

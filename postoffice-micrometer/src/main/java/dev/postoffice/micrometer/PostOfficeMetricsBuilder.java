@@ -29,6 +29,7 @@ public final class PostOfficeMetricsBuilder {
   private boolean percentileHistogram;
   private final List<Double> percentiles = new ArrayList<>();
   private Clock clock = Clock.systemUTC();
+  private boolean storeGauges = true;
 
   PostOfficeMetricsBuilder() {}
 
@@ -88,12 +89,25 @@ public final class PostOfficeMetricsBuilder {
   }
 
   /**
+   * Sets whether this binder registers the gauges that read the store (backlog, oldest age, failed,
+   * rejected). Their values are store-wide, the same on every node: with many nodes on one large
+   * store, turn them on for a few nodes only and the counters and timers stay on all of them.
+   *
+   * @param value false for the event meters only; default true
+   * @return this builder
+   */
+  public PostOfficeMetricsBuilder storeGauges(boolean value) {
+    this.storeGauges = value;
+    return this;
+  }
+
+  /**
    * Builds the binder.
    *
    * @return the binder, neither attached nor bound
    */
   public PostOfficeMetrics build() {
     return new PostOfficeMetrics(
-        new MetricsConfig(gaugeRefresh, percentileHistogram, percentiles, clock));
+        new MetricsConfig(gaugeRefresh, percentileHistogram, percentiles, clock, storeGauges));
   }
 }

@@ -193,6 +193,20 @@ class PipelineMetricsTest {
     }
 
     @Test
+    @DisplayName("are left out, and the store never asked, when the builder turns them off")
+    void turnedOff() {
+      SimpleMeterRegistry other = new SimpleMeterRegistry();
+      PostOfficeMetrics eventsOnly = PostOfficeMetrics.builder().storeGauges(false).build();
+      int counts = shop.store.counts.get();
+
+      eventsOnly.attach(shop.pipeline).bindTo(other);
+      other.getMeters().forEach(PipelineMetricsTest::read);
+
+      assertThat(other.getMeters()).isEmpty();
+      assertThat(shop.store.counts.get()).isEqualTo(counts);
+    }
+
+    @Test
     @DisplayName("belong to one pipeline: attaching another is refused with a hint")
     void onePipeline() {
       try (var other =

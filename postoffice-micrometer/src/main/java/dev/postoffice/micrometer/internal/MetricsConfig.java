@@ -11,9 +11,14 @@ import java.util.List;
  * @param percentileHistogram whether timers publish histogram buckets
  * @param percentiles client-side percentiles the timers publish; empty for none
  * @param clock the clock for entry ages and the refresh, the pipeline's own
+ * @param storeGauges whether this binder registers the gauges that read the store
  */
 public record MetricsConfig(
-    Duration gaugeRefresh, boolean percentileHistogram, List<Double> percentiles, Clock clock) {
+    Duration gaugeRefresh,
+    boolean percentileHistogram,
+    List<Double> percentiles,
+    Clock clock,
+    boolean storeGauges) {
   /** Copies the percentiles. */
   public MetricsConfig {
     percentiles = List.copyOf(percentiles);
