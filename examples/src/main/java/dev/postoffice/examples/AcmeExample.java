@@ -18,9 +18,9 @@ import java.time.Duration;
 
 /**
  * The example's parts, wired on embedded defaults and running on their own threads: the in-memory
- * store and transport, the pipeline with both Acme routes, the Core App's receiver and sender, and
- * the stand-in for Acme's API. {@link #close()} stops them in order. Not meant to be shared between
- * threads while starting.
+ * store and transport, the pipeline with both Acme routes and its meters, the Core App's receiver
+ * and sender, and the stand-in for Acme's API. {@link #close()} stops them in order. Not meant to
+ * be shared between threads while starting.
  */
 public final class AcmeExample implements AutoCloseable {
   /** Route settings for a demo that finishes in seconds: short retry backoff. */

@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
-/** Prints what the example did: the status table, the rejected deliveries and two traces. */
+/**
+ * Prints what the example did: the status table, the meters, the rejected deliveries and two
+ * traces.
+ */
 final class ExampleReport {
   private final PrintStream out;
 
