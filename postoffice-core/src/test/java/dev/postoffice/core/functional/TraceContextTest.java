@@ -269,6 +269,37 @@ class TraceContextTest {
         .matches("00-0190a4f27c3e7a118e2f5b6c7d8e9f00-[0-9a-f]{16}-01");
   }
 
+  @Test
+  @DisplayName(
+      "downstream, a valid traceparent names the trace; the PostOffice header keeps its spelling"
+          + " when it names the same trace")
+  void downstreamHeaders() throws Exception {
+    String old = "0190a4f2-7c3e-7a11-8e2f-5b6c7d8e9f00";
+    CoreAppSender sender = CoreAppSender.create(h.transport, h.codec);
+    sender
+        .send(
+            Harness.SHIPMENTS_QUEUE,
+            "ship-same",
+            new ShipOrder("o-1", "1 Main St"),
+            Map.of(
+                Transport.HEADER_TRACE_ID,
+                old,
+                "traceparent",
+                "00-0190a4f27c3e7a118e2f5b6c7d8e9f00-" + PARENT_SPAN + "-01"))
+        .get();
+    sender
+        .send(
+            Harness.SHIPMENTS_QUEUE,
+            "ship-other",
+            new ShipOrder("o-2", "1 Main St"),
+            Map.of(Transport.HEADER_TRACE_ID, old, "traceparent", TRACEPARENT))
+        .get();
+    drain();
+    assertThat(shipmentEntries())
+        .extracting(e -> e.traceId().value())
+        .containsExactlyInAnyOrder(old, TRACE);
+  }
+
   private JsonNode post(Map<String, String> headers) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
