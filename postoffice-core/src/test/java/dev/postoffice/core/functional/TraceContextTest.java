@@ -137,7 +137,13 @@ class TraceContextTest {
       "a webhook's traceparent names the trace, reaches the Core App's handler (MDC and context)"
           + " and the partner's request, with a new span id at each hop")
   void webhookToCoreAppToPartner() throws Exception {
-    JsonNode answer = post(Map.of("traceparent", TRACEPARENT, "tracestate", TRACESTATE));
+    // The tracestate comes as two header lines: one list, as the spec says.
+    JsonNode answer =
+        post(
+            List.of(
+                Map.entry("traceparent", TRACEPARENT),
+                Map.entry("tracestate", "rojo=00f067aa0ba902b7"),
+                Map.entry("tracestate", "congo=t61rcWkgMzE")));
     assertThat(answer.get("traceId").asText()).isEqualTo(TRACE);
     Entry raw = h.store.find(EntryId.of(answer.get("entryId").asText())).orElseThrow();
     assertThat(raw.traceId()).isEqualTo(TraceId.of(TRACE));
@@ -301,12 +307,16 @@ class TraceContextTest {
   }
 
   private JsonNode post(Map<String, String> headers) throws Exception {
+    return post(List.copyOf(headers.entrySet()));
+  }
+
+  private JsonNode post(List<Map.Entry<String, String>> headers) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.port() + "/webhooks/acme-orders"))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(Models.orderJson("o-1", 2)));
-    headers.forEach(request::header);
+    headers.forEach(h -> request.header(h.getKey(), h.getValue()));
     HttpResponse<String> answer =
         HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).isEqualTo(202);
