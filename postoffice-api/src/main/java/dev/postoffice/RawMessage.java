@@ -1,6 +1,8 @@
 package dev.postoffice;
 
 import dev.postoffice.model.Payload;
+import dev.postoffice.model.TraceParent;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -55,5 +57,44 @@ public record RawMessage(Payload payload, Map<String, String> headers, String de
    */
   public static RawMessage json(String json, String dedupKey) {
     return new RawMessage(Payload.json(json), Map.of(), dedupKey);
+  }
+
+  /**
+   * Returns a copy with one more header (replacing one of the same name).
+   *
+   * @param name the header name
+   * @param value its value
+   * @return the copy
+   * @throws NullPointerException if name or value is null
+   */
+  public RawMessage withHeader(String name, String value) {
+    Objects.requireNonNull(name, "name cannot be null");
+    Objects.requireNonNull(value, "value cannot be null");
+    Map<String, String> more = new HashMap<>(headers);
+    more.put(name, value);
+    return new RawMessage(payload, more, dedupKey);
+  }
+
+  /**
+   * Returns a copy that carries the W3C trace context the partner sent (the {@value
+   * TraceParent#HEADER} and {@value TraceParent#STATE_HEADER} headers of its request): the message
+   * then belongs to that trace, its trace id is the traceparent's trace-id, and PostOffice passes
+   * the context on. An invalid traceparent is ignored when the message is taken in (it gets a trace
+   * id of its own); it never refuses the message. Polling and file-drop code that reads a trace
+   * context from the partner's records uses this.
+   *
+   * @param traceparent the traceparent header value, or null
+   * @param tracestate the tracestate header value, or null
+   * @return the copy (this message if both are null)
+   */
+  public RawMessage withTraceContext(String traceparent, String tracestate) {
+    RawMessage out = this;
+    if (traceparent != null) {
+      out = out.withHeader(TraceParent.HEADER, traceparent);
+    }
+    if (tracestate != null) {
+      out = out.withHeader(TraceParent.STATE_HEADER, tracestate);
+    }
+    return out;
   }
 }

@@ -11,13 +11,16 @@ import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.examples.model.OrderLinePlaced;
+import dev.postoffice.micrometer.PostOfficeMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 
 /**
  * The example's parts, wired on embedded defaults and running on their own threads: the in-memory
- * store and transport, the pipeline with both Acme routes, the Core App's receiver and sender, and
- * the stand-in for Acme's API. {@link #close()} stops them in order. Not meant to be shared between
- * threads while starting.
+ * store and transport, the pipeline with both Acme routes and its meters, the Core App's receiver
+ * and sender, and the stand-in for Acme's API. {@link #close()} stops them in order. Not meant to
+ * be shared between threads while starting.
  */
 public final class AcmeExample implements AutoCloseable {
   /** Route settings for a demo that finishes in seconds: short retry backoff. */
@@ -32,6 +35,7 @@ public final class AcmeExample implements AutoCloseable {
   private final JacksonCodec codec = JacksonCodec.create();
   private final CoreOrderBook orderBook = new CoreOrderBook();
   private final AcmeApiStandIn acme = AcmeApiStandIn.create(codec);
+  private final MeterRegistry registry = new SimpleMeterRegistry(); // a host's own registry
   private final Pipeline pipeline;
   private final CoreAppReceiver<OrderLinePlaced> receiver;
   private final CoreAppSender sender;
@@ -39,14 +43,19 @@ public final class AcmeExample implements AutoCloseable {
   private AcmeExample(int outageRequests, Duration outageRetryAfter) {
     acme.unavailableFor(outageRequests, outageRetryAfter);
     // tag::wiring[]
+    // tag::metrics[]
+    PostOfficeMetrics metrics = PostOfficeMetrics.ofDefaults(); // postoffice-micrometer
     pipeline =
         PostOffice.builder()
             .store(store) // InMemoryStatusStore.create()
             .transport(transport) // InMemoryTransport.create()
+            .listener(metrics) // counters and timers from the engine's events
             .route(AcmeRoutes.orders(codec, SETTINGS))
             .route(AcmeRoutes.shipments(codec, acme, SETTINGS))
-            .build()
-            .start();
+            .build();
+    metrics.attach(pipeline).bindTo(registry); // gauges that read the store, cached; before start
+    pipeline.start();
+    // end::metrics[]
     // The Core App's side, embedded in the core: receives core.orders, dedups, acknowledges.
     receiver =
         CoreAppReceiver.builder(transport, InMemoryReceiptLog.create(), OrderLinePlaced.class)
@@ -74,6 +83,13 @@ public final class AcmeExample implements AutoCloseable {
    */
   public Pipeline pipeline() {
     return pipeline;
+  }
+
+  /**
+   * @return the registry the pipeline's meters are on
+   */
+  public MeterRegistry meters() {
+    return registry;
   }
 
   /**

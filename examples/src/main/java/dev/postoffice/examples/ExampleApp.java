@@ -22,8 +22,8 @@ import java.util.concurrent.CompletableFuture;
  * the core's ship commands flow out through {@code shipments-to-acme} to a stand-in for Acme's API,
  * on the in-memory store and transport (no server needed). It sends a few thousand messages, some
  * malformed, some twice, while Acme's API is briefly down; waits until every entry reached a
- * terminal status; prints the status table, the rejected deliveries and two traces; and exits 0, or
- * 1 if something did not settle in time.
+ * terminal status; prints the status table, the meters, the rejected deliveries and two traces; and
+ * exits 0, or 1 if something did not settle in time.
  *
  * <pre>{@code
  * ./mvnw -q -pl examples -am package -DskipTests -Prun-example

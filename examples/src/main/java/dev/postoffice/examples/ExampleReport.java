@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
-/** Prints what the example did: the status table, the rejected deliveries and two traces. */
+/**
+ * Prints what the example did: the status table, the meters, the rejected deliveries and two
+ * traces.
+ */
 final class ExampleReport {
   private final PrintStream out;
 
@@ -43,6 +46,8 @@ final class ExampleReport {
         took.toMillis() / 1000.0);
     out.println("Entries per route, layer and status:");
     out.println(ops.statsTable());
+    out.println("Meters (postoffice-micrometer on a SimpleMeterRegistry; tags route, layer, ...):");
+    out.println(MeterTable.render(example.meters()));
     rejected(ops);
     CoreOrderBook book = example.orderBook();
     List<AcmeShipment> booked = List.copyOf(example.acme().booked().values());

@@ -22,7 +22,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @DisplayName("The docs")
 class DocSnippetsTest {
-  static final List<String> GUIDES = List.of("docs/concepts.md", "docs/writing-a-translator.md");
+  static final List<String> GUIDES =
+      List.of(
+          "docs/concepts.md",
+          "docs/writing-a-translator.md",
+          "docs/observability.md",
+          "docs/tracing.md");
 
   private static final Pattern MARKER =
       Pattern.compile("<!--\\s*snippet:\\s*(\\S+)#([\\w-]+)\\s*-->");

@@ -25,6 +25,8 @@ class ExampleAppTest {
     assertThat(printed)
         .contains("Every entry reached a terminal status")
         .containsPattern("acme-orders L4 +- +\\d+")
+        .containsPattern("postoffice.stage.duration acme-orders L2 translate +[\\d,]+ x, mean")
+        .containsPattern("postoffice.rejected acme-orders +\\d+")
         .contains("orderId is required, but was missing")
         .contains("each exactly once")
         .contains("Queued -> Acknowledged")

@@ -33,6 +33,7 @@ class ModuleBoundariesTest {
           "postoffice-jdbc-store", List.of("dev.postoffice.jdbc"),
           "postoffice-rabbit-transport", List.of("dev.postoffice.rabbit"),
           "postoffice-sqs-transport", List.of("dev.postoffice.sqs"),
+          "postoffice-micrometer", List.of("dev.postoffice.micrometer"),
           // Microbenchmarks measure engine internals on purpose; the module is not an API and is
           // not deployed.
           "postoffice-benchmarks", List.of("dev.postoffice.core"));

@@ -64,7 +64,8 @@ class PackageCyclesTest {
             "postoffice-testkit",
             "postoffice-jdbc-store",
             "postoffice-rabbit-transport",
-            "postoffice-sqs-transport");
+            "postoffice-sqs-transport",
+            "postoffice-micrometer");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.postoffice.model;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The id shared by every entry that descends from one original receipt (a partner message upstream,
@@ -40,12 +41,19 @@ public record TraceId(String value) {
   }
 
   /**
-   * Returns a new random trace id, time-ordered like {@link EntryId#random()}.
+   * Returns a new random trace id, time-ordered like {@link EntryId#random()}: the same UUID
+   * (version 7) bits, written as 32 lowercase hex characters without dashes, which makes it a valid
+   * W3C trace-id that travels in a {@code traceparent} as it is ({@link TraceParent}). Ids made
+   * before, with dashes, stay valid.
    *
    * @return a random trace id
    */
   public static TraceId random() {
-    return new TraceId(TimeOrderedIds.next().toString());
+    UUID id = TimeOrderedIds.next();
+    char[] hex = new char[32];
+    TraceParent.hex(id.getMostSignificantBits(), hex, 0);
+    TraceParent.hex(id.getLeastSignificantBits(), hex, 16);
+    return new TraceId(new String(hex));
   }
 
   /**

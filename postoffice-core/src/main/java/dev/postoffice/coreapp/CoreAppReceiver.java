@@ -45,6 +45,11 @@ import java.util.List;
  * claims the message id, runs the handler with its {@code Connection}, and commits the handler's
  * writes with the receipt).
  *
+ * <p>While the handler runs, the message's trace id is in the SLF4J MDC under {@value
+ * #MDC_TRACE_ID} (the key PostOffice's own log lines and most tracing libraries use), and what the
+ * key held before is put back after it; the W3C {@code traceparent} PostOffice sent is {@link
+ * CoreMessageContext#traceparent()}.
+ *
  * <pre>{@code
  * CoreAppReceiver<OrderPlaced> receiver = CoreAppReceiver.builder(transport, receiptLog, OrderPlaced.class)
  *     .from("core.orders")
@@ -56,6 +61,9 @@ import java.util.List;
  * @param <T> the core message type
  */
 public final class CoreAppReceiver<T> implements AutoCloseable {
+  /** The MDC key that holds the message's trace id while the handler runs. */
+  public static final String MDC_TRACE_ID = "traceId";
+
   /** How long sending an acknowledgement waits for the broker, unless set. */
   public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(10);
 

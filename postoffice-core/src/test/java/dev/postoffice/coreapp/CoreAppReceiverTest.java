@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 @DisplayName("The Core App receiver")
 class CoreAppReceiverTest {
@@ -96,6 +97,49 @@ class CoreAppReceiverTest {
     assertThat(transport.queued("postoffice-acks"))
         .as("each delivery is acknowledged to PostOffice")
         .isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName(
+      "puts the trace id in the handler's MDC and gives it the traceparent, then restores the host's"
+          + " MDC value")
+  void traceContext() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    CoreAppReceiver<Line> receiver =
+        receiver(
+            (line, ctx) -> {
+              seen.add(MDC.get("traceId"));
+              seen.add(ctx.traceparent().orElse("none"));
+              seen.add(ctx.tracestate().orElse("none"));
+            });
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    InboundMessage traced =
+        new InboundMessage(
+            "m-1",
+            Map.of(
+                Transport.HEADER_TRACE_ID,
+                "4bf92f3577b34da6a3ce929d0e0e4736",
+                "traceparent",
+                traceparent,
+                "tracestate",
+                "rojo=1"),
+            "{\"sku\":\"a\"}".getBytes(StandardCharsets.UTF_8),
+            "application/json",
+            1,
+            false);
+    MDC.put("traceId", "host-trace");
+    try {
+      assertThat(receiver.receive(traced)).isEqualTo(Disposition.ack());
+      assertThat(MDC.get("traceId")).isEqualTo("host-trace");
+      MDC.remove("traceId");
+      receiver.receive(message("m-2", "{\"sku\":\"b\"}"));
+      assertThat(MDC.get("traceId")).isNull();
+    } finally {
+      MDC.remove("traceId");
+    }
+    assertThat(seen)
+        .containsExactly(
+            "4bf92f3577b34da6a3ce929d0e0e4736", traceparent, "rojo=1", "t-1", "none", "none");
   }
 
   @Test

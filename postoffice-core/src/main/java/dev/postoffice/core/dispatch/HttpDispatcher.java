@@ -11,6 +11,7 @@ import dev.postoffice.core.dispatch.internal.PartnerLimits;
 import dev.postoffice.core.dispatch.internal.Partners;
 import dev.postoffice.core.dispatch.internal.RetryAfter;
 import dev.postoffice.core.internal.Require;
+import dev.postoffice.model.TraceParent;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -50,12 +51,14 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Every request carries the entry id in an {@code Idempotency-Key} header (the same on every
- * attempt), and the credentials of the {@link AuthProvider}, which are never stored or logged. Per
- * partner (scheme, host and port) at most {@code maxConcurrentRequests} are in flight and at most
- * {@code requestsPerSecond} start each second; a request that cannot go within the wait is not sent
- * and is retried later. Connection failures (nothing was sent) are retried in the call a few times
- * before the entry is. A whole exchange, headers and body, takes at most {@code exchangeTimeout}: a
- * partner that stalls mid-answer cannot hold a worker or a slot for longer.
+ * attempt), a W3C {@code traceparent} with the entry's trace id and a new span id (and the {@code
+ * tracestate} received with the trace) unless the request sets its own, and the credentials of the
+ * {@link AuthProvider}, which are never stored or logged. Per partner (scheme, host and port) at
+ * most {@code maxConcurrentRequests} are in flight and at most {@code requestsPerSecond} start each
+ * second; a request that cannot go within the wait is not sent and is retried later. Connection
+ * failures (nothing was sent) are retried in the call a few times before the entry is. A whole
+ * exchange, headers and body, takes at most {@code exchangeTimeout}: a partner that stalls
+ * mid-answer cannot hold a worker or a slot for longer.
  *
  * <pre>{@code
  * HttpDispatcher acme = HttpDispatcher.builder()
@@ -292,15 +295,22 @@ public final class HttpDispatcher implements Dispatcher {
         HttpRequest.newBuilder(request.uri()).timeout(settings.requestTimeout);
     boolean hasType = false;
     boolean hasKey = false;
+    boolean hasTrace = false;
     for (Map.Entry<String, String> header : request.headers().entrySet()) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
       if (RESTRICTED.contains(name)) {
         continue;
       }
       hasType |= name.equals("content-type");
+      hasTrace |= name.equals(TraceParent.HEADER);
       hasKey |=
           settings.idempotencyHeader != null && name.equalsIgnoreCase(settings.idempotencyHeader);
       http.setHeader(header.getKey(), header.getValue());
+    }
+    if (!hasTrace) {
+      // The partner's tracing sees this request as a span of PostOffice's hop in the same trace.
+      context.traceparent().ifPresent(v -> http.setHeader(TraceParent.HEADER, v));
+      context.tracestate().ifPresent(v -> http.setHeader(TraceParent.STATE_HEADER, v));
     }
     if (settings.idempotencyHeader != null && !hasKey) {
       http.setHeader(settings.idempotencyHeader, context.idempotencyKey());

@@ -12,6 +12,7 @@ import dev.postoffice.core.intake.internal.WebhookAnswers;
 import dev.postoffice.core.internal.Require;
 import dev.postoffice.model.Payload;
 import dev.postoffice.model.RouteId;
+import dev.postoffice.model.TraceParent;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -321,6 +322,14 @@ public final class WebhookHandler {
     Map<String, String> kept = new HashMap<>();
     for (String name : route.keptHeaders()) {
       request.header(name).ifPresent(v -> kept.put(name, v));
+    }
+    // The W3C trace context is always kept: the message joins the partner's trace (an invalid one
+    // is ignored at intake, never refused). Several tracestate lines are one list (the spec's
+    // rule).
+    request.header(TraceParent.HEADER).ifPresent(v -> kept.put(TraceParent.HEADER, v));
+    List<String> state = request.headers().get(TraceParent.STATE_HEADER);
+    if (state != null && !state.isEmpty()) {
+      kept.put(TraceParent.STATE_HEADER, String.join(",", state));
     }
     return kept;
   }

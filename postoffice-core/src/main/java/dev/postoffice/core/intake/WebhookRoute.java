@@ -28,7 +28,8 @@ import java.util.Set;
  * @param dedupJsonPointer the JSON pointer (such as {@code /id}) to the body field holding it, or
  *     null
  * @param signature the signature check, or null for none
- * @param keptHeaders request headers copied onto the stored message (such as an event type header)
+ * @param keptHeaders request headers copied onto the stored message (such as an event type header);
+ *     the W3C {@code traceparent} and {@code tracestate} are kept without being named
  */
 public record WebhookRoute(
     RouteId route,

@@ -6,6 +6,7 @@ import dev.postoffice.core.internal.route.PipelineEvents;
 import dev.postoffice.event.PipelineListener;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
+import dev.postoffice.model.Layer;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -189,6 +191,27 @@ public final class Operations {
    */
   public List<Entry> failed(String route, int limit) {
     return store.query(EntryQuery.of(RouteId.of(route), limit, Status.FAILED, Status.REJECTED));
+  }
+
+  /**
+   * Returns the unfinished entry ({@code JUST_IN}, {@code RETRYING} or {@code QUEUED}) of a route
+   * and layer that has gone longest without a status change: its {@code updatedAt} says how long it
+   * has waited. One indexed query; metrics read it for the age of the oldest waiting entry.
+   *
+   * @param route the route's name
+   * @param layer the layer
+   * @return the entry, without payload; empty if nothing of that route and layer is waiting
+   */
+  public Optional<Entry> oldestWaiting(String route, Layer layer) {
+    EntryQuery query =
+        new EntryQuery(
+            RouteId.of(route),
+            Require.nonNull(layer, "layer"),
+            Set.of(Status.JUST_IN, Status.RETRYING, Status.QUEUED),
+            null,
+            1,
+            false);
+    return store.query(query).stream().findFirst();
   }
 
   /**

@@ -2,11 +2,14 @@ package dev.postoffice.coreapp.internal;
 
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.coreapp.CoreAppReceiver;
+import dev.postoffice.coreapp.CoreMessageContext;
 import dev.postoffice.coreapp.CoreMessageHandler;
 import dev.postoffice.coreapp.TransactionalMessageHandler;
+import dev.postoffice.model.TraceParent;
 import dev.postoffice.spi.Disposition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs the core's handler on a delivery and records the outcome on it: handled, refused for good
@@ -55,17 +58,41 @@ final class HandlerRunner<T> {
     if (decoded == null) {
       return;
     }
-    if (transactional != null) {
-      runInTransaction(delivery, decoded);
-      return;
+    String trace = traceId(decoded.context());
+    String previous = MDC.get(CoreAppReceiver.MDC_TRACE_ID);
+    if (trace != null) {
+      MDC.put(CoreAppReceiver.MDC_TRACE_ID, trace);
     }
     try {
-      handler.handle(decoded.value(), decoded.context());
-    } catch (Exception | Error e) {
-      failed(delivery, e);
-      return;
+      if (transactional != null) {
+        runInTransaction(delivery, decoded);
+        return;
+      }
+      try {
+        handler.handle(decoded.value(), decoded.context());
+      } catch (Exception | Error e) {
+        failed(delivery, e);
+        return;
+      }
+      delivery.handled();
+    } finally {
+      // Put back what the host had under the key (its own tracing may use it), not just remove it.
+      if (previous == null) {
+        MDC.remove(CoreAppReceiver.MDC_TRACE_ID);
+      } else {
+        MDC.put(CoreAppReceiver.MDC_TRACE_ID, previous);
+      }
     }
-    delivery.handled();
+  }
+
+  /** PostOffice's trace id; for a message without it, the trace-id of a valid traceparent. */
+  private static String traceId(CoreMessageContext context) {
+    if (context.traceId() != null) {
+      return context.traceId();
+    }
+    return TraceParent.parse(context.headers().get(TraceParent.HEADER))
+        .map(TraceParent::traceId)
+        .orElse(null);
   }
 
   /**

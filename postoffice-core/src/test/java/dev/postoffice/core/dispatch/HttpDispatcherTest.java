@@ -14,6 +14,7 @@ import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Payload;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.TraceId;
+import dev.postoffice.model.TraceParent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -316,6 +317,80 @@ class HttpDispatcherTest {
       for (Socket socket : open) {
         socket.close();
       }
+    }
+  }
+
+  @Nested
+  @DisplayName("trace context")
+  class TraceContext {
+    static final String RECEIVED = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
+
+    private DispatchContext traced(TraceId trace, Map<String, String> headers) {
+      return new DispatchContext(
+          RouteId.of("shipments-to-acme"), EntryId.random(), trace, 1, headers);
+    }
+
+    @Test
+    @DisplayName(
+        "each request carries the trace-id received, a new span id and the received flags and tracestate")
+    void continuesTheTrace() {
+      partner = PartnerStub.start(r -> Reply.of(201, "ok"));
+      DispatchContext ctx =
+          traced(
+              TraceId.of("4bf92f3577b34da6a3ce929d0e0e4736"),
+              Map.of("traceparent", RECEIVED, "tracestate", "rojo=00f067aa0ba902b7"));
+      HttpDispatcher dispatcher = HttpDispatcher.ofDefaults();
+      dispatcher.dispatch(post("{}"), ctx);
+      dispatcher.dispatch(post("{}"), ctx);
+
+      List<TraceParent> sent =
+          partner.seen.stream()
+              .map(s -> TraceParent.parse(s.headers().get("traceparent")).orElseThrow())
+              .toList();
+      assertThat(sent)
+          .allSatisfy(
+              p -> {
+                assertThat(p.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+                assertThat(p.parentId()).isNotEqualTo("00f067aa0ba902b7");
+                assertThat(p.isSampled()).isFalse();
+              });
+      assertThat(sent.get(0).parentId()).isNotEqualTo(sent.get(1).parentId());
+      assertThat(partner.seen)
+          .allSatisfy(
+              s -> assertThat(s.headers()).containsEntry("tracestate", "rojo=00f067aa0ba902b7"));
+    }
+
+    @Test
+    @DisplayName(
+        "a trace PostOffice began is sent sampled; an older id without dashes; a host's own id not at all")
+    void ownTraces() {
+      partner = PartnerStub.start(r -> Reply.of(201, "ok"));
+      HttpDispatcher dispatcher = HttpDispatcher.ofDefaults();
+      TraceId own = TraceId.random();
+      dispatcher.dispatch(post("{}"), traced(own, Map.of()));
+      dispatcher.dispatch(
+          post("{}"), traced(TraceId.of("0190a4f2-7c3e-7a11-8e2f-5b6c7d8e9f00"), Map.of()));
+      dispatcher.dispatch(post("{}"), traced(TraceId.of("order-17"), Map.of()));
+
+      assertThat(partner.seen.get(0).headers().get("traceparent"))
+          .matches("00-" + own.value() + "-[0-9a-f]{16}-01");
+      assertThat(partner.seen.get(1).headers().get("traceparent"))
+          .matches("00-0190a4f27c3e7a118e2f5b6c7d8e9f00-[0-9a-f]{16}-01");
+      assertThat(partner.seen.get(2).headers())
+          .doesNotContainKey("traceparent")
+          .doesNotContainKey("tracestate");
+    }
+
+    @Test
+    @DisplayName("a traceparent the request sets itself is sent as it is")
+    void requestsOwn() {
+      partner = PartnerStub.start(r -> Reply.of(201, "ok"));
+      PartnerRequest request =
+          new PartnerRequest(
+              "POST", partner.uri("/shipments"), Map.of("Traceparent", RECEIVED), null);
+      HttpDispatcher.ofDefaults().dispatch(request, traced(TraceId.random(), Map.of()));
+
+      assertThat(partner.seen.get(0).headers()).containsEntry("traceparent", RECEIVED);
     }
   }
 

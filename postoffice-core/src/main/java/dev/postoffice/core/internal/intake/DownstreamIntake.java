@@ -2,6 +2,7 @@ package dev.postoffice.core.internal.intake;
 
 import dev.postoffice.BacklogFullException;
 import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.core.internal.TraceHeaders;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.Entries;
 import dev.postoffice.core.internal.route.PipelineEvents;
@@ -15,6 +16,7 @@ import dev.postoffice.model.Layer;
 import dev.postoffice.model.Lease;
 import dev.postoffice.model.Payload;
 import dev.postoffice.model.TraceId;
+import dev.postoffice.model.TraceParent;
 import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
@@ -306,11 +308,22 @@ public final class DownstreamIntake implements BatchMessageHandler {
     backlog.added(n);
   }
 
-  private static TraceId traceOf(InboundMessage message) {
+  /**
+   * The trace of a message: a valid traceparent's (spelled as the PostOffice trace id header when
+   * that names the same trace, as a Core App answering a message sends both), else the header's,
+   * else a new one.
+   */
+  private TraceId traceOf(InboundMessage message) {
     String header = message.headers().get(Transport.HEADER_TRACE_ID);
-    if (header != null && !header.isBlank() && header.length() <= EntryId.MAX_LENGTH) {
-      return TraceId.of(header);
+    TraceId own =
+        header != null && !header.isBlank() && header.length() <= EntryId.MAX_LENGTH
+            ? TraceId.of(header)
+            : null;
+    TraceId received = TraceHeaders.received(message.headers(), route.id());
+    if (received != null
+        && (own == null || !TraceParent.w3cTraceId(own).orElse("").equals(received.value()))) {
+      return received;
     }
-    return TraceId.random();
+    return own != null ? own : TraceId.random();
   }
 }

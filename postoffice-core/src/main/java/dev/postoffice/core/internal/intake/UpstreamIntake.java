@@ -4,6 +4,7 @@ import dev.postoffice.Intake;
 import dev.postoffice.IntakeReceipt;
 import dev.postoffice.RawMessage;
 import dev.postoffice.RejectedInputException;
+import dev.postoffice.core.internal.TraceHeaders;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.Entries;
 import dev.postoffice.core.internal.route.PipelineEvents;
@@ -106,7 +107,7 @@ public final class UpstreamIntake implements Intake {
                 message.payload(),
                 message.headers(),
                 message.dedupKey(),
-                TraceId.random(),
+                traceOf(message),
                 Layer.L1,
                 Direction.UPSTREAM);
         refusals.add(refused[i]);
@@ -141,7 +142,7 @@ public final class UpstreamIntake implements Intake {
                     message.payload(),
                     message.headers(),
                     null,
-                    TraceId.random(),
+                    traceOf(message),
                     message.dedupKey(),
                     Entries.PRODUCED_BY_INTAKE,
                     lease));
@@ -170,6 +171,12 @@ public final class UpstreamIntake implements Intake {
     }
     backlog.added(accepted);
     return receipts;
+  }
+
+  /** The trace of a message: its valid traceparent's, else a new one. */
+  private TraceId traceOf(RawMessage message) {
+    TraceId received = TraceHeaders.received(message.headers(), route.id());
+    return received != null ? received : TraceId.random();
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.postoffice.core.internal.runner;
 import dev.postoffice.PostOfficeException;
 import dev.postoffice.TransientFailureException;
 import dev.postoffice.core.internal.Mdc;
+import dev.postoffice.core.internal.TraceHeaders;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.Output;
 import dev.postoffice.core.internal.route.RouteDefinition;
@@ -91,7 +92,7 @@ final class StageCompletions {
                 route.direction(),
                 spec.output(),
                 output.payload(),
-                output.headers(),
+                TraceHeaders.inherit(entry.headers(), output.headers()),
                 entry.id(),
                 entry.traceId(),
                 null,

@@ -53,7 +53,8 @@ public final class DispatchLogic implements StageLogic {
         DispatchResult result =
             dispatcher.dispatch(
                 request,
-                new DispatchContext(entry.route(), entry.id(), entry.traceId(), entry.attempts()));
+                new DispatchContext(
+                    entry.route(), entry.id(), entry.traceId(), entry.attempts(), entry.headers()));
         String answer =
             result == null
                 ? "no answer"

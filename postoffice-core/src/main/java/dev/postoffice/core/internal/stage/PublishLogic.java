@@ -3,6 +3,7 @@ package dev.postoffice.core.internal.stage;
 import dev.postoffice.PermanentFailureException;
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.TransientFailureException;
+import dev.postoffice.core.internal.TraceHeaders;
 import dev.postoffice.core.internal.route.PipelineEvents;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.RouteId;
@@ -21,9 +22,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Layer 4 upstream: publishes a batch of core messages with the entry id as message id and the
- * trace id as a header, then waits for the broker's confirmations (all in flight at once, not one
- * wait per message). A confirmed entry becomes {@code QUEUED}; a refused or unconfirmed one is
- * retried with the same id.
+ * trace id as a header (and as a W3C {@code traceparent} with a span id of its own), then waits for
+ * the broker's confirmations (all in flight at once, not one wait per message). A confirmed entry
+ * becomes {@code QUEUED}; a refused or unconfirmed one is retried with the same id.
  */
 public final class PublishLogic implements StageLogic {
   private final Transport transport;
@@ -71,6 +72,7 @@ public final class PublishLogic implements StageLogic {
       Map<String, String> headers = new HashMap<>(entry.headers());
       headers.put(Transport.HEADER_TRACE_ID, entry.traceId().value());
       headers.put(Transport.HEADER_ROUTE, entry.route().value());
+      TraceHeaders.propagate(entry.traceId(), entry.headers(), headers);
       messages.add(
           new OutboundMessage(
               entry.id().value(), headers, entry.payload().bytes(), entry.payload().contentType()));

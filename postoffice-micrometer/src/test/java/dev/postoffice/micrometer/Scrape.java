@@ -1,0 +1,114 @@
+package dev.postoffice.micrometer;
+
+import dev.postoffice.event.MessageDelivered;
+import dev.postoffice.event.PublishConfirmed;
+import dev.postoffice.event.StatusChanged;
+import dev.postoffice.event.WorkerReplaced;
+import dev.postoffice.model.Direction;
+import dev.postoffice.model.EntryId;
+import dev.postoffice.model.Layer;
+import dev.postoffice.model.RouteId;
+import dev.postoffice.model.Status;
+import dev.postoffice.model.TraceId;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A Prometheus scrape, parsed into samples; and one made after every meter has moved. */
+record Scrape(String text, List<Scrape.Sample> samples) {
+  record Sample(String name, Map<String, String> labels, double value) {}
+
+  private static final Pattern LINE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)");
+  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"([^\"]*)\"");
+
+  static Scrape parse(String text) {
+    List<Sample> samples = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      Matcher m = LINE.matcher(line);
+      if (line.startsWith("#") || !m.find()) {
+        continue;
+      }
+      Map<String, String> labels = new LinkedHashMap<>();
+      if (m.group(2) != null) {
+        Matcher l = LABEL.matcher(m.group(2));
+        while (l.find()) {
+          labels.put(l.group(1), l.group(2));
+        }
+      }
+      samples.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(3))));
+    }
+    return new Scrape(text, samples);
+  }
+
+  /** The names of the samples. */
+  List<String> names() {
+    return samples.stream().map(Sample::name).distinct().toList();
+  }
+
+  /** The samples of a name whose labels include the given ones. */
+  List<Sample> find(String name, Map<String, String> labels) {
+    return samples.stream()
+        .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
+        .toList();
+  }
+
+  /**
+   * Runs the shop pipeline through success, rejection, retry and give-up, adds the events the
+   * engine does not report yet on this branch, and scrapes.
+   *
+   * @param histograms whether the binder publishes histogram buckets
+   */
+  static Scrape afterEveryMeterMoved(boolean histograms) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (ShopPipeline shop =
+        new ShopPipeline(registry, PostOfficeMetrics.builder().percentileHistogram(histograms))) {
+      shop.startCoreApp();
+      shop.stockDown.add("o-3");
+      shop.submit("o-1", 1);
+      shop.submit("o-2", -1);
+      shop.submit("o-3", 3);
+      shop.driver.drain();
+      shop.clock.advance(Duration.ofMinutes(1));
+      shop.driver.drain();
+
+      RouteId route = RouteId.of(ShopPipeline.ORDERS);
+      shop.metrics.onStatusChanged(
+          new StatusChanged(
+              EntryId.random(),
+              TraceId.random(),
+              route,
+              Direction.UPSTREAM,
+              Layer.L4,
+              Status.QUEUED,
+              Status.ACKNOWLEDGED,
+              null,
+              ShopPipeline.START));
+      shop.metrics.onMessageDelivered(
+          new MessageDelivered(
+              EntryId.random(),
+              TraceId.random(),
+              route,
+              Direction.UPSTREAM,
+              Duration.ofMillis(300),
+              Duration.ofMillis(100),
+              ShopPipeline.START));
+      shop.metrics.onPublishConfirmed(
+          new PublishConfirmed(
+              route, ShopPipeline.QUEUE, 1, Duration.ofMillis(3), ShopPipeline.START));
+      shop.metrics.onWorkerReplaced(
+          new WorkerReplaced(route, "translate", "po-orders-1", "java.lang.StackOverflowError", 1));
+      registry.scrape(); // the gauges' values, kept through the failed refresh below
+      shop.store.down = true;
+      shop.clock.advance(Duration.ofMinutes(1));
+      registry.scrape(); // a failed refresh, so its counter is in the next scrape
+      return parse(registry.scrape());
+    }
+  }
+}
