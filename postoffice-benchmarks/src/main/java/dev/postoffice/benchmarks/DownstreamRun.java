@@ -101,6 +101,7 @@ final class DownstreamRun {
                 .store(clock.watch(stores.get(n)))
                 .transport(transport)
                 .codec(codec)
+                .listener(o.pipelineListener())
                 .route(route)
                 .build());
       }

@@ -170,7 +170,7 @@ public final class EndToEnd {
           Locale.ROOT,
           "RESULT %s: %,d msgs, %d node(s), %,d pre-filled; %,.0f msgs/s median, CPU %.1f"
               + " µs/msg, p50 %s, p99 %s (last run), heap peak %,d MB, live after the last run %,d MB;"
-              + " baseline %s %,.0f msgs/s, CPU %.1f µs/msg; ratio %.2f (CPU ratio %.2f); load %s%n",
+              + " baseline %s %,.0f msgs/s, CPU %.1f µs/msg; ratio %.2f (CPU ratio %.2f); load %s; listener %s%n",
           o.scenario(),
           o.messages(),
           o.nodes(),
@@ -186,7 +186,8 @@ public final class EndToEnd {
           baseline[1],
           median / baseline[0],
           baseline[1] / cpu,
-          Stats.load());
+          Stats.load(),
+          o.listener());
       return median;
     }
   }

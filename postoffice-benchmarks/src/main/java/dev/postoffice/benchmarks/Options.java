@@ -1,6 +1,7 @@
 package dev.postoffice.benchmarks;
 
 import dev.postoffice.core.RouteSettings;
+import dev.postoffice.event.PipelineListener;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,9 @@ import java.util.Set;
  *     before each run; the run then submits nothing and carries the first {@code messages} of them,
  *     sampling the live heap as it goes, so runs with backlogs of different sizes show what the
  *     backlog's size costs (JDBC stores only)
+ * @param listener the pipeline's listener: {@code none} (the default, {@link
+ *     PipelineListener#EMPTY}: the engine builds no event) or {@code noop} (a listener that does
+ *     nothing, so the runs show what building and reporting the events costs)
  */
 record Options(
     String scenario,
@@ -60,7 +64,8 @@ record Options(
     boolean memoryReceipts,
     int rate,
     int lingerMillis,
-    long backlog) {
+    long backlog,
+    String listener) {
 
   /** Every scenario, in the order the usage lists them. */
   static final List<String> SCENARIOS =
@@ -85,7 +90,8 @@ record Options(
           "receipts",
           "rate",
           "linger",
-          "backlog");
+          "backlog",
+          "listener");
 
   static Options parse(String[] args) {
     if (args.length == 0) {
@@ -143,7 +149,12 @@ record Options(
             receipts(named.getOrDefault("receipts", "jdbc")),
             Integer.parseInt(named.getOrDefault("rate", "0")),
             Integer.parseInt(named.getOrDefault("linger", "-1")),
-            Long.parseLong(named.getOrDefault("backlog", "0")));
+            Long.parseLong(named.getOrDefault("backlog", "0")),
+            named.getOrDefault("listener", "none"));
+    if (!Set.of("none", "noop").contains(o.listener())) {
+      throw new IllegalArgumentException(
+          "listener=none|noop, not " + o.listener() + "\n" + usage());
+    }
     if (o.nodes() < 1
         || o.runs() < 1
         || o.warmups() < 0
@@ -192,6 +203,11 @@ record Options(
     return builder.build();
   }
 
+  /** The listener the pipelines get: none (EMPTY) or one that does nothing with each event. */
+  PipelineListener pipelineListener() {
+    return listener.equals("noop") ? new PipelineListener() {} : PipelineListener.EMPTY;
+  }
+
   private static boolean receipts(String value) {
     return switch (value) {
       case "jdbc" -> false;
@@ -224,6 +240,7 @@ record Options(
         + "  [linger=ms (a stage's wait for its batch to fill; default the library's)]\n"
         + "  [backlog=0 (messages waiting at layer 1 before each run; the run carries the first `messages` of"
         + " them; JDBC stores)]\n"
+        + "  [listener=none|noop (none: no listener; noop: one that ignores every event)]\n"
         + "scenarios: inmemory = in-memory store and transport; h2, postgresql = that store, in-memory transport;\n"
         + "  rabbit = store + RabbitMQ at 127.0.0.1:5672 (guest/guest); sqs = store + SQS on an embedded ElasticMQ;\n"
         + "  downstream = CoreAppSender -> downstream route -> HttpDispatcher -> a loopback HTTP partner.\n"

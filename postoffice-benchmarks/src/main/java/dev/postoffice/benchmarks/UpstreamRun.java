@@ -92,6 +92,7 @@ final class UpstreamRun {
                 .store(clocks.get(n))
                 .transport(broker.node(n))
                 .codec(codec)
+                .listener(o.pipelineListener())
                 .route(route)
                 .build());
       }

@@ -45,6 +45,13 @@ class EndToEndSmokeTest {
     }
 
     @Test
+    @DisplayName("in memory, with a listener that ignores every event (what the events cost)")
+    void inMemoryWithListener() throws Exception {
+      assertThat(run("inmemory", "300", "runs=1", "warmups=0", "baseline=false", "listener=noop"))
+          .contains("RESULT inmemory: 300 msgs", "listener noop");
+    }
+
+    @Test
     @DisplayName("in memory, producers held to a rate (the run takes at least messages / rate)")
     void inMemoryAtARate() throws Exception {
       long started = System.nanoTime();
@@ -110,6 +117,15 @@ class EndToEndSmokeTest {
       assertThatThrownBy(() -> Options.parse(new String[] {"inmemory", "runz=2"}))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("unknown options [runz]")
+          .hasMessageContaining("usage: EndToEnd");
+    }
+
+    @Test
+    @DisplayName("an unknown listener")
+    void unknownListener() {
+      assertThatThrownBy(() -> Options.parse(new String[] {"inmemory", "listener=micrometer"}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("listener=none|noop, not micrometer")
           .hasMessageContaining("usage: EndToEnd");
     }
 

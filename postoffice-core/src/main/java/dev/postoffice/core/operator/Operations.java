@@ -2,6 +2,8 @@ package dev.postoffice.core.operator;
 
 import dev.postoffice.NoSuchEntryException;
 import dev.postoffice.core.internal.Require;
+import dev.postoffice.core.internal.route.PipelineEvents;
+import dev.postoffice.event.PipelineListener;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Layer;
@@ -12,6 +14,7 @@ import dev.postoffice.spi.EntryQuery;
 import dev.postoffice.spi.StatusCount;
 import dev.postoffice.spi.StatusStore;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -39,10 +42,12 @@ public final class Operations {
 
   private final StatusStore store;
   private final Clock clock;
+  private final PipelineEvents events;
 
-  private Operations(StatusStore store, Clock clock) {
+  private Operations(StatusStore store, Clock clock, PipelineListener listener) {
     this.store = store;
     this.clock = clock;
+    this.events = new PipelineEvents(listener, clock);
   }
 
   /**
@@ -53,7 +58,23 @@ public final class Operations {
    * @return the operations
    */
   public static Operations create(StatusStore store, Clock clock) {
-    return new Operations(Require.nonNull(store, "store"), Require.nonNull(clock, "clock"));
+    return create(store, clock, PipelineListener.EMPTY);
+  }
+
+  /**
+   * Returns operations on a store that tell a listener of the status changes they make (a replay),
+   * as a running pipeline's {@code operations()} does.
+   *
+   * @param store the store
+   * @param clock the clock for replay times
+   * @param listener told of each status change, after the store has it
+   * @return the operations
+   */
+  public static Operations create(StatusStore store, Clock clock, PipelineListener listener) {
+    return new Operations(
+        Require.nonNull(store, "store"),
+        Require.nonNull(clock, "clock"),
+        Require.nonNull(listener, "listener"));
   }
 
   /**
@@ -206,8 +227,27 @@ public final class Operations {
    *     its status
    */
   public Entry replay(EntryId id, String reason) {
-    return store.replay(
-        id, "replayed by operator: " + Require.nonBlank(reason, "reason"), clock.instant());
+    String detail = "replayed by operator: " + Require.nonBlank(reason, "reason");
+    if (!events.enabled()) {
+      return store.replay(id, detail, clock.instant());
+    }
+    // The store reports only the replayed entry: read what it and its outputs were before, to say
+    // what each one moved from (an operator call, so three reads cost nothing that matters).
+    Entry before = find(id);
+    Map<EntryId, Entry> outputsBefore = new HashMap<>();
+    for (Entry output : store.findBySource(id)) {
+      outputsBefore.put(output.id(), output);
+    }
+    Instant at = clock.instant();
+    Entry replayed = store.replay(id, detail, at);
+    events.moved(replayed, before.status(), replayed.status(), detail, at);
+    for (Entry output : store.findBySource(id)) {
+      Entry was = outputsBefore.get(output.id());
+      if (was != null && was.status() != output.status() && output.status() == Status.SUPERSEDED) {
+        events.moved(output, was.status(), Status.SUPERSEDED, detail, at);
+      }
+    }
+    return replayed;
   }
 
   /**

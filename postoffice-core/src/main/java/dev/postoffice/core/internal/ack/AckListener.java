@@ -4,6 +4,7 @@ import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.core.internal.GroupCommit;
 import dev.postoffice.core.internal.route.EngineContext;
+import dev.postoffice.core.internal.route.PipelineEvents;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
@@ -14,9 +15,11 @@ import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.Transport;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,6 +79,7 @@ public final class AckListener implements BatchMessageHandler {
 
   private final EngineContext ctx;
   private final AckRace race;
+  private final PipelineEvents events;
   private final AtomicLong storePauseMillis = new AtomicLong();
 
   /** The usual case, Queued to Acknowledged, coalesced across the transport's consumer threads. */
@@ -84,6 +88,7 @@ public final class AckListener implements BatchMessageHandler {
   public AckListener(EngineContext ctx, AckRace race) {
     this.ctx = ctx;
     this.race = race;
+    this.events = PipelineEvents.of(ctx);
     this.acknowledgeQueued = new GroupCommit<>(this::moveQueued, MAX_COALESCED);
   }
 
@@ -198,9 +203,14 @@ public final class AckListener implements BatchMessageHandler {
     // it finish,
     // so its commit is not refused.
     race.awaitPublisher(List.of(id), PUBLISHER_PATIENCE);
-    if (ctx.store()
-        .transition(id, REJECTABLE, Status.REJECTED, reason, ctx.clock().instant())
-        .isPresent()) {
+    Instant at = ctx.clock().instant();
+    Optional<Entry> changed = ctx.store().transition(id, REJECTABLE, Status.REJECTED, reason, at);
+    if (changed.isPresent()) {
+      AckRace.Queued queued = race.takeQueued(id);
+      // The store does not say which of REJECTABLE it moved from: the status read above, or QUEUED
+      // when this node's publisher recorded that since (it waited for it).
+      Status from = queued != null ? Status.QUEUED : entry.get().status();
+      events.moved(changed.get(), from, Status.REJECTED, reason, at);
       log.warn(
           "route {}: entry {} rejected by the Core App: {}",
           entry.get().route(),
@@ -252,17 +262,71 @@ public final class AckListener implements BatchMessageHandler {
    * moved.
    */
   private List<Boolean> moveQueued(List<EntryId> ids) {
+    Instant at = ctx.clock().instant();
     Set<EntryId> moved =
         ctx.store()
-            .transitionAll(
-                new LinkedHashSet<>(ids),
-                QUEUED,
-                Status.ACKNOWLEDGED,
-                ACKNOWLEDGED,
-                ctx.clock().instant());
+            .transitionAll(new LinkedHashSet<>(ids), QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED, at);
+    acknowledged(moved, Status.QUEUED, ACKNOWLEDGED, Map.of(), null, at);
     List<Boolean> out = new ArrayList<>(ids.size());
     ids.forEach(id -> out.add(moved.contains(id)));
     return out;
+  }
+
+  /**
+   * Tells the listener of entries the store moved to ACKNOWLEDGED: the status change, and the
+   * delivery. What it needs of each entry comes from what this node's publisher remembered ({@link
+   * AckRace#queued}), else from {@code read}, else (another node published it, or the memory was
+   * full) from the store: one read per such entry, only with a listener.
+   *
+   * @param from the status they moved from (transitionAll was asked to move only from it)
+   * @param queuedAt when they became QUEUED if this node's publisher did not record it, or null
+   */
+  private void acknowledged(
+      Set<EntryId> moved,
+      Status from,
+      String detail,
+      Map<EntryId, Entry> read,
+      Instant queuedAt,
+      Instant at) {
+    if (!events.enabled() || moved.isEmpty()) {
+      return;
+    }
+    List<EntryId> unknown = null;
+    for (EntryId id : moved) {
+      AckRace.Queued queued = race.takeQueued(id);
+      if (queued != null) {
+        tellAcknowledged(queued.entry(), from, detail, queuedAt(queued, from, queuedAt), at);
+      } else {
+        unknown = unknown == null ? new ArrayList<>() : unknown;
+        unknown.add(id);
+      }
+    }
+    if (unknown == null) {
+      return;
+    }
+    // This node's publisher may have committed QUEUED and not yet told the listener (it does right
+    // after its commit): wait for it, so that each entry's events come in the order of its history.
+    race.awaitPublisher(unknown, PUBLISHER_PATIENCE);
+    for (EntryId id : unknown) {
+      AckRace.Queued queued = race.takeQueued(id);
+      Entry e = queued != null ? queued.entry() : read.get(id);
+      if (e == null) {
+        e = ctx.store().find(id).orElse(null);
+        if (e == null) {
+          continue; // purged meanwhile: nothing to tell
+        }
+      }
+      tellAcknowledged(e, from, detail, queuedAt(queued, from, queuedAt), at);
+    }
+  }
+
+  private static Instant queuedAt(AckRace.Queued queued, Status from, Instant otherwise) {
+    return queued != null && from == Status.QUEUED ? queued.at() : otherwise;
+  }
+
+  private void tellAcknowledged(Entry e, Status from, String detail, Instant queuedAt, Instant at) {
+    events.moved(e, from, Status.ACKNOWLEDGED, detail, at);
+    events.delivered(e.id(), e.traceId(), e.route(), e.direction(), queuedAt, at);
   }
 
   private void apply(Set<EntryId> ids) {
@@ -284,10 +348,10 @@ public final class AckListener implements BatchMessageHandler {
     // publisher is
     // this node's and still at it, let it finish: its commit is a few milliseconds away.
     if (race.awaitPublisher(rest, PUBLISHER_PATIENCE)) {
+      Instant at = ctx.clock().instant();
       Set<EntryId> now =
-          ctx.store()
-              .transitionAll(
-                  rest, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED, ctx.clock().instant());
+          ctx.store().transitionAll(rest, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED, at);
+      acknowledged(now, Status.QUEUED, ACKNOWLEDGED, Map.of(), null, at);
       rest = rest.stream().filter(id -> !now.contains(id)).toList();
       if (rest.isEmpty()) {
         return;
@@ -298,9 +362,14 @@ public final class AckListener implements BatchMessageHandler {
     // layer-4 upstream entries. Rare: an answer that overtook the publisher, a late one, or a wrong
     // id.
     Map<Status, List<EntryId>> byStatus = new EnumMap<>(Status.class);
+    Map<EntryId, Entry> read = new HashMap<>();
     for (EntryId id : rest) {
       upstreamL4(id, "acknowledgement")
-          .ifPresent(e -> byStatus.computeIfAbsent(e.status(), s -> new ArrayList<>()).add(id));
+          .ifPresent(
+              e -> {
+                read.put(id, e);
+                byStatus.computeIfAbsent(e.status(), s -> new ArrayList<>()).add(id);
+              });
     }
     List<EntryId> unconfirmed = new ArrayList<>();
     UNCONFIRMED.forEach(s -> unconfirmed.addAll(byStatus.getOrDefault(s, List.of())));
@@ -308,16 +377,28 @@ public final class AckListener implements BatchMessageHandler {
     if (!unconfirmed.isEmpty()) {
       // The answer proves the broker had the message: record Queued first, keep the history
       // complete.
-      race.overtook(
+      Instant confirmedAt = ctx.clock().instant();
+      Set<EntryId> confirmed =
           ctx.store()
-              .transitionAll(
-                  unconfirmed, UNCONFIRMED, Status.QUEUED, OVERTAKEN, ctx.clock().instant()));
+              .transitionAll(unconfirmed, UNCONFIRMED, Status.QUEUED, OVERTAKEN, confirmedAt);
+      race.overtook(confirmed);
+      if (events.enabled()) {
+        for (EntryId id : confirmed) {
+          // The store does not say which of UNCONFIRMED applied: the status read above, which a
+          // republish (QUEUED back to JUST_IN) may have changed since.
+          Entry e = read.get(id);
+          Status from = UNCONFIRMED.contains(e.status()) ? e.status() : Status.JUST_IN;
+          events.moved(e, from, Status.QUEUED, OVERTAKEN, confirmedAt);
+        }
+      }
       // All of them again, not only those this call confirmed: the publisher may have recorded
       // Queued itself
       // between the calls above.
-      ctx.store()
-          .transitionAll(
-              unconfirmed, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED, ctx.clock().instant());
+      Instant at = ctx.clock().instant();
+      Set<EntryId> acked =
+          ctx.store().transitionAll(unconfirmed, QUEUED, Status.ACKNOWLEDGED, ACKNOWLEDGED, at);
+      acknowledged(
+          acked, Status.QUEUED, ACKNOWLEDGED, read, confirmed.isEmpty() ? null : confirmedAt, at);
     }
     for (Status given : EnumSet.of(Status.FAILED, Status.REJECTED)) {
       List<EntryId> late = byStatus.getOrDefault(given, List.of());
@@ -325,14 +406,11 @@ public final class AckListener implements BatchMessageHandler {
         continue;
       }
       // The store decides, and the Core App has the message: take its answer, however late.
+      String detail = ACKNOWLEDGED + " late, after " + given.displayName();
+      Instant at = ctx.clock().instant();
       Set<EntryId> taken =
-          ctx.store()
-              .transitionAll(
-                  late,
-                  EnumSet.of(given),
-                  Status.ACKNOWLEDGED,
-                  ACKNOWLEDGED + " late, after " + given.displayName(),
-                  ctx.clock().instant());
+          ctx.store().transitionAll(late, EnumSet.of(given), Status.ACKNOWLEDGED, detail, at);
+      acknowledged(taken, given, detail, read, null, at);
       if (!taken.isEmpty()) {
         log.info(
             "{} entries acknowledged by the Core App after they were {}, first {}",

@@ -1,7 +1,9 @@
 package dev.postoffice.core.internal.ack;
 
+import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -32,12 +34,25 @@ import java.util.concurrent.TimeoutException;
  *       #MAX_OVERTAKEN} ids (a publisher that stopped before committing leaves its ids behind),
  *       then the stage reads them back.
  * </ul>
+ *
+ * <p>For the listener only (when one is set), it also remembers each entry this node recorded
+ * {@code QUEUED}, with when, so the acknowledgement can report the delivery and its {@code
+ * sinceQueued} without reading the entry back. Bounded the same way.
  */
 public final class AckRace {
   static final int MAX_OVERTAKEN = 100_000;
 
   private final Set<EntryId> overtaken = ConcurrentHashMap.newKeySet();
   private final Map<EntryId, CompletableFuture<Void>> publishing = new ConcurrentHashMap<>();
+  private final Map<EntryId, Queued> queued = new ConcurrentHashMap<>();
+
+  /**
+   * An entry this node recorded {@code QUEUED}: what an acknowledgement's events need of it.
+   *
+   * @param entry the entry as the publish stage claimed it
+   * @param at when its confirmation was committed, on the engine's clock
+   */
+  record Queued(Entry entry, Instant at) {}
 
   /** A batch the publish stage is publishing and committing. */
   public final class Publishing implements AutoCloseable {
@@ -89,6 +104,19 @@ public final class AckRace {
       // commit.
     }
     return true;
+  }
+
+  /** Remembers that the publish stage recorded the entry QUEUED at {@code at}, for the listener. */
+  public void queued(Entry entry, Instant at) {
+    if (queued.size() >= MAX_OVERTAKEN) {
+      queued.clear(); // acknowledged elsewhere, or never: the acknowledgement reads them back
+    }
+    queued.put(entry.id(), new Queued(entry, at));
+  }
+
+  /** Returns and forgets what {@link #queued} remembered of the entry, or null. */
+  Queued takeQueued(EntryId id) {
+    return queued.remove(id);
   }
 
   /** Remembers entries acknowledged before their publisher recorded Queued. */

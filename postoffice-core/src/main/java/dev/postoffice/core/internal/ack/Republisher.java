@@ -1,6 +1,7 @@
 package dev.postoffice.core.internal.ack;
 
 import dev.postoffice.core.internal.route.EngineContext;
+import dev.postoffice.core.internal.route.PipelineEvents;
 import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Layer;
@@ -34,10 +35,12 @@ public final class Republisher {
 
   private final RouteDefinition route;
   private final EngineContext ctx;
+  private final PipelineEvents events;
 
   public Republisher(RouteDefinition route, EngineContext ctx) {
     this.route = route;
     this.ctx = ctx;
+    this.events = PipelineEvents.of(ctx);
   }
 
   /**
@@ -96,6 +99,7 @@ public final class Republisher {
           .transition(entry.id(), EnumSet.of(Status.QUEUED), Status.JUST_IN, detail, now)
           .isPresent()) {
         moved++;
+        events.moved(entry, Status.QUEUED, Status.JUST_IN, detail, now);
         if (entry.attempts() == maxAttempts) {
           log.error(
               "route {}: entry {} still not acknowledged by the Core App after {} publishes; publishing it"

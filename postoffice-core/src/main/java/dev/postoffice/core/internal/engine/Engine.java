@@ -66,7 +66,7 @@ public final class Engine implements Pipeline {
       routes.put(definition.id(), new RouteRuntime(definition, ctx, race));
     }
     this.ingestors = Map.copyOf(ingestors);
-    this.operations = Operations.create(ctx.store(), ctx.clock());
+    this.operations = Operations.create(ctx.store(), ctx.clock(), ctx.listener());
   }
 
   @Override
@@ -303,6 +303,8 @@ public final class Engine implements Pipeline {
         return;
       }
       try {
+        // A release clears leases and changes no status (no history row): nothing for the
+        // listener's onStatusChanged.
         int released = ctx.store().release(ctx.nodeId(), ctx.clock().instant());
         log.info("PostOffice node {} stopped; released {} lease(s)", ctx.nodeId(), released);
       } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import dev.postoffice.core.internal.intake.BacklogGauge;
 import dev.postoffice.core.internal.intake.DownstreamIntake;
 import dev.postoffice.core.internal.intake.UpstreamIntake;
 import dev.postoffice.core.internal.route.EngineContext;
+import dev.postoffice.core.internal.route.PipelineEvents;
 import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.core.internal.route.StageSpec;
 import dev.postoffice.core.internal.runner.StageRunner;
@@ -69,7 +70,8 @@ final class RouteRuntime {
     for (int i = 0; i + 1 < runners.size(); i++) {
       runners.get(i).next(runners.get(i + 1));
     }
-    this.backlog = new BacklogGauge(route.id(), route.settings(), ctx.store());
+    this.backlog =
+        new BacklogGauge(route.id(), route.settings(), ctx.store(), PipelineEvents.of(ctx));
     boolean upstream = route.direction() == Direction.UPSTREAM;
     this.upstreamIntake = upstream ? new UpstreamIntake(route, ctx, backlog, runners.get(0)) : null;
     this.downstreamIntake =
@@ -84,7 +86,12 @@ final class RouteRuntime {
     LeaseGuard leases = new LeaseGuard(ctx, route.id(), route.settings().leaseDuration());
     if (spec.destination() != null) {
       return new PublishLogic(
-          ctx.transport(), spec.destination(), route.settings().confirmTimeout(), leases);
+          ctx.transport(),
+          spec.destination(),
+          route.settings().confirmTimeout(),
+          leases,
+          route.id(),
+          PipelineEvents.of(ctx));
     }
     return new DispatchLogic(spec.dispatcher(), ctx.codec(), leases);
   }

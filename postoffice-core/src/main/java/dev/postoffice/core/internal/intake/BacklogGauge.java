@@ -2,6 +2,7 @@ package dev.postoffice.core.internal.intake;
 
 import dev.postoffice.BacklogFullException;
 import dev.postoffice.core.RouteSettings;
+import dev.postoffice.core.internal.route.PipelineEvents;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.spi.StatusStore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,7 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Knows a route's backlog well enough to refuse intake past the high-water mark without asking the
  * store on every message: it counts the store at most every {@link #REFRESH_NANOS} and adds what
  * this node took in since. Other nodes' intake shows at the next refresh, so the mark is
- * approximate by a fraction of a second.
+ * approximate by a fraction of a second. Each count is reported to the listener ({@code
+ * onBacklogSampled}), so the samples come at the same pace, and only while the route takes messages
+ * in.
  */
 public final class BacklogGauge {
   static final long REFRESH_NANOS = 250_000_000L;
@@ -18,14 +21,17 @@ public final class BacklogGauge {
   private final RouteId route;
   private final RouteSettings settings;
   private final StatusStore store;
+  private final PipelineEvents events;
   private final AtomicLong sinceRefresh = new AtomicLong();
   private volatile long counted = -1;
   private volatile long countedAt;
 
-  public BacklogGauge(RouteId route, RouteSettings settings, StatusStore store) {
+  public BacklogGauge(
+      RouteId route, RouteSettings settings, StatusStore store, PipelineEvents events) {
     this.route = route;
     this.settings = settings;
     this.store = store;
+    this.events = events;
   }
 
   /** Throws if taking {@code count} more messages would pass the high-water mark. */
@@ -63,6 +69,7 @@ public final class BacklogGauge {
     counted = store.backlog(route);
     sinceRefresh.set(0);
     countedAt = System.nanoTime();
+    events.backlogSampled(route, counted);
     return counted;
   }
 
@@ -74,6 +81,7 @@ public final class BacklogGauge {
           counted = store.backlog(route);
           sinceRefresh.set(0);
           countedAt = System.nanoTime();
+          events.backlogSampled(route, counted);
         }
       }
     }

@@ -5,6 +5,7 @@ import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.internal.TraceHeaders;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.Entries;
+import dev.postoffice.core.internal.route.PipelineEvents;
 import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.core.internal.runner.HandOffReservation;
 import dev.postoffice.core.internal.runner.StageRunner;
@@ -55,6 +56,7 @@ public final class DownstreamIntake implements BatchMessageHandler {
   private final BacklogGauge backlog;
   private final StageRunner first;
   private final OversizeRecorder oversize;
+  private final PipelineEvents events;
   private final Object gate = new Object();
   private Subscription subscription; // guarded by gate
   private Thread prober; // guarded by gate; non-null while paused
@@ -68,6 +70,7 @@ public final class DownstreamIntake implements BatchMessageHandler {
     this.backlog = backlog;
     this.first = first;
     this.oversize = new OversizeRecorder(route, ctx);
+    this.events = PipelineEvents.of(ctx);
   }
 
   /**
@@ -286,6 +289,9 @@ public final class DownstreamIntake implements BatchMessageHandler {
                 lease));
       }
       List<IntakeResult> results = ctx.store().intake(entries, now);
+      if (events.enabled()) {
+        IntakeEvents.created(events, entries, results, now);
+      }
       for (int i = 0; i < n; i++) {
         IntakeResult result = results.get(i);
         if (result.isDuplicate()) {

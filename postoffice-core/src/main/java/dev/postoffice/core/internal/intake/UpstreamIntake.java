@@ -7,6 +7,7 @@ import dev.postoffice.RejectedInputException;
 import dev.postoffice.core.internal.TraceHeaders;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.Entries;
+import dev.postoffice.core.internal.route.PipelineEvents;
 import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.core.internal.runner.HandOffReservation;
 import dev.postoffice.core.internal.runner.StageRunner;
@@ -44,6 +45,7 @@ public final class UpstreamIntake implements Intake {
   private final StageRunner first;
   private final OversizeRecorder oversize;
   private final IntakeBatcher batcher;
+  private final PipelineEvents events;
 
   public UpstreamIntake(
       RouteDefinition route, EngineContext ctx, BacklogGauge backlog, StageRunner first) {
@@ -53,6 +55,7 @@ public final class UpstreamIntake implements Intake {
     this.first = first;
     this.oversize = new OversizeRecorder(route, ctx);
     this.batcher = new IntakeBatcher(ctx.store(), ctx.clock());
+    this.events = PipelineEvents.of(ctx);
   }
 
   @Override
@@ -147,6 +150,9 @@ public final class UpstreamIntake implements Intake {
       // Concurrent submits (webhook threads) share store calls; a page with its cursor goes alone.
       List<IntakeResult> results =
           cursor == null ? batcher.intake(entries) : ctx.store().intake(entries, cursor, now);
+      if (events.enabled()) {
+        IntakeEvents.created(events, entries, results, now); // before the stand-ins' rejection
+      }
       rejectStandIns(refusals);
       receipts = new ArrayList<>(results.size());
       for (int i = 0; i < results.size(); i++) {

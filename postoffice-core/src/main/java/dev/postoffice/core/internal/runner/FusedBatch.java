@@ -1,5 +1,6 @@
 package dev.postoffice.core.internal.runner;
 
+import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.Completion;
@@ -22,13 +23,19 @@ import java.util.Map;
  */
 final class FusedBatch {
   private final List<Completion> roots;
+  private final List<Entry> claimed;
   private final List<List<NewEntry>> outputs = new ArrayList<>();
 
   /** Where each output sits: its root's index and its position in that root's outputs. */
   private final Map<EntryId, int[]> where = new HashMap<>();
 
-  FusedBatch(List<Completion> completions) {
+  /**
+   * @param completions the completions of the claimed entries
+   * @param claimed the entries as claimed, the roots' previous statuses for the listener
+   */
+  FusedBatch(List<Completion> completions, List<Entry> claimed) {
     this.roots = completions;
+    this.claimed = claimed;
     for (int r = 0; r < completions.size(); r++) {
       List<NewEntry> own = new ArrayList<>(completions.get(r).outputs());
       outputs.add(own);
@@ -43,11 +50,12 @@ final class FusedBatch {
    * worked on: each output is stored finished, with its own outputs after it.
    *
    * @param earlier the earlier stages' work, or null to start a batch of {@code completions} alone
+   * @param claimed the entries {@code completions} complete, as claimed (used without earlier)
    * @return {@code earlier}, extended, or the new batch
    */
-  static FusedBatch extend(FusedBatch earlier, List<Completion> completions) {
+  static FusedBatch extend(FusedBatch earlier, List<Completion> completions, List<Entry> claimed) {
     if (earlier == null) {
-      return new FusedBatch(completions);
+      return new FusedBatch(completions, claimed);
     }
     for (Completion c : completions) {
       earlier.finish(c.entryId(), c.newStatus(), c.detail(), c.outputs());
@@ -78,6 +86,11 @@ final class FusedBatch {
   EntryId rootOf(EntryId outputId) {
     int[] at = where.get(outputId);
     return at == null ? outputId : roots.get(at[0]).entryId();
+  }
+
+  /** The claimed entries the completions complete, as they were claimed. */
+  List<Entry> claimed() {
+    return claimed;
   }
 
   /** The completions to commit, each with its outputs as they stand now. */

@@ -197,10 +197,10 @@ public final class StageRunner {
         // Some failed: store the earlier stages' work as it was (outputs Just In, leased to this
         // node), then
         // this stage's completions against it, as if the stages had never been fused.
-        commit.commit(earlier.completions(), now);
+        commit.commit(earlier.completions(), earlier.claimed(), now);
         earlier = null;
       }
-      FusedBatch work = FusedBatch.extend(earlier, made.completions());
+      FusedBatch work = FusedBatch.extend(earlier, made.completions(), batch);
       if (inline
           && fast
           && failed == 0
@@ -212,7 +212,7 @@ public final class StageRunner {
             preClaimed(made.outputsBySource(), work, null, outputCount, now), work);
         return;
       }
-      CommitResult result = commit.commit(work.completions(), now);
+      CommitResult result = commit.commit(work.completions(), work.claimed(), now);
       if (fast) {
         List<Entry> committed = preClaimed(made.outputsBySource(), work, result, outputCount, now);
         if (inline) {

@@ -2,6 +2,7 @@ package dev.postoffice.core.internal.stage;
 
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.Entries;
+import dev.postoffice.core.internal.route.PipelineEvents;
 import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.Entry;
@@ -11,8 +12,11 @@ import dev.postoffice.model.Lease;
 import dev.postoffice.model.Payload;
 import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
+import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,10 +44,12 @@ public final class OversizeRecorder {
 
   private final RouteDefinition route;
   private final EngineContext ctx;
+  private final PipelineEvents events;
 
   public OversizeRecorder(RouteDefinition route, EngineContext ctx) {
     this.route = route;
     this.ctx = ctx;
+    this.events = PipelineEvents.of(ctx);
   }
 
   /** Stores the rejection and returns its reason. */
@@ -55,7 +61,11 @@ public final class OversizeRecorder {
       Layer layer,
       Direction direction) {
     Refusal refusal = refusal(payload, headers, dedupKey, traceId, layer, direction);
-    ctx.store().intake(List.of(refusal.standIn()), ctx.clock().instant());
+    Instant at = ctx.clock().instant();
+    IntakeResult stored = ctx.store().intake(List.of(refusal.standIn()), at).get(0);
+    if (stored.entryId().equals(refusal.standIn().id())) {
+      events.created(refusal.standIn(), Status.JUST_IN, null, at);
+    }
     reject(List.of(refusal));
     return refusal.reason();
   }
@@ -125,7 +135,25 @@ public final class OversizeRecorder {
               null,
               List.of()));
     }
-    ctx.store().commit(completions, ctx.clock().instant());
+    Instant at = ctx.clock().instant();
+    CommitResult result = ctx.store().commit(completions, at);
+    if (events.enabled()) {
+      for (Refusal refusal : refusals) {
+        if (result.applied().contains(refusal.standIn().id())) {
+          NewEntry n = refusal.standIn();
+          events.changed(
+              n.id(),
+              n.traceId(),
+              n.route(),
+              n.direction(),
+              n.layer(),
+              Status.JUST_IN,
+              Status.REJECTED,
+              refusal.reason(),
+              at);
+        }
+      }
+    }
   }
 
   /**

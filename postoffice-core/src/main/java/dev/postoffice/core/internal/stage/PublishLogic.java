@@ -4,7 +4,9 @@ import dev.postoffice.PermanentFailureException;
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.TransientFailureException;
 import dev.postoffice.core.internal.TraceHeaders;
+import dev.postoffice.core.internal.route.PipelineEvents;
 import dev.postoffice.model.Entry;
+import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.Transport;
@@ -29,13 +31,22 @@ public final class PublishLogic implements StageLogic {
   private final String destination;
   private final Duration confirmTimeout;
   private final LeaseGuard leases;
+  private final RouteId route;
+  private final PipelineEvents events;
 
   public PublishLogic(
-      Transport transport, String destination, Duration confirmTimeout, LeaseGuard leases) {
+      Transport transport,
+      String destination,
+      Duration confirmTimeout,
+      LeaseGuard leases,
+      RouteId route,
+      PipelineEvents events) {
     this.transport = transport;
     this.destination = destination;
     this.confirmTimeout = confirmTimeout;
     this.leases = leases;
+    this.route = route;
+    this.events = events;
   }
 
   @Override
@@ -67,6 +78,7 @@ public final class PublishLogic implements StageLogic {
               entry.id().value(), headers, entry.payload().bytes(), entry.payload().contentType()));
     }
     List<CompletableFuture<Void>> confirms;
+    long publishedAt = System.nanoTime();
     try {
       confirms = transport.publishAll(destination, messages);
     } catch (RuntimeException e) {
@@ -110,6 +122,22 @@ public final class PublishLogic implements StageLogic {
                 entry, new TransientFailureException("interrupted waiting for confirm")));
       }
     }
+    reportConfirmed(outcomes, publishedAt);
     return outcomes;
+  }
+
+  /** Tells the listener how many messages of this publish call the broker confirmed, and when. */
+  private void reportConfirmed(List<Outcome> outcomes, long publishedAt) {
+    if (!events.enabled()) {
+      return;
+    }
+    long took = System.nanoTime() - publishedAt;
+    int confirmed = 0;
+    for (Outcome outcome : outcomes) {
+      confirmed += outcome.status() == Status.QUEUED && outcome.failure() == null ? 1 : 0;
+    }
+    if (confirmed > 0) {
+      events.publishConfirmed(route, destination, confirmed, took);
+    }
   }
 }

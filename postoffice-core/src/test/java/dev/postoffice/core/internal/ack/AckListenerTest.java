@@ -9,6 +9,9 @@ import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.memory.InMemoryStatusStore;
+import dev.postoffice.event.MessageDelivered;
+import dev.postoffice.event.PipelineListener;
+import dev.postoffice.event.StatusChanged;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
@@ -38,6 +41,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,7 +50,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +76,9 @@ class AckListenerTest {
   private Consumer<Set<EntryId>> afterFirstCall = ids -> {};
 
   private final AckRace race = new AckRace();
+
+  /** The engine's listener; null as in most tests here, which makes no events. */
+  private PipelineListener pipelineListener;
 
   private AckListener listener() {
     StatusStore store =
@@ -100,7 +109,15 @@ class AckListenerTest {
                 });
     return new AckListener(
         new EngineContext(
-            "node-acks", store, null, null, clock, null, "acks", true, Duration.ofSeconds(1)),
+            "node-acks",
+            store,
+            null,
+            null,
+            clock,
+            pipelineListener,
+            "acks",
+            true,
+            Duration.ofSeconds(1)),
         race);
   }
 
@@ -590,5 +607,135 @@ class AckListenerTest {
             m -> assertThat(m).contains(downstream.id().value()).contains("not a layer-4 upstream"))
         .anySatisfy(
             m -> assertThat(m).startsWith("negative acknowledgement for entry " + l1.id().value()));
+  }
+
+  @Nested
+  @DisplayName("tells the pipeline's listener")
+  class Events {
+    private final List<Object> events = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void record() {
+      pipelineListener =
+          new PipelineListener() {
+            @Override
+            public void onStatusChanged(StatusChanged event) {
+              events.add(event);
+            }
+
+            @Override
+            public void onMessageDelivered(MessageDelivered event) {
+              events.add(event);
+            }
+          };
+    }
+
+    private List<String> moves(Entry e) {
+      return events.stream()
+          .filter(StatusChanged.class::isInstance)
+          .map(StatusChanged.class::cast)
+          .filter(c -> c.entryId().equals(e.id()))
+          .map(c -> c.from().name() + "->" + c.to().name() + " " + c.detail())
+          .toList();
+    }
+
+    /** The history rows after the first {@code skip}, as moves(e) makes them. */
+    private List<String> history(Entry e, int skip) {
+      return memory.history(e.id()).stream()
+          .skip(skip)
+          .map(r -> r.from().name() + "->" + r.to().name() + " " + r.detail())
+          .toList();
+    }
+
+    private List<MessageDelivered> deliveries() {
+      return events.stream()
+          .filter(MessageDelivered.class::isInstance)
+          .map(MessageDelivered.class::cast)
+          .toList();
+    }
+
+    @Test
+    @DisplayName(
+        "each acknowledgement as Queued to Acknowledged and a delivery, with sinceQueued when this"
+            + " node's publisher recorded the confirmation")
+    void acknowledged() {
+      Entry remembered = queued();
+      race.queued(remembered, clock.instant().minusSeconds(3));
+      Entry other = queued();
+
+      listener().handleAll(List.of(ack(remembered.id()), ack(other.id())));
+
+      assertThat(moves(remembered)).isEqualTo(history(remembered, 2));
+      assertThat(moves(other)).isEqualTo(history(other, 2));
+      assertThat(moves(other)).containsExactly("QUEUED->ACKNOWLEDGED acknowledged by the Core App");
+      assertThat(deliveries())
+          .hasSize(2)
+          .allSatisfy(
+              d -> {
+                assertThat(d.direction()).isEqualTo(Direction.UPSTREAM);
+                assertThat(d.route()).isEqualTo(ROUTE);
+              });
+      assertThat(deliveries())
+          .filteredOn(d -> d.entryId().equals(remembered.id()))
+          .singleElement()
+          .satisfies(d -> assertThat(d.sinceQueued()).isEqualTo(Duration.ofSeconds(3)));
+      assertThat(deliveries())
+          .filteredOn(d -> d.entryId().equals(other.id()))
+          .singleElement()
+          .satisfies(
+              d -> {
+                assertThat(d.traceId()).isEqualTo(other.traceId());
+                assertThat(d.sinceQueued()).as("read back from the store: unknown").isNull();
+              });
+    }
+
+    @Test
+    @DisplayName("an acknowledgement that overtook the publisher as two changes, Queued first")
+    void overtaken() {
+      Entry e = publishing();
+
+      listener().handleAll(List.of(ack(e.id())));
+
+      assertThat(moves(e))
+          .isEqualTo(history(e, 1))
+          .extracting(m -> m.substring(0, m.indexOf(' ')))
+          .containsExactly("JUST_IN->QUEUED", "QUEUED->ACKNOWLEDGED");
+      assertThat(deliveries())
+          .singleElement()
+          .satisfies(d -> assertThat(d.sinceQueued()).isEqualTo(Duration.ZERO));
+    }
+
+    @Test
+    @DisplayName("a late acknowledgement from Failed, and a negative one as Rejected, no delivery")
+    void lateAndNegative() {
+      Entry late = failed();
+      Entry refused = queued();
+      InboundMessage original =
+          new InboundMessage(
+              refused.id().value(), Map.of(), new byte[0], "application/json", 1, false);
+
+      listener()
+          .handleAll(
+              List.of(ack(late.id()), received(AckMessages.rejection(original, "unknown sku"))));
+
+      assertThat(moves(late))
+          .containsExactly("FAILED->ACKNOWLEDGED acknowledged by the Core App late, after Failed");
+      assertThat(moves(refused))
+          .isEqualTo(history(refused, 2))
+          .containsExactly("QUEUED->REJECTED rejected by the Core App: unknown sku");
+      assertThat(deliveries()).extracting(MessageDelivered::entryId).containsExactly(late.id());
+    }
+
+    @Test
+    @DisplayName("nothing for an acknowledgement that moved nothing")
+    void nothingMoved() {
+      Entry e = queued();
+      listener().handleAll(List.of(ack(e.id())));
+      events.clear();
+
+      listener().handleAll(List.of(ack(e.id())));
+
+      assertThat(events).isEmpty();
+    }
   }
 }
