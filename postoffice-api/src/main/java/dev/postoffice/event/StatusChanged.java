@@ -10,9 +10,11 @@ import java.time.Instant;
 
 /**
  * An entry's status changed, and the store has it: reported after the write that made the change
- * commits, never for a change that was rolled back. An entry created with a status (taken in as
- * {@code JUST_IN}, {@code DUPLICATE} or {@code REJECTED}, or an output stored already finished) is
- * reported once with {@code from} null.
+ * commits, never for a change that was rolled back: one event per row of the entry's history. An
+ * entry taken in is reported with {@code from} null and its first status ({@code JUST_IN} or {@code
+ * DUPLICATE}); an output a stage stores already finished has two history rows, so two events (null
+ * to {@code JUST_IN}, then {@code JUST_IN} to its status), the same whether stages ran fused or one
+ * by one.
  *
  * @param entryId the entry
  * @param traceId its trace
