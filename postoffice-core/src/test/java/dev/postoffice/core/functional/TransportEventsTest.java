@@ -325,4 +325,49 @@ class TransportEventsTest {
           .hasSize(2);
     }
   }
+
+  @Test
+  @DisplayName("do not change what becomes of a message when the listener throws on them")
+  void throwingListener() {
+    AtomicInteger calls = new AtomicInteger();
+    PipelineListener throwing =
+        new PipelineListener() {
+          @Override
+          public void onMessageDeadLettered(MessageDeadLettered event) {
+            calls.incrementAndGet();
+            throw new IllegalStateException("a broken listener");
+          }
+
+          @Override
+          public void onMessageRedelivered(MessageRedelivered event) {
+            calls.incrementAndGet();
+            throw new IllegalStateException("a broken listener");
+          }
+        };
+    Pipeline p =
+        track(
+            h.pipeline("node-a")
+                .listener(throwing)
+                .route(h.shipmentsRoute(h.settings().toBuilder().maxPayloadBytes(200).build()))
+                .build()
+                .start());
+    h.transport
+        .publish(
+            Harness.SHIPMENTS_QUEUE,
+            new OutboundMessage(
+                "ship-big",
+                Map.of(),
+                "x".repeat(1_000).getBytes(StandardCharsets.UTF_8),
+                "application/json"))
+        .join();
+    CoreAppSender.create(h.transport)
+        .send(Harness.SHIPMENTS_QUEUE, "ship-1", new ShipOrder("o-1", "1 Main St"))
+        .join();
+    Drain.untilIdle(p, h.transport);
+
+    assertThat(calls).hasValue(1);
+    assertThat(h.transport.queued(h.transport.deadLetterDestination(Harness.SHIPMENTS_QUEUE)))
+        .isEqualTo(1);
+    assertThat(h.partnerSaw).hasSize(1);
+  }
 }
