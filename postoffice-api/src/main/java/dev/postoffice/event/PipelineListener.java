@@ -2,8 +2,9 @@ package dev.postoffice.event;
 
 /**
  * Observes a running pipeline, for metrics, alerts and audit: every status change, every delivery,
- * every broker confirm, a route's backlog, and the engine's own trouble. Every method has a no-op
- * default; implement what you need ({@code postoffice-micrometer} turns them into meters).
+ * every broker confirm or publish failure, every dead-lettered or redelivered message, a route's
+ * backlog, and the engine's own trouble. Every method has a no-op default; implement what you need
+ * ({@code postoffice-micrometer} turns them into meters).
  *
  * <p>Called on engine threads after the store has the change: return quickly and do not throw
  * (exceptions are logged and ignored). A listener that does slow work (I/O) should hand the event
@@ -70,4 +71,27 @@ public interface PipelineListener {
    * @param event the route and how many entries wait in it
    */
   default void onBacklogSampled(BacklogSampled event) {}
+
+  /**
+   * A layer-4 publish call failed for some or all of its messages (nack, return, timeout, lost
+   * connection); they are published again.
+   *
+   * @param event the route, destination, count and reason
+   */
+  default void onPublishFailed(PublishFailed event) {}
+
+  /**
+   * PostOffice dead-lettered a message it consumed (an alert worth raising: the message needs an
+   * operator).
+   *
+   * @param event the route (null for the acknowledgement queue), queue, message and reason
+   */
+  default void onMessageDeadLettered(MessageDeadLettered event) {}
+
+  /**
+   * PostOffice consumed a message the broker delivered before.
+   *
+   * @param event the route (null for the acknowledgement queue), queue and delivery count
+   */
+  default void onMessageRedelivered(MessageRedelivered event) {}
 }

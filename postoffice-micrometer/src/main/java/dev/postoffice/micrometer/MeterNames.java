@@ -33,6 +33,25 @@ public final class MeterNames {
   /** Timer: one publish call, first byte to last confirm. Tags: route, destination. */
   public static final String PUBLISH_CONFIRM_DURATION = "postoffice.publish.confirm.duration";
 
+  /**
+   * Counter: layer-4 messages a publish call failed for (broker nack, return, no confirm in time,
+   * connection lost); they are published again. Tags: route, destination.
+   */
+  public static final String PUBLISH_FAILED = "postoffice.publish.failed";
+
+  /**
+   * Counter: consumed messages PostOffice dead-lettered (malformed acknowledgements, downstream
+   * messages it cannot take). Tags: route ({@link #ACKS_ROUTE} for the acknowledgement queue),
+   * queue.
+   */
+  public static final String TRANSPORT_DEAD_LETTERED = "postoffice.transport.dead.lettered";
+
+  /**
+   * Counter: consumed messages the broker delivered before. Tags: route ({@link #ACKS_ROUTE} for
+   * the acknowledgement queue), queue.
+   */
+  public static final String TRANSPORT_REDELIVERIES = "postoffice.transport.redeliveries";
+
   /** Counter: stage workers that died and were replaced. Tags: route, stage. */
   public static final String WORKERS_REPLACED = "postoffice.workers.replaced";
 
@@ -74,6 +93,15 @@ public final class MeterNames {
 
   /** Tag: the queue or topic published to. */
   public static final String TAG_DESTINATION = "destination";
+
+  /** Tag: the queue or topic consumed from. */
+  public static final String TAG_QUEUE = "queue";
+
+  /**
+   * The route tag's value for the acknowledgement queue, which all upstream routes share (no route
+   * is named {@code acks} by it: a tag value, not a route).
+   */
+  public static final String ACKS_ROUTE = "acks";
 
   private MeterNames() {}
 }

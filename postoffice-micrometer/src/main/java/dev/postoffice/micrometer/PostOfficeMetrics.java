@@ -3,9 +3,12 @@ package dev.postoffice.micrometer;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.event.BacklogSampled;
 import dev.postoffice.event.EntryFailed;
+import dev.postoffice.event.MessageDeadLettered;
 import dev.postoffice.event.MessageDelivered;
+import dev.postoffice.event.MessageRedelivered;
 import dev.postoffice.event.PipelineListener;
 import dev.postoffice.event.PublishConfirmed;
+import dev.postoffice.event.PublishFailed;
 import dev.postoffice.event.StageFinished;
 import dev.postoffice.event.StatusChanged;
 import dev.postoffice.event.WorkerReplaced;
@@ -144,6 +147,30 @@ public final class PostOfficeMetrics implements PipelineListener, MeterBinder {
     EventMeters meters = events;
     if (meters != null) {
       meters.publishConfirmed(event);
+    }
+  }
+
+  @Override
+  public void onPublishFailed(PublishFailed event) {
+    EventMeters meters = events;
+    if (meters != null) {
+      meters.publishFailed(event);
+    }
+  }
+
+  @Override
+  public void onMessageDeadLettered(MessageDeadLettered event) {
+    EventMeters meters = events;
+    if (meters != null) {
+      meters.messageDeadLettered(event);
+    }
+  }
+
+  @Override
+  public void onMessageRedelivered(MessageRedelivered event) {
+    EventMeters meters = events;
+    if (meters != null) {
+      meters.messageRedelivered(event);
     }
   }
 

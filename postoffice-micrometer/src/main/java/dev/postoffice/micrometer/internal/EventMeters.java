@@ -3,12 +3,16 @@ package dev.postoffice.micrometer.internal;
 import static dev.postoffice.micrometer.internal.StatusCounters.Tags.lower;
 
 import dev.postoffice.event.EntryFailed;
+import dev.postoffice.event.MessageDeadLettered;
 import dev.postoffice.event.MessageDelivered;
+import dev.postoffice.event.MessageRedelivered;
 import dev.postoffice.event.PublishConfirmed;
+import dev.postoffice.event.PublishFailed;
 import dev.postoffice.event.StageFinished;
 import dev.postoffice.event.StatusChanged;
 import dev.postoffice.event.WorkerReplaced;
 import dev.postoffice.micrometer.MeterNames;
+import dev.postoffice.model.RouteId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -130,6 +134,66 @@ public final class EventMeters {
                     .tag(MeterNames.TAG_ROUTE, route)
                     .tag(MeterNames.TAG_DESTINATION, destination))
         .record(event.confirmTime());
+  }
+
+  /**
+   * Counts the messages of a failed publish call (the reason is free text: not a tag).
+   *
+   * @param event the failed publish
+   */
+  public void publishFailed(PublishFailed event) {
+    String route = event.route().value();
+    String destination = event.destination();
+    counter(
+            List.of(MeterNames.PUBLISH_FAILED, route, destination),
+            k ->
+                Counter.builder(MeterNames.PUBLISH_FAILED)
+                    .description(
+                        "Layer-4 messages a publish call failed for (nack, return, timeout, lost"
+                            + " connection)")
+                    .tag(MeterNames.TAG_ROUTE, route)
+                    .tag(MeterNames.TAG_DESTINATION, destination))
+        .increment(event.messages());
+  }
+
+  /**
+   * Counts a consumed message dead-lettered.
+   *
+   * @param event the dead letter
+   */
+  public void messageDeadLettered(MessageDeadLettered event) {
+    queueCounter(
+            MeterNames.TRANSPORT_DEAD_LETTERED,
+            "Consumed messages PostOffice dead-lettered",
+            event.route(),
+            event.source())
+        .increment();
+  }
+
+  /**
+   * Counts a consumed message the broker delivered before.
+   *
+   * @param event the redelivery
+   */
+  public void messageRedelivered(MessageRedelivered event) {
+    queueCounter(
+            MeterNames.TRANSPORT_REDELIVERIES,
+            "Consumed messages the broker delivered before",
+            event.route(),
+            event.source())
+        .increment();
+  }
+
+  /** A counter tagged with a route, the acknowledgement queue's for none, and a queue. */
+  private Counter queueCounter(String name, String description, RouteId routeId, String queue) {
+    String route = routeId == null ? MeterNames.ACKS_ROUTE : routeId.value();
+    return counter(
+        List.of(name, route, queue),
+        k ->
+            Counter.builder(name)
+                .description(description)
+                .tag(MeterNames.TAG_ROUTE, route)
+                .tag(MeterNames.TAG_QUEUE, queue));
   }
 
   /**

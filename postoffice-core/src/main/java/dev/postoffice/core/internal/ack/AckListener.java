@@ -94,6 +94,7 @@ public final class AckListener implements BatchMessageHandler {
 
   @Override
   public List<Disposition> handleAll(List<InboundMessage> messages) {
+    events.redelivered(null, ctx.ackDestination(), messages);
     List<Disposition> out = new ArrayList<>(messages.size());
     Map<EntryId, List<Integer>> positions = new LinkedHashMap<>();
     Map<Integer, AckMessages.Rejection> rejections = new LinkedHashMap<>();
@@ -106,7 +107,8 @@ public final class AckListener implements BatchMessageHandler {
           log.warn(
               "negative acknowledgement {} dead-lettered: {}", message.messageId(), e.getMessage());
           out.add(
-              Disposition.deadLetter(
+              deadLetter(
+                  message,
                   "negative acknowledgement "
                       + message.messageId()
                       + " is malformed: "
@@ -120,7 +122,8 @@ public final class AckListener implements BatchMessageHandler {
       } catch (IllegalArgumentException e) {
         log.warn("acknowledgement {} dead-lettered: {}", message.messageId(), e.getMessage());
         out.add(
-            Disposition.deadLetter(
+            deadLetter(
+                message,
                 "acknowledgement " + message.messageId() + " is malformed: " + e.getMessage()));
         continue;
       }
@@ -153,6 +156,12 @@ public final class AckListener implements BatchMessageHandler {
       pauseWhileUnavailable(unavailable);
     }
     return out;
+  }
+
+  /** Dead-letters a malformed acknowledgement, and tells the listener (the route is unknown). */
+  private Disposition deadLetter(InboundMessage message, String reason) {
+    events.deadLettered(null, ctx.ackDestination(), message.messageId(), reason);
+    return Disposition.deadLetter(reason);
   }
 
   /**

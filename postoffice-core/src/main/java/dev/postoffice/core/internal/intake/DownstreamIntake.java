@@ -101,6 +101,7 @@ public final class DownstreamIntake implements BatchMessageHandler {
 
   @Override
   public List<Disposition> handleAll(List<InboundMessage> messages) {
+    events.redelivered(route.id(), route.sourceDestination(), messages);
     List<Disposition> out = new ArrayList<>(messages.size());
     List<Arrival> arrivals = new ArrayList<>(messages.size());
     for (InboundMessage message : messages) {
@@ -142,19 +143,22 @@ public final class DownstreamIntake implements BatchMessageHandler {
     if (paused) {
       return released();
     }
+    String reason;
     try {
-      return Disposition.deadLetter(
+      reason =
           oversize.record(
               payload,
               message.headers(),
               message.messageId(),
               traceId,
               Layer.L4,
-              Direction.DOWNSTREAM));
+              Direction.DOWNSTREAM);
     } catch (StoreUnavailableException e) {
       pause(e); // the rejection must be recorded before the message leaves the queue
       return released();
     }
+    events.deadLettered(route.id(), route.sourceDestination(), message.messageId(), reason);
+    return Disposition.deadLetter(reason);
   }
 
   private Disposition storeOne(Arrival arrival) {

@@ -1,9 +1,12 @@
 package dev.postoffice.core.internal.route;
 
 import dev.postoffice.event.BacklogSampled;
+import dev.postoffice.event.MessageDeadLettered;
 import dev.postoffice.event.MessageDelivered;
+import dev.postoffice.event.MessageRedelivered;
 import dev.postoffice.event.PipelineListener;
 import dev.postoffice.event.PublishConfirmed;
+import dev.postoffice.event.PublishFailed;
 import dev.postoffice.event.StatusChanged;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.Entry;
@@ -12,19 +15,22 @@ import dev.postoffice.model.Layer;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.NewEntry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells the pipeline's listener about status changes, deliveries, broker confirms and backlog
- * samples. Callers report only what the store has applied, and ask {@link #enabled()} first so that
- * a pipeline without a listener builds no event (the check is a field read, made once per batch). A
- * listener that throws is logged and ignored: it observes the work and must not fail it.
+ * Tells the pipeline's listener about status changes, deliveries, broker confirms and publish
+ * failures, dead-lettered and redelivered messages, and backlog samples. Callers report only what
+ * the store has applied, and ask {@link #enabled()} first so that a pipeline without a listener
+ * builds no event (the check is a field read, made once per batch). A listener that throws is
+ * logged and ignored: it observes the work and must not fail it.
  */
 public final class PipelineEvents {
   private static final Logger log = LoggerFactory.getLogger(PipelineEvents.class);
@@ -170,6 +176,58 @@ public final class PipelineEvents {
       listener.onBacklogSampled(new BacklogSampled(route, waiting, clock.instant()));
     } catch (RuntimeException e) {
       log.warn("listener failed on onBacklogSampled", e);
+    }
+  }
+
+  /** A publish call failed for {@code messages} of its messages. */
+  public void publishFailed(RouteId route, String destination, int messages, String reason) {
+    if (!enabled) {
+      return;
+    }
+    try {
+      listener.onPublishFailed(
+          new PublishFailed(route, destination, messages, reason, clock.instant()));
+    } catch (RuntimeException e) {
+      log.warn("listener failed on onPublishFailed", e);
+    }
+  }
+
+  /**
+   * A consumed message is to be dead-lettered.
+   *
+   * @param route the route, or null for the acknowledgement queue
+   */
+  public void deadLettered(RouteId route, String source, String messageId, String reason) {
+    if (!enabled) {
+      return;
+    }
+    try {
+      listener.onMessageDeadLettered(
+          new MessageDeadLettered(route, source, messageId, reason, clock.instant()));
+    } catch (RuntimeException e) {
+      log.warn("listener failed on onMessageDeadLettered", e);
+    }
+  }
+
+  /**
+   * Reports each message of a consumed batch that the broker delivered before. Called once per
+   * batch: without a listener, or with no redelivery, it allocates nothing.
+   *
+   * @param route the route, or null for the acknowledgement queue
+   */
+  public void redelivered(RouteId route, String source, List<InboundMessage> messages) {
+    if (!enabled) {
+      return;
+    }
+    for (InboundMessage message : messages) {
+      if (message.redelivered() || message.deliveryCount() > 1) {
+        try {
+          listener.onMessageRedelivered(
+              new MessageRedelivered(route, source, message.deliveryCount(), clock.instant()));
+        } catch (RuntimeException e) {
+          log.warn("listener failed on onMessageRedelivered", e);
+        }
+      }
     }
   }
 }

@@ -83,9 +83,13 @@ public final class PublishLogic implements StageLogic {
       confirms = transport.publishAll(destination, messages);
     } catch (RuntimeException e) {
       batch.forEach(entry -> outcomes.add(Outcome.failed(entry, e)));
+      if (events.enabled()) {
+        events.publishFailed(route, destination, batch.size(), reason(e));
+      }
       return outcomes;
     }
     long deadline = System.nanoTime() + confirmTimeout.toNanos();
+    int unconfirmed = outcomes.size(); // the lease refusals: not the broker's doing
     for (int i = 0; i < batch.size(); i++) {
       Entry entry = batch.get(i);
       try {
@@ -123,7 +127,36 @@ public final class PublishLogic implements StageLogic {
       }
     }
     reportConfirmed(outcomes, publishedAt);
+    reportFailed(outcomes, unconfirmed);
     return outcomes;
+  }
+
+  /**
+   * Tells the listener how many messages of this publish call the broker did not confirm, with the
+   * first one's reason.
+   *
+   * @param from where this call's outcomes start in {@code outcomes} (after the lease refusals)
+   */
+  private void reportFailed(List<Outcome> outcomes, int from) {
+    if (!events.enabled()) {
+      return;
+    }
+    int failed = 0;
+    Throwable first = null;
+    for (int i = from; i < outcomes.size(); i++) {
+      Throwable failure = outcomes.get(i).failure();
+      if (failure != null) {
+        failed++;
+        first = first == null ? failure : first;
+      }
+    }
+    if (failed > 0) {
+      events.publishFailed(route, destination, failed, reason(first));
+    }
+  }
+
+  private static String reason(Throwable failure) {
+    return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getName();
   }
 
   /** Tells the listener how many messages of this publish call the broker confirmed, and when. */
