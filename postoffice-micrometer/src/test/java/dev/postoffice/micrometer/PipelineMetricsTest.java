@@ -3,21 +3,32 @@ package dev.postoffice.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.postoffice.DispatchResult;
+import dev.postoffice.PartnerRequest;
+import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
+import dev.postoffice.core.Route;
+import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.core.operator.TracedEntry;
+import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.HistoryRecord;
+import dev.postoffice.model.Payload;
 import dev.postoffice.model.RouteId;
+import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
 import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.testkit.PipelineDriver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -208,6 +219,71 @@ class PipelineMetricsTest {
   }
 
   @Nested
+  @DisplayName("fed by the engine on a downstream route")
+  class Downstream {
+    final SimpleMeterRegistry own = new SimpleMeterRegistry();
+    final PostOfficeMetrics metrics = PostOfficeMetrics.builder().clock(shop.clock).build();
+    final InMemoryStatusStore store = InMemoryStatusStore.create();
+    final InMemoryTransport transport = InMemoryTransport.create();
+    final Pipeline pipeline =
+        PostOffice.builder()
+            .nodeId("node-2")
+            .store(store)
+            .transport(transport)
+            .clock(shop.clock)
+            .manualScheduling()
+            .listener(metrics)
+            .route(
+                Route.downstream("shipments")
+                    .consumeFrom("core.shipments", String.class)
+                    .translate(String.class, order -> List.of(order))
+                    .normalize(
+                        order ->
+                            PartnerRequest.post(
+                                URI.create("https://acme.example/shipments"),
+                                Payload.json("{\"order\":\"" + order + "\"}")))
+                    .dispatchWith((request, context) -> DispatchResult.of(204))
+                    .settings(RouteSettings.builder().linger(Duration.ZERO).build())
+                    .build())
+            .build()
+            .start();
+
+    @AfterEach
+    void close() {
+      pipeline.close();
+      transport.close();
+    }
+
+    @Test
+    @DisplayName("time the delivery of each dispatched entry, with no Core App part")
+    void dispatched() {
+      metrics.attach(pipeline).bindTo(own);
+      CoreAppSender sender = CoreAppSender.create(transport);
+      for (int i = 1; i <= 3; i++) {
+        sender.send("core.shipments", "m-" + i, "o-" + i).join();
+      }
+      PipelineDriver.of(pipeline, transport).drain();
+
+      int dispatched =
+          store.query(EntryQuery.of(RouteId.of("shipments"), 100, Status.DISPATCHED)).size();
+      assertThat(dispatched).isEqualTo(3);
+      assertThat(
+              own.get(MeterNames.DELIVERY_LATENCY)
+                  .tags("route", "shipments", "direction", "downstream")
+                  .timer()
+                  .count())
+          .isEqualTo(dispatched);
+      assertThat(
+              own.get(MeterNames.ENTRIES)
+                  .tags("route", "shipments", "layer", "L1", "status", "dispatched")
+                  .counter()
+                  .count())
+          .isEqualTo(dispatched);
+      assertThat(own.find(MeterNames.ACK_LATENCY).timers()).isEmpty();
+    }
+  }
+
+  @Nested
   @DisplayName("from the store, through the operator API")
   class Gauges {
     @Test
@@ -330,10 +406,10 @@ class PipelineMetricsTest {
     }
   }
 
-  private static dev.postoffice.core.Route shopRoute() {
-    return dev.postoffice.core.Route.upstream("other")
+  private static Route shopRoute() {
+    return Route.upstream("other")
         .normalize(String.class, raw -> "x")
-        .translate(String.class, s -> java.util.List.of(s))
+        .translate(String.class, s -> List.of(s))
         .publishTo("core.other")
         .build();
   }
