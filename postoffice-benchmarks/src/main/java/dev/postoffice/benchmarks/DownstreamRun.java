@@ -10,6 +10,7 @@ import dev.postoffice.core.codec.JacksonCodec;
 import dev.postoffice.core.dispatch.HttpDispatcher;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.coreapp.CoreAppSender;
+import dev.postoffice.event.PipelineListener;
 import dev.postoffice.model.Payload;
 import dev.postoffice.model.TraceId;
 import dev.postoffice.spi.Codec;
@@ -95,15 +96,18 @@ final class DownstreamRun {
     List<Pipeline> pipelines = new ArrayList<>();
     try (Stats.HeapPeak heap = new Stats.HeapPeak()) {
       for (int n = 0; n < stores.size(); n++) {
-        pipelines.add(
+        PipelineListener listener = o.pipelineListener();
+        Pipeline pipeline =
             PostOffice.builder()
                 .nodeId("bench-node-" + n)
                 .store(clock.watch(stores.get(n)))
                 .transport(transport)
                 .codec(codec)
-                .listener(o.pipelineListener())
+                .listener(listener)
                 .route(route)
-                .build());
+                .build();
+        Options.bindMeters(listener, pipeline);
+        pipelines.add(pipeline);
       }
       pipelines.forEach(Pipeline::start);
       long cpuBefore = Stats.processCpuNanos();

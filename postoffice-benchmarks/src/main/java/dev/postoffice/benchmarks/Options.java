@@ -1,7 +1,10 @@
 package dev.postoffice.benchmarks;
 
+import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.RouteSettings;
 import dev.postoffice.event.PipelineListener;
+import dev.postoffice.micrometer.PostOfficeMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +48,9 @@ import java.util.Set;
  *     backlog's size costs (JDBC stores only)
  * @param listener the pipeline's listener: {@code none} (the default, {@link
  *     PipelineListener#EMPTY}: the engine builds no event) or {@code noop} (a listener that does
- *     nothing, so the runs show what building and reporting the events costs)
+ *     nothing, so the runs show what building and reporting the events costs) or {@code micrometer}
+ *     ({@code PostOfficeMetrics} from postoffice-micrometer on a {@code SimpleMeterRegistry}, so
+ *     the runs show what the meters cost on top)
  */
 record Options(
     String scenario,
@@ -151,9 +156,9 @@ record Options(
             Integer.parseInt(named.getOrDefault("linger", "-1")),
             Long.parseLong(named.getOrDefault("backlog", "0")),
             named.getOrDefault("listener", "none"));
-    if (!Set.of("none", "noop").contains(o.listener())) {
+    if (!Set.of("none", "noop", "micrometer").contains(o.listener())) {
       throw new IllegalArgumentException(
-          "listener=none|noop, not " + o.listener() + "\n" + usage());
+          "listener=none|noop|micrometer, not " + o.listener() + "\n" + usage());
     }
     if (o.nodes() < 1
         || o.runs() < 1
@@ -203,9 +208,29 @@ record Options(
     return builder.build();
   }
 
-  /** The listener the pipelines get: none (EMPTY) or one that does nothing with each event. */
+  /**
+   * A new listener for one pipeline: none (EMPTY), one that does nothing with each event, or a
+   * {@link PostOfficeMetrics} (one per pipeline, as the binder serves one), which {@link
+   * #bindMeters} then attaches to the built pipeline.
+   */
   PipelineListener pipelineListener() {
-    return listener.equals("noop") ? new PipelineListener() {} : PipelineListener.EMPTY;
+    return switch (listener) {
+      case "noop" -> new PipelineListener() {};
+      case "micrometer" -> PostOfficeMetrics.ofDefaults();
+      default -> PipelineListener.EMPTY;
+    };
+  }
+
+  /**
+   * Finishes the wiring the binder's Javadoc shows: attaches the built pipeline and binds a
+   * registry of its own. Nothing scrapes it during a run, so the gauges never read the store: the
+   * figures are the event meters' cost (a scrape every few seconds adds a few store reads, not per
+   * message).
+   */
+  static void bindMeters(PipelineListener listener, Pipeline pipeline) {
+    if (listener instanceof PostOfficeMetrics metrics) {
+      metrics.attach(pipeline).bindTo(new SimpleMeterRegistry());
+    }
   }
 
   private static boolean receipts(String value) {
@@ -240,7 +265,8 @@ record Options(
         + "  [linger=ms (a stage's wait for its batch to fill; default the library's)]\n"
         + "  [backlog=0 (messages waiting at layer 1 before each run; the run carries the first `messages` of"
         + " them; JDBC stores)]\n"
-        + "  [listener=none|noop (none: no listener; noop: one that ignores every event)]\n"
+        + "  [listener=none|noop|micrometer (none: no listener; noop: one that ignores every event;\n"
+        + "   micrometer: PostOfficeMetrics on a SimpleMeterRegistry)]\n"
         + "scenarios: inmemory = in-memory store and transport; h2, postgresql = that store, in-memory transport;\n"
         + "  rabbit = store + RabbitMQ at 127.0.0.1:5672 (guest/guest); sqs = store + SQS on an embedded ElasticMQ;\n"
         + "  downstream = CoreAppSender -> downstream route -> HttpDispatcher -> a loopback HTTP partner.\n"

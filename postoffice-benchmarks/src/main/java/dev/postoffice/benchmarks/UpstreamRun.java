@@ -13,6 +13,7 @@ import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.codec.JacksonCodec;
 import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.coreapp.CoreAppReceiver;
+import dev.postoffice.event.PipelineListener;
 import dev.postoffice.spi.ReceiptLog;
 import dev.postoffice.spi.StatusStore;
 import java.time.Duration;
@@ -86,15 +87,18 @@ final class UpstreamRun {
     try (Stats.HeapPeak heap = new Stats.HeapPeak();
         Stats.LiveHeap liveHeap = o.backlog() > 0 ? new Stats.LiveHeap(1_000) : null) {
       for (int n = 0; n < stores.size(); n++) {
-        pipelines.add(
+        PipelineListener listener = o.pipelineListener();
+        Pipeline pipeline =
             PostOffice.builder()
                 .nodeId("bench-node-" + n)
                 .store(clocks.get(n))
                 .transport(broker.node(n))
                 .codec(codec)
-                .listener(o.pipelineListener())
+                .listener(listener)
                 .route(route)
-                .build());
+                .build();
+        Options.bindMeters(listener, pipeline);
+        pipelines.add(pipeline);
       }
       receiver.start();
       pipelines.forEach(Pipeline::start);

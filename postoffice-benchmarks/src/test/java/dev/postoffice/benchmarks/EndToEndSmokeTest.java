@@ -52,6 +52,20 @@ class EndToEndSmokeTest {
     }
 
     @Test
+    @DisplayName("in memory, with PostOfficeMetrics as the listener (what the meters cost)")
+    void inMemoryWithMicrometer() throws Exception {
+      assertThat(
+              run(
+                  "inmemory",
+                  "300",
+                  "runs=1",
+                  "warmups=0",
+                  "baseline=false",
+                  "listener=micrometer"))
+          .contains("RESULT inmemory: 300 msgs", "listener micrometer");
+    }
+
+    @Test
     @DisplayName("in memory, producers held to a rate (the run takes at least messages / rate)")
     void inMemoryAtARate() throws Exception {
       long started = System.nanoTime();
@@ -123,9 +137,9 @@ class EndToEndSmokeTest {
     @Test
     @DisplayName("an unknown listener")
     void unknownListener() {
-      assertThatThrownBy(() -> Options.parse(new String[] {"inmemory", "listener=micrometer"}))
+      assertThatThrownBy(() -> Options.parse(new String[] {"inmemory", "listener=prometheus"}))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("listener=none|noop, not micrometer")
+          .hasMessageContaining("listener=none|noop|micrometer, not prometheus")
           .hasMessageContaining("usage: EndToEnd");
     }
 

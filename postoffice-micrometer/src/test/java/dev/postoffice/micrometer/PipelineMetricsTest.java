@@ -3,22 +3,46 @@ package dev.postoffice.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.postoffice.DispatchResult;
+import dev.postoffice.PartnerRequest;
+import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
+import dev.postoffice.core.Route;
+import dev.postoffice.core.RouteSettings;
 import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.core.memory.InMemoryTransport;
+import dev.postoffice.core.operator.TracedEntry;
+import dev.postoffice.coreapp.CoreAppSender;
+import dev.postoffice.model.Entry;
+import dev.postoffice.model.HistoryRecord;
+import dev.postoffice.model.Payload;
+import dev.postoffice.model.RouteId;
+import dev.postoffice.model.Status;
+import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.testkit.PipelineDriver;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The binder on a real in-memory pipeline: the meters fed by the engine's batch and failure events,
- * and the gauges that read the store.
+ * The binder on a real in-memory pipeline: the meters fed by the engine's events (checked against
+ * the store's history, nothing fed by hand), and the gauges that read the store.
  */
 @DisplayName("PostOfficeMetrics on a running pipeline")
 class PipelineMetricsTest {
@@ -98,6 +122,164 @@ class PipelineMetricsTest {
       nextRefresh();
       assertThat(gauge(MeterNames.FAILED)).isEqualTo(1);
       assertThat(gauge(MeterNames.BACKLOG, "layer", "L2")).isZero();
+    }
+  }
+
+  @Nested
+  @DisplayName("fed by the engine, with nothing fed by hand")
+  class FedByTheEngine {
+    @BeforeEach
+    void runTheShop() {
+      shop.startCoreApp();
+      shop.stockDown.add("o-3");
+      shop.submit("o-1", 1);
+      shop.submit("o-1", 1); // the same delivery again: a duplicate
+      shop.submit("o-2", -1); // rejected
+      shop.submit("o-3", 3); // retried, then given up
+      shop.submit("o-4", 4);
+      shop.driver.drain();
+      shop.clock.advance(Duration.ofMinutes(1));
+      shop.driver.drain();
+    }
+
+    @Test
+    @DisplayName("count every move into a status that the store's history records")
+    void entriesMatchTheHistory() {
+      Map<String, Long> history = historyRows();
+
+      assertThat(history)
+          .containsEntry("upstream L1 duplicate", 1L)
+          .containsEntry("upstream L1 rejected", 1L)
+          .containsEntry("upstream L2 failed", 1L)
+          .containsEntry("upstream L4 acknowledged", 2L);
+      assertThat(counted(MeterNames.ENTRIES)).isEqualTo(history);
+    }
+
+    @Test
+    @DisplayName("time the delivery of each acknowledged entry, and the Core App's part of it")
+    void deliveries() {
+      long acknowledged = historyRows().get("upstream L4 acknowledged");
+
+      assertThat(meter(MeterNames.DELIVERY_LATENCY, "direction", "upstream").timer().count())
+          .isEqualTo(acknowledged);
+      assertThat(meter(MeterNames.ACK_LATENCY).timer().count()).isEqualTo(acknowledged);
+    }
+
+    @Test
+    @DisplayName("count the messages the broker confirmed, per destination")
+    void confirms() {
+      long queued = historyRows().get("upstream L4 queued");
+
+      assertThat(queued).isEqualTo(2);
+      assertThat(
+              meter(MeterNames.PUBLISH_CONFIRMED, "destination", ShopPipeline.QUEUE)
+                  .counter()
+                  .count())
+          .isEqualTo(queued);
+      assertThat(
+              meter(MeterNames.PUBLISH_CONFIRM_DURATION, "destination", ShopPipeline.QUEUE)
+                  .timer()
+                  .count())
+          .isPositive();
+    }
+
+    /** The store's history rows of the route, by direction, layer and status moved into. */
+    Map<String, Long> historyRows() {
+      Set<TraceId> traces = new HashSet<>();
+      shop.store
+          .query(
+              new EntryQuery(RouteId.of(ShopPipeline.ORDERS), null, Set.of(), null, 1_000, false))
+          .forEach(e -> traces.add(e.traceId()));
+      Map<String, Long> rows = new TreeMap<>();
+      for (TraceId trace : traces) {
+        for (TracedEntry traced : shop.pipeline.operations().trace(trace).entries()) {
+          Entry e = traced.entry();
+          for (HistoryRecord h : traced.history()) {
+            rows.merge(lower(e.direction()) + " " + e.layer() + " " + lower(h.to()), 1L, Long::sum);
+          }
+        }
+      }
+      return rows;
+    }
+
+    /** The counters of a name, by their direction, layer and status tags. */
+    Map<String, Long> counted(String name) {
+      Map<String, Long> counts = new TreeMap<>();
+      for (Counter c : registry.find(name).tag("route", ShopPipeline.ORDERS).counters()) {
+        counts.put(
+            c.getId().getTag("direction")
+                + " "
+                + c.getId().getTag("layer")
+                + " "
+                + c.getId().getTag("status"),
+            (long) c.count());
+      }
+      return counts;
+    }
+  }
+
+  @Nested
+  @DisplayName("fed by the engine on a downstream route")
+  class Downstream {
+    final SimpleMeterRegistry own = new SimpleMeterRegistry();
+    final PostOfficeMetrics metrics = PostOfficeMetrics.builder().clock(shop.clock).build();
+    final InMemoryStatusStore store = InMemoryStatusStore.create();
+    final InMemoryTransport transport = InMemoryTransport.create();
+    final Pipeline pipeline =
+        PostOffice.builder()
+            .nodeId("node-2")
+            .store(store)
+            .transport(transport)
+            .clock(shop.clock)
+            .manualScheduling()
+            .listener(metrics)
+            .route(
+                Route.downstream("shipments")
+                    .consumeFrom("core.shipments", String.class)
+                    .translate(String.class, order -> List.of(order))
+                    .normalize(
+                        order ->
+                            PartnerRequest.post(
+                                URI.create("https://acme.example/shipments"),
+                                Payload.json("{\"order\":\"" + order + "\"}")))
+                    .dispatchWith((request, context) -> DispatchResult.of(204))
+                    .settings(RouteSettings.builder().linger(Duration.ZERO).build())
+                    .build())
+            .build()
+            .start();
+
+    @AfterEach
+    void close() {
+      pipeline.close();
+      transport.close();
+    }
+
+    @Test
+    @DisplayName("time the delivery of each dispatched entry, with no Core App part")
+    void dispatched() {
+      metrics.attach(pipeline).bindTo(own);
+      CoreAppSender sender = CoreAppSender.create(transport);
+      for (int i = 1; i <= 3; i++) {
+        sender.send("core.shipments", "m-" + i, "o-" + i).join();
+      }
+      PipelineDriver.of(pipeline, transport).drain();
+
+      int dispatched =
+          store.query(EntryQuery.of(RouteId.of("shipments"), 100, Status.DISPATCHED)).size();
+      assertThat(dispatched).isEqualTo(3);
+      assertThat(
+              own.get(MeterNames.DELIVERY_LATENCY)
+                  .tags("route", "shipments", "direction", "downstream")
+                  .timer()
+                  .count())
+          .isEqualTo(dispatched);
+      assertThat(
+              own.get(MeterNames.ENTRIES)
+                  .tags("route", "shipments", "layer", "L1", "status", "dispatched")
+                  .counter()
+                  .count())
+          .isEqualTo(dispatched);
+      assertThat(own.find(MeterNames.ACK_LATENCY).timers()).isEmpty();
     }
   }
 
@@ -224,12 +406,16 @@ class PipelineMetricsTest {
     }
   }
 
-  private static dev.postoffice.core.Route shopRoute() {
-    return dev.postoffice.core.Route.upstream("other")
+  private static Route shopRoute() {
+    return Route.upstream("other")
         .normalize(String.class, raw -> "x")
-        .translate(String.class, s -> java.util.List.of(s))
+        .translate(String.class, s -> List.of(s))
         .publishTo("core.other")
         .build();
+  }
+
+  private static String lower(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT);
   }
 
   private static void read(Meter meter) {

@@ -18,6 +18,7 @@ import dev.postoffice.testkit.PipelineDriver;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +31,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ShopPipeline implements AutoCloseable {
   static final String ORDERS = "orders";
   static final String QUEUE = "core.orders";
-  static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+  /**
+   * An hour ahead of the wall clock: the engine reads the delivery latency from the time-ordered
+   * ids, made on the wall clock, and reports none while its own clock is behind them.
+   */
+  static final Instant START =
+      Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(Duration.ofHours(1));
 
   record Order(String id, int qty) {}
 
