@@ -15,6 +15,7 @@ import dev.postoffice.core.support.Harness;
 import dev.postoffice.core.support.Intercepted;
 import dev.postoffice.core.support.Models;
 import dev.postoffice.core.support.Models.ShipOrder;
+import dev.postoffice.core.support.RecordingListener;
 import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.event.BacklogSampled;
@@ -42,7 +43,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -55,55 +55,18 @@ import org.junit.jupiter.api.Test;
 @DisplayName("A pipeline listener's events")
 class PipelineEventsTest {
   private final Harness h = new Harness();
-  private final Recorder recorder = new Recorder();
+  private final RecordingListener recorder =
+      new RecordingListener(
+          StatusChanged.class,
+          MessageDelivered.class,
+          PublishConfirmed.class,
+          BacklogSampled.class);
   private final List<Pipeline> pipelines = new ArrayList<>();
 
   @AfterEach
   void tearDown() {
     pipelines.forEach(Pipeline::close);
     h.close();
-  }
-
-  /** Records every event, in the order the engine reports them. */
-  static final class Recorder implements PipelineListener {
-    final List<Object> events = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void onStatusChanged(StatusChanged event) {
-      events.add(event);
-    }
-
-    @Override
-    public void onMessageDelivered(MessageDelivered event) {
-      events.add(event);
-    }
-
-    @Override
-    public void onPublishConfirmed(PublishConfirmed event) {
-      events.add(event);
-    }
-
-    @Override
-    public void onBacklogSampled(BacklogSampled event) {
-      events.add(event);
-    }
-
-    <T> List<T> of(Class<T> type) {
-      return events.stream().filter(type::isInstance).map(type::cast).toList();
-    }
-
-    /** Each entry's status changes as "from->to", in order. */
-    Map<EntryId, List<String>> moves() {
-      Map<EntryId, List<String>> out = new LinkedHashMap<>();
-      for (StatusChanged e : of(StatusChanged.class)) {
-        out.computeIfAbsent(e.entryId(), k -> new ArrayList<>()).add(move(e.from(), e.to()));
-      }
-      return out;
-    }
-  }
-
-  private static String move(Status from, Status to) {
-    return (from == null ? "-" : from.name()) + "->" + to.name();
   }
 
   private Pipeline track(Pipeline p) {
@@ -148,14 +111,14 @@ class PipelineEventsTest {
       fromHistory.put(
           e.id(),
           h.store.history(e.id()).stream()
-              .map(r -> move(r.from(), r.to()) + " " + r.detail())
+              .map(r -> RecordingListener.move(r.from(), r.to()) + " " + r.detail())
               .toList());
     }
     Map<EntryId, List<String>> fromEvents = new LinkedHashMap<>();
     for (StatusChanged e : recorder.of(StatusChanged.class)) {
       fromEvents
           .computeIfAbsent(e.entryId(), k -> new ArrayList<>())
-          .add(move(e.from(), e.to()) + " " + e.detail());
+          .add(RecordingListener.move(e.from(), e.to()) + " " + e.detail());
     }
     assertThat(fromEvents.keySet()).containsExactlyInAnyOrderElementsOf(fromHistory.keySet());
     fromHistory.forEach(

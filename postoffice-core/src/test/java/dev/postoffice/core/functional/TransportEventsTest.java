@@ -11,6 +11,7 @@ import dev.postoffice.core.support.Harness;
 import dev.postoffice.core.support.Intercepted;
 import dev.postoffice.core.support.Models;
 import dev.postoffice.core.support.Models.ShipOrder;
+import dev.postoffice.core.support.RecordingListener;
 import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.event.MessageDeadLettered;
 import dev.postoffice.event.MessageRedelivered;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,42 +43,18 @@ import org.junit.jupiter.api.Test;
 @DisplayName("A pipeline listener's transport events")
 class TransportEventsTest {
   private final Harness h = new Harness();
-  private final Recorder recorder = new Recorder();
+  private final RecordingListener recorder =
+      new RecordingListener(
+          PublishConfirmed.class,
+          PublishFailed.class,
+          MessageDeadLettered.class,
+          MessageRedelivered.class);
   private final List<Pipeline> pipelines = new ArrayList<>();
 
   @AfterEach
   void tearDown() {
     pipelines.forEach(Pipeline::close);
     h.close();
-  }
-
-  /** Records the transport events, in the order the engine reports them. */
-  static final class Recorder implements PipelineListener {
-    final List<Object> events = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void onPublishConfirmed(PublishConfirmed event) {
-      events.add(event);
-    }
-
-    @Override
-    public void onPublishFailed(PublishFailed event) {
-      events.add(event);
-    }
-
-    @Override
-    public void onMessageDeadLettered(MessageDeadLettered event) {
-      events.add(event);
-    }
-
-    @Override
-    public void onMessageRedelivered(MessageRedelivered event) {
-      events.add(event);
-    }
-
-    <T> List<T> of(Class<T> type) {
-      return events.stream().filter(type::isInstance).map(type::cast).toList();
-    }
   }
 
   private Pipeline track(Pipeline p) {
