@@ -108,6 +108,14 @@ class PrometheusScrapeTest {
         .filteredOn(s -> s.name().startsWith("postoffice_"))
         .flatExtracting(s -> s.labels().keySet())
         .containsOnly(
-            "route", "direction", "layer", "status", "stage", "outcome", "destination", "le");
+            "route",
+            "direction",
+            "layer",
+            "status",
+            "stage",
+            "outcome",
+            "destination",
+            "queue",
+            "le");
   }
 }

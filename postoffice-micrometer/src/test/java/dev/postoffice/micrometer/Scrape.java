@@ -1,10 +1,14 @@
 package dev.postoffice.micrometer;
 
+import dev.postoffice.event.MessageDeadLettered;
+import dev.postoffice.event.MessageRedelivered;
+import dev.postoffice.event.PublishFailed;
 import dev.postoffice.event.WorkerReplaced;
 import dev.postoffice.model.RouteId;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +57,7 @@ record Scrape(String text, List<Scrape.Sample> samples) {
 
   /**
    * Runs the shop pipeline through success, rejection, retry and give-up, adds a replaced worker
-   * (the one event fed by hand), and scrapes.
+   * and the transport's trouble (the events fed by hand), and scrapes.
    *
    * @param histograms whether the binder publishes histogram buckets
    */
@@ -79,6 +83,15 @@ record Scrape(String text, List<Scrape.Sample> samples) {
               "po-orders-1",
               "java.lang.StackOverflowError",
               1));
+      // The shop's in-memory broker neither refuses a publish nor redelivers, and every message is
+      // well formed: the transport's trouble is fed by hand too (core's TransportEventsTest shows
+      // the engine reporting it).
+      Instant now = shop.clock.instant();
+      RouteId orders = RouteId.of(ShopPipeline.ORDERS);
+      shop.metrics.onPublishFailed(new PublishFailed(orders, "core.orders", 2, "nacked", now));
+      shop.metrics.onMessageDeadLettered(
+          new MessageDeadLettered(null, "postoffice-acks", "m-1", "not an acknowledgement", now));
+      shop.metrics.onMessageRedelivered(new MessageRedelivered(orders, "core.orders", 2, now));
       registry.scrape(); // the gauges' values, kept through the failed refresh below
       shop.store.down = true;
       shop.clock.advance(Duration.ofMinutes(1));
