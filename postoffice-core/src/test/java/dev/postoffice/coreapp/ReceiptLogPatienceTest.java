@@ -126,6 +126,14 @@ class ReceiptLogPatienceTest {
         .join();
   }
 
+  /** Waits for the acknowledgement to PostOffice and the broker's settlement of the delivery. */
+  private void awaitAcknowledged() {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> transport.queued("postoffice-acks") == 1);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(transport::isIdle);
+  }
+
   private long logged(Level level, String containing) {
     return logged.list.stream()
         .filter(e -> e.getLevel() == level && e.getFormattedMessage().contains(containing))
@@ -162,10 +170,7 @@ class ReceiptLogPatienceTest {
         assertThat(runs).hasValue(0);
 
         log.readsDown = false;
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(15))
-            .until(() -> transport.queued("postoffice-acks") == 1);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(transport::isIdle);
+        awaitAcknowledged();
       } finally {
         receiver.close();
       }
@@ -197,10 +202,7 @@ class ReceiptLogPatienceTest {
         assertThat(runs).hasValue(0);
 
         log.readsDown = false;
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(15))
-            .until(() -> transport.queued("postoffice-acks") == 1);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(transport::isIdle);
+        awaitAcknowledged();
       } finally {
         receiver.close();
       }
@@ -231,10 +233,7 @@ class ReceiptLogPatienceTest {
         assertThat(runs).hasValue(1);
 
         log.marksDown = false;
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(15))
-            .until(() -> transport.queued("postoffice-acks") == 1);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(transport::isIdle);
+        awaitAcknowledged();
       } finally {
         receiver.close();
       }
