@@ -29,11 +29,15 @@ import java.util.List;
  *
  * <p>While the receipt log is unreachable ({@link dev.postoffice.StoreUnavailableException}), the
  * receiver holds the delivery and asks again after pauses of {@link #FIRST_HOLD_PAUSE} doubling up
- * to {@link #MAX_HOLD_PAUSE}, for as long as it runs: an outage of the log never counts toward the
- * broker's delivery limit, so it never dead-letters a good message (an outage longer than the
- * broker's own consumer timeout, 30 minutes on RabbitMQ by default, makes the broker take the
- * delivery back). Every message the receiver dead-letters is logged at WARN with its id and the
- * reason.
+ * to {@link #MAX_HOLD_PAUSE}. Before the handler ran (reading the log, or handling in its
+ * transaction) it holds it for its {@link Builder#receiptLogPatience patience} only (default {@link
+ * #DEFAULT_RECEIPT_LOG_PATIENCE}), then gives the delivery back to the broker as a {@link
+ * Disposition#release release}, which is not a delivery attempt, pauses its subscription, and
+ * resumes it once a probe of the log (same pauses) answers. After the handler ran, a mark is held
+ * for as long as the receiver runs, since giving the message back then would run the handler again.
+ * Either way an outage of the log never counts toward the broker's delivery limit, so it never
+ * dead-letters a good message. Every message the receiver dead-letters is logged at WARN with its
+ * id and the reason.
  *
  * <p>Within one receiver, a copy of a message that arrives while the first is still being handled
  * waits for it. With a plain {@link CoreMessageHandler}, across several receiver instances (several
@@ -72,6 +76,13 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
 
   /** The longest pause between two tries of an unreachable receipt log. */
   public static final Duration MAX_HOLD_PAUSE = Duration.ofSeconds(5);
+
+  /**
+   * How long a delivery is held while the receipt log is unreachable before the handler ran, unless
+   * set: well under RabbitMQ's default consumer timeout of 30 minutes, past which the broker would
+   * take the delivery back itself and count it as a delivery attempt.
+   */
+  public static final Duration DEFAULT_RECEIPT_LOG_PATIENCE = Duration.ofMinutes(1);
 
   private final Transport transport;
   private final String source;
@@ -114,12 +125,13 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     transport.declare(ackDestination);
     batches.open();
     subscription = transport.subscribe(source, (BatchMessageHandler) this::receiveAll);
+    batches.subscribed(subscription);
     return this;
   }
 
   /**
    * Stops consuming; a message being handled finishes first. Deliveries held while the receipt log
-   * is unreachable are given back to the broker at once.
+   * is unreachable are given back to the broker at once, and a paused subscription is not resumed.
    */
   @Override
   public synchronized void close() {
@@ -161,6 +173,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     private Codec codec = JacksonCodec.create();
     private Clock clock = Clock.systemUTC();
     private Duration ackTimeout = DEFAULT_ACK_TIMEOUT;
+    private Duration receiptLogPatience = DEFAULT_RECEIPT_LOG_PATIENCE;
 
     private Builder(Transport transport, ReceiptLog receipts, Class<T> type) {
       this.transport = Require.nonNull(transport, "transport");
@@ -273,6 +286,27 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     }
 
     /**
+     * Sets how long a delivery is held, before its handler ran, while the receipt log is
+     * unreachable; then the receiver gives it back to the broker without counting it as a delivery
+     * attempt ({@link Disposition#release}), pauses its subscription, and resumes once the log
+     * answers. Keep it well under the broker's consumer timeout (RabbitMQ's {@code
+     * consumer_timeout}, 30 minutes by default): a delivery held past it is taken back by the
+     * broker and counted as a delivery attempt, so a few long outages would dead-letter a good
+     * message. A shorter patience gives deliveries back sooner; a longer one rides out short
+     * outages without a pause.
+     *
+     * @param value the patience, between 1 ms and 30 minutes; default {@link
+     *     #DEFAULT_RECEIPT_LOG_PATIENCE}
+     * @return this builder
+     */
+    public Builder<T> receiptLogPatience(Duration value) {
+      this.receiptLogPatience =
+          Require.between(
+              value, Duration.ofMillis(1), Duration.ofMinutes(30), "receiptLogPatience");
+      return this;
+    }
+
+    /**
      * Builds the receiver (not started).
      *
      * @return the receiver
@@ -297,7 +331,8 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
               clock,
               ackTimeout,
               FIRST_HOLD_PAUSE,
-              MAX_HOLD_PAUSE));
+              MAX_HOLD_PAUSE,
+              receiptLogPatience));
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.postoffice.coreapp.internal;
 import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
+import dev.postoffice.spi.Subscription;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class BatchReceiver<T> {
 
   private final String name;
   private final ReceiptLogHold hold;
+  private final ConsumerPause pause;
   private final Receipts receipts;
   private final HandlerRunner<T> runner;
   private final Acknowledger acknowledger;
@@ -32,7 +34,14 @@ public final class BatchReceiver<T> {
 
   private BatchReceiver(ReceiverConfig<T> config) {
     this.name = config.name();
-    this.hold = new ReceiptLogHold(name, config.firstHoldPause(), config.maxHoldPause());
+    this.pause = new ConsumerPause(name, config.firstHoldPause(), config.maxHoldPause());
+    this.hold =
+        new ReceiptLogHold(
+            name,
+            config.firstHoldPause(),
+            config.maxHoldPause(),
+            config.receiptLogPatience(),
+            pause);
     this.receipts = new Receipts(config.receipts(), name, config.clock(), hold);
     this.runner = new HandlerRunner<>(config, receipts);
     this.acknowledger =
@@ -52,11 +61,22 @@ public final class BatchReceiver<T> {
 
   /** The receiver started: calls to an unreachable receipt log are held. */
   public void open() {
+    pause.open();
     hold.open();
+  }
+
+  /**
+   * The receiver's subscription, paused while the receipt log is unreachable.
+   *
+   * @param subscription what the transport's subscribe returned
+   */
+  public void subscribed(Subscription subscription) {
+    pause.subscribed(subscription);
   }
 
   /** The receiver closes: held deliveries are given back to the broker at once. */
   public void close() {
+    pause.close();
     hold.close();
   }
 
@@ -114,18 +134,32 @@ public final class BatchReceiver<T> {
       return;
     }
     List<String> ids = deliveries.stream().map(Delivery::id).toList();
-    Set<String> handledBefore = receipts.handledAmong(ids);
+    Set<String> handledBefore;
+    try {
+      handledBefore = receipts.handledAmong(ids);
+    } catch (ReceiptLogHold.GaveUp e) {
+      giveBack(deliveries, e);
+      return;
+    }
     List<String> handledNow = new ArrayList<>(deliveries.size());
     Throwable escaping = null;
     try {
-      for (Delivery delivery : deliveries) {
+      for (int i = 0; i < deliveries.size(); i++) {
+        Delivery delivery = deliveries.get(i);
         if (handledBefore.contains(delivery.id())) {
           log.debug(
               "receiver {}: message {} already handled; acknowledging again", name, delivery.id());
           delivery.handled();
           continue;
         }
-        runner.run(delivery);
+        try {
+          runner.run(delivery);
+        } catch (ReceiptLogHold.GaveUp e) {
+          // Only a handling in the log's transaction gives up, before its handler's writes
+          // commit: this message and the ones after it go back; the ones before are handled.
+          giveBack(deliveries.subList(i, deliveries.size()), e);
+          break;
+        }
         if (delivery.isHandled() && !runner.marksItself()) {
           handledNow.add(delivery.id());
         }
@@ -150,15 +184,35 @@ public final class BatchReceiver<T> {
 
   /** Handles one delivery on its own, holding its gate. */
   private void handleAlone(Delivery delivery) {
-    if (receipts.isHandled(delivery.id())) {
-      log.debug(
-          "receiver {}: message {} already handled; acknowledging again", name, delivery.id());
-      delivery.handled();
+    try {
+      if (receipts.isHandled(delivery.id())) {
+        log.debug(
+            "receiver {}: message {} already handled; acknowledging again", name, delivery.id());
+        delivery.handled();
+        return;
+      }
+      runner.run(delivery);
+    } catch (ReceiptLogHold.GaveUp e) {
+      giveBack(List.of(delivery), e);
       return;
     }
-    runner.run(delivery);
     if (delivery.isHandled() && !runner.marksItself()) {
       receipts.markHandled(delivery.id());
     }
+  }
+
+  /**
+   * Gives deliveries back to the broker without counting them as delivery attempts, and pauses
+   * consumption until the receipt log answers: holding them longer would make the broker take them
+   * back itself at its consumer timeout, counted as an attempt each time.
+   */
+  private void giveBack(List<Delivery> deliveries, ReceiptLogHold.GaveUp e) {
+    String firstId = deliveries.get(0).id();
+    pause.pause(deliveries.size(), e, () -> receipts.probe(firstId));
+    log.debug(
+        "receiver {}: giving back {} message(s): {}", name, deliveries.size(), e.getMessage());
+    Disposition released =
+        Disposition.release("receiver " + name + ": " + e.getMessage() + "; consumption paused");
+    deliveries.forEach(delivery -> delivery.settle(released));
   }
 }

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One receiver's calls to its {@link ReceiptLog}, each through the {@link ReceiptLogHold}: while
- * the log is unreachable the delivery is held and the call made again.
+ * the log is unreachable the delivery is held and the call made again; a read or a handling only
+ * for the receiver's patience ({@link ReceiptLogHold.GaveUp}), a mark for as long as it runs.
  */
 final class Receipts {
   private static final Logger log = LoggerFactory.getLogger(CoreAppReceiver.class);
@@ -36,18 +37,27 @@ final class Receipts {
 
   /** Which of these message ids the log has as handled, in one call. */
   Set<String> handledAmong(List<String> ids) {
-    return hold.call("reading", ids, () -> receipts.handledAmong(name, ids));
+    return hold.withPatience("reading", ids, () -> receipts.handledAmong(name, ids));
   }
 
   /** Whether the log has this message id as handled. */
   boolean isHandled(String id) {
-    return hold.call("reading", List.of(id), () -> receipts.isHandled(name, id));
+    return hold.withPatience("reading", List.of(id), () -> receipts.isHandled(name, id));
+  }
+
+  /**
+   * Asks the log once, not held: whether it answers again.
+   *
+   * @throws StoreUnavailableException if it is still unreachable
+   */
+  void probe(String id) {
+    receipts.isHandled(name, id);
   }
 
   /** Marks one message handled. */
   void markHandled(String id) {
     Instant now = clock.instant();
-    hold.call(
+    hold.untilAnswered(
         "marking",
         List.of(id),
         () -> {
@@ -67,7 +77,7 @@ final class Receipts {
     }
     Instant now = clock.instant();
     try {
-      hold.call(
+      hold.untilAnswered(
           "marking",
           ids,
           () -> {
@@ -83,7 +93,7 @@ final class Receipts {
           ids.size(),
           e.toString());
       for (String id : ids) {
-        hold.call(
+        hold.untilAnswered(
             "marking",
             List.of(id),
             () -> {
@@ -103,7 +113,7 @@ final class Receipts {
    */
   void handleOnce(String id, ReceiptLog.Once work) {
     Instant now = clock.instant();
-    hold.call(
+    hold.withPatience(
         "handling",
         List.of(id),
         () -> {

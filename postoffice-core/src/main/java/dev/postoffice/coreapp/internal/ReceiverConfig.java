@@ -25,6 +25,8 @@ import java.time.Duration;
  * @param ackTimeout how long sending acknowledgements waits for the broker
  * @param firstHoldPause the first pause before asking an unreachable receipt log again
  * @param maxHoldPause the longest such pause
+ * @param receiptLogPatience how long a delivery is held before the handler ran while the receipt
+ *     log is unreachable, before it is given back and consumption paused
  * @param <T> the core message type
  */
 public record ReceiverConfig<T>(
@@ -40,4 +42,5 @@ public record ReceiverConfig<T>(
     Clock clock,
     Duration ackTimeout,
     Duration firstHoldPause,
-    Duration maxHoldPause) {}
+    Duration maxHoldPause,
+    Duration receiptLogPatience) {}
