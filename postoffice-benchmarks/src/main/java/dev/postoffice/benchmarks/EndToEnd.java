@@ -110,6 +110,7 @@ public final class EndToEnd {
       }
       double[] rates = new double[o.runs()];
       double[] cpus = new double[o.runs()];
+      double[] wal = new double[o.runs()];
       RunResult last = null;
       for (int r = -o.warmups(); r < o.runs(); r++) {
         System.gc();
@@ -117,9 +118,11 @@ public final class EndToEnd {
         if (o.backlog() > 0) {
           store.backlog(route, o.backlog(), out);
         }
+        PgWork.Counters pgBefore = store.postgres() ? PgWork.snapshot(store.dataSource()) : null;
         long jitBefore = Stats.jitMillis();
         RunResult result = runOnce(o, store, sqs, partner, route, messages);
         long jitMillis = jitBefore < 0 ? -1 : Stats.jitMillis() - jitBefore;
+        PgWork.Counters pgAfter = pgBefore == null ? null : PgWork.snapshot(store.dataSource());
         out.printf(
             Locale.ROOT,
             "  %s %d: %,.0f msgs/s (%,d msgs in %.2f s), CPU %.1f µs/msg, p50 %s, p99 %s,%s"
@@ -154,9 +157,14 @@ public final class EndToEnd {
                 ? ""
                 : String.format(
                     Locale.ROOT, ", acks ahead of the confirm record %,d", result.overtaken()));
+        if (pgAfter != null) {
+          out.println("    " + pgAfter.perMessage(pgBefore, result.messages()));
+        }
         if (r >= 0) {
           rates[r] = result.rate();
           cpus[r] = result.cpuMicrosPerMessage();
+          wal[r] =
+              pgAfter == null ? Double.NaN : pgAfter.walPerMessage(pgBefore, result.messages());
           last = result;
         }
       }
@@ -170,7 +178,7 @@ public final class EndToEnd {
           Locale.ROOT,
           "RESULT %s: %,d msgs, %d node(s), %,d pre-filled; %,.0f msgs/s median, CPU %.1f"
               + " µs/msg, p50 %s, p99 %s (last run), heap peak %,d MB, live after the last run %,d MB;"
-              + " baseline %s %,.0f msgs/s, CPU %.1f µs/msg; ratio %.2f (CPU ratio %.2f); load %s; listener %s%n",
+              + " baseline %s %,.0f msgs/s, CPU %.1f µs/msg; ratio %.2f (CPU ratio %.2f); load %s; listener %s%s%n",
           o.scenario(),
           o.messages(),
           o.nodes(),
@@ -187,7 +195,10 @@ public final class EndToEnd {
           median / baseline[0],
           baseline[1] / cpu,
           Stats.load(),
-          o.listener());
+          o.listener(),
+          store.postgres()
+              ? String.format(Locale.ROOT, "; WAL %,.0f bytes/msg (median)", Stats.median(wal))
+              : "");
       return median;
     }
   }

@@ -31,7 +31,7 @@ import org.h2.jdbcx.JdbcDataSource;
  */
 final class StoreSetup implements AutoCloseable {
   static final String POSTGRES_URL =
-      "jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true";
+      "jdbc:postgresql://127.0.0.1:5432/%s?reWriteBatchedInserts=true";
 
   /**
    * Connections per node: enough for the stages, the intake and the acknowledgements of one route.
@@ -45,9 +45,12 @@ final class StoreSetup implements AutoCloseable {
   private final int nodes;
   private DataSource dataSource;
 
-  private StoreSetup(String kind, int nodes) {
+  private final String database;
+
+  private StoreSetup(String kind, int nodes, String database) {
     this.kind = kind;
     this.nodes = nodes;
+    this.database = database;
   }
 
   /**
@@ -62,7 +65,7 @@ final class StoreSetup implements AutoCloseable {
           "SKIPPED: PostgreSQL is not reachable at 127.0.0.1:5432 (database test, user postgres)");
       return null;
     }
-    StoreSetup setup = new StoreSetup(o.store(), o.nodes());
+    StoreSetup setup = new StoreSetup(o.store(), o.nodes(), o.database());
     try {
       setup.connect();
       if (o.prefill() > 0) {
@@ -113,7 +116,7 @@ final class StoreSetup implements AutoCloseable {
     } else {
       for (int n = 0; n < nodes; n++) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(POSTGRES_URL);
+        config.setJdbcUrl(String.format(POSTGRES_URL, database));
         config.setUsername("postgres");
         config.setMaximumPoolSize(POOL_SIZE);
         config.setPoolName("bench-node-" + n);
@@ -127,6 +130,11 @@ final class StoreSetup implements AutoCloseable {
       jdbcStores.add(JdbcStatusStore.builder(ds).dialect(dialect()).tablePrefix(prefix).build());
     }
     ((JdbcStatusStore) jdbcStores.get(0)).migrate();
+  }
+
+  /** Whether the store is PostgreSQL (whose work per message the harness prints). */
+  boolean postgres() {
+    return kind.equals("postgresql");
   }
 
   JdbcDialect dialect() {
