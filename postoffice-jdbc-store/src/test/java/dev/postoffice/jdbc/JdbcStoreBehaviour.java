@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.jdbc.internal.Migrator;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
@@ -131,7 +132,7 @@ abstract class JdbcStoreBehaviour {
     @DisplayName("apply once, then find nothing to do, and record the version")
     void idempotent() {
       assertThat(store.migrate()).isZero();
-      assertThat(store.schemaVersion()).isEqualTo(2);
+      assertThat(store.schemaVersion()).isEqualTo(Migrator.FILES.size());
     }
 
     @Test
@@ -163,13 +164,124 @@ abstract class JdbcStoreBehaviour {
         }
         JdbcStatusStore old = JdbcStatusStore.builder(db.dataSource).tablePrefix(prefix).build();
         assertThat(old.schemaVersion()).isEqualTo(1);
-        NewEntry before = root("kept");
-        old.intake(List.of(before), T0);
+        // Written by version 1's code: the columns version 3 adds are not there yet.
+        EntryId kept = EntryId.random();
+        try (Connection c = db.dataSource.getConnection()) {
+          insertVersionTwoEntry(
+              c,
+              prefix,
+              kept,
+              null,
+              TraceId.random(),
+              Layer.L1,
+              "JUST_IN",
+              T0.toEpochMilli() * 1_000_000L);
+        }
+        assertThatThrownBy(() -> old.intake(List.of(root(null)), T0))
+            .as("this version's writes on a schema not migrated yet")
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("older than this version")
+            .hasMessageContaining("migrate()");
 
-        assertThat(old.migrate()).as("versions applied").isEqualTo(1);
-        assertThat(old.schemaVersion()).isEqualTo(2);
-        assertThat(old.find(before.id())).isPresent();
-        assertThat(claim(old, 10, T0)).extracting(Entry::id).containsExactly(before.id());
+        assertThat(old.migrate()).as("versions applied").isEqualTo(Migrator.FILES.size() - 1);
+        assertThat(old.schemaVersion()).isEqualTo(Migrator.FILES.size());
+        assertThat(old.find(kept)).isPresent();
+        assertThat(claim(old, 10, T0)).extracting(Entry::id).containsExactly(kept);
+      } finally {
+        new TestDatabase(db.dialect, db.dataSource, prefix).dropTables();
+      }
+    }
+
+    @Test
+    @DisplayName(
+        "upgrade a version-2 schema to version 3: entries written before keep their history rows,"
+            + " entries written after read the same history from their own row")
+    void upgradeFromVersionTwo() throws Exception {
+      String prefix = "v" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+      try {
+        try (Connection c = db.dataSource.getConnection();
+            var st = c.createStatement()) {
+          for (String file : List.of("V1__entries.sql", "V2__finished_created_idx.sql")) {
+            for (String sql :
+                schemaFile(file, prefix).replaceAll("(?m)^\\s*--.*$", "").split(";\\s*\\n")) {
+              if (!sql.isBlank()) {
+                st.execute(sql);
+              }
+            }
+          }
+          st.execute(
+              "CREATE TABLE "
+                  + prefix
+                  + "schema_version (version INTEGER NOT NULL PRIMARY KEY,"
+                  + " description VARCHAR(200) NOT NULL, installed_at BIGINT NOT NULL)");
+          st.execute(
+              "INSERT INTO "
+                  + prefix
+                  + "schema_version VALUES (1, 'V1__entries.sql', 0), (2, 'V2__finished_created_idx.sql', 0)");
+        }
+        // What version 2 wrote for a root and a finished output: rows in the entry table without
+        // the
+        // creation columns, and every record, creation included, as a history row.
+        EntryId root = EntryId.random();
+        EntryId output = EntryId.derive(root, 0, 0);
+        TraceId trace = TraceId.random();
+        long at = T0.toEpochMilli() * 1_000_000L;
+        try (Connection c = db.dataSource.getConnection()) {
+          insertVersionTwoEntry(c, prefix, root, null, trace, Layer.L1, "PROCESSED", at);
+          insertVersionTwoEntry(c, prefix, output, root, trace, Layer.L2, "PROCESSED", at);
+          insertVersionTwoHistory(c, prefix, root, null, "JUST_IN", at, null);
+          insertVersionTwoHistory(c, prefix, root, "JUST_IN", "PROCESSED", at, null);
+          insertVersionTwoHistory(c, prefix, output, null, "JUST_IN", at, null);
+          insertVersionTwoHistory(c, prefix, output, "JUST_IN", "PROCESSED", at, "normalized");
+        }
+        JdbcStatusStore upgraded =
+            JdbcStatusStore.builder(db.dataSource).dialect(db.dialect).tablePrefix(prefix).build();
+        assertThat(upgraded.migrate()).as("versions applied").isEqualTo(Migrator.FILES.size() - 2);
+
+        assertThat(upgraded.history(root))
+            .extracting(HistoryRecord::from, HistoryRecord::to, HistoryRecord::detail)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple(null, Status.JUST_IN, null),
+                org.assertj.core.groups.Tuple.tuple(Status.JUST_IN, Status.PROCESSED, null));
+        assertThat(upgraded.history(output))
+            .extracting(HistoryRecord::from, HistoryRecord::to, HistoryRecord::detail)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple(null, Status.JUST_IN, null),
+                org.assertj.core.groups.Tuple.tuple(
+                    Status.JUST_IN, Status.PROCESSED, "normalized"));
+
+        // The same shapes written after the upgrade: no creation row in the history table.
+        NewEntry fresh = root(null);
+        upgraded.intake(List.of(fresh), T0);
+        Entry claimed =
+            upgraded.claim(new ClaimRequest(route, Layer.L1, 1, "node-a", LEASE, T0)).get(0);
+        NewEntry finished = outputOf(claimed).finished(Status.PROCESSED, "normalized");
+        upgraded.commit(List.of(processed(claimed, finished)), T0.plusMillis(1));
+        assertThat(upgraded.history(fresh.id()))
+            .extracting(HistoryRecord::from, HistoryRecord::to, HistoryRecord::detail)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple(null, Status.JUST_IN, null),
+                org.assertj.core.groups.Tuple.tuple(Status.JUST_IN, Status.PROCESSED, null));
+        assertThat(upgraded.history(finished.id()))
+            .extracting(HistoryRecord::from, HistoryRecord::to, HistoryRecord::detail)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple(null, Status.JUST_IN, null),
+                org.assertj.core.groups.Tuple.tuple(
+                    Status.JUST_IN, Status.PROCESSED, "normalized"));
+        try (Connection c = db.dataSource.getConnection();
+            var st = c.createStatement();
+            ResultSet rs =
+                st.executeQuery(
+                    "SELECT count(*) FROM "
+                        + prefix
+                        + "history WHERE entry_id IN ('"
+                        + fresh.id().value()
+                        + "', '"
+                        + finished.id().value()
+                        + "')")) {
+          rs.next();
+          assertThat(rs.getInt(1)).as("history rows of the entries written after").isEqualTo(1);
+        }
       } finally {
         new TestDatabase(db.dialect, db.dataSource, prefix).dropTables();
       }
@@ -198,7 +310,9 @@ abstract class JdbcStoreBehaviour {
         for (Future<Integer> f : results) {
           applied += f.get(60, TimeUnit.SECONDS);
         }
-        assertThat(applied).as("both schema versions, applied by one of the three").isEqualTo(2);
+        assertThat(applied)
+            .as("every schema version, applied by one of the three")
+            .isEqualTo(Migrator.FILES.size());
       } finally {
         pool.shutdownNow();
         new TestDatabase(db.dialect, db.dataSource, prefix).dropTables();
@@ -452,6 +566,63 @@ abstract class JdbcStoreBehaviour {
       assertThat(store.history(roots.get(0).id())).isEmpty();
       assertThat(flakyStore.intake(roots, T0)).noneMatch(IntakeResult::isDuplicate);
       assertThat(store.backlog(route)).isEqualTo(50);
+    }
+  }
+
+  private String schemaFile(String file, String prefix) throws java.io.IOException {
+    try (var in =
+        JdbcStatusStore.class.getResourceAsStream(
+            "/dev/postoffice/jdbc/schema/" + db.dialect.schemaFolder() + "/" + file)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+          .replace("${prefix}", prefix);
+    }
+  }
+
+  private void insertVersionTwoEntry(
+      Connection c,
+      String prefix,
+      EntryId id,
+      EntryId source,
+      TraceId trace,
+      Layer layer,
+      String status,
+      long at)
+      throws java.sql.SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO "
+                + prefix
+                + "entry (id, route, direction, layer, status, content_type, payload, source_id,"
+                + " trace_id, attempts, generation, produced_by, created_at, updated_at)"
+                + " VALUES (?, ?, 'UPSTREAM', ?, ?, 'application/json', ?, ?, ?, 1, 0, 'v2', ?, ?)")) {
+      ps.setString(1, id.value());
+      ps.setString(2, route.value());
+      ps.setInt(3, layer.number());
+      ps.setString(4, status);
+      ps.setBytes(5, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      ps.setString(6, source == null ? null : source.value());
+      ps.setString(7, trace.value());
+      ps.setLong(8, at);
+      ps.setLong(9, at);
+      ps.executeUpdate();
+    }
+  }
+
+  private static void insertVersionTwoHistory(
+      Connection c, String prefix, EntryId id, String from, String to, long at, String detail)
+      throws java.sql.SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO "
+                + prefix
+                + "history (entry_id, from_status, to_status, changed_at, detail)"
+                + " VALUES (?, ?, ?, ?, ?)")) {
+      ps.setString(1, id.value());
+      ps.setString(2, from);
+      ps.setString(3, to);
+      ps.setLong(4, at);
+      ps.setString(5, detail);
+      ps.executeUpdate();
     }
   }
 }

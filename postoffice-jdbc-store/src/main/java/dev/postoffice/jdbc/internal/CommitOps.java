@@ -78,14 +78,7 @@ final class CommitOps {
     List<NewRow> rows = new ArrayList<>(outputs.size());
     for (NewEntry out : outputs.values()) {
       if (!existing.contains(out.id().value())) {
-        rows.add(
-            new NewRow(out, out.finishedAs() != null ? out.finishedAs() : Status.JUST_IN, null));
-        history.add(new HistoryRecord(out.id(), null, Status.JUST_IN, now, null));
-        if (out.finishedAs() != null) {
-          history.add(
-              new HistoryRecord(
-                  out.id(), Status.JUST_IN, out.finishedAs(), now, out.finishedDetail()));
-        }
+        rows.add(NewRow.of(out));
       }
     }
     writer.insert(c, rows, now);

@@ -1,5 +1,6 @@
 package dev.postoffice.jdbc.internal;
 
+import dev.postoffice.model.EntryId;
 import dev.postoffice.model.HistoryRecord;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.NewEntry;
@@ -14,7 +15,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Inserts entries and history rows with JDBC batching. */
+/**
+ * Inserts entries and history rows with JDBC batching. An entry's creation records are not history
+ * rows: its row holds them ({@code born_status}, {@code born_detail}; see {@link #creation}).
+ */
 final class EntryWriter {
   private final Tables tables;
   private final StoreClock clock;
@@ -29,10 +33,11 @@ final class EntryWriter {
             + tables.entry()
             + " (id, route, direction, layer, status, content_type,"
             + " payload, headers, source_id, trace_id, dedup_key, duplicate_of, attempts, next_attempt_at,"
-            + " last_error, generation, produced_by, lease_owner, lease_expires_at, created_at, updated_at)"
+            + " last_error, generation, produced_by, lease_owner, lease_expires_at, created_at, updated_at,"
+            + " born_status, born_detail)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             + clock.time()
-            + ", ?, ?)";
+            + ", ?, ?, ?, ?)";
     this.insertHistory =
         "INSERT INTO "
             + tables.history()
@@ -40,8 +45,44 @@ final class EntryWriter {
             + " detail) VALUES (?, ?, ?, ?, ?)";
   }
 
-  /** One entry to insert: what to store and with which status. */
-  record NewRow(NewEntry entry, Status status, String duplicateOf) {}
+  /**
+   * One entry to insert: what to store, with which status, and the detail of its creation record (a
+   * duplicate's "duplicate of ...", an output stored finished's detail; else null).
+   */
+  record NewRow(NewEntry entry, Status status, String duplicateOf, String bornDetail) {
+    /** A new entry Just In, or an output stored finished (with its detail). */
+    static NewRow of(NewEntry entry) {
+      return entry.finishedAs() == null
+          ? new NewRow(entry, Status.JUST_IN, null, null)
+          : new NewRow(entry, entry.finishedAs(), null, entry.finishedDetail());
+    }
+  }
+
+  /**
+   * The creation records an entry's row holds: {@code null -> JUST_IN}; for an output stored
+   * finished, then {@code JUST_IN -> born_status} with its detail; for a duplicate, {@code null ->
+   * DUPLICATE} with its detail. None for an entry written before schema version 3 ({@code
+   * bornStatus} null): its creation records are history rows.
+   *
+   * @param id the entry
+   * @param bornStatus the status it was created with, or null
+   * @param bornDetail the detail of its creation record, or null
+   * @param createdAt when it was created
+   * @return the records, oldest first
+   */
+  static List<HistoryRecord> creation(
+      EntryId id, String bornStatus, String bornDetail, Instant createdAt) {
+    if (bornStatus == null) {
+      return List.of();
+    }
+    Status born = Status.valueOf(bornStatus);
+    if (born == Status.JUST_IN || born == Status.DUPLICATE) {
+      return List.of(new HistoryRecord(id, null, born, createdAt, bornDetail));
+    }
+    return List.of(
+        new HistoryRecord(id, null, Status.JUST_IN, createdAt, null),
+        new HistoryRecord(id, Status.JUST_IN, born, createdAt, bornDetail));
+  }
 
   /** Returns which of these ids exist already. */
   Set<String> existingIds(Connection c, Collection<String> ids) throws SQLException {
@@ -105,6 +146,8 @@ final class EntryWriter {
         }
         ps.setLong(20, at);
         ps.setLong(21, at);
+        ps.setString(22, row.status().name());
+        Rows.setString(ps, 23, row.bornDetail());
         ps.addBatch();
       }
       ps.executeBatch();

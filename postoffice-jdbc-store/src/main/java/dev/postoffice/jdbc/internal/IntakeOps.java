@@ -2,7 +2,6 @@ package dev.postoffice.jdbc.internal;
 
 import dev.postoffice.jdbc.internal.EntryWriter.NewRow;
 import dev.postoffice.model.EntryId;
-import dev.postoffice.model.HistoryRecord;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.CursorUpdate;
 import dev.postoffice.spi.IntakeResult;
@@ -42,7 +41,6 @@ final class IntakeOps {
     List<IntakeResult> results = new ArrayList<>(entries.size());
     List<NewRow> rows = new ArrayList<>();
     List<String[]> newKeys = new ArrayList<>();
-    List<HistoryRecord> history = new ArrayList<>();
     for (NewEntry e : entries) {
       IntakeResult known = byId.get(e.id().value());
       if (known != null) {
@@ -63,13 +61,11 @@ final class IntakeOps {
               ? IntakeResult.stored(e.id())
               : IntakeResult.duplicate(e.id(), EntryId.of(original));
       Status status = original == null ? Status.JUST_IN : Status.DUPLICATE;
-      rows.add(new NewRow(e, status, original));
-      history.add(
-          new HistoryRecord(
-              e.id(),
-              null,
+      rows.add(
+          new NewRow(
+              e,
               status,
-              now,
+              original,
               original == null
                   ? null
                   : "duplicate of " + original + " (dedup key '" + e.dedupKey() + "')"));
@@ -78,7 +74,6 @@ final class IntakeOps {
     }
     insertKeys(c, newKeys);
     writer.insert(c, rows, now);
-    writer.appendHistory(c, history);
     return results;
   }
 

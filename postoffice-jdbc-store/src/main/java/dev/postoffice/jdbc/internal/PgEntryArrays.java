@@ -21,7 +21,7 @@ final class PgEntryArrays {
   static final String COLUMNS =
       "id, route, direction, layer, status, content_type, payload, headers,"
           + " source_id, trace_id, dedup_key, duplicate_of, attempts, next_attempt_at, last_error, generation,"
-          + " produced_by, lease_owner, lease_expires_at, created_at, updated_at";
+          + " produced_by, lease_owner, lease_expires_at, created_at, updated_at, born_status, born_detail";
 
   /**
    * The {@code SELECT} that yields the rows to insert: {@link #COLUMNS}, plus {@code parent} (the
@@ -36,12 +36,13 @@ final class PgEntryArrays {
         + " NULL::TEXT AS last_error, 0 AS generation, r.produced_by, r.lease_owner, r.lease_expires_at + "
         + clock.base()
         + " AS lease_expires_at,"
-        + " ?::BIGINT AS created_at, ?::BIGINT AS updated_at, r.parent, r.ord"
+        + " ?::BIGINT AS created_at, ?::BIGINT AS updated_at, r.status AS born_status, r.born_detail,"
+        + " r.parent, r.ord"
         + " FROM unnest(?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::SMALLINT[], ?::VARCHAR[], ?::VARCHAR[],"
         + " ?::BYTEA[], ?::TEXT[], ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::INTEGER[],"
-        + " ?::VARCHAR[], ?::VARCHAR[], ?::BIGINT[], ?::VARCHAR[]) WITH ORDINALITY AS r(id, route, direction,"
-        + " layer, status, content_type, payload, headers, source_id, trace_id, dedup_key, duplicate_of,"
-        + " attempts, produced_by, lease_owner, lease_expires_at, parent, ord)";
+        + " ?::VARCHAR[], ?::VARCHAR[], ?::BIGINT[], ?::TEXT[], ?::VARCHAR[]) WITH ORDINALITY AS r(id, route,"
+        + " direction, layer, status, content_type, payload, headers, source_id, trace_id, dedup_key,"
+        + " duplicate_of, attempts, produced_by, lease_owner, lease_expires_at, born_detail, parent, ord)";
   }
 
   /**
@@ -78,6 +79,7 @@ final class PgEntryArrays {
     String[] producedBy = new String[n];
     String[] owner = new String[n];
     Long[] expires = new Long[n];
+    String[] bornDetail = new String[n];
     String[] parent = new String[n];
     for (int i = 0; i < n; i++) {
       NewRow row = rows.get(i);
@@ -99,6 +101,7 @@ final class PgEntryArrays {
       producedBy[i] = e.producedBy();
       owner[i] = leased ? e.lease().owner() : null;
       expires[i] = leased ? clock.at(e.lease().expiresAt(), now) : null;
+      bornDetail[i] = row.bornDetail();
       parent[i] = parents == null ? null : parents.get(i);
     }
     int p = first;
@@ -120,6 +123,7 @@ final class PgEntryArrays {
     ps.setArray(p++, c.createArrayOf("varchar", producedBy));
     ps.setArray(p++, c.createArrayOf("varchar", owner));
     ps.setArray(p++, c.createArrayOf("int8", expires));
+    ps.setArray(p++, c.createArrayOf("text", bornDetail));
     ps.setArray(p++, c.createArrayOf("varchar", parent));
     return p;
   }

@@ -89,15 +89,7 @@ final class PgOps {
             + " FROM ("
             + newRows
             + ") o WHERE o.parent IN (SELECT id FROM upd)"
-            + " ORDER BY o.ord ON CONFLICT (id) DO NOTHING RETURNING id, status),"
-            // An output stored finished gets two history rows, created then finished, in that order
-            // (by seq).
-            + " ohist AS ("
-            + history
-            + " SELECT h.id, h.from_status, h.to_status, ?, h.detail FROM ("
-            + " SELECT id, NULL AS from_status, 'JUST_IN' AS to_status, NULL AS detail, 0 AS k FROM outs"
-            + " UNION ALL SELECT outs.id, 'JUST_IN', outs.status, fd.detail, 1 FROM outs"
-            + " JOIN unnest(?::VARCHAR[], ?::TEXT[]) AS fd(id, detail) ON fd.id = outs.id) h ORDER BY h.k)"
+            + " ORDER BY o.ord ON CONFLICT (id) DO NOTHING)"
             + " SELECT id, from_status FROM upd";
     // A move to FAILED or REJECTED records its detail as the last error (StatusStore#transition).
     String lastError = ", last_error = CASE WHEN ? THEN ? ELSE e.last_error END";
@@ -147,10 +139,7 @@ final class PgOps {
             + " FROM ("
             + newRows
             + ") o ORDER BY o.ord ON CONFLICT (id) DO NOTHING"
-            + " RETURNING id, status),"
-            + " hist AS ("
-            + history
-            + " SELECT id, NULL, status, ?, NULL FROM ins)"
+            + " RETURNING id)"
             + " SELECT id FROM ins";
     this.existing = "SELECT id, duplicate_of FROM " + t.entry() + " WHERE id = ANY(?::VARCHAR[])";
     // GREATEST ignores NULL and never shortens a lease; the rows are taken in id order, as commit
@@ -227,15 +216,9 @@ final class PgOps {
     }
     List<NewRow> rows = new ArrayList<>(outputs.size());
     List<String> parents = new ArrayList<>(outputs.size());
-    List<String> finishedIds = new ArrayList<>();
-    List<String> finishedDetails = new ArrayList<>();
     for (NewEntry out : outputs.values()) {
-      rows.add(new NewRow(out, out.finishedAs() != null ? out.finishedAs() : Status.JUST_IN, null));
+      rows.add(NewRow.of(out));
       parents.add(parentOf.get(out.id().value()));
-      if (out.finishedAs() != null) {
-        finishedIds.add(out.id().value());
-        finishedDetails.add(out.finishedDetail());
-      }
     }
     long at = Rows.nanos(now);
     Set<String> applied = new HashSet<>();
@@ -250,10 +233,7 @@ final class PgOps {
       ps.setArray(p++, c.createArrayOf("text", detail));
       ps.setLong(p++, at);
       ps.setLong(p++, at);
-      p = PgEntryArrays.bind(c, ps, p, rows, parents, clock, now);
-      ps.setLong(p++, at);
-      ps.setArray(p++, c.createArrayOf("varchar", finishedIds.toArray()));
-      ps.setArray(p, c.createArrayOf("text", finishedDetails.toArray()));
+      PgEntryArrays.bind(c, ps, p, rows, parents, clock, now);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           applied.add(rs.getString(1));
@@ -367,11 +347,10 @@ final class PgOps {
     Map<String, NewEntry> unique = new LinkedHashMap<>();
     entries.forEach(e -> unique.putIfAbsent(e.id().value(), e));
     List<NewRow> rows = new ArrayList<>(unique.size());
-    unique.values().forEach(e -> rows.add(new NewRow(e, Status.JUST_IN, null)));
+    unique.values().forEach(e -> rows.add(new NewRow(e, Status.JUST_IN, null, null)));
     Set<String> inserted = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(intake)) {
-      int p = PgEntryArrays.bind(c, ps, 1, rows, null, clock, now);
-      ps.setLong(p, Rows.nanos(now));
+      PgEntryArrays.bind(c, ps, 1, rows, null, clock, now);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           inserted.add(rs.getString(1));

@@ -19,9 +19,17 @@ import java.util.Optional;
 /** Reads for operators and the engine. Listings never select payloads unless asked to. */
 final class QueryOps {
   private final Tables tables;
+  private final String creation;
+  private final String history;
 
   QueryOps(Tables tables) {
     this.tables = tables;
+    this.creation =
+        "SELECT born_status, born_detail, created_at FROM " + tables.entry() + " WHERE id = ?";
+    this.history =
+        "SELECT entry_id, from_status, to_status, changed_at, detail FROM "
+            + tables.history()
+            + " WHERE entry_id = ? ORDER BY seq";
   }
 
   Optional<Entry> find(Connection c, EntryId id) throws SQLException {
@@ -32,21 +40,34 @@ final class QueryOps {
     }
   }
 
+  /**
+   * The entry's history: its creation records, read from its row (see {@link
+   * EntryWriter#creation}), then the history rows of its later changes, in the order written.
+   */
   List<HistoryRecord> history(Connection c, EntryId id) throws SQLException {
-    String sql =
-        "SELECT entry_id, from_status, to_status, changed_at, detail FROM "
-            + tables.history()
-            + " WHERE entry_id = ? ORDER BY seq";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    List<HistoryRecord> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(creation)) {
       ps.setString(1, id.value());
       try (ResultSet rs = ps.executeQuery()) {
-        List<HistoryRecord> out = new ArrayList<>();
+        if (rs.next()) {
+          out.addAll(
+              EntryWriter.creation(
+                  id,
+                  rs.getString("born_status"),
+                  rs.getString("born_detail"),
+                  Rows.instant(rs.getLong("created_at"))));
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(history)) {
+      ps.setString(1, id.value());
+      try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(Rows.history(rs));
         }
-        return out;
       }
     }
+    return out;
   }
 
   List<Entry> byColumn(Connection c, String column, String value) throws SQLException {

@@ -314,7 +314,7 @@ public final class Transactions {
             "JDBC store: "
                 + operation
                 + " failed, the store's tables do not"
-                + " exist ("
+                + " exist or are older than this version of the store ("
                 + rootMessage(e)
                 + ") [Hint: call JdbcStatusStore.migrate() once at startup, or apply"
                 + " the SQL of JdbcStatusStore.writeSchema(...) with your own migration tool]",
@@ -419,6 +419,11 @@ public final class Transactions {
         return UNIQUE_VIOLATION;
       }
       if (state.equals("42P01") || state.equals("42S02") || state.equals("42102") || code == 1146) {
+        return MISSING_SCHEMA;
+      }
+      // A column this version writes is missing: the schema is older than the code (a migration
+      // not applied yet).
+      if (state.equals("42703") || state.equals("42S22") || code == 1054) {
         return MISSING_SCHEMA;
       }
       return OTHER;
