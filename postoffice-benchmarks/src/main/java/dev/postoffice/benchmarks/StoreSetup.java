@@ -2,8 +2,8 @@ package dev.postoffice.benchmarks;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryStatusStore;
+import dev.postoffice.coreapp.InMemoryReceiptLog;
 import dev.postoffice.jdbc.JdbcDialect;
 import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;

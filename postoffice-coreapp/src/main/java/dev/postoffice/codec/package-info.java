@@ -1,2 +1,2 @@
 /** Codecs between typed models and payloads. */
-package dev.postoffice.core.codec;
+package dev.postoffice.codec;

@@ -1,4 +1,4 @@
-package dev.postoffice.core.memory;
+package dev.postoffice.coreapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

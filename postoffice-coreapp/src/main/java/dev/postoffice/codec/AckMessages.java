@@ -1,4 +1,4 @@
-package dev.postoffice.core.codec;
+package dev.postoffice.codec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,7 +1,7 @@
 package dev.postoffice.coreapp;
 
-import dev.postoffice.core.codec.AckMessages;
-import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.codec.AckMessages;
+import dev.postoffice.codec.JacksonCodec;
 import dev.postoffice.coreapp.internal.BatchReceiver;
 import dev.postoffice.coreapp.internal.ReceiverConfig;
 import dev.postoffice.coreapp.internal.Require;

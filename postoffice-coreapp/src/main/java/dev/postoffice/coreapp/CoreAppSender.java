@@ -1,6 +1,6 @@
 package dev.postoffice.coreapp;
 
-import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.codec.JacksonCodec;
 import dev.postoffice.coreapp.internal.Require;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Payload;

@@ -1,6 +1,6 @@
-package dev.postoffice.core.memory;
+package dev.postoffice.coreapp;
 
-import dev.postoffice.core.internal.Require;
+import dev.postoffice.coreapp.internal.Require;
 import dev.postoffice.spi.ReceiptLog;
 import java.time.Instant;
 import java.util.Collection;

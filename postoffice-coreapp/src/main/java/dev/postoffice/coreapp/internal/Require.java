@@ -60,4 +60,20 @@ public final class Require {
     }
     return value;
   }
+
+  /**
+   * Checks an int is at least a bound.
+   *
+   * @param value the value
+   * @param min the smallest allowed
+   * @param name the argument's name, for the message
+   * @return the value
+   * @throws IllegalArgumentException if value is below min
+   */
+  public static int atLeast(int value, int min, String name) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be >= " + min + ", but was " + value);
+    }
+    return value;
+  }
 }

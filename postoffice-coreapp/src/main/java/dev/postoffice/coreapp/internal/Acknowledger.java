@@ -1,6 +1,6 @@
 package dev.postoffice.coreapp.internal;
 
-import dev.postoffice.core.codec.AckMessages;
+import dev.postoffice.codec.AckMessages;
 import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.OutboundMessage;

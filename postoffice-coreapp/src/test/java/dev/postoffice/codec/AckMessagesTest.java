@@ -1,4 +1,4 @@
-package dev.postoffice.core.codec;
+package dev.postoffice.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.postoffice.core.codec;
+package dev.postoffice.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
