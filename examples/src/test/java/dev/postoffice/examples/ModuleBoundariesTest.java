@@ -75,11 +75,13 @@ class ModuleBoundariesTest {
   }
 
   /**
-   * What the Core App artifact may import besides the JDK, Jackson, SLF4J and itself: the api, never
-   * the engine ({@code dev.postoffice.core} and its packages; {@code coreapp} is a different name).
+   * What the Core App artifact may import besides the JDK, Jackson, SLF4J and itself: the api,
+   * never the engine ({@code dev.postoffice.core} and its packages; {@code coreapp} is a different
+   * name).
    */
   private static final Pattern ENGINE_IMPORT =
-      Pattern.compile("^import (?:static )?(dev\\.postoffice\\.core(?:\\.[\\w.]+)?);", Pattern.MULTILINE);
+      Pattern.compile(
+          "^import (?:static )?(dev\\.postoffice\\.core(?:\\.[\\w.]+)?);", Pattern.MULTILINE);
 
   @Test
   @DisplayName("the Core App artifact (postoffice-coreapp) imports nothing of the engine")

@@ -537,7 +537,7 @@ class CoreAppReceiverTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "the receipt log InMemoryReceiptLog gives its handlers no transaction, not a"
-                + " java.sql.Connection [Hint: use JdbcReceiptLog from postoffice-jdbc-store, whose transaction is a"
+                + " java.sql.Connection [Hint: use dev.postoffice.coreapp.jdbc.JdbcReceiptLog, whose transaction is a"
                 + " java.sql.Connection]");
   }
 }

@@ -1,5 +1,6 @@
 package dev.postoffice.coreapp;
 
+import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.codec.AckMessages;
 import dev.postoffice.codec.JacksonCodec;
 import dev.postoffice.coreapp.internal.BatchReceiver;
@@ -15,6 +16,8 @@ import dev.postoffice.spi.Transport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Core App's side of layer 4 upstream, embedded in the core: consumes a queue PostOffice
@@ -84,7 +87,10 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
    */
   public static final Duration DEFAULT_RECEIPT_LOG_PATIENCE = Duration.ofMinutes(1);
 
+  private static final Logger log = LoggerFactory.getLogger(CoreAppReceiver.class);
+
   private final Transport transport;
+  private final ReceiptLog receipts;
   private final String source;
   private final String name;
   private final String ackDestination;
@@ -93,6 +99,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
 
   private CoreAppReceiver(ReceiverConfig<T> config) {
     this.transport = config.transport();
+    this.receipts = config.receipts();
     this.source = config.source();
     this.name = config.name();
     this.ackDestination = config.ackDestination();
@@ -113,13 +120,28 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
   }
 
   /**
-   * Declares the queues and starts consuming.
+   * Checks the receipt log ({@link ReceiptLog#verify()}), declares the queues and starts consuming.
+   * A receipt log that is set up wrong (a JDBC log whose table does not exist under its table
+   * prefix) fails here rather than holding every delivery; one that cannot be reached at this
+   * moment is logged at WARN and the receiver starts anyway, holding deliveries until it answers.
    *
    * @return this receiver
+   * @throws dev.postoffice.ConfigurationException if the receipt log is set up wrong; nothing was
+   *     declared or consumed
+   * @throws IllegalStateException if it is already started
    */
   public synchronized CoreAppReceiver<T> start() {
     if (subscription != null) {
       throw new IllegalStateException("receiver " + name + " is already started");
+    }
+    try {
+      receipts.verify();
+    } catch (StoreUnavailableException e) {
+      log.warn(
+          "receiver {}: could not check the receipt log at start ({}); starting anyway, deliveries"
+              + " wait until it answers",
+          name,
+          e.getMessage());
     }
     transport.declare(source);
     transport.declare(ackDestination);
@@ -249,7 +271,7 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
                 + (given == null ? "no transaction" : "a " + given.getName())
                 + ", not a "
                 + transactionType.getName()
-                + " [Hint: use JdbcReceiptLog from postoffice-jdbc-store, whose"
+                + " [Hint: use dev.postoffice.coreapp.jdbc.JdbcReceiptLog, whose"
                 + " transaction is a java.sql.Connection]");
       }
       this.transactional =
