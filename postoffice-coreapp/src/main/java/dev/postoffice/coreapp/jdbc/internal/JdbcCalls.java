@@ -168,11 +168,13 @@ public final class JdbcCalls {
     return onConnection(
         c -> {
           boolean autoCommit = c.getAutoCommit();
-          int isolation = c.getTransactionIsolation();
-          // InnoDB defaults to REPEATABLE READ; PostgreSQL and H2 to READ COMMITTED already.
-          boolean setIsolation =
+          // InnoDB defaults to REPEATABLE READ; PostgreSQL and H2 to READ COMMITTED already (and
+          // asking PostgreSQL's driver for the level would cost a round trip per transaction).
+          int isolation =
               dialect == ReceiptLogDialect.MARIADB
-                  && isolation != Connection.TRANSACTION_READ_COMMITTED;
+                  ? c.getTransactionIsolation()
+                  : Connection.TRANSACTION_READ_COMMITTED;
+          boolean setIsolation = isolation != Connection.TRANSACTION_READ_COMMITTED;
           if (setIsolation) {
             c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
           }
