@@ -1,15 +1,15 @@
 package dev.postoffice.examples;
 
+import dev.postoffice.codec.JacksonCodec;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RetrySettings;
 import dev.postoffice.core.RouteSettings;
-import dev.postoffice.core.codec.JacksonCodec;
-import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.coreapp.CoreAppSender;
+import dev.postoffice.coreapp.InMemoryReceiptLog;
 import dev.postoffice.examples.model.OrderLinePlaced;
 import dev.postoffice.micrometer.PostOfficeMetrics;
 import io.micrometer.core.instrument.MeterRegistry;

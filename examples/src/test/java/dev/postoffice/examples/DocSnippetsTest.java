@@ -25,6 +25,7 @@ class DocSnippetsTest {
   static final List<String> GUIDES =
       List.of(
           "docs/concepts.md",
+          "docs/core-app.md",
           "docs/writing-a-translator.md",
           "docs/observability.md",
           "docs/tracing.md");

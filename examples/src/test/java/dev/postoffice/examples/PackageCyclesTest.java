@@ -60,6 +60,7 @@ class PackageCyclesTest {
     assertThat(packagesByModule().keySet())
         .contains(
             "postoffice-api",
+            "postoffice-coreapp",
             "postoffice-core",
             "postoffice-testkit",
             "postoffice-jdbc-store",

@@ -3,10 +3,10 @@ package dev.postoffice.examples;
 import static dev.postoffice.testkit.EntryAssert.assertThatEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postoffice.codec.JacksonCodec;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RouteSettings;
-import dev.postoffice.core.codec.JacksonCodec;
 import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.coreapp.CoreAppSender;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.postoffice.PartnerRequest;
 import dev.postoffice.RawMessage;
 import dev.postoffice.RejectedInputException;
-import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.codec.JacksonCodec;
 import dev.postoffice.examples.model.AcmeOrder;
 import dev.postoffice.examples.model.AcmeOrderLine;
 import dev.postoffice.examples.model.AcmeShipment;

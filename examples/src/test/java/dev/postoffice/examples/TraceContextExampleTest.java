@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postoffice.IntakeReceipt;
 import dev.postoffice.RawMessage;
+import dev.postoffice.codec.JacksonCodec;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.RouteSettings;
-import dev.postoffice.core.codec.JacksonCodec;
-import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.coreapp.CoreMessageHandler;
+import dev.postoffice.coreapp.InMemoryReceiptLog;
 import dev.postoffice.examples.model.OrderLinePlaced;
 import dev.postoffice.model.TraceId;
 import dev.postoffice.testkit.MutableClock;

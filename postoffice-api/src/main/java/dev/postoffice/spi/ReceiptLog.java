@@ -37,6 +37,19 @@ public interface ReceiptLog {
    */
   void markHandled(String consumer, String messageId, Instant at);
 
+  /**
+   * Checks that this log can be used as configured, so a misconfigured receiver fails when it
+   * starts instead of never running its handler. {@code CoreAppReceiver.start()} calls it. The
+   * default checks nothing (a log in memory is always usable); a log on a database checks that its
+   * table exists.
+   *
+   * @throws dev.postoffice.ConfigurationException if the log is set up wrong, such as its table
+   *     missing under the configured name; the message names what is missing and how to fix it
+   * @throws dev.postoffice.StoreUnavailableException if the log cannot be reached now (not a
+   *     misconfiguration: the receiver starts anyway and holds deliveries until the log answers)
+   */
+  default void verify() {}
+
   /** Work a receiver runs for one message through {@link #handleOnce}. */
   @FunctionalInterface
   interface Once {

@@ -1,7 +1,7 @@
 package dev.postoffice.benchmarks;
 
 import dev.postoffice.RawMessage;
-import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.codec.JacksonCodec;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;

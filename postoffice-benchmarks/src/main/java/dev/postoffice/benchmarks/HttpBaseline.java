@@ -1,6 +1,6 @@
 package dev.postoffice.benchmarks;
 
-import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.codec.JacksonCodec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,7 +3,7 @@ package dev.postoffice.benchmarks;
 import dev.postoffice.RawMessage;
 import dev.postoffice.benchmarks.Workload.CoreOrder;
 import dev.postoffice.benchmarks.Workload.PartnerOrder;
-import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.codec.JacksonCodec;
 import dev.postoffice.model.Payload;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

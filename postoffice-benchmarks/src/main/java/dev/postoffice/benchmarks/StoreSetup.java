@@ -2,10 +2,11 @@ package dev.postoffice.benchmarks;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryStatusStore;
+import dev.postoffice.coreapp.InMemoryReceiptLog;
+import dev.postoffice.coreapp.jdbc.JdbcReceiptLog;
+import dev.postoffice.coreapp.jdbc.ReceiptLogDialect;
 import dev.postoffice.jdbc.JdbcDialect;
-import dev.postoffice.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.spi.ReceiptLog;
 import dev.postoffice.spi.StatusStore;
@@ -162,7 +163,10 @@ final class StoreSetup implements AutoCloseable {
    */
   ReceiptLog receiptLog(boolean durable) {
     return durable && dataSource != null
-        ? JdbcReceiptLog.builder(dataSource).dialect(dialect()).tablePrefix(prefix).build()
+        ? JdbcReceiptLog.builder(dataSource)
+            .dialect(ReceiptLogDialect.valueOf(dialect().name()))
+            .tablePrefix(prefix)
+            .build()
         : InMemoryReceiptLog.create();
   }
 

@@ -2,8 +2,8 @@ package dev.postoffice.core;
 
 import dev.postoffice.ConfigurationException;
 import dev.postoffice.Ingestor;
-import dev.postoffice.core.codec.AckMessages;
-import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.codec.AckMessages;
+import dev.postoffice.codec.JacksonCodec;
 import dev.postoffice.core.internal.Require;
 import dev.postoffice.core.internal.engine.Engine;
 import dev.postoffice.core.internal.route.EngineContext;

@@ -8,8 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.StoreUnavailableException;
-import dev.postoffice.core.codec.AckMessages;
-import dev.postoffice.core.memory.InMemoryReceiptLog;
+import dev.postoffice.codec.AckMessages;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.spi.Disposition;
@@ -538,7 +537,7 @@ class CoreAppReceiverTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "the receipt log InMemoryReceiptLog gives its handlers no transaction, not a"
-                + " java.sql.Connection [Hint: use JdbcReceiptLog from postoffice-jdbc-store, whose transaction is a"
+                + " java.sql.Connection [Hint: use dev.postoffice.coreapp.jdbc.JdbcReceiptLog, whose transaction is a"
                 + " java.sql.Connection]");
   }
 }

@@ -7,7 +7,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.postoffice.StoreUnavailableException;
-import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.spi.OutboundMessage;
 import dev.postoffice.spi.ReceiptLog;

@@ -1,7 +1,7 @@
 package dev.postoffice.itsupport;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.postoffice.jdbc.JdbcReceiptLog;
+import dev.postoffice.coreapp.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import java.sql.SQLException;
 import java.util.Objects;

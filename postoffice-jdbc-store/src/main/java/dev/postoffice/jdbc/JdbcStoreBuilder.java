@@ -11,9 +11,8 @@ import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Builds a {@link JdbcStatusStore} or a {@link JdbcReceiptLog}: the dialect, the table prefix, the
- * clock and the statement timeout. Not thread-safe; {@link #build()} copies the settings into the
- * immutable store.
+ * Builds a {@link JdbcStatusStore}: the dialect, the table prefix, the clock and the statement
+ * timeout. Not thread-safe; {@link #build()} copies the settings into the immutable store.
  *
  * @param <T> what it builds
  */
@@ -89,7 +88,7 @@ public final class JdbcStoreBuilder<T> {
    * Sets the clock leases and due times are judged on. Defaults to {@link JdbcClock#DATABASE}:
    * nodes whose clocks differ still agree on when a lease expires and when a retry is due. {@link
    * JdbcClock#ENGINE} is for tests that move the engine's clock (a {@code MutableClock}) over a
-   * JDBC store. (A receipt log has no leases; it ignores this.)
+   * JDBC store.
    *
    * @param clock the clock
    * @return this builder

@@ -1,5 +1,6 @@
 package dev.postoffice.jdbc;
 
+import dev.postoffice.coreapp.jdbc.JdbcReceiptLog;
 import dev.postoffice.spi.ReceiptLog;
 import dev.postoffice.testkit.ReceiptLogContract;
 import org.junit.jupiter.api.AfterAll;

@@ -3,6 +3,7 @@ package dev.postoffice.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.postoffice.coreapp.jdbc.JdbcReceiptLog;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.coreapp.CoreAppReceiver;
+import dev.postoffice.coreapp.jdbc.JdbcReceiptLog;
 import dev.postoffice.spi.OutboundMessage;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

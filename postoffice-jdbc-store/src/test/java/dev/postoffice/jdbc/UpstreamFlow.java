@@ -1,9 +1,9 @@
 package dev.postoffice.jdbc;
 
 import dev.postoffice.RejectedInputException;
+import dev.postoffice.codec.JacksonCodec;
 import dev.postoffice.core.Route;
 import dev.postoffice.core.RouteSettings;
-import dev.postoffice.core.codec.JacksonCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

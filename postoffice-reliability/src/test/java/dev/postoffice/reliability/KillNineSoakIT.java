@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.postoffice.coreapp.CoreAppSender;
-import dev.postoffice.jdbc.JdbcReceiptLog;
+import dev.postoffice.coreapp.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Layer;

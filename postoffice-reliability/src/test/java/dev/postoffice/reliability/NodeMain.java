@@ -9,7 +9,7 @@ import dev.postoffice.core.intake.WebhookHandler;
 import dev.postoffice.core.intake.WebhookRoute;
 import dev.postoffice.core.intake.WebhookServer;
 import dev.postoffice.coreapp.CoreAppReceiver;
-import dev.postoffice.jdbc.JdbcReceiptLog;
+import dev.postoffice.coreapp.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import dev.postoffice.rabbit.RabbitTransport;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.postoffice.reliability;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.postoffice.jdbc.JdbcReceiptLog;
+import dev.postoffice.coreapp.jdbc.JdbcReceiptLog;
 import dev.postoffice.jdbc.JdbcStatusStore;
 import java.util.ArrayList;
 import java.util.List;

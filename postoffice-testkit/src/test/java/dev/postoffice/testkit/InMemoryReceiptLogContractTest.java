@@ -1,6 +1,6 @@
 package dev.postoffice.testkit;
 
-import dev.postoffice.core.memory.InMemoryReceiptLog;
+import dev.postoffice.coreapp.InMemoryReceiptLog;
 import dev.postoffice.spi.ReceiptLog;
 
 /** Runs the {@link ReceiptLogContract} against the reference {@link InMemoryReceiptLog}. */

@@ -1,8 +1,8 @@
 /**
- * In-memory reference implementations of the SPIs: {@link
- * dev.postoffice.core.memory.InMemoryStatusStore}, {@link
- * dev.postoffice.core.memory.InMemoryTransport} and {@link
- * dev.postoffice.core.memory.InMemoryReceiptLog}.
+ * In-memory reference implementations of the engine's SPIs: {@link
+ * dev.postoffice.core.memory.InMemoryStatusStore} and {@link
+ * dev.postoffice.core.memory.InMemoryTransport}. (The Core App's in-memory receipt log, {@code
+ * InMemoryReceiptLog}, ships in postoffice-coreapp.)
  *
  * <p>They are not stubs: they pass the same contract suites as the database stores and the broker
  * transports, the engine's own tests run on them, and hosts use them to test their routes. Prefer

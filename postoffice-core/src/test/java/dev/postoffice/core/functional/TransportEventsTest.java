@@ -3,9 +3,9 @@ package dev.postoffice.core.functional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postoffice.RawMessage;
+import dev.postoffice.codec.AckMessages;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
-import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.core.support.Drain;
 import dev.postoffice.core.support.Harness;
 import dev.postoffice.core.support.Intercepted;

@@ -3,15 +3,15 @@ package dev.postoffice.testkit.functional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postoffice.RawMessage;
+import dev.postoffice.codec.JacksonCodec;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.PostOffice;
 import dev.postoffice.core.Route;
 import dev.postoffice.core.RouteSettings;
-import dev.postoffice.core.codec.JacksonCodec;
-import dev.postoffice.core.memory.InMemoryReceiptLog;
 import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.coreapp.CoreAppReceiver;
+import dev.postoffice.coreapp.InMemoryReceiptLog;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;

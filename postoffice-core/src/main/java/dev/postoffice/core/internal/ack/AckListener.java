@@ -1,7 +1,7 @@
 package dev.postoffice.core.internal.ack;
 
 import dev.postoffice.StoreUnavailableException;
-import dev.postoffice.core.codec.AckMessages;
+import dev.postoffice.codec.AckMessages;
 import dev.postoffice.core.internal.GroupCommit;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.PipelineEvents;

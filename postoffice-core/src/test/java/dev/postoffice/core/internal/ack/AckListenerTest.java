@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.postoffice.StoreUnavailableException;
-import dev.postoffice.core.codec.AckMessages;
+import dev.postoffice.codec.AckMessages;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.event.MessageDelivered;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.postoffice.DispatchResult;
 import dev.postoffice.Dispatcher;
 import dev.postoffice.PartnerRequest;
-import dev.postoffice.core.codec.JacksonCodec;
+import dev.postoffice.codec.JacksonCodec;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.StoredRequest;
 import dev.postoffice.core.memory.InMemoryStatusStore;

@@ -1,2 +1,0 @@
-/** Codecs between typed models and payloads. */
-package dev.postoffice.core.codec;

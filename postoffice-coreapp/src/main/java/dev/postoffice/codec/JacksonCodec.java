@@ -1,0 +1,239 @@
+package dev.postoffice.codec;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.postoffice.RejectedInputException;
+import dev.postoffice.model.Payload;
+import dev.postoffice.spi.Codec;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * The default {@link Codec}: JSON through Jackson, with {@code java.time} support and deliberate
+ * limits on what a document may make the parser do (nesting depth, string and number length), so a
+ * hostile payload is rejected with a clear reason instead of exhausting memory or the stack.
+ *
+ * <p>The limits are the same both ways, so the codec never writes what it would refuse to read:
+ *
+ * <ul>
+ *   <li>nesting of objects and arrays: at most {@value #DEFAULT_MAX_NESTING_DEPTH} levels;
+ *   <li>a string value: at most {@value #DEFAULT_MAX_STRING_LENGTH} characters;
+ *   <li>a property name: at most {@value #DEFAULT_MAX_NAME_LENGTH} characters;
+ *   <li>a number: at most {@value #DEFAULT_MAX_NUMBER_LENGTH} characters.
+ * </ul>
+ *
+ * <p>{@link #decode} refuses a document over a limit with a {@link RejectedInputException}; {@link
+ * #encode} refuses a value that would be, with a {@link RejectedInputException} naming the field
+ * and the limit (the entry whose stage produced it is then rejected, not retried). A codec made
+ * with {@link #using} keeps the host's mapper as it is, with the host's limits.
+ *
+ * <p>Thread-safe.
+ *
+ * <pre>{@code
+ * Codec codec = JacksonCodec.create();
+ * AcmeOrder order = codec.decode(raw.payload(), AcmeOrder.class);
+ * }</pre>
+ */
+public final class JacksonCodec implements Codec {
+  /** The deepest nesting of objects and arrays accepted. */
+  public static final int DEFAULT_MAX_NESTING_DEPTH = 64;
+
+  /** The longest string value accepted, in characters. */
+  public static final int DEFAULT_MAX_STRING_LENGTH = 1_000_000;
+
+  /** The longest number accepted, in characters. */
+  public static final int DEFAULT_MAX_NUMBER_LENGTH = 100;
+
+  /** The longest property name accepted, in characters (Jackson's own default). */
+  public static final int DEFAULT_MAX_NAME_LENGTH = 50_000;
+
+  private final ObjectMapper mapper;
+
+  private JacksonCodec(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /**
+   * Returns a codec with the default limits. Unknown properties are ignored (partners add fields);
+   * dates are ISO-8601 strings.
+   *
+   * @return the codec
+   */
+  public static JacksonCodec create() {
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(DEFAULT_MAX_NESTING_DEPTH)
+                    .maxStringLength(DEFAULT_MAX_STRING_LENGTH)
+                    .maxNameLength(DEFAULT_MAX_NAME_LENGTH)
+                    .maxNumberLength(DEFAULT_MAX_NUMBER_LENGTH)
+                    .build())
+            .streamWriteConstraints(
+                StreamWriteConstraints.builder().maxNestingDepth(DEFAULT_MAX_NESTING_DEPTH).build())
+            // Jackson limits only the depth of what it writes: the lengths are checked as they are
+            // written.
+            .addDecorator(
+                (f, generator) ->
+                    new WriteLimits(
+                        generator,
+                        DEFAULT_MAX_STRING_LENGTH,
+                        DEFAULT_MAX_NAME_LENGTH,
+                        DEFAULT_MAX_NUMBER_LENGTH))
+            .build();
+    ObjectMapper mapper =
+        JsonMapper.builder(factory)
+            .addModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // "{...}}" or two documents in a row is malformed input, not the first document.
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    return new JacksonCodec(mapper);
+  }
+
+  /**
+   * Returns a codec on the host's own mapper, for hosts with their own modules and settings. The
+   * mapper must not be reconfigured afterwards.
+   *
+   * @param mapper the mapper
+   * @return the codec
+   */
+  public static JacksonCodec using(ObjectMapper mapper) {
+    return new JacksonCodec(Objects.requireNonNull(mapper, "mapper cannot be null"));
+  }
+
+  @Override
+  public Payload encode(Object value) {
+    Objects.requireNonNull(value, "value cannot be null");
+    try {
+      return Payload.wrap(mapper.writeValueAsBytes(value), Payload.JSON); // a fresh array: no copy
+    } catch (JsonProcessingException e) {
+      StreamConstraintsException limit = limitOf(e);
+      if (limit != null) {
+        throw new RejectedInputException(
+            "cannot encode "
+                + value.getClass().getSimpleName()
+                + fieldOf(e)
+                + ": "
+                + limit.getOriginalMessage(),
+            e);
+      }
+      throw new IllegalArgumentException(
+          "cannot encode " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  @Override
+  public <T> T decode(Payload payload, Class<T> type) {
+    Objects.requireNonNull(payload, "payload cannot be null");
+    Objects.requireNonNull(type, "type cannot be null");
+    if (!isJson(payload.contentType())) {
+      throw new RejectedInputException(
+          "cannot decode content type '"
+              + payload.contentType()
+              + "' as "
+              + type.getSimpleName()
+              + ": expected application/json");
+    }
+    try {
+      T value = mapper.readValue(payload.asInputStream(), type); // no copy of the bytes
+      if (value == null) {
+        throw new RejectedInputException(
+            "cannot decode " + type.getSimpleName() + ": the document is null");
+      }
+      return value;
+    } catch (JsonProcessingException e) {
+      String where =
+          (e.getLocation() == null
+                  ? ""
+                  : " at line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr())
+              + fieldOf(e);
+      throw new RejectedInputException(
+          "cannot decode "
+              + type.getSimpleName()
+              + where
+              + ": "
+              + withoutValues(e.getOriginalMessage()),
+          e);
+    } catch (IOException e) {
+      throw new RejectedInputException(
+          "cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Returns the mapper, for hosts that parse partner formats with it.
+   *
+   * @return the mapper; do not reconfigure it
+   */
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  /** Returns the limit a write went over, or null if the failure is another one. */
+  private static StreamConstraintsException limitOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StreamConstraintsException limit) {
+        return limit;
+      }
+    }
+    return null;
+  }
+
+  /** Names the field a mapping error is about, such as {@code " (field lines[0].quantity)"}. */
+  private static String fieldOf(JsonProcessingException e) {
+    if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
+      return "";
+    }
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : mapping.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.length() == 0 ? "" : " (field " + path + ")";
+  }
+
+  /**
+   * Makes a parser message safe to store and log: drops Jackson's "[Source: ...]" locations (the
+   * position is already given) and hides quoted input values, which may be card numbers or personal
+   * data. Field names in reference chains ({@code ["quantity"]}) and type names stay, so the reason
+   * still names what was wrong.
+   */
+  static String withoutValues(String message) {
+    return message == null
+        ? ""
+        : message
+            .replaceAll(" ?\\(start marker at \\[Source: [^\\]]*\\]\\)", "")
+            .replaceAll(" ?at \\[Source: [^\\]]*\\]", "")
+            .replaceAll(" ?\\[Source: [^\\]]*\\]", "")
+            .replaceAll("(?<!\\[)\"[^\"]*\"(?!\\])", "(value hidden)")
+            .replaceAll("'[^']{2,}'", "(token hidden)")
+            .replaceAll("(?i)(numeric value) \\([^)]*\\)", "$1 (value hidden)")
+            .trim();
+  }
+
+  private static boolean isJson(String contentType) {
+    if (contentType.equals(Payload.JSON)) {
+      return true; // the common case, without parsing
+    }
+    String base = contentType.toLowerCase(java.util.Locale.ROOT).split(";", 2)[0].trim();
+    return base.equals("application/json") || base.endsWith("+json") || base.equals("text/json");
+  }
+}

@@ -1,0 +1,2 @@
+/** Codecs between typed models and payloads. */
+package dev.postoffice.codec;
