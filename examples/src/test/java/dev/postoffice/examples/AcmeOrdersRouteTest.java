@@ -46,12 +46,12 @@ class AcmeOrdersRouteTest {
             .start());
   }
 
-  // end::testClass[]
-
   static final String ORDER_OF_TWO_LINES =
       """
       {"orderId": "A-1", "customer": "C-1",
        "lines": [{"sku": "SKU-1", "quantity": 2}, {"sku": "SKU-2", "quantity": 5}]}""";
+
+  // end::testClass[]
 
   static final String ORDER_OF_THREE_LINES =
       """
