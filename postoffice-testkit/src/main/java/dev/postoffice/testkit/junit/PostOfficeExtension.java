@@ -7,6 +7,8 @@ import dev.postoffice.testkit.MutableClock;
 import dev.postoffice.testkit.PipelineDriver;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -78,6 +80,25 @@ public final class PostOfficeExtension implements ParameterResolver, AfterEachCa
     }
   }
 
+  /** The annotation on the test class or, for a {@code @Nested} class, on a class enclosing it. */
+  private static Optional<PostOfficeTest> annotation(ExtensionContext context) {
+    Optional<PostOfficeTest> own =
+        AnnotationSupport.findAnnotation(context.getRequiredTestClass(), PostOfficeTest.class);
+    if (own.isPresent()) {
+      return own;
+    }
+    List<Object> enclosing =
+        context.getTestInstances().map(all -> all.getEnclosingInstances()).orElse(List.of());
+    for (int i = enclosing.size() - 1; i >= 0; i--) { // outermost first: start at the nearest
+      Optional<PostOfficeTest> found =
+          AnnotationSupport.findAnnotation(enclosing.get(i).getClass(), PostOfficeTest.class);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The test's post office, made on first use. */
   private static TestPostOffice postOffice(ExtensionContext context) {
     return context
@@ -91,20 +112,7 @@ public final class PostOfficeExtension implements ParameterResolver, AfterEachCa
 
   private static Instant clockStart(ExtensionContext context) {
     String start =
-        AnnotationSupport.findAnnotation(context.getRequiredTestClass(), PostOfficeTest.class)
-            .or(
-                () ->
-                    context
-                        .getTestInstances()
-                        .flatMap(
-                            all ->
-                                all.getEnclosingInstances().stream()
-                                    .map(
-                                        i ->
-                                            AnnotationSupport.findAnnotation(
-                                                i.getClass(), PostOfficeTest.class))
-                                    .flatMap(java.util.Optional::stream)
-                                    .findFirst()))
+        annotation(context)
             .map(PostOfficeTest::clockStart)
             .orElse(PostOfficeTest.DEFAULT_CLOCK_START);
     try {
