@@ -52,6 +52,22 @@ public interface Intake {
   List<IntakeReceipt> submitAll(List<RawMessage> messages);
 
   /**
+   * Records a message the ingestor chose not to process, such as a webhook's event type the route
+   * does not take (GitHub's {@code ping}): it is stored with its bytes and moved to {@code
+   * FILTERED} at once, so it is traceable, and no stage works on it. Its dedup key counts as for
+   * {@link #submit}: the same delivery again is a {@code DUPLICATE}. The route's backlog limit does
+   * not apply (nothing is added to the work), its size limit does.
+   *
+   * @param message the message
+   * @param reason why it is filtered, kept as the status change's detail
+   * @return its entry id, and whether it was a duplicate of an earlier one
+   * @throws RejectedInputException if the message is over the route's size limit (recorded, not
+   *     stored as work)
+   * @throws StoreUnavailableException if the store cannot be reached
+   */
+  IntakeReceipt submitFiltered(RawMessage message, String reason);
+
+  /**
    * Reads a polling cursor of this route: where the last stored page ended.
    *
    * @param name the cursor's name (most routes have one, such as {@code "default"})

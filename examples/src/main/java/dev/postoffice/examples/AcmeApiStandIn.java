@@ -50,6 +50,7 @@ public final class AcmeApiStandIn implements Dispatcher {
     return new AcmeApiStandIn(Objects.requireNonNull(codec, "codec cannot be null"));
   }
 
+  // tag::outage[]
   /**
    * Makes the next requests fail as during an outage: answered 503 with a {@code Retry-After}.
    *
@@ -65,6 +66,8 @@ public final class AcmeApiStandIn implements Dispatcher {
     outageLeft.set(requests);
     return this;
   }
+
+  // end::outage[]
 
   // tag::dispatcher[]
   @Override

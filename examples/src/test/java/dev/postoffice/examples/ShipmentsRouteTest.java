@@ -1,14 +1,11 @@
 package dev.postoffice.examples;
 
-import static dev.postoffice.testkit.EntryAssert.assertThatEntry;
+import static dev.postoffice.testkit.junit.PostOfficeAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postoffice.codec.JacksonCodec;
-import dev.postoffice.core.Pipeline;
-import dev.postoffice.core.PostOffice;
+import dev.postoffice.core.Route;
 import dev.postoffice.core.RouteSettings;
-import dev.postoffice.core.memory.InMemoryStatusStore;
-import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.examples.model.ShipOrder;
 import dev.postoffice.model.Entry;
@@ -16,68 +13,50 @@ import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.StatusCount;
-import dev.postoffice.testkit.MutableClock;
-import dev.postoffice.testkit.PipelineDriver;
+import dev.postoffice.testkit.junit.PostOfficeTest;
+import dev.postoffice.testkit.junit.TestPostOffice;
+import dev.postoffice.testkit.junit.TestRoute;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("The shipments-to-acme route")
+// tag::testClass[]
+@PostOfficeTest
 class ShipmentsRouteTest {
-  private static final ShipOrder SHIP =
-      new ShipOrder("S-1", "A-1", "1 Main Street", "Springfield", 2);
+  static final ShipOrder SHIP = new ShipOrder("S-1", "A-1", "1 Main Street", "Springfield", 2);
 
-  private final MutableClock clock = MutableClock.at(Instant.parse("2030-01-01T00:00:00Z"));
-  private final InMemoryStatusStore store = InMemoryStatusStore.create();
-  private final InMemoryTransport transport = InMemoryTransport.create();
   private final JacksonCodec codec = JacksonCodec.create();
-  private final AcmeApiStandIn acme = AcmeApiStandIn.create(codec);
-  private final CoreAppSender core = CoreAppSender.create(transport);
-  private Pipeline pipeline;
-  private PipelineDriver driver;
+  private final AcmeApiStandIn acme = AcmeApiStandIn.create(codec); // Acme's API, in the JVM
+  private CoreAppSender core;
+
+  @TestRoute Route shipments = AcmeRoutes.shipments(codec, acme, RouteSettings.ofDefaults());
 
   @BeforeEach
-  void start() {
-    pipeline =
-        PostOffice.builder()
-            .store(store)
-            .transport(transport)
-            .clock(clock)
-            .manualScheduling()
-            .route(AcmeRoutes.shipments(codec, acme, RouteSettings.ofDefaults()))
-            .build()
-            .start();
-    driver = PipelineDriver.of(pipeline, transport);
+  void startCoreApp(TestPostOffice po) {
+    po.pipeline(); // started first: it declares the queue the Core App sends to
+    core = CoreAppSender.create(po.transport()); // the Core App's side of the queue
   }
 
-  @AfterEach
-  void stop() {
-    pipeline.close();
-    transport.close();
-  }
-
-  private void send(ShipOrder command) {
-    core.send(AcmeRoutes.SHIPMENTS_QUEUE, command.shipmentId(), command).join();
-  }
+  // end::testClass[]
 
   @Nested
   @DisplayName("A ship command")
   class Command {
     @Test
     @DisplayName("is dispatched once, with its layer-1 entry id as the idempotency key")
-    void dispatched() {
+    void dispatched(TestPostOffice po) {
       // tag::dispatched[]
-      send(SHIP);
-      driver.drain();
+      core.send(AcmeRoutes.SHIPMENTS_QUEUE, SHIP.shipmentId(), SHIP).join();
+      po.drain();
 
       assertThat(acme.booked()).hasSize(1);
       String idempotencyKey = acme.booked().keySet().iterator().next();
-      assertThatEntry(store, EntryId.of(idempotencyKey))
+      assertThat(po)
+          .entry(EntryId.of(idempotencyKey))
           .isInLayer(Layer.L1)
           .hasStatus(Status.DISPATCHED)
           .hasHistory(Status.JUST_IN, Status.DISPATCHED);
@@ -87,31 +66,32 @@ class ShipmentsRouteTest {
 
     @Test
     @DisplayName("links the partner request back to the core's message, whose id is its dedup key")
-    void lineage() {
-      send(SHIP);
-      driver.drain();
+    void lineage(TestPostOffice po) {
+      core.send(AcmeRoutes.SHIPMENTS_QUEUE, SHIP.shipmentId(), SHIP).join();
+      po.drain();
 
       EntryId dispatched = EntryId.of(acme.booked().keySet().iterator().next());
-      Entry root = pipeline.operations().lineage(dispatched).root();
+      Entry root = po.operations().lineage(dispatched).root();
       assertThat(root.layer()).isEqualTo(Layer.L4);
       assertThat(root.dedupKey()).isEqualTo("S-1");
-      assertThat(pipeline.operations().lineage(dispatched).ancestors())
+      assertThat(po.operations().lineage(dispatched).ancestors())
           .extracting(Entry::layer)
           .containsExactly(Layer.L4, Layer.L3, Layer.L2);
     }
 
     @Test
     @DisplayName("sent twice by the core is recorded as Duplicate and booked once")
-    void sentTwice() {
-      send(SHIP);
-      send(SHIP);
-      driver.drain();
+    void sentTwice(TestPostOffice po) {
+      core.send(AcmeRoutes.SHIPMENTS_QUEUE, SHIP.shipmentId(), SHIP).join();
+      core.send(AcmeRoutes.SHIPMENTS_QUEUE, SHIP.shipmentId(), SHIP).join();
+      po.drain();
 
       assertThat(acme.booked()).hasSize(1);
-      assertThat(pipeline.operations().stats())
+      assertThat(po).route(AcmeRoutes.SHIPMENTS).layer(Layer.L1).hasSize(1);
+      assertThat(po.operations().stats())
           .contains(
-              new StatusCount(pipeline.routes().get(0), Layer.L4, Status.DUPLICATE, 1),
-              new StatusCount(pipeline.routes().get(0), Layer.L1, Status.DISPATCHED, 1));
+              new StatusCount(po.pipeline().routes().get(0), Layer.L4, Status.DUPLICATE, 1),
+              new StatusCount(po.pipeline().routes().get(0), Layer.L1, Status.DISPATCHED, 1));
     }
   }
 
@@ -121,25 +101,26 @@ class ShipmentsRouteTest {
     @Test
     @DisplayName(
         "a 503 is retried after its Retry-After, not before, with the same idempotency key")
-    void retriedAfterRetryAfter() {
+    void retriedAfterRetryAfter(TestPostOffice po) {
       // tag::retryAfter[]
-      acme.unavailableFor(
-          1, Duration.ofMinutes(2)); // the next request is answered 503, Retry-After 2 min
-      send(SHIP);
-      driver.drain();
+      acme.unavailableFor(1, Duration.ofMinutes(2)); // the next request: 503, Retry-After 2 min
+      core.send(AcmeRoutes.SHIPMENTS_QUEUE, SHIP.shipmentId(), SHIP).join();
+      po.drain();
 
       EntryId request = acme.metOutage().get(0);
-      assertThatEntry(store, request)
+      assertThat(po)
+          .entry(request)
           .hasStatus(Status.RETRYING)
           .hasErrorContaining("Acme answered 503");
 
-      clock.advance(Duration.ofMinutes(1));
-      driver.drain();
-      assertThatEntry(store, request).hasStatus(Status.RETRYING); // not due yet
+      po.clock().advance(Duration.ofMinutes(1));
+      po.drain();
+      assertThat(po).entry(request).hasStatus(Status.RETRYING); // not due yet
 
-      clock.advance(Duration.ofMinutes(2));
-      driver.drain();
-      assertThatEntry(store, request)
+      po.clock().advance(Duration.ofMinutes(2));
+      po.drain();
+      assertThat(po)
+          .entry(request)
           .hasStatus(Status.DISPATCHED)
           .hasHistory(Status.JUST_IN, Status.RETRYING, Status.DISPATCHED);
       assertThat(acme.requests(request.value())).isEqualTo(2);
@@ -149,13 +130,15 @@ class ShipmentsRouteTest {
 
     @Test
     @DisplayName("a 422 fails the entry at once; it waits for an operator")
-    void permanent() {
-      send(new ShipOrder("S-2", "A-2", "2 Main Street", "Springfield", 120));
-      driver.drain();
+    void permanent(TestPostOffice po) {
+      ShipOrder tooMany = new ShipOrder("S-2", "A-2", "2 Main Street", "Springfield", 120);
+      core.send(AcmeRoutes.SHIPMENTS_QUEUE, tooMany.shipmentId(), tooMany).join();
+      po.drain();
 
-      Entry failed = pipeline.operations().failed(AcmeRoutes.SHIPMENTS, 10).get(0);
+      Entry failed = po.operations().failed(AcmeRoutes.SHIPMENTS, 10).get(0);
       assertThat(failed.layer()).isEqualTo(Layer.L1);
-      assertThatEntry(store, failed.id())
+      assertThat(po)
+          .entry(failed.id())
           .hasStatus(Status.FAILED)
           .hasHistory(Status.JUST_IN, Status.FAILED)
           .hasErrorContaining("Acme answered 422: packages must be 1 to 99, but was 120");
@@ -164,16 +147,17 @@ class ShipmentsRouteTest {
 
     @Test
     @DisplayName("a request that keeps failing ends Failed after the route's maximum attempts")
-    void givesUp() {
+    void givesUp(TestPostOffice po) {
       acme.unavailableFor(Integer.MAX_VALUE, Duration.ZERO);
-      send(SHIP);
+      core.send(AcmeRoutes.SHIPMENTS_QUEUE, SHIP.shipmentId(), SHIP).join();
       for (int i = 0; i < 10; i++) {
-        driver.drain();
-        clock.advance(Duration.ofHours(1));
+        po.drain();
+        po.clock().advance(Duration.ofHours(1));
       }
 
       EntryId request = acme.metOutage().get(0);
-      assertThatEntry(store, request)
+      assertThat(po)
+          .entry(request)
           .hasStatus(Status.FAILED)
           .hasErrorContaining("gave up after 8 attempt(s)");
       assertThat(acme.requests(request.value())).isEqualTo(8);

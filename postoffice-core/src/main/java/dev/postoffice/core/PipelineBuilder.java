@@ -193,7 +193,8 @@ public final class PipelineBuilder {
    * Checks everything and builds the pipeline (not started).
    *
    * @return the pipeline
-   * @throws ConfigurationException listing every problem found
+   * @throws ConfigurationException listing every problem found (a pipeline needs at least one
+   *     route)
    */
   public Pipeline build() {
     List<String> errors = new ArrayList<>();
@@ -221,6 +222,12 @@ public final class PipelineBuilder {
         () ->
             Require.between(
                 shutdownTimeout, Duration.ZERO, Duration.ofHours(1), "shutdownTimeout"));
+    if (routes.isEmpty()) {
+      // A pipeline without routes would start, take nothing and do nothing, without a word.
+      errors.add(
+          "routes must hold at least 1 route, but none was added [Hint: add one with"
+              + " .route(Route.upstream(\"name\")...build()) or Route.downstream(...)]");
+    }
     Set<String> names = new HashSet<>();
     Map<String, Direction> directions = new LinkedHashMap<>();
     for (int i = 0; i < routes.size(); i++) {

@@ -15,7 +15,11 @@ import dev.postoffice.RejectedInputException;
 import dev.postoffice.model.Payload;
 import dev.postoffice.spi.Codec;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The default {@link Codec}: JSON through Jackson, with {@code java.time} support and deliberate
@@ -63,8 +67,21 @@ public final class JacksonCodec implements Codec {
   }
 
   /**
-   * Returns a codec with the default limits. Unknown properties are ignored (partners add fields);
-   * dates are ISO-8601 strings.
+   * Returns a codec with the default limits and these decoding rules, each one chosen so that the
+   * partner's data is kept as sent or refused with a reason, never silently changed:
+   *
+   * <ul>
+   *   <li>unknown properties are ignored (partners add fields);
+   *   <li>a missing or {@code null} value for a primitive component ({@code int}, {@code double},
+   *       {@code boolean}, ...) is refused rather than read as zero; a missing reference is {@code
+   *       null}, for the normalizer to check;
+   *   <li>a number with a fraction for an integer component is refused rather than truncated; a
+   *       string holding a number ({@code "42"}) is read as that number, and a number for a {@code
+   *       String} component as its text;
+   *   <li>dates are ISO-8601 strings both ways; an {@code OffsetDateTime} or {@code ZonedDateTime}
+   *       keeps the offset it was sent with ({@code 2024-03-14T11:08:39-04:00} stays at {@code
+   *       -04:00}), an {@code Instant} is the same moment in UTC.
+   * </ul>
    *
    * @return the codec
    */
@@ -96,6 +113,10 @@ public final class JacksonCodec implements Codec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // 1.5 for an int would silently become 1: the partner's data is refused, not truncated.
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            // Keep the partner's offset: "11:08:39-04:00" stays that, not "15:08:39Z".
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             // "{...}}" or two documents in a row is malformed input, not the first document.
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -212,28 +233,69 @@ public final class JacksonCodec implements Codec {
 
   /**
    * Makes a parser message safe to store and log: drops Jackson's "[Source: ...]" locations (the
-   * position is already given) and hides quoted input values, which may be card numbers or personal
-   * data. Field names in reference chains ({@code ["quantity"]}) and type names stay, so the reason
-   * still names what was wrong.
+   * position is already given) and hides the values taken from the input, which may be card numbers
+   * or personal data. Jackson's own words stay readable: the JSON literals it names ({@code
+   * 'null'}, {@code 'true'}, {@code 'false'}), the feature to set, field names in reference chains
+   * ({@code ["quantity"]}) and type names, so the reason still says what was wrong and what was
+   * expected.
    */
   static String withoutValues(String message) {
-    return message == null
-        ? ""
-        : message
+    if (message == null) {
+      return "";
+    }
+    String text =
+        message
             .replaceAll(" ?\\(start marker at \\[Source: [^\\]]*\\]\\)", "")
             .replaceAll(" ?at \\[Source: [^\\]]*\\]", "")
             .replaceAll(" ?\\[Source: [^\\]]*\\]", "")
-            .replaceAll("(?<!\\[)\"[^\"]*\"(?!\\])", "(value hidden)")
-            .replaceAll("'[^']{2,}'", "(token hidden)")
-            .replaceAll("(?i)(numeric value) \\([^)]*\\)", "$1 (value hidden)")
-            .trim();
+            // The token itself is input ("Unrecognized token 'secret'"); the position says where.
+            .replaceAll("(?i)(Unrecognized token) '[^']*'", "$1")
+            .replaceAll("(?<!\\[)\"[^\"]*\"(?!\\])", HIDDEN)
+            .replaceAll("(?i)(numeric value) \\([^)]*\\)", "$1 " + HIDDEN);
+    text = hideQuotedInput(text);
+    // "was expecting (JSON String, ... 'false')" reads better without the parentheses.
+    return text.replaceAll("(was expecting|expected a valid value) \\((.*)\\)$", "$1 $2").trim();
+  }
+
+  /** What a hidden input value is replaced with. */
+  static final String HIDDEN = "(value hidden)";
+
+  /**
+   * Jackson's own words that it quotes in single quotes: the JSON literals and the values it names
+   * for a feature to set. Anything else in single quotes of two or more characters came from the
+   * input ({@code Text '4111-...' could not be parsed}). One character is kept: it is the
+   * unexpected character ({@code ('x' (code 120))}), a syntax clue rather than data.
+   */
+  private static final Set<String> JACKSON_WORDS =
+      Set.of(
+          "null",
+          "true",
+          "false",
+          "NaN",
+          "INF",
+          "+INF",
+          "-INF",
+          "Infinity",
+          "+Infinity",
+          "-Infinity");
+
+  private static final Pattern SINGLE_QUOTED = Pattern.compile("'([^']{2,})'");
+
+  private static String hideQuotedInput(String text) {
+    Matcher quoted = SINGLE_QUOTED.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (quoted.find()) {
+      String replacement = JACKSON_WORDS.contains(quoted.group(1)) ? quoted.group() : HIDDEN;
+      quoted.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    return quoted.appendTail(out).toString();
   }
 
   private static boolean isJson(String contentType) {
     if (contentType.equals(Payload.JSON)) {
       return true; // the common case, without parsing
     }
-    String base = contentType.toLowerCase(java.util.Locale.ROOT).split(";", 2)[0].trim();
+    String base = contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim();
     return base.equals("application/json") || base.endsWith("+json") || base.equals("text/json");
   }
 }

@@ -320,7 +320,10 @@ public final class RabbitTransportSettings {
     return maxMessageBytes;
   }
 
-  /** Returns the settings with the password redacted. */
+  /**
+   * Returns the settings with the password redacted; the exchanges are named as the broker knows
+   * them, with the prefix.
+   */
   @Override
   public String toString() {
     return "RabbitTransportSettings["
@@ -350,8 +353,10 @@ public final class RabbitTransportSettings {
         + ", namePrefix='"
         + namePrefix
         + "', exchange="
+        + namePrefix
         + exchange
         + ", deadLetterExchange="
+        + namePrefix
         + deadLetterExchange
         + ", deadLetterSuffix="
         + deadLetterSuffix

@@ -37,11 +37,16 @@ import org.slf4j.LoggerFactory;
  * before (recorded as {@code DUPLICATE}, not processed). Refusals, checked in this order: unknown
  * path 404, method other than POST 405, content type not allowed 415, declared {@code
  * Content-Length} over the limit 413 (body not read), route not started 503, body over the limit
- * 413 (read stopped at limit + 1 byte), bad signature 401, dedup field wanted from a body that is
- * not JSON 400, backlog over the high-water mark 503 with {@code Retry-After}, store unavailable
- * 503. None of them stores anything, except a body accepted here but over the route's own {@code
- * maxPayloadBytes}, which intake records as a {@code REJECTED} entry without its body (answered
- * 413). Refusals are logged without body or secrets.
+ * 413 (read stopped at limit + 1 byte), bad signature 401 (whose body says only {@code "signature
+ * refused"}: the caller is not authenticated, so the reason is logged at INFO instead), dedup field
+ * wanted from a body that is not JSON 400, backlog over the high-water mark 503 with {@code
+ * Retry-After}, store unavailable 503. None of them stores anything, except a body accepted here
+ * but over the route's own {@code maxPayloadBytes}, which intake records as a {@code REJECTED}
+ * entry without its body (answered 413). Refusals are logged without body or secrets.
+ *
+ * <p>A route that takes only some event types ({@link WebhookRoute.Builder#acceptEvents}) answers a
+ * request of another type 200 with {@code "filtered": "<reason>"}, once it is stored as a {@code
+ * FILTERED} entry (traceable, never processed); the signature is checked first.
  *
  * <pre>{@code
  * WebhookHandler webhooks = WebhookHandler.builder()
@@ -246,7 +251,13 @@ public final class WebhookHandler {
     if (route.signature() != null) {
       Optional<String> bad = route.signature().check(request, body, clock.instant());
       if (bad.isPresent()) {
-        return refuse(401, route, "signature refused: " + bad.get(), Map.of());
+        // The caller is not authenticated: it learns nothing of why (how many secrets, which
+        // header); the operator reads the reason in the log.
+        log.info(
+            "webhook for route {} refused with 401: signature refused: {}",
+            route.route(),
+            bad.get());
+        return WebhookAnswers.error(401, "signature refused", Map.of());
       }
     }
     String dedupKey;
@@ -256,13 +267,42 @@ public final class WebhookHandler {
       return refuse(400, route, e.getMessage(), Map.of());
     }
     String contentType = received.contentType();
-    return store(
-        route,
-        received.intake(),
+    RawMessage message =
         new RawMessage(
             Payload.of(body, contentType.isBlank() ? received.mediaType() : contentType),
             kept(route, request),
-            dedupKey));
+            dedupKey);
+    Optional<String> filtered =
+        route.eventFilter() == null
+            ? Optional.empty()
+            : route.eventFilter().reasonToFilter(request);
+    if (filtered.isPresent()) {
+      return storeFiltered(route, received.intake(), message, filtered.get());
+    }
+    return store(route, received.intake(), message);
+  }
+
+  /** Records an event the route does not take as Filtered, and answers 200. */
+  private WebhookResponse storeFiltered(
+      WebhookRoute route, Intake intake, RawMessage message, String reason) {
+    IntakeReceipt receipt;
+    try {
+      receipt = intake.submitFiltered(message, reason);
+    } catch (RejectedInputException e) {
+      return refuse(413, route, e.getMessage(), Map.of());
+    } catch (RuntimeException e) {
+      log.warn("webhook for route {} not stored, answered 503: {}", route.route(), e.toString());
+      return WebhookAnswers.error(
+          503, "message not stored; try again", retryAfter(unavailableRetryAfter));
+    }
+    log.debug("webhook for route {} filtered: {}", route.route(), reason);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("entryId", receipt.entryId().value());
+    json.put("traceId", receipt.traceId().value());
+    json.put("duplicate", receipt.isDuplicate());
+    json.put("filtered", reason);
+    return WebhookAnswers.json(
+        200, json, Map.of(WebhookResponse.ENTRY_ID_HEADER, receipt.entryId().value()));
   }
 
   private WebhookResponse store(WebhookRoute route, Intake intake, RawMessage message) {

@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * How one upstream route takes webhooks: its path, size limit, allowed content types, dedup key and
- * signature check. Immutable; make one with {@link #builder(String)}.
+ * How one upstream route takes webhooks: its path, size limit, allowed content types, dedup key,
+ * signature check and the event types it takes. Immutable; make one with {@link #builder(String)}.
  *
  * <pre>{@code
  * WebhookRoute orders = WebhookRoute.builder("acme-orders")
@@ -30,6 +30,7 @@ import java.util.Set;
  * @param signature the signature check, or null for none
  * @param keptHeaders request headers copied onto the stored message (such as an event type header);
  *     the W3C {@code traceparent} and {@code tracestate} are kept without being named
+ * @param eventFilter the event types taken, or null to take every request
  */
 public record WebhookRoute(
     RouteId route,
@@ -39,7 +40,8 @@ public record WebhookRoute(
     String dedupHeader,
     String dedupJsonPointer,
     WebhookSignature signature,
-    Set<String> keptHeaders) {
+    Set<String> keptHeaders,
+    WebhookEventFilter eventFilter) {
   /** The path prefix of routes whose path is not set. */
   public static final String DEFAULT_PATH_PREFIX = "/webhooks/";
 
@@ -106,6 +108,7 @@ public record WebhookRoute(
     private String dedupHeader;
     private String dedupJsonPointer;
     private WebhookSignature signature;
+    private WebhookEventFilter eventFilter;
     private final Set<String> keptHeaders = new LinkedHashSet<>();
 
     private Builder(String route) {
@@ -193,6 +196,21 @@ public record WebhookRoute(
     }
 
     /**
+     * Takes only some event types: requests of other types are answered 200 and recorded as {@code
+     * Filtered} entries (see {@link WebhookEventFilter}). The header is also kept on the stored
+     * message.
+     *
+     * @param header the header naming the event type, such as {@code X-GitHub-Event}
+     * @param types the event types processed; default every request is processed
+     * @return this builder
+     */
+    public Builder acceptEvents(String header, String... types) {
+      eventFilter = new WebhookEventFilter(header, Set.of(types));
+      keptHeaders.add(header);
+      return this;
+    }
+
+    /**
      * Copies request headers onto the stored message, such as an event type header.
      *
      * @param names the headers; default none
@@ -219,7 +237,8 @@ public record WebhookRoute(
           dedupHeader,
           dedupJsonPointer,
           signature,
-          keptHeaders);
+          keptHeaders,
+          eventFilter);
     }
   }
 }

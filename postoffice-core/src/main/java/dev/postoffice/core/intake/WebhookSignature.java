@@ -2,6 +2,7 @@ package dev.postoffice.core.intake;
 
 import dev.postoffice.core.intake.internal.HmacSignature;
 import dev.postoffice.core.intake.internal.StandardWebhooksSignature;
+import dev.postoffice.core.intake.internal.StripeSignature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,12 +18,17 @@ import java.util.Optional;
  * WebhookSignature.github(List.of(newSecret, oldSecret));       // X-Hub-Signature-256: sha256=<hex>
  * WebhookSignature.shopify(List.of(secret));                    // X-Shopify-Hmac-Sha256: <base64>
  * WebhookSignature.standardWebhooks(List.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+ * WebhookSignature.stripe(List.of(endpointSecret));              // Stripe-Signature: t=..,v1=..
  * }</pre>
+ *
+ * <p>A partner with another scheme needs only this one method: implement it (a lambda will do),
+ * reading the headers from the request and the time from {@code now}, and return why a request is
+ * refused. The reason is logged for the operator, never sent to the caller, who gets a bare 401.
  *
  * <p>Implementations are immutable and thread-safe.
  */
 public interface WebhookSignature {
-  /** The tolerance of the Standard Webhooks timestamp, unless set: 5 minutes either way. */
+  /** The tolerance of a signed timestamp (Standard Webhooks, Stripe), unless set: 5 minutes. */
   Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
 
   /** How an HMAC is written in its header. */
@@ -104,5 +110,32 @@ public interface WebhookSignature {
    */
   static WebhookSignature standardWebhooks(List<String> secrets, Duration tolerance) {
     return new StandardWebhooksSignature(secrets, tolerance);
+  }
+
+  /**
+   * Returns Stripe's scheme with a timestamp tolerance of 5 minutes, Stripe's own default.
+   *
+   * @param secrets the endpoint's signing secrets ({@code whsec_...}), at least one
+   * @return the check
+   * @see #stripe(List, Duration)
+   */
+  static WebhookSignature stripe(List<String> secrets) {
+    return stripe(secrets, DEFAULT_TOLERANCE);
+  }
+
+  /**
+   * Returns Stripe's scheme: {@code Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+   * "t.body">}. Several {@code v1} values are allowed (Stripe sends one per active secret while a
+   * secret is rolled), and {@code t} must lie within the tolerance of now, against replays.
+   *
+   * @param secrets the endpoint's signing secrets ({@code whsec_...}, used as they are), at least
+   *     one
+   * @param tolerance how far the timestamp may be from now, 1 s to 1 h; default 5 minutes
+   * @return the check
+   * @throws IllegalArgumentException if there is no secret, one is empty, or the tolerance is out
+   *     of bounds
+   */
+  static WebhookSignature stripe(List<String> secrets, Duration tolerance) {
+    return new StripeSignature(secrets, tolerance);
   }
 }

@@ -11,6 +11,7 @@ import dev.postoffice.core.internal.route.PipelineEvents;
 import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.core.internal.runner.HandOffReservation;
 import dev.postoffice.core.internal.runner.StageRunner;
+import dev.postoffice.core.internal.stage.IntakeFilter;
 import dev.postoffice.core.internal.stage.OversizeRecorder;
 import dev.postoffice.core.internal.stage.OversizeRecorder.Refusal;
 import dev.postoffice.model.Direction;
@@ -18,13 +19,18 @@ import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.Lease;
 import dev.postoffice.model.RouteId;
+import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.CommitResult;
+import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.CursorUpdate;
 import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -71,6 +77,81 @@ public final class UpstreamIntake implements Intake {
       throw new RejectedInputException(receipt.rejectedReason());
     }
     return receipt;
+  }
+
+  @Override
+  public IntakeReceipt submitFiltered(RawMessage message, String reason) {
+    Objects.requireNonNull(message, "message cannot be null");
+    Objects.requireNonNull(reason, "reason cannot be null");
+    if (message.payload().size() > route.settings().maxPayloadBytes()) {
+      return submit(message); // recorded Rejected as oversized, like any other message
+    }
+    Instant now = ctx.clock().instant();
+    Map<String, String> headers = new HashMap<>(message.headers());
+    headers.put(IntakeFilter.HEADER_FILTERED_REASON, reason);
+    // Leased to this node, so no stage claims it before it is marked Filtered.
+    NewEntry entry =
+        new NewEntry(
+            EntryId.random(),
+            route.id(),
+            Direction.UPSTREAM,
+            Layer.L1,
+            message.payload(),
+            headers,
+            null,
+            traceOf(message),
+            message.dedupKey(),
+            Entries.PRODUCED_BY_INTAKE,
+            new Lease(ctx.nodeId(), now.plus(route.settings().leaseDuration())));
+    IntakeResult result = ctx.store().intake(List.of(entry), now).get(0);
+    if (events.enabled()) {
+      IntakeEvents.created(events, List.of(entry), List.of(result), now);
+    }
+    if (!result.isDuplicate() && result.entryId().equals(entry.id())) {
+      markFiltered(entry, reason);
+    }
+    return new IntakeReceipt(result.entryId(), entry.traceId(), result.duplicateOf());
+  }
+
+  /** Moves a filtered intake to FILTERED; if that fails, the stage does it after the lease. */
+  private void markFiltered(NewEntry entry, String reason) {
+    Instant at = ctx.clock().instant();
+    try {
+      CommitResult result =
+          ctx.store()
+              .commit(
+                  List.of(
+                      new Completion(
+                          entry.id(),
+                          ctx.nodeId(),
+                          1,
+                          Status.FILTERED,
+                          reason,
+                          null,
+                          null,
+                          List.of())),
+                  at);
+      if (events.enabled() && result.applied().contains(entry.id())) {
+        events.changed(
+            entry.id(),
+            entry.traceId(),
+            entry.route(),
+            entry.direction(),
+            entry.layer(),
+            Status.JUST_IN,
+            Status.FILTERED,
+            reason,
+            at);
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "route {}: filtered message {} recorded but not yet marked Filtered ({}); it will be"
+              + " when its lease of {} expires",
+          route.id(),
+          entry.id(),
+          e.toString(),
+          route.settings().leaseDuration());
+    }
   }
 
   @Override

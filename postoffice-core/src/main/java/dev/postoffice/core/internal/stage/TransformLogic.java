@@ -4,6 +4,7 @@ import dev.postoffice.RejectedInputException;
 import dev.postoffice.core.internal.Mdc;
 import dev.postoffice.core.internal.route.Transform;
 import dev.postoffice.model.Entry;
+import dev.postoffice.model.Status;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +28,12 @@ public final class TransformLogic implements StageLogic {
         // The stand-in of an oversized message whose rejection was not stored: there is nothing to
         // work on.
         outcomes.add(Outcome.failed(entry, new RejectedInputException(refused)));
+        continue;
+      }
+      String filtered = IntakeFilter.filteredReason(entry);
+      if (filtered != null) {
+        // An event the intake filtered but whose Filtered status was not stored.
+        outcomes.add(Outcome.finished(entry, Status.FILTERED, filtered));
         continue;
       }
       try (Mdc ignored = Mdc.of(entry)) {
