@@ -29,14 +29,16 @@ public class PostOfficeProperties {
   private String nodeId;
 
   /** The queue Core App acknowledgements arrive on. */
-  private String ackDestination = PipelineBuilder.DEFAULT_ACK_DESTINATION;
+  // Literals, not the builder's constants, so the metadata shows the defaults (a test keeps them
+  // equal).
+  private String ackDestination = "postoffice-acks";
 
   /**
    * How long a graceful stop waits for in-flight batches before it interrupts them (leases still
    * held expire and other nodes take the entries). Keep it under {@code
    * spring.lifecycle.timeout-per-shutdown-phase} and the platform's grace period.
    */
-  private Duration shutdownTimeout = PipelineBuilder.DEFAULT_SHUTDOWN_TIMEOUT;
+  private Duration shutdownTimeout = Duration.ofSeconds(30);
 
   private final Store store = new Store();
   private final Transport transport = new Transport();
