@@ -30,6 +30,7 @@ public final class PostOfficeLifecycle implements SmartLifecycle {
   private final Duration shutdownTimeout;
   private final boolean autoStartup;
   private boolean running; // guarded by this
+  private boolean stopped; // guarded by this
 
   /**
    * Creates the lifecycle of a pipeline.
@@ -49,11 +50,20 @@ public final class PostOfficeLifecycle implements SmartLifecycle {
   /**
    * Starts the pipeline; a failure (a broker that refuses a declaration, say) fails the context's
    * start-up. Does nothing if it runs already.
+   *
+   * @throws IllegalStateException if it was stopped before: a pipeline does not start twice
    */
   @Override
   public synchronized void start() {
     if (running) {
       return;
+    }
+    if (stopped) {
+      throw new IllegalStateException(
+          "the PostOffice pipeline "
+              + pipeline.nodeId()
+              + " was stopped and cannot be started again [Hint: close the context and create a"
+              + " new one]");
     }
     pipeline.start();
     running = true;
@@ -71,6 +81,7 @@ public final class PostOfficeLifecycle implements SmartLifecycle {
       return;
     }
     running = false;
+    stopped = true;
     boolean clean = pipeline.stop(shutdownTimeout);
     if (clean) {
       LOG.info("PostOffice pipeline {} stopped", pipeline.nodeId());
@@ -86,6 +97,15 @@ public final class PostOfficeLifecycle implements SmartLifecycle {
   @Override
   public synchronized boolean isRunning() {
     return running;
+  }
+
+  /**
+   * Returns false: a pipeline cannot be started again once stopped, so it keeps running while a
+   * context is paused (as Spring's test context cache does with contexts not in use).
+   */
+  @Override
+  public boolean isPauseable() {
+    return false;
   }
 
   @Override
