@@ -113,9 +113,10 @@ public final class RabbitTransport implements Transport {
    * AMQP's {@code CachingConnectionFactory}, say) and returns a transport. The factory gives the
    * address, credentials, virtual host, TLS and timeouts; the settings' {@code host}, {@code port},
    * {@code virtualHost}, {@code username}, {@code password}, {@code tls} and {@code sslContext} are
-   * not used. The transport opens its own two connections from a copy of the factory with automatic
-   * and topology recovery switched on; the host's factory is not changed, and {@link #close()}
-   * closes only the transport's connections.
+   * not used ({@link #settings()} returns the factory's address and user in their place). The
+   * transport opens its own two connections from a copy of the factory with automatic and topology
+   * recovery switched on; the host's factory is not changed, and {@link #close()} closes only the
+   * transport's connections.
    *
    * <pre>{@code
    * RabbitTransport transport = RabbitTransport.create(
@@ -133,7 +134,17 @@ public final class RabbitTransport implements Transport {
       ConnectionFactory connectionFactory, RabbitTransportSettings settings) {
     Require.nonNull(connectionFactory, "connectionFactory");
     Require.nonNull(settings, "settings");
-    return new RabbitTransport(settings, new Connections(connectionFactory, settings));
+    // settings() and the log then tell where the transport really connects.
+    RabbitTransportSettings effective =
+        RabbitTransportSettings.from(settings)
+            .host(connectionFactory.getHost())
+            .port(connectionFactory.getPort())
+            .virtualHost(connectionFactory.getVirtualHost())
+            .username(connectionFactory.getUsername())
+            .password(connectionFactory.getPassword())
+            .tls(connectionFactory.isSSL())
+            .build();
+    return new RabbitTransport(effective, new Connections(connectionFactory, effective));
   }
 
   /**

@@ -57,6 +57,8 @@ class HostConnectionFactoryIT {
         Broker.settings(prefix).host("unused.invalid").port(1).build();
     BlockingQueue<InboundMessage> got = new LinkedBlockingQueue<>();
     try (RabbitTransport transport = RabbitTransport.create(factory, settings)) {
+      assertThat(transport.settings().host()).isEqualTo(Broker.HOST);
+      assertThat(transport.settings().namePrefix()).isEqualTo(prefix);
       transport.declare("orders");
       transport.subscribe(
           "orders",

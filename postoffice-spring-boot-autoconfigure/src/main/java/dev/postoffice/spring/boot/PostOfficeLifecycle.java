@@ -67,7 +67,7 @@ public final class PostOfficeLifecycle implements SmartLifecycle {
     }
     pipeline.start();
     running = true;
-    LOG.info("PostOffice pipeline {} started with routes {}", pipeline.nodeId(), pipeline.routes());
+    LOG.debug("started PostOffice pipeline {} with the context", pipeline.nodeId());
   }
 
   /**
@@ -84,7 +84,7 @@ public final class PostOfficeLifecycle implements SmartLifecycle {
     stopped = true;
     boolean clean = pipeline.stop(shutdownTimeout);
     if (clean) {
-      LOG.info("PostOffice pipeline {} stopped", pipeline.nodeId());
+      LOG.debug("stopped PostOffice pipeline {} with the context", pipeline.nodeId());
     } else {
       LOG.warn(
           "PostOffice pipeline {} did not finish in {}: work in hand was interrupted; its entries"
