@@ -1,6 +1,7 @@
 package dev.postoffice.rabbit;
 
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.rabbit.internal.ConfirmingPublisher;
 import dev.postoffice.rabbit.internal.Connections;
@@ -71,9 +72,8 @@ public final class RabbitTransport implements Transport {
   private final ScheduledExecutorService timer;
   private volatile boolean closed;
 
-  private RabbitTransport(RabbitTransportSettings settings) {
+  private RabbitTransport(RabbitTransportSettings settings, Connections connections) {
     this.settings = settings;
-    Connections connections = new Connections(settings);
     this.publishConnection = connections.open("publish");
     try {
       this.consumeConnection = connections.open("consume");
@@ -92,7 +92,7 @@ public final class RabbitTransport implements Transport {
             });
     long period = Math.max(10, Math.min(1000, settings.confirmTimeout().toMillis() / 4));
     timer.scheduleWithFixedDelay(this::failOverduePublishes, period, period, TimeUnit.MILLISECONDS);
-    LOG.info("RabbitMQ transport connected: {}", settings);
+    LOG.info("RabbitMQ transport connected to {}: {}", connections.target(), settings);
   }
 
   /**
@@ -104,7 +104,47 @@ public final class RabbitTransport implements Transport {
    * @throws RabbitTransportException if the broker cannot be reached or refuses the login
    */
   public static RabbitTransport create(RabbitTransportSettings settings) {
-    return new RabbitTransport(Require.nonNull(settings, "settings"));
+    Require.nonNull(settings, "settings");
+    return new RabbitTransport(settings, new Connections(settings));
+  }
+
+  /**
+   * Connects through a connection factory the host has configured already (the one inside Spring
+   * AMQP's {@code CachingConnectionFactory}, say) and returns a transport. The factory gives the
+   * address, credentials, virtual host, TLS and timeouts; the settings' {@code host}, {@code port},
+   * {@code virtualHost}, {@code username}, {@code password}, {@code tls} and {@code sslContext} are
+   * not used ({@link #settings()} returns the factory's address and user in their place). The
+   * transport opens its own two connections from a copy of the factory with automatic and topology
+   * recovery switched on; the host's factory is not changed, and {@link #close()} closes only the
+   * transport's connections.
+   *
+   * <pre>{@code
+   * RabbitTransport transport = RabbitTransport.create(
+   *     cachingConnectionFactory.getRabbitConnectionFactory(),
+   *     RabbitTransportSettings.builder().namePrefix("shop.").build());
+   * }</pre>
+   *
+   * @param connectionFactory the host's RabbitMQ client connection factory; copied, not kept
+   * @param settings the settings (names, queues, publishing and consuming)
+   * @return a connected transport; close it when done
+   * @throws NullPointerException if an argument is null
+   * @throws RabbitTransportException if the broker cannot be reached or refuses the login
+   */
+  public static RabbitTransport create(
+      ConnectionFactory connectionFactory, RabbitTransportSettings settings) {
+    Require.nonNull(connectionFactory, "connectionFactory");
+    Require.nonNull(settings, "settings");
+    // settings() and the log then tell where the transport really connects.
+    RabbitTransportSettings effective =
+        RabbitTransportSettings.from(settings)
+            .host(connectionFactory.getHost())
+            .port(connectionFactory.getPort())
+            .virtualHost(connectionFactory.getVirtualHost())
+            .username(connectionFactory.getUsername())
+            .password(connectionFactory.getPassword())
+            .tls(connectionFactory.isSSL())
+            .build();
+    return new RabbitTransport(effective, new Connections(connectionFactory, effective));
   }
 
   /**

@@ -9,12 +9,33 @@ import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 
-/** Opens connections from settings, with automatic connection and topology recovery. */
+/**
+ * Opens connections from settings, or from a copy of a host's connection factory, with automatic
+ * connection and topology recovery.
+ */
 public final class Connections {
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
-  private final ConnectionFactory factory = new ConnectionFactory();
+  private final ConnectionFactory factory;
   private final RabbitTransportSettings settings;
+
+  /**
+   * Uses a copy of the host's connection factory: its address, credentials, virtual host, TLS and
+   * timeouts. The copy, not the host's factory, gets automatic and topology recovery (which the
+   * transport relies on; Spring AMQP, for one, switches it off on the factory it wraps), so the
+   * host's own connections are not changed.
+   *
+   * @param hostFactory the host's factory; it is copied, not kept
+   * @param settings the settings (recovery interval and connection name; their address, credentials
+   *     and TLS are not used)
+   */
+  public Connections(ConnectionFactory hostFactory, RabbitTransportSettings settings) {
+    this.settings = settings;
+    this.factory = hostFactory.clone();
+    factory.setAutomaticRecoveryEnabled(true);
+    factory.setTopologyRecoveryEnabled(true);
+    factory.setNetworkRecoveryInterval(settings.recoveryInterval().toMillis());
+  }
 
   /**
    * Creates a connection factory for the settings.
@@ -23,6 +44,7 @@ public final class Connections {
    */
   public Connections(RabbitTransportSettings settings) {
     this.settings = settings;
+    this.factory = new ConnectionFactory();
     factory.setHost(settings.host());
     factory.setPort(settings.port());
     factory.setVirtualHost(settings.virtualHost());
@@ -57,21 +79,32 @@ public final class Connections {
       // Never put the password in the message: only user, host, port and virtual host.
       throw new RabbitTransportException(
           "could not connect to RabbitMQ at "
-              + (settings.tls() ? "amqps" : "amqp")
-              + "://"
-              + settings.username()
-              + "@"
-              + settings.host()
-              + ":"
-              + settings.port()
-              + " virtual host '"
-              + settings.virtualHost()
-              + "': "
+              + target()
+              + ": "
               + describe(e)
               + " [Hint: check host, port, credentials, that the"
               + " virtual host exists, and TLS]",
           e);
     }
+  }
+
+  /**
+   * Returns where connections go, for messages: scheme, user, host, port and virtual host, never
+   * the password.
+   *
+   * @return such as {@code amqp://guest@127.0.0.1:5672 virtual host '/'}
+   */
+  public String target() {
+    return (factory.isSSL() ? "amqps" : "amqp")
+        + "://"
+        + factory.getUsername()
+        + "@"
+        + factory.getHost()
+        + ":"
+        + factory.getPort()
+        + " virtual host '"
+        + factory.getVirtualHost()
+        + "'";
   }
 
   private static String describe(Throwable e) {
