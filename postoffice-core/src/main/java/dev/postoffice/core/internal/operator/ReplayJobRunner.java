@@ -53,6 +53,7 @@ public final class ReplayJobRunner {
   private long skipped;
   private long nextSlot;
   private volatile boolean running;
+  private boolean failing; // the worker thread's last page failed
   private volatile Thread thread;
 
   /**
@@ -127,8 +128,15 @@ public final class ReplayJobRunner {
         synchronized (this) {
           done = page(true);
         }
+        failing = false;
       } catch (RuntimeException e) {
-        log.warn("replay jobs: {}; trying again in a second", e.toString());
+        // Once per outage at warn: a store that is down would otherwise log every second.
+        if (failing) {
+          log.debug("replay jobs: {}; trying again in a second", e.toString());
+        } else {
+          log.warn("replay jobs: {}; trying again every second", e.toString());
+          failing = true;
+        }
         done = 0;
       }
       if (done == 0 && running) {
