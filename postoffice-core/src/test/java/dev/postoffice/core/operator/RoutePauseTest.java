@@ -9,6 +9,7 @@ import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.support.Drain;
 import dev.postoffice.core.support.Harness;
 import dev.postoffice.core.support.Models;
+import dev.postoffice.coreapp.CoreAppSender;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.Layer;
 import dev.postoffice.model.RouteId;
@@ -121,6 +122,43 @@ class RoutePauseTest {
     } finally {
       threaded.close();
     }
+  }
+
+  @Test
+  @DisplayName("downstream: stores what the Core App sends, calls the partner only once resumed")
+  void downstreamPause() {
+    Pipeline p =
+        h.pipeline("node-a")
+            .pauseRefreshInterval(Duration.ZERO)
+            .route(h.shipmentsRoute(h.settings()))
+            .build();
+    p.operations().pause(Harness.SHIPMENTS, "dave");
+    p.start();
+    CoreAppSender sender = CoreAppSender.create(h.transport);
+    for (int i = 0; i < 3; i++) {
+      sender.send(Harness.SHIPMENTS_QUEUE, "ship-" + i, new Models.ShipOrder("o-" + i, "x")).join();
+    }
+    Drain.untilIdle(p, h.transport);
+
+    List<Entry> stored =
+        p.operations()
+            .search(EntrySearch.builder().route(RouteId.of(Harness.SHIPMENTS)).build())
+            .entries();
+    assertThat(stored)
+        .hasSize(3)
+        .allSatisfy(
+            e -> {
+              assertThat(e.layer()).isEqualTo(Layer.L4);
+              assertThat(e.status()).isEqualTo(Status.JUST_IN);
+              assertThat(e.lease()).isNull();
+            });
+    assertThat(p.operations().findByDeliveryId("ship-1")).hasSize(1);
+    assertThat(h.partnerSaw).isEmpty();
+
+    p.operations().resume(Harness.SHIPMENTS, "dave");
+    Drain.untilIdle(p, h.transport);
+    assertThat(h.partnerSaw).hasSize(3);
+    p.close();
   }
 
   private static List<IntakeReceipt> submit(Pipeline p, int n) {
