@@ -276,7 +276,7 @@ public final class Operations {
     return replayWithDetail(
         id,
         "replayed by operator "
-            + Require.nonBlank(requestedBy, "requestedBy")
+            + who(requestedBy, "requestedBy")
             + ": "
             + Require.nonBlank(reason, "reason"));
   }
@@ -329,7 +329,7 @@ public final class Operations {
    * @throws UnsupportedOperationException if the store has no operator methods
    */
   public RoutePause pause(String route, String by) {
-    return store.pauseRoute(RouteId.of(route), Require.nonBlank(by, "by"), clock.instant());
+    return store.pauseRoute(RouteId.of(route), who(by, "by"), clock.instant());
   }
 
   /**
@@ -341,7 +341,7 @@ public final class Operations {
    * @throws UnsupportedOperationException if the store has no operator methods
    */
   public boolean resume(String route, String by) {
-    return store.resumeRoute(RouteId.of(route), Require.nonBlank(by, "by"), clock.instant());
+    return store.resumeRoute(RouteId.of(route), who(by, "by"), clock.instant());
   }
 
   /**
@@ -368,7 +368,7 @@ public final class Operations {
   public ReplayJob startBulkReplay(EntrySearch filter, String reason, String requestedBy) {
     return store.startReplayJob(
         Require.nonNull(filter, "filter").filter(),
-        Require.nonBlank(requestedBy, "requestedBy"),
+        who(requestedBy, "requestedBy"),
         Require.nonBlank(reason, "reason"),
         clock.instant());
   }
@@ -405,8 +405,7 @@ public final class Operations {
    * @throws UnsupportedOperationException if the store has no operator methods
    */
   public Optional<ReplayJob> cancelReplayJob(String id, String by) {
-    return store.cancelReplayJob(
-        Require.nonNull(id, "id"), Require.nonBlank(by, "by"), clock.instant());
+    return store.cancelReplayJob(Require.nonNull(id, "id"), who(by, "by"), clock.instant());
   }
 
   /**
@@ -482,6 +481,18 @@ public final class Operations {
    */
   public String statsTable() {
     return StatusTable.render(stats());
+  }
+
+  /** The longest name of who asked that the stores keep (a column of 255 characters). */
+  public static final int MAX_WHO_LENGTH = 255;
+
+  private static String who(String value, String name) {
+    Require.nonBlank(value, name);
+    if (value.length() > MAX_WHO_LENGTH) {
+      throw new IllegalArgumentException(
+          name + " must be at most " + MAX_WHO_LENGTH + " characters, but was " + value.length());
+    }
+    return value;
   }
 
   private Entry find(EntryId id) {
