@@ -65,6 +65,26 @@ class PipelineBuilderTest {
   }
 
   @Test
+  @DisplayName("checks the operator settings: pause refresh interval and bulk replay rate")
+  void operatorSettings() {
+    assertThatThrownBy(
+            () ->
+                h.pipeline("n")
+                    .pauseRefreshInterval(Duration.ofMinutes(2))
+                    .bulkReplayRate(0)
+                    .route(h.ordersRoute(Harness::perLine, h.settings()))
+                    .build())
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly(
+                        "pauseRefreshInterval: pauseRefreshInterval must be between PT0S and PT1M, but"
+                            + " was PT2M",
+                        "bulkReplayRate: bulkReplayRate must be between 1 and 10000, but was 0"));
+  }
+
+  @Test
   @DisplayName("refuses two routes with one name and an ingestor on a downstream route")
   void duplicateRoutes() {
     assertThatThrownBy(
