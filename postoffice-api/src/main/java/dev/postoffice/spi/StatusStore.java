@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -352,6 +353,235 @@ public interface StatusStore extends AutoCloseable {
    * @return the backlog
    */
   long backlog(RouteId route);
+
+  // ---- operator methods: implemented where capabilities().operatorApi() is true ----------------
+
+  /**
+   * Reads one page of entries for an operator, newest first: ordered by {@code createdAt}
+   * descending, then id descending, without payloads. Paging is by keyset ({@link
+   * EntrySearch#after()}), so entries added meanwhile never shift a later page: they sort before
+   * the first. {@link EntryPage#next()} is present exactly when more entries match.
+   *
+   * @param search the criteria, page size and cursor
+   * @return the page
+   * @throws IllegalArgumentException if the cursor is not one this store returned
+   * @throws UnsupportedOperationException if the store does not declare {@link
+   *     StoreCapabilities#operatorApi()}
+   */
+  default EntryPage search(EntrySearch search) {
+    throw operatorApiMissing("search");
+  }
+
+  /**
+   * Counts the entries a search's criteria select (its cursor and page size are ignored), so that
+   * an operator sees how many a bulk replay would touch before starting it.
+   *
+   * @param filter the criteria
+   * @return how many entries match now
+   * @throws UnsupportedOperationException if the store does not declare {@link
+   *     StoreCapabilities#operatorApi()}
+   */
+  default long count(EntrySearch filter) {
+    throw operatorApiMissing("count");
+  }
+
+  /**
+   * Finds the entries stored with a dedup key, in every route, oldest first (by creation time, then
+   * id), without payloads: the first receipt and the {@code DUPLICATE}s after it. The dedup key is
+   * the id people hold for a message: upstream, the partner's delivery id (such as {@code
+   * X-Shopify-Webhook-Id}); downstream, the Core App's message id.
+   *
+   * @param dedupKey the key
+   * @return the entries; empty if none has that key
+   * @throws UnsupportedOperationException if the store does not declare {@link
+   *     StoreCapabilities#operatorApi()}
+   */
+  default List<Entry> findByDedupKey(String dedupKey) {
+    throw operatorApiMissing("findByDedupKey");
+  }
+
+  /**
+   * Pauses a route on every node that shares this store: the engine claims none of its entries (on
+   * any layer) until {@link #resumeRoute} is called; intake still stores. The store only records
+   * the pause; each engine reads {@link #pausedRoutes()} and obeys within its refresh interval.
+   * Pausing a paused route changes nothing and returns the existing pause.
+   *
+   * @param route the route
+   * @param by who pauses it
+   * @param now the time
+   * @return the route's pause
+   * @throws UnsupportedOperationException if the store does not declare {@link
+   *     StoreCapabilities#operatorApi()}
+   */
+  default RoutePause pauseRoute(RouteId route, String by, Instant now) {
+    throw operatorApiMissing("pauseRoute");
+  }
+
+  /**
+   * Resumes a paused route: its entries are claimed again.
+   *
+   * @param route the route
+   * @param by who resumes it
+   * @param now the time
+   * @return true if it was paused; false if it was not (nothing changed)
+   * @throws UnsupportedOperationException if the store does not declare {@link
+   *     StoreCapabilities#operatorApi()}
+   */
+  default boolean resumeRoute(RouteId route, String by, Instant now) {
+    throw operatorApiMissing("resumeRoute");
+  }
+
+  /**
+   * Returns the routes paused now. One cheap read: engines call it about once a second.
+   *
+   * @return the pauses by route
+   * @throws UnsupportedOperationException if the store does not declare {@link
+   *     StoreCapabilities#operatorApi()}
+   */
+  default Map<RouteId, RoutePause> pausedRoutes() {
+    throw operatorApiMissing("pausedRoutes");
+  }
+
+  /**
+   * Starts a bulk replay of the entries a filter selects, as a {@link ReplayJob.State#RUNNING} job
+   * with no owner, {@code total} set to {@link #count} of the filter and no cursor; a running
+   * engine claims it ({@link #claimReplayJob}). Idempotent: while a {@code RUNNING} job has an
+   * equal filter ({@link EntrySearch#filter()}; the cursor and page size do not count), that job is
+   * returned and nothing is stored, whoever asks.
+   *
+   * @param filter which entries; its cursor and page size are ignored
+   * @param requestedBy who asks
+   * @param reason why, for the replayed entries' history
+   * @param now the time of the request
+   * @return the new job, or the running job with an equal filter
+   * @throws UnsupportedOperationException if the store does not declare {@link
+   *     StoreCapabilities#operatorApi()}
+   */
+  default ReplayJob startReplayJob(
+      EntrySearch filter, String requestedBy, String reason, Instant now) {
+    throw operatorApiMissing("startReplayJob");
+  }
+
+  /**
+   * Finds a replay job.
+   *
+   * @param id the job's id
+   * @return the job, or empty
+   * @throws UnsupportedOperationException if the store does not declare {@link
+   *     StoreCapabilities#operatorApi()}
+   */
+  default Optional<ReplayJob> replayJob(String id) {
+    throw operatorApiMissing("replayJob");
+  }
+
+  /**
+   * Lists replay jobs, newest first (by creation time, then id, descending), in every state.
+   *
+   * @param limit the most to return, at least 1
+   * @return the jobs
+   * @throws UnsupportedOperationException if the store does not declare {@link
+   *     StoreCapabilities#operatorApi()}
+   */
+  default List<ReplayJob> replayJobs(int limit) {
+    throw operatorApiMissing("replayJobs");
+  }
+
+  /**
+   * Claims one {@code RUNNING} replay job for an owner: one with no owner, or whose lease expired
+   * ({@code leaseExpiresAt <= now}, a node that crashed), oldest first. Its owner becomes {@code
+   * owner} with a lease until {@code now + leaseDuration}, judged as entry leases are (see "Time"
+   * above). Two claimers never hold the same job while its lease holds. The job keeps its counts
+   * and cursor, so the new owner goes on where the last one recorded progress.
+   *
+   * @param owner the node id
+   * @param leaseDuration how long the lease lasts
+   * @param now the caller's current time
+   * @return the claimed job, or empty if none is free
+   * @throws UnsupportedOperationException if the store does not declare {@link
+   *     StoreCapabilities#operatorApi()}
+   */
+  default Optional<ReplayJob> claimReplayJob(String owner, Duration leaseDuration, Instant now) {
+    throw operatorApiMissing("claimReplayJob");
+  }
+
+  /**
+   * Records a replay job's progress and extends its lease, if the job is still {@code RUNNING} and
+   * {@code owner} holds it (even if the lease expired meanwhile, as long as nobody claimed the job
+   * since). Otherwise nothing changes: the job was cancelled, or another node took it over, and the
+   * caller stops working on it.
+   *
+   * @param id the job's id
+   * @param owner the node id
+   * @param cursor the {@link EntryPage#next()} cursor after the last page done
+   * @param replayed how many entries the job replayed in all so far
+   * @param skipped how many it reached but could not replay in all so far
+   * @param leaseDuration how long the lease lasts from now
+   * @param now the caller's current time
+   * @return the updated job; empty if the owner no longer holds a running job of that id
+   * @throws UnsupportedOperationException if the store does not declare {@link
+   *     StoreCapabilities#operatorApi()}
+   */
+  default Optional<ReplayJob> recordReplayProgress(
+      String id,
+      String owner,
+      String cursor,
+      long replayed,
+      long skipped,
+      Duration leaseDuration,
+      Instant now) {
+    throw operatorApiMissing("recordReplayProgress");
+  }
+
+  /**
+   * Cancels a replay job: a {@code RUNNING} job becomes {@code CANCELLED}, with a detail naming who
+   * cancelled it, and its lease is cleared; its owner stops at its next progress record. A job that
+   * already ended is returned unchanged.
+   *
+   * @param id the job's id
+   * @param by who cancels it
+   * @param now the time
+   * @return the job as it is now; empty if there is no such job
+   * @throws UnsupportedOperationException if the store does not declare {@link
+   *     StoreCapabilities#operatorApi()}
+   */
+  default Optional<ReplayJob> cancelReplayJob(String id, String by, Instant now) {
+    throw operatorApiMissing("cancelReplayJob");
+  }
+
+  /**
+   * Ends a replay job its owner worked through: a {@code RUNNING} job held by {@code owner} moves
+   * to {@code state} ({@code DONE} or {@code FAILED}) with {@code detail}, and its lease is
+   * cleared. Otherwise nothing changes.
+   *
+   * @param id the job's id
+   * @param owner the node id
+   * @param state {@code DONE} or {@code FAILED}
+   * @param detail why it ended, or null
+   * @param now the time
+   * @return the ended job; empty if the owner no longer holds a running job of that id
+   * @throws IllegalArgumentException if state is not {@code DONE} or {@code FAILED}
+   * @throws UnsupportedOperationException if the store does not declare {@link
+   *     StoreCapabilities#operatorApi()}
+   */
+  default Optional<ReplayJob> finishReplayJob(
+      String id, String owner, ReplayJob.State state, String detail, Instant now) {
+    throw operatorApiMissing("finishReplayJob");
+  }
+
+  /**
+   * Returns the exception a store without the operator methods throws.
+   *
+   * @param method the method called
+   * @return the exception, naming the method and the fix
+   */
+  static UnsupportedOperationException operatorApiMissing(String method) {
+    return new UnsupportedOperationException(
+        "StatusStore."
+            + method
+            + " is an operator method this store does not implement"
+            + " (its capabilities().operatorApi() is false). [Hint: use InMemoryStatusStore or"
+            + " JdbcStatusStore, or implement the operator methods and run StatusStoreContract]");
+  }
 
   /** Releases the store's resources (not the host's {@code DataSource}). */
   @Override

@@ -11,8 +11,24 @@ package dev.postoffice.spi;
  * @param durable whether committed data survives a restart of the process
  * @param sharedAcrossNodes whether several engine instances (processes) can use it at once
  * @param skipLocked whether concurrent claimers skip each other's rows instead of waiting
+ * @param operatorApi whether the store implements the operator methods of {@link StatusStore}:
+ *     {@link StatusStore#search search}, {@link StatusStore#findByDedupKey findByDedupKey}, route
+ *     pauses and replay jobs (a store without them throws {@link UnsupportedOperationException}
+ *     there)
  */
-public record StoreCapabilities(boolean durable, boolean sharedAcrossNodes, boolean skipLocked) {
+public record StoreCapabilities(
+    boolean durable, boolean sharedAcrossNodes, boolean skipLocked, boolean operatorApi) {
+  /**
+   * Returns capabilities without the operator methods, as stores written before them declared.
+   *
+   * @param durable whether committed data survives a restart of the process
+   * @param sharedAcrossNodes whether several engine instances (processes) can use it at once
+   * @param skipLocked whether concurrent claimers skip each other's rows instead of waiting
+   */
+  public StoreCapabilities(boolean durable, boolean sharedAcrossNodes, boolean skipLocked) {
+    this(durable, sharedAcrossNodes, skipLocked, false);
+  }
+
   /**
    * Returns the capabilities of a store that promises none of them: the builder's defaults.
    *
@@ -38,6 +54,7 @@ public record StoreCapabilities(boolean durable, boolean sharedAcrossNodes, bool
     private boolean durable;
     private boolean sharedAcrossNodes;
     private boolean skipLocked;
+    private boolean operatorApi;
 
     private Builder() {}
 
@@ -77,12 +94,24 @@ public record StoreCapabilities(boolean durable, boolean sharedAcrossNodes, bool
     }
 
     /**
+     * Sets whether the store implements the operator methods (search, dedup-key lookup, route
+     * pauses, replay jobs). Defaults to false.
+     *
+     * @param operatorApi true if it does
+     * @return this builder
+     */
+    public Builder operatorApi(boolean operatorApi) {
+      this.operatorApi = operatorApi;
+      return this;
+    }
+
+    /**
      * Returns the capabilities set so far.
      *
      * @return the capabilities
      */
     public StoreCapabilities build() {
-      return new StoreCapabilities(durable, sharedAcrossNodes, skipLocked);
+      return new StoreCapabilities(durable, sharedAcrossNodes, skipLocked, operatorApi);
     }
   }
 }

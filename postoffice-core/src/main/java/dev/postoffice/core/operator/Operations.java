@@ -10,20 +10,27 @@ import dev.postoffice.model.Layer;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
+import dev.postoffice.spi.EntryPage;
 import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.EntrySearch;
+import dev.postoffice.spi.ReplayJob;
+import dev.postoffice.spi.RoutePause;
 import dev.postoffice.spi.StatusCount;
 import dev.postoffice.spi.StatusStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The operator API: where a message is, where it came from, what failed, and replay after a fix.
@@ -227,7 +234,10 @@ public final class Operations {
    *     its status
    */
   public Entry replay(EntryId id, String reason) {
-    String detail = "replayed by operator: " + Require.nonBlank(reason, "reason");
+    return replayWithDetail(id, "replayed by operator: " + Require.nonBlank(reason, "reason"));
+  }
+
+  private Entry replayWithDetail(EntryId id, String detail) {
     if (!events.enabled()) {
       return store.replay(id, detail, clock.instant());
     }
@@ -248,6 +258,212 @@ public final class Operations {
       }
     }
     return replayed;
+  }
+
+  /**
+   * Replays an entry for an operator, recording who asked in its history, as {@link
+   * #replay(EntryId, String)} does otherwise.
+   *
+   * @param id the entry
+   * @param reason why, for the history
+   * @param requestedBy who asked (a user name), for the history
+   * @return the replayed entry, {@code JUST_IN}
+   * @throws NoSuchEntryException if there is no such entry
+   * @throws dev.postoffice.IllegalStatusTransitionException if the entry cannot be replayed from
+   *     its status
+   */
+  public Entry replay(EntryId id, String reason, String requestedBy) {
+    return replayWithDetail(
+        id,
+        "replayed by operator "
+            + Require.nonBlank(requestedBy, "requestedBy")
+            + ": "
+            + Require.nonBlank(reason, "reason"));
+  }
+
+  /**
+   * Reads one page of entries, newest first, keyset-paginated: pass {@link EntryPage#next()} to
+   * {@link EntrySearch#withAfter(String)} for the next page. Entries added meanwhile do not shift
+   * the pages.
+   *
+   * @param search the criteria and page
+   * @return the page, without payloads
+   * @throws UnsupportedOperationException if the store has no operator methods
+   */
+  public EntryPage search(EntrySearch search) {
+    return store.search(Require.nonNull(search, "search"));
+  }
+
+  /**
+   * Counts the entries a filter selects now: what a bulk replay of it would touch.
+   *
+   * @param filter the criteria (cursor and page size ignored)
+   * @return how many entries match
+   * @throws UnsupportedOperationException if the store has no operator methods
+   */
+  public long count(EntrySearch filter) {
+    return store.count(Require.nonNull(filter, "filter"));
+  }
+
+  /**
+   * Finds a message by the id people hold for it: the partner's delivery id (the dedup key, such as
+   * {@code X-Shopify-Webhook-Id}) upstream, the Core App's message id downstream. Duplicates of the
+   * first receipt are included.
+   *
+   * @param deliveryId the id
+   * @return the entries stored with it, oldest first, without payloads; empty if none
+   * @throws UnsupportedOperationException if the store has no operator methods
+   */
+  public List<Entry> findByDeliveryId(String deliveryId) {
+    return store.findByDedupKey(Require.nonBlank(deliveryId, "deliveryId"));
+  }
+
+  /**
+   * Pauses a route on every node sharing the store: no stage claims its entries until it is
+   * resumed; intake still stores what arrives. Each node learns of it within its pause refresh
+   * interval (about a second). Pausing a paused route returns the existing pause.
+   *
+   * @param route the route's name
+   * @param by who pauses it
+   * @return the pause
+   * @throws UnsupportedOperationException if the store has no operator methods
+   */
+  public RoutePause pause(String route, String by) {
+    return store.pauseRoute(RouteId.of(route), Require.nonBlank(by, "by"), clock.instant());
+  }
+
+  /**
+   * Resumes a paused route.
+   *
+   * @param route the route's name
+   * @param by who resumes it
+   * @return true if it was paused
+   * @throws UnsupportedOperationException if the store has no operator methods
+   */
+  public boolean resume(String route, String by) {
+    return store.resumeRoute(RouteId.of(route), Require.nonBlank(by, "by"), clock.instant());
+  }
+
+  /**
+   * Returns the paused routes.
+   *
+   * @return the pauses by route
+   * @throws UnsupportedOperationException if the store has no operator methods
+   */
+  public Map<RouteId, RoutePause> pausedRoutes() {
+    return store.pausedRoutes();
+  }
+
+  /**
+   * Starts a bulk replay of every entry a filter selects now, as a tracked job that a running
+   * pipeline works through (on any node), rate-limited, recording who asked in each entry's
+   * history. Idempotent: while a job with an equal filter runs, that job is returned.
+   *
+   * @param filter which entries (cursor and page size ignored)
+   * @param reason why, for the history
+   * @param requestedBy who asks
+   * @return the job
+   * @throws UnsupportedOperationException if the store has no operator methods
+   */
+  public ReplayJob startBulkReplay(EntrySearch filter, String reason, String requestedBy) {
+    return store.startReplayJob(
+        Require.nonNull(filter, "filter").filter(),
+        Require.nonBlank(requestedBy, "requestedBy"),
+        Require.nonBlank(reason, "reason"),
+        clock.instant());
+  }
+
+  /**
+   * Finds a bulk replay job, for its progress.
+   *
+   * @param id the job's id
+   * @return the job, or empty
+   * @throws UnsupportedOperationException if the store has no operator methods
+   */
+  public Optional<ReplayJob> replayJob(String id) {
+    return store.replayJob(Require.nonNull(id, "id"));
+  }
+
+  /**
+   * Lists bulk replay jobs, newest first.
+   *
+   * @param limit the most to return
+   * @return the jobs
+   * @throws UnsupportedOperationException if the store has no operator methods
+   */
+  public List<ReplayJob> replayJobs(int limit) {
+    return store.replayJobs(limit);
+  }
+
+  /**
+   * Cancels a bulk replay job; the node working on it stops after the page in hand. Entries
+   * replayed before stay replayed.
+   *
+   * @param id the job's id
+   * @param by who cancels it
+   * @return the job as it is now; empty if there is no such job
+   * @throws UnsupportedOperationException if the store has no operator methods
+   */
+  public Optional<ReplayJob> cancelReplayJob(String id, String by) {
+    return store.cancelReplayJob(
+        Require.nonNull(id, "id"), Require.nonBlank(by, "by"), clock.instant());
+  }
+
+  /**
+   * Summarises every route that has entries or is paused, by name.
+   *
+   * @return one summary per route
+   */
+  public List<RouteSummary> routeSummaries() {
+    Map<RouteId, Map<Layer, Map<Status, Long>>> counts = new TreeMap<>();
+    for (StatusCount c : store.countByStatus()) {
+      counts
+          .computeIfAbsent(c.route(), r -> new EnumMap<>(Layer.class))
+          .computeIfAbsent(c.layer(), l -> new EnumMap<>(Status.class))
+          .merge(c.status(), c.count(), Long::sum);
+    }
+    Map<RouteId, RoutePause> pauses =
+        store.capabilities().operatorApi() ? store.pausedRoutes() : Map.of();
+    pauses.keySet().forEach(r -> counts.computeIfAbsent(r, k -> new EnumMap<>(Layer.class)));
+    List<RouteSummary> summaries = new ArrayList<>(counts.size());
+    counts.forEach(
+        (route, byLayer) ->
+            summaries.add(summary(route, byLayer, Optional.ofNullable(pauses.get(route)))));
+    return summaries;
+  }
+
+  /**
+   * Summarises one route.
+   *
+   * @param route the route's name
+   * @return its summary (with no counts if it has no entries)
+   */
+  public RouteSummary routeSummary(String route) {
+    RouteId id = RouteId.of(route);
+    return routeSummaries().stream()
+        .filter(s -> s.route().equals(id))
+        .findFirst()
+        .orElseGet(() -> new RouteSummary(id, Map.of(), Optional.empty(), Optional.empty()));
+  }
+
+  private RouteSummary summary(
+      RouteId route, Map<Layer, Map<Status, Long>> byLayer, Optional<RoutePause> pause) {
+    Instant now = clock.instant();
+    Instant oldest = null;
+    for (Map.Entry<Layer, Map<Status, Long>> layer : byLayer.entrySet()) {
+      boolean waiting = layer.getValue().keySet().stream().anyMatch(s -> !s.isTerminal());
+      if (waiting) {
+        Optional<Entry> e = oldestWaiting(route.value(), layer.getKey());
+        if (e.isPresent() && (oldest == null || e.get().updatedAt().isBefore(oldest))) {
+          oldest = e.get().updatedAt();
+        }
+      }
+    }
+    Optional<Duration> age =
+        oldest == null
+            ? Optional.empty()
+            : Optional.of(now.isAfter(oldest) ? Duration.between(oldest, now) : Duration.ZERO);
+    return new RouteSummary(route, byLayer, age, pause);
   }
 
   /**
