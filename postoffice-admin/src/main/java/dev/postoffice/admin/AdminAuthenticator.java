@@ -3,8 +3,8 @@ package dev.postoffice.admin;
 import java.util.Optional;
 
 /**
- * Tells who made a console request, from its headers. The host supplies one (its SSO's token
- * check, say) or uses {@link BearerTokens}. The console offers no cookie login: a browser sends the
+ * Tells who made a console request, from its headers. The host supplies one (its SSO's token check,
+ * say) or uses {@link BearerTokens}. The console offers no cookie login: a browser sends the
  * credential as an {@code Authorization} header, set by the page's script, so another site cannot
  * make a browser act with it.
  *

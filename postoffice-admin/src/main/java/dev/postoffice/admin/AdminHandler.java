@@ -21,9 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator console, independent of any web framework: give it an {@link AdminRequest}, send
- * back the {@link AdminResponse}. {@link AdminServer} binds it on the JDK HTTP server; a servlet
- * or Spring adapter passes every request under {@link #pathPrefix()} to {@link
- * #handle(AdminRequest)}.
+ * back the {@link AdminResponse}. {@link AdminServer} binds it on the JDK HTTP server; a servlet or
+ * Spring adapter passes every request under {@link #pathPrefix()} to {@link #handle(AdminRequest)}.
  *
  * <p>Under the prefix (default {@value #DEFAULT_PATH_PREFIX}) it serves the web page ({@code /})
  * and the JSON API ({@code /api/...}, see {@code docs/operations.md}). It is off unless the host
@@ -160,8 +159,8 @@ public final class AdminHandler {
     }
 
     /**
-     * Turns the console on. It is off by default, and {@link #build()} refuses to build it off:
-     * a host that mounts the console says so explicitly.
+     * Turns the console on. It is off by default, and {@link #build()} refuses to build it off: a
+     * host that mounts the console says so explicitly.
      *
      * @param value true to serve the console; default false
      * @return this builder

@@ -14,8 +14,8 @@ import java.util.TreeMap;
  * AdminHandler#MAX_BODY_BYTES} at most).
  *
  * @param method the HTTP method, such as {@code GET}
- * @param path the request path without the query string, such as {@code
- *     /postoffice/api/entries}, not decoded
+ * @param path the request path without the query string, such as {@code /postoffice/api/entries},
+ *     not decoded
  * @param query the raw query string without {@code ?}, or null
  * @param headers the request headers; looked up without regard to case
  * @param body the request body; empty for none

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What {@link AdminHandler} answers: a status, headers (among them {@code Content-Type}) and a
- * body for the web framework to send.
+ * What {@link AdminHandler} answers: a status, headers (among them {@code Content-Type}) and a body
+ * for the web framework to send.
  *
  * @param status the HTTP status, such as 200
  * @param headers the response headers; never null

@@ -6,7 +6,9 @@ package dev.postoffice.admin;
 public enum AdminRole {
   /** Reads: routes, entries, payloads (redacted), traces, jobs, health. */
   VIEWER,
-  /** Reads, and changes: replay one entry or many, cancel a bulk replay, pause and resume routes. */
+  /**
+   * Reads, and changes: replay one entry or many, cancel a bulk replay, pause and resume routes.
+   */
   OPERATOR;
 
   /**

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -136,8 +135,8 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Sets the address to bind.
      *
-     * @param value a host name or address; default {@value #DEFAULT_HOST}, so that only the
-     *     machine itself reaches the console until the host decides otherwise
+     * @param value a host name or address; default {@value #DEFAULT_HOST}, so that only the machine
+     *     itself reaches the console until the host decides otherwise
      * @return this builder
      */
     public Builder host(String value) {
@@ -197,5 +196,4 @@ public final class AdminServer implements AutoCloseable {
       return new AdminServer(server, workers, handler);
     }
   }
-
 }

@@ -17,8 +17,8 @@ public final class Answers {
   public static final ObjectMapper MAPPER = new ObjectMapper();
 
   /**
-   * The policy of every answer: the console loads only its own files and talks only to its own
-   * API, and no other site may frame it.
+   * The policy of every answer: the console loads only its own files and talks only to its own API,
+   * and no other site may frame it.
    */
   public static final String CONTENT_SECURITY_POLICY =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

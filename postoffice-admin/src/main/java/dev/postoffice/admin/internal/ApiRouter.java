@@ -8,7 +8,6 @@ import dev.postoffice.admin.AdminResponse;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -51,7 +50,8 @@ public final class ApiRouter {
       return get(parts, q, who);
     }
     if (!method.equals("POST")) {
-      throw new ApiError(405, "method " + method + " is not allowed: use GET to read, POST to change", null);
+      throw new ApiError(
+          405, "method " + method + " is not allowed: use GET to read, POST to change", null);
     }
     guard.checkChange(request, who);
     Params body = body(request);
@@ -139,8 +139,7 @@ public final class ApiRouter {
       throw new ApiError(400, "the body must be a JSON object, such as {\"reason\":\"...\"}", null);
     }
     Map<String, String> fields = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> f = it.next();
+    for (Map.Entry<String, JsonNode> f : tree.properties()) {
       JsonNode v = f.getValue();
       if (v.isArray()) {
         StringBuilder joined = new StringBuilder();

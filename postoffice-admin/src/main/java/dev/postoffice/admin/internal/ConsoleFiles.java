@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class ConsoleFiles {
   private static final String ROOT = "/dev/postoffice/admin/console/";
-  private static final Pattern NAME = Pattern.compile("[a-z0-9-]+(/[a-z0-9-]+)*\\.(html|css|js|svg)");
+  private static final Pattern NAME =
+      Pattern.compile("[a-z0-9-]+(/[a-z0-9-]+)*\\.(html|css|js|svg)");
   private static final Map<String, String> TYPES =
       Map.of(
           "html", "text/html; charset=utf-8",

@@ -20,7 +20,8 @@ public final class EntryJson {
 
   /** Header names whose values are masked. */
   private static final Pattern SECRET_HEADER =
-      Pattern.compile("(?i).*(authorization|signature|secret|token|password|cookie|api[-_]?key|hmac).*");
+      Pattern.compile(
+          "(?i).*(authorization|signature|secret|token|password|cookie|api[-_]?key|hmac).*");
 
   /** What a masked header value reads. */
   public static final String MASKED = "***";

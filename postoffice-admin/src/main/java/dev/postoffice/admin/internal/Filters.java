@@ -64,8 +64,7 @@ public final class Filters {
     Set<Status> statuses = EnumSet.noneOf(Status.class);
     for (String s : p.text("status").map(v -> v.split(",")).orElse(new String[0])) {
       if (!s.isBlank()) {
-        statuses.add(
-            Params.of(Map.of("status", s)).enumValue("status", Status.class).get());
+        statuses.add(Params.of(Map.of("status", s)).enumValue("status", Status.class).get());
       }
     }
     return statuses;

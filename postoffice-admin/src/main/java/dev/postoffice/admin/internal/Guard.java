@@ -76,10 +76,10 @@ public final class Guard {
   }
 
   /**
-   * Refuses a request a browser sent from another site: its {@code Origin} must be the server's
-   * own (the {@code Host} it was sent to) or an allowed one, and its {@code Sec-Fetch-Site} must
-   * not say cross-site. Requests without either header come from programs (curl, scripts), which
-   * carry their own credential and are let through.
+   * Refuses a request a browser sent from another site: its {@code Origin} must be the server's own
+   * (the {@code Host} it was sent to) or an allowed one, and its {@code Sec-Fetch-Site} must not
+   * say cross-site. Requests without either header come from programs (curl, scripts), which carry
+   * their own credential and are let through.
    */
   private void checkSameOrigin(AdminRequest request) {
     Optional<String> origin = request.header("Origin");

@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Named parameters of a request, from its query string or its JSON body, read with checks whose
- * 400 names the parameter, the rule and the value.
+ * Named parameters of a request, from its query string or its JSON body, read with checks whose 400
+ * names the parameter, the rule and the value.
  */
 public final class Params {
   private final Map<String, String> values;
@@ -151,6 +151,7 @@ public final class Params {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw ApiError.badParameter(name, "must be a whole number between " + min + " and " + max, v.get());
+    throw ApiError.badParameter(
+        name, "must be a whole number between " + min + " and " + max, v.get());
   }
 }

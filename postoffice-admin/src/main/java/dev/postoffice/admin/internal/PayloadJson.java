@@ -56,8 +56,8 @@ public final class PayloadJson {
   }
 
   /**
-   * Decodes bytes as UTF-8, or returns null if they are not text. A cut at the size cap may split
-   * a character: the split tail is dropped rather than counted as binary.
+   * Decodes bytes as UTF-8, or returns null if they are not text. A cut at the size cap may split a
+   * character: the split tail is dropped rather than counted as binary.
    */
   private static String text(byte[] bytes, boolean truncated) {
     int end = bytes.length;

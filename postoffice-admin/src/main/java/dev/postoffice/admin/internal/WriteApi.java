@@ -7,7 +7,6 @@ import dev.postoffice.admin.AdminPrincipal;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.spi.EntrySearch;
-import dev.postoffice.spi.ReplayJob;
 import java.util.Optional;
 
 /**
