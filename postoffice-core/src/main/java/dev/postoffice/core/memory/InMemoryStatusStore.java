@@ -14,10 +14,15 @@ import dev.postoffice.spi.ClaimRequest;
 import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.CursorUpdate;
+import dev.postoffice.spi.EntryCursor;
+import dev.postoffice.spi.EntryPage;
 import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.EntrySearch;
 import dev.postoffice.spi.HeldLease;
 import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
+import dev.postoffice.spi.ReplayJob;
+import dev.postoffice.spi.RoutePause;
 import dev.postoffice.spi.StaleCursorException;
 import dev.postoffice.spi.StatusCount;
 import dev.postoffice.spi.StatusStore;
@@ -65,7 +70,7 @@ public final class InMemoryStatusStore implements StatusStore {
   static final int PURGE_CHUNK = 1_000;
 
   private static final StoreCapabilities CAPABILITIES =
-      StoreCapabilities.builder().skipLocked(true).build();
+      StoreCapabilities.builder().skipLocked(true).operatorApi(true).build();
   private static final Comparator<Entry> BY_CREATION =
       Comparator.comparing(Entry::createdAt).thenComparing(e -> e.id().value());
   private static final Comparator<Entry> BY_UPDATE =
@@ -73,12 +78,17 @@ public final class InMemoryStatusStore implements StatusStore {
 
   private record CursorKey(RouteId route, String name) {}
 
+  /** A query with no criteria: {@link EntryIndex#candidates} then yields every entry. */
+  private static final EntryQuery ALL = new EntryQuery(null, null, Set.of(), null, 1, false);
+
   private final ReentrantLock lock = new ReentrantLock();
   // The entries and every index over them, which EntryIndex keeps consistent; this class holds the
   // lock and
   // applies the contract's rules (arguments, lookups, transitions, history).
   private final EntryIndex entries = new EntryIndex();
   private final Map<CursorKey, String> cursors = new HashMap<>();
+  private final Map<RouteId, RoutePause> pauses = new HashMap<>();
+  private final ReplayJobs replayJobs = new ReplayJobs();
 
   private InMemoryStatusStore() {}
 
@@ -576,6 +586,219 @@ public final class InMemoryStatusStore implements StatusStore {
       if (chunk == 0) {
         return dropped;
       }
+    }
+  }
+
+  // ---- operator methods ------------------------------------------------------------------------
+
+  private static final Comparator<Entry> NEWEST_FIRST = BY_CREATION.reversed();
+
+  @Override
+  public EntryPage search(EntrySearch search) {
+    Require.nonNull(search, "search");
+    EntryCursor after = search.after() == null ? null : EntryCursor.decode(search.after());
+    lock.lock();
+    try {
+      List<Entry> matching = new ArrayList<>();
+      for (StoredEntry rec : entries.candidates(ALL)) {
+        Entry e = rec.entry;
+        if (search.matches(e) && (after == null || after.precedes(e))) {
+          matching.add(e);
+        }
+      }
+      matching.sort(NEWEST_FIRST);
+      int n = Math.min(matching.size(), search.limit());
+      List<Entry> page = new ArrayList<>(n);
+      for (Entry e : matching.subList(0, n)) {
+        page.add(EntrySnapshots.withoutPayload(e));
+      }
+      String next = matching.size() > n ? EntryCursor.of(matching.get(n - 1)).encode() : null;
+      return EntryPage.of(page, next);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long count(EntrySearch filter) {
+    Require.nonNull(filter, "filter");
+    lock.lock();
+    try {
+      return countMatching(filter);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private long countMatching(EntrySearch filter) {
+    long n = 0;
+    for (StoredEntry rec : entries.candidates(ALL)) {
+      if (filter.matches(rec.entry)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public List<Entry> findByDedupKey(String dedupKey) {
+    Require.nonNull(dedupKey, "dedupKey");
+    lock.lock();
+    try {
+      List<StoredEntry> found = new ArrayList<>();
+      for (StoredEntry rec : entries.candidates(ALL)) {
+        if (dedupKey.equals(rec.entry.dedupKey())) {
+          found.add(rec);
+        }
+      }
+      return listing(found);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public RoutePause pauseRoute(RouteId route, String by, Instant now) {
+    Require.nonNull(route, "route");
+    Require.nonNull(by, "by");
+    Require.nonNull(now, "now");
+    lock.lock();
+    try {
+      return pauses.computeIfAbsent(route, r -> new RoutePause(r, by, now));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean resumeRoute(RouteId route, String by, Instant now) {
+    Require.nonNull(route, "route");
+    Require.nonNull(by, "by");
+    Require.nonNull(now, "now");
+    lock.lock();
+    try {
+      return pauses.remove(route) != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Map<RouteId, RoutePause> pausedRoutes() {
+    lock.lock();
+    try {
+      return Map.copyOf(pauses);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public ReplayJob startReplayJob(
+      EntrySearch filter, String requestedBy, String reason, Instant now) {
+    Require.nonNull(filter, "filter");
+    Require.nonNull(requestedBy, "requestedBy");
+    Require.nonNull(reason, "reason");
+    Require.nonNull(now, "now");
+    lock.lock();
+    try {
+      return replayJobs.start(filter, countMatching(filter), requestedBy, reason, now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<ReplayJob> replayJob(String id) {
+    Require.nonNull(id, "id");
+    lock.lock();
+    try {
+      return replayJobs.get(id);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<ReplayJob> replayJobs(int limit) {
+    Require.atLeast(limit, 1, "limit");
+    lock.lock();
+    try {
+      return replayJobs.recent(limit);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<ReplayJob> claimReplayJob(String owner, Duration leaseDuration, Instant now) {
+    Require.nonNull(owner, "owner");
+    positive(leaseDuration);
+    Require.nonNull(now, "now");
+    lock.lock();
+    try {
+      return replayJobs.claim(owner, leaseDuration, now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<ReplayJob> recordReplayProgress(
+      String id,
+      String owner,
+      String cursor,
+      long replayed,
+      long skipped,
+      Duration leaseDuration,
+      Instant now) {
+    Require.nonNull(id, "id");
+    Require.nonNull(owner, "owner");
+    positive(leaseDuration);
+    Require.nonNull(now, "now");
+    lock.lock();
+    try {
+      return replayJobs.progress(id, owner, cursor, replayed, skipped, leaseDuration, now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<ReplayJob> cancelReplayJob(String id, String by, Instant now) {
+    Require.nonNull(id, "id");
+    Require.nonNull(by, "by");
+    Require.nonNull(now, "now");
+    lock.lock();
+    try {
+      return replayJobs.cancel(id, by, now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<ReplayJob> finishReplayJob(
+      String id, String owner, ReplayJob.State state, String detail, Instant now) {
+    Require.nonNull(id, "id");
+    Require.nonNull(owner, "owner");
+    if (state != ReplayJob.State.DONE && state != ReplayJob.State.FAILED) {
+      throw new IllegalArgumentException("state must be DONE or FAILED, but was " + state);
+    }
+    Require.nonNull(now, "now");
+    lock.lock();
+    try {
+      return replayJobs.finish(id, owner, state, detail, now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void positive(Duration leaseDuration) {
+    Require.nonNull(leaseDuration, "leaseDuration");
+    if (leaseDuration.isNegative() || leaseDuration.isZero()) {
+      throw new IllegalArgumentException(
+          "leaseDuration must be positive, but was " + leaseDuration);
     }
   }
 

@@ -289,4 +289,12 @@ public abstract class StatusStoreContract {
       super(fixture);
     }
   }
+
+  @Nested
+  @DisplayName("operator methods (search, dedup-key lookup, route pauses, replay jobs)")
+  class Operator extends OperatorContract {
+    Operator() {
+      super(fixture);
+    }
+  }
 }
