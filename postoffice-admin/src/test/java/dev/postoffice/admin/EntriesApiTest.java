@@ -59,9 +59,10 @@ class EntriesApiTest {
     JsonNode page =
         console.get("entries?route=acme-orders&status=REJECTED&error=currency", T).json();
     List<String> errors = new ArrayList<>();
-    List<String> created = new ArrayList<>();
+    List<java.time.Instant> created = new ArrayList<>();
     page.path("entries").forEach(e -> errors.add(e.path("lastError").asText()));
-    page.path("entries").forEach(e -> created.add(e.path("createdAt").asText()));
+    page.path("entries")
+        .forEach(e -> created.add(java.time.Instant.parse(e.path("createdAt").asText())));
     assertThat(created).isSortedAccordingTo(java.util.Comparator.reverseOrder());
     assertThat(errors)
         .containsExactlyInAnyOrder(
