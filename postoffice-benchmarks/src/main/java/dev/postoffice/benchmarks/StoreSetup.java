@@ -164,7 +164,15 @@ final class StoreSetup implements AutoCloseable {
       try (Connection c = dataSource.getConnection();
           Statement st = c.createStatement()) {
         for (String table :
-            List.of("entry", "history", "dedup", "poll_cursor", "receipt", "schema_version")) {
+            List.of(
+                "entry",
+                "history",
+                "dedup",
+                "poll_cursor",
+                "receipt",
+                "route_pause",
+                "replay_job",
+                "schema_version")) {
           st.execute("DROP TABLE IF EXISTS " + prefix + table);
         }
       } catch (SQLException e) {

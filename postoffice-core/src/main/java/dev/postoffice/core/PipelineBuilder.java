@@ -6,6 +6,7 @@ import dev.postoffice.core.codec.AckMessages;
 import dev.postoffice.core.codec.JacksonCodec;
 import dev.postoffice.core.internal.Require;
 import dev.postoffice.core.internal.engine.Engine;
+import dev.postoffice.core.internal.operator.OperatorSettings;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.event.PipelineListener;
@@ -41,6 +42,15 @@ public final class PipelineBuilder {
   /** How long {@link Pipeline#close()} waits for in-flight work, unless set. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * How long a node trusts what it last read of the routes operators paused, unless set: a pause
+   * takes effect on every node within about this long.
+   */
+  public static final Duration DEFAULT_PAUSE_REFRESH_INTERVAL = Duration.ofSeconds(1);
+
+  /** The most entries per second a bulk replay job replays on one node, unless set. */
+  public static final int DEFAULT_BULK_REPLAY_RATE = 200;
+
   private final List<Route> routes = new ArrayList<>();
   private final Map<String, List<Ingestor>> ingestors = new LinkedHashMap<>();
   private String nodeId;
@@ -52,6 +62,8 @@ public final class PipelineBuilder {
   private String ackDestination = DEFAULT_ACK_DESTINATION;
   private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
   private boolean manual;
+  private Duration pauseRefreshInterval = DEFAULT_PAUSE_REFRESH_INTERVAL;
+  private int bulkReplayRate = DEFAULT_BULK_REPLAY_RATE;
 
   PipelineBuilder() {}
 
@@ -146,6 +158,33 @@ public final class PipelineBuilder {
   }
 
   /**
+   * Sets how long this node trusts what it last read of the routes operators paused ({@code
+   * Operations#pause}): the store is read again, by the first stage that claims after this long, so
+   * a pause or resume takes effect on every node within about this interval. Zero reads the store
+   * before every claim (tests).
+   *
+   * @param value the interval, 0 to 1 minute; default 1 s
+   * @return this builder
+   */
+  public PipelineBuilder pauseRefreshInterval(Duration value) {
+    this.pauseRefreshInterval = value;
+    return this;
+  }
+
+  /**
+   * Sets the most entries per second a bulk replay job ({@code Operations#startBulkReplay}) replays
+   * on this node, so that a replay of thousands of entries cannot swamp the route. Manual
+   * scheduling ignores it: each {@code runOnce()} replays one page.
+   *
+   * @param value entries per second, 1 to 10000; default {@value #DEFAULT_BULK_REPLAY_RATE}
+   * @return this builder
+   */
+  public PipelineBuilder bulkReplayRate(int value) {
+    this.bulkReplayRate = value;
+    return this;
+  }
+
+  /**
    * Runs no worker threads: stages run only when the caller calls {@link Pipeline#runOnce()}. For
    * deterministic tests (see the testkit's drain helper); off by default.
    *
@@ -221,6 +260,19 @@ public final class PipelineBuilder {
         () ->
             Require.between(
                 shutdownTimeout, Duration.ZERO, Duration.ofHours(1), "shutdownTimeout"));
+    Require.collect(
+        errors,
+        "pauseRefreshInterval",
+        () ->
+            Require.between(
+                pauseRefreshInterval,
+                Duration.ZERO,
+                Duration.ofMinutes(1),
+                "pauseRefreshInterval"));
+    Require.collect(
+        errors,
+        "bulkReplayRate",
+        () -> Require.between(bulkReplayRate, 1, 10_000, "bulkReplayRate"));
     Set<String> names = new HashSet<>();
     Map<String, Direction> directions = new LinkedHashMap<>();
     for (int i = 0; i < routes.size(); i++) {
@@ -274,6 +326,11 @@ public final class PipelineBuilder {
             ackDestination,
             manual,
             shutdownTimeout);
-    return new Engine(ctx, definitions, byRoute);
+    return new Engine(
+        ctx,
+        definitions,
+        byRoute,
+        new OperatorSettings(
+            pauseRefreshInterval, bulkReplayRate, OperatorSettings.DEFAULTS.replayLease()));
   }
 }

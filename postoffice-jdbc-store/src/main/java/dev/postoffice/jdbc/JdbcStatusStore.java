@@ -1,6 +1,7 @@
 package dev.postoffice.jdbc;
 
 import dev.postoffice.jdbc.internal.Migrator;
+import dev.postoffice.jdbc.internal.OperatorStore;
 import dev.postoffice.jdbc.internal.StoreClock;
 import dev.postoffice.jdbc.internal.StoreOperations;
 import dev.postoffice.jdbc.internal.Tables;
@@ -15,10 +16,14 @@ import dev.postoffice.spi.ClaimRequest;
 import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.CursorUpdate;
+import dev.postoffice.spi.EntryPage;
 import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.EntrySearch;
 import dev.postoffice.spi.HeldLease;
 import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
+import dev.postoffice.spi.ReplayJob;
+import dev.postoffice.spi.RoutePause;
 import dev.postoffice.spi.StatusCount;
 import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.StorableText;
@@ -29,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -62,17 +68,17 @@ public final class JdbcStatusStore implements StatusStore {
   private final Config config;
   private final Migrator migrator;
   private final StoreOperations ops;
+  private final OperatorStore operator;
 
   private JdbcStatusStore(Config config) {
     this.config = config;
     Transactions tx =
         new Transactions(config.jdbi(), config.tables().dialect(), config.statementTimeout());
     this.migrator = new Migrator(config.tables(), tx);
-    this.ops =
-        new StoreOperations(
-            config.tables(),
-            tx,
-            new StoreClock(config.tables().dialect(), config.clock() == JdbcClock.DATABASE));
+    StoreClock storeClock =
+        new StoreClock(config.tables().dialect(), config.clock() == JdbcClock.DATABASE);
+    this.ops = new StoreOperations(config.tables(), tx, storeClock);
+    this.operator = new OperatorStore(config.tables(), tx, storeClock);
   }
 
   /**
@@ -348,6 +354,119 @@ public final class JdbcStatusStore implements StatusStore {
    * Does nothing: the store holds no resources of its own, and the host owns its {@code
    * DataSource}.
    */
+  // ---- operator methods ------------------------------------------------------------------------
+
+  @Override
+  public EntryPage search(EntrySearch search) {
+    return operator.search(Objects.requireNonNull(search, "search cannot be null"));
+  }
+
+  @Override
+  public long count(EntrySearch filter) {
+    return operator.count(Objects.requireNonNull(filter, "filter cannot be null"));
+  }
+
+  @Override
+  public List<Entry> findByDedupKey(String dedupKey) {
+    return operator.findByDedupKey(Objects.requireNonNull(dedupKey, "dedupKey cannot be null"));
+  }
+
+  @Override
+  public RoutePause pauseRoute(RouteId route, String by, Instant now) {
+    Objects.requireNonNull(route, "route cannot be null");
+    Objects.requireNonNull(by, "by cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    return operator.pause(route, by, now);
+  }
+
+  @Override
+  public boolean resumeRoute(RouteId route, String by, Instant now) {
+    Objects.requireNonNull(route, "route cannot be null");
+    Objects.requireNonNull(by, "by cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    return operator.resume(route);
+  }
+
+  @Override
+  public Map<RouteId, RoutePause> pausedRoutes() {
+    return operator.paused();
+  }
+
+  @Override
+  public ReplayJob startReplayJob(
+      EntrySearch filter, String requestedBy, String reason, Instant now) {
+    Objects.requireNonNull(filter, "filter cannot be null");
+    Objects.requireNonNull(requestedBy, "requestedBy cannot be null");
+    Objects.requireNonNull(reason, "reason cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    return operator.start(filter, requestedBy, StorableText.detail(reason), now);
+  }
+
+  @Override
+  public Optional<ReplayJob> replayJob(String id) {
+    return operator.job(Objects.requireNonNull(id, "id cannot be null"));
+  }
+
+  @Override
+  public List<ReplayJob> replayJobs(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, but was " + limit);
+    }
+    return operator.recent(limit);
+  }
+
+  @Override
+  public Optional<ReplayJob> claimReplayJob(String owner, Duration leaseDuration, Instant now) {
+    Objects.requireNonNull(owner, "owner cannot be null");
+    checkLease(leaseDuration);
+    Objects.requireNonNull(now, "now cannot be null");
+    return operator.claim(owner, leaseDuration, now);
+  }
+
+  @Override
+  public Optional<ReplayJob> recordReplayProgress(
+      String id,
+      String owner,
+      String cursor,
+      long replayed,
+      long skipped,
+      Duration leaseDuration,
+      Instant now) {
+    Objects.requireNonNull(id, "id cannot be null");
+    Objects.requireNonNull(owner, "owner cannot be null");
+    checkLease(leaseDuration);
+    Objects.requireNonNull(now, "now cannot be null");
+    return operator.progress(id, owner, cursor, replayed, skipped, leaseDuration, now);
+  }
+
+  @Override
+  public Optional<ReplayJob> cancelReplayJob(String id, String by, Instant now) {
+    Objects.requireNonNull(id, "id cannot be null");
+    Objects.requireNonNull(by, "by cannot be null");
+    Objects.requireNonNull(now, "now cannot be null");
+    return operator.cancel(id, by, now);
+  }
+
+  @Override
+  public Optional<ReplayJob> finishReplayJob(
+      String id, String owner, ReplayJob.State state, String detail, Instant now) {
+    Objects.requireNonNull(id, "id cannot be null");
+    Objects.requireNonNull(owner, "owner cannot be null");
+    if (state != ReplayJob.State.DONE && state != ReplayJob.State.FAILED) {
+      throw new IllegalArgumentException("state must be DONE or FAILED, but was " + state);
+    }
+    Objects.requireNonNull(now, "now cannot be null");
+    return operator.finish(id, owner, state, StorableText.detail(detail), now);
+  }
+
+  private static void checkLease(Duration leaseDuration) {
+    Objects.requireNonNull(leaseDuration, "leaseDuration cannot be null");
+    if (leaseDuration.isNegative() || leaseDuration.isZero()) {
+      throw new IllegalArgumentException(
+          "leaseDuration must be positive, but was " + leaseDuration);
+    }
+  }
+
   @Override
   public void close() {}
 

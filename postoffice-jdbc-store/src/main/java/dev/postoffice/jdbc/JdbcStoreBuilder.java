@@ -156,6 +156,7 @@ public final class JdbcStoreBuilder<T> {
             .durable(!inMemory)
             .sharedAcrossNodes(!embeddedH2)
             .skipLocked(chosen.skipLocked())
+            .operatorApi(true)
             .build();
     return factory.apply(
         new JdbcStatusStore.Config(

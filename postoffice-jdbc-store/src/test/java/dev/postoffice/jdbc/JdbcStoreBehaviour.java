@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.postoffice.StoreUnavailableException;
+import dev.postoffice.jdbc.internal.Migrator;
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
@@ -16,6 +17,7 @@ import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
 import dev.postoffice.spi.ClaimRequest;
 import dev.postoffice.spi.Completion;
+import dev.postoffice.spi.EntrySearch;
 import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
 import java.io.StringWriter;
@@ -131,7 +133,7 @@ abstract class JdbcStoreBehaviour {
     @DisplayName("apply once, then find nothing to do, and record the version")
     void idempotent() {
       assertThat(store.migrate()).isZero();
-      assertThat(store.schemaVersion()).isEqualTo(2);
+      assertThat(store.schemaVersion()).isEqualTo(Migrator.FILES.size());
     }
 
     @Test
@@ -139,40 +141,89 @@ abstract class JdbcStoreBehaviour {
     void upgradeFromVersionOne() throws Exception {
       String prefix = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
       try {
-        String v1;
-        try (var in =
-            JdbcStatusStore.class.getResourceAsStream(
-                "/dev/postoffice/jdbc/schema/" + db.dialect.schemaFolder() + "/V1__entries.sql")) {
-          v1 =
-              new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                  .replace("${prefix}", prefix);
-        }
-        try (Connection c = db.dataSource.getConnection();
-            var st = c.createStatement()) {
-          for (String sql : v1.replaceAll("(?m)^\\s*--.*$", "").split(";\\s*\\n")) {
-            if (!sql.isBlank()) {
-              st.execute(sql);
-            }
-          }
-          st.execute(
-              "CREATE TABLE "
-                  + prefix
-                  + "schema_version (version INTEGER NOT NULL PRIMARY KEY,"
-                  + " description VARCHAR(200) NOT NULL, installed_at BIGINT NOT NULL)");
-          st.execute("INSERT INTO " + prefix + "schema_version VALUES (1, 'V1__entries.sql', 0)");
-        }
-        JdbcStatusStore old = JdbcStatusStore.builder(db.dataSource).tablePrefix(prefix).build();
+        JdbcStatusStore old = schemaAtVersion(prefix, 1);
         assertThat(old.schemaVersion()).isEqualTo(1);
         NewEntry before = root("kept");
         old.intake(List.of(before), T0);
 
-        assertThat(old.migrate()).as("versions applied").isEqualTo(1);
-        assertThat(old.schemaVersion()).isEqualTo(2);
+        assertThat(old.migrate()).as("versions applied").isEqualTo(Migrator.FILES.size() - 1);
+        assertThat(old.schemaVersion()).isEqualTo(Migrator.FILES.size());
         assertThat(old.find(before.id())).isPresent();
         assertThat(claim(old, 10, T0)).extracting(Entry::id).containsExactly(before.id());
       } finally {
         new TestDatabase(db.dialect, db.dataSource, prefix).dropTables();
       }
+    }
+
+    @Test
+    @DisplayName(
+        "upgrade a version-2 schema to version 3 (operator methods), keeping its entries, which"
+            + " search and dedup-key lookup then find")
+    void upgradeFromVersionTwo() throws Exception {
+      String prefix = "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+      try {
+        JdbcStatusStore old = schemaAtVersion(prefix, 2);
+        NewEntry before = root("kept-" + prefix);
+        old.intake(List.of(before), T0);
+
+        assertThat(old.migrate()).as("versions applied").isEqualTo(Migrator.FILES.size() - 2);
+        assertThat(old.schemaVersion()).isEqualTo(Migrator.FILES.size());
+        assertThat(old.search(EntrySearch.builder().route(before.route()).build()).entries())
+            .extracting(Entry::id)
+            .containsExactly(before.id());
+        assertThat(old.findByDedupKey("kept-" + prefix))
+            .extracting(Entry::id)
+            .containsExactly(before.id());
+        assertThat(old.pauseRoute(before.route(), "alice", T0).route()).isEqualTo(before.route());
+        assertThat(old.pausedRoutes()).containsKey(before.route());
+        assertThat(
+                old.startReplayJob(
+                        EntrySearch.builder().route(before.route()).build(), "alice", "fix", T0)
+                    .total())
+            .isEqualTo(1);
+        assertThat(claim(old, 10, T0)).extracting(Entry::id).containsExactly(before.id());
+      } finally {
+        new TestDatabase(db.dialect, db.dataSource, prefix).dropTables();
+      }
+    }
+
+    /** Creates the schema as versions 1 to {@code version} left it, as an older release did. */
+    private JdbcStatusStore schemaAtVersion(String prefix, int version) throws Exception {
+      try (Connection c = db.dataSource.getConnection();
+          var st = c.createStatement()) {
+        for (int v = 1; v <= version; v++) {
+          String file = Migrator.FILES.get(v - 1);
+          String script;
+          try (var in =
+              JdbcStatusStore.class.getResourceAsStream(
+                  "/dev/postoffice/jdbc/schema/" + db.dialect.schemaFolder() + "/" + file)) {
+            script =
+                new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("${prefix}", prefix);
+          }
+          for (String sql : script.replaceAll("(?m)^\\s*--.*$", "").split(";\\s*\\n")) {
+            if (!sql.isBlank()) {
+              st.execute(sql);
+            }
+          }
+        }
+        st.execute(
+            "CREATE TABLE "
+                + prefix
+                + "schema_version (version INTEGER NOT NULL PRIMARY KEY,"
+                + " description VARCHAR(200) NOT NULL, installed_at BIGINT NOT NULL)");
+        for (int v = 1; v <= version; v++) {
+          st.execute(
+              "INSERT INTO "
+                  + prefix
+                  + "schema_version VALUES ("
+                  + v
+                  + ", '"
+                  + Migrator.FILES.get(v - 1)
+                  + "', 0)");
+        }
+      }
+      return JdbcStatusStore.builder(db.dataSource).tablePrefix(prefix).build();
     }
 
     @Test
@@ -198,7 +249,9 @@ abstract class JdbcStoreBehaviour {
         for (Future<Integer> f : results) {
           applied += f.get(60, TimeUnit.SECONDS);
         }
-        assertThat(applied).as("both schema versions, applied by one of the three").isEqualTo(2);
+        assertThat(applied)
+            .as("every schema version, applied by one of the three")
+            .isEqualTo(Migrator.FILES.size());
       } finally {
         pool.shutdownNow();
         new TestDatabase(db.dialect, db.dataSource, prefix).dropTables();

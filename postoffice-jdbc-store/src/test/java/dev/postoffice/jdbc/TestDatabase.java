@@ -22,7 +22,15 @@ final class TestDatabase implements AutoCloseable {
   static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
 
   private static final List<String> TABLES =
-      List.of("entry", "history", "dedup", "poll_cursor", "receipt", "schema_version");
+      List.of(
+          "entry",
+          "history",
+          "dedup",
+          "poll_cursor",
+          "receipt",
+          "route_pause",
+          "replay_job",
+          "schema_version");
 
   final JdbcDialect dialect;
   final String prefix;

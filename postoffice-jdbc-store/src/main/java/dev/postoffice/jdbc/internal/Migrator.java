@@ -30,7 +30,7 @@ import java.util.concurrent.ConcurrentMap;
 public final class Migrator {
   /** The schema files in order; version n is element n-1. */
   public static final List<String> FILES =
-      List.of("V1__entries.sql", "V2__finished_created_idx.sql");
+      List.of("V1__entries.sql", "V2__finished_created_idx.sql", "V3__operator.sql");
 
   private static final ConcurrentMap<String, Object> H2_LOCKS = new ConcurrentHashMap<>();
   private static final int LOCK_TIMEOUT_SECONDS = 60;

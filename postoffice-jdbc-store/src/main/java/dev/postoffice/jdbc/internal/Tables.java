@@ -46,6 +46,20 @@ public record Tables(JdbcDialect dialect, String prefix) {
   }
 
   /**
+   * @return the paused routes table
+   */
+  public String routePause() {
+    return prefix + "route_pause";
+  }
+
+  /**
+   * @return the replay jobs table
+   */
+  public String replayJob() {
+    return prefix + "replay_job";
+  }
+
+  /**
    * @return the migrator's own table
    */
   public String schemaVersion() {

@@ -6,6 +6,9 @@ import dev.postoffice.NoSuchRouteException;
 import dev.postoffice.core.Pipeline;
 import dev.postoffice.core.internal.ack.AckListener;
 import dev.postoffice.core.internal.ack.AckRace;
+import dev.postoffice.core.internal.operator.OperatorSettings;
+import dev.postoffice.core.internal.operator.ReplayJobRunner;
+import dev.postoffice.core.internal.operator.RoutePauses;
 import dev.postoffice.core.internal.route.EngineContext;
 import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.core.operator.Operations;
@@ -32,6 +35,7 @@ public final class Engine implements Pipeline {
   private final Map<RouteId, RouteRuntime> routes = new LinkedHashMap<>();
   private final Map<RouteId, List<Ingestor>> ingestors;
   private final Operations operations;
+  private final ReplayJobRunner replayJobs;
   private Subscription ackSubscription;
   private ScheduledExecutorService housekeeping;
 
@@ -61,12 +65,33 @@ public final class Engine implements Pipeline {
       EngineContext ctx,
       List<RouteDefinition> definitions,
       Map<RouteId, List<Ingestor>> ingestors) {
+    this(ctx, definitions, ingestors, OperatorSettings.DEFAULTS);
+  }
+
+  /**
+   * Creates the engine with settings for operator work; nothing runs until {@link #start()}.
+   *
+   * @param ctx what the parts share
+   * @param definitions the routes
+   * @param ingestors ingestors per upstream route
+   * @param operator how route pauses are read and bulk replays paced
+   */
+  public Engine(
+      EngineContext ctx,
+      List<RouteDefinition> definitions,
+      Map<RouteId, List<Ingestor>> ingestors,
+      OperatorSettings operator) {
     this.ctx = ctx;
+    RoutePauses pauses = new RoutePauses(ctx.store(), operator.pauseRefresh());
     for (RouteDefinition definition : definitions) {
-      routes.put(definition.id(), new RouteRuntime(definition, ctx, race));
+      RouteRuntime runtime = new RouteRuntime(definition, ctx, race);
+      RouteId id = definition.id();
+      runtime.pausedWhen(() -> pauses.isPaused(id));
+      routes.put(id, runtime);
     }
     this.ingestors = Map.copyOf(ingestors);
     this.operations = Operations.create(ctx.store(), ctx.clock(), ctx.listener());
+    this.replayJobs = new ReplayJobRunner(ctx, operations, operator);
   }
 
   @Override
@@ -129,6 +154,7 @@ public final class Engine implements Pipeline {
                 return thread;
               });
       housekeeping.scheduleWithFixedDelay(this::housekeep, 1, 1, TimeUnit.SECONDS);
+      replayJobs.start();
     }
     for (Map.Entry<RouteId, List<Ingestor>> e : ingestors.entrySet()) {
       for (Ingestor ingestor : e.getValue()) {
@@ -196,7 +222,7 @@ public final class Engine implements Pipeline {
     for (RouteRuntime route : routes.values()) {
       worked += route.runOnce();
     }
-    return worked;
+    return worked + replayJobs.step();
   }
 
   @Override
@@ -286,6 +312,7 @@ public final class Engine implements Pipeline {
       if (housekeeping != null) {
         housekeeping.shutdownNow();
       }
+      clean &= replayJobs.stop(deadline);
       step = STEPS.get(3);
       for (RouteRuntime route : started) {
         clean &= route.stopWorkers(deadline);

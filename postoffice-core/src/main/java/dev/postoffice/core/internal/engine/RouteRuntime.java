@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +112,11 @@ final class RouteRuntime {
             ? route.publishDestination()
             : route.sourceDestination();
     ctx.transport().declare(destination);
+  }
+
+  /** Makes every stage of the route obey an operator's pause, as {@code paused} tells it. */
+  void pausedWhen(BooleanSupplier paused) {
+    runners.forEach(r -> r.pausedWhen(paused));
   }
 
   void start() {

@@ -6,6 +6,7 @@ import dev.postoffice.core.internal.route.RouteDefinition;
 import dev.postoffice.core.internal.route.StageSpec;
 import dev.postoffice.model.Entry;
 import dev.postoffice.spi.ClaimRequest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -21,6 +22,7 @@ final class BatchSource {
   private final RouteSettings settings;
   private final HandOffQueue handOffs;
   private final BooleanSupplier running;
+  private final BooleanSupplier paused;
   private volatile long lastStorePoll;
 
   BatchSource(
@@ -28,13 +30,15 @@ final class BatchSource {
       StageSpec spec,
       EngineContext ctx,
       HandOffQueue handOffs,
-      BooleanSupplier running) {
+      BooleanSupplier running,
+      BooleanSupplier paused) {
     this.route = route;
     this.spec = spec;
     this.ctx = ctx;
     this.settings = route.settings();
     this.handOffs = handOffs;
     this.running = running;
+    this.paused = paused;
   }
 
   /**
@@ -82,6 +86,9 @@ final class BatchSource {
   }
 
   private List<Entry> claim(int limit) {
+    if (paused.getAsBoolean()) {
+      return new ArrayList<>(); // an operator paused the route: no new claims on this node
+    }
     return ctx.store()
         .claim(
             new ClaimRequest(

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,8 @@ public final class StageRunner {
   private final WorkerLoop workerLoop;
   private volatile StageRunner next;
   private volatile boolean running;
+  // An operator's pause of the route (read from the store through a short cache): no new claims.
+  private volatile BooleanSupplier paused = () -> false;
 
   public StageRunner(
       RouteDefinition route, StageSpec spec, StageLogic logic, EngineContext ctx, AckRace race) {
@@ -72,7 +75,7 @@ public final class StageRunner {
     this.ctx = ctx;
     this.settings = route.settings();
     this.handOffs = new HandOffQueue(HandOffQueue.capacityFor(settings.batchSize()));
-    this.batches = new BatchSource(route, spec, ctx, handOffs, () -> running);
+    this.batches = new BatchSource(route, spec, ctx, handOffs, () -> running, this::paused);
     this.workerLoop =
         new WorkerLoop(
             route,
@@ -102,7 +105,20 @@ public final class StageRunner {
    * it in a try-with-resources block. Holds no room when the queue is full or the stage is stopped.
    */
   public HandOffReservation reserveHandOff(int count) {
-    return running ? handOffs.reserve(count) : HandOffReservation.none();
+    return running && !paused() ? handOffs.reserve(count) : HandOffReservation.none();
+  }
+
+  /**
+   * Sets what tells whether an operator paused the route: while it says so, this stage claims
+   * nothing (from the store, or by taking new outputs leased in memory); the batch in hand and
+   * entries already handed over finish.
+   */
+  public void pausedWhen(BooleanSupplier value) {
+    this.paused = value;
+  }
+
+  private boolean paused() {
+    return paused.getAsBoolean();
   }
 
   public void running(boolean value) {
@@ -187,7 +203,9 @@ public final class StageRunner {
             ? HandOffReservation.none()
             : nextStage.reserveHandOff(outputCount)) {
       boolean fast =
-          nextStage != null && outputCount > 0 && (inline ? nextStage.running : room.isHeld());
+          nextStage != null
+              && outputCount > 0
+              && (inline ? nextStage.running && !nextStage.paused() : room.isHeld());
       Lease lease =
           fast ? new Lease(ctx.nodeId(), now.plus(nextStage.settings.leaseDuration())) : null;
       StageCompletions.Batch made = completions.of(outcomes, lease, now);
