@@ -112,6 +112,38 @@ class ChangesApiTest {
   }
 
   @Test
+  @DisplayName(
+      "a bulk replay job replays every selected entry, shows its progress, and they reach Acknowledged")
+  void bulkProgress() {
+    String r3 = rejected("r-3");
+    shop.fixTranslator();
+    String id = console.post("replays", OP, BULK).json().path("id").asText();
+    shop.drain();
+    JsonNode job = console.get("replays/" + id, OP).json();
+    assertThat(job.path("state").asText()).isEqualTo("DONE");
+    assertThat(job.path("replayed").asLong()).isEqualTo(5);
+    assertThat(job.path("percent").asDouble()).isEqualTo(100.0);
+    assertThat(console.get("entries/count?status=REJECTED", OP).json().path("count").asLong())
+        .isZero();
+    assertThat(
+            console
+                .get("entries/count?layer=L4&status=ACKNOWLEDGED", OP)
+                .json()
+                .path("count")
+                .asLong())
+        .isEqualTo(6);
+    List<HistoryRecord> history = shop.store.history(EntryId.of(r3));
+    assertThat(history)
+        .anyMatch(
+            h ->
+                h.detail() != null
+                    && h.detail()
+                        .startsWith(
+                            "replayed by operator olivia: translator v2 reads curr (bulk replay "
+                                + id));
+  }
+
+  @Test
   @DisplayName("POST /api/replays/{id}/cancel stops a job; it stays listed as cancelled, by whom")
   void bulkCancel() {
     String id = console.post("replays", OP, BULK).json().path("id").asText();
@@ -167,9 +199,18 @@ class ChangesApiTest {
                 .asBoolean())
         .isTrue();
 
+    shop.good("during-pause");
+    shop.drain();
+    assertThat(console.get("entries/count?status=JUST_IN", OP).json().path("count").asLong())
+        .as("intake stores while paused, no stage claims")
+        .isEqualTo(1);
+
     Console.Reply resumed = console.post("routes/acme-orders/resume", OP, "{}");
     assertThat(resumed.json().path("paused").asBoolean()).isFalse();
     assertThat(shop.pipeline.operations().pausedRoutes()).isEmpty();
+    shop.drain();
+    assertThat(console.get("entries/count?status=JUST_IN", OP).json().path("count").asLong())
+        .isZero();
   }
 
   @Test

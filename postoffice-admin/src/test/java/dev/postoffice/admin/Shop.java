@@ -49,6 +49,7 @@ final class Shop implements AutoCloseable {
             .nodeId("node-1")
             .store(store)
             .transport(transport)
+            .pauseRefreshInterval(Duration.ZERO)
             .route(
                 Route.upstream(ORDERS)
                     .normalize(Order.class, raw -> codec.decode(raw.payload(), Order.class))
