@@ -27,7 +27,8 @@ class DocSnippetsTest {
           "docs/concepts.md",
           "docs/writing-a-translator.md",
           "docs/observability.md",
-          "docs/tracing.md");
+          "docs/tracing.md",
+          "docs/operations.md");
 
   private static final Pattern MARKER =
       Pattern.compile("<!--\\s*snippet:\\s*(\\S+)#([\\w-]+)\\s*-->");

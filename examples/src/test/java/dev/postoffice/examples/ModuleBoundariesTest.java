@@ -34,6 +34,7 @@ class ModuleBoundariesTest {
           "postoffice-rabbit-transport", List.of("dev.postoffice.rabbit"),
           "postoffice-sqs-transport", List.of("dev.postoffice.sqs"),
           "postoffice-micrometer", List.of("dev.postoffice.micrometer"),
+          "postoffice-admin", List.of("dev.postoffice.admin"),
           // Microbenchmarks measure engine internals on purpose; the module is not an API and is
           // not deployed.
           "postoffice-benchmarks", List.of("dev.postoffice.core"));

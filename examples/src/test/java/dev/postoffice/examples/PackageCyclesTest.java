@@ -65,7 +65,8 @@ class PackageCyclesTest {
             "postoffice-jdbc-store",
             "postoffice-rabbit-transport",
             "postoffice-sqs-transport",
-            "postoffice-micrometer");
+            "postoffice-micrometer",
+            "postoffice-admin");
   }
 
   @Test

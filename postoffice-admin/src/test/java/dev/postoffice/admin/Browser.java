@@ -68,7 +68,7 @@ final class Browser implements AutoCloseable {
               .usingAnyFreePort()
               .build();
       ChromeDriver driver = new ChromeDriver(service, options);
-      driver.manage().window().setSize(new Dimension(1366, 1000));
+      driver.manage().window().setSize(new Dimension(1366, 1250));
       return new Browser(driver, profile);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -98,6 +98,7 @@ class ConsoleBrowserTest {
     rows.get(0).findElement(By.cssSelector("a")).click();
     assertThat(shown("#entry-error").getText()).contains("currency is missing");
     assertThat(shown("#entry-status").getText()).isEqualTo("Rejected");
+    assertThat(driver.findElement(By.id("delivery-id")).getText()).startsWith("wh-20");
     WebElement raw = shown(".payload[data-layer='L1'] pre");
     assertThat(raw.getText()).contains("\"curr\": \"EUR\"").doesNotContain("currency");
     assertThat(driver.findElements(By.cssSelector(".lane[data-layer='L4'] .step"))).isEmpty();

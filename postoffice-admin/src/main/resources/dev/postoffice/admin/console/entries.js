@@ -13,7 +13,7 @@ export async function entriesView(root, me, params) {
   const table = h('table', { class: 'entries' },
     h('thead', {}, h('tr', {},
       h('th', {}, 'created'), h('th', {}, 'route'), h('th', {}, 'layer'), h('th', {}, 'status'),
-      h('th', {}, 'last error'), h('th', { class: 'wide' }, 'delivery id'))),
+      h('th', {}, 'last error'), h('th', { class: 'wide' }, 'delivery or entry id'))),
     body);
   const more = h('button', { id: 'load-more', class: 'secondary', hidden: true }, 'Load more');
   const summary = h('p', { id: 'match-count', class: 'facts' });

@@ -37,7 +37,8 @@ function header(data, me, refresh) {
   const facts = h('dl', { class: 'facts-grid' },
     fact('Entry id', e.id, 'entry-id'),
     fact('Trace id', e.traceId),
-    fact('Delivery id', e.dedupKey || '–'),
+    // The partner's delivery id is kept on the original receipt, the first of the lineage.
+    fact('Delivery id', (data.ancestors.length ? data.ancestors[0].entry : e).dedupKey || '–', 'delivery-id'),
     fact('Route', `${e.route} (${e.direction.toLowerCase()})`),
     fact('Layer', e.layer),
     fact('Attempts', String(e.attempts)),
