@@ -92,7 +92,10 @@ document.getElementById('lookup-form').addEventListener('submit', (ev) => {
   if (q) window.location.hash = `#/lookup?q=${encodeURIComponent(q)}`;
 });
 
-window.addEventListener('hashchange', render);
+window.addEventListener('hashchange', () => {
+  document.getElementById('toast').hidden = true; // a message about the page left behind
+  render();
+});
 
 (async () => {
   if (token()) {
