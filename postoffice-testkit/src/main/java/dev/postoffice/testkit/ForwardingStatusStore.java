@@ -10,10 +10,14 @@ import dev.postoffice.spi.ClaimRequest;
 import dev.postoffice.spi.CommitResult;
 import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.CursorUpdate;
+import dev.postoffice.spi.EntryPage;
 import dev.postoffice.spi.EntryQuery;
+import dev.postoffice.spi.EntrySearch;
 import dev.postoffice.spi.HeldLease;
 import dev.postoffice.spi.IntakeResult;
 import dev.postoffice.spi.NewEntry;
+import dev.postoffice.spi.ReplayJob;
+import dev.postoffice.spi.RoutePause;
 import dev.postoffice.spi.StatusCount;
 import dev.postoffice.spi.StatusStore;
 import dev.postoffice.spi.StoreCapabilities;
@@ -21,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -151,6 +156,80 @@ public abstract class ForwardingStatusStore implements StatusStore {
   @Override
   public long backlog(RouteId route) {
     return delegate.backlog(route);
+  }
+
+  @Override
+  public EntryPage search(EntrySearch search) {
+    return delegate.search(search);
+  }
+
+  @Override
+  public long count(EntrySearch filter) {
+    return delegate.count(filter);
+  }
+
+  @Override
+  public List<Entry> findByDedupKey(String dedupKey) {
+    return delegate.findByDedupKey(dedupKey);
+  }
+
+  @Override
+  public RoutePause pauseRoute(RouteId route, String by, Instant now) {
+    return delegate.pauseRoute(route, by, now);
+  }
+
+  @Override
+  public boolean resumeRoute(RouteId route, String by, Instant now) {
+    return delegate.resumeRoute(route, by, now);
+  }
+
+  @Override
+  public Map<RouteId, RoutePause> pausedRoutes() {
+    return delegate.pausedRoutes();
+  }
+
+  @Override
+  public ReplayJob startReplayJob(
+      EntrySearch filter, String requestedBy, String reason, Instant now) {
+    return delegate.startReplayJob(filter, requestedBy, reason, now);
+  }
+
+  @Override
+  public Optional<ReplayJob> replayJob(String id) {
+    return delegate.replayJob(id);
+  }
+
+  @Override
+  public List<ReplayJob> replayJobs(int limit) {
+    return delegate.replayJobs(limit);
+  }
+
+  @Override
+  public Optional<ReplayJob> claimReplayJob(String owner, Duration leaseDuration, Instant now) {
+    return delegate.claimReplayJob(owner, leaseDuration, now);
+  }
+
+  @Override
+  public Optional<ReplayJob> recordReplayProgress(
+      String id,
+      String owner,
+      String cursor,
+      long replayed,
+      long skipped,
+      Duration leaseDuration,
+      Instant now) {
+    return delegate.recordReplayProgress(id, owner, cursor, replayed, skipped, leaseDuration, now);
+  }
+
+  @Override
+  public Optional<ReplayJob> cancelReplayJob(String id, String by, Instant now) {
+    return delegate.cancelReplayJob(id, by, now);
+  }
+
+  @Override
+  public Optional<ReplayJob> finishReplayJob(
+      String id, String owner, ReplayJob.State state, String detail, Instant now) {
+    return delegate.finishReplayJob(id, owner, state, detail, now);
   }
 
   @Override

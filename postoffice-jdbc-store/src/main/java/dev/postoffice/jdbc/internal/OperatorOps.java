@@ -41,7 +41,11 @@ final class OperatorOps {
 
   // ---- search ------------------------------------------------------------------------------
 
-  EntryPage search(Connection c, EntrySearch s) throws SQLException {
+  /** A statement and its arguments. */
+  record Query(String sql, List<Object> args) {}
+
+  /** The search's statement: one page and one entry more, newest first, after the cursor. */
+  Query searchQuery(EntrySearch s) {
     List<Object> args = new ArrayList<>();
     StringBuilder sql =
         new StringBuilder("SELECT ")
@@ -67,9 +71,14 @@ final class OperatorOps {
     }
     sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
     args.add(s.limit() + 1); // one more than the page says whether another page follows
+    return new Query(sql.toString(), args);
+  }
+
+  EntryPage search(Connection c, EntrySearch s) throws SQLException {
+    Query q = searchQuery(s);
     List<Entry> found;
-    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      bind(ps, args);
+    try (PreparedStatement ps = c.prepareStatement(q.sql())) {
+      bind(ps, q.args());
       found = Rows.entries(ps.executeQuery(), false);
     }
     if (found.size() <= s.limit()) {
@@ -128,7 +137,7 @@ final class OperatorOps {
     return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
   }
 
-  private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+  static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
     for (int i = 0; i < args.size(); i++) {
       ps.setObject(i + 1, args.get(i));
     }

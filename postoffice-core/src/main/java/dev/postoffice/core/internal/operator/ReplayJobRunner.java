@@ -27,7 +27,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exactly once per entry: progress is recorded per page, so a node that dies mid-page leaves
  * entries replayed after the recorded cursor. The node that takes the job over reads the history of
- * that first page's entries and passes over those the job already replayed.
+ * that first page's entries and passes over those the job already replayed (counting them). An
+ * entry such a node replayed and that left the filter since (it was worked on meanwhile) is not on
+ * that page: it is replayed once, but missing from the job's {@code replayed} count.
+ *
+ * <p>A cancel is seen before each page (the job is read again), so at most the page in hand is
+ * replayed after it.
  *
  * <p>One worker thread per node ({@link #start()}), or {@link #step()} under manual scheduling.
  */
@@ -48,6 +53,7 @@ public final class ReplayJobRunner {
   private long skipped;
   private long nextSlot;
   private volatile boolean running;
+  private boolean failing; // the worker thread's last page failed
   private volatile Thread thread;
 
   /**
@@ -122,8 +128,15 @@ public final class ReplayJobRunner {
         synchronized (this) {
           done = page(true);
         }
+        failing = false;
       } catch (RuntimeException e) {
-        log.warn("replay jobs: {}; trying again in a second", e.toString());
+        // Once per outage at warn: a store that is down would otherwise log every second.
+        if (failing) {
+          log.debug("replay jobs: {}; trying again in a second", e.toString());
+        } else {
+          log.warn("replay jobs: {}; trying again every second", e.toString());
+          failing = true;
+        }
         done = 0;
       }
       if (done == 0 && running) {
@@ -142,6 +155,9 @@ public final class ReplayJobRunner {
   private int page(boolean paced) {
     if (job == null && !claim()) {
       return 0;
+    }
+    if (!stillHeld()) {
+      return 1;
     }
     ReplayJob current = job;
     EntryPage page = store.search(pageSearch(current));
@@ -187,6 +203,23 @@ public final class ReplayJobRunner {
       job = null;
     }
     return Math.max(handled, 1);
+  }
+
+  /**
+   * Reads the held job again before a page, so a cancel is obeyed before any further entry is
+   * replayed; drops it if it was cancelled or taken over.
+   */
+  private boolean stillHeld() {
+    ReplayJob now = store.replayJob(job.id()).orElse(null);
+    if (now == null || !now.isRunning() || !ctx.nodeId().equals(now.owner())) {
+      log.info(
+          "replay job {}: {}; this node stops working on it",
+          job.id(),
+          now == null ? "gone" : now.isRunning() ? "taken over by " + now.owner() : now.detail());
+      job = null;
+      return false;
+    }
+    return true;
   }
 
   private boolean claim() {
