@@ -24,13 +24,13 @@ import org.slf4j.LoggerFactory;
  * back the {@link AdminResponse}. {@link AdminServer} binds it on the JDK HTTP server; a servlet or
  * Spring adapter passes every request under {@link #pathPrefix()} to {@link #handle(AdminRequest)}.
  *
- * <p>Under the prefix (default {@value #DEFAULT_PATH_PREFIX}) it serves the web page ({@code /})
- * and the JSON API ({@code /api/...}, see {@code docs/operations.md}). It is off unless the host
- * turns it on: {@link Builder#build()} requires {@link Builder#enabled(boolean) enabled(true)} and
- * an {@link Builder#authenticator(AdminAuthenticator) authenticator}. Every API request is
- * authenticated (401 otherwise); viewers read, operators also replay and pause (403 for a viewer);
- * changes are JSON POSTs (415 otherwise) from the console's own origin or an allowed one (403
- * otherwise). Payloads pass through the host's {@link PayloadRedactor}, credentials in stored
+ * <p>Under the prefix (default {@value AdminHandler#DEFAULT_PATH_PREFIX}) it serves the web page
+ * ({@code /}) and the JSON API ({@code /api/...}, see {@code docs/operations.md}). It is off unless
+ * the host turns it on: {@link Builder#build()} requires {@link Builder#enabled(boolean)
+ * enabled(true)} and an {@link Builder#authenticator(AdminAuthenticator) authenticator}. Every API
+ * request is authenticated (401 otherwise); viewers read, operators also replay and pause (403 for
+ * a viewer); changes are JSON POSTs (415 otherwise) from the console's own origin or an allowed one
+ * (403 otherwise). Payloads pass through the host's {@link PayloadRedactor}, credentials in stored
  * headers are masked, and no answer carries a token.
  *
  * <pre>{@code
@@ -185,7 +185,7 @@ public final class AdminHandler {
      * Sets where the console is mounted.
      *
      * @param value a path such as {@code /ops/postoffice}, or empty for the root; default {@value
-     *     #DEFAULT_PATH_PREFIX}
+     *     AdminHandler#DEFAULT_PATH_PREFIX}
      * @return this builder
      * @throws IllegalArgumentException if it does not start with a slash, ends with one, or holds
      *     characters other than letters, digits and {@code . _ ~ -}

@@ -135,8 +135,8 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Sets the address to bind.
      *
-     * @param value a host name or address; default {@value #DEFAULT_HOST}, so that only the machine
-     *     itself reaches the console until the host decides otherwise
+     * @param value a host name or address; default {@value AdminServer#DEFAULT_HOST}, so that only
+     *     the machine itself reaches the console until the host decides otherwise
      * @return this builder
      */
     public Builder host(String value) {
@@ -148,7 +148,7 @@ public final class AdminServer implements AutoCloseable {
      * Sets the port to bind.
      *
      * @param value 0 to 65535, 0 for any free port (see {@link #port()}); default {@value
-     *     #DEFAULT_PORT}
+     *     AdminServer#DEFAULT_PORT}
      * @return this builder
      */
     public Builder port(int value) {
@@ -159,7 +159,7 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Sets how many requests are served at once.
      *
-     * @param value 1 to 100; default {@value #DEFAULT_THREADS}
+     * @param value 1 to 100; default {@value AdminServer#DEFAULT_THREADS}
      * @return this builder
      */
     public Builder threads(int value) {

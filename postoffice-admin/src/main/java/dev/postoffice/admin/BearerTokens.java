@@ -82,7 +82,7 @@ public final class BearerTokens implements AdminAuthenticator {
      * Adds a token that may read.
      *
      * @param name who holds it, shown in the console and recorded in histories
-     * @param token the secret, at least {@value #MIN_TOKEN_LENGTH} characters
+     * @param token the secret, at least {@value BearerTokens#MIN_TOKEN_LENGTH} characters
      * @return this builder
      * @throws IllegalArgumentException if the token is too short or already added
      */
@@ -94,7 +94,7 @@ public final class BearerTokens implements AdminAuthenticator {
      * Adds a token that may read, replay and pause.
      *
      * @param name who holds it, shown in the console and recorded in replays' histories
-     * @param token the secret, at least {@value #MIN_TOKEN_LENGTH} characters
+     * @param token the secret, at least {@value BearerTokens#MIN_TOKEN_LENGTH} characters
      * @return this builder
      * @throws IllegalArgumentException if the token is too short or already added
      */
