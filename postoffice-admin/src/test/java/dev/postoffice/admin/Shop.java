@@ -12,6 +12,7 @@ import dev.postoffice.core.memory.InMemoryStatusStore;
 import dev.postoffice.core.memory.InMemoryTransport;
 import dev.postoffice.coreapp.CoreAppReceiver;
 import dev.postoffice.model.Payload;
+import dev.postoffice.spi.StatusStore;
 import dev.postoffice.testkit.PipelineDriver;
 import java.time.Duration;
 import java.util.List;
@@ -35,14 +36,15 @@ final class Shop implements AutoCloseable {
   /** What the Core App receives. */
   record OrderPlaced(String orderId, int qty, String currency) {}
 
-  final InMemoryStatusStore store = InMemoryStatusStore.create();
+  final StatusStore store;
   final InMemoryTransport transport = InMemoryTransport.create();
   final AtomicBoolean fixed = new AtomicBoolean();
   final Pipeline pipeline;
   private final PipelineDriver driver;
   private final CoreAppReceiver<OrderPlaced> receiver;
 
-  private Shop(boolean manual) {
+  private Shop(boolean manual, StatusStore store) {
+    this.store = store;
     JacksonCodec codec = JacksonCodec.create();
     var builder =
         PostOffice.builder()
@@ -72,12 +74,17 @@ final class Shop implements AutoCloseable {
 
   /** A shop whose stages run when the test calls {@link #drain()}. */
   static Shop manual() {
-    return new Shop(true);
+    return new Shop(true, InMemoryStatusStore.create());
+  }
+
+  /** A shop on another store, whose stages run when the test calls {@link #drain()}. */
+  static Shop manual(StatusStore store) {
+    return new Shop(true, store);
   }
 
   /** A shop whose stages run on their own threads, as in production. */
   static Shop running() {
-    return new Shop(false);
+    return new Shop(false, InMemoryStatusStore.create());
   }
 
   private List<OrderPlaced> translate(Order order) {
