@@ -1,6 +1,7 @@
 package dev.postoffice.admin;
 
 import dev.postoffice.NoSuchEntryException;
+import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.admin.internal.AdminConfig;
 import dev.postoffice.admin.internal.Answers;
 import dev.postoffice.admin.internal.ApiError;
@@ -112,6 +113,9 @@ public final class AdminHandler {
       return Answers.error(e);
     } catch (NoSuchEntryException e) {
       return Answers.error(ApiError.notFound("entry " + e.entryId()));
+    } catch (StoreUnavailableException e) {
+      log.warn("admin request {}: the store is unavailable: {}", request, e.getMessage());
+      return Answers.error(new ApiError(503, "the store is unavailable; try again", null));
     } catch (UnsupportedOperationException e) {
       return Answers.error(
           new ApiError(501, "the store does not support this: " + e.getMessage(), null));
