@@ -18,6 +18,7 @@ import java.util.Map;
 public final class ApiRouter {
   private final Guard guard;
   private final ReadApi read;
+  private final LookupApi lookup;
   private final WriteApi write;
   private final HealthApi health;
 
@@ -29,6 +30,7 @@ public final class ApiRouter {
   public ApiRouter(AdminConfig config) {
     this.guard = new Guard(config);
     this.read = new ReadApi(config);
+    this.lookup = new LookupApi(config);
     this.write = new WriteApi(config);
     this.health = new HealthApi(config);
   }
@@ -91,7 +93,7 @@ public final class ApiRouter {
     } else if (first.equals("entries") && parts.length == 3 && parts[2].equals("payload")) {
       answer = read.payload(parts[1]);
     } else if (first.equals("lookup") && parts.length == 1) {
-      answer = read.lookup(q);
+      answer = lookup.lookup(q);
     } else if (first.equals("traces") && parts.length == 2) {
       answer = read.trace(parts[1]);
     } else if (first.equals("replays") && parts.length == 1) {
