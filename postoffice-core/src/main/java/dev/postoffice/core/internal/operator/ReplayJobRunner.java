@@ -44,7 +44,7 @@ public final class ReplayJobRunner {
   private final StatusStore store;
   private final Operations operations;
   private final OperatorSettings settings;
-  private final boolean supported;
+  private volatile Boolean supported; // null until the store answered
   private final Object wake = new Object();
 
   private ReplayJob job; // the job this node holds, as last recorded; null when none
@@ -68,12 +68,14 @@ public final class ReplayJobRunner {
     this.store = ctx.store();
     this.operations = operations;
     this.settings = settings;
-    this.supported = store.capabilities().operatorApi();
   }
 
-  /** Starts the worker thread (not under manual scheduling); nothing if the store has no jobs. */
+  /**
+   * Starts the worker thread (not under manual scheduling); it idles if the store has no replay
+   * jobs.
+   */
   public synchronized void start() {
-    if (!supported || thread != null) {
+    if (thread != null) {
       return;
     }
     running = true;
@@ -118,11 +120,11 @@ public final class ReplayJobRunner {
    * @return how many entries were replayed or passed over; 0 if there was nothing to do
    */
   public synchronized int step() {
-    return supported ? page(false) : 0;
+    return supported() ? page(false) : 0;
   }
 
   private void loop() {
-    while (running) {
+    while (running && !Boolean.FALSE.equals(supported)) { // a store without jobs: nothing to do
       int done;
       try {
         synchronized (this) {
@@ -152,7 +154,27 @@ public final class ReplayJobRunner {
     }
   }
 
+  /**
+   * Asks the store once whether it keeps replay jobs; a store that cannot answer now is asked
+   * again.
+   */
+  private boolean supported() {
+    Boolean known = supported;
+    if (known == null) {
+      try {
+        known = store.capabilities().operatorApi();
+        supported = known;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+    return known;
+  }
+
   private int page(boolean paced) {
+    if (!supported()) {
+      return 0;
+    }
     if (job == null && !claim()) {
       return 0;
     }

@@ -20,7 +20,7 @@ public final class RoutePauses {
 
   private final StatusStore store;
   private final long refreshNanos;
-  private final boolean supported;
+  private volatile Boolean supported; // null until the store answered
   private final AtomicBoolean reading = new AtomicBoolean();
   private volatile Set<RouteId> paused = Set.of();
   private volatile long readAt;
@@ -36,7 +36,6 @@ public final class RoutePauses {
   public RoutePauses(StatusStore store, Duration refresh) {
     this.store = store;
     this.refreshNanos = refresh.toNanos();
-    this.supported = store.capabilities().operatorApi();
   }
 
   /**
@@ -46,7 +45,7 @@ public final class RoutePauses {
    * @return true if no stage should claim its entries now
    */
   public boolean isPaused(RouteId route) {
-    if (!supported) {
+    if (!supported()) {
       return false;
     }
     if ((!read || System.nanoTime() - readAt >= refreshNanos)
@@ -58,6 +57,20 @@ public final class RoutePauses {
       }
     }
     return paused.contains(route);
+  }
+
+  /** Asks the store once whether it keeps pauses; a store that cannot answer now is asked again. */
+  private boolean supported() {
+    Boolean known = supported;
+    if (known == null) {
+      try {
+        known = store.capabilities().operatorApi();
+        supported = known;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+    return known;
   }
 
   private void refresh() {
