@@ -225,6 +225,8 @@ class EntriesApiTest {
     JsonNode history = e.path("history");
     assertThat(history.get(history.size() - 1).path("to").asText()).isEqualTo("REJECTED");
     assertThat(e.path("trace").size()).isEqualTo(e.path("ancestors").size() + 1);
+    assertThat(e.path("traceSize").asInt()).isEqualTo(e.path("trace").size());
+    assertThat(e.path("descendantCount").asInt()).isZero();
     assertThat(console.get("entries/does-not-exist", T).status()).isEqualTo(404);
 
     String traceId = e.path("entry").path("traceId").asText();

@@ -20,6 +20,12 @@ import java.util.Map;
 
 /** The API's reading endpoints: routes, entries, lookups, one entry, traces. */
 public final class ReadApi {
+  /**
+   * The most entries of a trace, or of an entry's descendants, an answer lists (the counts say how
+   * many there are): one partner file can fan out to thousands of messages.
+   */
+  public static final int MAX_LISTED = 500;
+
   private final AdminConfig config;
 
   /**
@@ -155,8 +161,13 @@ public final class ReadApi {
       n.set("entry", EntryJson.entry(a));
       n.set("payload", payload(a));
     }
-    body.set("descendants", EntryJson.entries(lineage.descendants()));
+    List<Entry> descendants = lineage.descendants();
+    body.set(
+        "descendants",
+        EntryJson.entries(descendants.subList(0, Math.min(MAX_LISTED, descendants.size()))));
+    body.put("descendantCount", descendants.size());
     body.set("trace", trace(trace));
+    body.put("traceSize", trace.entries().size());
     return body;
   }
 
@@ -189,13 +200,14 @@ public final class ReadApi {
     }
     ObjectNode body = Answers.MAPPER.createObjectNode();
     body.put("traceId", traceId);
+    body.put("size", trace.entries().size());
     body.set("entries", trace(trace));
     return body;
   }
 
   private static ArrayNode trace(TraceView trace) {
     ArrayNode a = Answers.MAPPER.createArrayNode();
-    for (TracedEntry t : trace.entries()) {
+    for (TracedEntry t : trace.entries().subList(0, Math.min(MAX_LISTED, trace.entries().size()))) {
       ObjectNode n = a.addObject();
       n.set("entry", EntryJson.entry(t.entry()));
       n.set("history", EntryJson.history(t.history()));

@@ -140,7 +140,11 @@ function lineage(data) {
   const link = (e) => h('li', {}, h('a', { href: `#/entry/${encodeURIComponent(e.id)}` }, `${e.layer} ${short(e.id)}`), ' ', badge(e.status, e.statusName));
   return h('div', { class: 'lineage' },
     h('div', {}, h('h3', {}, 'Came from'), data.ancestors.length ? h('ol', {}, data.ancestors.map((a) => link(a.entry))) : h('p', { class: 'muted' }, 'the original receipt')),
-    h('div', {}, h('h3', {}, 'Produced'), data.descendants.length ? h('ul', {}, data.descendants.map(link)) : h('p', { class: 'muted' }, 'nothing (yet)')));
+    h('div', {}, h('h3', {}, 'Produced'),
+      data.descendants.length ? h('ul', {}, data.descendants.map(link)) : h('p', { class: 'muted' }, 'nothing (yet)'),
+      data.descendantCount > data.descendants.length
+        ? h('p', { class: 'muted' }, `and ${data.descendantCount - data.descendants.length} more (filter the entries by route and time to see them)`)
+        : null));
 }
 
 function history(records) {
