@@ -28,6 +28,9 @@ import java.util.concurrent.CompletableFuture;
  * <pre>{@code
  * ./mvnw -q -pl examples -am package -DskipTests -Prun-example
  * }</pre>
+ *
+ * <p>With {@code -Dexample.console=true} it then keeps running and serves the operator console
+ * ({@link ExampleConsole}) until Ctrl-C.
  */
 public final class ExampleApp {
   /** Acme deliveries sent, unless the first argument says otherwise. */
@@ -54,13 +57,27 @@ public final class ExampleApp {
   /**
    * Runs the example.
    *
-   * @param args optional: the number of Acme deliveries, then the number of ship commands
+   * @param args optional: the number of Acme deliveries, then the number of ship commands; {@code
+   *     --console} anywhere to serve the operator console afterwards
    * @throws InterruptedException if interrupted while waiting
    */
   public static void main(String[] args) throws InterruptedException {
-    int orders = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_ORDERS;
-    int shipments = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_SHIPMENTS;
-    int exit = run(orders, shipments, TIMEOUT, System.out);
+    String[] counts =
+        java.util.Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
+    int orders = counts.length > 0 ? Integer.parseInt(counts[0]) : DEFAULT_ORDERS;
+    int shipments = counts.length > 1 ? Integer.parseInt(counts[1]) : DEFAULT_SHIPMENTS;
+    boolean console = ExampleConsole.wanted(args);
+    int exit =
+        run(
+            orders,
+            shipments,
+            TIMEOUT,
+            System.out,
+            example -> {
+              if (console) {
+                ExampleConsole.serveUntilInterrupted(example.pipeline(), System.out);
+              }
+            });
     if (exit != 0) {
       System.exit(exit);
     }
@@ -77,6 +94,28 @@ public final class ExampleApp {
    * @throws InterruptedException if interrupted while waiting
    */
   public static int run(int orderCount, int shipmentCount, Duration timeout, PrintStream out)
+      throws InterruptedException {
+    return run(orderCount, shipmentCount, timeout, out, example -> {});
+  }
+
+  /**
+   * Runs the example, prints its report, and hands the running example to a last step before it
+   * stops (serving the console, say).
+   *
+   * @param orderCount how many Acme deliveries to send, at least 20
+   * @param shipmentCount how many ship commands the core sends, at least 1
+   * @param timeout how long to wait for every entry to reach a terminal status
+   * @param out where to print
+   * @param whileRunning called with the running example after the report
+   * @return 0 when everything settled as expected, 1 otherwise
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public static int run(
+      int orderCount,
+      int shipmentCount,
+      Duration timeout,
+      PrintStream out,
+      java.util.function.Consumer<AcmeExample> whileRunning)
       throws InterruptedException {
     AcmeTraffic.Orders orders = AcmeTraffic.orders(orderCount);
     List<ShipOrder> shipments = AcmeTraffic.shipments(shipmentCount);
@@ -100,6 +139,7 @@ public final class ExampleApp {
         return 1;
       }
       report.settled(example, took, traced.entryId());
+      whileRunning.accept(example);
       return 0;
     }
   }

@@ -25,19 +25,21 @@ import org.junit.jupiter.api.Test;
 class ModuleBoundariesTest {
   /** Each module and the root packages whose internals it may use; others may use none. */
   private static final Map<String, List<String>> OWNERS =
-      Map.of(
-          "postoffice-api", List.of("dev.postoffice"),
-          "postoffice-coreapp", List.of("dev.postoffice.coreapp", "dev.postoffice.codec"),
-          "postoffice-core", List.of("dev.postoffice.core"),
-          "postoffice-testkit", List.of("dev.postoffice.testkit"),
-          "postoffice-jdbc-store", List.of("dev.postoffice.jdbc"),
-          "postoffice-rabbit-transport", List.of("dev.postoffice.rabbit"),
-          "postoffice-sqs-transport", List.of("dev.postoffice.sqs"),
-          "postoffice-micrometer", List.of("dev.postoffice.micrometer"),
-          "postoffice-spring-boot-autoconfigure", List.of("dev.postoffice.spring"),
+      Map.ofEntries(
+          Map.entry("postoffice-api", List.of("dev.postoffice")),
+          Map.entry(
+              "postoffice-coreapp", List.of("dev.postoffice.coreapp", "dev.postoffice.codec")),
+          Map.entry("postoffice-core", List.of("dev.postoffice.core")),
+          Map.entry("postoffice-testkit", List.of("dev.postoffice.testkit")),
+          Map.entry("postoffice-jdbc-store", List.of("dev.postoffice.jdbc")),
+          Map.entry("postoffice-rabbit-transport", List.of("dev.postoffice.rabbit")),
+          Map.entry("postoffice-sqs-transport", List.of("dev.postoffice.sqs")),
+          Map.entry("postoffice-micrometer", List.of("dev.postoffice.micrometer")),
+          Map.entry("postoffice-spring-boot-autoconfigure", List.of("dev.postoffice.spring")),
+          Map.entry("postoffice-admin", List.of("dev.postoffice.admin")),
           // Microbenchmarks measure engine internals on purpose; the module is not an API and is
           // not deployed.
-          "postoffice-benchmarks", List.of("dev.postoffice.core"));
+          Map.entry("postoffice-benchmarks", List.of("dev.postoffice.core")));
 
   private static final Pattern INTERNAL_IMPORT =
       Pattern.compile(

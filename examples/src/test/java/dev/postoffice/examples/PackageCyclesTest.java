@@ -66,7 +66,8 @@ class PackageCyclesTest {
             "postoffice-jdbc-store",
             "postoffice-rabbit-transport",
             "postoffice-sqs-transport",
-            "postoffice-micrometer");
+            "postoffice-micrometer",
+            "postoffice-admin");
   }
 
   @Test
