@@ -125,6 +125,58 @@ class PostgresPlanCachingIT {
                     .containsPattern("Index Cond: .*message_id"));
   }
 
+  @Test
+  @DisplayName(
+      "the dedup keys' batch lookup, cached as a generic plan on an empty table, looks keys up by"
+          + " index once the table grew")
+  void dedupLookupsFollowTheTablesGrowth() throws SQLException {
+    HikariDataSource pool = db.anotherPool(1);
+    JdbcStatusStore store = JdbcStatusStore.builder(pool).tablePrefix(db.prefix).build();
+    store.migrate();
+    int next = 0;
+    for (int round = 0; round < 15; round++) {
+      store.intake(List.of(keyed("d-" + next++), keyed("d-" + next++)), T0);
+    }
+    // Past the second analyze (4,000 keys): from there a plan made with the table's statistics
+    // looks each key up.
+    for (int page = 0; page < 50; page++) {
+      List<NewEntry> entries = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        entries.add(keyed("d-" + next++));
+      }
+      store.intake(entries, T0);
+    }
+
+    assertThat(genericPlans(pool, "SELECT dedup_key, entry_id FROM " + db.prefix + "dedup %"))
+        .as("the two-key lookup ran often enough to be prepared")
+        .isNotEmpty()
+        // The plan cached on the empty table reads every key of the route through the primary key
+        // ("Index Cond: route = $1", "Filter: dedup_key = ANY(...)"): 1,000 pages per lookup at
+        // 10,000 keys.
+        .allSatisfy(
+            plan ->
+                assertThat(plan)
+                    .doesNotContain("Seq Scan")
+                    .doesNotContain("Filter")
+                    .containsPattern("Index Cond: .*dedup_key"));
+  }
+
+  private static NewEntry keyed(String dedupKey) {
+    NewEntry e = entry();
+    return new NewEntry(
+        e.id(),
+        e.route(),
+        e.direction(),
+        e.layer(),
+        e.payload(),
+        e.headers(),
+        e.sourceId(),
+        e.traceId(),
+        dedupKey,
+        e.producedBy(),
+        e.lease());
+  }
+
   /**
    * The plans PostgreSQL would run for this connection's server-side prepared statements matching a
    * pattern, forced to their cached generic plans (the ones a busy pool's statements end up on).

@@ -67,7 +67,8 @@ public final class StoreOperations {
                 new PgOps(tables, clock),
                 claims,
                 portable,
-                new YoungTableAnalyzer(tx, tables.entry()))
+                new YoungTableAnalyzer(tx, tables.entry()),
+                new YoungTableAnalyzer(tx, tables.dedup()))
             : portable;
   }
 
