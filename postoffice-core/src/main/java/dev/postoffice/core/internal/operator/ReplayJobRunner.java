@@ -187,12 +187,18 @@ public final class ReplayJobRunner {
     long r = replayed;
     long s = skipped;
     int handled = 0;
+    // Until this page's progress is recorded, a walk of it again (after a store error in its
+    // middle,
+    // or a stop) checks each entry's history: entries replayed here may be back in the filter by
+    // then (a replay that failed again), and must not be replayed twice.
+    boolean check = checkHistory;
+    checkHistory = true;
     for (Entry e : page.entries()) {
       if (paced && !pace()) {
         return handled; // stopping: the page is walked again, with the history check
       }
       handled++;
-      if (checkHistory && alreadyReplayed(e, marker)) {
+      if (check && alreadyReplayed(e, marker)) {
         r++;
         continue;
       }
