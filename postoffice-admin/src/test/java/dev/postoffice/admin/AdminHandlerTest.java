@@ -62,6 +62,17 @@ class AdminHandlerTest {
   }
 
   @Test
+  @DisplayName(
+      "answers a path with a malformed %-escape 401 without a token and 400 with one, never 500")
+  void malformedEscape() {
+    AdminHandler h = builder().build();
+    assertThat(h.handle(get("/postoffice/api/entries/%zz", Map.of())).status()).isEqualTo(401);
+    AdminResponse r = h.handle(get("/postoffice/api/entries/%zz", AUTH));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.bodyText()).contains("malformed %-escape");
+  }
+
+  @Test
   @DisplayName("mounts under any prefix, the root included, and checks it")
   void mount() {
     AdminHandler root = builder().pathPrefix("").build();

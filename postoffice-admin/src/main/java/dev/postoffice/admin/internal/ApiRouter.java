@@ -44,8 +44,8 @@ public final class ApiRouter {
    * @throws ApiError for a refusal
    */
   public AdminResponse route(AdminRequest request, String path) {
-    String[] parts = segments(path);
     AdminPrincipal who = guard.authenticate(request);
+    String[] parts = segments(path);
     String method = request.method();
     if (method.equals("GET") || method.equals("HEAD")) {
       Params q = Params.ofQuery(request.query());
@@ -120,7 +120,11 @@ public final class ApiRouter {
     }
     String[] parts = trimmed.split("/", -1);
     for (int i = 0; i < parts.length; i++) {
-      parts[i] = URLDecoder.decode(parts[i], StandardCharsets.UTF_8);
+      try {
+        parts[i] = URLDecoder.decode(parts[i], StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new ApiError(400, "the path has a malformed %-escape in '" + parts[i] + "'", null);
+      }
     }
     return parts;
   }

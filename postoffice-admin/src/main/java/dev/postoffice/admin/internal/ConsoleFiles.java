@@ -37,9 +37,15 @@ public final class ConsoleFiles {
     if (!NAME.matcher(name).matches()) {
       return Optional.empty();
     }
-    byte[] bytes = cache.computeIfAbsent(name, ConsoleFiles::load);
-    if (bytes.length == 0) {
-      return Optional.empty();
+    // Only files that exist are cached: the names come from unauthenticated requests, and caching
+    // misses would let anyone grow the map without bound.
+    byte[] bytes = cache.get(name);
+    if (bytes == null) {
+      bytes = load(name);
+      if (bytes.length == 0) {
+        return Optional.empty();
+      }
+      cache.putIfAbsent(name, bytes);
     }
     String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));
     return Optional.of(new AdminResponse(200, Answers.headers(type), bytes));

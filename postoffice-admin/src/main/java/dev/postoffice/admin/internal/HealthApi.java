@@ -15,6 +15,8 @@ import java.util.TreeMap;
  * Answers 200 when all are up, 503 otherwise, so a probe can read the status alone.
  */
 public final class HealthApi {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HealthApi.class);
+
   private final AdminConfig config;
 
   /**
@@ -68,8 +70,13 @@ public final class HealthApi {
   }
 
   /** The exception's kind and message only: a stack trace could carry connection details. */
+  /**
+   * What the answer says of a failed check: the exception's type only. Its message can hold a
+   * connection string with a password (a JDBC URL, a broker URI), and the answer goes to every
+   * viewer; the message goes to the log.
+   */
   private static String describe(Exception e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    log.warn("health check failed: {}", e.toString());
+    return e.getClass().getSimpleName() + " (details in the server's log)";
   }
 }
