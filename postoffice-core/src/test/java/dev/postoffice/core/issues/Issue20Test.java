@@ -242,6 +242,23 @@ class Issue20Test {
     }
 
     @Test
+    @DisplayName(
+        "works on a filtered event an operator replays (the filter left out a type it should take)")
+    void replayedIsWorkedOn() {
+      start(WebhookRoute.builder(Harness.ORDERS).acceptEvents("X-GitHub-Event", "push").build());
+      WebhookResponse left = post(ORDER, Map.of("X-GitHub-Event", "issues"));
+      drain();
+      EntryId id = EntryId.of(left.headers().get(WebhookResponse.ENTRY_ID_HEADER));
+      assertThat(h.store.find(id).orElseThrow().status()).isEqualTo(Status.FILTERED);
+
+      h.store.replay(id, "issues events are wanted after all", h.clock.instant());
+      drain();
+
+      assertThat(h.store.find(id).orElseThrow().status()).isEqualTo(Status.PROCESSED);
+      assertThat(h.store.findBySource(id)).isNotEmpty();
+    }
+
+    @Test
     @DisplayName("processes the event types it takes, and filters a request without the header")
     void accepted() {
       start(WebhookRoute.builder(Harness.ORDERS).acceptEvents("X-GitHub-Event", "push").build());

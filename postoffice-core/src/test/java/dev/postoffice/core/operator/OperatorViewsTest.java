@@ -56,6 +56,8 @@ class OperatorViewsTest {
     p.start();
     IntakeReceipt first =
         p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 1), "shopify-123"));
+    // The redelivery a moment later: lookups list the oldest first, ties broken by id.
+    h.clock.advance(Duration.ofMillis(1));
     p.intake(Harness.ORDERS).submit(RawMessage.json(Models.orderJson("o-1", 1), "shopify-123"));
     Drain.untilIdle(p, h.transport);
 

@@ -16,9 +16,15 @@ public final class IntakeFilter {
 
   private IntakeFilter() {}
 
-  /** Returns the reason an intake entry was filtered with, or null for any other entry. */
+  /**
+   * Returns the reason an intake entry was filtered with, or null for any other entry. Only the
+   * entry's first generation: an operator who replays a filtered entry (the filter left out an
+   * event type it should have kept) wants it worked on, not filtered again.
+   */
   static String filteredReason(Entry entry) {
-    return entry.layer() == Layer.L1 && Entries.PRODUCED_BY_INTAKE.equals(entry.producedBy())
+    return entry.layer() == Layer.L1
+            && entry.generation() == 0
+            && Entries.PRODUCED_BY_INTAKE.equals(entry.producedBy())
         ? entry.headers().get(HEADER_FILTERED_REASON)
         : null;
   }
