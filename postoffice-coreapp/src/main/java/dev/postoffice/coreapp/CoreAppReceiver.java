@@ -197,6 +197,9 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
     private Duration ackTimeout = DEFAULT_ACK_TIMEOUT;
     private Duration receiptLogPatience = DEFAULT_RECEIPT_LOG_PATIENCE;
 
+    /** The longest receiver name: the receipt log's key column. */
+    public static final int MAX_NAME_LENGTH = 100;
+
     private Builder(Transport transport, ReceiptLog receipts, Class<T> type) {
       this.transport = Require.nonNull(transport, "transport");
       this.receipts = Require.nonNull(receipts, "receipts");
@@ -338,6 +341,17 @@ public final class CoreAppReceiver<T> implements AutoCloseable {
       Require.nonNull(source, "queue (call from(...))");
       if (transactional == null) {
         Require.nonNull(handler, "handler");
+      }
+      String consumer = name == null ? source : name;
+      // The receipt log keys receipts by this name (VARCHAR(100) in the JDBC log): a longer one
+      // would be cut on MariaDB (two receivers sharing receipts) or refused on every delivery.
+      if (consumer.length() > MAX_NAME_LENGTH) {
+        throw new IllegalArgumentException(
+            "name (default: the queue) must be at most "
+                + MAX_NAME_LENGTH
+                + " characters, the receipt log's key, but was "
+                + consumer.length()
+                + " [Hint: give a shorter one with name(...)]");
       }
       return new CoreAppReceiver<>(
           new ReceiverConfig<>(

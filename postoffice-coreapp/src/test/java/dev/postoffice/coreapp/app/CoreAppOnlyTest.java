@@ -95,6 +95,21 @@ class CoreAppOnlyTest {
   }
 
   @Test
+  @DisplayName("refuses a name longer than the receipt log's key (100 characters) when it builds")
+  void nameFitsTheReceiptLog() {
+    String longQueue = "q".repeat(101);
+    assertThatThrownBy(
+            () ->
+                CoreAppReceiver.builder(transport, InMemoryReceiptLog.create(), OrderPlaced.class)
+                    .from(longQueue)
+                    .handler((order, context) -> handled.add(order))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 100 characters")
+        .hasMessageContaining("name(...)");
+  }
+
+  @Test
   @DisplayName("with the JDBC receipt log, dedups across a restart of the receiver")
   void jdbcReceiptLogDedupsAcrossRestarts() {
     JdbcDataSource db = new JdbcDataSource();

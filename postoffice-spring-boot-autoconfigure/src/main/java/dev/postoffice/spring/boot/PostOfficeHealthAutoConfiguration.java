@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -22,6 +23,9 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnSingleCandidate(Pipeline.class)
 @ConditionalOnEnabledHealthIndicator("postoffice")
+// Its own binding: with postoffice.enabled=false and a Pipeline of the host's, the main
+// auto-configuration (which binds them too) is off.
+@EnableConfigurationProperties(PostOfficeProperties.class)
 public class PostOfficeHealthAutoConfiguration {
   /** Creates the auto-configuration; Spring Boot does. */
   public PostOfficeHealthAutoConfiguration() {}

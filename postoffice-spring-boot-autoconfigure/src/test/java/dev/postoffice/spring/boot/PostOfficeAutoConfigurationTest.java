@@ -94,22 +94,29 @@ class PostOfficeAutoConfigurationTest {
     @Test
     @DisplayName("binds the properties, with the builder's defaults when unset")
     void properties() {
-      runner.run(
-          context -> {
-            PostOfficeProperties p = context.getBean(PostOfficeProperties.class);
-            assertThat(p.getAckDestination()).isEqualTo(PipelineBuilder.DEFAULT_ACK_DESTINATION);
-            assertThat(p.getShutdownTimeout()).isEqualTo(PipelineBuilder.DEFAULT_SHUTDOWN_TIMEOUT);
-            assertThat(p.getStore().getTablePrefix()).isEqualTo("po_");
-            assertThat(p.getStore().getStatementTimeout())
-                .isEqualTo(dev.postoffice.jdbc.JdbcStoreBuilder.DEFAULT_STATEMENT_TIMEOUT);
-            assertThat(p.getTransport().getRabbit().getPrefetch())
-                .isEqualTo(dev.postoffice.rabbit.RabbitTransportSettings.DEFAULT_PREFETCH);
-            assertThat(p.getTransport().getRabbit().getMaxDeliveries())
-                .isEqualTo(dev.postoffice.rabbit.RabbitTransportSettings.DEFAULT_MAX_DELIVERIES);
-            assertThat(p.getTransport().getRabbit().getConfirmTimeout())
-                .isEqualTo(dev.postoffice.rabbit.RabbitTransportSettings.DEFAULT_CONFIRM_TIMEOUT);
-          });
       runner
+          .withUserConfiguration(OrdersRoute.class)
+          .run(
+              context -> {
+                PostOfficeProperties p = context.getBean(PostOfficeProperties.class);
+                assertThat(p.getAckDestination())
+                    .isEqualTo(PipelineBuilder.DEFAULT_ACK_DESTINATION);
+                assertThat(p.getShutdownTimeout())
+                    .isEqualTo(PipelineBuilder.DEFAULT_SHUTDOWN_TIMEOUT);
+                assertThat(p.getStore().getTablePrefix()).isEqualTo("po_");
+                assertThat(p.getStore().getStatementTimeout())
+                    .isEqualTo(dev.postoffice.jdbc.JdbcStoreBuilder.DEFAULT_STATEMENT_TIMEOUT);
+                assertThat(p.getTransport().getRabbit().getPrefetch())
+                    .isEqualTo(dev.postoffice.rabbit.RabbitTransportSettings.DEFAULT_PREFETCH);
+                assertThat(p.getTransport().getRabbit().getMaxDeliveries())
+                    .isEqualTo(
+                        dev.postoffice.rabbit.RabbitTransportSettings.DEFAULT_MAX_DELIVERIES);
+                assertThat(p.getTransport().getRabbit().getConfirmTimeout())
+                    .isEqualTo(
+                        dev.postoffice.rabbit.RabbitTransportSettings.DEFAULT_CONFIRM_TIMEOUT);
+              });
+      runner
+          .withUserConfiguration(OrdersRoute.class)
           .withPropertyValues(
               "postoffice.node-id=node-a",
               "postoffice.shutdown-timeout=5s",
@@ -142,7 +149,9 @@ class PostOfficeAutoConfigurationTest {
   @DisplayName("the store")
   class Store {
     private final ApplicationContextRunner withDataSource =
-        runner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class));
+        runner
+            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+            .withUserConfiguration(OrdersRoute.class);
 
     @Test
     @DisplayName("is JDBC on the application's DataSource, its tables created with the prefix")
@@ -285,6 +294,7 @@ class PostOfficeAutoConfigurationTest {
                   PostOffice.builder()
                       .store(InMemoryStatusStore.create())
                       .transport(InMemoryTransport.create())
+                      .route(ShopRoutes.orders(ShopRoutes.QUEUE))
                       .build())
           .run(
               context ->
@@ -363,6 +373,7 @@ class PostOfficeAutoConfigurationTest {
     @DisplayName("PipelineBuilderCustomizer beans have the last word")
     void customizers() {
       runner
+          .withUserConfiguration(OrdersRoute.class)
           .withPropertyValues("postoffice.node-id=from-properties")
           .withBean(PipelineBuilderCustomizer.class, () -> b -> b.nodeId("from-customizer"))
           .run(

@@ -27,7 +27,8 @@ class TransportChoiceTest {
           .withConfiguration(
               AutoConfigurations.of(
                   RabbitAutoConfiguration.class, PostOfficeAutoConfiguration.class))
-          .withPropertyValues("postoffice.auto-startup=false");
+          .withPropertyValues("postoffice.auto-startup=false")
+          .withBean(dev.postoffice.core.Route.class, () -> ShopRoutes.orders(ShopRoutes.QUEUE));
 
   @Test
   @DisplayName("is in memory with postoffice.transport.type=memory, even beside Spring AMQP")
@@ -55,6 +56,7 @@ class TransportChoiceTest {
         .withPropertyValues(
             "postoffice.auto-startup=false", "postoffice.transport.sqs.name-prefix=shop-")
         .withBean(SqsClient.class, () -> client)
+        .withBean(dev.postoffice.core.Route.class, () -> ShopRoutes.orders(ShopRoutes.QUEUE))
         .run(
             context -> {
               SqsTransport transport = (SqsTransport) context.getBean(Transport.class);

@@ -79,7 +79,15 @@ public final class StoreConfigurations {
      * @return an in-memory store
      */
     @Bean
-    public InMemoryStatusStore postOfficeStatusStore() {
+    public InMemoryStatusStore postOfficeStatusStore(
+        org.springframework.core.env.Environment environment) {
+      if (!environment.containsProperty("postoffice.store.type")) {
+        // Chosen by default, not asked for: entries would be lost on a restart without a word.
+        LOG.warn(
+            "PostOffice keeps its entries in memory: they are lost when the application stops."
+                + " No single DataSource was found (none, or several without @Primary). Provide one,"
+                + " or set postoffice.store.type=memory to say this is meant.");
+      }
       return InMemoryStatusStore.create();
     }
   }

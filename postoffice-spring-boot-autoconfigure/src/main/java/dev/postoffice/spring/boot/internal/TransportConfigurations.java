@@ -118,7 +118,17 @@ public final class TransportConfigurations {
      * @return an in-memory transport
      */
     @Bean
-    public InMemoryTransport postOfficeTransport() {
+    public InMemoryTransport postOfficeTransport(
+        org.springframework.core.env.Environment environment) {
+      if (!environment.containsProperty("postoffice.transport.type")) {
+        org.slf4j.LoggerFactory.getLogger(TransportConfigurations.class)
+            .warn(
+                "PostOffice reaches the Core App through an in-memory transport: messages in it"
+                    + " are lost when the application stops. No RabbitMQ ConnectionFactory (with"
+                    + " postoffice-rabbit-transport) or SqsClient (with postoffice-sqs-transport)"
+                    + " was found. Provide one, or set postoffice.transport.type=memory to say this"
+                    + " is meant.");
+      }
       return InMemoryTransport.create();
     }
   }
