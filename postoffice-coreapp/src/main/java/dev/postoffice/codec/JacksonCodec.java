@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.postoffice.RejectedInputException;
 import dev.postoffice.model.Payload;
@@ -119,6 +122,10 @@ public final class JacksonCodec implements Codec {
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             // "{...}}" or two documents in a row is malformed input, not the first document.
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // 4111 for a boolean would silently become true: refused, as 1.5 for an int is.
+            .withCoercionConfig(
+                LogicalType.Boolean,
+                config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
             .build();
     return new JacksonCodec(mapper);
   }
@@ -145,7 +152,7 @@ public final class JacksonCodec implements Codec {
         throw new RejectedInputException(
             "cannot encode "
                 + value.getClass().getSimpleName()
-                + fieldOf(e)
+                + fieldOf(e, false)
                 + ": "
                 + limit.getOriginalMessage(),
             e);
@@ -182,14 +189,16 @@ public final class JacksonCodec implements Codec {
                       + e.getLocation().getLineNr()
                       + ", column "
                       + e.getLocation().getColumnNr())
-              + fieldOf(e);
+              + fieldOf(e, true);
+      // Jackson's exception is not kept as the cause: its message quotes the input, and a host
+      // that logs the stack trace would print the values this message hides.
       throw new RejectedInputException(
           "cannot decode "
               + type.getSimpleName()
               + where
               + ": "
               + withoutValues(e.getOriginalMessage()),
-          e);
+          null);
     } catch (IOException e) {
       throw new RejectedInputException(
           "cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
@@ -216,14 +225,20 @@ public final class JacksonCodec implements Codec {
   }
 
   /** Names the field a mapping error is about, such as {@code " (field lines[0].quantity)"}. */
-  private static String fieldOf(JsonProcessingException e) {
+  private static String fieldOf(JsonProcessingException e, boolean hideMapKeys) {
     if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
       return "";
     }
     StringBuilder path = new StringBuilder();
     for (JsonMappingException.Reference ref : mapping.getPath()) {
       if (ref.getFieldName() != null) {
-        path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+        // Decoding, a map's keys are the partner's data (ids, card numbers as keys); a class's
+        // fields are not, nor the keys of a map the host encodes.
+        String name =
+            hideMapKeys && ref.getFrom() instanceof java.util.Map<?, ?>
+                ? "(key hidden)"
+                : ref.getFieldName();
+        path.append(path.length() == 0 ? "" : ".").append(name);
       } else if (ref.getIndex() >= 0) {
         path.append('[').append(ref.getIndex()).append(']');
       }
@@ -250,8 +265,20 @@ public final class JacksonCodec implements Codec {
             .replaceAll(" ?\\[Source: [^\\]]*\\]", "")
             // The token itself is input ("Unrecognized token 'secret'"); the position says where.
             .replaceAll("(?i)(Unrecognized token) '[^']*'", "$1")
-            .replaceAll("(?<!\\[)\"[^\"]*\"(?!\\])", HIDDEN)
-            .replaceAll("(?i)(numeric value) \\([^)]*\\)", "$1 " + HIDDEN);
+            // Jackson quotes a refused string unescaped: up to its own ": not a valid ..." is
+            // input.
+            .replaceAll("(from String) \".*\"(: not a valid)", "$1 " + HIDDEN + "$2")
+            // Jackson's list of the words a boolean may be, read as one phrase.
+            .replace(
+                "only \"true\"/\"True\"/\"TRUE\" or \"false\"/\"False\"/\"FALSE\" recognized",
+                "only true or false (in any case) recognized")
+            // A double-quoted string from the input (escaped quotes included), except the JSON
+            // literals Jackson names and field names in reference chains (["quantity"]).
+            .replaceAll("(?<!\\[)\"(?!(?:true|false|null)\")(?:[^\"\\\\]|\\\\.)*\"(?!\\])", HIDDEN)
+            .replaceAll("(?i)(numeric value) \\([^)]*\\)", "$1 " + HIDDEN)
+            .replaceAll(
+                "(?i)((?:Floating-point|Integer|Boolean|String) value) \\([^)]*\\)",
+                "$1 " + HIDDEN);
     text = hideQuotedInput(text);
     // "was expecting (JSON String, ... 'false')" reads better without the parentheses.
     return text.replaceAll("(was expecting|expected a valid value) \\((.*)\\)$", "$1 $2").trim();

@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
 class JacksonCodecRulesTest {
   record Line(String sku, int quantity, String note) {}
 
+  record Flag(boolean ok) {}
+
+  record Counts(java.util.Map<String, Integer> counts) {}
+
   record Stamped(OffsetDateTime at, Instant received, LocalDate day) {}
 
   private final JacksonCodec codec = JacksonCodec.create();
@@ -84,9 +88,37 @@ class JacksonCodecRulesTest {
     @Test
     @DisplayName("refuses a fraction for an integer rather than truncating it")
     void fractionForInteger() {
-      assertThatThrownBy(() -> line("{\"sku\":\"S-1\",\"quantity\":1.5}"))
+      assertThatThrownBy(() -> line("{\"sku\":\"S-1\",\"quantity\":4111111111111111.5}"))
           .isInstanceOf(RejectedInputException.class)
-          .hasMessageContaining("(field quantity)");
+          .hasMessageContaining("(field quantity)")
+          .hasMessageNotContaining("4111111111111111")
+          .satisfies(e -> assertThat(e.getCause()).as("no cause quoting the input").isNull());
+    }
+
+    @Test
+    @DisplayName("refuses an integer for a boolean rather than reading true, without repeating it")
+    void integerForBoolean() {
+      assertThatThrownBy(() -> codec.decode(Payload.json("{\"ok\":4111}"), Flag.class))
+          .isInstanceOf(RejectedInputException.class)
+          .hasMessageContaining("(field ok)")
+          .hasMessageNotContaining("4111");
+    }
+
+    @Test
+    @DisplayName("keeps Jackson's own words and hides strings with escaped quotes and map keys")
+    void hidesEveryInputValue() {
+      assertThatThrownBy(() -> codec.decode(Payload.json("{\"ok\":\"yes\"}"), Flag.class))
+          .hasMessageNotContaining("yes")
+          .hasMessageContaining("only true or false (in any case) recognized");
+      assertThatThrownBy(() -> line("{\"sku\":\"S\",\"quantity\":\"x\\\"4111111111111111\"}"))
+          .hasMessageNotContaining("4111111111111111");
+      assertThatThrownBy(
+              () ->
+                  codec.decode(
+                      Payload.json("{\"counts\":{\"4111111111111111\":\"many\"}}"), Counts.class))
+          .hasMessageNotContaining("4111111111111111")
+          .hasMessageNotContaining("many")
+          .hasMessageContaining("(field counts.(key hidden))");
     }
 
     @Test
