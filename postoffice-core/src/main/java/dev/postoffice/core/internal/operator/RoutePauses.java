@@ -48,8 +48,12 @@ public final class RoutePauses {
     if (!supported()) {
       return false;
     }
-    if ((!read || System.nanoTime() - readAt >= refreshNanos)
-        && reading.compareAndSet(false, true)) {
+    if (!read) {
+      // Nothing read yet: no answer from the empty set while another worker's first read is under
+      // way (a route paused before the pipeline started would be worked on); first reads may run
+      // side by side.
+      refresh();
+    } else if (System.nanoTime() - readAt >= refreshNanos && reading.compareAndSet(false, true)) {
       try {
         refresh();
       } finally {
