@@ -3,7 +3,6 @@ package dev.postoffice.jdbc.internal;
 import dev.postoffice.jdbc.JdbcDialect;
 import dev.postoffice.model.Entry;
 import dev.postoffice.model.RouteId;
-import dev.postoffice.model.Status;
 import dev.postoffice.spi.EntryCursor;
 import dev.postoffice.spi.EntryPage;
 import dev.postoffice.spi.EntrySearch;
@@ -116,8 +115,14 @@ final class OperatorOps {
       args.add(s.layer().number());
     }
     if (!s.statuses().isEmpty()) {
-      sql.append(" AND status IN (").append(Tables.placeholders(s.statuses().size())).append(')');
-      s.statuses().stream().map(Status::name).sorted().forEach(args::add);
+      // As literals (enum names, never input): PostgreSQL can then match the search to a partial
+      // index on some statuses (V4's entry_attention_idx) in a cached generic plan too, where a
+      // bound parameter proves nothing about the index's predicate.
+      sql.append(" AND status IN (")
+          .append(
+              String.join(
+                  ", ", s.statuses().stream().map(st -> "'" + st.name() + "'").sorted().toList()))
+          .append(')');
     }
     if (s.createdFrom() != null) {
       sql.append(" AND created_at >= ?");

@@ -125,6 +125,21 @@ class PostgresSearchPlanIT {
   }
 
   @Test
+  @DisplayName(
+      "failed and rejected entries of every route (the console's first page): first and next page"
+          + " read the attention index, no sort")
+  void needsAttentionAcrossRoutes() throws Exception {
+    EntrySearch first = EntrySearch.builder().statuses(Status.FAILED, Status.REJECTED).build();
+    JsonNode plan = assertReadsAPage(first);
+    assertThat(indexes(plan)).contains(prefix + "entry_attention_idx");
+    assertThat(nodes(plan, "Sort")).isEmpty();
+    EntryPage page = store.search(first);
+    assertThat(page.entries()).hasSize(EntrySearch.DEFAULT_LIMIT);
+    JsonNode next = assertReadsAPage(first.withAfter(page.next().orElseThrow()));
+    assertThat(nodes(next, "Sort")).isEmpty();
+  }
+
+  @Test
   @DisplayName("a route's entries of one layer with an error text: first and next page")
   void errorsOfALayer() throws Exception {
     EntrySearch first =

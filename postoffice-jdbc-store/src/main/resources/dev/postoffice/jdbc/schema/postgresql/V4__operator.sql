@@ -3,6 +3,11 @@
 -- index serves it as a range scan that stops after one page, with no sort. It leads with route, so it offers the
 -- claim query no way to read other routes' entries (see V2); created_at and id never change, so claims stay HOT.
 CREATE INDEX IF NOT EXISTS ${prefix}entry_route_created_idx ON ${prefix}entry (route, created_at DESC, id DESC);
+-- What needs attention across routes (the console's first page: Rejected and Failed, newest first, no route):
+-- partial, so only entries that failed are written to it, and a search for these statuses reads one page of
+-- it. The search names the statuses as literals, so even a cached generic plan can use it.
+CREATE INDEX IF NOT EXISTS ${prefix}entry_attention_idx ON ${prefix}entry (created_at DESC, id DESC)
+  WHERE status IN ('FAILED', 'REJECTED');
 -- Lookup by the id people hold (the partner's delivery id, the Core App's message id). Partial: only root
 -- entries carry a dedup key, so outputs cost this index nothing.
 CREATE INDEX IF NOT EXISTS ${prefix}entry_dedup_key_idx ON ${prefix}entry (dedup_key) WHERE dedup_key IS NOT NULL;
