@@ -61,6 +61,15 @@ class PostOfficeAdminTest {
               servlet.service(request, ok);
               assertThat(ok.getStatus()).isEqualTo(200);
               assertThat(ok.getContentAsString(StandardCharsets.UTF_8)).contains("olivia");
+
+              // Under the application's context path, the console's own path is below it.
+              MockHttpServletRequest inApp =
+                  new MockHttpServletRequest("GET", "/app/postoffice/api/me");
+              inApp.setContextPath("/app");
+              inApp.addHeader("Authorization", "Bearer " + OPERATOR_TOKEN);
+              MockHttpServletResponse underContext = new MockHttpServletResponse();
+              servlet.service(inApp, underContext);
+              assertThat(underContext.getStatus()).isEqualTo(200);
             });
   }
 

@@ -43,14 +43,12 @@ public final class AdminServlet extends HttpServlet {
     for (String name : Collections.list(request.getHeaderNames())) {
       headers.put(name, new ArrayList<>(Collections.list(request.getHeaders(name))));
     }
+    // The path below the application's context path (server.servlet.context-path), still encoded:
+    // the handler decodes it and knows only its own prefix.
+    String path = request.getRequestURI().substring(request.getContextPath().length());
     AdminResponse answer =
         handler.handle(
-            new AdminRequest(
-                request.getMethod(),
-                request.getRequestURI(),
-                request.getQueryString(),
-                headers,
-                body));
+            new AdminRequest(request.getMethod(), path, request.getQueryString(), headers, body));
     response.setStatus(answer.status());
     answer.headers().forEach(response::setHeader);
     if (!request.getMethod().equals("HEAD") && answer.body().length > 0) {
