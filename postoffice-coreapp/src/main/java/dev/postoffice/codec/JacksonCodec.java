@@ -19,6 +19,7 @@ import dev.postoffice.model.Payload;
 import dev.postoffice.spi.Codec;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -235,9 +236,7 @@ public final class JacksonCodec implements Codec {
         // Decoding, a map's keys are the partner's data (ids, card numbers as keys); a class's
         // fields are not, nor the keys of a map the host encodes.
         String name =
-            hideMapKeys && ref.getFrom() instanceof java.util.Map<?, ?>
-                ? "(key hidden)"
-                : ref.getFieldName();
+            hideMapKeys && ref.getFrom() instanceof Map<?, ?> ? "(key hidden)" : ref.getFieldName();
         path.append(path.length() == 0 ? "" : ".").append(name);
       } else if (ref.getIndex() >= 0) {
         path.append('[').append(ref.getIndex()).append(']');

@@ -8,6 +8,8 @@ import dev.postoffice.core.operator.RouteSummary;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/health}: is the store reachable (it answers the routes' summaries), are the
@@ -15,7 +17,7 @@ import java.util.TreeMap;
  * Answers 200 when all are up, 503 otherwise, so a probe can read the status alone.
  */
 public final class HealthApi {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HealthApi.class);
+  private static final Logger log = LoggerFactory.getLogger(HealthApi.class);
 
   private final AdminConfig config;
 

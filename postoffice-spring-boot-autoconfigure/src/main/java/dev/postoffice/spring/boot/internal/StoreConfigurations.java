@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The store: JDBC on the application's {@code DataSource} when there is one (or when {@code
@@ -79,8 +80,7 @@ public final class StoreConfigurations {
      * @return an in-memory store
      */
     @Bean
-    public InMemoryStatusStore postOfficeStatusStore(
-        org.springframework.core.env.Environment environment) {
+    public InMemoryStatusStore postOfficeStatusStore(Environment environment) {
       if (!environment.containsProperty("postoffice.store.type")) {
         // Chosen by default, not asked for: entries would be lost on a restart without a word.
         LOG.warn(

@@ -10,6 +10,8 @@ import dev.postoffice.spring.boot.PostOfficeProperties;
 import dev.postoffice.sqs.SqsTransport;
 import dev.postoffice.sqs.SqsTransportSettings;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -27,6 +30,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * bean wins over all three.
  */
 public final class TransportConfigurations {
+  private static final Logger LOG = LoggerFactory.getLogger(TransportConfigurations.class);
+
   private TransportConfigurations() {}
 
   /** {@code RabbitTransport} on the client factory inside Spring AMQP's connection factory. */
@@ -118,16 +123,14 @@ public final class TransportConfigurations {
      * @return an in-memory transport
      */
     @Bean
-    public InMemoryTransport postOfficeTransport(
-        org.springframework.core.env.Environment environment) {
+    public InMemoryTransport postOfficeTransport(Environment environment) {
       if (!environment.containsProperty("postoffice.transport.type")) {
-        org.slf4j.LoggerFactory.getLogger(TransportConfigurations.class)
-            .warn(
-                "PostOffice reaches the Core App through an in-memory transport: messages in it"
-                    + " are lost when the application stops. No RabbitMQ ConnectionFactory (with"
-                    + " postoffice-rabbit-transport) or SqsClient (with postoffice-sqs-transport)"
-                    + " was found. Provide one, or set postoffice.transport.type=memory to say this"
-                    + " is meant.");
+        LOG.warn(
+            "PostOffice reaches the Core App through an in-memory transport: messages in it"
+                + " are lost when the application stops. No RabbitMQ ConnectionFactory (with"
+                + " postoffice-rabbit-transport) or SqsClient (with postoffice-sqs-transport)"
+                + " was found. Provide one, or set postoffice.transport.type=memory to say this"
+                + " is meant.");
       }
       return InMemoryTransport.create();
     }
