@@ -116,12 +116,20 @@ final class DownstreamRun {
       AtomicLong sent = new AtomicLong();
       long[] sendNanos = new long[messages];
       List<Thread> producers = new ArrayList<>();
+      // With a rate, message i is not sent before started + i * nanosPerMessage: the latency at a
+      // rate below the maximum is the pipeline's, not the time a message waited behind a backlog.
+      long nanosPerMessage = o.rate() > 0 ? 1_000_000_000L / o.rate() : 0;
       for (int p = 0; p < o.producers(); p++) {
         int first = p;
         Thread t =
             new Thread(
                 () -> {
                   for (int i = first; i < messages; i += o.producers()) {
+                    long wait;
+                    while (nanosPerMessage > 0
+                        && (wait = started + i * nanosPerMessage - System.nanoTime()) > 0) {
+                      LockSupport.parkNanos(wait);
+                    }
                     while (o.window() > 0 && sent.get() - clock.dispatched() >= o.window()) {
                       LockSupport.parkNanos(100_000);
                     }

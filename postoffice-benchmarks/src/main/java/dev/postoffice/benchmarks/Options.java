@@ -38,8 +38,9 @@ import java.util.Set;
  *     receipt log in memory ({@code receipts=memory}: a Core App recording receipts in its own
  *     handler's transaction) rather than in the database with {@code JdbcReceiptLog} ({@code
  *     receipts=jdbc}, the default)
- * @param rate upstream messages per second the producers submit at most, all together (0: as fast
- *     as they can): for the latency at a given load rather than at saturation
+ * @param rate messages per second the producers submit (upstream) or the Core App sends
+ *     (downstream) at most, all together (0: as fast as they can): for the latency at a given load
+ *     rather than at saturation
  * @param lingerMillis how long a stage waits for a batch to fill ({@code RouteSettings.linger}), in
  *     ms; -1 for the library's default
  * @param backlog messages waiting (Just In at layer 1 of the run's route) written to the store
@@ -266,7 +267,7 @@ record Options(
         + "  [runs=3] [warmups=2 in memory, 3 on rabbit, else 1] [batch=100] [concurrency=1]\n"
         + "  [producers=2] [baseline=true]\n"
         + "  [window=10000] [purge=true] [nodes=1] [prefill=0] [store=postgresql|h2 (rabbit, sqs, downstream)]\n"
-        + "  [rate=0 (upstream msgs/s over all producers; 0 = no limit)] [receipts=jdbc|memory (rabbit, sqs)]\n"
+        + "  [rate=0 (msgs/s over all producers or core senders; 0 = no limit)] [receipts=jdbc|memory (rabbit, sqs)]\n"
         + "  [linger=ms (a stage's wait for its batch to fill; default the library's)]\n"
         + "  [backlog=0 (messages waiting at layer 1 before each run; the run carries the first `messages` of"
         + " them; JDBC stores)]\n"
