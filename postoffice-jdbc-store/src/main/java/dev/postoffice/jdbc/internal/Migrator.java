@@ -34,7 +34,8 @@ public final class Migrator {
           "V1__entries.sql",
           "V2__finished_created_idx.sql",
           "V3__born_history.sql",
-          "V4__operator.sql");
+          "V4__operator.sql",
+          "V5__compact_writes.sql");
 
   private static final ConcurrentMap<String, Object> H2_LOCKS = new ConcurrentHashMap<>();
   private static final int LOCK_TIMEOUT_SECONDS = 60;

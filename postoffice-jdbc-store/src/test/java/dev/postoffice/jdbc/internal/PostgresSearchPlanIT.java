@@ -1,6 +1,7 @@
 package dev.postoffice.jdbc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import dev.postoffice.model.Entry;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.EntryPage;
+import dev.postoffice.spi.EntryQuery;
 import dev.postoffice.spi.EntrySearch;
 import dev.postoffice.testkit.RequiredService;
 import java.io.InputStream;
@@ -180,6 +182,51 @@ class PostgresSearchPlanIT {
             + " seq LIMIT 50";
     JsonNode plan = explain(claim, List.of());
     assertThat(indexes(plan)).containsExactly(prefix + "entry_claim_idx");
+  }
+
+  @Test
+  @DisplayName(
+      "a route's failed and waiting entries by last change (the operator's and the republisher's"
+          + " query) read the partial (route, status) index, which holds no finished entry")
+  void unfinishedOfARouteByLastChange() throws Exception {
+    QueryOps queries = new QueryOps(new Tables(JdbcDialect.POSTGRESQL, prefix));
+    for (Status status : List.of(Status.FAILED, Status.JUST_IN)) {
+      OperatorOps.Query q = queries.queryStatement(EntryQuery.of(ROUTE, 50, status));
+      JsonNode plan = explain(q.sql(), q.args());
+      assertThat(indexes(plan)).as("%s", plan).contains(prefix + "entry_route_status_idx");
+      assertThat(nodes(plan, "Seq Scan")).isEmpty();
+      assertThat(store.query(EntryQuery.of(ROUTE, 50, status)))
+          .hasSize(50)
+          .allSatisfy(e -> assertThat(e.status()).isEqualTo(status));
+    }
+    try (Connection c = ds.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM "
+                    + prefix
+                    + "entry WHERE status NOT IN ('PROCESSED', 'ACKNOWLEDGED', 'DISPATCHED')")) {
+      rs.next();
+      long unfinished = rs.getLong(1);
+      assertThat(indexRows("entry_route_status_idx"))
+          .isCloseTo(unfinished, withinPercentage(10))
+          .isLessThan(ROWS / 10);
+    }
+  }
+
+  /** How many entries an index holds (the estimate the migration's ANALYZE left). */
+  private long indexRows(String index) throws SQLException {
+    try (Connection c = ds.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT reltuples::BIGINT FROM pg_class WHERE relname = '"
+                    + prefix
+                    + index
+                    + "'")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   @Test
