@@ -16,7 +16,7 @@ import software.amazon.awssdk.regions.Region;
  * chains); the builder checks each value as it is set. Settings that mean the same as in {@code
  * RabbitTransportSettings} have the same name there ({@code namePrefix}, {@code createTopology},
  * {@code maxMessageBytes}, {@code deadLetterSuffix}, {@code maxDeliveries}, {@code
- * consumerThreads}).
+ * consumerThreads}, {@code prefetch}).
  *
  * <pre>{@code
  * SqsTransportSettings settings = SqsTransportSettings.builder()
@@ -68,6 +68,13 @@ public final class SqsTransportSettings {
   /** Default number of handler calls running at once per subscription: {@value}. */
   public static final int DEFAULT_CONSUMER_THREADS = 4;
 
+  /**
+   * The most messages one ReceiveMessage call returns (an SQS limit): the default {@link
+   * #prefetch()} is {@link #consumerThreads()} times this, so that every handler call of a batch
+   * handler can take a full receive.
+   */
+  public static final int MAX_MESSAGES_PER_RECEIVE = 10;
+
   /** Default number of SQS calls (batch sends, deletes) in flight at once: {@value}. */
   public static final int DEFAULT_SENDER_THREADS = 4;
 
@@ -95,6 +102,10 @@ public final class SqsTransportSettings {
   private final int maxDeliveries;
   private final Duration batchLinger;
   private final int consumerThreads;
+
+  /** As set; 0 when not set: {@link #prefetch()} then derives it from consumerThreads. */
+  private final int prefetch;
+
   private final int senderThreads;
   private final int messageSizeLimit;
   private final Duration closeTimeout;
@@ -116,6 +127,7 @@ public final class SqsTransportSettings {
     maxDeliveries = b.maxDeliveries;
     batchLinger = b.batchLinger;
     consumerThreads = b.consumerThreads;
+    prefetch = b.prefetch;
     senderThreads = b.senderThreads;
     messageSizeLimit = b.messageSizeLimit;
     closeTimeout = b.closeTimeout;
@@ -257,6 +269,14 @@ public final class SqsTransportSettings {
   }
 
   /**
+   * @return how many messages a subscription holds unsettled at most (received, not yet deleted or
+   *     put back)
+   */
+  public int prefetch() {
+    return prefetch > 0 ? prefetch : consumerThreads * MAX_MESSAGES_PER_RECEIVE;
+  }
+
+  /**
    * @return how many batch calls (sends, deletes) run at once
    */
   public int senderThreads() {
@@ -322,6 +342,8 @@ public final class SqsTransportSettings {
         + batchLinger
         + ", consumerThreads="
         + consumerThreads
+        + ", prefetch="
+        + prefetch()
         + "]";
   }
 
@@ -344,6 +366,7 @@ public final class SqsTransportSettings {
     private int maxDeliveries = DEFAULT_MAX_DELIVERIES;
     private Duration batchLinger = DEFAULT_BATCH_LINGER;
     private int consumerThreads = DEFAULT_CONSUMER_THREADS;
+    private int prefetch; // 0: consumerThreads * MAX_MESSAGES_PER_RECEIVE
     private int senderThreads = DEFAULT_SENDER_THREADS;
     private int messageSizeLimit = DEFAULT_MESSAGE_SIZE_LIMIT;
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
@@ -367,6 +390,7 @@ public final class SqsTransportSettings {
       maxDeliveries = s.maxDeliveries;
       batchLinger = s.batchLinger;
       consumerThreads = s.consumerThreads;
+      prefetch = s.prefetch;
       senderThreads = s.senderThreads;
       messageSizeLimit = s.messageSizeLimit;
       closeTimeout = s.closeTimeout;
@@ -598,9 +622,8 @@ public final class SqsTransportSettings {
     }
 
     /**
-     * Sets how many handler calls run at once per subscription, each on a thread of its own; it
-     * also bounds how many messages a subscription holds. Defaults to {@value
-     * #DEFAULT_CONSUMER_THREADS}.
+     * Sets how many handler calls run at once per subscription, each on a thread of its own.
+     * Defaults to {@value #DEFAULT_CONSUMER_THREADS}.
      *
      * @param consumerThreads 1 to 1000
      * @return this builder
@@ -608,6 +631,23 @@ public final class SqsTransportSettings {
      */
     public Builder consumerThreads(int consumerThreads) {
       this.consumerThreads = Require.between(consumerThreads, 1, 1000, "consumerThreads");
+      return this;
+    }
+
+    /**
+     * Sets how many messages a subscription holds unsettled at most: received and not yet deleted
+     * or put back, whether a handler works on them or they wait for a free handler thread (their
+     * visibility is extended meanwhile). A receive asks for no more than the room left, and at most
+     * {@value #MAX_MESSAGES_PER_RECEIVE}. Defaults to {@link #consumerThreads(int) consumerThreads}
+     * × {@value #MAX_MESSAGES_PER_RECEIVE}, so that each call of a batch handler can take a full
+     * receive; set it to {@code consumerThreads} to hold no message that no handler works on.
+     *
+     * @param prefetch 1 to 10,000
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder prefetch(int prefetch) {
+      this.prefetch = Require.between(prefetch, 1, 10_000, "prefetch");
       return this;
     }
 

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.withSettings;
 
+import dev.postoffice.spi.BatchMessageHandler;
 import dev.postoffice.spi.Disposition;
 import dev.postoffice.spi.InboundMessage;
 import dev.postoffice.spi.OutboundMessage;
@@ -199,6 +200,49 @@ class SqsTransportTest {
       assertThat(m.headers())
           .containsEntry(Transport.HEADER_TRACE_ID, "t-m-vanish")
           .doesNotContainKey(Transport.HEADER_DEAD_LETTER_REASON);
+    }
+  }
+
+  @Nested
+  @DisplayName("prefetch")
+  class Prefetch {
+    /** Publishes ten messages, then has one handler thread take them in batches. */
+    private List<Integer> batchSizes(SqsTransportSettings.Builder settings) throws Exception {
+      SqsTransport t = transport(settings.consumerThreads(1));
+      t.declare("batches");
+      for (int i = 0; i < 10; i++) {
+        t.publish("batches", message("b-" + i)).get(5, TimeUnit.SECONDS);
+      }
+      List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+      CountDownLatch all = new CountDownLatch(10);
+      BatchMessageHandler handler =
+          messages -> {
+            sizes.add(messages.size());
+            messages.forEach(m -> all.countDown());
+            return java.util.Collections.nCopies(messages.size(), Disposition.ack());
+          };
+      closing(t.subscribe("batches", handler));
+      assertThat(all.await(PATIENCE_MS, TimeUnit.MILLISECONDS)).as("all ten handled").isTrue();
+      return sizes;
+    }
+
+    @Test
+    @DisplayName(
+        "by default a batch handler's call takes a full receive, not one message per handler"
+            + " thread")
+    void fullReceive() throws Exception {
+      assertThat(ElasticMq.get().settings().consumerThreads(1).build().prefetch()).isEqualTo(10);
+      assertThat(batchSizes(ElasticMq.get().settings())).as("batch sizes").anyMatch(n -> n > 1);
+    }
+
+    @Test
+    @DisplayName("prefetch bounds the messages a subscription holds, and so each receive")
+    void bounded() throws Exception {
+      assertThat(batchSizes(ElasticMq.get().settings().prefetch(3)))
+          .as("batch sizes")
+          .allMatch(n -> n <= 3);
+      assertThatThrownBy(() -> SqsTransportSettings.builder().prefetch(0))
+          .hasMessage("prefetch must be between 1 and 10000, but was 0");
     }
   }
 

@@ -105,7 +105,7 @@ public final class SqsSubscription implements Subscription {
     this.settings = settings;
     this.settler =
         new Settler(client, queue, queueUrl, deadLetterUrl, settings, scheduler, senders);
-    this.permits = new Semaphore(settings.consumerThreads());
+    this.permits = new Semaphore(settings.prefetch());
     this.handlers =
         Executors.newFixedThreadPool(
             settings.consumerThreads(), Threads.daemon("postoffice-sqs-handler-" + queue));
