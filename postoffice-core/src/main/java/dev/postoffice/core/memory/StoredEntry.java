@@ -5,8 +5,9 @@ import dev.postoffice.model.EntryId;
 import dev.postoffice.model.HistoryRecord;
 import dev.postoffice.model.Status;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -24,9 +25,17 @@ final class StoredEntry {
   Entry entry;
 
   /**
-   * Its status changes, oldest first; kept here rather than in a map to spare a lookup per change.
+   * Its status changes, oldest first, {@value #SLOTS} slots each (from, to, at, detail), in an
+   * array filled up to {@link #changeCount}: kept here rather than in a map to spare a lookup per
+   * change, and flat rather than as {@link HistoryRecord}s in a list, which would be a list, its
+   * array and one object per change for every entry the store holds (a young collection copies each
+   * of them until the entry is purged). {@link #history()} makes the records when they are read.
    */
-  final List<HistoryRecord> history = new ArrayList<>(4);
+  private Object[] changes;
+
+  private int changeCount;
+
+  private static final int SLOTS = 4;
 
   /** The entries whose source it is, or null while it has none. */
   List<StoredEntry> children;
@@ -62,6 +71,36 @@ final class StoredEntry {
 
   /** Appends a status change to the history ({@code from} null: the entry was created). */
   void recordChange(Status from, Status to, Instant at, String detail) {
-    history.add(new HistoryRecord(entry.id(), from, to, at, detail));
+    // Fail where the record would have: to and at are required.
+    Objects.requireNonNull(to, "to cannot be null");
+    Objects.requireNonNull(at, "at cannot be null");
+    int slot = changeCount * SLOTS;
+    if (changes == null) {
+      changes = new Object[2 * SLOTS]; // most entries change twice or three times
+    } else if (slot == changes.length) {
+      changes = Arrays.copyOf(changes, changes.length * 2);
+    }
+    changes[slot] = from;
+    changes[slot + 1] = to;
+    changes[slot + 2] = at;
+    changes[slot + 3] = detail;
+    changeCount++;
+  }
+
+  /** Its status changes, oldest first, as an immutable list. */
+  List<HistoryRecord> history() {
+    HistoryRecord[] records = new HistoryRecord[changeCount];
+    EntryId id = entry.id(); // never changes
+    for (int i = 0; i < records.length; i++) {
+      int slot = i * SLOTS;
+      records[i] =
+          new HistoryRecord(
+              id,
+              (Status) changes[slot],
+              (Status) changes[slot + 1],
+              (Instant) changes[slot + 2],
+              (String) changes[slot + 3]);
+    }
+    return List.of(records);
   }
 }
