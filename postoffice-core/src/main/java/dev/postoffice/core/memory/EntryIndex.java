@@ -36,7 +36,9 @@ final class EntryIndex {
   private record DedupKey(RouteId route, String key) {}
 
   private final Map<EntryId, StoredEntry> byId = new HashMap<>();
-  private final Map<TraceId, List<StoredEntry>> byTrace = new HashMap<>();
+  // A trace's roots: the entry itself when it has one (nearly always), a List<StoredEntry> when
+  // more.
+  private final Map<TraceId, Object> byTrace = new HashMap<>();
   private final Map<DedupKey, EntryId> byDedupKey = new HashMap<>();
   private final Map<LaneKey, Lane> lanes = new HashMap<>();
   private long nextSeq;
@@ -96,10 +98,12 @@ final class EntryIndex {
                 ? knownSource
                 : byId.get(entry.sourceId());
     if (source != null) {
-      if (source.children == null) {
-        source.children = new ArrayList<>(2);
+      if (source.lastChild == null) {
+        source.firstChild = rec;
+      } else {
+        source.lastChild.nextSibling = rec;
       }
-      source.children.add(rec);
+      source.lastChild = rec;
     }
     if (source == null || !source.entry.traceId().equals(entry.traceId())) {
       indexByTrace(rec);
@@ -111,7 +115,28 @@ final class EntryIndex {
 
   private void indexByTrace(StoredEntry rec) {
     rec.traceRoot = true;
-    byTrace.computeIfAbsent(rec.entry.traceId(), k -> new ArrayList<>(1)).add(rec);
+    byTrace.merge(rec.entry.traceId(), rec, EntryIndex::addRoot);
+  }
+
+  /** Adds a root to a trace's roots (see {@link #byTrace}). */
+  @SuppressWarnings("unchecked")
+  private static Object addRoot(Object roots, Object rec) {
+    if (roots instanceof StoredEntry first) {
+      List<StoredEntry> both = new ArrayList<>(2);
+      both.add(first);
+      both.add((StoredEntry) rec);
+      return both;
+    }
+    ((List<StoredEntry>) roots).add((StoredEntry) rec);
+    return roots;
+  }
+
+  /** A trace's roots, as {@link #byTrace} holds them (null, an entry, or a list), as a list. */
+  @SuppressWarnings("unchecked")
+  private static List<StoredEntry> roots(Object roots) {
+    return roots == null
+        ? List.of()
+        : roots instanceof StoredEntry one ? List.of(one) : (List<StoredEntry>) roots;
   }
 
   private Lane lane(RouteId route, Layer layer) {
@@ -163,7 +188,14 @@ final class EntryIndex {
 
   /** The outputs of an entry (the entries whose source it is), in the order they were added. */
   List<StoredEntry> outputs(StoredEntry rec) {
-    return rec.children == null ? List.of() : rec.children;
+    if (rec.firstChild == null) {
+      return List.of();
+    }
+    List<StoredEntry> out = new ArrayList<>();
+    for (StoredEntry child = rec.firstChild; child != null; child = child.nextSibling) {
+      out.add(child);
+    }
+    return out;
   }
 
   /**
@@ -172,7 +204,7 @@ final class EntryIndex {
    */
   List<StoredEntry> trace(TraceId traceId) {
     List<StoredEntry> found = new ArrayList<>();
-    for (StoredEntry root : byTrace.getOrDefault(traceId, List.of())) {
+    for (StoredEntry root : roots(byTrace.get(traceId))) {
       descendants(root, traceId, found);
     }
     return found;
@@ -181,11 +213,9 @@ final class EntryIndex {
   /** Adds an entry and, depth first, the entries of the same trace derived from it. */
   private static void descendants(StoredEntry rec, TraceId traceId, List<StoredEntry> out) {
     out.add(rec);
-    if (rec.children != null) {
-      for (StoredEntry child : rec.children) {
-        if (!child.traceRoot && child.entry.traceId().equals(traceId)) {
-          descendants(child, traceId, out);
-        }
+    for (StoredEntry child = rec.firstChild; child != null; child = child.nextSibling) {
+      if (!child.traceRoot && child.entry.traceId().equals(traceId)) {
+        descendants(child, traceId, out);
       }
     }
   }
@@ -264,6 +294,25 @@ final class EntryIndex {
     return found.size() > limit ? found.subList(0, limit) : found;
   }
 
+  /** Takes an output out of its source's list of outputs. */
+  private static void unlinkChild(StoredEntry source, StoredEntry child) {
+    StoredEntry before = null;
+    for (StoredEntry c = source.firstChild; c != null; before = c, c = c.nextSibling) {
+      if (c == child) {
+        if (before == null) {
+          source.firstChild = c.nextSibling;
+        } else {
+          before.nextSibling = c.nextSibling;
+        }
+        if (source.lastChild == c) {
+          source.lastChild = before;
+        }
+        c.nextSibling = null;
+        return;
+      }
+    }
+  }
+
   /**
    * Removes entries from every index. Their dedup keys are forgotten; their outputs that stay are
    * indexed by trace from now on, as they can no longer be found from their source.
@@ -282,22 +331,29 @@ final class EntryIndex {
       byId.remove(e.id());
       rec.lane.unlist(rec);
       StoredEntry source = e.sourceId() == null ? null : byId.get(e.sourceId());
-      if (source != null && !source.purging && source.children != null) {
-        source.children.remove(rec);
+      if (source != null && !source.purging) {
+        unlinkChild(source, rec);
       }
       if (rec.traceRoot) {
-        List<StoredEntry> trace = byTrace.get(e.traceId());
-        if (trace != null && trace.remove(rec) && trace.isEmpty()) {
+        Object roots = byTrace.get(e.traceId());
+        if (roots == rec) {
+          byTrace.remove(e.traceId());
+        } else if (roots instanceof List<?> trace && trace.remove(rec) && trace.isEmpty()) {
           byTrace.remove(e.traceId());
         }
       }
-      if (rec.children != null) {
-        for (StoredEntry child : rec.children) {
-          if (!child.traceRoot && !child.purging && byId.get(child.entry.id()) == child) {
-            indexByTrace(child);
-          }
+      StoredEntry child = rec.firstChild;
+      while (child != null) {
+        if (!child.traceRoot && !child.purging && byId.get(child.entry.id()) == child) {
+          indexByTrace(child);
         }
+        // Unlinked, so that an output that stays does not keep its purged siblings reachable.
+        StoredEntry next = child.nextSibling;
+        child.nextSibling = null;
+        child = next;
       }
+      rec.firstChild = null;
+      rec.lastChild = null;
       if (e.dedupKey() != null) {
         byDedupKey.remove(new DedupKey(e.route(), e.dedupKey()), e.id());
       }

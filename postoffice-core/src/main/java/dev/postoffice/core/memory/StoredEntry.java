@@ -37,8 +37,17 @@ final class StoredEntry {
 
   private static final int SLOTS = 4;
 
-  /** The entries whose source it is, or null while it has none. */
-  List<StoredEntry> children;
+  /**
+   * The entries whose source it is, in the order they were added, as a list linked through their
+   * {@link #nextSibling} (null while it has none): links rather than a list object per source,
+   * which the store would keep for every entry with an output. {@link EntryIndex} maintains them.
+   */
+  StoredEntry firstChild;
+
+  StoredEntry lastChild;
+
+  /** The next output of its source, or null. */
+  StoredEntry nextSibling;
 
   /** The claim queue holding this entry, or null when it is not claimable. */
   TreeMap<ClaimQueues.Slot, StoredEntry> queuedIn;
