@@ -85,12 +85,14 @@ final class EntryIndex {
   }
 
   private StoredEntry add(Entry entry, EntryId duplicateOf, StoredEntry knownSource) {
-    if (byId.containsKey(entry.id())) {
+    // One probe of the id map rather than two (a miss, then an insert): it is the largest map,
+    // and each probe of it is a cache miss or two. An id already there keeps its entry.
+    StoredEntry rec =
+        new StoredEntry(nextSeq, entry, duplicateOf, lane(entry.route(), entry.layer()));
+    if (byId.putIfAbsent(entry.id(), rec) != null) {
       return null;
     }
-    StoredEntry rec =
-        new StoredEntry(nextSeq++, entry, duplicateOf, lane(entry.route(), entry.layer()));
-    byId.put(entry.id(), rec);
+    nextSeq++;
     StoredEntry source =
         entry.sourceId() == null
             ? null
@@ -344,7 +346,9 @@ final class EntryIndex {
       }
       StoredEntry child = rec.firstChild;
       while (child != null) {
-        if (!child.traceRoot && !child.purging && byId.get(child.entry.id()) == child) {
+        // An output in the list is still stored (a removed one leaves its source's list at once,
+        // see unlinkChild) unless it goes in this same call.
+        if (!child.traceRoot && !child.purging) {
           indexByTrace(child);
         }
         // Unlinked, so that an output that stays does not keep its purged siblings reachable.
