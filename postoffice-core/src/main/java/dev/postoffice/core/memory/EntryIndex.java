@@ -35,7 +35,7 @@ final class EntryIndex {
 
   private record DedupKey(RouteId route, String key) {}
 
-  private final Map<EntryId, StoredEntry> byId = new HashMap<>();
+  private final IdTable byId = new IdTable();
   // A trace's roots: the entry itself when it has one (nearly always), a List<StoredEntry> when
   // more.
   private final Map<TraceId, Object> byTrace = new HashMap<>();
@@ -89,7 +89,7 @@ final class EntryIndex {
     // and each probe of it is a cache miss or two. An id already there keeps its entry.
     StoredEntry rec =
         new StoredEntry(nextSeq, entry, duplicateOf, lane(entry.route(), entry.layer()));
-    if (byId.putIfAbsent(entry.id(), rec) != null) {
+    if (byId.putIfAbsent(rec) != null) {
       return null;
     }
     nextSeq++;
@@ -229,7 +229,7 @@ final class EntryIndex {
    */
   Iterable<StoredEntry> candidates(EntryQuery query) {
     if (query.statuses().isEmpty()) {
-      return byId.values();
+      return byId;
     }
     List<StoredEntry> out = new ArrayList<>();
     for (Lane lane : lanes.values()) {
@@ -330,7 +330,7 @@ final class EntryIndex {
     for (StoredEntry rec : doomed) {
       Entry e = rec.entry;
       Lane.remove(rec);
-      byId.remove(e.id());
+      byId.remove(rec);
       rec.lane.unlist(rec);
       StoredEntry source = e.sourceId() == null ? null : byId.get(e.sourceId());
       if (source != null && !source.purging) {

@@ -49,6 +49,12 @@ final class StoredEntry {
   /** The next output of its source, or null. */
   StoredEntry nextSibling;
 
+  /** The next entry in its bucket of the id table ({@link IdTable}), or null. */
+  StoredEntry nextById;
+
+  /** Its id's hash as {@link IdTable} computes it, set when it is added there. */
+  int idHash;
+
   /** The claim queue holding this entry, or null when it is not claimable. */
   TreeMap<ClaimQueues.Slot, StoredEntry> queuedIn;
 
