@@ -25,17 +25,38 @@ final class StoredEntry {
   Entry entry;
 
   /**
-   * Its status changes, oldest first, {@value #SLOTS} slots each (from, to, at, detail), in an
-   * array filled up to {@link #changeCount}: kept here rather than in a map to spare a lookup per
-   * change, and flat rather than as {@link HistoryRecord}s in a list, which would be a list, its
-   * array and one object per change for every entry the store holds (a young collection copies each
-   * of them until the entry is purged). {@link #history()} makes the records when they are read.
+   * Its status changes, oldest first, {@value #SLOTS} slots each (the {@link Move} from and to, at,
+   * detail), in an array filled up to {@link #changeCount}: kept here rather than in a map to spare
+   * a lookup per change, and flat rather than as {@link HistoryRecord}s in a list, which would be a
+   * list, its array and one object per change for every entry the store holds (a young collection
+   * copies each of them until the entry is purged). {@link #history()} makes the records when they
+   * are read.
    */
   private Object[] changes;
 
   private int changeCount;
 
-  private static final int SLOTS = 4;
+  private static final int SLOTS = 3;
+
+  /** A change's from and to statuses, one shared instance per pair: one slot instead of two. */
+  private record Move(Status from, Status to) {
+    private static final Status[] STATUSES = Status.values();
+
+    /** Indexed by from's ordinal plus one (0: no from, the entry was created), then to's. */
+    private static final Move[][] ALL = new Move[STATUSES.length + 1][STATUSES.length];
+
+    static {
+      for (int f = 0; f <= STATUSES.length; f++) {
+        for (Status to : STATUSES) {
+          ALL[f][to.ordinal()] = new Move(f == 0 ? null : STATUSES[f - 1], to);
+        }
+      }
+    }
+
+    static Move of(Status from, Status to) {
+      return ALL[from == null ? 0 : from.ordinal() + 1][to.ordinal()];
+    }
+  }
 
   /**
    * The entries whose source it is, in the order they were added, as a list linked through their
@@ -91,14 +112,14 @@ final class StoredEntry {
     Objects.requireNonNull(at, "at cannot be null");
     int slot = changeCount * SLOTS;
     if (changes == null) {
-      changes = new Object[2 * SLOTS]; // most entries change twice or three times
+      changes = new Object[2 * SLOTS]; // most entries change twice, some three times
     } else if (slot == changes.length) {
-      changes = Arrays.copyOf(changes, changes.length * 2);
+      // Grown by half rather than doubled: an entry changing a third time usually stops there.
+      changes = Arrays.copyOf(changes, (changeCount + Math.max(1, changeCount / 2)) * SLOTS);
     }
-    changes[slot] = from;
-    changes[slot + 1] = to;
-    changes[slot + 2] = at;
-    changes[slot + 3] = detail;
+    changes[slot] = Move.of(from, to);
+    changes[slot + 1] = at;
+    changes[slot + 2] = detail;
     changeCount++;
   }
 
@@ -108,13 +129,10 @@ final class StoredEntry {
     EntryId id = entry.id(); // never changes
     for (int i = 0; i < records.length; i++) {
       int slot = i * SLOTS;
+      Move move = (Move) changes[slot];
       records[i] =
           new HistoryRecord(
-              id,
-              (Status) changes[slot],
-              (Status) changes[slot + 1],
-              (Instant) changes[slot + 2],
-              (String) changes[slot + 3]);
+              id, move.from(), move.to(), (Instant) changes[slot + 1], (String) changes[slot + 2]);
     }
     return List.of(records);
   }
