@@ -41,6 +41,11 @@ final class EntryIndex {
   private final Map<TraceId, Object> byTrace = new HashMap<>();
   private final Map<DedupKey, EntryId> byDedupKey = new HashMap<>();
   private final Map<LaneKey, Lane> lanes = new HashMap<>();
+  // The same lanes by route, then by layer, for lane(); and the route it was last asked for.
+  private static final int LAYERS = Layer.values().length;
+  private final Map<RouteId, Lane[]> lanesByRoute = new HashMap<>();
+  private RouteId lastRoute;
+  private Lane[] lastRouteLanes;
   private long nextSeq;
 
   /** The entry with an id, or null. */
@@ -141,8 +146,27 @@ final class EntryIndex {
         : roots instanceof StoredEntry one ? List.of(one) : (List<StoredEntry>) roots;
   }
 
+  /**
+   * The lane of a route and layer, made on first use. Every new entry asks: the lanes of the route
+   * asked last are at hand (a route's entries come together, and the engine passes the same RouteId
+   * each time), others one map lookup away, without a key object per call.
+   */
   private Lane lane(RouteId route, Layer layer) {
-    return lanes.computeIfAbsent(new LaneKey(route, layer), k -> new Lane(k.route(), k.layer()));
+    Lane[] byLayer = route == lastRoute ? lastRouteLanes : lanesOf(route);
+    Lane lane = byLayer[layer.ordinal()];
+    if (lane == null) {
+      lane = new Lane(route, layer);
+      byLayer[layer.ordinal()] = lane;
+      lanes.put(new LaneKey(route, layer), lane);
+    }
+    return lane;
+  }
+
+  private Lane[] lanesOf(RouteId route) {
+    Lane[] byLayer = lanesByRoute.computeIfAbsent(route, r -> new Lane[LAYERS]);
+    lastRoute = route;
+    lastRouteLanes = byLayer;
+    return byLayer;
   }
 
   /**
