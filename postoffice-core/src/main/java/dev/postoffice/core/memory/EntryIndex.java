@@ -36,9 +36,7 @@ final class EntryIndex {
   private record DedupKey(RouteId route, String key) {}
 
   private final IdTable byId = new IdTable();
-  // A trace's roots: the entry itself when it has one (nearly always), a List<StoredEntry> when
-  // more.
-  private final Map<TraceId, Object> byTrace = new HashMap<>();
+  private final TraceRoots byTrace = new TraceRoots();
   private final Map<DedupKey, EntryId> byDedupKey = new HashMap<>();
   private final Map<LaneKey, Lane> lanes = new HashMap<>();
   // The same lanes by route, then by layer, for lane(); and the route it was last asked for.
@@ -122,28 +120,7 @@ final class EntryIndex {
 
   private void indexByTrace(StoredEntry rec) {
     rec.traceRoot = true;
-    byTrace.merge(rec.entry.traceId(), rec, EntryIndex::addRoot);
-  }
-
-  /** Adds a root to a trace's roots (see {@link #byTrace}). */
-  @SuppressWarnings("unchecked")
-  private static Object addRoot(Object roots, Object rec) {
-    if (roots instanceof StoredEntry first) {
-      List<StoredEntry> both = new ArrayList<>(2);
-      both.add(first);
-      both.add((StoredEntry) rec);
-      return both;
-    }
-    ((List<StoredEntry>) roots).add((StoredEntry) rec);
-    return roots;
-  }
-
-  /** A trace's roots, as {@link #byTrace} holds them (null, an entry, or a list), as a list. */
-  @SuppressWarnings("unchecked")
-  private static List<StoredEntry> roots(Object roots) {
-    return roots == null
-        ? List.of()
-        : roots instanceof StoredEntry one ? List.of(one) : (List<StoredEntry>) roots;
+    byTrace.add(rec);
   }
 
   /**
@@ -230,7 +207,9 @@ final class EntryIndex {
    */
   List<StoredEntry> trace(TraceId traceId) {
     List<StoredEntry> found = new ArrayList<>();
-    for (StoredEntry root : roots(byTrace.get(traceId))) {
+    List<StoredEntry> roots = new ArrayList<>(1);
+    byTrace.collect(traceId, roots);
+    for (StoredEntry root : roots) {
       descendants(root, traceId, found);
     }
     return found;
@@ -361,12 +340,7 @@ final class EntryIndex {
         unlinkChild(source, rec);
       }
       if (rec.traceRoot) {
-        Object roots = byTrace.get(e.traceId());
-        if (roots == rec) {
-          byTrace.remove(e.traceId());
-        } else if (roots instanceof List<?> trace && trace.remove(rec) && trace.isEmpty()) {
-          byTrace.remove(e.traceId());
-        }
+        byTrace.remove(rec);
       }
       StoredEntry child = rec.firstChild;
       while (child != null) {

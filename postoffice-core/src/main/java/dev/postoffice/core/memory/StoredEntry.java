@@ -76,6 +76,9 @@ final class StoredEntry {
   /** Its id's hash as {@link IdTable} computes it, set when it is added there. */
   int idHash;
 
+  /** The next root in its bucket of the trace index ({@link TraceRoots}), or null. */
+  StoredEntry nextByTrace;
+
   /** The claim queue holding this entry, or null when it is not claimable. */
   TreeMap<ClaimQueues.Slot, StoredEntry> queuedIn;
 
