@@ -24,15 +24,23 @@ final class StoredEntry {
 
   Entry entry;
 
-  /**
-   * Its status changes, oldest first, {@value #SLOTS} slots each (the {@link Move} from and to, at,
-   * detail), in an array filled up to {@link #changeCount}: kept here rather than in a map to spare
-   * a lookup per change, and flat rather than as {@link HistoryRecord}s in a list, which would be a
-   * list, its array and one object per change for every entry the store holds (a young collection
-   * copies each of them until the entry is purged). {@link #history()} makes the records when they
-   * are read.
+  /*
+   * Its status changes, oldest first: the first two in fields (most entries change twice), any
+   * later ones in an array, SLOTS slots each (the Move from and to, at, detail). Kept here rather
+   * than in a map to spare a lookup per change, and flat rather than as HistoryRecords in a list,
+   * which would be a list, its array and one object per change for every entry the store holds (a
+   * young collection copies each of them until the entry is purged). history() makes the records
+   * when they are read.
    */
-  private Object[] changes;
+  private Move move0;
+  private Instant at0;
+  private String detail0;
+  private Move move1;
+  private Instant at1;
+  private String detail1;
+
+  /** The changes after the second, filled up to {@link #changeCount} minus two, or null. */
+  private Object[] laterChanges;
 
   private int changeCount;
 
@@ -113,16 +121,27 @@ final class StoredEntry {
     // Fail where the record would have: to and at are required.
     Objects.requireNonNull(to, "to cannot be null");
     Objects.requireNonNull(at, "at cannot be null");
-    int slot = changeCount * SLOTS;
-    if (changes == null) {
-      changes = new Object[2 * SLOTS]; // most entries change twice, some three times
-    } else if (slot == changes.length) {
-      // Grown by half rather than doubled: an entry changing a third time usually stops there.
-      changes = Arrays.copyOf(changes, (changeCount + Math.max(1, changeCount / 2)) * SLOTS);
+    Move move = Move.of(from, to);
+    if (changeCount == 0) {
+      move0 = move;
+      at0 = at;
+      detail0 = detail;
+    } else if (changeCount == 1) {
+      move1 = move;
+      at1 = at;
+      detail1 = detail;
+    } else {
+      int slot = (changeCount - 2) * SLOTS;
+      if (laterChanges == null) {
+        laterChanges = new Object[SLOTS]; // a third change is usually the last
+      } else if (slot == laterChanges.length) {
+        int later = changeCount - 2;
+        laterChanges = Arrays.copyOf(laterChanges, (later + Math.max(1, later / 2)) * SLOTS);
+      }
+      laterChanges[slot] = move;
+      laterChanges[slot + 1] = at;
+      laterChanges[slot + 2] = detail;
     }
-    changes[slot] = Move.of(from, to);
-    changes[slot + 1] = at;
-    changes[slot + 2] = detail;
     changeCount++;
   }
 
@@ -131,11 +150,21 @@ final class StoredEntry {
     HistoryRecord[] records = new HistoryRecord[changeCount];
     EntryId id = entry.id(); // never changes
     for (int i = 0; i < records.length; i++) {
-      int slot = i * SLOTS;
-      Move move = (Move) changes[slot];
-      records[i] =
-          new HistoryRecord(
-              id, move.from(), move.to(), (Instant) changes[slot + 1], (String) changes[slot + 2]);
+      if (i == 0) {
+        records[i] = new HistoryRecord(id, move0.from(), move0.to(), at0, detail0);
+      } else if (i == 1) {
+        records[i] = new HistoryRecord(id, move1.from(), move1.to(), at1, detail1);
+      } else {
+        int slot = (i - 2) * SLOTS;
+        Move move = (Move) laterChanges[slot];
+        records[i] =
+            new HistoryRecord(
+                id,
+                move.from(),
+                move.to(),
+                (Instant) laterChanges[slot + 1],
+                (String) laterChanges[slot + 2]);
+      }
     }
     return List.of(records);
   }
