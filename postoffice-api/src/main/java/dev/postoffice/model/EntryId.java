@@ -1,8 +1,6 @@
 package dev.postoffice.model;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * The id of one entry. Root entries get a random id; outputs get an id derived from their source
@@ -63,14 +61,10 @@ public record EntryId(String value) {
    */
   public static EntryId derive(EntryId source, int generation, int index) {
     Objects.requireNonNull(source, "source cannot be null");
-    String name = source.value + "/" + generation + "/" + index;
-    // The same as UUID.nameUUIDFromBytes (version 3, MD5), on a per-thread digest: ids derived by
-    // earlier
-    // versions stay the same, without a provider lookup per id.
-    UUID hashed = TimeOrderedIds.nameBased(name.getBytes(StandardCharsets.UTF_8));
-    // Keep the source's time prefix where it has one, so outputs sit beside their source in
-    // indexes.
-    return new EntryId(TimeOrderedIds.withTimeOf(source.value, hashed).toString());
+    // The same as UUID.nameUUIDFromBytes (version 3, MD5) of "source/generation/index", on a
+    // per-thread digest, keeping the source's time prefix where it has one so that outputs sit
+    // beside their source in indexes: ids derived by earlier versions stay the same.
+    return new EntryId(TimeOrderedIds.derived(source.value, generation, index).toString());
   }
 
   @Override

@@ -43,6 +43,63 @@ class IdsTest {
 
   @Test
   @DisplayName(
+      "derive from any source what the plain computation does: UTF-8 name, MD5, and the time"
+          + " prefix of a version 7 source however it is written")
+  void derivedIdsMatchThePlainComputation() {
+    java.util.List<String> sources = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      sources.add(EntryId.random().value());
+      sources.add(java.util.UUID.randomUUID().toString());
+    }
+    String v7 = EntryId.random().value();
+    sources.add(v7.toUpperCase(java.util.Locale.ROOT));
+    sources.add("0190A4F2-7c3e-7A11-8e2f-5b6c7d8e9f00");
+    sources.add("0190a4f2x7c3e-7a11-8e2f-5b6c7d8e9f00"); // 36 characters, a '7' at 14, not a UUID
+    sources.add("0190a4f2-7c3e-7a11-8e2f-5b6c7d8e9fzz");
+    sources.add(
+        "+190a4f2-7c3e-7a11-8e2f-5b6c7d8e9f00"); // what UUID.fromString's lenient path takes
+    sources.add("0190a4f2-7c3e-7a11-8e2f-5b6c7d8e9f0\u00e9");
+    sources.add("0190a4f2-7c3e-7a11-8e2f-5b6c7d8e9f\uff10\uff10"); // full-width digits
+    sources.add("r\u00e9sum\u00e9-\u65e5\u672c");
+    sources.add("x".repeat(EntryId.MAX_LENGTH));
+    sources.add("host-id-1");
+    int[] numbers = {0, 1, 9, 10, 99, 100, 12345, Integer.MAX_VALUE};
+    for (String source : sources) {
+      for (int generation : numbers) {
+        for (int index : new int[] {0, 7, 10, Integer.MAX_VALUE}) {
+          assertThat(EntryId.derive(EntryId.of(source), generation, index).value())
+              .as("%s/%d/%d", source, generation, index)
+              .isEqualTo(plainDerive(source, generation, index));
+        }
+      }
+    }
+  }
+
+  /** The derivation as earlier versions computed it, step by step with the JDK's own parts. */
+  private static String plainDerive(String source, int generation, int index) {
+    java.util.UUID hashed =
+        java.util.UUID.nameUUIDFromBytes(
+            (source + "/" + generation + "/" + index)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    java.util.UUID parsed = null;
+    if (source.length() == 36 && source.charAt(14) == '7') {
+      try {
+        parsed = java.util.UUID.fromString(source);
+      } catch (IllegalArgumentException e) {
+        parsed = null;
+      }
+    }
+    if (parsed == null || parsed.version() != 7) {
+      return hashed.toString();
+    }
+    long prefix = parsed.getMostSignificantBits() & 0xFFFFFFFFFFFF0000L;
+    long msb = prefix | 0x7000L | (hashed.getMostSignificantBits() & 0x0FFFL);
+    long lsb = (hashed.getLeastSignificantBits() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new java.util.UUID(msb, lsb).toString();
+  }
+
+  @Test
+  @DisplayName(
       "are time-ordered, and outputs share their source's time prefix so they sit beside it in indexes")
   void timeOrdered() {
     EntryId first = EntryId.random();

@@ -187,6 +187,7 @@ final class DownstreamRun {
           live,
           0,
           -1,
+          -1,
           RunResult.Latency.ofNanos(sendNanos));
     } finally {
       pipelines.forEach(Pipeline::close);

@@ -125,7 +125,7 @@ public final class EndToEnd {
         PgWork.Counters pgAfter = pgBefore == null ? null : PgWork.snapshot(store.dataSource());
         out.printf(
             Locale.ROOT,
-            "  %s %d: %,.0f msgs/s (%,d msgs in %.2f s), CPU %.1f µs/msg, p50 %s, p99 %s,%s"
+            "  %s %d: %,.0f msgs/s (%,d msgs in %.2f s), CPU %.1f µs/msg,%s p50 %s, p99 %s,%s"
                 + " heap peak %,d MB (live after the run %,d MB%s), GC %,d ms, JIT %s%s%n",
             r < 0 ? "warm-up" : "run",
             r < 0 ? r + o.warmups() + 1 : r + 1,
@@ -133,6 +133,10 @@ public final class EndToEnd {
             result.messages(),
             result.seconds(),
             result.cpuMicrosPerMessage(),
+            result.allocatedBytesPerMessage() < 0
+                ? ""
+                : String.format(
+                    Locale.ROOT, " allocated %,.0f bytes/msg,", result.allocatedBytesPerMessage()),
             millis(result.p50Micros()),
             millis(result.p99Micros()),
             result.submit().p50Micros() < 0

@@ -18,6 +18,8 @@ import java.util.Arrays;
  *     record
  * @param liveDuringRunMegabytes the highest live heap sampled during the run (a full GC every few
  *     seconds), or -1 when not sampled (only runs with a backlog sample it)
+ * @param allocatedBytesPerMessage bytes all threads allocated during the run, per message (the
+ *     JVM's per-thread counters: independent of the machine's load), or -1 when not measured
  * @param submit how long a producer's call took ({@code Intake.submit} upstream, {@code
  *     CoreAppSender.send} downstream: what a webhook's caller or the core waits for), or {@link
  *     Latency#NONE} when nothing was submitted
@@ -33,6 +35,7 @@ record RunResult(
     long liveHeapMegabytes,
     long overtaken,
     long liveDuringRunMegabytes,
+    double allocatedBytesPerMessage,
     Latency submit) {
   /**
    * A latency distribution's median and 99th percentile.

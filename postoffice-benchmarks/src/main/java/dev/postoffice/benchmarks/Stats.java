@@ -5,6 +5,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Small helpers for the figures the harness prints. */
 final class Stats {
@@ -31,6 +34,55 @@ final class Stats {
     return os instanceof com.sun.management.OperatingSystemMXBean sun
         ? sun.getProcessCpuTime()
         : -1;
+  }
+
+  /**
+   * Bytes allocated so far by each live thread, by thread id (empty if the JVM cannot tell). A
+   * thread that ends takes its count with it: {@link #allocatedSince} adds what such threads report
+   * through {@link #threadEnding}.
+   */
+  static Map<Long, Long> allocatedBytes() {
+    Map<Long, Long> bytes = new HashMap<>();
+    if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+        && threads.isThreadAllocatedMemorySupported()
+        && threads.isThreadAllocatedMemoryEnabled()) {
+      long[] ids = threads.getAllThreadIds();
+      long[] allocated = threads.getThreadAllocatedBytes(ids);
+      for (int i = 0; i < ids.length; i++) {
+        if (allocated[i] >= 0) {
+          bytes.put(ids[i], allocated[i]);
+        }
+      }
+    }
+    return bytes;
+  }
+
+  private static final AtomicLong ENDED_THREADS_BYTES = new AtomicLong();
+
+  /** Called by a thread started during a run as it ends, so that its allocation is counted. */
+  static void threadEnding() {
+    if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads) {
+      long bytes = threads.getCurrentThreadAllocatedBytes();
+      if (bytes > 0) {
+        ENDED_THREADS_BYTES.addAndGet(bytes);
+      }
+    }
+  }
+
+  /** A mark to measure allocation from: every live thread's count and the ended threads' total. */
+  record AllocationMark(Map<Long, Long> bytes, long ended) {
+    static AllocationMark now() {
+      return new AllocationMark(allocatedBytes(), ENDED_THREADS_BYTES.get());
+    }
+
+    /** Bytes all threads allocated since this mark (threads started since count from zero). */
+    long allocatedSince() {
+      long total = ENDED_THREADS_BYTES.get() - ended;
+      for (Map.Entry<Long, Long> now : allocatedBytes().entrySet()) {
+        total += Math.max(0, now.getValue() - bytes.getOrDefault(now.getKey(), 0L));
+      }
+      return total;
+    }
   }
 
   /** Milliseconds all garbage collectors spent so far. */

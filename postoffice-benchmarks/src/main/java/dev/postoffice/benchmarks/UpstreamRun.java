@@ -119,6 +119,7 @@ final class UpstreamRun {
       List<Intake> intakes = pipelines.stream().map(p -> p.intake(routeName)).toList();
       LongSupplier acknowledged = () -> clocks.stream().mapToLong(AckClock::acknowledged).sum();
       long cpuBefore = Stats.processCpuNanos();
+      Stats.AllocationMark allocationBefore = Stats.AllocationMark.now();
       long gcBefore = Stats.gcMillis();
       long started = System.nanoTime();
       List<Thread> producers = new ArrayList<>();
@@ -130,7 +131,8 @@ final class UpstreamRun {
         long nanosPerMessage = o.rate() > 0 ? 1_000_000_000L / o.rate() : 0;
         Thread t =
             new Thread(
-                () ->
+                () -> {
+                  try {
                     produce(
                         intakes,
                         clocks,
@@ -142,7 +144,11 @@ final class UpstreamRun {
                         submitted,
                         started,
                         nanosPerMessage,
-                        submitNanos),
+                        submitNanos);
+                  } finally {
+                    Stats.threadEnding();
+                  }
+                },
                 "producer-" + p);
         producers.add(t);
         t.start();
@@ -163,6 +169,7 @@ final class UpstreamRun {
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       double cpu = (Stats.processCpuNanos() - cpuBefore) / 1000.0 / messages.size();
+      double allocated = (double) allocationBefore.allocatedSince() / messages.size();
       long liveDuringRun = liveHeap == null ? -1 : liveHeap.peakMegabytes();
       long gcMillisDuringRun = Stats.gcMillis() - gcBefore;
       for (Thread t : producers) {
@@ -186,6 +193,7 @@ final class UpstreamRun {
           live,
           clocks.stream().mapToLong(AckClock::overtaken).sum(),
           liveDuringRun,
+          allocated,
           RunResult.Latency.ofNanos(submitNanos));
     } finally {
       receiver.close();

@@ -29,10 +29,20 @@ public final class InMemoryReceiptLog implements ReceiptLog {
   /** The default number of ids remembered. */
   public static final int DEFAULT_MAX_ENTRIES = 1_000_000;
 
+  /** The key of another consumer's id than the first consumer's (see {@link #key}). */
   private record Key(String consumer, String messageId) {}
 
   private final int maxEntries;
-  private final Map<Key, Instant> handled;
+
+  /**
+   * Handled ids, oldest first. The first consumer's ids are their own keys, other consumers' a
+   * {@link Key} (a string never equals a Key): most hosts have one consumer, and for each id the
+   * log then keeps no key object, which it would for as long as it remembers the id.
+   */
+  private final Map<Object, Instant> handled;
+
+  /** The first consumer the log was asked about; never changes once set. */
+  private String firstConsumer;
 
   private InMemoryReceiptLog(int maxEntries) {
     this.maxEntries = maxEntries;
@@ -41,7 +51,7 @@ public final class InMemoryReceiptLog implements ReceiptLog {
           private static final long serialVersionUID = 1L;
 
           @Override
-          protected boolean removeEldestEntry(Map.Entry<Key, Instant> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<Object, Instant> eldest) {
             return size() > InMemoryReceiptLog.this.maxEntries;
           }
         };
@@ -70,15 +80,14 @@ public final class InMemoryReceiptLog implements ReceiptLog {
   @Override
   public synchronized boolean isHandled(String consumer, String messageId) {
     return handled.containsKey(
-        new Key(Require.nonNull(consumer, "consumer"), Require.nonNull(messageId, "messageId")));
+        key(Require.nonNull(consumer, "consumer"), Require.nonNull(messageId, "messageId")));
   }
 
   @Override
   public synchronized void markHandled(String consumer, String messageId, Instant at) {
     Require.nonNull(at, "at");
     handled.putIfAbsent(
-        new Key(Require.nonNull(consumer, "consumer"), Require.nonNull(messageId, "messageId")),
-        at);
+        key(Require.nonNull(consumer, "consumer"), Require.nonNull(messageId, "messageId")), at);
   }
 
   @Override
@@ -86,7 +95,7 @@ public final class InMemoryReceiptLog implements ReceiptLog {
     Require.nonNull(consumer, "consumer");
     Set<String> out = new HashSet<>();
     for (String id : Require.nonNull(messageIds, "messageIds")) {
-      if (handled.containsKey(new Key(consumer, Require.nonNull(id, "messageIds[]")))) {
+      if (handled.containsKey(key(consumer, Require.nonNull(id, "messageIds[]")))) {
         out.add(id);
       }
     }
@@ -102,8 +111,16 @@ public final class InMemoryReceiptLog implements ReceiptLog {
       Require.nonNull(id, "messageIds[]"); // all checked before any is marked
     }
     for (String id : messageIds) {
-      handled.putIfAbsent(new Key(consumer, id), at);
+      handled.putIfAbsent(key(consumer, id), at);
     }
+  }
+
+  /** The key of a consumer's id in {@link #handled}. Called under the lock. */
+  private Object key(String consumer, String messageId) {
+    if (firstConsumer == null) {
+      firstConsumer = consumer;
+    }
+    return firstConsumer.equals(consumer) ? messageId : new Key(consumer, messageId);
   }
 
   /**

@@ -36,6 +36,30 @@ class InMemoryReceiptLogTest {
   }
 
   @Test
+  @DisplayName("keeps each consumer's ids apart, and forgets the oldest of all consumers first")
+  void consumers() {
+    InMemoryReceiptLog log = InMemoryReceiptLog.create(4);
+    log.markHandled("core", "a", AT);
+    log.markAllHandled("billing", java.util.List.of("a", "b"), AT);
+    log.markHandled("core", "c", AT);
+    assertThat(log.isHandled("core", "a")).isTrue();
+    assertThat(log.isHandled("core", "b")).isFalse();
+    assertThat(log.isHandled("billing", "a")).isTrue();
+    assertThat(log.isHandled("billing", "c")).isFalse();
+    assertThat(log.handledAmong("billing", java.util.List.of("a", "b", "c")))
+        .containsExactlyInAnyOrder("a", "b");
+    assertThat(log.handledAmong("core", java.util.List.of("a", "b", "c")))
+        .containsExactlyInAnyOrder("a", "c");
+    log.markHandled("billing", "c", AT); // the fifth id: core's "a" goes
+    assertThat(log.size()).isEqualTo(4);
+    assertThat(log.isHandled("core", "a")).isFalse();
+    assertThat(log.isHandled("billing", "a")).isTrue();
+    log.markHandled("core", "d", AT); // billing's "a" goes
+    assertThat(log.isHandled("billing", "a")).isFalse();
+    assertThat(log.isHandled("billing", "b")).isTrue();
+  }
+
+  @Test
   @DisplayName("has a documented default size and refuses sizes below 1")
   void limits() {
     assertThat(InMemoryReceiptLog.create().maxEntries())

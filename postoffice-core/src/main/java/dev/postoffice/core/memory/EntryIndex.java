@@ -35,10 +35,15 @@ final class EntryIndex {
 
   private record DedupKey(RouteId route, String key) {}
 
-  private final Map<EntryId, StoredEntry> byId = new HashMap<>();
-  private final Map<TraceId, List<StoredEntry>> byTrace = new HashMap<>();
+  private final IdTable byId = new IdTable();
+  private final TraceRoots byTrace = new TraceRoots();
   private final Map<DedupKey, EntryId> byDedupKey = new HashMap<>();
   private final Map<LaneKey, Lane> lanes = new HashMap<>();
+  // The same lanes by route, then by layer, for lane(); and the route it was last asked for.
+  private static final int LAYERS = Layer.values().length;
+  private final Map<RouteId, Lane[]> lanesByRoute = new HashMap<>();
+  private RouteId lastRoute;
+  private Lane[] lastRouteLanes;
   private long nextSeq;
 
   /** The entry with an id, or null. */
@@ -83,12 +88,14 @@ final class EntryIndex {
   }
 
   private StoredEntry add(Entry entry, EntryId duplicateOf, StoredEntry knownSource) {
-    if (byId.containsKey(entry.id())) {
+    // One probe of the id map rather than two (a miss, then an insert): it is the largest map,
+    // and each probe of it is a cache miss or two. An id already there keeps its entry.
+    StoredEntry rec =
+        new StoredEntry(nextSeq, entry, duplicateOf, lane(entry.route(), entry.layer()));
+    if (byId.putIfAbsent(rec) != null) {
       return null;
     }
-    StoredEntry rec =
-        new StoredEntry(nextSeq++, entry, duplicateOf, lane(entry.route(), entry.layer()));
-    byId.put(entry.id(), rec);
+    nextSeq++;
     StoredEntry source =
         entry.sourceId() == null
             ? null
@@ -96,10 +103,12 @@ final class EntryIndex {
                 ? knownSource
                 : byId.get(entry.sourceId());
     if (source != null) {
-      if (source.children == null) {
-        source.children = new ArrayList<>(2);
+      if (source.lastChild == null) {
+        source.firstChild = rec;
+      } else {
+        source.lastChild.nextSibling = rec;
       }
-      source.children.add(rec);
+      source.lastChild = rec;
     }
     if (source == null || !source.entry.traceId().equals(entry.traceId())) {
       indexByTrace(rec);
@@ -111,11 +120,30 @@ final class EntryIndex {
 
   private void indexByTrace(StoredEntry rec) {
     rec.traceRoot = true;
-    byTrace.computeIfAbsent(rec.entry.traceId(), k -> new ArrayList<>(1)).add(rec);
+    byTrace.add(rec);
   }
 
+  /**
+   * The lane of a route and layer, made on first use. Every new entry asks: the lanes of the route
+   * asked last are at hand (a route's entries come together, and the engine passes the same RouteId
+   * each time), others one map lookup away, without a key object per call.
+   */
   private Lane lane(RouteId route, Layer layer) {
-    return lanes.computeIfAbsent(new LaneKey(route, layer), k -> new Lane(k.route(), k.layer()));
+    Lane[] byLayer = route == lastRoute ? lastRouteLanes : lanesOf(route);
+    Lane lane = byLayer[layer.ordinal()];
+    if (lane == null) {
+      lane = new Lane(route, layer);
+      byLayer[layer.ordinal()] = lane;
+      lanes.put(new LaneKey(route, layer), lane);
+    }
+    return lane;
+  }
+
+  private Lane[] lanesOf(RouteId route) {
+    Lane[] byLayer = lanesByRoute.computeIfAbsent(route, r -> new Lane[LAYERS]);
+    lastRoute = route;
+    lastRouteLanes = byLayer;
+    return byLayer;
   }
 
   /**
@@ -163,7 +191,14 @@ final class EntryIndex {
 
   /** The outputs of an entry (the entries whose source it is), in the order they were added. */
   List<StoredEntry> outputs(StoredEntry rec) {
-    return rec.children == null ? List.of() : rec.children;
+    if (rec.firstChild == null) {
+      return List.of();
+    }
+    List<StoredEntry> out = new ArrayList<>();
+    for (StoredEntry child = rec.firstChild; child != null; child = child.nextSibling) {
+      out.add(child);
+    }
+    return out;
   }
 
   /**
@@ -172,7 +207,9 @@ final class EntryIndex {
    */
   List<StoredEntry> trace(TraceId traceId) {
     List<StoredEntry> found = new ArrayList<>();
-    for (StoredEntry root : byTrace.getOrDefault(traceId, List.of())) {
+    List<StoredEntry> roots = new ArrayList<>(1);
+    byTrace.collect(traceId, roots);
+    for (StoredEntry root : roots) {
       descendants(root, traceId, found);
     }
     return found;
@@ -181,11 +218,9 @@ final class EntryIndex {
   /** Adds an entry and, depth first, the entries of the same trace derived from it. */
   private static void descendants(StoredEntry rec, TraceId traceId, List<StoredEntry> out) {
     out.add(rec);
-    if (rec.children != null) {
-      for (StoredEntry child : rec.children) {
-        if (!child.traceRoot && child.entry.traceId().equals(traceId)) {
-          descendants(child, traceId, out);
-        }
+    for (StoredEntry child = rec.firstChild; child != null; child = child.nextSibling) {
+      if (!child.traceRoot && child.entry.traceId().equals(traceId)) {
+        descendants(child, traceId, out);
       }
     }
   }
@@ -197,7 +232,7 @@ final class EntryIndex {
    */
   Iterable<StoredEntry> candidates(EntryQuery query) {
     if (query.statuses().isEmpty()) {
-      return byId.values();
+      return byId;
     }
     List<StoredEntry> out = new ArrayList<>();
     for (Lane lane : lanes.values()) {
@@ -264,6 +299,25 @@ final class EntryIndex {
     return found.size() > limit ? found.subList(0, limit) : found;
   }
 
+  /** Takes an output out of its source's list of outputs. */
+  private static void unlinkChild(StoredEntry source, StoredEntry child) {
+    StoredEntry before = null;
+    for (StoredEntry c = source.firstChild; c != null; before = c, c = c.nextSibling) {
+      if (c == child) {
+        if (before == null) {
+          source.firstChild = c.nextSibling;
+        } else {
+          before.nextSibling = c.nextSibling;
+        }
+        if (source.lastChild == c) {
+          source.lastChild = before;
+        }
+        c.nextSibling = null;
+        return;
+      }
+    }
+  }
+
   /**
    * Removes entries from every index. Their dedup keys are forgotten; their outputs that stay are
    * indexed by trace from now on, as they can no longer be found from their source.
@@ -279,25 +333,29 @@ final class EntryIndex {
     for (StoredEntry rec : doomed) {
       Entry e = rec.entry;
       Lane.remove(rec);
-      byId.remove(e.id());
+      byId.remove(rec);
       rec.lane.unlist(rec);
       StoredEntry source = e.sourceId() == null ? null : byId.get(e.sourceId());
-      if (source != null && !source.purging && source.children != null) {
-        source.children.remove(rec);
+      if (source != null && !source.purging) {
+        unlinkChild(source, rec);
       }
       if (rec.traceRoot) {
-        List<StoredEntry> trace = byTrace.get(e.traceId());
-        if (trace != null && trace.remove(rec) && trace.isEmpty()) {
-          byTrace.remove(e.traceId());
-        }
+        byTrace.remove(rec);
       }
-      if (rec.children != null) {
-        for (StoredEntry child : rec.children) {
-          if (!child.traceRoot && !child.purging && byId.get(child.entry.id()) == child) {
-            indexByTrace(child);
-          }
+      StoredEntry child = rec.firstChild;
+      while (child != null) {
+        // An output in the list is still stored (a removed one leaves its source's list at once,
+        // see unlinkChild) unless it goes in this same call.
+        if (!child.traceRoot && !child.purging) {
+          indexByTrace(child);
         }
+        // Unlinked, so that an output that stays does not keep its purged siblings reachable.
+        StoredEntry next = child.nextSibling;
+        child.nextSibling = null;
+        child = next;
       }
+      rec.firstChild = null;
+      rec.lastChild = null;
       if (e.dedupKey() != null) {
         byDedupKey.remove(new DedupKey(e.route(), e.dedupKey()), e.id());
       }

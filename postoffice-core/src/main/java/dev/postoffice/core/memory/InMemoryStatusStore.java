@@ -463,7 +463,7 @@ public final class InMemoryStatusStore implements StatusStore {
     lock.lock();
     try {
       StoredEntry rec = entries.get(id);
-      return rec == null ? List.of() : List.copyOf(rec.history);
+      return rec == null ? List.of() : rec.history();
     } finally {
       lock.unlock();
     }

@@ -220,6 +220,47 @@ class EntryIndexTest {
     }
 
     @Test
+    @DisplayName(
+        "removing some of a source's outputs keeps the others in order, and a later one goes last")
+    void removingSomeOutputs() {
+      StoredEntry source = index.addTakenIn(root(), null);
+      StoredEntry first = addOutput(source);
+      StoredEntry middle = addOutput(source);
+      StoredEntry last = addOutput(source);
+
+      index.removeAll(List.of(middle));
+      assertThat(index.outputs(source)).containsExactly(first, last);
+      index.removeAll(List.of(last));
+      assertThat(index.outputs(source)).containsExactly(first);
+      StoredEntry later = addOutput(source);
+      assertThat(index.outputs(source)).containsExactly(first, later);
+      index.removeAll(List.of(first));
+      assertThat(index.outputs(source)).containsExactly(later);
+      assertThat(index.trace(source.entry.traceId())).containsExactlyInAnyOrder(source, later);
+    }
+
+    @Test
+    @DisplayName(
+        "a trace with several roots lists each until it is removed; the outputs of a removed source"
+            + " that stay are not linked to each other")
+    void severalRoots() {
+      StoredEntry source = index.addTakenIn(root(), null);
+      TraceId trace = source.entry.traceId();
+      StoredEntry a = addOutput(source);
+      StoredEntry b = addOutput(source);
+      StoredEntry otherRoot = index.addTakenIn(entry(ROUTE, Layer.L1).traceId(trace).build(), null);
+
+      index.removeAll(List.of(source));
+      assertThat(index.trace(trace)).containsExactlyInAnyOrder(a, b, otherRoot);
+      assertThat(a.nextSibling).as("no link left between outputs of a removed source").isNull();
+
+      index.removeAll(List.of(otherRoot, a));
+      assertThat(index.trace(trace)).containsExactly(b);
+      index.removeAll(List.of(b));
+      assertThat(index.trace(trace)).isEmpty();
+    }
+
+    @Test
     @DisplayName("removing a whole trace at once leaves nothing of it behind")
     void wholeTrace() {
       StoredEntry source = index.addTakenIn(root(), null);

@@ -1,7 +1,6 @@
 package dev.postoffice.coreapp.internal;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Argument checks for the Core App side, with the same signatures and messages as the engine's
@@ -21,7 +20,12 @@ public final class Require {
    * @throws NullPointerException "name cannot be null"
    */
   public static <T> T nonNull(T value, String name) {
-    return Objects.requireNonNull(value, () -> name + " cannot be null");
+    // Not Objects.requireNonNull with a message supplier: that lambda captures the name, and is
+    // made on every call (the store checks every element of every batch with this).
+    if (value == null) {
+      throw new NullPointerException(name + " cannot be null");
+    }
+    return value;
   }
 
   /**

@@ -88,6 +88,11 @@ final class FusedBatch {
     return at == null ? outputId : roots.get(at[0]).entryId();
   }
 
+  /** The number of completions (of claimed entries) it commits. */
+  int rootCount() {
+    return roots.size();
+  }
+
   /** The claimed entries the completions complete, as they were claimed. */
   List<Entry> claimed() {
     return claimed;

@@ -19,9 +19,7 @@ import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.NewEntry;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +53,11 @@ final class StageCompletions {
   /**
    * A batch's completions.
    *
-   * @param completions the completions, in the order of the outcomes
-   * @param outputsBySource the outputs of each entry that succeeded, by its id
+   * @param completions the completions, in the order of the outcomes; those of entries that
+   *     succeeded carry their outputs, the others none
    * @param failed how many entries failed
    */
-  record Batch(
-      List<Completion> completions, Map<EntryId, List<NewEntry>> outputsBySource, int failed) {}
+  record Batch(List<Completion> completions, int failed) {}
 
   /**
    * Makes the completions of a batch's outcomes.
@@ -69,7 +66,6 @@ final class StageCompletions {
    */
   Batch of(List<Outcome> outcomes, Lease lease, Instant now) {
     int failed = 0;
-    Map<EntryId, List<NewEntry>> outputsBySource = new HashMap<>();
     List<Completion> completions = new ArrayList<>(outcomes.size());
     for (Outcome outcome : outcomes) {
       Entry entry = outcome.entry();
@@ -99,7 +95,6 @@ final class StageCompletions {
                 producedBy,
                 lease));
       }
-      outputsBySource.put(entry.id(), outputs);
       completions.add(
           new Completion(
               entry.id(),
@@ -111,7 +106,7 @@ final class StageCompletions {
               null,
               outputs));
     }
-    return new Batch(completions, outputsBySource, failed);
+    return new Batch(completions, failed);
   }
 
   private Completion failure(Entry entry, Throwable cause, Instant now) {

@@ -13,12 +13,12 @@ import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.Lease;
 import dev.postoffice.spi.CommitResult;
+import dev.postoffice.spi.Completion;
 import dev.postoffice.spi.NewEntry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -226,13 +226,12 @@ public final class StageRunner {
           && nextStage.spec.transform() != null) {
         // Fused: one commit, after the next stage, stores the work of both.
         events.finished(batch.size(), 0, System.nanoTime() - started);
-        nextStage.runGuarded(
-            preClaimed(made.outputsBySource(), work, null, outputCount, now), work);
+        nextStage.runGuarded(preClaimed(made.completions(), work, null, outputCount, now), work);
         return;
       }
       CommitResult result = commit.commit(work.completions(), work.claimed(), now);
       if (fast) {
-        List<Entry> committed = preClaimed(made.outputsBySource(), work, result, outputCount, now);
+        List<Entry> committed = preClaimed(made.completions(), work, result, outputCount, now);
         if (inline) {
           forNext = committed;
         } else {
@@ -247,20 +246,25 @@ public final class StageRunner {
   }
 
   /**
-   * The outputs as the next stage sees them, already claimed by this node: all of them, or with a
-   * commit result only those whose completion the store applied (a refused completion's outputs
-   * were not stored).
+   * The outputs of a stage's completions as the next stage sees them, already claimed by this node,
+   * in the order of the batch: all of them, or with a commit result only those whose completion the
+   * store applied (a refused completion's outputs were not stored).
    */
   private static List<Entry> preClaimed(
-      Map<EntryId, List<NewEntry>> outputsBySource,
+      List<Completion> completions,
       FusedBatch work,
       CommitResult result,
       int outputCount,
       Instant now) {
-    Set<EntryId> applied = result == null ? null : new HashSet<>(result.applied());
+    // Every completion applied (the usual case): no need to look each output's up.
+    Set<EntryId> applied =
+        result == null
+                || (result.refused().isEmpty() && result.applied().size() == work.rootCount())
+            ? null
+            : new HashSet<>(result.applied());
     List<Entry> out = new ArrayList<>(outputCount);
-    for (List<NewEntry> outs : outputsBySource.values()) {
-      for (NewEntry output : outs) {
+    for (Completion completion : completions) {
+      for (NewEntry output : completion.outputs()) {
         if (applied == null || applied.contains(work.rootOf(output.id()))) {
           out.add(Entries.preClaimed(output, now));
         }

@@ -69,7 +69,9 @@ public final class PublishLogic implements StageLogic {
     }
     List<OutboundMessage> messages = new ArrayList<>(batch.size());
     for (Entry entry : batch) {
-      Map<String, String> headers = new HashMap<>(entry.headers());
+      // Room for the entry's headers and the four added here, so that the map is not resized.
+      Map<String, String> headers = new HashMap<>((entry.headers().size() + 4) * 4 / 3 + 1);
+      headers.putAll(entry.headers());
       headers.put(Transport.HEADER_TRACE_ID, entry.traceId().value());
       headers.put(Transport.HEADER_ROUTE, entry.route().value());
       TraceHeaders.propagate(entry.traceId(), entry.headers(), headers);
