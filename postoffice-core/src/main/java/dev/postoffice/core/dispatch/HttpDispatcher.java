@@ -28,11 +28,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,6 +118,12 @@ public final class HttpDispatcher implements Dispatcher {
   private static final Set<String> RESTRICTED =
       Set.of("connection", "content-length", "expect", "host", "upgrade");
 
+  /**
+   * Ends exchanges at their deadline ({@link Builder#exchangeTimeout}). One daemon thread for every
+   * dispatcher: it only cancels bodies; a finished exchange removes its timer from the queue.
+   */
+  private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+
   private final HttpClient client;
   private final Builder settings;
   private final Partners partners;
@@ -156,6 +160,19 @@ public final class HttpDispatcher implements Dispatcher {
                 .retryOnException(
                     e -> e instanceof ConnectException || e instanceof HttpConnectTimeoutException)
                 .build());
+  }
+
+  private static ScheduledThreadPoolExecutor deadlines() {
+    ScheduledThreadPoolExecutor timers =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "postoffice-http-deadlines");
+              t.setDaemon(true);
+              return t;
+            });
+    timers.setRemoveOnCancelPolicy(true); // else each cancelled timer waits out its delay queued
+    return timers;
   }
 
   /**
@@ -248,46 +265,55 @@ public final class HttpDispatcher implements Dispatcher {
    */
   private HttpResponse<String> exchange(HttpRequest http, String target, long deadline)
       throws IOException, InterruptedException {
+    long remaining = deadline - System.nanoTime();
+    if (remaining <= 0) {
+      throw pastDeadline(target, null);
+    }
+    // The wait for the headers ends at the deadline too: an attempt after a connect retry gets
+    // what is left of it as its request timeout when that is less than the configured one.
+    boolean shortened = http.timeout().map(t -> t.toNanos() > remaining).orElse(true);
+    HttpRequest attempt =
+        shortened
+            ? HttpRequest.newBuilder(http, (name, value) -> true)
+                .timeout(Duration.ofNanos(remaining))
+                .build()
+            : http;
     ExcerptSubscriber body = new ExcerptSubscriber(settings.maxExcerptBytes);
-    CompletableFuture<HttpResponse<String>> answer = client.sendAsync(http, info -> body);
+    // A blocking send, not sendAsync(...).get(): sendAsync hands each step of the exchange to the
+    // client's executor and back, which doubled the time of a call on loopback (466 against 208
+    // µs, measured). The deadline still covers the body: a timer abandons it, which fails the send
+    // and closes the connection rather than reading on.
+    ScheduledFuture<?> timer = DEADLINES.schedule(body::abandon, remaining, TimeUnit.NANOSECONDS);
     try {
-      return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      abandon(answer, body);
-      throw new TransientFailureException(
-          "no complete answer from "
-              + target
-              + " within the exchange timeout "
-              + settings.exchangeTimeout
-              + " (headers and body); the exchange was abandoned",
-          null,
-          e);
-    } catch (InterruptedException e) {
-      abandon(answer, body);
+      return client.send(attempt, info -> body);
+    } catch (HttpTimeoutException e) {
+      if (shortened && !(e instanceof HttpConnectTimeoutException)) {
+        body.abandon();
+        throw pastDeadline(target, e);
+      }
       throw e;
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-          && cause.getCause() != null) {
-        cause = cause.getCause();
+    } catch (IOException | RuntimeException e) {
+      if (body.abandoned()) {
+        throw pastDeadline(target, e);
       }
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IOException(cause);
+      throw e;
+    } catch (InterruptedException e) {
+      body.abandon();
+      throw e;
+    } finally {
+      timer.cancel(false);
     }
   }
 
-  /**
-   * Gives up an exchange past its deadline: the client aborts it and the body stops, closing the
-   * connection.
-   */
-  private static void abandon(CompletableFuture<?> answer, ExcerptSubscriber body) {
-    answer.cancel(true);
-    body.abandon();
+  private TransientFailureException pastDeadline(String target, Exception cause) {
+    return new TransientFailureException(
+        "no complete answer from "
+            + target
+            + " within the exchange timeout "
+            + settings.exchangeTimeout
+            + " (headers and body); the exchange was abandoned",
+        null,
+        cause);
   }
 
   private HttpRequest build(PartnerRequest request, DispatchContext context) {

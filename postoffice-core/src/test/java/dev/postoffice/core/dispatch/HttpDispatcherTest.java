@@ -228,6 +228,46 @@ class HttpDispatcherTest {
     }
 
     @Test
+    @DisplayName(
+        "a partner that never answers ends the dispatch within exchangeTimeout, even when the"
+            + " request timeout is longer")
+    void silentPartner() throws Exception {
+      Duration deadline = Duration.ofMillis(500);
+      HttpDispatcher dispatcher =
+          HttpDispatcher.builder()
+              .exchangeTimeout(deadline)
+              .requestTimeout(Duration.ofSeconds(20))
+              .build();
+      try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        Thread acceptor =
+            new Thread(
+                () -> {
+                  try {
+                    List<Socket> held = new ArrayList<>();
+                    while (true) {
+                      held.add(silent.accept()); // reads nothing, answers nothing
+                    }
+                  } catch (IOException e) {
+                    // closed
+                  }
+                },
+                "silent-partner");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        PartnerRequest request =
+            PartnerRequest.post(
+                URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/orders"),
+                Payload.json("{}"));
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> dispatcher.dispatch(request, context()))
+            .isInstanceOf(TransientFailureException.class)
+            .hasMessageContaining("exchange timeout " + deadline);
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+            .isLessThan(deadline.plusSeconds(2));
+      }
+    }
+
+    @Test
     @DisplayName("a slow but steady body within exchangeTimeout is read whole")
     void slowBodyWithinDeadline() throws Exception {
       partner = PartnerStub.start(r -> Reply.of(201, "{\"id\":\"s-1\"}"));

@@ -88,6 +88,15 @@ public final class ExcerptSubscriber implements HttpResponse.BodySubscriber<Stri
     result.cancel(false);
   }
 
+  /**
+   * Returns whether {@link #abandon()} gave this answer up.
+   *
+   * @return true once abandoned
+   */
+  public synchronized boolean abandoned() {
+    return stopped && result.isCancelled();
+  }
+
   private void stop() {
     stopped = true;
     subscription.cancel();
