@@ -223,7 +223,9 @@ public final class InMemoryStatusStore implements StatusStore {
       StoredEntry[] held = new StoredEntry[completions.size()];
       for (int i = 0; i < held.length; i++) {
         Completion c = completions.get(i);
-        Require.nonNull(c, "completions[i]");
+        if (c == null) { // the index named only when it fails: no string per completion
+          throw new NullPointerException("completions[" + i + "] cannot be null");
+        }
         StoredEntry rec = entries.get(c.entryId());
         if (holds(rec, c)) {
           IllegalStatusTransitionException.check(c.entryId(), rec.entry.status(), c.newStatus());

@@ -1,6 +1,7 @@
 package dev.postoffice.core.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postoffice.model.Direction;
 import dev.postoffice.model.Entry;
@@ -66,6 +67,30 @@ class InMemoryStatusStoreTest {
             new Completion(
                 claimed.id(), "node", claimed.attempts(), to, null, null, null, List.of())),
         now);
+  }
+
+  @Test
+  @DisplayName(
+      "a null completion in a commit is refused naming its position, and nothing is changed")
+  void nullCompletion() {
+    intakeMany(1);
+    Entry claimed = claim(1, T0).get(0);
+    List<Completion> batch = new ArrayList<>();
+    batch.add(
+        new Completion(
+            claimed.id(),
+            "node",
+            claimed.attempts(),
+            Status.PROCESSED,
+            null,
+            null,
+            null,
+            List.of()));
+    batch.add(null);
+    assertThatThrownBy(() -> store.commit(batch, T0))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("completions[1] cannot be null");
+    assertThat(store.find(claimed.id()).orElseThrow().status()).isEqualTo(Status.JUST_IN);
   }
 
   @Test
