@@ -120,7 +120,9 @@ public final class HttpDispatcher implements Dispatcher {
 
   /**
    * Ends exchanges at their deadline ({@link Builder#exchangeTimeout}). One daemon thread for every
-   * dispatcher: it only cancels bodies; a finished exchange removes its timer from the queue.
+   * dispatcher, only while exchanges are in flight: it only cancels bodies, a finished exchange
+   * removes its timer from the queue, and the thread ends after a few idle seconds (so an
+   * application redeployed in a container leaves no thread of this library behind).
    */
   private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
@@ -169,9 +171,12 @@ public final class HttpDispatcher implements Dispatcher {
             r -> {
               Thread t = new Thread(r, "postoffice-http-deadlines");
               t.setDaemon(true);
+              t.setContextClassLoader(null);
               return t;
             });
     timers.setRemoveOnCancelPolicy(true); // else each cancelled timer waits out its delay queued
+    timers.setKeepAliveTime(5, TimeUnit.SECONDS);
+    timers.allowCoreThreadTimeOut(true);
     return timers;
   }
 

@@ -268,6 +268,25 @@ class HttpDispatcherTest {
     }
 
     @Test
+    @DisplayName("the thread that keeps deadlines ends once no exchange is in flight")
+    void deadlineThreadEnds() throws Exception {
+      partner = PartnerStub.start(r -> Reply.of(200, "ok"));
+      assertThat(HttpDispatcher.ofDefaults().dispatch(post("{}"), context()).statusCode())
+          .isEqualTo(200);
+      long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (deadlineThreads() > 0 && System.nanoTime() < until) {
+        Thread.sleep(200);
+      }
+      assertThat(deadlineThreads()).as("postoffice-http-deadlines threads alive").isZero();
+    }
+
+    private long deadlineThreads() {
+      return Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().equals("postoffice-http-deadlines") && t.isAlive())
+          .count();
+    }
+
+    @Test
     @DisplayName("a slow but steady body within exchangeTimeout is read whole")
     void slowBodyWithinDeadline() throws Exception {
       partner = PartnerStub.start(r -> Reply.of(201, "{\"id\":\"s-1\"}"));
