@@ -3,43 +3,22 @@ package dev.postoffice.core.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.postoffice.model.Direction;
-import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.HistoryRecord;
-import dev.postoffice.model.Layer;
-import dev.postoffice.model.Payload;
-import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** A stored entry's history, kept flat, reads back as the records of its changes. */
 class StoredEntryTest {
-  private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
-  private static final RouteId ROUTE = RouteId.of("acme-orders");
+  private static final Instant T0 = StoredEntries.T0;
 
   private static StoredEntry rec() {
-    Entry e =
-        Entry.builder()
-            .id(EntryId.random())
-            .route(ROUTE)
-            .direction(Direction.UPSTREAM)
-            .layer(Layer.L1)
-            .status(Status.JUST_IN)
-            .payload(Payload.json("{}"))
-            .headers(Map.of())
-            .traceId(TraceId.random())
-            .producedBy("test")
-            .createdAt(T0)
-            .updatedAt(T0)
-            .build();
-    return new StoredEntry(0, e, null, new Lane(ROUTE, Layer.L1));
+    return StoredEntries.stored(EntryId.random(), TraceId.random(), 0);
   }
 
   @Test

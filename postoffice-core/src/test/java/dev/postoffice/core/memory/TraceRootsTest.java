@@ -2,15 +2,8 @@ package dev.postoffice.core.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postoffice.model.Direction;
-import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
-import dev.postoffice.model.Layer;
-import dev.postoffice.model.Payload;
-import dev.postoffice.model.RouteId;
-import dev.postoffice.model.Status;
 import dev.postoffice.model.TraceId;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,26 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /** The trace roots table holds what a map of lists by trace would, through growth and removals. */
 class TraceRootsTest {
-  private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
-  private static final RouteId ROUTE = RouteId.of("acme-orders");
-  private static final Lane LANE = new Lane(ROUTE, Layer.L1);
 
   private static StoredEntry rec(TraceId traceId) {
-    Entry e =
-        Entry.builder()
-            .id(EntryId.random())
-            .route(ROUTE)
-            .direction(Direction.UPSTREAM)
-            .layer(Layer.L1)
-            .status(Status.JUST_IN)
-            .payload(Payload.json("{}"))
-            .headers(Map.of())
-            .traceId(traceId)
-            .producedBy("test")
-            .createdAt(T0)
-            .updatedAt(T0)
-            .build();
-    return new StoredEntry(0, e, null, LANE);
+    return StoredEntries.stored(EntryId.random(), traceId, 0);
   }
 
   @Test
