@@ -40,6 +40,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -273,11 +274,10 @@ class HttpDispatcherTest {
       partner = PartnerStub.start(r -> Reply.of(200, "ok"));
       assertThat(HttpDispatcher.ofDefaults().dispatch(post("{}"), context()).statusCode())
           .isEqualTo(200);
-      long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (deadlineThreads() > 0 && System.nanoTime() < until) {
-        Thread.sleep(200);
-      }
-      assertThat(deadlineThreads()).as("postoffice-http-deadlines threads alive").isZero();
+      // Its keep-alive is 5 s: it must be gone well within 20.
+      Awaitility.await("postoffice-http-deadlines threads ended")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> deadlineThreads() == 0);
     }
 
     private long deadlineThreads() {

@@ -115,14 +115,7 @@ final class OperatorOps {
       args.add(s.layer().number());
     }
     if (!s.statuses().isEmpty()) {
-      // As literals (enum names, never input): PostgreSQL can then match the search to a partial
-      // index on some statuses (V4's entry_attention_idx) in a cached generic plan too, where a
-      // bound parameter proves nothing about the index's predicate.
-      sql.append(" AND status IN (")
-          .append(
-              String.join(
-                  ", ", s.statuses().stream().map(st -> "'" + st.name() + "'").sorted().toList()))
-          .append(')');
+      sql.append(" AND status IN (").append(Tables.statusLiterals(s.statuses())).append(')');
     }
     if (s.createdFrom() != null) {
       sql.append(" AND created_at >= ?");

@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /** Reads for operators and the engine. Listings never select payloads unless asked to. */
 final class QueryOps {
@@ -113,16 +112,7 @@ final class QueryOps {
       args.add(q.layer().number());
     }
     if (!q.statuses().isEmpty()) {
-      // As literals (enum names, never input): PostgreSQL's (route, status) index is partial, and
-      // only literals let a cached generic plan prove that the statuses asked for are in it.
-      sql.append(" AND status IN (")
-          .append(
-              q.statuses().stream()
-                  .map(Status::name)
-                  .sorted()
-                  .map(name -> "'" + name + "'")
-                  .collect(Collectors.joining(", ")))
-          .append(')');
+      sql.append(" AND status IN (").append(Tables.statusLiterals(q.statuses())).append(')');
     }
     if (q.updatedBefore() != null) {
       sql.append(" AND updated_at < ?");

@@ -1,7 +1,10 @@
 package dev.postoffice.jdbc.internal;
 
 import dev.postoffice.jdbc.JdbcDialect;
+import dev.postoffice.model.Status;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.stream.Collectors;
 
 /**
  * The store's table names under one prefix, and the dialect they live in.
@@ -74,5 +77,21 @@ public record Tables(JdbcDialect dialect, String prefix) {
    */
   public static String placeholders(int n) {
     return String.join(", ", Collections.nCopies(n, "?"));
+  }
+
+  /**
+   * Returns statuses as SQL string literals, sorted, for {@code status IN (...)}. Literals rather
+   * than bound parameters: PostgreSQL can then match the query to a partial index on some statuses
+   * (the attention and {@code (route, status)} indexes) in a cached generic plan too, where a bound
+   * parameter proves nothing about the index's predicate. Safe: enum names, never input.
+   *
+   * @param statuses at least one
+   * @return such as {@code "'FAILED', 'REJECTED'"}
+   */
+  public static String statusLiterals(Collection<Status> statuses) {
+    return statuses.stream()
+        .map(status -> "'" + status.name() + "'")
+        .sorted()
+        .collect(Collectors.joining(", "));
   }
 }

@@ -131,7 +131,7 @@ public final class SqsSubscription implements Subscription {
           break;
         }
         int wanted = 1;
-        while (wanted < Publisher.MAX_BATCH && permits.tryAcquire()) {
+        while (wanted < SqsTransportSettings.MAX_MESSAGES_PER_RECEIVE && permits.tryAcquire()) {
           wanted++;
         }
         List<Message> messages = receive(wanted);
