@@ -3,7 +3,6 @@ package dev.postoffice.jdbc.internal;
 import dev.postoffice.jdbc.internal.EntryWriter.NewRow;
 import dev.postoffice.model.Status;
 import dev.postoffice.spi.NewEntry;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -46,7 +45,10 @@ final class PgEntryArrays {
   }
 
   /**
-   * Binds {@code now} twice and then the arrays, from parameter {@code first} on.
+   * Binds {@code now} twice and then the arrays, from parameter {@code first} on. Each array is
+   * bound as a plain Java array ({@code setObject}), which the driver encodes in binary directly:
+   * {@code Connection.createArrayOf} made an array object per column and looked its type up by
+   * name, 18 times per statement (about 10% of the JVM's samples in the PostgreSQL scenario).
    *
    * @param parents the completion each row belongs to, or null (all null)
    * @param clock the store's clock
@@ -54,7 +56,6 @@ final class PgEntryArrays {
    * @return the next parameter index
    */
   static int bind(
-      Connection c,
       PreparedStatement ps,
       int first,
       List<NewRow> rows,
@@ -107,24 +108,24 @@ final class PgEntryArrays {
     int p = first;
     ps.setLong(p++, Rows.nanos(now));
     ps.setLong(p++, Rows.nanos(now));
-    ps.setArray(p++, c.createArrayOf("varchar", id));
-    ps.setArray(p++, c.createArrayOf("varchar", route));
-    ps.setArray(p++, c.createArrayOf("varchar", direction));
-    ps.setArray(p++, c.createArrayOf("int2", layer));
-    ps.setArray(p++, c.createArrayOf("varchar", status));
-    ps.setArray(p++, c.createArrayOf("varchar", contentType));
-    ps.setArray(p++, c.createArrayOf("bytea", payload));
-    ps.setArray(p++, c.createArrayOf("text", headers));
-    ps.setArray(p++, c.createArrayOf("varchar", source));
-    ps.setArray(p++, c.createArrayOf("varchar", trace));
-    ps.setArray(p++, c.createArrayOf("varchar", dedup));
-    ps.setArray(p++, c.createArrayOf("varchar", duplicateOf));
-    ps.setArray(p++, c.createArrayOf("int4", attempts));
-    ps.setArray(p++, c.createArrayOf("varchar", producedBy));
-    ps.setArray(p++, c.createArrayOf("varchar", owner));
-    ps.setArray(p++, c.createArrayOf("int8", expires));
-    ps.setArray(p++, c.createArrayOf("text", bornDetail));
-    ps.setArray(p++, c.createArrayOf("varchar", parent));
+    ps.setObject(p++, id);
+    ps.setObject(p++, route);
+    ps.setObject(p++, direction);
+    ps.setObject(p++, layer);
+    ps.setObject(p++, status);
+    ps.setObject(p++, contentType);
+    ps.setObject(p++, payload);
+    ps.setObject(p++, headers);
+    ps.setObject(p++, source);
+    ps.setObject(p++, trace);
+    ps.setObject(p++, dedup);
+    ps.setObject(p++, duplicateOf);
+    ps.setObject(p++, attempts);
+    ps.setObject(p++, producedBy);
+    ps.setObject(p++, owner);
+    ps.setObject(p++, expires);
+    ps.setObject(p++, bornDetail);
+    ps.setObject(p++, parent);
     return p;
   }
 }

@@ -161,8 +161,8 @@ final class PgOps {
     Set<EntryId> held = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(renew)) {
       ps.setLong(1, clock.after(leaseDuration, now));
-      ps.setArray(2, c.createArrayOf("varchar", tokens.keySet().toArray()));
-      ps.setArray(3, c.createArrayOf("int4", tokens.values().toArray()));
+      ps.setObject(2, tokens.keySet().toArray(new String[0]));
+      ps.setObject(3, tokens.values().toArray(new Integer[0]));
       ps.setString(4, owner);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -224,16 +224,16 @@ final class PgOps {
     Set<String> applied = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(commit)) {
       int p = 1;
-      ps.setArray(p++, c.createArrayOf("varchar", id));
-      ps.setArray(p++, c.createArrayOf("varchar", owner));
-      ps.setArray(p++, c.createArrayOf("int4", token));
-      ps.setArray(p++, c.createArrayOf("varchar", to));
-      ps.setArray(p++, c.createArrayOf("text", error));
-      ps.setArray(p++, c.createArrayOf("int8", nextAt));
-      ps.setArray(p++, c.createArrayOf("text", detail));
+      ps.setObject(p++, id);
+      ps.setObject(p++, owner);
+      ps.setObject(p++, token);
+      ps.setObject(p++, to);
+      ps.setObject(p++, error);
+      ps.setObject(p++, nextAt);
+      ps.setObject(p++, detail);
       ps.setLong(p++, at);
       ps.setLong(p++, at);
-      PgEntryArrays.bind(c, ps, p, rows, parents, clock, now);
+      PgEntryArrays.bind(ps, p, rows, parents, clock, now);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           applied.add(rs.getString(1));
@@ -272,7 +272,7 @@ final class PgOps {
       ps.setLong(2, at);
       ps.setBoolean(3, setsLastError(to));
       Rows.setString(ps, 4, detail);
-      ps.setArray(5, c.createArrayOf("varchar", movable.toArray(new String[0])));
+      ps.setObject(5, movable.toArray(new String[0]));
       ps.setString(6, id.value());
       ps.setString(7, to.name());
       ps.setLong(8, at);
@@ -314,15 +314,12 @@ final class PgOps {
     List<EntryId> raced = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(transitionAll)) {
       // Distinct and sorted: rows are locked in id order, as commit does (see there).
-      ps.setArray(
-          1,
-          c.createArrayOf(
-              "varchar", ids.stream().map(EntryId::value).distinct().sorted().toArray()));
+      ps.setObject(1, ids.stream().map(EntryId::value).distinct().sorted().toArray(String[]::new));
       ps.setString(2, to.name());
       ps.setLong(3, at);
       ps.setBoolean(4, setsLastError(to));
       Rows.setString(ps, 5, detail);
-      ps.setArray(6, c.createArrayOf("varchar", from.stream().map(Status::name).toArray()));
+      ps.setObject(6, from.stream().map(Status::name).toArray(String[]::new));
       ps.setString(7, to.name());
       ps.setLong(8, at);
       Rows.setString(ps, 9, detail);
@@ -350,7 +347,7 @@ final class PgOps {
     unique.values().forEach(e -> rows.add(new NewRow(e, Status.JUST_IN, null, null)));
     Set<String> inserted = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(intake)) {
-      PgEntryArrays.bind(c, ps, 1, rows, null, clock, now);
+      PgEntryArrays.bind(ps, 1, rows, null, clock, now);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           inserted.add(rs.getString(1));
@@ -361,7 +358,7 @@ final class PgOps {
     if (inserted.size() < unique.size()) {
       List<String> old = unique.keySet().stream().filter(i -> !inserted.contains(i)).toList();
       try (PreparedStatement ps = c.prepareStatement(existing)) {
-        ps.setArray(1, c.createArrayOf("varchar", old.toArray(new String[0])));
+        ps.setObject(1, old.toArray(new String[0]));
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             known.put(rs.getString(1), IntakeOps.storedResult(rs));

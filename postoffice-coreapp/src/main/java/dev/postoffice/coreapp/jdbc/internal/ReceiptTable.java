@@ -162,7 +162,7 @@ public final class ReceiptTable {
             try (PreparedStatement ps = calls.prepare(c, sql)) {
               ps.setString(1, consumer);
               if (pg) {
-                ps.setArray(2, c.createArrayOf("varchar", chunk.toArray()));
+                ps.setObject(2, chunk.toArray(new String[0]));
               } else {
                 int p = 2;
                 for (String id : chunk) {
@@ -207,7 +207,7 @@ public final class ReceiptTable {
                 try (PreparedStatement ps = calls.prepare(c, upsert)) {
                   ps.setString(1, consumer);
                   ps.setLong(2, nanos(at));
-                  ps.setArray(3, c.createArrayOf("varchar", chunk.toArray()));
+                  ps.setObject(3, chunk.toArray(new String[0]));
                   return ps.executeUpdate();
                 }
               });
