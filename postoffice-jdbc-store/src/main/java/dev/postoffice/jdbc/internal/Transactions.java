@@ -2,8 +2,6 @@ package dev.postoffice.jdbc.internal;
 
 import dev.postoffice.StoreUnavailableException;
 import dev.postoffice.jdbc.JdbcDialect;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -11,7 +9,6 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -92,22 +89,7 @@ public final class Transactions {
     if (queryTimeoutSeconds == 0) {
       return c;
     }
-    return (Connection)
-        Proxy.newProxyInstance(
-            Connection.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              Object result;
-              try {
-                result = method.invoke(c, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-              if (result instanceof Statement st && !method.getName().equals("unwrap")) {
-                st.setQueryTimeout(queryTimeoutSeconds);
-              }
-              return result;
-            });
+    return new TimeoutConnection(c, queryTimeoutSeconds);
   }
 
   /**
