@@ -11,6 +11,7 @@ import dev.postoffice.model.Entry;
 import dev.postoffice.model.EntryId;
 import dev.postoffice.model.HistoryRecord;
 import dev.postoffice.model.Layer;
+import dev.postoffice.model.Lease;
 import dev.postoffice.model.Payload;
 import dev.postoffice.model.RouteId;
 import dev.postoffice.model.Status;
@@ -485,6 +486,85 @@ abstract class JdbcStoreBehaviour {
       c.rollback();
     }
     assertThat(claim(store, 10, T0)).hasSize(3);
+  }
+
+  @Test
+  @DisplayName(
+      "an entry taken in alone is stored as it would be in a batch (PostgreSQL binds a lone row as"
+          + " plain values, a batch as arrays)")
+  void aloneOrInABatch() throws Exception {
+    Lease lease = new Lease("node-a", T0.plus(LEASE));
+    NewEntry alone = leasedRoot(lease);
+    NewEntry first = leasedRoot(lease);
+    NewEntry second = root(null);
+
+    assertThat(store.intake(List.of(alone), T0)).noneMatch(IntakeResult::isDuplicate);
+    assertThat(store.intake(List.of(first, second), T0)).noneMatch(IntakeResult::isDuplicate);
+    // Taken in again alone (a retried call): found, not stored twice.
+    assertThat(store.intake(List.of(alone), T0.plusSeconds(1)))
+        .extracting(IntakeResult::entryId)
+        .containsExactly(alone.id());
+
+    Map<String, Object> aloneRow = storedRow(alone.id());
+    assertThat(aloneRow)
+        .containsEntry("status", "JUST_IN")
+        .containsEntry("lease_owner", "node-a")
+        .containsEntry("content_type", "application/json");
+    Map<String, Object> firstRow = storedRow(first.id());
+    // Leases expire by the database's clock, read by each call: the two calls' differ slightly.
+    assertThat(((Number) aloneRow.remove("lease_expires_at")).longValue())
+        .isCloseTo(
+            ((Number) firstRow.remove("lease_expires_at")).longValue(),
+            org.assertj.core.data.Offset.offset(Duration.ofSeconds(5).toNanos()));
+    assertThat(aloneRow).isEqualTo(firstRow);
+    assertThat(store.find(alone.id()).orElseThrow())
+        .usingRecursiveComparison()
+        .ignoringFields("id", "traceId", "lease.expiresAt")
+        .isEqualTo(store.find(first.id()).orElseThrow());
+    assertThat(store.find(alone.id()).orElseThrow().payload().bytes())
+        .isEqualTo(alone.payload().bytes());
+    assertThat(store.history(alone.id())).hasSize(1);
+  }
+
+  private NewEntry leasedRoot(Lease lease) {
+    return new NewEntry(
+        EntryId.random(),
+        route,
+        Direction.UPSTREAM,
+        Layer.L1,
+        Payload.json("{\"a\":1}"),
+        Map.of("x-partner", "acme", "x-batch", "7"),
+        null,
+        TraceId.random(),
+        null,
+        "test@1",
+        lease);
+  }
+
+  /** The entry's row as stored, but for the columns that differ per entry (id, trace, sequence). */
+  private Map<String, Object> storedRow(EntryId id) throws Exception {
+    try (Connection c = db.dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT * FROM " + db.prefix + "entry WHERE id = ?")) {
+      ps.setString(1, id.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("stored: " + id).isTrue();
+        Map<String, Object> row = new java.util.TreeMap<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          String column = rs.getMetaData().getColumnLabel(i).toLowerCase(java.util.Locale.ROOT);
+          if (!List.of("id", "trace_id", "seq").contains(column)) {
+            Object value = rs.getObject(i);
+            if (value instanceof java.sql.Blob blob) {
+              value = blob.getBytes(1, (int) blob.length());
+            }
+            row.put(
+                column,
+                value instanceof byte[] bytes ? java.util.HexFormat.of().formatHex(bytes) : value);
+          }
+        }
+        return row;
+      }
+    }
   }
 
   @Test

@@ -49,6 +49,7 @@ final class PgOps {
   private final String transition;
   private final String transitionAll;
   private final String intake;
+  private final String intakeOne;
   private final String existing;
   private final String renew;
 
@@ -141,6 +142,14 @@ final class PgOps {
             + ") o ORDER BY o.ord ON CONFLICT (id) DO NOTHING"
             + " RETURNING id)"
             + " SELECT id FROM ins";
+    this.intakeOne =
+        "INSERT INTO "
+            + t.entry()
+            + " ("
+            + PgEntryArrays.COLUMNS
+            + ") VALUES "
+            + PgEntryArrays.values(clock)
+            + " ON CONFLICT (id) DO NOTHING RETURNING id";
     this.existing = "SELECT id, duplicate_of FROM " + t.entry() + " WHERE id = ANY(?::VARCHAR[])";
     // GREATEST ignores NULL and never shortens a lease; the rows are taken in id order, as commit
     // takes them.
@@ -346,8 +355,13 @@ final class PgOps {
     List<NewRow> rows = new ArrayList<>(unique.size());
     unique.values().forEach(e -> rows.add(new NewRow(e, Status.JUST_IN, null, null)));
     Set<String> inserted = new HashSet<>();
-    try (PreparedStatement ps = c.prepareStatement(intake)) {
-      PgEntryArrays.bind(ps, 1, rows, null, clock, now);
+    boolean one = rows.size() == 1;
+    try (PreparedStatement ps = c.prepareStatement(one ? intakeOne : intake)) {
+      if (one) {
+        PgEntryArrays.bindOne(ps, 1, rows.get(0), clock, now);
+      } else {
+        PgEntryArrays.bind(ps, 1, rows, null, clock, now);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           inserted.add(rs.getString(1));
