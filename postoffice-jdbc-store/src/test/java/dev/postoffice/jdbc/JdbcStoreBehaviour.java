@@ -83,18 +83,22 @@ abstract class JdbcStoreBehaviour {
   }
 
   NewEntry root(String dedupKey) {
+    return root(dedupKey, Map.of(), null);
+  }
+
+  NewEntry root(String dedupKey, Map<String, String> headers, Lease lease) {
     return new NewEntry(
         EntryId.random(),
         route,
         Direction.UPSTREAM,
         Layer.L1,
         Payload.json("{\"a\":1}"),
-        Map.of(),
+        headers,
         null,
         TraceId.random(),
         dedupKey,
         "test@1",
-        null);
+        lease);
   }
 
   List<Entry> claim(JdbcStatusStore s, int limit, Instant now) {
@@ -494,8 +498,9 @@ abstract class JdbcStoreBehaviour {
           + " plain values, a batch as arrays)")
   void aloneOrInABatch() throws Exception {
     Lease lease = new Lease("node-a", T0.plus(LEASE));
-    NewEntry alone = leasedRoot(lease);
-    NewEntry first = leasedRoot(lease);
+    Map<String, String> headers = Map.of("x-partner", "acme", "x-batch", "7");
+    NewEntry alone = root(null, headers, lease);
+    NewEntry first = root(null, headers, lease);
     NewEntry second = root(null);
 
     assertThat(store.intake(List.of(alone), T0)).noneMatch(IntakeResult::isDuplicate);
@@ -524,21 +529,6 @@ abstract class JdbcStoreBehaviour {
     assertThat(store.find(alone.id()).orElseThrow().payload().bytes())
         .isEqualTo(alone.payload().bytes());
     assertThat(store.history(alone.id())).hasSize(1);
-  }
-
-  private NewEntry leasedRoot(Lease lease) {
-    return new NewEntry(
-        EntryId.random(),
-        route,
-        Direction.UPSTREAM,
-        Layer.L1,
-        Payload.json("{\"a\":1}"),
-        Map.of("x-partner", "acme", "x-batch", "7"),
-        null,
-        TraceId.random(),
-        null,
-        "test@1",
-        lease);
   }
 
   /** The entry's row as stored, but for the columns that differ per entry (id, trace, sequence). */
