@@ -199,31 +199,27 @@ class PostgresSearchPlanIT {
           .hasSize(50)
           .allSatisfy(e -> assertThat(e.status()).isEqualTo(status));
     }
-    try (Connection c = ds.getConnection();
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT count(*) FROM "
-                    + prefix
-                    + "entry WHERE status NOT IN ('PROCESSED', 'ACKNOWLEDGED', 'DISPATCHED')")) {
-      rs.next();
-      long unfinished = rs.getLong(1);
-      assertThat(indexRows("entry_route_status_idx"))
-          .isCloseTo(unfinished, withinPercentage(10))
-          .isLessThan(ROWS / 10);
-    }
+    long unfinished =
+        number(
+            "SELECT count(*) FROM "
+                + prefix
+                + "entry WHERE status NOT IN ('PROCESSED', 'ACKNOWLEDGED', 'DISPATCHED')");
+    assertThat(indexRows("entry_route_status_idx"))
+        .isCloseTo(unfinished, withinPercentage(10))
+        .isLessThan(ROWS / 10);
   }
 
   /** How many entries an index holds (the estimate the migration's ANALYZE left). */
   private long indexRows(String index) throws SQLException {
+    return number(
+        "SELECT reltuples::BIGINT FROM pg_class WHERE relname = '" + prefix + index + "'");
+  }
+
+  /** The number a one-row, one-column query returns. */
+  private long number(String sql) throws SQLException {
     try (Connection c = ds.getConnection();
         Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT reltuples::BIGINT FROM pg_class WHERE relname = '"
-                    + prefix
-                    + index
-                    + "'")) {
+        ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
